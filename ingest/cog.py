@@ -1,0 +1,181 @@
+"""Readers for the Code officiel géographique (INSEE) and the EPCI lists (DGCL).
+
+Files (PROVENANCE.md §1): ``cog/communes_2026.csv``, ``departements_2026.csv``,
+``regions_2026.csv``, ``epci_2026.csv``, ``epci_membres_2026.csv`` (COG 2026, comma
+separated) and the INSEE originals ``v_commune_2023.csv.gz`` and
+``v_mvtcommune_2023.csv.gz`` (COG 2023, used to map older codes to 2026).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.core import ColumnSpec as C
+from ingest.core import FileSpec, ReadResult, read_csv
+
+__all__ = [
+    "COG_VINTAGE",
+    "read_communes",
+    "read_departements",
+    "read_regions",
+    "read_epci",
+    "read_epci_membres",
+    "read_communes_2023",
+    "read_mouvements",
+]
+
+COG_VINTAGE = "COG 2026"
+SIREN = r"\d{9}"
+
+COMMUNES = FileSpec(
+    table="cog_communes",
+    vintage=COG_VINTAGE,
+    sep=",",
+    columns=[
+        C("code_insee", kind="commune", required=True),
+        C("nom", required=True),
+        C("type", required=True),
+        C("dep", kind="departement", required=True),
+        C("reg", kind="code", pattern=r"\d{2,3}", required=True),
+        C("zone"),
+        C("arrondissement"),
+        C("siren", kind="code", pattern=SIREN),
+        C("epci_siren", kind="code", pattern=SIREN),
+        C("epci_nom"),
+        C("ept_siren", kind="code", pattern=SIREN),
+        C("ept_nom"),
+        C("population_municipale", kind="integer"),
+        C("codes_postaux"),
+        C("chef_lieu", kind="commune"),
+        C("commune_parente", kind="commune"),
+        C("anciens_codes"),
+    ],
+)
+
+DEPARTEMENTS = FileSpec(
+    table="cog_departements",
+    vintage=COG_VINTAGE,
+    sep=",",
+    columns=[
+        C("dep", kind="departement", required=True),
+        C("nom", required=True),
+        C("reg", kind="code", pattern=r"\d{2,3}", required=True),
+        C("chef_lieu", kind="commune"),
+        C("zone"),
+        C("type_liaison"),
+    ],
+)
+
+REGIONS = FileSpec(
+    table="cog_regions",
+    vintage=COG_VINTAGE,
+    sep=",",
+    columns=[
+        C("reg", kind="code", pattern=r"\d{2,3}", required=True),
+        C("nom", required=True),
+        C("chef_lieu", kind="commune"),
+        C("zone"),
+        C("type_liaison"),
+    ],
+)
+
+EPCI = FileSpec(
+    table="cog_epci",
+    vintage=COG_VINTAGE,
+    sep=",",
+    columns=[
+        C("epci_siren", kind="code", pattern=SIREN, required=True),
+        C("nom", required=True),
+        C("type", required=True),
+        C("mode_financement"),
+        C("population_totale", kind="integer"),
+        C("population_municipale", kind="integer"),
+        C("nb_communes", kind="integer"),
+    ],
+)
+
+EPCI_MEMBRES = FileSpec(
+    table="cog_epci_membres",
+    vintage=COG_VINTAGE,
+    sep=",",
+    columns=[
+        C("epci_siren", kind="code", pattern=SIREN, required=True),
+        C("epci_type", required=True),
+        C("code_insee", kind="commune", required=True),
+        C("commune_siren", kind="code", pattern=SIREN),
+        C("commune_nom"),
+        C("population_totale", kind="integer"),
+        C("population_municipale", kind="integer"),
+    ],
+)
+
+COMMUNES_2023 = FileSpec(
+    table="cog_communes_2023",
+    vintage="COG 2023",
+    sep=",",
+    columns=[
+        C("TYPECOM", "typecom", required=True),
+        C("COM", "com", kind="commune", required=True),
+        C("REG", "reg"),
+        C("DEP", "dep"),
+        C("CTCD", "ctcd"),
+        C("ARR", "arr"),
+        C("TNCC", "tncc"),
+        C("NCC", "ncc"),
+        C("NCCENR", "nccenr"),
+        C("LIBELLE", "libelle", required=True),
+        C("CAN", "can"),
+        C("COMPARENT", "comparent", kind="commune"),
+    ],
+)
+
+MOUVEMENTS = FileSpec(
+    table="cog_mouvements",
+    vintage="COG 2023",
+    sep=",",
+    columns=[
+        C("MOD", "mod", kind="integer", required=True),
+        C("DATE_EFF", "date_eff", kind="code", pattern=r"\d{4}-\d{2}-\d{2}", required=True),
+        C("TYPECOM_AV", "typecom_av"),
+        C("COM_AV", "com_av", kind="commune"),
+        C("TNCC_AV", "tncc_av"),
+        C("NCC_AV", "ncc_av"),
+        C("NCCENR_AV", "nccenr_av"),
+        C("LIBELLE_AV", "libelle_av"),
+        C("TYPECOM_AP", "typecom_ap", required=True),
+        C("COM_AP", "com_ap", kind="commune", required=True),
+        C("TNCC_AP", "tncc_ap"),
+        C("NCC_AP", "ncc_ap"),
+        C("NCCENR_AP", "nccenr_ap"),
+        C("LIBELLE_AP", "libelle_ap"),
+    ],
+)
+
+
+def read_communes(data_dir: Path) -> ReadResult:
+    """COG 2026 entities (communes actuelles, déléguées, associées, arrondissements)."""
+    return read_csv(Path(data_dir) / "cog" / "communes_2026.csv", COMMUNES)
+
+
+def read_departements(data_dir: Path) -> ReadResult:
+    return read_csv(Path(data_dir) / "cog" / "departements_2026.csv", DEPARTEMENTS)
+
+
+def read_regions(data_dir: Path) -> ReadResult:
+    return read_csv(Path(data_dir) / "cog" / "regions_2026.csv", REGIONS)
+
+
+def read_epci(data_dir: Path) -> ReadResult:
+    return read_csv(Path(data_dir) / "cog" / "epci_2026.csv", EPCI)
+
+
+def read_epci_membres(data_dir: Path) -> ReadResult:
+    return read_csv(Path(data_dir) / "cog" / "epci_membres_2026.csv", EPCI_MEMBRES)
+
+
+def read_communes_2023(data_dir: Path) -> ReadResult:
+    return read_csv(Path(data_dir) / "cog" / "v_commune_2023.csv.gz", COMMUNES_2023)
+
+
+def read_mouvements(data_dir: Path) -> ReadResult:
+    return read_csv(Path(data_dir) / "cog" / "v_mvtcommune_2023.csv.gz", MOUVEMENTS)

@@ -1,0 +1,376 @@
+"""Shared machinery of the readers: typed columns, French number parsing, quarantine.
+
+A reader describes a file with a :class:`FileSpec` (separator, columns and their
+types) and calls :func:`read_csv`. Each row is checked field by field; a row that
+cannot be read goes to the quarantine with the file, the physical line, the field
+and the reason, and the rest of the file loads. A file that cannot be read at all
+(missing, bad encoding, required column absent) yields an empty table and one
+quarantine entry at line 0.
+
+Statistical secrecy markers (``s``, ``nd``, and empty cells where the publisher
+uses them for secrecy) become NULL; the names of the columns that carried a marker
+are kept per row in ``_secret`` (``s`` or a secret empty cell) and
+``_indisponible`` (``nd``), so that nothing is silently turned into a zero.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = [
+    "ColumnSpec",
+    "FileSpec",
+    "QuarantineRow",
+    "ReadResult",
+    "SourceInfo",
+    "FieldError",
+    "parse_french_number",
+    "normalise_commune_code",
+    "normalise_departement_code",
+    "read_csv",
+    "file_checksum",
+    "COMMUNE_CODE",
+    "DEPARTEMENT_CODE",
+]
+
+COMMUNE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+DEPARTEMENT_CODE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-8]|98[4-9])$")
+SECRET_MARKERS = {"s", "secret", "c"}
+UNAVAILABLE_MARKERS = {"nd", "n.d.", "na", "nan", "null", "-"}
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+class FieldError(ValueError):
+    """A value that does not fit its column; the message is the reason."""
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where a table came from: file, checksum, vintage, mode (snapshot or live)."""
+
+    source_file: str
+    checksum: str
+    vintage: str
+    mode: str = "snapshot"
+    stale: bool = False
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class QuarantineRow:
+    """One rejected row (or a whole file when ``line == 0``)."""
+
+    table: str
+    source_file: str
+    line: int
+    field: str
+    reason: str
+    content: str = ""
+
+
+@dataclass
+class ReadResult:
+    """A typed table, its rejected rows and where it came from."""
+
+    table_name: str
+    frame: pd.DataFrame
+    source: SourceInfo
+    quarantine: list[QuarantineRow] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+
+def file_checksum(path: Path) -> str:
+    """SHA-256 of a file's bytes.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = Path(tempfile.mkstemp()[1]); _ = p.write_bytes(b"abc")
+    >>> file_checksum(p)[:12]
+    'ba7816bf8f01'
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def parse_french_number(raw: str | None, empty_is_secret: bool = False) -> tuple[float | None, str | None]:
+    """Parse a number written the French way.
+
+    Handles decimal commas, spaces (also non-breaking) as thousands separators and
+    the secrecy markers. Returns ``(value, marker)`` where marker is ``None``,
+    ``"secret"`` or ``"indisponible"``. Raises :class:`FieldError` on anything else.
+
+    Examples
+    --------
+    >>> parse_french_number("1 075")
+    (1075.0, None)
+    >>> parse_french_number("42,0")
+    (42.0, None)
+    >>> parse_french_number("-16,2")
+    (-16.2, None)
+    >>> parse_french_number("s")
+    (None, 'secret')
+    >>> parse_french_number("nd")
+    (None, 'indisponible')
+    >>> parse_french_number("", empty_is_secret=True)
+    (None, 'secret')
+    """
+    text = "" if raw is None else _SPACES.sub("", str(raw))
+    if text == "":
+        return None, ("secret" if empty_is_secret else "indisponible")
+    lowered = text.lower()
+    if lowered in SECRET_MARKERS:
+        return None, "secret"
+    if lowered in UNAVAILABLE_MARKERS:
+        return None, "indisponible"
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise FieldError(f"not a number: {raw!r}") from exc
+    if value != value or value in (float("inf"), float("-inf")):
+        raise FieldError(f"not a finite number: {raw!r}")
+    return value, None
+
+
+def normalise_commune_code(raw: str) -> str:
+    """Check an INSEE commune code and return it as text.
+
+    Examples
+    --------
+    >>> normalise_commune_code(" 2A004 ")
+    '2A004'
+    >>> normalise_commune_code("97411")
+    '97411'
+    >>> normalise_commune_code("1001")
+    Traceback (most recent call last):
+    ...
+    ingest.core.FieldError: not an INSEE commune code: '1001'
+    """
+    code = (raw or "").strip().upper()
+    if not COMMUNE_CODE.match(code):
+        raise FieldError(f"not an INSEE commune code: {raw!r}")
+    return code
+
+
+def normalise_departement_code(raw: str) -> str:
+    """Check a département code (``01``…``95``, ``2A``/``2B``, ``971``…``989``).
+
+    Examples
+    --------
+    >>> normalise_departement_code("974")
+    '974'
+    >>> normalise_departement_code("2b")
+    '2B'
+    """
+    code = (raw or "").strip().upper()
+    if not DEPARTEMENT_CODE.match(code):
+        raise FieldError(f"not a département code: {raw!r}")
+    return code
+
+
+Converter = Callable[[str], object]
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of a source file.
+
+    kind: ``text`` (kept as is, stripped), ``code`` (text, must match ``pattern``),
+    ``commune`` / ``departement`` (INSEE codes), ``number`` (float, French format,
+    secrecy markers to NULL), ``integer`` (same, must be whole).
+    """
+
+    source: str
+    name: str | None = None
+    kind: str = "text"
+    required: bool = False
+    pattern: str | None = None
+    empty_is_secret: bool = False
+
+    @property
+    def target(self) -> str:
+        return self.name or self.source.strip().lower()
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """How to read one file: its separator, encoding and columns."""
+
+    table: str
+    vintage: str
+    columns: Sequence[ColumnSpec]
+    sep: str = ";"
+    encoding: str = "utf-8-sig"
+    keep_extra_columns: bool = False
+    row_filter: Callable[[dict[str, str]], bool] | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _open_text(path: Path, encoding: str) -> io.TextIOBase:
+    if path.suffix == ".gz":
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding=encoding, newline="")
+    return open(path, encoding=encoding, newline="")
+
+
+def _convert(spec: ColumnSpec, raw: str) -> tuple[object, str | None]:
+    value = (raw or "").strip()
+    if spec.kind == "text":
+        if spec.required and value == "":
+            raise FieldError("empty value in a required column")
+        return (value or None), None
+    if spec.kind in {"code", "commune", "departement"}:
+        if value == "":
+            if spec.required:
+                raise FieldError("empty code in a required column")
+            return None, None
+        if spec.kind == "commune":
+            return normalise_commune_code(value), None
+        if spec.kind == "departement":
+            return normalise_departement_code(value), None
+        if spec.pattern and not re.fullmatch(spec.pattern, value):
+            raise FieldError(f"code {value!r} does not match {spec.pattern}")
+        return value, None
+    if spec.kind in {"number", "integer"}:
+        number, marker = parse_french_number(value, spec.empty_is_secret)
+        if number is None and spec.required and marker is None:
+            raise FieldError("empty value in a required column")
+        if spec.kind == "integer" and number is not None:
+            if abs(number - round(number)) > 1e-9:
+                raise FieldError(f"not a whole number: {raw!r}")
+            number = int(round(number))
+        return number, marker
+    raise ValueError(f"unknown column kind {spec.kind!r}")
+
+
+def _file_failure(spec: FileSpec, path: Path, checksum: str, reason: str) -> ReadResult:
+    names = [c.target for c in spec.columns] + ["_line", "_secret", "_indisponible"]
+    return ReadResult(
+        table_name=spec.table,
+        frame=pd.DataFrame({name: pd.Series(dtype="object") for name in names}),
+        source=SourceInfo(str(path), checksum, spec.vintage),
+        quarantine=[QuarantineRow(spec.table, str(path), 0, "", reason)],
+    )
+
+
+def read_csv(path: Path, spec: FileSpec) -> ReadResult:
+    """Read a delimited file according to ``spec``.
+
+    Returns the typed rows (plus ``_line``, ``_secret``, ``_indisponible``) and the
+    rejected ones. Never raises on bad content: the reason goes to the quarantine.
+    """
+    path = Path(path)
+    if not path.exists():
+        return _file_failure(spec, path, "", f"file not found: {path}")
+    checksum = file_checksum(path)
+    rows: list[dict[str, object]] = []
+    rejected: list[QuarantineRow] = []
+    try:
+        with _open_text(path, spec.encoding) as handle:
+            reader = csv.reader(handle, delimiter=spec.sep)
+            try:
+                header = next(reader)
+            except StopIteration:
+                return _file_failure(spec, path, checksum, "empty file: no header line")
+            header = [h.strip().lstrip("\ufeff") for h in header]
+            while header and header[-1] == "":
+                header.pop()
+            positions = {name: i for i, name in enumerate(header)}
+            missing = [c.source for c in spec.columns if c.source.strip() not in positions]
+            if missing:
+                return _file_failure(
+                    spec, path, checksum, f"missing column(s) {', '.join(missing)} in header"
+                )
+            extra_cols = [h for h in header if h not in {c.source.strip() for c in spec.columns}]
+            line_no = reader.line_num
+            for record in reader:
+                start = line_no + 1
+                line_no = reader.line_num
+                if not record or all(not cell.strip() for cell in record):
+                    continue
+                while len(record) > len(header) and record[-1] == "":
+                    record = record[:-1]
+                if len(record) != len(header):
+                    rejected.append(
+                        QuarantineRow(
+                            spec.table, str(path), start, "",
+                            f"expected {len(header)} fields, found {len(record)}",
+                            spec.sep.join(record)[:500],
+                        )
+                    )
+                    continue
+                cells = dict(zip(header, record, strict=True))
+                if spec.row_filter is not None and not spec.row_filter(cells):
+                    continue
+                out: dict[str, object] = {"_line": start}
+                secret: list[str] = []
+                unavailable: list[str] = []
+                try:
+                    for col in spec.columns:
+                        try:
+                            value, marker = _convert(col, cells[col.source.strip()])
+                        except FieldError as exc:
+                            raise FieldError(f"{col.source.strip()}: {exc}") from None
+                        out[col.target] = value
+                        if marker == "secret":
+                            secret.append(col.target)
+                        elif marker == "indisponible":
+                            unavailable.append(col.target)
+                except FieldError as exc:
+                    field_name, _, reason = str(exc).partition(": ")
+                    rejected.append(
+                        QuarantineRow(
+                            spec.table, str(path), start, field_name, reason,
+                            spec.sep.join(record)[:500],
+                        )
+                    )
+                    continue
+                if spec.keep_extra_columns:
+                    for name in extra_cols:
+                        out[name.lower()] = cells[name].strip() or None
+                out["_secret"] = secret
+                out["_indisponible"] = unavailable
+                rows.append(out)
+    except UnicodeDecodeError as exc:
+        return _file_failure(spec, path, checksum, f"not readable as {spec.encoding}: {exc}")
+    except (csv.Error, OSError, EOFError) as exc:
+        return _file_failure(spec, path, checksum, f"unreadable file: {exc}")
+    columns = ["_line"] + [c.target for c in spec.columns]
+    frame = pd.DataFrame(rows, columns=columns + (
+        [n.lower() for n in extra_cols] if spec.keep_extra_columns else []
+    ) + ["_secret", "_indisponible"])
+    for col in spec.columns:
+        if col.kind == "number":
+            frame[col.target] = pd.to_numeric(frame[col.target], errors="raise").astype("float64")
+        elif col.kind == "integer":
+            frame[col.target] = pd.array(frame[col.target], dtype="Int64")
+        else:
+            frame[col.target] = frame[col.target].astype("object")
+    return ReadResult(spec.table, frame, SourceInfo(str(path), checksum, spec.vintage), rejected)
+
+
+def concat_results(table: str, results: Iterable[ReadResult], vintage: str) -> ReadResult:
+    """Stack several reads of one table (e.g. one file per year) into one result."""
+    results = list(results)
+    frames = [r.frame for r in results if len(r.frame)]
+    frame = pd.concat(frames, ignore_index=True) if frames else results[0].frame
+    checksum = hashlib.sha256("".join(r.source.checksum for r in results).encode()).hexdigest()
+    files = ";".join(r.source.source_file for r in results)
+    quarantine = [q for r in results for q in r.quarantine]
+    return ReadResult(table, frame, SourceInfo(files, checksum, vintage), quarantine)

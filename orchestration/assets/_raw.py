@@ -1,0 +1,72 @@
+"""Factory for raw-table assets: call a reader, write ``raw.<table>``, report metadata."""
+
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
+
+from ingest.core import ReadResult
+from ingest.warehouse import write_raw
+from orchestration.resources import PacteSettingsResource, WarehouseResource
+
+__all__ = ["RawSource", "raw_asset", "raw_asset_key"]
+
+
+@dataclass(frozen=True)
+class RawSource:
+    """One raw table: its reader (``data_dir -> ReadResult``) and a French/English description."""
+
+    table: str
+    reader: Callable[[Path], ReadResult]
+    description: str
+    group: str
+    live_reader: Callable[[Path, float], ReadResult] | None = None
+
+
+def raw_asset_key(table: str) -> AssetKey:
+    """Raw assets share dbt's source keys (``raw/<table>``), so dbt models depend on them."""
+    return AssetKey(["raw", table])
+
+
+def _preview(result: ReadResult, rows: int = 5) -> str:
+    frame = result.frame.drop(columns=[c for c in result.frame.columns if c.startswith("_")]).head(rows)
+    return frame.to_markdown(index=False) if len(frame) else "(empty)"
+
+
+def raw_asset(source: RawSource) -> AssetsDefinition:
+    @asset(
+        key=raw_asset_key(source.table),
+        group_name=source.group,
+        description=source.description,
+        kinds={"python", "duckdb"},
+    )
+    def _asset(
+        context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
+    ) -> MaterializeResult:
+        data_dir = Path(settings.data_dir)
+        if source.live_reader is not None and settings.insee_mode == "live":
+            result = source.live_reader(data_dir, settings.live_timeout)
+        else:
+            result = source.reader(data_dir)
+        for q in result.quarantine[:20]:
+            context.log.warning(f"quarantined {q.source_file}:{q.line} [{q.field}] {q.reason}")
+        if result.source.stale:
+            context.log.warning(result.source.message)
+        with warehouse.connect() as con:
+            meta = write_raw(con, result)
+        return MaterializeResult(
+            metadata={
+                "dagster/row_count": meta["rows"],
+                "quarantined_rows": meta["quarantined"],
+                "source_file": meta["source_file"],
+                "checksum": meta["checksum"],
+                "vintage": meta["vintage"],
+                "mode": meta["mode"],
+                "stale": meta["stale"],
+                "preview": MetadataValue.md(_preview(result)),
+            }
+        )
+
+    return _asset

@@ -1,0 +1,5 @@
+"""Stage module (see registry)."""
+
+ASSETS: list = []
+CHECKS: list = []
+SENSORS: list = []

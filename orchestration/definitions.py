@@ -1,0 +1,31 @@
+"""The Dagster code location of pacte-diagnostic.
+
+Assets are grouped by stage (raw_*, dbt_*, graph, outputs); resources come from
+environment variables (see orchestration.settings). Execution is in process: DuckDB
+allows one writer at a time.
+"""
+
+from __future__ import annotations
+
+import os
+
+from dagster import Definitions, in_process_executor
+
+from orchestration import manifest
+from orchestration.settings import load_settings
+
+os.environ["PACTE_WAREHOUSE"] = str(load_settings().warehouse)
+manifest.ensure_manifest()
+
+from orchestration.assets import registry  # noqa: E402  (needs the manifest)
+from orchestration.resources import default_resources  # noqa: E402
+
+defs = Definitions(
+    assets=registry.all_assets(),
+    asset_checks=registry.all_checks(),
+    jobs=registry.all_jobs(),
+    schedules=registry.all_schedules(),
+    sensors=registry.all_sensors(),
+    resources=default_resources(),
+    executor=in_process_executor,
+)

@@ -1,0 +1,71 @@
+"""Run-time settings, read from environment variables.
+
+Every path the pipeline touches is resolved here, once, so that readers, dbt and
+the graph code receive plain arguments and never look at the environment themselves.
+
+Variables
+---------
+PACTE_DATA_DIR   snapshot folder (default: ``../shared/data`` beside the checkout)
+PACTE_WAREHOUSE  DuckDB file (default: ``data/warehouse.duckdb``)
+PACTE_OUTPUT     folder for files meant for people (default: ``output``)
+PACTE_INBOX      document inbox root, one sub-folder per département (default: ``inbox``)
+PACTE_INSEE_MODE ``snapshot`` (default) or ``live`` (pynsee, falls back to the snapshot)
+PACTE_LIVE_TIMEOUT seconds allowed to one live call (default: 20)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["REPO_ROOT", "DBT_PROJECT_DIR", "DBT_TARGET_DIR", "Settings", "load_settings"]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+# dbt artefacts (manifest, run results); PACTE_DBT_TARGET lets parallel checkouts or tests keep theirs apart
+DBT_TARGET_DIR = Path(os.environ.get("PACTE_DBT_TARGET") or DBT_PROJECT_DIR / "target").resolve()
+
+
+def _path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    path = Path(value) if value else default
+    if not path.is_absolute():
+        path = (REPO_ROOT / path) if not value else (Path.cwd() / path)
+    return path.resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    warehouse: Path
+    output_dir: Path
+    inbox_dir: Path
+    insee_mode: str
+    live_timeout: float
+
+    def output_for(self, departement: str) -> Path:
+        """Folder for the files of one (already validated) département."""
+        return self.output_dir / departement
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment.
+
+    Examples
+    --------
+    >>> s = load_settings()
+    >>> s.insee_mode in {"snapshot", "live"}
+    True
+    """
+    mode = os.environ.get("PACTE_INSEE_MODE", "snapshot").strip().lower()
+    if mode not in {"snapshot", "live"}:
+        raise ValueError(f"PACTE_INSEE_MODE must be 'snapshot' or 'live', not {mode!r}")
+    return Settings(
+        data_dir=_path("PACTE_DATA_DIR", REPO_ROOT.parent / "shared" / "data"),
+        warehouse=_path("PACTE_WAREHOUSE", REPO_ROOT / "data" / "warehouse.duckdb"),
+        output_dir=_path("PACTE_OUTPUT", REPO_ROOT / "output"),
+        inbox_dir=_path("PACTE_INBOX", REPO_ROOT / "inbox"),
+        insee_mode=mode,
+        live_timeout=float(os.environ.get("PACTE_LIVE_TIMEOUT", "20")),
+    )
