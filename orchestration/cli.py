@@ -50,6 +50,7 @@ def _build(code: str) -> int:
     _dagster_home()
     from dagster import DagsterInstance
 
+    from orchestration.assets.publication import published_copy_path
     from orchestration.definitions import defs
     from orchestration.settings import load_settings
 
@@ -78,7 +79,7 @@ def _build(code: str) -> int:
     if output.exists():
         for path in sorted(p for p in output.rglob("*") if p.is_file()):
             print(f"    {path.relative_to(settings.output_dir)}")
-    print(f"  read-only copy for analysts: {settings.warehouse.with_name('warehouse_lecture.duckdb')}")
+    print(f"  read-only copy for analysts: {published_copy_path(settings.warehouse)}")
     return 0
 
 

@@ -37,7 +37,12 @@ def _collect(attribute: str) -> list:
 
 
 def all_assets() -> list:
-    return _collect("ASSETS")
+    """Every stage's assets, then the publication of the read-only copy, which comes last."""
+    from orchestration.assets.publication import publication_asset
+
+    assets = _collect("ASSETS")
+    upstream = sorted({key for a in assets for key in a.keys}, key=lambda k: k.to_user_string())
+    return [*assets, publication_asset(upstream)]
 
 
 def all_checks() -> list:
