@@ -1,0 +1,146 @@
+"""Benchmarks of pacte-diagnostic: time and peak memory of the real commands.
+
+Run: ``uv run python benchmarks/run.py [--only NAME ...]``. Each case runs a real
+command in a subprocess on the snapshot data, in a scratch warehouse, and records its
+wall time and the peak resident memory of the largest process of the tree
+(``getrusage(RUSAGE_CHILDREN)``, which covers dbt's own subprocesses). Results are
+written to ``docs/performance.md`` with the targets of the issues.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+RESULTS_JSON = REPO / "benchmarks" / "results.json"
+REPORT = REPO / "docs" / "performance.md"
+
+
+@dataclass
+class Case:
+    name: str
+    description: str
+    target_seconds: float | None
+    target_mb: float | None
+    command: list[str]
+    env: dict[str, str]
+    prepare: list[list[str]] | None = None
+
+
+def _measure(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Run in a fresh child process; return (seconds, peak MB of the tree, exit code)."""
+    runner = (
+        "import resource, subprocess, sys, time, json\n"
+        "t = time.perf_counter()\n"
+        "rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "s = time.perf_counter() - t\n"
+        "kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(json.dumps([s, kb / 1024, rc]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", runner, *command], env=env, cwd=REPO,
+                         capture_output=True, text=True, check=True)
+    seconds, mb, rc = json.loads(out.stdout.strip().splitlines()[-1])
+    return seconds, mb, rc
+
+
+def _scratch_env(root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        PACTE_WAREHOUSE=str(root / "warehouse.duckdb"),
+        PACTE_OUTPUT=str(root / "output"),
+        PACTE_INBOX=str(root / "inbox"),
+        DAGSTER_HOME=str(root / "dagster"),
+        PACTE_DBT_TARGET=str(root / "dbt_target"),
+    )
+    (root / "dagster").mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def cases(root: Path) -> list[Case]:
+    pacte = str(VENV_BIN / "pacte")
+    dbt = str(VENV_BIN / "dbt")
+    env = _scratch_env(root)
+    dbt_args = ["--project-dir", str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
+                "--target-path", env["PACTE_DBT_TARGET"], "--quiet"]
+    return [
+        Case("main_command_warm", "README's first command (setup + build of 93) on a warm install",
+             None, 2048, ["bash", "scripts/diagnostic.sh"], env),
+        Case("build_93", "`pacte build --departement 93` (whole asset graph, one département)",
+             60, 2048, [pacte, "build", "--departement", "93"], env),
+        Case("build_59", "`pacte build --departement 59`", 60, 2048, [pacte, "build", "--departement", "59"], env),
+        Case("national_need_marts",
+             "dbt build of the need marts (staging → marts.territoires/indicateurs/besoins) for all "
+             "communes of France, raw tables already loaded",
+             90, 2048, [dbt, "build", "--select", "+besoins", "+indicateurs", "+territoires",
+                        *dbt_args], env),
+    ]
+
+
+def _write_report(results: dict[str, dict]) -> None:
+    lines = [
+        "# Performance",
+        "",
+        "Measured by `benchmarks/run.py` (never by timed unit tests). Each case runs the real command",
+        "in a subprocess on the snapshot data; peak memory is the largest resident set of the process",
+        "tree (dbt included).",
+        "",
+        f"Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores.",
+        "",
+        "| case | what | seconds | target s | peak MB | target MB | status | measured |",
+        "|---|---|---:|---:|---:|---:|---|---|",
+    ]
+    for name, r in results.items():
+        ok = r["exit_code"] == 0 and (r["target_seconds"] is None or r["seconds"] <= r["target_seconds"]) and (
+            r["target_mb"] is None or r["peak_mb"] <= r["target_mb"])
+        status = "ok" if ok else ("FAILED" if r["exit_code"] else "over target")
+        lines.append(
+            f"| {name} | {r['description']} | {r['seconds']:.1f} | {r['target_seconds'] or '-'} | "
+            f"{r['peak_mb']:.0f} | {r['target_mb'] or '-'} | {status} | {r['measured_at']} |"
+        )
+    notes = REPO / "benchmarks" / "NOTES.md"
+    if notes.exists():
+        lines += ["", notes.read_text().strip()]
+    REPORT.write_text("\n".join(lines) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", nargs="*", help="case names to run (default: all)")
+    args = parser.parse_args(argv)
+    results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
+    root = Path(tempfile.mkdtemp(prefix="pacte-bench-"))
+    try:
+        for case in cases(root):
+            if args.only and case.name not in args.only:
+                continue
+            for step in case.prepare or []:
+                subprocess.run(step, env=case.env, cwd=REPO, check=True, capture_output=True)
+            seconds, mb, rc = _measure(case.command, case.env)
+            results[case.name] = {
+                "description": case.description, "seconds": seconds, "peak_mb": mb, "exit_code": rc,
+                "target_seconds": case.target_seconds, "target_mb": case.target_mb,
+                "measured_at": dt.date.today().isoformat(),
+            }
+            print(f"{case.name}: {seconds:.1f} s, {mb:.0f} MB, exit {rc}", flush=True)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    RESULTS_JSON.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    _write_report(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
