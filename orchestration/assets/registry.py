@@ -21,6 +21,7 @@ STAGE_MODULES = [
     "orchestration.assets.dbt_models",
     "orchestration.assets.outputs_besoins",
     "orchestration.assets.raw_offre",
+    "orchestration.assets.raw_geo",
     "orchestration.assets.checks_offre",
     "orchestration.assets.documents",
     "orchestration.assets.graph",
