@@ -10,7 +10,14 @@ quarantine entry at line 0.
 Statistical secrecy markers (``s``, ``nd``, and empty cells where the publisher
 uses them for secrecy) become NULL; the names of the columns that carried a marker
 are kept per row in ``_secret`` (``s`` or a secret empty cell) and
-``_indisponible`` (``nd``), so that nothing is silently turned into a zero.
+``_indisponible`` (``nd``, ``ns`` non significatif, ``so`` sans objet), so that
+nothing is silently turned into a zero.
+
+Helpers for recurring layouts: :func:`number_columns` (a run of numeric columns
+copied from a header), :func:`with_year` (year-suffixed column names such as
+``Q214``), :func:`insert_columns` (constants such as ``niveau`` or values derived
+from a code, e.g. the commune of an IRIS) and :func:`concat_results` (one table
+stacked from several files).
 """
 
 from __future__ import annotations
@@ -37,6 +44,10 @@ __all__ = [
     "normalise_commune_code",
     "normalise_departement_code",
     "read_csv",
+    "concat_results",
+    "insert_columns",
+    "number_columns",
+    "with_year",
     "file_checksum",
     "COMMUNE_CODE",
     "DEPARTEMENT_CODE",
@@ -45,7 +56,7 @@ __all__ = [
 COMMUNE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 DEPARTEMENT_CODE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-8]|98[4-9])$")
 SECRET_MARKERS = {"s", "secret", "c"}
-UNAVAILABLE_MARKERS = {"nd", "n.d.", "na", "nan", "null", "-"}
+UNAVAILABLE_MARKERS = {"nd", "n.d.", "na", "nan", "null", "-", "ns", "so"}
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
@@ -129,6 +140,10 @@ def parse_french_number(raw: str | None, empty_is_secret: bool = False) -> tuple
     (None, 'indisponible')
     >>> parse_french_number("", empty_is_secret=True)
     (None, 'secret')
+    >>> parse_french_number("5.76"), parse_french_number("34990.0902194347")
+    ((5.76, None), (34990.0902194347, None))
+    >>> parse_french_number("1\u202f075"), parse_french_number("so"), parse_french_number("ns")
+    ((1075.0, None), (None, 'indisponible'), (None, 'indisponible'))
     """
     text = "" if raw is None else _SPACES.sub("", str(raw))
     if text == "":
@@ -195,6 +210,9 @@ class ColumnSpec:
     kind: ``text`` (kept as is, stripped), ``code`` (text, must match ``pattern``),
     ``commune`` / ``departement`` (INSEE codes), ``number`` (float, French format,
     secrecy markers to NULL), ``integer`` (same, must be whole).
+
+    ``optional``: the column may be absent from the file (e.g. a series whose
+    column set changes by year); it is then NULL and listed in ``_indisponible``.
     """
 
     source: str
@@ -203,6 +221,7 @@ class ColumnSpec:
     required: bool = False
     pattern: str | None = None
     empty_is_secret: bool = False
+    optional: bool = False
 
     @property
     def target(self) -> str:
@@ -211,7 +230,14 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class FileSpec:
-    """How to read one file: its separator, encoding and columns."""
+    """How to read one file: its separator, encoding and columns.
+
+    ``pad_short_rows``: a row with fewer fields than the header is completed with
+    empty cells instead of being rejected. Only for files whose trailing empty
+    cells are known to have been stripped (the padded cells then follow the
+    column's rule for empty cells: secret or unavailable). Longer rows are still
+    rejected.
+    """
 
     table: str
     vintage: str
@@ -221,6 +247,7 @@ class FileSpec:
     keep_extra_columns: bool = False
     row_filter: Callable[[dict[str, str]], bool] | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    pad_short_rows: bool = False
 
 
 def _open_text(path: Path, encoding: str) -> io.TextIOBase:
@@ -292,7 +319,10 @@ def read_csv(path: Path, spec: FileSpec) -> ReadResult:
             while header and header[-1] == "":
                 header.pop()
             positions = {name: i for i, name in enumerate(header)}
-            missing = [c.source for c in spec.columns if c.source.strip() not in positions]
+            missing = [
+                c.source for c in spec.columns if c.source.strip() not in positions and not c.optional
+            ]
+            absent = {c.source.strip() for c in spec.columns if c.source.strip() not in positions}
             if missing:
                 return _file_failure(
                     spec, path, checksum, f"missing column(s) {', '.join(missing)} in header"
@@ -306,6 +336,8 @@ def read_csv(path: Path, spec: FileSpec) -> ReadResult:
                     continue
                 while len(record) > len(header) and record[-1] == "":
                     record = record[:-1]
+                if spec.pad_short_rows and 0 < len(record) < len(header):
+                    record = record + [""] * (len(header) - len(record))
                 if len(record) != len(header):
                     rejected.append(
                         QuarantineRow(
@@ -323,6 +355,10 @@ def read_csv(path: Path, spec: FileSpec) -> ReadResult:
                 unavailable: list[str] = []
                 try:
                     for col in spec.columns:
+                        if col.source.strip() in absent:
+                            out[col.target] = None
+                            unavailable.append(col.target)
+                            continue
                         try:
                             value, marker = _convert(col, cells[col.source.strip()])
                         except FieldError as exc:
@@ -374,3 +410,72 @@ def concat_results(table: str, results: Iterable[ReadResult], vintage: str) -> R
     files = ";".join(r.source.source_file for r in results)
     quarantine = [q for r in results for q in r.quarantine]
     return ReadResult(table, frame, SourceInfo(files, checksum, vintage), quarantine)
+
+
+def number_columns(header: str, sep: str = ";", **options: object) -> list[ColumnSpec]:
+    """Numeric :class:`ColumnSpec` for a run of columns copied from a file's header.
+
+    The target names are the source names stripped and lowercased; ``options``
+    (``empty_is_secret``, ``kind``, ``optional``...) apply to every column.
+
+    Examples
+    --------
+    >>> [c.target for c in number_columns("NBMEN19;Q219;EVOL_CA_N_E ")]
+    ['nbmen19', 'q219', 'evol_ca_n_e']
+    >>> number_columns("A;B", empty_is_secret=True)[0].empty_is_secret
+    True
+    """
+    settings = {"kind": "number", **options}
+    return [ColumnSpec(name, **settings) for name in header.split(sep) if name.strip()]
+
+
+def with_year(columns: Sequence[ColumnSpec], year: int) -> list[ColumnSpec]:
+    """Columns whose source names carry the year: ``{yy}`` and ``{yyyy}`` are filled in.
+
+    Used for INSEE files that suffix every variable with the year (``Q214`` in
+    2014, ``Q218`` in 2018) so that one template reads every year.
+
+    Examples
+    --------
+    >>> cols = with_year([ColumnSpec("Q2{yy}", "q2", kind="number"), ColumnSpec("RD", "rd")], 2014)
+    >>> [(c.source, c.target) for c in cols]
+    [('Q214', 'q2'), ('RD', 'rd')]
+    """
+    fields = {"yy": f"{year % 100:02d}", "yyyy": f"{year:04d}"}
+    return [
+        ColumnSpec(
+            c.source.format(**fields), c.target, c.kind, c.required, c.pattern,
+            c.empty_is_secret, c.optional,
+        )
+        for c in columns
+    ]
+
+
+def insert_columns(
+    result: ReadResult,
+    values: dict[str, object | Callable[[pd.DataFrame], pd.Series]],
+    after: str = "_line",
+) -> ReadResult:
+    """Insert columns after ``after``: constants (``niveau``) or functions of the frame.
+
+    Returns a new :class:`ReadResult`; the columns keep the order of ``values``.
+    Works on an empty frame too (a file that failed), so the table keeps its shape.
+
+    Examples
+    --------
+    >>> r = ReadResult("t", pd.DataFrame({"_line": [2], "codgeo": ["930660101"]}), SourceInfo("f", "", "v"))
+    >>> r = insert_columns(r, {"code_commune": lambda f: f["codgeo"].str[:5]}, after="codgeo")
+    >>> r = insert_columns(r, {"niveau": "iris"})
+    >>> r.frame.to_dict("records")
+    [{'_line': 2, 'niveau': 'iris', 'codgeo': '930660101', 'code_commune': '93066'}]
+    """
+    frame = result.frame.copy()
+    position = list(frame.columns).index(after) + 1
+    for offset, (name, value) in enumerate(values.items()):
+        if callable(value):
+            column = value(frame)
+        else:
+            dtype = "Int64" if isinstance(value, int) and not isinstance(value, bool) else "object"
+            column = pd.Series([value] * len(frame), index=frame.index, dtype=dtype)
+        frame.insert(position + offset, name, column)
+    return ReadResult(result.table_name, frame, result.source, list(result.quarantine))

@@ -63,9 +63,17 @@ def write_raw(con: duckdb.DuckDBPyConnection, result: ReadResult) -> dict[str, o
     frame["_stale"] = result.source.stale
     frame["_loaded_at"] = loaded_at
     table = f"raw.{result.table_name}"
+    # DuckDB infers the type of an object column from a sample of rows: lists of flags
+    # that are empty in the sample but not further down would fail to load. Look at
+    # every row and give the flag lists one type, even when they are all empty.
+    con.execute(f"set pandas_analyze_sample = {max(len(frame), 1)}")
+    flags = [c for c in ("_secret", "_indisponible") if c in frame.columns]
+    replace = (
+        " replace (" + ", ".join(f"cast({c} as varchar[]) as {c}" for c in flags) + ")" if flags else ""
+    )
     con.register("_incoming", frame)
     try:
-        con.execute(f"create or replace table {table} as select * from _incoming")
+        con.execute(f"create or replace table {table} as select *{replace} from _incoming")
     finally:
         con.unregister("_incoming")
     con.execute(f"delete from {QUARANTINE_TABLE} where table_name = ?", [result.table_name])
