@@ -1,0 +1,77 @@
+"""Readers for France Travail, need side: job seekers by commune, CLPE and bassins.
+
+Files (PROVENANCE.md §6), comma separated:
+
+- ``france-travail/demandeurs_emploi_communes_2025.csv``: job seekers by commune
+  compiled by the GIP de l'inclusion in early 2025 (rounded to 5; category and
+  reference date not documented by the publisher);
+- ``france-travail/clpe_communes.csv``: the commune → CLPE (comité local pour
+  l'emploi) table of France Travail, as published (``region_id`` of the overseas
+  régions is written without its leading zero, e.g. ``1`` for Guadeloupe: kept as is);
+- ``france-travail/bassins_emploi_communes.csv``: commune → bassin d'emploi.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.core import ColumnSpec as C
+from ingest.core import FileSpec, ReadResult, read_csv
+
+__all__ = ["read_demandeurs_emploi_communes", "read_clpe_communes", "read_bassins_emploi_communes"]
+
+DEMANDEURS_EMPLOI_COMMUNES = FileSpec(
+    table="ft_demandeurs_emploi_communes",
+    vintage="France Travail, demandeurs d'emploi par commune (compilation GIP de l'inclusion, 2025)",
+    sep=",",
+    columns=[
+        C("code_insee", kind="commune", required=True),
+        C("nom_commune"),
+        C("nb_demandeurs_emploi", kind="integer", required=True),
+    ],
+)
+
+CLPE_COMMUNES = FileSpec(
+    table="ft_clpe_communes",
+    vintage="France Travail, communes des CLPE 2025-2026",
+    sep=",",
+    columns=[
+        C("commune_id", kind="commune", required=True),
+        C("territoire_id", kind="code", pattern=r"CLPE[0-9A-Z]{5}", required=True),
+        C("territoire_libelle", required=True),
+        C("departement_id", kind="departement", required=True),
+        C("nom_departement"),
+        C("region_id", kind="code", pattern=r"\d{1,3}", required=True),
+        C("nom_region"),
+    ],
+)
+
+BASSINS_EMPLOI_COMMUNES = FileSpec(
+    table="ft_bassins_emploi_communes",
+    vintage="Bassins d'emploi par commune (GIP de l'inclusion, 2025)",
+    sep=",",
+    columns=[
+        C("dep", kind="departement", required=True),
+        C("bassin_emploi", required=True),
+        C("code_insee", kind="commune", required=True),
+    ],
+)
+
+
+def read_demandeurs_emploi_communes(data_dir: Path) -> ReadResult:
+    """Job seekers by commune (France Travail, 2025)."""
+    return read_csv(
+        Path(data_dir) / "france-travail" / "demandeurs_emploi_communes_2025.csv", DEMANDEURS_EMPLOI_COMMUNES
+    )
+
+
+def read_clpe_communes(data_dir: Path) -> ReadResult:
+    """Commune → CLPE territory of France Travail."""
+    return read_csv(Path(data_dir) / "france-travail" / "clpe_communes.csv", CLPE_COMMUNES)
+
+
+def read_bassins_emploi_communes(data_dir: Path) -> ReadResult:
+    """Commune → bassin d'emploi."""
+    return read_csv(
+        Path(data_dir) / "france-travail" / "bassins_emploi_communes.csv", BASSINS_EMPLOI_COMMUNES
+    )
