@@ -3,6 +3,8 @@
 Files (PROVENANCE.md §8): ``anct/grille_{densite,ruralite,centralite}_communes.csv.gz``
 (comma separated, gzip), ``insee_com``, ``lib_com`` and the level. The rurality
 labels start with a space in the source; text values are stripped on reading.
+The centrality grid has no level for 129 overseas communes, written ``- undefined``
+(a JavaScript artefact of the exporting tool): read as NULL + ``_indisponible``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from ingest.core import ColumnSpec as C
 from ingest.core import FileSpec, ReadResult, read_csv
 
 __all__ = ["GRILLES", "read_grille_densite", "read_grille_ruralite", "read_grille_centralite"]
+
+NOT_AVAILABLE = ("- undefined",)
 
 # table suffix -> vintage of the grid
 GRILLES = {
@@ -30,7 +34,7 @@ def _spec(grille: str) -> FileSpec:
         columns=[
             C("insee_com", kind="commune", required=True),
             C("lib_com"),
-            C(f"niveau_{grille}", required=True),
+            C(f"niveau_{grille}", required=True, na_values=NOT_AVAILABLE),
         ],
     )
 

@@ -213,6 +213,8 @@ class ColumnSpec:
 
     ``optional``: the column may be absent from the file (e.g. a series whose
     column set changes by year); it is then NULL and listed in ``_indisponible``.
+    ``na_values``: source-specific spellings of "not available" (compared after
+    stripping), read as NULL and listed in ``_indisponible`` whatever the kind.
     """
 
     source: str
@@ -222,6 +224,7 @@ class ColumnSpec:
     pattern: str | None = None
     empty_is_secret: bool = False
     optional: bool = False
+    na_values: tuple[str, ...] = ()
 
     @property
     def target(self) -> str:
@@ -258,6 +261,8 @@ def _open_text(path: Path, encoding: str) -> io.TextIOBase:
 
 def _convert(spec: ColumnSpec, raw: str) -> tuple[object, str | None]:
     value = (raw or "").strip()
+    if value and value in spec.na_values:
+        return None, "indisponible"
     if spec.kind == "text":
         if spec.required and value == "":
             raise FieldError("empty value in a required column")
@@ -445,7 +450,7 @@ def with_year(columns: Sequence[ColumnSpec], year: int) -> list[ColumnSpec]:
     return [
         ColumnSpec(
             c.source.format(**fields), c.target, c.kind, c.required, c.pattern,
-            c.empty_is_secret, c.optional,
+            c.empty_is_secret, c.optional, c.na_values,
         )
         for c in columns
     ]

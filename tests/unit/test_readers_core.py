@@ -166,3 +166,22 @@ def test_write_raw_loads_flags_that_appear_only_after_the_sampled_rows(tmp_path)
         ]
     assert types["_secret"] == "VARCHAR[]" and types["_indisponible"] == "VARCHAR[]"
     assert flagged == 1
+
+
+def test_na_values_of_a_text_column_are_null_and_flagged(tmp_path):
+    spec = FileSpec(
+        table="essai",
+        vintage="test",
+        sep=",",
+        columns=[
+            C("insee_com", kind="commune", required=True),
+            C("niveau", required=True, na_values=("- undefined",)),
+        ],
+    )
+    result = read_csv(
+        _write(tmp_path, "f.csv", "insee_com,niveau\n97411, - undefined\n93066,Centre majeur\n93001,\n"), spec
+    )
+    assert result.frame["insee_com"].tolist() == ["97411", "93066"]
+    assert pd.isna(result.frame["niveau"].iloc[0]) and result.frame["niveau"].iloc[1] == "Centre majeur"
+    assert result.frame["_indisponible"].tolist() == [["niveau"], []]
+    assert [(q.line, q.field) for q in result.quarantine] == [(4, "niveau")]
