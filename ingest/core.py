@@ -54,7 +54,8 @@ __all__ = [
 ]
 
 COMMUNE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
-DEPARTEMENT_CODE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-8]|98[4-9])$")
+# "20" (Corse before 1976) is no longer a département: Corsica is 2A / 2B.
+DEPARTEMENT_CODE = re.compile(r"^(?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-8]|98[4-9])$")
 SECRET_MARKERS = {"s", "secret", "c"}
 UNAVAILABLE_MARKERS = {"nd", "n.d.", "na", "nan", "null", "-", "ns", "so"}
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
@@ -193,6 +194,10 @@ def normalise_departement_code(raw: str) -> str:
     '974'
     >>> normalise_departement_code("2b")
     '2B'
+    >>> normalise_departement_code("20")
+    Traceback (most recent call last):
+    ...
+    ingest.core.FieldError: not a département code: '20'
     """
     code = (raw or "").strip().upper()
     if not DEPARTEMENT_CODE.match(code):

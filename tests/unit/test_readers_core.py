@@ -185,3 +185,20 @@ def test_na_values_of_a_text_column_are_null_and_flagged(tmp_path):
     assert pd.isna(result.frame["niveau"].iloc[0]) and result.frame["niveau"].iloc[1] == "Centre majeur"
     assert result.frame["_indisponible"].tolist() == [["niveau"], []]
     assert [(q.line, q.field) for q in result.quarantine] == [(4, "niveau")]
+
+
+@pytest.mark.parametrize("code", ["20", "00", "96", "970", "979", "2C"])
+def test_codes_that_are_not_departements_are_refused(code):
+    from ingest.core import FieldError, normalise_departement_code
+
+    with pytest.raises(FieldError):
+        normalise_departement_code(code)
+
+
+@pytest.mark.parametrize(
+    "code", ["01", "19", "21", "2A", "2B", "95", "971", "976", "975", "977", "978", "984", "988"]
+)
+def test_departement_codes_of_the_cog_are_accepted(code):
+    from ingest.core import normalise_departement_code
+
+    assert normalise_departement_code(code) == code
