@@ -240,6 +240,10 @@ class ColumnSpec:
 class FileSpec:
     """How to read one file: its separator, encoding and columns.
 
+    ``row_check``: a consistency rule across the typed values of a row (e.g. age
+    bands that must add up to the total); it returns ``None`` or ``(field, reason)``
+    and a failing row goes to the quarantine.
+
     ``pad_short_rows``: a row with fewer fields than the header is completed with
     empty cells instead of being rejected. Only for files whose trailing empty
     cells are known to have been stripped (the padded cells then follow the
@@ -256,6 +260,7 @@ class FileSpec:
     row_filter: Callable[[dict[str, str]], bool] | None = None
     extra: dict[str, object] = field(default_factory=dict)
     pad_short_rows: bool = False
+    row_check: Callable[[dict[str, object]], tuple[str, str] | None] | None = None
 
 
 def _open_text(path: Path, encoding: str) -> io.TextIOBase:
@@ -387,6 +392,16 @@ def read_csv(path: Path, spec: FileSpec) -> ReadResult:
                         )
                     )
                     continue
+                if spec.row_check is not None:
+                    problem = spec.row_check(out)
+                    if problem is not None:
+                        rejected.append(
+                            QuarantineRow(
+                                spec.table, str(path), start, problem[0], problem[1],
+                                spec.sep.join(record)[:500],
+                            )
+                        )
+                        continue
                 if spec.keep_extra_columns:
                     for name in extra_cols:
                         out[name.lower()] = cells[name].strip() or None

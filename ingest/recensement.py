@@ -13,7 +13,9 @@ Files (PROVENANCE.md §3):
   « Dossier complet » (age bands, households, activity and unemployment by age).
 - ``insee-estimations-pop/estim_pop_dep_sexe_age_quinquennal_2015_2021.csv``
   (comma separated): population estimates at 1 January by département, sex and
-  five-year age band, 2015-2021.
+  five-year age band, 2015-2021. A row whose age bands do not add up to its
+  ``aTotal`` is quarantined (the snapshot has one: Corrèze 2021, ``a65_69`` = 1
+  where men + women give 17 901).
 """
 
 from __future__ import annotations
@@ -66,10 +68,31 @@ AGE_BANDS = (
     "a60_64,a65_69,a70_74,a75_79,a80_84,a85_89,a90_94,a95_plus,aTotal"
 )
 
+_BANDS = [name for name in AGE_BANDS.split(",") if name != "aTotal"]
+
+
+def bands_add_up(row: dict[str, object]) -> tuple[str, str] | None:
+    """Check that the five-year age bands of a row add up to its total.
+
+    Examples
+    --------
+    >>> row = dict.fromkeys(_BANDS, 1) | {"atotal": 20}
+    >>> bands_add_up(row) is None
+    True
+    >>> bands_add_up(row | {"atotal": 21})
+    ('aTotal', 'age bands add up to 20, not to aTotal 21')
+    """
+    total = sum(int(row[name]) for name in _BANDS)
+    if total != row["atotal"]:
+        return "aTotal", f"age bands add up to {total}, not to aTotal {row['atotal']}"
+    return None
+
+
 ESTIMATIONS_DEPARTEMENTS = FileSpec(
     table="estimations_population_departements",
     vintage=ESTIMATIONS_VINTAGE,
     sep=",",
+    row_check=bands_add_up,
     columns=[
         C("annee", kind="integer", required=True),
         C("dep", kind="departement", required=True),

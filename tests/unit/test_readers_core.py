@@ -202,3 +202,22 @@ def test_departement_codes_of_the_cog_are_accepted(code):
     from ingest.core import normalise_departement_code
 
     assert normalise_departement_code(code) == code
+
+
+def test_row_check_sends_an_inconsistent_row_to_the_quarantine(tmp_path):
+    def parts_add_up(row):
+        if row["a"] + row["b"] != row["total"]:
+            return "TOTAL", f"{row['a']} + {row['b']} != {row['total']}"
+        return None
+
+    spec = FileSpec(
+        table="essai",
+        vintage="test",
+        row_check=parts_add_up,
+        columns=[C("CODGEO", "codgeo", kind="commune", required=True), *number_columns("A;B;TOTAL")],
+    )
+    result = read_csv(_write(tmp_path, "f.csv", "CODGEO;A;B;TOTAL\n93001;1;2;3\n93005;1;2;4\n"), spec)
+    assert result.frame["codgeo"].tolist() == ["93001"]
+    assert [(q.line, q.field, q.reason, q.content) for q in result.quarantine] == [
+        (3, "TOTAL", "1.0 + 2.0 != 4.0", "93005;1;2;4")
+    ]
