@@ -1,0 +1,500 @@
+"""Gather, from the marts, everything the report and the committee sheets of one département show.
+
+:func:`contexte_departement` returns plain Python structures (lists of dicts, numbers, SVG
+markup) that the jinja2 templates render; no value is computed here that a mart does not hold,
+except presentation (sorting, French formatting, plain-French findings from stored figures).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from rapport import cartes
+from rapport.donnees import exige_marts, lire, liste_marts
+
+__all__ = [
+    "MARTS_REQUIS",
+    "contexte_departement",
+    "enregistrements",
+    "valeur_affichee",
+    "constats_axe",
+]
+
+MARTS_REQUIS = [
+    "territoires",
+    "indicateurs",
+    "besoins",
+    "axes_domaines",
+    "indicateurs_catalogue",
+    "offre",
+    "accessibilite",
+    "ecarts",
+    "passages",
+    "parole",
+    "acteurs",
+    "liens_manquants",
+    "faiblesse_coordination",
+    "priorites",
+    "pistes",
+    "pistes_acteurs",
+    "pistes_preuves",
+]
+
+
+def _propre(valeur: Any) -> Any:
+    if valeur is None:
+        return None
+    if isinstance(valeur, float) and math.isnan(valeur):
+        return None
+    if valeur is pd.NA or valeur is pd.NaT:
+        return None
+    if hasattr(valeur, "item") and not isinstance(valeur, str | bytes):
+        try:
+            return valeur.item()
+        except (ValueError, AttributeError):
+            return valeur
+    return valeur
+
+
+def enregistrements(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as dicts with NaN/NA turned into ``None``.
+
+    Examples
+    --------
+    >>> enregistrements(pd.DataFrame({"a": [1.0, float("nan")]}))
+    [{'a': 1.0}, {'a': None}]
+    """
+    return [{k: _propre(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def valeur_affichee(valeur: float | None, secret: bool | None, decimales: int = 1) -> str:
+    """What the report prints for a figure: the French number, or « secret statistique ».
+
+    Examples
+    --------
+    >>> valeur_affichee(28.44, False)
+    '28,4'
+    >>> valeur_affichee(None, True)
+    'secret statistique'
+    >>> valeur_affichee(None, False)
+    'non disponible'
+    """
+    if secret:
+        return "secret statistique"
+    if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)):
+        return "non disponible"
+    return cartes.format_nombre(valeur, decimales)
+
+
+def constats_axe(lignes_departement: list[dict[str, Any]]) -> list[str]:
+    """Plain-French findings of one axis from the département's priority lines.
+
+    Each finding restates stored figures (need index, supply index, coordination weakness);
+    lines without enough data are named as such.
+
+    Examples
+    --------
+    >>> constats_axe([{"libelle_domaine": "Santé", "indice_besoin": 150.0, "indice_offre": 60.0,
+    ...   "faiblesse_coordination": 0.5, "donnees_suffisantes": True, "raison": None}])[0].split(" ; ")[1:]
+    ['offre en dessous de la référence (indice 60)', 'coordination faible (0,50 sur 1).']
+    """
+    constats = []
+    for ligne in lignes_departement:
+        nom = ligne["libelle_domaine"]
+        if not ligne.get("donnees_suffisantes"):
+            constats.append(
+                f"{nom} : données insuffisantes ({ligne.get('raison') or 'raison non précisée'})."
+            )
+            continue
+        morceaux = []
+        besoin = ligne.get("indice_besoin")
+        if besoin is not None:
+            rapport = besoin / 100
+            if rapport >= 1.1:
+                morceaux.append(
+                    f"besoin {cartes.format_nombre(rapport)} fois la référence nationale "
+                    f"(indice {cartes.format_nombre(besoin, 0)})"
+                )
+            elif rapport <= 0.9:
+                morceaux.append(
+                    f"besoin inférieur à la référence nationale (indice {cartes.format_nombre(besoin, 0)})"
+                )
+            else:
+                morceaux.append(
+                    f"besoin proche de la référence nationale (indice {cartes.format_nombre(besoin, 0)})"
+                )
+        offre = ligne.get("indice_offre")
+        if offre is not None:
+            position = "en dessous de" if offre < 90 else ("au-dessus de" if offre > 110 else "proche de")
+            morceaux.append(f"offre {position} la référence (indice {cartes.format_nombre(offre, 0)})")
+        faiblesse = ligne.get("faiblesse_coordination")
+        if faiblesse is not None:
+            niveau = "faible" if faiblesse >= 0.5 else ("à consolider" if faiblesse >= 0.25 else "établie")
+            morceaux.append(f"coordination {niveau} ({cartes.format_nombre(faiblesse, 2)} sur 1)")
+        constats.append(f"{nom} : " + " ; ".join(morceaux) + ".")
+    return constats
+
+
+def _chargements(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    tables = {
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw'"
+        ).fetchall()
+    }
+    if "_chargements" not in tables:
+        return []
+    frame = lire(
+        con,
+        """
+        select table_name, source_file, vintage, mode, stale, rows_loaded, rows_quarantined, loaded_at
+        from raw._chargements
+        qualify row_number() over (partition by table_name order by loaded_at desc) = 1
+        order by table_name""",
+    )
+    frame["fichier"] = frame["source_file"].map(
+        lambda s: "; ".join(Path(p).name for p in str(s).split(";")) if s else ""
+    )
+    return enregistrements(frame)
+
+
+def _indicateurs(con, code: str, region: str | None) -> pd.DataFrame:
+    return lire(
+        con,
+        """
+        with derniers as (
+            select i.*, row_number() over (
+                partition by i.niveau, i.code_territoire, i.code_indicateur order by i.annee desc) as r
+            from marts.indicateurs as i
+            where (i.code_departement = ? and i.niveau in ('departement', 'epci', 'ept', 'commune'))
+        )
+        select d.*, c.libelle as libelle_indicateur, c.code_domaine, c.code_axe, c.source, c.unite, c.sens,
+            c.millesime
+        from derniers as d
+        left join marts.indicateurs_catalogue as c using (code_indicateur)
+        where d.r = 1
+        order by c.code_axe nulls first, c.code_domaine nulls first, d.code_indicateur""",
+        [code],
+    )
+
+
+def _carte(
+    communes,
+    frame: pd.DataFrame,
+    colonne: str,
+    titre: str,
+    source: str,
+    unite: str,
+    secret_col: str | None = None,
+    inverser: bool = False,
+    decimales: int = 1,
+):
+    if not communes or frame.empty:
+        return None
+    valeurs = {r["code_territoire"]: _propre(r[colonne]) for r in frame.to_dict("records")}
+    secrets = set()
+    if secret_col and secret_col in frame:
+        secrets = {r["code_territoire"] for r in frame.to_dict("records") if r.get(secret_col) is True}
+    return cartes.carte_choroplethe(
+        communes,
+        valeurs,
+        titre=titre,
+        source=source,
+        unite=unite,
+        secrets=secrets,
+        inverser=inverser,
+        decimales=decimales,
+    )
+
+
+def contexte_departement(
+    con: duckdb.DuckDBPyConnection,
+    code: str,
+    geo_dir: Path,
+    ponderations: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Everything the report of département ``code`` shows, read from the marts.
+
+    Raises :class:`rapport.donnees.MartManquant` when a required mart is absent, and
+    ``ValueError`` when the département has no priority line (its graph was not built).
+    """
+    exige_marts(con, MARTS_REQUIS)
+    presents = set(liste_marts(con))
+    dep = enregistrements(
+        lire(
+            con,
+            """
+        select d.code_territoire as code, d.libelle, d.population, d.annee_population, d.code_region,
+            r.libelle as libelle_region
+        from marts.territoires as d
+        left join marts.territoires as r on r.niveau = 'region' and r.code_territoire = d.code_region
+        where d.niveau = 'departement' and d.code_territoire = ?""",
+            [code],
+        )
+    )
+    if not dep:
+        raise ValueError(f"département {code} is not in marts.territoires")
+    dep = dep[0]
+    priorites = lire(
+        con,
+        "select * from marts.priorites where code_departement = ? "
+        "order by code_axe, echelle desc, rang_axe nulls last, code_domaine",
+        [code],
+    )
+    if priorites.empty:
+        raise ValueError(f"marts.priorites has no line for département {code}: was its graph built?")
+
+    axes_frame = lire(con, "select * from marts.axes_domaines order by code_axe, code_domaine")
+    communes_frame = lire(
+        con,
+        "select * from marts.territoires where niveau = 'commune' "
+        "and code_departement = ? order by code_territoire",
+        [code],
+    )
+    infra = lire(
+        con,
+        """
+        select distinct niveau, code_territoire, libelle_territoire as libelle, population
+        from marts.priorites where code_departement = ? and echelle = 'infra'
+        order by libelle""",
+        [code],
+    )
+    indicateurs = _indicateurs(con, code, dep.get("code_region"))
+    ind_dep = indicateurs[(indicateurs["niveau"] == "departement")]
+    ind_infra = indicateurs[indicateurs["niveau"].isin(["epci", "ept"])]
+    ind_communes = indicateurs[indicateurs["niveau"] == "commune"]
+
+    try:
+        communes_geo = cartes.communes_departement(geo_dir, code)
+        geo_erreur = None
+    except FileNotFoundError as exc:
+        communes_geo, geo_erreur = [], str(exc)
+
+    besoins_communes = lire(
+        con, "select * from marts.besoins where niveau = 'commune' and code_departement = ?", [code]
+    )
+    ecarts_all = lire(con, "select * from marts.ecarts where code_departement = ?", [code])
+    acces = lire(con, "select * from marts.accessibilite where code_departement = ?", [code])
+    offre = lire(
+        con,
+        "select * from marts.offre where code_departement = ? and niveau in ('departement', 'epci', 'ept')",
+        [code],
+    )
+    pistes = lire(
+        con, "select * from marts.pistes where code_departement = ? order by code_axe, rang_axe", [code]
+    )
+    pistes_acteurs = lire(con, "select * from marts.pistes_acteurs where code_departement = ?", [code])
+    pistes_preuves = lire(con, "select * from marts.pistes_preuves where code_departement = ?", [code])
+    liens_manquants = lire(con, "select * from marts.liens_manquants where code_departement = ?", [code])
+    parole = lire(con, "select * from marts.parole where code_departement = ?", [code])
+    passages = lire(con, "select * from marts.passages where code_departement = ?", [code])
+    documents = (
+        lire(con, "select * from marts.documents where code_departement = ?", [code])
+        if "documents" in presents
+        else pd.DataFrame()
+    )
+    acteurs = lire(con, "select * from marts.acteurs where code_departement = ?", [code])
+    faiblesse = lire(con, "select * from marts.faiblesse_coordination where code_departement = ?", [code])
+
+    millesimes = _chargements(con)
+    vintage_of = {c["table_name"]: c.get("vintage") for c in millesimes}
+
+    axes: list[dict[str, Any]] = []
+    for code_axe, groupe in axes_frame.groupby("code_axe", sort=True):
+        domaines = enregistrements(groupe)
+        codes_domaines = [d["code_domaine"] for d in domaines]
+        lignes_dep = enregistrements(
+            priorites[(priorites["code_axe"] == code_axe) & (priorites["echelle"] == "departement")]
+        )
+        lignes_infra = enregistrements(
+            priorites[(priorites["code_axe"] == code_axe) & (priorites["echelle"] == "infra")]
+        )
+        classees = sorted(
+            (x for x in lignes_infra + lignes_dep if x["rang_axe"] is not None and x["echelle"] == "infra"),
+            key=lambda x: x["rang_axe"],
+        )
+        domaine_carte = (
+            classees[0]["code_domaine"]
+            if classees
+            else next(
+                (
+                    x["code_domaine"]
+                    for x in sorted(lignes_dep, key=lambda x: x["rang_axe"] or 99)
+                    if x["rang_axe"] is not None
+                ),
+                codes_domaines[0],
+            )
+        )
+        libelle_domaine_carte = next(
+            d["libelle_domaine"] for d in domaines if d["code_domaine"] == domaine_carte
+        )
+        cartes_axe = []
+        bc = besoins_communes[besoins_communes["code_domaine"] == domaine_carte]
+        carte = _carte(
+            communes_geo,
+            bc,
+            "indice_besoin",
+            f"Indice de besoin – {libelle_domaine_carte} (100 = France)",
+            "Source : marts.besoins (indicateurs INSEE, CAF, France Travail du catalogue) ; "
+            f"géométrie IGN ADMIN EXPRESS, COG {2026}",
+            "",
+            decimales=0,
+        )
+        if carte is not None:
+            cartes_axe.append(carte)
+        ec = ecarts_all[(ecarts_all["niveau"] == "commune") & (ecarts_all["code_domaine"] == domaine_carte)]
+        carte = _carte(
+            communes_geo,
+            ec,
+            "ecart",
+            f"Écart besoin / offre – {libelle_domaine_carte}",
+            "Source : marts.ecarts (besoins et offre recensée"
+            f"{', ' + vintage_of['services'] if vintage_of.get('services') else ''}) ; "
+            "géométrie IGN ADMIN EXPRESS, COG 2026",
+            "",
+        )
+        if carte is not None:
+            cartes_axe.append(carte)
+        ac = acces[acces["code_domaine"] == domaine_carte].rename(columns={"code_commune": "code_territoire"})
+        carte = _carte(
+            communes_geo,
+            ac,
+            "distance_km",
+            f"Distance au service le plus proche – {libelle_domaine_carte}",
+            "Source : marts.accessibilite (services recensés, distances à vol d'oiseau) ; "
+            "géométrie IGN ADMIN EXPRESS, COG 2026",
+            "km",
+        )
+        if carte is not None:
+            cartes_axe.append(carte)
+
+        ind_axe = ind_dep[ind_dep["code_axe"] == code_axe]
+        offre_axe = offre[offre["code_domaine"].isin(codes_domaines)]
+        zones = ecarts_all[
+            (ecarts_all["niveau"] == "commune")
+            & ecarts_all["code_domaine"].isin(codes_domaines)
+            & ecarts_all["zone_blanche"].fillna(False).astype(bool)
+        ]
+        zones = zones.merge(communes_frame[["code_territoire", "libelle"]], on="code_territoire", how="left")
+        lm_axe = (
+            liens_manquants[liens_manquants["code_domaine"].isin(codes_domaines)]
+            if "code_domaine" in liens_manquants
+            else liens_manquants.iloc[0:0]
+        )
+        parole_axe = (
+            parole[parole["code_domaine"].isin(codes_domaines) | (parole.get("code_axe") == code_axe)]
+            if "code_domaine" in parole
+            else parole.iloc[0:0]
+        )
+        faib_axe = faiblesse[faiblesse["code_domaine"].isin(codes_domaines)]
+        axes.append(
+            {
+                "code": code_axe,
+                "libelle": domaines[0]["libelle_axe"],
+                "domaines": domaines,
+                "lignes_departement": lignes_dep,
+                "lignes_infra": lignes_infra,
+                "classees": classees,
+                "constats": constats_axe(lignes_dep),
+                "domaine_carte": libelle_domaine_carte,
+                "cartes": cartes_axe,
+                "indicateurs": enregistrements(ind_axe),
+                "indicateurs_infra": enregistrements(ind_infra[ind_infra["code_axe"] == code_axe]),
+                "offre": enregistrements(
+                    offre_axe.sort_values(["code_domaine", "niveau", "code_territoire"])
+                ),
+                "zones_blanches": enregistrements(zones.sort_values(["code_domaine", "code_territoire"])),
+                "liens_manquants": enregistrements(lm_axe.head(30)),
+                "nb_liens_manquants": len(lm_axe),
+                "parole": enregistrements(parole_axe.head(12)),
+                "faiblesse": enregistrements(faib_axe),
+                "pistes": enregistrements(pistes[pistes["code_axe"] == code_axe]),
+            }
+        )
+
+    fiches = []
+    for piste in enregistrements(pistes):
+        pid = piste["id_piste"]
+        fiches.append(
+            {
+                **piste,
+                "acteurs": enregistrements(pistes_acteurs[pistes_acteurs["id_piste"] == pid]),
+                "preuves": enregistrements(pistes_preuves[pistes_preuves["id_piste"] == pid]),
+            }
+        )
+
+    typologie = []
+    for colonne in ("grille_densite", "grille_ruralite", "grille_centralite"):
+        if colonne in communes_frame:
+            groupe = (
+                communes_frame.assign(_c=communes_frame[colonne].fillna("non renseigné"))
+                .groupby("_c", dropna=False)
+                .agg(nb_communes=("code_territoire", "count"), population=("population", "sum"))
+                .reset_index()
+                .rename(columns={"_c": "classe"})
+            )
+            typologie.append({"grille": colonne.replace("grille_", ""), "classes": enregistrements(groupe)})
+    qpv_col = "est_qpv" if "est_qpv" in communes_frame else None
+    communes_qpv = int(communes_frame[qpv_col].fillna(False).astype(bool).sum()) if qpv_col else None
+
+    revue = []
+    if not documents.empty and "type_document" in documents:
+        cibles = documents[documents["type_document"].astype(str).str.contains("calpae|spie", case=False)]
+        for doc in enregistrements(cibles):
+            extraits = passages[passages["id_document"] == doc["id_document"]].head(8)
+            revue.append({**doc, "passages": enregistrements(extraits)})
+
+    annexes = []
+    for terr in enregistrements(infra):
+        lignes = ind_infra[ind_infra["code_territoire"] == terr["code_territoire"]]
+        annexes.append({**terr, "indicateurs": enregistrements(lignes)})
+
+    repertoire = acteurs
+    if "type_noeud" in acteurs:
+        repertoire = acteurs[acteurs["type_noeud"] == "acteur"]
+
+    carte_typologie = None
+    if communes_geo and "grille_densite" in communes_frame:
+        niveaux = {v: i for i, v in enumerate(sorted(communes_frame["grille_densite"].dropna().unique()))}
+        frame = communes_frame.assign(_niveau=communes_frame["grille_densite"].map(niveaux))
+        carte_typologie = _carte(
+            communes_geo,
+            frame,
+            "_niveau",
+            "Grille communale de densité (rang de la classe, 0 = la première)",
+            "Source : INSEE grille de densité (ANCT 2025) ; géométrie IGN, COG 2026",
+            "",
+            decimales=0,
+        )
+
+    return {
+        "departement": dep,
+        "genere_le": dt.datetime.now().strftime("%d/%m/%Y à %H:%M"),
+        "axes": axes,
+        "priorites": enregistrements(priorites),
+        "nb_insuffisantes": int((~priorites["donnees_suffisantes"].astype(bool)).sum()),
+        "fiches": fiches,
+        "chargements": millesimes,
+        "ponderations": ponderations,
+        "ponderations_json": json.dumps(ponderations, ensure_ascii=False, indent=1) if ponderations else None,
+        "communes": enregistrements(communes_frame),
+        "nb_communes": len(communes_frame),
+        "communes_qpv": communes_qpv,
+        "territoires_infra": enregistrements(infra),
+        "typologie": typologie,
+        "carte_typologie": carte_typologie,
+        "indicateurs_departement": enregistrements(ind_dep),
+        "indicateurs_communes": enregistrements(ind_communes),
+        "revue": revue,
+        "nb_documents": len(documents),
+        "annexes": annexes,
+        "repertoire": enregistrements(repertoire),
+        "geo_erreur": geo_erreur,
+    }

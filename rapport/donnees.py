@@ -1,0 +1,125 @@
+"""Read the marts of one département from the warehouse, failing clearly when one is missing.
+
+Every reader takes an open DuckDB connection and returns pandas frames; nothing here invents a
+value: a mart that is absent raises :class:`MartManquant` naming it and the part of the project
+that produces it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+import pandas as pd
+
+__all__ = [
+    "MART_PRODUCTEURS",
+    "MartManquant",
+    "exige_marts",
+    "liste_marts",
+    "colonnes",
+    "lire",
+    "lire_departement",
+    "filtre_departement",
+]
+
+# which part of the project writes each mart (for error messages)
+MART_PRODUCTEURS: dict[str, str] = {
+    "territoires": "need side (issue 2, dbt)",
+    "indicateurs": "need side (issue 2, dbt)",
+    "besoins": "need side (issue 2, dbt)",
+    "besoins_composantes": "need side (issue 2, dbt)",
+    "axes_domaines": "need side (issue 2, dbt seed)",
+    "indicateurs_catalogue": "need side (issue 2, dbt seed)",
+    "structures": "offer (issue 3, dbt)",
+    "services": "offer (issue 3, dbt)",
+    "offre": "offer (issue 3, dbt)",
+    "accessibilite": "offer (issue 3, dbt)",
+    "ecarts": "offer (issue 3, dbt)",
+    "documents": "documents (issue 4)",
+    "passages": "documents (issue 4)",
+    "mentions": "documents (issue 4)",
+    "liens_candidats": "documents (issue 4)",
+    "parole": "documents (issue 4)",
+    "acteurs": "graph (issue 5, Python asset)",
+    "liens": "graph (issue 5, Python asset)",
+    "coordination_acteurs": "graph (issue 5, Python asset)",
+    "coordination_dispositifs": "graph (issue 5, Python asset)",
+    "liens_manquants": "graph (issue 5, Python asset)",
+    "faiblesse_coordination": "graph (issue 5, Python asset)",
+    "priorites": "priorities (issue 6, dbt tag apres_graphe)",
+    "pistes": "priorities (issue 6, dbt tag apres_graphe)",
+    "pistes_acteurs": "priorities (issue 6, dbt tag apres_graphe)",
+    "pistes_preuves": "priorities (issue 6, dbt tag apres_graphe)",
+}
+
+
+class MartManquant(RuntimeError):
+    """A mart the report needs is not in the warehouse."""
+
+
+def liste_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names of the tables and views of schema ``marts``, sorted."""
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def exige_marts(con: duckdb.DuckDBPyConnection, noms: Iterable[str]) -> None:
+    """Raise :class:`MartManquant` listing every absent mart of ``noms`` with its producer."""
+    presents = set(liste_marts(con))
+    absents = [n for n in noms if n not in presents]
+    if absents:
+        detail = ", ".join(f"marts.{n} ({MART_PRODUCTEURS.get(n, 'unknown producer')})" for n in absents)
+        raise MartManquant(f"the report needs marts that are not in the warehouse: {detail}")
+
+
+def colonnes(con: duckdb.DuckDBPyConnection, mart: str) -> list[str]:
+    """Column names of ``marts.<mart>`` in table order."""
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = 'marts' "
+        "and table_name = ? order by ordinal_position",
+        [mart],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def lire(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    """Run ``sql`` and return a frame."""
+    return con.execute(sql, params or []).df()
+
+
+def filtre_departement(con: duckdb.DuckDBPyConnection, mart: str, code: str) -> tuple[str, list]:
+    """The WHERE clause restricting ``marts.<mart>`` to département ``code``.
+
+    Rows of the département (``code_departement``), plus, for territorial marts, the reference
+    rows of its région and of France. Marts without ``code_departement`` (reference lists such
+    as seeds) are kept whole.
+    """
+    cols = set(colonnes(con, mart))
+    if "code_departement" not in cols:
+        return "true", []
+    if {"niveau", "code_territoire"} <= cols:
+        region = (
+            con.execute(
+                "select any_value(code_region) from marts.territoires where niveau = 'departement' "
+                "and code_territoire = ?",
+                [code],
+            ).fetchone()
+            if "territoires" in liste_marts(con)
+            else None
+        )
+        code_region = region[0] if region else None
+        return (
+            "(code_departement = ? or niveau = 'france' or (niveau = 'region' and code_territoire = ?))",
+            [code, code_region],
+        )
+    return "code_departement = ?", [code]
+
+
+def lire_departement(con: duckdb.DuckDBPyConnection, mart: str, code: str) -> pd.DataFrame:
+    """All rows of ``marts.<mart>`` for département ``code`` (see :func:`filtre_departement`)."""
+    exige_marts(con, [mart])
+    where, params = filtre_departement(con, mart, code)
+    return lire(con, f'select * from marts."{mart}" where {where}', params)

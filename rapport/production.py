@@ -1,0 +1,96 @@
+"""Write the files of one département: report (HTML + PDF), committee kit, exports, dictionary.
+
+Layout under ``<output>/<code>/``::
+
+    rapport_diagnostic.html, rapport_diagnostic.pdf
+    kit/fiche_axe_A1.html … kit/fiche_axe_A4.html, kit/diagnostic_<code>.xlsx
+    exports/<mart>.parquet (every mart)
+    dictionnaire/index.html
+
+Each function takes an open DuckDB connection and returns the paths it wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from rapport.contexte import contexte_departement
+from rapport.dictionnaire import descriptions, rendre_dictionnaire
+from rapport.exports import exporter_excel, exporter_parquet
+from rapport.rendu import imprimer_pdf, rendre_fiche_axe, rendre_rapport
+
+__all__ = ["produire_rapport", "produire_kit", "produire_exports", "produire_dictionnaire"]
+
+LOG = logging.getLogger(__name__)
+
+
+def _ecrire(chemin: Path, texte: str) -> Path:
+    chemin.parent.mkdir(parents=True, exist_ok=True)
+    partiel = chemin.with_suffix(chemin.suffix + ".partiel")
+    partiel.write_text(texte, encoding="utf-8")
+    partiel.replace(chemin)
+    return chemin
+
+
+def produire_rapport(
+    con: duckdb.DuckDBPyConnection,
+    code: str,
+    sortie: Path,
+    geo_dir: Path,
+    ponderations: dict[str, Any] | None,
+    pdf: bool = True,
+) -> dict[str, Any]:
+    """The diagnostic report: ``rapport_diagnostic.html`` and, when Chromium is there, the PDF."""
+    contexte = contexte_departement(con, code, geo_dir, ponderations)
+    html = _ecrire(Path(sortie) / "rapport_diagnostic.html", rendre_rapport(contexte))
+    fichiers = {"html": html, "pdf": None}
+    if pdf:
+        cible = Path(sortie) / "rapport_diagnostic.pdf"
+        if imprimer_pdf(html, cible):
+            fichiers["pdf"] = cible
+    return {"fichiers": fichiers, "nb_pistes": len(contexte["fiches"]), "contexte": contexte}
+
+
+def produire_kit(
+    con: duckdb.DuckDBPyConnection,
+    code: str,
+    sortie: Path,
+    geo_dir: Path,
+    ponderations: dict[str, Any] | None,
+    manifest_path: Path | None = None,
+    contexte: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The committee kit: one sheet per axis and the analysts' workbook."""
+    contexte = contexte or contexte_departement(con, code, geo_dir, ponderations)
+    kit = Path(sortie) / "kit"
+    fiches = [
+        _ecrire(kit / f"fiche_axe_{axe['code']}.html", rendre_fiche_axe(contexte, axe))
+        for axe in contexte["axes"]
+    ]
+    descr = {}
+    if manifest_path and Path(manifest_path).exists():
+        manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
+        descr = {m: info["colonnes"] for m, info in descriptions(manifest).items()}
+    classeur = kit / f"diagnostic_{code}.xlsx"
+    lignes = exporter_excel(con, code, classeur, descriptions=descr)
+    return {"fiches": fiches, "classeur": classeur, "lignes": lignes}
+
+
+def produire_exports(con: duckdb.DuckDBPyConnection, code: str, sortie: Path) -> dict[str, Any]:
+    """Parquet exports of every mart, filtered to the département."""
+    lignes = exporter_parquet(con, code, Path(sortie) / "exports")
+    return {"dossier": Path(sortie) / "exports", "lignes": lignes}
+
+
+def produire_dictionnaire(con: duckdb.DuckDBPyConnection, sortie: Path, manifest_path: Path) -> Path:
+    """The static data dictionary page ``dictionnaire/index.html``."""
+    if not Path(manifest_path).exists():
+        raise FileNotFoundError(f"dbt manifest not found: {manifest_path} (run dbt parse)")
+    page = rendre_dictionnaire(manifest_path, con, dt.datetime.now().strftime("%d/%m/%Y à %H:%M"))
+    return _ecrire(Path(sortie) / "dictionnaire" / "index.html", page)

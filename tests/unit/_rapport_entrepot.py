@@ -1,0 +1,416 @@
+"""A small hand-made warehouse shaped like the contract's marts, for the report and priority tests.
+
+Three communes of Seine-Saint-Denis in two EPT, a few indicators (one secret), need, offer, gaps,
+coordination, documents and priorities. Values are made up for the tests; codes are real so that
+the 93 geometry of the snapshot draws them.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+DEP = "93"
+EPT_PC, EPT_EE = "200057867", "200057875"
+COMMUNES = [
+    ("93066", "Saint-Denis", EPT_PC, 150000),
+    ("93001", "Aubervilliers", EPT_PC, 90000),
+    ("93008", "Bobigny", EPT_EE, 55000),
+]
+
+
+def _seed(name: str) -> pd.DataFrame:
+    with open(SEEDS / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return pd.DataFrame(list(csv.DictReader(handle)))
+
+
+def entrees() -> dict[str, pd.DataFrame]:
+    """The upstream marts (need, offer, graph, documents) as frames."""
+    terr = [
+        {
+            "niveau": "commune",
+            "code_territoire": c,
+            "libelle": n,
+            "code_epci": "200054781",
+            "code_ept": e,
+            "code_departement": DEP,
+            "code_region": "11",
+            "population": p,
+            "annee_population": 2023,
+            "grille_densite": "Grands centres urbains",
+            "est_qpv": c != "93008",
+        }
+        for c, n, e, p in COMMUNES
+    ]
+    terr += [
+        {
+            "niveau": "ept",
+            "code_territoire": EPT_PC,
+            "libelle": "Plaine Commune",
+            "code_departement": DEP,
+            "code_region": "11",
+            "population": 240000,
+            "annee_population": 2023,
+        },
+        {
+            "niveau": "ept",
+            "code_territoire": EPT_EE,
+            "libelle": "Est Ensemble",
+            "code_departement": DEP,
+            "code_region": "11",
+            "population": 55000,
+            "annee_population": 2023,
+        },
+        {
+            "niveau": "departement",
+            "code_territoire": DEP,
+            "libelle": "Seine-Saint-Denis",
+            "code_departement": DEP,
+            "code_region": "11",
+            "population": 295000,
+            "annee_population": 2023,
+        },
+        {
+            "niveau": "region",
+            "code_territoire": "11",
+            "libelle": "Île-de-France",
+            "code_region": "11",
+            "population": 12000000,
+            "annee_population": 2023,
+        },
+        {
+            "niveau": "france",
+            "code_territoire": "FR",
+            "libelle": "France",
+            "population": 68000000,
+            "annee_population": 2023,
+        },
+    ]
+    territoires = pd.DataFrame(terr)
+    ind = []
+    for niveau, code, tp, qpv in [
+        ("departement", DEP, 28.4, 38.0),
+        ("ept", EPT_PC, 33.0, 55.0),
+        ("ept", EPT_EE, 24.0, 10.0),
+        ("commune", "93066", 36.0, 60.0),
+        ("commune", "93001", 42.0, 70.0),
+        ("commune", "93008", None, 0.0),
+    ]:
+        ind.append(
+            {
+                "niveau": niveau,
+                "code_territoire": code,
+                "code_indicateur": "taux_pauvrete",
+                "annee": 2021,
+                "valeur": tp,
+                "secret": tp is None,
+                "code_departement": DEP,
+                "code_region": "11",
+                "valeur_departement": 28.4,
+                "valeur_region": 15.4,
+                "valeur_france": 14.5,
+                "ecart_france": None if tp is None else tp - 14.5,
+            }
+        )
+        ind.append(
+            {
+                "niveau": niveau,
+                "code_territoire": code,
+                "code_indicateur": "part_population_qpv",
+                "annee": 2018,
+                "valeur": qpv,
+                "secret": False,
+                "code_departement": DEP,
+                "code_region": "11",
+                "valeur_departement": 38.0,
+                "valeur_region": 12.0,
+                "valeur_france": 8.0,
+                "ecart_france": qpv - 8.0,
+            }
+        )
+        ind.append(
+            {
+                "niveau": niveau,
+                "code_territoire": code,
+                "code_indicateur": "allocataires_rsa_pour_100_menages",
+                "annee": 2020,
+                "valeur": tp / 3 if tp else None,
+                "secret": tp is None,
+                "code_departement": DEP,
+                "code_region": "11",
+                "valeur_departement": 9.5,
+                "valeur_region": 5.0,
+                "valeur_france": 4.2,
+                "ecart_france": tp / 3 - 4.2 if tp else None,
+            }
+        )
+    indicateurs = pd.DataFrame(ind)
+    domaines = _seed("axes_domaines")
+    besoins, ecarts, offre, faiblesse, acces = [], [], [], [], []
+    niveaux = [("departement", DEP), ("ept", EPT_PC), ("ept", EPT_EE)] + [
+        ("commune", c) for c, *_ in COMMUNES
+    ]
+    for k, dom in enumerate(domaines.to_dict("records")):
+        for j, (niveau, code) in enumerate(niveaux):
+            if dom["code_domaine"] == "alimentation_durable":
+                continue  # a domain without any data: must come out as insufficient, never as zero
+            indice = 100 + 10 * ((k * 7 + j * 3) % 9)
+            besoins.append(
+                {
+                    "niveau": niveau,
+                    "code_territoire": code,
+                    "code_departement": DEP,
+                    "code_axe": dom["code_axe"],
+                    "code_domaine": dom["code_domaine"],
+                    "indice_besoin": float(indice),
+                    "nb_composantes": 2,
+                }
+            )
+            if dom["code_domaine"] == "mobilite_solidaire" and niveau == "ept":
+                continue  # need without offer measure: insufficient
+            indice_offre = float(40 + 15 * ((k + j) % 6))
+            services = 0 if (niveau == "commune" and code == "93008" and k % 2 == 0) else 3 + (k + j) % 4
+            ecarts.append(
+                {
+                    "niveau": niveau,
+                    "code_territoire": code,
+                    "code_departement": DEP,
+                    "code_axe": dom["code_axe"],
+                    "code_domaine": dom["code_domaine"],
+                    "indice_besoin": float(indice),
+                    "indice_offre": indice_offre,
+                    "ecart": indice - indice_offre,
+                    "typologie": "besoin fort / offre faible",
+                    "zone_blanche": services == 0,
+                }
+            )
+            offre.append(
+                {
+                    "niveau": niveau,
+                    "code_territoire": code,
+                    "code_departement": DEP,
+                    "code_axe": dom["code_axe"],
+                    "code_domaine": dom["code_domaine"],
+                    "nb_structures": services,
+                    "nb_services": services,
+                    "services_pour_10000_habitants": services / 3.0,
+                    "public_cible": "population",
+                    "population_cible": 1000,
+                    "services_pour_1000_public_cible": services / 10,
+                }
+            )
+            if niveau != "commune":
+                faiblesse.append(
+                    {
+                        "niveau": niveau,
+                        "code_territoire": code,
+                        "code_departement": DEP,
+                        "code_domaine": dom["code_domaine"],
+                        "score": ((k + 2 * j) % 5) / 5,
+                    }
+                )
+            else:
+                acces.append(
+                    {
+                        "code_commune": code,
+                        "code_departement": DEP,
+                        "code_domaine": dom["code_domaine"],
+                        "distance_km": 0.5 + j,
+                    }
+                )
+    acteurs = pd.DataFrame(
+        [
+            {
+                "id_noeud": "acteur:france_travail_93",
+                "type_noeud": "acteur",
+                "libelle": "France Travail Seine-Saint-Denis",
+                "type_acteur": "france_travail",
+                "code_departement": DEP,
+                "code_dispositif": None,
+                "niveau": "departement",
+                "code_territoire": DEP,
+            },
+            {
+                "id_noeud": "acteur:cd93",
+                "type_noeud": "acteur",
+                "libelle": "Conseil départemental <b>93</b>",
+                "type_acteur": "conseil_departemental",
+                "code_departement": DEP,
+                "code_dispositif": None,
+                "niveau": "departement",
+                "code_territoire": DEP,
+            },
+            {
+                "id_noeud": "dispositif:pdi:93",
+                "type_noeud": "dispositif",
+                "libelle": "PDI de la Seine-Saint-Denis",
+                "type_acteur": None,
+                "code_departement": DEP,
+                "code_dispositif": "pdi",
+                "niveau": "departement",
+                "code_territoire": DEP,
+            },
+        ]
+    )
+    liens = pd.DataFrame(
+        [
+            {
+                "id_source": "acteur:cd93",
+                "id_cible": "dispositif:pdi:93",
+                "type_lien": "pilote",
+                "code_departement": DEP,
+            },
+        ]
+    )
+    liens_manquants = pd.DataFrame(
+        [
+            {
+                "id_lien_manquant": "lm1",
+                "code_departement": DEP,
+                "code_domaine": "accompagnement_emploi",
+                "niveau": "ept",
+                "code_territoire": EPT_PC,
+                "acteur_a": "acteur:cd93",
+                "acteur_b": "acteur:france_travail_93",
+                "libelle": "Pas de lien entre le PDI et France Travail",
+                "raison": "attendu par le modèle du PDI",
+            },
+        ]
+    )
+    structures = pd.DataFrame(
+        [
+            {
+                "id_structure": "s1",
+                "nom": "Mission locale de Saint-Denis",
+                "code_commune": "93066",
+                "code_departement": DEP,
+            },
+            {
+                "id_structure": "s2",
+                "nom": "Épicerie solidaire d'Aubervilliers",
+                "code_commune": "93001",
+                "code_departement": DEP,
+            },
+        ]
+    )
+    services = pd.DataFrame(
+        [
+            {
+                "id_service": f"sv{i}",
+                "id_structure": st,
+                "code_domaine": dom,
+                "code_axe": axe,
+                "code_commune": com,
+                "code_departement": DEP,
+            }
+            for i, (st, dom, axe, com) in enumerate(
+                [
+                    ("s1", "insertion_jeunes", "A2", "93066"),
+                    ("s1", "accompagnement_emploi", "A2", "93066"),
+                    ("s2", "aide_alimentaire", "A3", "93001"),
+                ]
+                + [
+                    ("s1", d, a, "93066")
+                    for a, d in domaines[["code_axe", "code_domaine"]].itertuples(index=False)
+                ]
+            )
+        ]
+    )
+    mentions = pd.DataFrame(
+        [
+            {
+                "id_mention": "m1",
+                "id_passage": "p1",
+                "id_document": "d1",
+                "code_departement": DEP,
+                "type_entite": "territoire",
+                "code_entite": "93066",
+                "libelle_entite": "Saint-Denis",
+                "page": 3,
+            },
+        ]
+    )
+    documents = pd.DataFrame(
+        [
+            {
+                "id_document": "d1",
+                "code_departement": DEP,
+                "type_document": "calpae",
+                "titre": "Bilan CALPAE 2022",
+            }
+        ]
+    )
+    passages = pd.DataFrame(
+        [
+            {
+                "id_passage": "p1",
+                "id_document": "d1",
+                "code_departement": DEP,
+                "page": 3,
+                "debut": 0,
+                "fin": 80,
+                "texte": "L'accompagnement des allocataires du RSA reste insuffisant "
+                "<script>alert(1)</script>.",
+                "code_axe": "A2",
+                "code_domaine": "accompagnement_emploi",
+            },
+        ]
+    )
+    parole = pd.DataFrame(
+        [
+            {
+                "id_parole": "q1",
+                "code_departement": DEP,
+                "code_axe": "A2",
+                "code_domaine": "accompagnement_emploi",
+                "texte": "On attend des mois avant un premier rendez-vous.",
+                "role": "allocataire",
+            },
+        ]
+    )
+    return {
+        "territoires": territoires,
+        "indicateurs": indicateurs,
+        "axes_domaines": domaines,
+        "indicateurs_catalogue": _seed("indicateurs_catalogue"),
+        "besoins": pd.DataFrame(besoins),
+        "ecarts": pd.DataFrame(ecarts),
+        "offre": pd.DataFrame(offre),
+        "accessibilite": pd.DataFrame(acces),
+        "faiblesse_coordination": pd.DataFrame(faiblesse),
+        "acteurs": acteurs,
+        "liens": liens,
+        "liens_manquants": liens_manquants,
+        "structures": structures,
+        "services": services,
+        "mentions": mentions,
+        "documents": documents,
+        "passages": passages,
+        "parole": parole,
+    }
+
+
+def ecrire(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
+    """Write ``tables`` as ``marts.<name>`` into a new DuckDB file."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("create schema if not exists marts")
+        con.execute("create schema if not exists raw")
+        con.execute("""create table if not exists raw._chargements (table_name varchar, source_file varchar,
+            checksum varchar, vintage varchar, mode varchar, stale boolean, message varchar,
+            rows_loaded bigint, rows_quarantined bigint, loaded_at timestamp)""")
+        con.execute(
+            "insert into raw._chargements values ('filosofi_communes', '/x/cc_filosofi_2021_COM.csv', "
+            "'abc', 'Filosofi 2021', 'snapshot', false, '', 34909, 0, now())"
+        )
+        for name, frame in tables.items():
+            con.register("_t", frame)
+            con.execute(f"create or replace table marts.{name} as select * from _t")
+            con.unregister("_t")
+    finally:
+        con.close()
+    return path
