@@ -1,0 +1,144 @@
+-- Every commune-level indicator in long format, COG 2026. `agregeable` marks the indicators
+-- whose numerator and denominator are counts that can be summed to higher levels; `valeur` is
+-- NULL with `secret` when the source masked it. Rows without a value and without secrecy
+-- (merged commune whose rate cannot be recomputed, commune absent from a source) are dropped.
+with communes as (
+    select * from {{ ref('int_communes__hierarchie') }}
+),
+
+filosofi as (
+    select * from {{ ref('int_filosofi__communes_harmonisees') }}
+),
+
+caf as (
+    select * from {{ ref('int_caf__communes_harmonisees') }}
+),
+
+rp as (
+    select * from {{ ref('int_rp__communes_harmonisees') }}
+),
+
+france_travail as (
+    select * from {{ ref('int_france_travail__communes_harmonisees') }}
+),
+
+lignes as (
+    -- Filosofi 2021: published rate (recomputed from poor persons for merged communes)
+    select code_commune, 'taux_pauvrete' as code_indicateur, 2021 as annee, taux_pauvrete as valeur,
+        personnes_pauvres as numerateur, nb_personnes_menages_fiscaux as denominateur,
+        taux_pauvrete is null and taux_pauvrete_secret as secret, taux_pauvrete_methode as methode,
+        false as agregeable
+    from filosofi
+
+    {% for mesure in ['mediane_niveau_vie', 'decile_1', 'decile_9', 'rapport_interdecile'] %}
+    union all
+    select code_commune, '{{ mesure }}', 2021, {{ mesure }}, null, null,
+        {{ mesure }} is null and {{ mesure }}_secret, 'publie', false
+    from filosofi
+    {% endfor %}
+
+    -- CAF 2020 per 100 households / inhabitants (Filosofi 2021 denominators)
+    union all
+    select c.code_commune, 'enfants_moins_3_ans_pour_100_habitants', 2020,
+        100 * c.enfants_moins_3_ans / nullif(f.nb_personnes_menages_fiscaux, 0),
+        c.enfants_moins_3_ans, f.nb_personnes_menages_fiscaux,
+        c.enfants_moins_3_ans_secret and c.enfants_moins_3_ans is null, 'recalcule', true
+    from caf as c
+    left join filosofi as f on f.code_commune = c.code_commune
+
+    {% for code, mesure in [
+        ('allocataires_monoparents_pour_100_menages', 'allocataires_monoparents'),
+        ('allocataires_rsa_pour_100_menages', 'allocataires_rsa'),
+        ('allocataires_aah_pour_100_menages', 'allocataires_aah'),
+        ('allocataires_prime_activite_pour_100_menages', 'allocataires_prime_activite'),
+        ('allocataires_aide_logement_pour_100_menages', 'allocataires_aide_logement'),
+    ] %}
+    union all
+    select c.code_commune, '{{ code }}', 2020,
+        100 * c.{{ mesure }} / nullif(f.nb_menages_fiscaux, 0),
+        c.{{ mesure }}, f.nb_menages_fiscaux,
+        (c.{{ mesure }}_secret and c.{{ mesure }} is null)
+            or (c.{{ mesure }} is not null and f.nb_menages_fiscaux is null and coalesce(f.nb_menages_fiscaux_secret, false)),
+        'recalcule', true
+    from caf as c
+    left join filosofi as f on f.code_commune = c.code_commune
+    {% endfor %}
+
+    -- Census 2022 (counts summed to COG 2026)
+    {% for code, numerateur, denominateur in [
+        ('part_moins_15_ans', 'population_0_14', 'population_toutes_classes'),
+        ('part_familles_monoparentales', 'familles_monoparentales', 'menages_famille'),
+        ('taux_chomage_15_64', 'chomeurs_15_64', 'actifs_15_64'),
+        ('taux_chomage_15_24', 'chomeurs_15_24', 'actifs_15_24'),
+    ] %}
+    union all
+    select code_commune, '{{ code }}', 2022,
+        100 * {{ numerateur }} / nullif({{ denominateur }}, 0),
+        {{ numerateur }}, {{ denominateur }}, false, 'recalcule', true
+    from rp
+    {% endfor %}
+
+    -- France Travail (early 2025) per 100 active people (RP 2022) and per 100 inhabitants
+    union all
+    select ft.code_commune, 'demandeurs_emploi_pour_100_actifs', 2025,
+        100 * ft.demandeurs_emploi / nullif(rp.actifs_15_64, 0),
+        ft.demandeurs_emploi, rp.actifs_15_64, ft.demandeurs_emploi_secret and ft.demandeurs_emploi is null,
+        'recalcule', true
+    from france_travail as ft
+    inner join rp on rp.code_commune = ft.code_commune
+
+    union all
+    select ft.code_commune, 'demandeurs_emploi_pour_100_habitants', 2025,
+        100 * ft.demandeurs_emploi / nullif(c.population, 0),
+        ft.demandeurs_emploi, c.population, ft.demandeurs_emploi_secret and ft.demandeurs_emploi is null,
+        'recalcule', true
+    from france_travail as ft
+    inner join communes as c on c.code_commune = ft.code_commune
+
+    -- NEET: published rates, no counts
+    union all
+    select code_territoire, 'part_neet', annee, part_non_inseres, null, null,
+        part_non_inseres is null and secret, 'publie', false
+    from {{ ref('int_neet__territoires_harmonises') }}
+    where niveau = 'commune'
+
+    -- Population in QPV (2015 list)
+    union all
+    select code_commune, 'part_population_qpv', 2018,
+        100 * population_qpv / nullif(population_communes, 0),
+        population_qpv, population_communes, population_qpv is null and secret, 'recalcule', false
+    from {{ ref('int_qpv__population_2015_communes') }}
+
+    -- QPV 2024 and density grid (population légale 2023)
+    union all
+    select code_commune, 'nombre_qpv_2024', 2024, nb_qpv_2024, nb_qpv_2024, null, false, 'recalcule', false
+    from communes
+
+    union all
+    select code_commune, 'part_population_rurale', 2023,
+        case when grille_densite in ('Bourgs ruraux', 'Rural à habitat dispersé', 'Rural à habitat très dispersé')
+            then 100.0 else 0.0 end,
+        case when grille_densite in ('Bourgs ruraux', 'Rural à habitat dispersé', 'Rural à habitat très dispersé')
+            then population else 0 end,
+        population, false, 'recalcule', true
+    from communes
+    where grille_densite is not null and population is not null
+),
+
+final as (
+    select
+        l.code_commune,
+        l.code_indicateur,
+        cast(l.annee as integer) as annee,
+        cast(l.valeur as double) as valeur,
+        cast(l.numerateur as double) as numerateur,
+        cast(l.denominateur as double) as denominateur,
+        coalesce(l.secret, false) as secret,
+        l.methode,
+        l.agregeable
+    from lignes as l
+    inner join communes as c on c.code_commune = l.code_commune
+    where l.valeur is not null or coalesce(l.secret, false)
+)
+
+select * from final
