@@ -23,6 +23,8 @@ class RawSource:
     description: str
     group: str
     live_reader: Callable[[Path, float], ReadResult] | None = None
+    # for readers that need more than the snapshot folder (inbox, run partition, own live mode)
+    context_reader: Callable[[AssetExecutionContext, PacteSettingsResource], ReadResult] | None = None
 
 
 def raw_asset_key(table: str) -> AssetKey:
@@ -46,7 +48,9 @@ def raw_asset(source: RawSource) -> AssetsDefinition:
         context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
     ) -> MaterializeResult:
         data_dir = Path(settings.data_dir)
-        if source.live_reader is not None and settings.insee_mode == "live":
+        if source.context_reader is not None:
+            result = source.context_reader(context, settings)
+        elif source.live_reader is not None and settings.insee_mode == "live":
             result = source.live_reader(data_dir, settings.live_timeout)
         else:
             result = source.reader(data_dir)

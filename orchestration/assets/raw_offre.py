@@ -1,5 +1,117 @@
-"""Stage module (see registry)."""
+"""Raw assets of the offer (Étape 2): data·inclusion, national lists, local offer.
 
-ASSETS: list = []
+Every source gives ``raw.offre_structures__<src>`` and, when it describes services,
+``raw.offre_services__<src>`` (contract in :mod:`ingest.offre._common`).
+
+- ``di_api``: the recorded API v1 answers by default; with ``PACTE_OFFRE_MODE=live`` the
+  data·inclusion API is called for the département of the run (the partition key, else
+  the codes in ``PACTE_DEPARTEMENTS``) and the snapshot is used, marked stale, when the
+  API cannot be reached.
+- ``local``: every ``<PACTE_INBOX>/<département>/offre_locale/*.csv`` file.
+"""
+
+import os
+from pathlib import Path
+
+from dagster import AssetExecutionContext
+
+from ingest.core import ReadResult
+from ingest.offre import api_data_inclusion as api
+from ingest.offre import data_inclusion as di
+from ingest.offre import listes_nationales as ln
+from ingest.offre import local
+from orchestration.assets._raw import RawSource, raw_asset
+from orchestration.partitions import validate_departement
+from orchestration.resources import PacteSettingsResource
+from orchestration.settings import load_settings
+
+__all__ = ["SOURCES", "ASSETS", "CHECKS", "SENSORS"]
+
+GROUP = "raw_offre"
+
+
+def _run_departements(context: AssetExecutionContext) -> list[str]:
+    """Département(s) of a live call: the run's partition, else ``PACTE_DEPARTEMENTS``."""
+    tag = context.run.tags.get("dagster/partition") if context.run else None
+    codes = [tag] if tag else [c for c in os.environ.get("PACTE_DEPARTEMENTS", "").split(",") if c.strip()]
+    return [validate_departement(code) for code in codes]
+
+
+def _di_api_reader(services: bool):
+    def read(context: AssetExecutionContext, settings: PacteSettingsResource) -> ReadResult:
+        mode = api.offre_mode()
+        data_dir = Path(settings.data_dir)
+        reader = api.read_di_api_services if services else api.read_di_api_structures
+        if mode == "snapshot":
+            return reader(data_dir)
+        departements = _run_departements(context)
+        if not departements:
+            raise ValueError("PACTE_OFFRE_MODE=live needs a département: run a partition or set "
+                             "PACTE_DEPARTEMENTS")
+        config = api.ApiConfig.from_env(timeout=settings.live_timeout)
+        return reader(data_dir, mode="live", departements=departements, config=config)
+
+    return read
+
+
+def _local_reader(services: bool):
+    def read(context: AssetExecutionContext, settings: PacteSettingsResource) -> ReadResult:
+        reader = local.read_local_services if services else local.read_local_structures
+        return reader(Path(settings.inbox_dir), Path(settings.data_dir))
+
+    return read
+
+
+def _local_default(services: bool):
+    def read(data_dir: Path) -> ReadResult:
+        reader = local.read_local_services if services else local.read_local_structures
+        return reader(load_settings().inbox_dir, data_dir)
+
+    return read
+
+
+SOURCES: list[RawSource] = [
+    RawSource("offre_structures__di_export", di.read_export_structures,
+              "data·inclusion, export La Réunion 2025 : structures (codes v0 tels que publiés)", GROUP),
+    RawSource("offre_services__di_export", di.read_export_services,
+              "data·inclusion, export La Réunion 2025 : services (listes {a,b} lues, latitudes corrigées)",
+              GROUP),
+    RawSource("offre_structures__di_api", di.read_api_snapshot_structures,
+              "data·inclusion API v1 : structures (instantané, ou API en direct si PACTE_OFFRE_MODE=live)",
+              GROUP, context_reader=_di_api_reader(services=False)),
+    RawSource("offre_services__di_api", di.read_api_snapshot_services,
+              "data·inclusion API v1 : services (instantané, ou API en direct si PACTE_OFFRE_MODE=live)",
+              GROUP, context_reader=_di_api_reader(services=True)),
+    RawSource("offre_structures__france_services", ln.read_france_services,
+              "ANCT : France services au 2024-08-01", GROUP),
+    RawSource("offre_structures__siae", ln.read_siae, "ASP : SIAE conventionnées, juillet 2019", GROUP),
+    RawSource("offre_structures__siae_geocodees", ln.read_siae_geocodees,
+              "le marché de l'inclusion : SIAE et GEIQ 2019 géolocalisés", GROUP),
+    RawSource("offre_structures__geiq", ln.read_geiq, "GEIQ, liste de novembre 2019", GROUP),
+    RawSource("offre_structures__esat", ln.read_esat, "FINESS : ESAT et leurs places autorisées", GROUP),
+    RawSource("offre_structures__ft_agences", ln.read_ft_agences, "Pôle emploi : sites 2019", GROUP),
+    RawSource("offre_structures__missions_locales", ln.read_missions_locales,
+              "Missions locales (prescripteurs habilités 2019 : 62, 67, 93)", GROUP),
+    RawSource("offre_structures__prescripteurs", ln.read_prescripteurs,
+              "Autres prescripteurs habilités 2019 (PJJ, SPIP, Cap emploi, Pôle emploi…)", GROUP),
+    RawSource("offre_structures__cnfs", ln.read_cnfs,
+              "ANCT : structures accueillant des conseillers numériques France Services (2021)", GROUP),
+    RawSource("offre_structures__fabriques_territoire", ln.read_fabriques_territoire,
+              "ANCT : Fabriques de territoire (2024)", GROUP),
+    RawSource("offre_dispositifs__cites_educatives", ln.read_cites_educatives,
+              "ANCT/ANRU : Cités éducatives (dispositif, 2024)", GROUP),
+    RawSource("offre_structures__mediation_numerique", ln.read_mediation_numerique_structures,
+              "Lieux de médiation numérique (échantillons régionaux PACA 2023, AURA 2022)", GROUP),
+    RawSource("offre_services__mediation_numerique", ln.read_mediation_numerique_services,
+              "Services des lieux de médiation numérique (libellés tels que publiés)", GROUP),
+    RawSource("offre_structures__local", _local_default(services=False),
+              "Offre locale saisie par les analystes (PACTE_INBOX/<dép>/offre_locale/*.csv) : lieux",
+              GROUP, context_reader=_local_reader(services=False)),
+    RawSource("offre_services__local", _local_default(services=True),
+              "Offre locale saisie par les analystes : services", GROUP,
+              context_reader=_local_reader(services=True)),
+]
+
+ASSETS = [raw_asset(source) for source in SOURCES]
 CHECKS: list = []
 SENSORS: list = []
