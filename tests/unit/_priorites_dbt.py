@@ -85,3 +85,32 @@ def executer(projet: Path, entrepot: Path, ponderations: dict) -> subprocess.Com
         "--no-partial-parse",
     ]
     return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=projet)
+
+
+_CACHE: dict[str, Path] = {}
+
+
+def entrepot_priorites(racine: Path, ponderations: dict, tables: dict[str, pd.DataFrame] | None = None) -> Path:
+    """A hand-made warehouse (see ``_rapport_entrepot``) with the priority marts built by dbt.
+
+    Cached per weights for the test session (the dbt run takes several seconds). Raises
+    ``AssertionError`` with dbt's output when the run fails.
+    """
+    import _rapport_entrepot
+
+    cle = json.dumps(ponderations, sort_keys=True) if tables is None else None
+    if cle is not None and cle in _CACHE:
+        return _CACHE[cle]
+    dossier = Path(racine) / f"entrepot_{len(_CACHE)}_{os.getpid()}"
+    dossier.mkdir(parents=True, exist_ok=True)
+    entrepot = _rapport_entrepot.ecrire(dossier / "entrepot.duckdb", tables or _rapport_entrepot.entrees())
+    con = duckdb.connect(str(entrepot))
+    try:
+        charger_modeles_pistes(con)
+    finally:
+        con.close()
+    proc = executer(projet_temporaire(dossier), entrepot, ponderations)
+    assert proc.returncode == 0, f"dbt run failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
+    if cle is not None:
+        _CACHE[cle] = entrepot
+    return entrepot

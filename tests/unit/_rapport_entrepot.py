@@ -138,14 +138,15 @@ def entrees() -> dict[str, pd.DataFrame]:
                 "code_territoire": code,
                 "code_indicateur": "allocataires_rsa_pour_100_menages",
                 "annee": 2020,
-                "valeur": tp / 3 if tp else None,
-                "secret": tp is None,
+                # secret for Bobigny and, to test the tables, for Est Ensemble
+                "valeur": tp / 3 if tp and code != EPT_EE else None,
+                "secret": tp is None or code == EPT_EE,
                 "code_departement": DEP,
                 "code_region": "11",
                 "valeur_departement": 9.5,
                 "valeur_region": 5.0,
                 "valeur_france": 4.2,
-                "ecart_france": tp / 3 - 4.2 if tp else None,
+                "ecart_france": tp / 3 - 4.2 if tp and code != EPT_EE else None,
             }
         )
     indicateurs = pd.DataFrame(ind)
