@@ -1,25 +1,236 @@
-"""Per-département files for people from the need marts."""
+"""Per-département CSV extracts of the need marts, for people who open them in a spreadsheet.
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
+For the département of the partition, writes under ``PACTE_OUTPUT/<code>/besoins/`` the rows
+of its communes, of the EPCI and EPT its communes belong to, and of the département itself,
+from ``marts.territoires``, ``marts.indicateurs``, ``marts.besoins`` and
+``marts.besoins_composantes``: ``;`` separator, decimal comma, UTF-8 with BOM (Excel opens
+it as is), French column headers. The marts are read through a read-only connection.
+"""
 
-from orchestration.partitions import departement_partitions
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+
+from orchestration.partitions import departement_partitions, validate_departement
 from orchestration.resources import PacteSettingsResource, WarehouseResource
+
+__all__ = [
+    "ASSETS",
+    "EXTRACTS",
+    "FRENCH_HEADERS",
+    "extract_query",
+    "read_extract",
+    "to_french_csv",
+    "export_besoins",
+    "exports_besoins",
+]
+
+MART_KEYS = [
+    AssetKey(["marts", "territoires"]),
+    AssetKey(["marts", "indicateurs"]),
+    AssetKey(["marts", "besoins"]),
+    AssetKey(["marts", "besoins_composantes"]),
+]
+
+# territories of one département: its communes, the EPCI / EPT they belong to, the département
+_PERIMETER = """
+    with communes as (
+        select code_territoire, code_epci, code_ept
+        from marts.territoires
+        where niveau = 'commune' and code_departement = $departement
+    ),
+    perimetre as (
+        select 'commune' as niveau, code_territoire from communes
+        union select 'epci', code_epci from communes where code_epci is not null
+        union select 'ept', code_ept from communes where code_ept is not null
+        union select 'departement', $departement
+    )
+"""
+
+EXTRACTS: dict[str, str] = {
+    "territoires": _PERIMETER + """
+        select t.*
+        from marts.territoires as t
+        inner join perimetre as p using (niveau, code_territoire)
+        order by case t.niveau when 'departement' then 0 when 'epci' then 1 when 'ept' then 2 else 3 end,
+            t.code_territoire
+    """,
+    "indicateurs": _PERIMETER + """
+        select i.niveau, i.code_territoire, t.libelle as libelle_territoire, i.code_indicateur,
+            c.libelle as libelle_indicateur, c.unite, i.annee, i.valeur, i.numerateur, i.denominateur,
+            i.secret, i.methode, i.couverture, i.valeur_departement, i.annee_reference_departement,
+            i.valeur_region, i.annee_reference_region, i.valeur_france, i.annee_reference_france,
+            i.ecart_departement, i.ecart_region, i.ecart_france
+        from marts.indicateurs as i
+        inner join perimetre as p using (niveau, code_territoire)
+        inner join marts.territoires as t using (niveau, code_territoire)
+        inner join marts.indicateurs_catalogue as c using (code_indicateur)
+        order by case i.niveau when 'departement' then 0 when 'epci' then 1 when 'ept' then 2 else 3 end,
+            i.code_territoire, i.code_indicateur, i.annee
+    """,
+    "besoins": _PERIMETER + """
+        select b.niveau, b.code_territoire, t.libelle as libelle_territoire, b.code_axe, b.code_domaine,
+            b.libelle_domaine, b.indice_besoin, b.nb_composantes, b.nb_composantes_exclues, b.composantes
+        from marts.besoins as b
+        inner join perimetre as p using (niveau, code_territoire)
+        inner join marts.territoires as t using (niveau, code_territoire)
+        order by case b.niveau when 'departement' then 0 when 'epci' then 1 when 'ept' then 2 else 3 end,
+            b.code_territoire, b.code_axe, b.code_domaine
+    """,
+    "besoins_composantes": _PERIMETER + """
+        select b.niveau, b.code_territoire, t.libelle as libelle_territoire, b.code_axe, b.code_domaine,
+            b.code_indicateur, b.annee, b.valeur, b.valeur_france, b.sens, b.indice, b.inclus_dans_indice,
+            b.motif_exclusion
+        from marts.besoins_composantes as b
+        inner join perimetre as p using (niveau, code_territoire)
+        inner join marts.territoires as t using (niveau, code_territoire)
+        order by case b.niveau when 'departement' then 0 when 'epci' then 1 when 'ept' then 2 else 3 end,
+            b.code_territoire, b.code_domaine, b.code_indicateur
+    """,
+}
+
+FRENCH_HEADERS: dict[str, str] = {
+    "niveau": "Niveau",
+    "code_territoire": "Code du territoire",
+    "libelle": "Libellé",
+    "libelle_territoire": "Territoire",
+    "code_commune_parente": "Commune (QPV)",
+    "code_epci": "Code EPCI",
+    "code_ept": "Code EPT",
+    "code_departement": "Code département",
+    "code_region": "Code région",
+    "population": "Population municipale",
+    "annee_population": "Année de la population",
+    "nb_communes": "Nombre de communes",
+    "grille_densite": "Grille de densité",
+    "grille_ruralite": "Typologie des ruralités",
+    "grille_centralite": "Niveau de centralité",
+    "est_qpv": "Commune avec QPV",
+    "nb_qpv_2024": "Nombre de QPV 2024",
+    "type_epci": "Nature de l'EPCI",
+    "codes_communes": "Communes du QPV",
+    "code_indicateur": "Code de l'indicateur",
+    "libelle_indicateur": "Indicateur",
+    "unite": "Unité",
+    "annee": "Année",
+    "valeur": "Valeur",
+    "numerateur": "Numérateur",
+    "denominateur": "Dénominateur",
+    "secret": "Secret statistique",
+    "methode": "Méthode",
+    "couverture": "Couverture (part de la population)",
+    "valeur_departement": "Valeur du département",
+    "annee_reference_departement": "Année de la valeur du département",
+    "valeur_region": "Valeur de la région",
+    "annee_reference_region": "Année de la valeur de la région",
+    "valeur_france": "Valeur France",
+    "annee_reference_france": "Année de la valeur France",
+    "ecart_departement": "Écart au département",
+    "ecart_region": "Écart à la région",
+    "ecart_france": "Écart à la France",
+    "code_axe": "Axe",
+    "code_domaine": "Code du domaine",
+    "libelle_domaine": "Domaine",
+    "indice_besoin": "Indice de besoin (100 = France)",
+    "nb_composantes": "Composantes retenues",
+    "nb_composantes_exclues": "Composantes exclues",
+    "composantes": "Composantes (JSON)",
+    "sens": "Sens",
+    "indice": "Indice de la composante (100 = France)",
+    "inclus_dans_indice": "Retenue dans l'indice",
+    "motif_exclusion": "Motif d'exclusion",
+}
+
+
+def extract_query(name: str) -> str:
+    """SQL of one extract (parameter ``$departement``).
+
+    Examples
+    --------
+    >>> "marts.besoins" in extract_query("besoins")
+    True
+    """
+    return EXTRACTS[name]
+
+
+def read_extract(con: duckdb.DuckDBPyConnection, name: str, departement: str) -> pd.DataFrame:
+    """Rows of one mart for the perimeter of ``departement`` (an already validated code)."""
+    return con.execute(extract_query(name), {"departement": departement}).df()
+
+
+def to_french_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` for a French spreadsheet: ``;``, decimal comma, UTF-8 with BOM,
+    French headers, booleans as ``oui``/``non``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "x.csv"
+    >>> _ = to_french_csv(pd.DataFrame({"valeur": [28.4], "secret": [False]}), p)
+    >>> p.read_bytes()[:3] == b"\\xef\\xbb\\xbf"
+    True
+    >>> p.read_text(encoding="utf-8-sig").splitlines()
+    ['Valeur;Secret statistique', '28,4;non']
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == bool or str(out[column].dtype) == "boolean":
+            out[column] = out[column].map({True: "oui", False: "non"})
+    out = out.rename(columns=lambda c: FRENCH_HEADERS.get(c, c))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(path, sep=";", decimal=",", encoding="utf-8-sig", index=False)
+    return path
+
+
+def export_besoins(con: duckdb.DuckDBPyConnection, departement: str, folder: Path) -> dict[str, int]:
+    """Write the four extracts of ``departement`` into ``folder``; return rows per file.
+
+    Raises ``ValueError`` when the département has no commune in ``marts.territoires``.
+    """
+    code = validate_departement(departement)
+    counts: dict[str, int] = {}
+    for name in EXTRACTS:
+        frame = read_extract(con, name, code)
+        if name == "territoires" and not (frame["niveau"] == "commune").any():
+            raise ValueError(
+                f"marts.territoires has no commune for département {code}: build the marts first"
+            )
+        to_french_csv(frame, folder / f"{name}.csv")
+        counts[name] = len(frame)
+    return counts
 
 
 @asset(
-    key=AssetKey(["outputs", "fiche_departement"]),
+    key=AssetKey(["outputs", "exports_besoins"]),
     group_name="outputs",
     partitions_def=departement_partitions,
-    deps=[AssetKey(["staging", "stg_cog__departements"])],
+    deps=MART_KEYS,
+    description=(
+        "Extraits CSV (séparateur « ; », UTF-8 avec BOM, en-têtes en français) des marts territoires, "
+        "indicateurs, besoins et besoins_composantes pour les communes, EPCI / EPT et le département "
+        "de la partition, sous PACTE_OUTPUT/<code>/besoins/."
+    ),
+    kinds={"duckdb", "csv"},
 )
-def fiche_departement(context: AssetExecutionContext, warehouse: WarehouseResource,
-                      settings: PacteSettingsResource) -> MaterializeResult:
+def exports_besoins(
+    context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
+) -> MaterializeResult:
     code = context.partition_key
+    folder = settings.output_for(code) / "besoins"
     with warehouse.connect(read_only=True) as con:
-        row = con.execute("select * from staging.stg_cog__departements where code_departement = ?", [code]).fetchone()
-    path = settings.output_for(code) / "departement.txt"
-    path.write_text(str(row))
-    return MaterializeResult(metadata={"path": str(path)})
+        counts = export_besoins(con, code, folder)
+    context.log.info(f"need extracts of {code} written to {folder}: {counts}")
+    return MaterializeResult(
+        metadata={
+            "dossier": str(folder),
+            **{f"lignes_{name}": rows for name, rows in counts.items()},
+            "fichiers": MetadataValue.md(
+                "\n".join(f"- `{name}.csv`: {rows} lignes" for name, rows in counts.items())
+            ),
+        }
+    )
 
 
-ASSETS = [fiche_departement]
+ASSETS = [exports_besoins]
