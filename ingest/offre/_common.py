@@ -378,12 +378,10 @@ def check_siret(raw: Any) -> str | None:
 def check_commune(raw: Any) -> str | None:
     """A syntactically valid INSEE commune code, or ``None`` when absent.
 
-    Four-digit codes (a leading zero lost by a spreadsheet) are completed.
-
     Examples
     --------
-    >>> check_commune("97411"), check_commune("1053"), check_commune(""), check_commune("2a004")
-    ('97411', '01053', None, '2A004')
+    >>> check_commune("97411"), check_commune(""), check_commune("2a004")
+    ('97411', None, '2A004')
     >>> check_commune("974")
     Traceback (most recent call last):
     ...
@@ -392,18 +390,16 @@ def check_commune(raw: Any) -> str | None:
     text = clean_text(raw)
     if text is None:
         return None
-    if text.isdigit() and len(text) == 4:
-        text = "0" + text
     return normalise_commune_code(text)
 
 
 def check_postcode(raw: Any) -> str | None:
-    """A five-digit postcode (a lost leading zero is restored), or ``None``.
+    """A five-digit postcode (inner spaces removed), or ``None``.
 
     Examples
     --------
-    >>> check_postcode("93200"), check_postcode("1000"), check_postcode(None)
-    ('93200', '01000', None)
+    >>> check_postcode("93200"), check_postcode("93 200"), check_postcode(None)
+    ('93200', '93200', None)
     >>> check_postcode("9320O")
     Traceback (most recent call last):
     ...
@@ -413,8 +409,6 @@ def check_postcode(raw: Any) -> str | None:
     if text is None:
         return None
     text = re.sub(r"\s", "", text)
-    if text.isdigit() and len(text) == 4:
-        text = "0" + text
     if not _POSTCODE.match(text):
         raise FieldError(f"not a postcode: {raw!r}")
     return text

@@ -684,9 +684,22 @@ MEDIATION_LABELS = {
 MEDIATION_VINTAGE = "lieux de médiation numérique, échantillons régionaux (Hub du Sud 2023, Hinaura 2022)"
 
 
-def _mediation_separator(record: Mapping[str, Any]) -> str:
-    """``|`` in the 2023 standard; ``;`` in the older flavour (which has ``conditions_acces``)."""
-    return ";" if "conditions_acces" in record else "|"
+def _labels(raw: Any) -> list[str] | None:
+    """Split a multi-valued cell of the médiation numérique files.
+
+    The separator differs by file and by column (``|`` for ``services`` in the 2023
+    standard, ``;`` for its ``publics_accueillis`` and ``labels_nationaux`` and for every
+    list of the older flavour); no label contains either character, so both are used.
+
+    Examples
+    --------
+    >>> _labels("Adultes;Familles/enfants"), _labels("Aide aux démarches|Loisirs"), _labels("")
+    (['Adultes', 'Familles/enfants'], ['Aide aux démarches', 'Loisirs'], None)
+    """
+    text = clean_text(raw)
+    if text is None:
+        return None
+    return [part.strip() for part in re.split(r"[|;]", text) if part.strip()]
 
 
 def _file_family(path: Path) -> str:
@@ -734,14 +747,14 @@ def _read_mediation(data_dir: Path, services: bool) -> ReadResult:
 def _mediation_structure_row(data_dir: Path, family: str) -> RowFunction:
     def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
         out = _mediation_place(check, record, family)
-        labels = parse_separated_list(record.get("labels_nationaux"), _mediation_separator(record)) or []
+        labels = _labels(record.get("labels_nationaux")) or []
         reseaux = [MEDIATION_LABELS[label] for label in labels if label in MEDIATION_LABELS]
         out.update({
             "siret": check.soft("pivot", check_siret, record.get("pivot")),
             "site_web": _text(check, record, "site_web"),
             "typologie": "MEDIATION_NUMERIQUE",
             "reseaux_porteurs": implied_reseaux(data_dir, *reseaux),
-            "labels_nationaux": labels if record.get("labels_nationaux") is not None else None,
+            "labels_nationaux": _labels(record.get("labels_nationaux")),
         })
         return out
 
@@ -751,19 +764,18 @@ def _mediation_structure_row(data_dir: Path, family: str) -> RowFunction:
 def _mediation_service_row(family: str) -> RowFunction:
     def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
         place = _mediation_place(check, record, family)
-        separator = _mediation_separator(record)
-        publics = parse_separated_list(record.get("publics_accueillis"), separator)
-        specific = parse_separated_list(record.get("publics_specifiquement_adresses"), separator)
+        publics = _labels(record.get("publics_accueillis"))
+        specific = _labels(record.get("publics_specifiquement_adresses"))
         if specific:
             publics = (publics or []) + [p for p in specific if p not in (publics or [])]
         fees = record.get("frais_a_charge", record.get("conditions_acces"))
         place.update({
             "id": f"{place['id']}--services",
             "structure_id": place["id"],
-            "thematiques": parse_separated_list(record.get("services"), separator),
-            "types": parse_separated_list(record.get("modalites_accompagnement"), separator),
+            "thematiques": _labels(record.get("services")),
+            "types": _labels(record.get("modalites_accompagnement")),
             "publics": publics,
-            "frais": parse_separated_list(fees, separator),
+            "frais": _labels(fees),
         })
         return place
 
