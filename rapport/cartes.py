@@ -34,11 +34,14 @@ __all__ = [
     "classes_quantiles",
     "classe_de",
     "carte_choroplethe",
+    "carte_categories",
     "format_nombre",
 ]
 
 # sequential palette (light → dark), readable in grey when printed
 PALETTE = ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"]
+# qualitative palette for categories (density grid, typologies)
+CATEGORIES = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
 COULEUR_SECRET = "#bdbdbd"
 COULEUR_ABSENT = "#ffffff"
 
@@ -262,3 +265,57 @@ def carte_choroplethe(
         "</svg>"
     )
     return Markup(svg)
+
+
+def carte_categories(
+    communes: Sequence[Mapping[str, Any]],
+    categories: Mapping[str, str | None],
+    titre: str,
+    source: str,
+    ordre: Sequence[str] | None = None,
+    largeur: float = 560.0,
+) -> Markup:
+    """An inline SVG map of a categorical attribute (one colour per category, legend in ``ordre``).
+
+    Examples
+    --------
+    >>> carre = {"type": "Polygon", "coordinates": [[[2.0, 48.0], [2.1, 48.0], [2.1, 48.1], [2.0, 48.0]]]}
+    >>> svg = carte_categories([{"code": "1", "nom": "A", "geometry": carre}], {"1": "Urbain"}, "T", "S")
+    >>> "Urbain" in svg
+    True
+    """
+    projeter, hauteur = projection(communes, largeur)
+    valeurs = [v for v in categories.values() if v]
+    classes = list(ordre) if ordre else sorted(set(valeurs))
+    classes = [c for c in classes if c in set(valeurs)]
+    couleurs = {c: CATEGORIES[i % len(CATEGORIES)] for i, c in enumerate(classes)}
+    paths = []
+    for commune in communes:
+        categorie = categories.get(commune["code"])
+        couleur = couleurs.get(categorie, COULEUR_ABSENT)
+        paths.append(
+            f'<path d="{chemin(commune["geometry"], projeter)}" fill="{couleur}" stroke="#555" '
+            f'stroke-width="0.4" data-commune="{escape(commune["code"])}"><title>{escape(commune["nom"])} '
+            f"({escape(commune['code'])}) : {escape(categorie or 'donnée absente')}</title></path>"
+        )
+    legende, y = [], 14
+    for classe in classes + (
+        ["donnée absente"] if any(not categories.get(c["code"]) for c in communes) else []
+    ):
+        legende.append(
+            f'<rect x="0" y="{y - 10}" width="14" height="10" fill="{couleurs.get(classe, COULEUR_ABSENT)}" '
+            f'stroke="#555" stroke-width="0.4"/><text x="20" y="{y}">{escape(classe)}</text>'
+        )
+        y += 16
+    largeur_totale = largeur + 230
+    hauteur_totale = max(hauteur, y) + 34
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="carte" role="img" '
+        f'viewBox="0 0 {largeur_totale:.0f} {hauteur_totale:.0f}" width="100%" '
+        f'preserveAspectRatio="xMidYMin meet" aria-label="{escape(titre)}"><title>{escape(titre)}</title>'
+        f'<g class="communes">{"".join(paths)}</g>'
+        f'<g class="legende" transform="translate({largeur + 12:.0f},10)" font-size="11">'
+        f'{"".join(legende)}</g>'
+        f'<text x="8" y="{hauteur_totale - 20:.0f}" font-size="12" font-weight="bold">{escape(titre)}</text>'
+        f'<text x="8" y="{hauteur_totale - 6:.0f}" font-size="10" fill="#333">{escape(source)}</text></svg>'
+    )

@@ -462,16 +462,14 @@ def contexte_departement(
 
     carte_typologie = None
     if communes_geo and "grille_densite" in communes_frame:
-        niveaux = {v: i for i, v in enumerate(sorted(communes_frame["grille_densite"].dropna().unique()))}
-        frame = communes_frame.assign(_niveau=communes_frame["grille_densite"].map(niveaux))
-        carte_typologie = _carte(
+        categories = dict(
+            zip(communes_frame["code_territoire"], communes_frame["grille_densite"], strict=True)
+        )
+        carte_typologie = cartes.carte_categories(
             communes_geo,
-            frame,
-            "_niveau",
-            "Grille communale de densité (rang de la classe, 0 = la première)",
-            "Source : INSEE grille de densité (ANCT 2025) ; géométrie IGN, COG 2026",
-            "",
-            decimales=0,
+            {k: _propre(v) for k, v in categories.items()},
+            "Grille communale de densité",
+            "Source : INSEE, grille de densité (ANCT 2025) ; géométrie IGN ADMIN EXPRESS, COG 2026",
         )
 
     return {

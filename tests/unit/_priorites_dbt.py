@@ -90,7 +90,9 @@ def executer(projet: Path, entrepot: Path, ponderations: dict) -> subprocess.Com
 _CACHE: dict[str, Path] = {}
 
 
-def entrepot_priorites(racine: Path, ponderations: dict, tables: dict[str, pd.DataFrame] | None = None) -> Path:
+def entrepot_priorites(
+    racine: Path, ponderations: dict, tables: dict[str, pd.DataFrame] | None = None
+) -> Path:
     """A hand-made warehouse (see ``_rapport_entrepot``) with the priority marts built by dbt.
 
     Cached per weights for the test session (the dbt run takes several seconds). Raises

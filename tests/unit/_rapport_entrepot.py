@@ -223,62 +223,119 @@ def entrees() -> dict[str, pd.DataFrame]:
                         "distance_km": 0.5 + j,
                     }
                 )
-    acteurs = pd.DataFrame(
-        [
-            {
-                "id_noeud": "acteur:france_travail_93",
-                "type_noeud": "acteur",
-                "libelle": "France Travail Seine-Saint-Denis",
-                "type_acteur": "france_travail",
-                "code_departement": DEP,
-                "code_dispositif": None,
-                "niveau": "departement",
-                "code_territoire": DEP,
-            },
-            {
-                "id_noeud": "acteur:cd93",
-                "type_noeud": "acteur",
-                "libelle": "Conseil départemental <b>93</b>",
-                "type_acteur": "conseil_departemental",
-                "code_departement": DEP,
-                "code_dispositif": None,
-                "niveau": "departement",
-                "code_territoire": DEP,
-            },
-            {
-                "id_noeud": "dispositif:pdi:93",
-                "type_noeud": "dispositif",
-                "libelle": "PDI de la Seine-Saint-Denis",
-                "type_acteur": None,
-                "code_departement": DEP,
-                "code_dispositif": "pdi",
-                "niveau": "departement",
-                "code_territoire": DEP,
-            },
-        ]
-    )
-    liens = pd.DataFrame(
-        [
-            {
-                "id_source": "acteur:cd93",
-                "id_cible": "dispositif:pdi:93",
-                "type_lien": "pilote",
-                "code_departement": DEP,
-            },
-        ]
-    )
+
+    def noeud(id_noeud, type_noeud, libelle, **attrs):
+        base = {
+            "code_departement": DEP,
+            "id_noeud": id_noeud,
+            "type_noeud": type_noeud,
+            "libelle": libelle,
+            "type_acteur": None,
+            "code_dispositif": None,
+            "niveau": None,
+            "code_territoire": None,
+            "code_commune": None,
+            "code_domaine": None,
+            "historique": False,
+        }
+        return {**base, **attrs}
+
+    noeuds = [
+        noeud(
+            "france_travail:93", "acteur", "France Travail Seine-Saint-Denis", type_acteur="france_travail"
+        ),
+        noeud(
+            "conseil_departemental:93",
+            "acteur",
+            "Conseil départemental <b>93</b>",
+            type_acteur="conseil_departemental",
+        ),
+        noeud(
+            "structure:s1",
+            "acteur",
+            "Mission locale de Saint-Denis",
+            type_acteur="mission_locale",
+            code_commune="93066",
+        ),
+        noeud(
+            "structure:s2",
+            "acteur",
+            "Épicerie solidaire d'Aubervilliers",
+            type_acteur="association",
+            code_commune="93001",
+        ),
+        noeud(
+            "dispositif:pdi:departement:93",
+            "dispositif",
+            "PDI de la Seine-Saint-Denis",
+            code_dispositif="pdi",
+            niveau="departement",
+            code_territoire=DEP,
+        ),
+        noeud(
+            "dispositif:calpae:departement:93",
+            "dispositif",
+            "CALPAE 2019-2023",
+            code_dispositif="calpae",
+            niveau="departement",
+            code_territoire=DEP,
+            historique=True,
+        ),
+    ]
+    liens = [
+        {
+            "code_departement": DEP,
+            "source": "conseil_departemental:93",
+            "cible": "dispositif:pdi:departement:93",
+            "type_lien": "pilote",
+        },
+    ]
+    offres = [
+        ("structure:s1", "insertion_jeunes", "93066"),
+        ("structure:s1", "accompagnement_emploi", "93066"),
+        ("structure:s2", "aide_alimentaire", "93001"),
+    ]
+    offres += [("structure:s1", d, "93066") for d in domaines["code_domaine"]]
+    for i, (structure, domaine, commune) in enumerate(offres):
+        noeuds.append(
+            noeud(f"service:sv{i}", "service", f"Service {i}", code_domaine=domaine, code_commune=commune)
+        )
+        liens.append(
+            {"code_departement": DEP, "source": structure, "cible": f"service:sv{i}", "type_lien": "offre"}
+        )
+    acteurs = pd.DataFrame(noeuds)
+    liens = pd.DataFrame(liens)
     liens_manquants = pd.DataFrame(
         [
             {
-                "id_lien_manquant": "lm1",
                 "code_departement": DEP,
-                "code_domaine": "accompagnement_emploi",
+                "regle": "insertion_sans_lien_ft_pdi",
+                "id_source": "structure:s1",
+                "libelle_source": "Mission locale de Saint-Denis",
+                "id_cible": "france_travail:93",
+                "libelle_cible": "France Travail Seine-Saint-Denis",
+                "type_lien_attendu": "partenaire_de",
                 "niveau": "ept",
-                "code_territoire": EPT_PC,
-                "acteur_a": "acteur:cd93",
-                "acteur_b": "acteur:france_travail_93",
-                "libelle": "Pas de lien entre le PDI et France Travail",
-                "raison": "attendu par le modèle du PDI",
+                "code_territoire": EPT_EE,
+                "code_axe": "A2",
+                "code_domaine": "accompagnement_emploi",
+                "raison": "acteur d'insertion sans lien avec France Travail ni avec le PDI",
+                "details": "{}",
+            },
+            {
+                "code_departement": DEP,
+                "regle": "partenaire_attendu_absent",
+                "id_source": "dispositif:pdi:departement:93",
+                "libelle_source": "PDI de la Seine-Saint-Denis",
+                "id_cible": None,
+                "libelle_cible": None,
+                "type_lien_attendu": "partenaire_de",
+                "niveau": "departement",
+                "code_territoire": DEP,
+                "code_axe": "A2",
+                "code_domaine": None,
+                "raison": "aucune mission locale partenaire du PDI",
+                "details": "{}",
             },
         ]
     )

@@ -1,0 +1,8 @@
+{#- Identifier of a row of the graph's marts.liens_manquants, which has no key column of its own:
+    a digest of the columns that tell one missing link from another. Used by marts.pistes_preuves
+    (evidence keys) and by the tests that resolve them (rapport.preuves.ID_LIEN_MANQUANT_SQL). -#}
+{% macro id_lien_manquant(alias) -%}
+    md5(concat_ws('|', {{ alias }}.code_departement, {{ alias }}.regle, {{ alias }}.id_source,
+        coalesce({{ alias }}.id_cible, ''), coalesce({{ alias }}.niveau, ''),
+        coalesce({{ alias }}.code_territoire, ''), coalesce({{ alias }}.code_domaine, '')))
+{%- endmacro %}
