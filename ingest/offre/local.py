@@ -259,11 +259,11 @@ def read_local_inbox(inbox_dir: Path, data_dir: Path) -> tuple[ReadResult, ReadR
         try:
             departement = normalise_departement_code(name)
             if departement != name:
-                raise FieldError(f"not a département code: {name!r}")
-        except FieldError as exc:
+                raise FieldError(name)
+        except FieldError:
             quarantine.append(QuarantineRow(
                 STRUCTURES, str(folder), 0, "",
-                f"folder {name!r} is not named after a département code ({exc}); its files are not read"))
+                f"folder {name!r} is not a département code (e.g. 93, 2A, 974): its files are not read"))
             continue
         try:
             rows = read_local_folder(folder, departement, data_dir)
@@ -275,6 +275,7 @@ def read_local_inbox(inbox_dir: Path, data_dir: Path) -> tuple[ReadResult, ReadR
         services.extend(rows[1])
         quarantine.extend(rows[2])
         checksums.extend(rows[3])
+    quarantine.sort(key=lambda q: (q.source_file, q.line))
     checksum = hashlib.sha256("".join(checksums).encode()).hexdigest() if checksums else ""
     info = SourceInfo(str(inbox_dir / INBOX_GLOB), checksum, LOCAL_VINTAGE)
     structures_result = ReadResult(STRUCTURES, build_frame(structures, STRUCTURE_COLUMNS, STRUCTURE_EXTRA),
