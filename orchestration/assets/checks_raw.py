@@ -1,5 +1,96 @@
-"""Great Expectations suites on the raw tables, as blocking Dagster asset checks."""
+"""Great Expectations suites on the raw tables, as blocking Dagster asset checks.
 
-from __future__ import annotations
+One check ``attentes_great_expectations`` per raw table of the need side (the suites are
+plain data in :mod:`ingest.expectations`). The check reads ``raw.<table>`` from the
+warehouse, runs the suite with Great Expectations (imported only when a check runs, so
+the definitions load fast), stores the failing expectations with their observed value
+and a sample of rows in ``quarantine.attentes_echouees``, and fails with severity ERROR
+when any expectation does not hold. The checks are blocking: the dbt models downstream
+of a failing table do not run in the same build, and the run says which expectation
+failed and why.
+"""
 
-CHECKS: list = []
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetChecksDefinition,
+    AssetCheckSeverity,
+    MetadataValue,
+    asset_check,
+)
+
+from ingest import expectations
+from orchestration.assets._raw import raw_asset_key
+from orchestration.assets.raw_besoins import SOURCES
+from orchestration.resources import WarehouseResource
+
+__all__ = ["CHECKS", "CHECK_NAME", "ge_check", "failures_markdown"]
+
+CHECK_NAME = "attentes_great_expectations"
+
+
+def failures_markdown(outcome: expectations.SuiteOutcome) -> str:
+    """The failed expectations as a Markdown table (French), for the Dagster UI."""
+    if outcome.success:
+        return f"Les {outcome.evaluated} attentes sont tenues ({outcome.rows} lignes)."
+    lines = ["| attente | observé | lignes en échec | exemples (ligne du fichier) |", "|---|---|---|---|"]
+    for failure in outcome.failures:
+        lines_in_file = [str(row.get("_line")) for row in failure.sample if row.get("_line") is not None]
+        cells = [
+            failure.expectation,
+            failure.observed,
+            "" if failure.unexpected_count is None else str(failure.unexpected_count),
+            ", ".join(lines_in_file[:5]),
+        ]
+        lines.append("| " + " | ".join(c.replace("|", "/").replace("\n", " ") for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def ge_check(suite: expectations.Suite) -> AssetChecksDefinition:
+    """A blocking asset check running ``suite`` on ``raw.<suite.table>``."""
+
+    @asset_check(
+        asset=raw_asset_key(suite.table),
+        name=CHECK_NAME,
+        blocking=True,
+        description=(
+            f"Suite Great Expectations de raw.{suite.table} ({suite.description}) : "
+            f"{len(suite.expectations)} attentes. Bloquante : un échec arrête les modèles dbt en aval."
+        ),
+    )
+    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
+        with warehouse.connect() as con:
+            exists = con.execute(
+                "select count(*) from information_schema.tables "
+                "where table_schema = 'raw' and table_name = ?",
+                [suite.table],
+            ).fetchone()[0]
+            if not exists:
+                message = f"raw.{suite.table} est absente de l'entrepôt : matérialiser d'abord l'asset brut."
+                context.log.error(message)
+                return AssetCheckResult(passed=False, severity=AssetCheckSeverity.ERROR, description=message)
+            frame = con.execute(f'select * from raw."{suite.table}"').df()
+            outcome = expectations.validate_frame(suite, frame)
+            expectations.write_failures(con, outcome)
+        summary = outcome.summary()
+        if outcome.success:
+            context.log.info(summary)
+        else:
+            context.log.error(summary + f"\nDétail des lignes : {expectations.FAILURES_TABLE}")
+        return AssetCheckResult(
+            passed=outcome.success,
+            severity=AssetCheckSeverity.ERROR,
+            description=summary,
+            metadata={
+                "attentes_evaluees": outcome.evaluated,
+                "attentes_en_echec": len(outcome.failures),
+                "lignes": outcome.rows,
+                "detail": MetadataValue.md(failures_markdown(outcome)),
+                "table_des_echecs": expectations.FAILURES_TABLE,
+            },
+        )
+
+    return _check
+
+
+CHECKS = [ge_check(expectations.SUITES[s.table]) for s in SOURCES if s.table in expectations.SUITES]

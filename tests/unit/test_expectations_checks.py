@@ -1,0 +1,146 @@
+"""The Great Expectations suites as blocking Dagster asset checks (orchestration.assets.checks_raw).
+
+The real raw asset and its real check are materialised with ``dagster.materialize`` on a
+tiny warehouse, from a fixture of the COG régions file in its real format: the good copy
+lets a downstream asset run, the broken copy (a duplicated région code, a code that is
+not a région) fails the blocking check, which stops the downstream asset in the same run
+and leaves the failing rows in ``quarantine.attentes_echouees``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import AssetKey, DagsterInstance, asset, materialize
+
+from ingest.expectations import FAILURES_TABLE, SUITES
+from orchestration.assets import checks_raw
+from orchestration.assets._raw import raw_asset, raw_asset_key
+from orchestration.assets.raw_besoins import SOURCES
+from orchestration.resources import PacteSettingsResource, WarehouseResource
+
+TABLE = "cog_regions"
+
+
+def _source():
+    return next(s for s in SOURCES if s.table == TABLE)
+
+
+def _check():
+    return next(c for c in checks_raw.CHECKS if raw_asset_key(TABLE) in {k.asset_key for k in c.check_keys})
+
+
+def _run(data_dir: Path, warehouse: Path):
+    ran: list[str] = []
+
+    @asset(key=AssetKey(["staging", "stg_test__regions"]), deps=[raw_asset_key(TABLE)])
+    def downstream() -> None:
+        ran.append("downstream")
+
+    resources = {
+        "warehouse": WarehouseResource(path=str(warehouse)),
+        "settings": PacteSettingsResource(data_dir=str(data_dir), output_dir=str(warehouse.parent / "out"),
+                                          inbox_dir=str(warehouse.parent / "inbox")),
+    }
+    with DagsterInstance.ephemeral() as instance:
+        result = materialize([raw_asset(_source()), _check(), downstream], resources=resources,
+                             instance=instance, raise_on_error=False)
+    return result, ran
+
+
+def test_every_suite_is_wired_as_a_blocking_check_on_its_raw_asset():
+    checked = {}
+    for check in checks_raw.CHECKS:
+        for spec in check.check_specs:
+            checked[spec.asset_key] = spec
+    for source in SOURCES:
+        spec = checked.get(raw_asset_key(source.table))
+        assert spec is not None, f"no Great Expectations check on raw.{source.table}"
+        assert spec.blocking and spec.name == checks_raw.CHECK_NAME
+
+
+def test_definitions_do_not_import_great_expectations():
+    """Great Expectations is imported inside the check only (it takes seconds to import)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, orchestration.assets.checks_raw as c; "
+            "assert c.CHECKS; print('great_expectations' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_good_table_passes_and_downstream_runs(fixtures_dir, tmp_path):
+    result, ran = _run(fixtures_dir / "expectations" / "good", tmp_path / "w.duckdb")
+    assert result.success
+    evaluations = result.get_asset_check_evaluations()
+    assert len(evaluations) == 1 and evaluations[0].passed
+    assert ran == ["downstream"]
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    try:
+        count = con.execute(f"select count(*) from {FAILURES_TABLE} where table_name = ?", [TABLE]).fetchone()
+        assert count == (0,)
+    finally:
+        con.close()
+
+
+def test_broken_table_fails_the_check_and_stops_downstream(fixtures_dir, tmp_path):
+    result, ran = _run(fixtures_dir / "expectations" / "broken", tmp_path / "w.duckdb")
+    assert not result.success
+    assert ran == [], "the downstream asset must not run after a failing blocking check"
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()
+                    for e in [e.event_specific_data.materialization]}
+    assert raw_asset_key(TABLE) in materialized
+    assert AssetKey(["staging", "stg_test__regions"]) not in materialized
+
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert not evaluation.passed and evaluation.severity.value == "ERROR"
+    assert evaluation.metadata["attentes_en_echec"].value == 2
+    assert "reg unique" in evaluation.description and "reg au format code région" in evaluation.description
+
+    errors = [e.step_failure_data.error.message for e in result.all_events if e.is_step_failure]
+    assert any("blocking asset check" in m and "attentes_great_expectations" in m for m in errors)
+    downstream_events = {e.event_type_value for e in result.all_events
+                         if e.step_key == "staging__stg_test__regions"}
+    assert not downstream_events & {"STEP_START", "STEP_SUCCESS", "ASSET_MATERIALIZATION"}
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    try:
+        rows = con.execute(
+            f"select expectation, observed, unexpected_count, sample_rows from {FAILURES_TABLE} "
+            "where table_name = ? order by expectation", [TABLE]).fetchall()
+    finally:
+        con.close()
+    by_label = {r[0]: r for r in rows}
+    assert set(by_label) == {"reg unique", "reg au format code région"}
+    unique_sample = json.loads(by_label["reg unique"][3])
+    assert {row["_line"] for row in unique_sample} == {7, 8}  # the two lines carrying région 11
+    assert {row["reg"] for row in unique_sample} == {"11"}
+    regex_sample = json.loads(by_label["reg au format code région"][3])
+    assert regex_sample == [{"_line": 22, "reg": "123"}]
+    assert "123" in by_label["reg au format code région"][1]
+
+
+def test_check_on_a_missing_table_fails_with_a_clear_message(tmp_path):
+    from dagster import build_asset_check_context
+
+    check = _check()
+    warehouse = WarehouseResource(path=str(tmp_path / "empty.duckdb"))
+    context = build_asset_check_context(resources={"warehouse": warehouse})
+    result = check(context)
+    assert not result.passed
+    assert "raw.cog_regions est absente" in result.description
+
+
+@pytest.mark.parametrize("table", sorted(SUITES))
+def test_failures_markdown_lists_failed_expectations(table):
+    from ingest.expectations import Failure, SuiteOutcome
+
+    failure = Failure(table, "x unique", "unique", "x", None, "2 ligne(s) | en échec", 2,
+                      [{"_line": 4, "x": "a"}, {"_line": 9, "x": "a"}])
+    outcome = SuiteOutcome(table, 3, 10, [failure])
+    text = checks_raw.failures_markdown(outcome)
+    assert "x unique" in text and "4, 9" in text and "2 ligne(s) / en échec" in text
