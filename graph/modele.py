@@ -1,0 +1,479 @@
+"""The vocabulary of the knowledge graph: node kinds, edge kinds, actor types, evidence.
+
+Every node carries ``type_noeud`` (one of :data:`NODE_KINDS`) and every edge ``type_lien``
+(one of :data:`EDGE_KINDS`). Edges are stored in a :class:`networkx.MultiDiGraph` keyed by
+their kind, so that two nodes may be linked by several kinds (a département *pilots* the PTI
+and *funds* it) but one kind appears once per ordered pair, with the list of its evidence.
+
+Evidence (``preuves``) is a list of dicts ``{origine, type_preuve, reference, confiance,
+date}``; the edge confidence combines them as independent clues (noisy-or, see
+:func:`combine_confidences`).
+
+Examples
+--------
+>>> EDGE_KINDS["pilote"]
+'pilots'
+>>> actor_group("siae")
+'insertion_activite_economique'
+>>> round(combine_confidences([0.5, 0.5]), 2)
+0.75
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+__all__ = [
+    "NODE_KINDS",
+    "EDGE_KINDS",
+    "COORDINATION_KINDS",
+    "EVIDENCE_KINDS",
+    "ACTOR_TYPES",
+    "ACTOR_GROUPS",
+    "INSTITUTIONS_DEPARTEMENTALES",
+    "INSERTION_TYPES",
+    "Evidence",
+    "actor_group",
+    "actor_type_from_catalogue",
+    "combine_confidences",
+    "normalise_name",
+    "new_graph",
+    "add_node",
+    "add_edge",
+    "node_id",
+]
+
+NODE_KINDS: tuple[str, ...] = ("acteur", "dispositif", "territoire", "domaine", "axe", "service", "document")
+
+# French kind → English synonym of the issue (kept in docs/graphe.md).
+EDGE_KINDS: dict[str, str] = {
+    "pilote": "pilots",
+    "signe": "signs",
+    "finance": "funds",
+    "opere": "operates",
+    "partenaire_de": "partner_of",
+    "membre_de": "member_of",
+    "couvre": "covers",
+    "offre": "offers",
+    "releve_de": "belongs_to",
+    "situe_dans": "located_in",
+    "mentionne": "mentions",
+    "se_refere_a": "refers_to",
+}
+
+# Edges that are coordination ties between actors and dispositifs (the other kinds describe
+# places, domains, services and documents). Metrics and rules work on these only.
+COORDINATION_KINDS: frozenset[str] = frozenset(
+    {"pilote", "signe", "finance", "opere", "partenaire_de", "membre_de"}
+)
+
+EVIDENCE_KINDS: dict[str, str] = {
+    "passage": "passage d'un document (identifiant de passage)",
+    "entretien": "entretien avec un acteur",
+    "convention": "convention ou contrat signé",
+    "donnee": "source de données (catalogue de l'offre, COG, liste publique)",
+    "texte_officiel": "texte législatif ou réglementaire, instruction",
+    "site_public": "page publique d'un acteur (adresse web)",
+}
+
+# type_acteur → (French label, group)
+ACTOR_TYPES: dict[str, tuple[str, str]] = {
+    "conseil_departemental": ("Conseil départemental", "collectivites"),
+    "region": ("Région", "collectivites"),
+    "epci": ("EPCI (intercommunalité)", "collectivites"),
+    "ept": ("Établissement public territorial (EPT)", "collectivites"),
+    "commune": ("Commune", "collectivites"),
+    "prefecture": ("Préfecture", "etat"),
+    "ddets": ("DDETS", "etat"),
+    "education_nationale": ("Éducation nationale (DASEN)", "etat"),
+    "ars": ("ARS (délégation départementale)", "etat"),
+    "justice": ("Justice (SPIP, PJJ)", "etat"),
+    "caf": ("CAF", "protection_sociale"),
+    "cpam": ("CPAM", "protection_sociale"),
+    "msa": ("MSA", "protection_sociale"),
+    "france_travail": ("France Travail", "service_public_emploi"),
+    "mission_locale": ("Mission locale", "service_public_emploi"),
+    "cap_emploi": ("Cap emploi", "service_public_emploi"),
+    "plie": ("PLIE", "service_public_emploi"),
+    "maison_emploi": ("Maison de l'emploi", "service_public_emploi"),
+    "ccas": ("CCAS / CIAS", "action_sociale_locale"),
+    "centre_social": ("Centre social", "action_sociale_locale"),
+    "france_services": ("France Services", "action_sociale_locale"),
+    "siae": ("SIAE (insertion par l'activité économique)", "insertion_activite_economique"),
+    "formation": ("Organisme de formation", "insertion_activite_economique"),
+    "association": ("Association", "associations"),
+    "hebergement": ("Hébergement, logement (CHRS, SIAO...)", "associations"),
+    "sante": ("Santé (CMP, CSAPA, centre de santé)", "associations"),
+    "autre": ("Autre", "associations"),
+}
+
+ACTOR_GROUPS: dict[str, str] = {
+    "collectivites": "Collectivités",
+    "etat": "Services de l'État",
+    "protection_sociale": "Protection sociale",
+    "service_public_emploi": "Service public de l'emploi",
+    "action_sociale_locale": "Action sociale de proximité",
+    "insertion_activite_economique": "Insertion par l'activité économique et formation",
+    "associations": "Associations et autres",
+    "dispositif": "Dispositifs",
+}
+
+# One node per département for each of these, generated for every département
+# (id ``<type>:<code_departement>``), with its French label pattern.
+INSTITUTIONS_DEPARTEMENTALES: dict[str, str] = {
+    "conseil_departemental": "Conseil départemental ({nom})",
+    "prefecture": "Préfecture ({nom})",
+    "ddets": "DDETS ({nom})",
+    "education_nationale": "Services départementaux de l'Éducation nationale ({nom})",
+    "ars": "ARS, délégation départementale ({nom})",
+    "caf": "CAF ({nom})",
+    "cpam": "CPAM ({nom})",
+    "france_travail": "France Travail, direction territoriale ({nom})",
+}
+
+# Actors of these types are "insertion actors" for the rule on France Travail / PDI-PTI ties.
+INSERTION_TYPES: frozenset[str] = frozenset({"siae", "mission_locale", "plie", "cap_emploi", "maison_emploi"})
+
+# Catalogue typologies (data·inclusion v0 codes) and v1 networks (reseaux_porteurs) → type_acteur.
+_CATALOGUE_TYPES: dict[str, str] = {
+    "ft": "france_travail",
+    "pe": "france_travail",
+    "france_travail": "france_travail",
+    "pole_emploi": "france_travail",
+    "ml": "mission_locale",
+    "mission_locale": "mission_locale",
+    "cap_emploi": "cap_emploi",
+    "cap_emploi_reseau_cheops": "cap_emploi",
+    "plie": "plie",
+    "mde": "maison_emploi",
+    "mdef": "maison_emploi",
+    "maisons_de_l_emploi": "maison_emploi",
+    "ccas": "ccas",
+    "cias": "ccas",
+    "ccas_cias": "ccas",
+    "caf": "caf",
+    "cpam": "cpam",
+    "msa": "msa",
+    "mutualite_sociale_agricole": "msa",
+    "cd": "conseil_departemental",
+    "dept": "conseil_departemental",
+    "mds": "conseil_departemental",
+    "cdas": "conseil_departemental",
+    "ase": "conseil_departemental",
+    "mdph": "conseil_departemental",
+    "mda": "conseil_departemental",
+    "departements": "conseil_departemental",
+    "maisons_des_solidarites": "conseil_departemental",
+    "delegataire_conseil_departemental": "association",
+    "odc": "association",
+    "reg": "region",
+    "regions": "region",
+    "muni": "commune",
+    "communes": "commune",
+    "epci": "epci",
+    "cc": "epci",
+    "pref": "prefecture",
+    "etat": "prefecture",
+    "deets": "ddets",
+    "ddets": "ddets",
+    "spip": "justice",
+    "pjj": "justice",
+    "rfs": "france_services",
+    "msap": "france_services",
+    "france_service": "france_services",
+    "france_services": "france_services",
+    "aci": "siae",
+    "aciphc": "siae",
+    "ai": "siae",
+    "ei": "siae",
+    "etti": "siae",
+    "eiti": "siae",
+    "geiq": "siae",
+    "of": "formation",
+    "afpa": "formation",
+    "e2c": "formation",
+    "epide": "formation",
+    "ecoles_de_la_deuxieme_chance": "formation",
+    "reseau_app": "formation",
+    "cs": "centre_social",
+    "csc": "centre_social",
+    "evs": "centre_social",
+    "fcsf": "centre_social",
+    "mq": "centre_social",
+    "asso": "association",
+    "asso_chomeur": "association",
+    "association": "association",
+    "chrs": "hebergement",
+    "chu": "hebergement",
+    "cada": "hebergement",
+    "huda": "hebergement",
+    "cph": "hebergement",
+    "siao": "hebergement",
+    "pension": "hebergement",
+    "rs_fjt": "hebergement",
+    "residences_fjt": "hebergement",
+    "oil": "hebergement",
+    "cmp": "sante",
+    "csapa": "sante",
+    "caarud": "sante",
+    "cms": "sante",
+}
+# order of preference when a structure carries several networks
+_TYPE_PRIORITY = [
+    "france_travail",
+    "mission_locale",
+    "cap_emploi",
+    "plie",
+    "ccas",
+    "caf",
+    "cpam",
+    "msa",
+    "conseil_departemental",
+    "commune",
+    "france_services",
+    "siae",
+    "centre_social",
+    "formation",
+    "hebergement",
+    "sante",
+    "maison_emploi",
+    "justice",
+    "prefecture",
+    "ddets",
+    "region",
+    "epci",
+    "association",
+]
+
+
+def actor_group(type_acteur: str | None) -> str:
+    """Group of an actor type (``associations`` for unknown types).
+
+    Examples
+    --------
+    >>> actor_group("france_travail")
+    'service_public_emploi'
+    >>> actor_group("inconnu")
+    'associations'
+    """
+    return ACTOR_TYPES.get(type_acteur or "", ("", "associations"))[1]
+
+
+def _code(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", normalise_name(value)).strip("_")
+
+
+def actor_type_from_catalogue(typologie: str | None, reseaux_porteurs: str | Iterable[str] | None) -> str:
+    """Actor type of a catalogue structure, from its v0 typology and/or v1 networks.
+
+    ``reseaux_porteurs`` may be a list or a text with ``|``, ``,`` or ``;`` separators (also a
+    JSON or Postgres array literal). Unknown values give ``autre``.
+
+    Examples
+    --------
+    >>> actor_type_from_catalogue("FT", None)
+    'france_travail'
+    >>> actor_type_from_catalogue(None, "aci|france-service")
+    'france_services'
+    >>> actor_type_from_catalogue("ASSO", '["mission-locale"]')
+    'mission_locale'
+    >>> actor_type_from_catalogue("XYZ", None)
+    'autre'
+    """
+    candidates: list[str] = []
+    values: list[str] = []
+    if isinstance(reseaux_porteurs, str):
+        values = [v for v in re.split(r"[|,;{}\[\]\"]+", reseaux_porteurs) if v.strip()]
+    elif reseaux_porteurs is not None:
+        try:
+            values = [str(v) for v in reseaux_porteurs if v is not None]
+        except TypeError:
+            values = []
+    if typologie and str(typologie).strip() and str(typologie).lower() not in {"nan", "none"}:
+        values.append(str(typologie))
+    for value in values:
+        mapped = _CATALOGUE_TYPES.get(_code(value))
+        if mapped:
+            candidates.append(mapped)
+    if not candidates:
+        return "autre"
+    return min(candidates, key=lambda t: _TYPE_PRIORITY.index(t) if t in _TYPE_PRIORITY else 99)
+
+
+def normalise_name(text: str | None) -> str:
+    """Lower case, no accents, single spaces: the key used to match names.
+
+    Examples
+    --------
+    >>> normalise_name("  Mission Locale  de l'Été ")
+    "mission locale de l'ete"
+    """
+    if text is None:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    plain = plain.replace("’", "'")
+    return re.sub(r"\s+", " ", plain).strip()
+
+
+def combine_confidences(values: Iterable[float]) -> float:
+    """Combine independent clues: ``1 - prod(1 - c)`` (noisy-or), bounded to [0, 1].
+
+    Examples
+    --------
+    >>> combine_confidences([0.9])
+    0.9
+    >>> round(combine_confidences([0.25, 0.25, 0.25]), 4)
+    0.5781
+    >>> combine_confidences([])
+    0.0
+    """
+    remaining = 1.0
+    seen = False
+    for value in values:
+        seen = True
+        remaining *= 1.0 - min(max(float(value), 0.0), 1.0)
+    return round(1.0 - remaining, 6) if seen else 0.0
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One clue supporting an edge.
+
+    origine: where the edge came from (``registre``, ``modele``, ``catalogue``, ``territoires``,
+    ``documents``, ``entretiens``, ``regle_reglementaire``); type_preuve: one of
+    :data:`EVIDENCE_KINDS`; reference: passage id, URL, legal reference, table and id...
+    """
+
+    origine: str
+    type_preuve: str
+    reference: str
+    confiance: float
+    date: str | None = None
+    commentaire: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        data = {
+            "origine": self.origine,
+            "type_preuve": self.type_preuve,
+            "reference": self.reference,
+            "confiance": round(float(self.confiance), 4),
+        }
+        if self.date:
+            data["date"] = self.date
+        if self.commentaire:
+            data["commentaire"] = self.commentaire
+        return data
+
+
+@dataclass
+class NodeSpec:
+    """Attributes of a node before it is added (used by the builders)."""
+
+    id: str
+    type_noeud: str
+    libelle: str
+    attrs: dict[str, object] = field(default_factory=dict)
+
+
+def node_id(prefix: str, *parts: object) -> str:
+    """Identifier ``prefix:part1:part2`` (parts as text).
+
+    Examples
+    --------
+    >>> node_id("dispositif", "pdi", "departement", "93")
+    'dispositif:pdi:departement:93'
+    """
+    return ":".join([prefix, *[str(p) for p in parts]])
+
+
+def new_graph(code_departement: str) -> nx.MultiDiGraph:
+    """An empty graph for one département."""
+    return nx.MultiDiGraph(code_departement=code_departement)
+
+
+def add_node(graph: nx.MultiDiGraph, node: str, type_noeud: str, libelle: str, **attrs: object) -> None:
+    """Add a node, or complete an existing one without overwriting its known values.
+
+    ``sources`` (list) are merged; other attributes are set only when missing or empty.
+
+    Examples
+    --------
+    >>> g = new_graph("93")
+    >>> add_node(g, "caf:93", "acteur", "CAF", type_acteur="caf", sources=["modele"])
+    >>> add_node(g, "caf:93", "acteur", "CAF de la Seine-Saint-Denis", siret="x", sources=["registre"])
+    >>> g.nodes["caf:93"]["libelle"], g.nodes["caf:93"]["sources"]
+    ('CAF', ['modele', 'registre'])
+    """
+    if type_noeud not in NODE_KINDS:
+        raise ValueError(f"unknown node kind {type_noeud!r} for {node!r}")
+    sources = list(attrs.pop("sources", []) or [])
+    if node in graph:
+        data = graph.nodes[node]
+        if data.get("type_noeud") != type_noeud:
+            raise ValueError(f"node {node!r} is a {data.get('type_noeud')}, not a {type_noeud}")
+        for key, value in attrs.items():
+            if value is not None and value != "" and data.get(key) in (None, "", [], {}):
+                data[key] = value
+        if not data.get("libelle"):
+            data["libelle"] = libelle
+        for source in sources:
+            if source not in data["sources"]:
+                data["sources"].append(source)
+        return
+    clean = {k: v for k, v in attrs.items() if v is not None and v != ""}
+    graph.add_node(node, type_noeud=type_noeud, libelle=libelle, sources=sources, **clean)
+
+
+def add_edge(graph: nx.MultiDiGraph, source: str, target: str, type_lien: str, evidence: Evidence) -> None:
+    """Add an edge of one kind, or add evidence to the existing edge of that kind.
+
+    The edge keeps the list of its evidence (``preuves``), the set of its origins
+    (``origines``) and the combined confidence (``confiance``).
+
+    Examples
+    --------
+    >>> g = new_graph("93")
+    >>> for n in ("a", "b"):
+    ...     add_node(g, n, "acteur", n)
+    >>> add_edge(g, "a", "b", "partenaire_de", Evidence("documents", "passage", "p1", 0.5))
+    >>> add_edge(g, "a", "b", "partenaire_de", Evidence("registre", "convention", "c1", 0.5))
+    >>> g.edges["a", "b", "partenaire_de"]["confiance"], g.number_of_edges()
+    (0.75, 1)
+    """
+    if type_lien not in EDGE_KINDS:
+        raise ValueError(f"unknown edge kind {type_lien!r} ({source} -> {target})")
+    for node in (source, target):
+        if node not in graph:
+            raise KeyError(f"edge {source} -[{type_lien}]-> {target}: node {node!r} is not in the graph")
+    if source == target:
+        return
+    item = evidence.as_dict()
+    if graph.has_edge(source, target, key=type_lien):
+        data = graph.edges[source, target, type_lien]
+        if item not in data["preuves"]:
+            data["preuves"].append(item)
+        if evidence.origine not in data["origines"]:
+            data["origines"].append(evidence.origine)
+        data["confiance"] = combine_confidences(p["confiance"] for p in data["preuves"])
+        return
+    graph.add_edge(
+        source,
+        target,
+        key=type_lien,
+        type_lien=type_lien,
+        preuves=[item],
+        origines=[evidence.origine],
+        confiance=combine_confidences([evidence.confiance]),
+    )
+
+
+def dumps(value: object) -> str:
+    """JSON text in French-friendly form (accents kept), stable key order."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

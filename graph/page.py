@@ -1,0 +1,461 @@
+"""The network page: one self-contained HTML file per département, readable offline.
+
+The page draws the coordination network with vis-network 9.1.2, the library pyvis ships
+(``pyvis/lib/vis-9.1.2``), **inlined** in the file: pyvis's own template always links CDN
+scripts (vis-network, Bootstrap, tom-select), so the page uses its own template and no outside
+request is possible (a Content-Security-Policy forbids any fetch besides inline scripts, inline
+styles and ``data:`` images).
+
+What the page shows (in French): actors coloured by type and sized by betweenness centrality,
+dispositifs as diamonds, the offer aggregated per domain, edge style by link kind, a legend,
+filters by axis and by kind of node, tooltips built as DOM text (a hostile name such as
+``<script>`` is shown as text, never run) and a "France Travail / PDI-PTI" view that highlights
+those nodes and their neighbours. Past :data:`SEUIL_AGREGATION` nodes, actors with no
+coordination tie are grouped per type and intercommunality, and services per domain and
+intercommunality. The layout is computed (stabilisation iterations) before display, then the
+physics is switched off.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from importlib import resources
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+from jinja2 import Environment
+
+from graph.analyse import coordination_graph
+from graph.modele import ACTOR_GROUPS, ACTOR_TYPES, EDGE_KINDS
+
+__all__ = ["SEUIL_AGREGATION", "display_model", "render_page", "write_page", "json_for_script", "vis_assets"]
+
+SEUIL_AGREGATION = 300  # nodes above which the page aggregates
+MAX_SERVICES_DETAIL = 120  # services drawn one by one below this number
+
+TYPE_COLOURS: dict[str, str] = {
+    "conseil_departemental": "#c0392b",
+    "prefecture": "#1f3a93",
+    "ddets": "#2c5fa8",
+    "education_nationale": "#5b7db1",
+    "ars": "#7f9cc9",
+    "justice": "#34495e",
+    "caf": "#8e44ad",
+    "cpam": "#a569bd",
+    "msa": "#bb8fce",
+    "france_travail": "#e67e22",
+    "mission_locale": "#f39c12",
+    "cap_emploi": "#f5b041",
+    "plie": "#d35400",
+    "maison_emploi": "#dc7633",
+    "region": "#16a085",
+    "epci": "#1abc9c",
+    "ept": "#48c9b0",
+    "commune": "#76d7c4",
+    "ccas": "#27ae60",
+    "centre_social": "#52be80",
+    "france_services": "#229954",
+    "siae": "#b7950b",
+    "formation": "#d4ac0d",
+    "association": "#7b7d7d",
+    "hebergement": "#a04000",
+    "sante": "#cb4335",
+    "autre": "#aab7b8",
+}
+DISPOSITIF_COLOUR = "#2e2e2e"
+OFFRE_COLOUR = "#d5dbdb"
+DOCUMENT_COLOUR = "#f7dc6f"
+EDGE_STYLES: dict[str, dict[str, object]] = {
+    "pilote": {"color": "#922b21", "dashes": False, "width": 3, "libelle": "pilote"},
+    "signe": {"color": "#1f618d", "dashes": False, "width": 2, "libelle": "signe"},
+    "finance": {"color": "#1e8449", "dashes": False, "width": 2, "libelle": "finance"},
+    "opere": {"color": "#ca6f1e", "dashes": False, "width": 2, "libelle": "opère"},
+    "partenaire_de": {"color": "#5d6d7e", "dashes": [8, 5], "width": 2, "libelle": "partenaire de"},
+    "membre_de": {"color": "#95a5a6", "dashes": [2, 4], "width": 1, "libelle": "membre de"},
+    "offre": {"color": "#bfc9ca", "dashes": [1, 3], "width": 1, "libelle": "offre (services)"},
+    "mentionne": {"color": "#d4ac0d", "dashes": [4, 4], "width": 1, "libelle": "mentionné par un document"},
+    "se_refere_a": {"color": "#b7950b", "dashes": [4, 4], "width": 1, "libelle": "document qui s'y réfère"},
+}
+NODE_KINDS_FR = {
+    "acteur": "Acteurs",
+    "dispositif": "Dispositifs",
+    "offre": "Offre (services)",
+    "document": "Documents",
+    "groupe": "Groupes d'acteurs sans lien",
+}
+AXES_FR = {
+    "A1": "A1 Enfance",
+    "A2": "A2 Emploi",
+    "A3": "A3 Accès aux droits",
+    "A4": "A4 Transition",
+    "": "Sans axe",
+}
+
+
+def vis_assets() -> tuple[str, str]:
+    """The vis-network 9.1.2 script and style shipped inside the pyvis package."""
+    base = resources.files("pyvis") / "lib" / "vis-9.1.2"
+    script = (base / "vis-network.min.js").read_text(encoding="utf-8")
+    style = (base / "vis-network.css").read_text(encoding="utf-8")
+    return script.replace("</script", "<\\/script"), style.replace("</style", "<\\/style")
+
+
+def _clean(value: object) -> object:
+    """Plain JSON values: numpy scalars to Python, NaN / NA to ``None``, sets to sorted lists."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, set):
+        return sorted(_clean(v) for v in value)
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if hasattr(value, "item") and not isinstance(value, (int, float)):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, int):
+        return value
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def json_for_script(value: object) -> str:
+    """JSON safe inside a ``<script>`` element: ``<``, ``>``, ``&`` and line separators escaped.
+
+    Examples
+    --------
+    >>> json_for_script({"x": "</script><b>"})
+    '{"x": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
+    """
+    text = json.dumps(_clean(value), ensure_ascii=False, sort_keys=True, allow_nan=False)
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def _short(text: object, limit: int = 38) -> str:
+    value = str(text or "")
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _reference(graph: nx.MultiDiGraph, commune: str | None) -> tuple[str, str] | None:
+    node = f"territoire:commune:{commune}" if commune else None
+    if not node or node not in graph:
+        return None
+    data = graph.nodes[node]
+    if data.get("code_ept"):
+        return ("ept", data["code_ept"])
+    if data.get("code_epci"):
+        return ("epci", data["code_epci"])
+    return None
+
+
+def _territory_label(graph: nx.MultiDiGraph, ref: tuple[str, str] | None) -> str:
+    if ref is None:
+        return "hors intercommunalité"
+    node = f"territoire:{ref[0]}:{ref[1]}"
+    return str(graph.nodes[node].get("libelle")) if node in graph else ref[1]
+
+
+def _evidence(data: dict, limit: int = 6) -> list[dict[str, object]]:
+    proofs = sorted(data.get("preuves", []), key=lambda p: -float(p.get("confiance", 0)))
+    return [
+        {
+            k: p.get(k)
+            for k in ("origine", "type_preuve", "reference", "confiance", "date", "commentaire")
+            if p.get(k) is not None
+        }
+        for p in proofs[:limit]
+    ]
+
+
+def display_model(
+    graph: nx.MultiDiGraph, metrics: pd.DataFrame | None = None, seuil: int = SEUIL_AGREGATION
+) -> dict[str, object]:
+    """Nodes, edges, legend and aggregation notes of the page (plain data, no HTML)."""
+    metrics = metrics if metrics is not None else pd.DataFrame()
+    by_id = metrics.set_index("id_noeud").to_dict("index") if len(metrics) else {}
+    gc = coordination_graph(graph)
+    actors = [n for n, d in graph.nodes(data=True) if d["type_noeud"] == "acteur"]
+    dispositifs = [n for n, d in graph.nodes(data=True) if d["type_noeud"] == "dispositif"]
+    services = [n for n, d in graph.nodes(data=True) if d["type_noeud"] == "service"]
+    documents = [n for n, d in graph.nodes(data=True) if d["type_noeud"] == "document"]
+    notes: list[str] = []
+    total = len(actors) + len(dispositifs) + len(services) + len(documents)
+    aggregate = total > seuil
+    group_of: dict[str, str] = {}
+    if aggregate:
+        isolated = [n for n in actors if n not in gc or gc.degree(n) == 0]
+        buckets: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for node in isolated:
+            data = graph.nodes[node]
+            ref = _reference(graph, data.get("code_commune"))
+            buckets[(data.get("type_acteur") or "autre", f"{ref[0]}:{ref[1]}" if ref else "-")].append(node)
+        for (type_acteur, ref), members in buckets.items():
+            if len(members) >= 2:
+                for member in members:
+                    group_of[member] = f"groupe:{type_acteur}:{ref}"
+        if group_of:
+            notes.append(
+                f"{len(group_of)} acteurs sans lien de coordination regroupés par type et intercommunalité"
+            )
+    service_unit: dict[str, str] = {}
+    if services:
+        detail = len(services) <= MAX_SERVICES_DETAIL and not aggregate
+        for node in services:
+            data = graph.nodes[node]
+            if detail:
+                service_unit[node] = node
+            else:
+                ref = _reference(graph, data.get("code_commune"))
+                key = f"{ref[0]}:{ref[1]}" if ref else "-"
+                service_unit[node] = f"offre:{data.get('code_domaine') or 'sans_domaine'}:{key}"
+        if not detail:
+            notes.append(f"{len(services)} services regroupés par domaine et intercommunalité")
+    show_documents = len(documents) <= 60
+    if documents and not show_documents:
+        notes.append(
+            f"{len(documents)} documents non dessinés (trop nombreux) : leurs preuves restent dans les "
+            "infobulles des liens"
+        )
+
+    def unit(node: str) -> str | None:
+        kind = graph.nodes[node]["type_noeud"]
+        if kind == "acteur":
+            return group_of.get(node, node)
+        if kind == "dispositif":
+            return node
+        if kind == "service":
+            return service_unit.get(node)
+        if kind == "document":
+            return node if show_documents else None
+        return None
+
+    max_bt = max((float(m.get("intermediarite") or 0) for m in by_id.values()), default=0.0) or 1.0
+    nodes: dict[str, dict[str, object]] = {}
+    for node, data in graph.nodes(data=True):
+        u = unit(node)
+        if u is None:
+            continue
+        kind = data["type_noeud"]
+        m = by_id.get(node, {})
+        if u != node:  # aggregated
+            entry = nodes.setdefault(u, {"id": u, "membres": 0, "exemples": [], "axes": set()})
+            entry["membres"] += 1
+            if len(entry["exemples"]) < 8:
+                entry["exemples"].append(str(data.get("libelle")))
+            entry["axes"].update(
+                [data["code_axe"]] if kind == "service" and data.get("code_axe") else data.get("axes") or []
+            )
+            if kind == "service":
+                ref = _reference(graph, data.get("code_commune"))
+                entry.update(
+                    genre="offre", domaine=data.get("code_domaine"), territoire=_territory_label(graph, ref)
+                )
+            else:
+                ref = _reference(graph, data.get("code_commune"))
+                entry.update(
+                    genre="groupe",
+                    type_acteur=data.get("type_acteur") or "autre",
+                    territoire=_territory_label(graph, ref),
+                )
+            continue
+        axes = set(data.get("axes") or [])
+        if kind == "service" and data.get("code_axe"):
+            axes = {data["code_axe"]}
+        entry = {
+            "id": node,
+            "genre": kind if kind != "service" else "offre",
+            "libelle": str(data.get("libelle")),
+            "type_acteur": data.get("type_acteur"),
+            "code_dispositif": data.get("code_dispositif"),
+            "periode": data.get("periode"),
+            "historique": bool(data.get("historique")),
+            "sources": list(data.get("sources") or []),
+            "axes": axes,
+            "degre": m.get("degre"),
+            "intermediarite": m.get("intermediarite"),
+            "communaute": m.get("communaute"),
+            "role": m.get("role_courtage"),
+            "distance_ft": m.get("distance_france_travail"),
+            "reference": data.get("reference"),
+            "source_publique": data.get("source_publique"),
+        }
+        nodes[node] = entry
+    domains = {
+        d.get("code_domaine"): d.get("libelle")
+        for _, d in graph.nodes(data=True)
+        if d.get("type_noeud") == "domaine"
+    }
+    for entry in nodes.values():
+        genre = entry["genre"]
+        if genre == "groupe":
+            label = ACTOR_TYPES.get(entry["type_acteur"], ("Acteurs", ""))[0]
+            entry["libelle"] = f"{entry['membres']} × {label} sans lien — {entry['territoire']}"
+            entry["couleur"] = TYPE_COLOURS.get(entry["type_acteur"], TYPE_COLOURS["autre"])
+            entry["forme"], entry["taille"] = "square", 8 + 3 * math.sqrt(entry["membres"])
+        elif genre == "offre" and "membres" in entry:
+            entry["libelle"] = (
+                f"Offre « {domains.get(entry.get('domaine')) or entry.get('domaine')} » — "
+                f"{entry['territoire']} ({entry['membres']} services)"
+            )
+            entry["couleur"], entry["forme"], entry["taille"] = (
+                OFFRE_COLOUR,
+                "dot",
+                5 + 2 * math.sqrt(entry["membres"]),
+            )
+        elif genre == "offre":
+            entry["couleur"], entry["forme"], entry["taille"] = OFFRE_COLOUR, "dot", 5
+        elif genre == "dispositif":
+            entry["couleur"], entry["forme"] = DISPOSITIF_COLOUR, "diamond"
+            entry["taille"] = 10 + 25 * math.sqrt(float(entry.get("intermediarite") or 0) / max_bt)
+        elif genre == "document":
+            entry["couleur"], entry["forme"], entry["taille"] = DOCUMENT_COLOUR, "triangle", 8
+        else:
+            entry["couleur"] = TYPE_COLOURS.get(entry.get("type_acteur") or "autre", TYPE_COLOURS["autre"])
+            entry["forme"] = "dot"
+            entry["taille"] = 8 + 32 * math.sqrt(float(entry.get("intermediarite") or 0) / max_bt)
+        entry["axes"] = sorted(entry["axes"])
+        entry["etiquette"] = _short(entry["libelle"])
+        entry["vue_ft"] = entry.get("type_acteur") == "france_travail" or entry.get("code_dispositif") in (
+            "pdi",
+            "pti",
+        )
+    edges: dict[tuple[str, str, str], dict[str, object]] = {}
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        if key not in EDGE_STYLES:
+            continue
+        a, b = unit(u), unit(v)
+        if a is None or b is None or a == b or a not in nodes or b not in nodes:
+            continue
+        entry = edges.setdefault(
+            (a, b, key), {"de": a, "vers": b, "type": key, "nb": 0, "confiance": 0.0, "preuves": []}
+        )
+        entry["nb"] += 1
+        entry["confiance"] = max(entry["confiance"], float(data.get("confiance", 0)))
+        if len(entry["preuves"]) < 6:
+            entry["preuves"].extend(_evidence(data, 6 - len(entry["preuves"])))
+    present_types = Counter(
+        n.get("type_acteur") for n in nodes.values() if n["genre"] in ("acteur", "groupe")
+    )
+    legend_types = [
+        {
+            "type": t,
+            "libelle": ACTOR_TYPES.get(t, (t, ""))[0],
+            "couleur": TYPE_COLOURS.get(t, "#aab7b8"),
+            "groupe": ACTOR_GROUPS.get(ACTOR_TYPES.get(t, ("", "associations"))[1], ""),
+            "nb": c,
+        }
+        for t, c in sorted(present_types.items(), key=lambda x: (-x[1], str(x[0])))
+        if t
+    ]
+    present_edges = Counter(e["type"] for e in edges.values())
+    legend_edges = [
+        {
+            "type": k,
+            "libelle": s["libelle"],
+            "anglais": EDGE_KINDS[k],
+            "couleur": s["color"],
+            "tirets": s["dashes"],
+            "nb": present_edges[k],
+        }
+        for k, s in EDGE_STYLES.items()
+        if present_edges[k]
+    ]
+    return {
+        "noeuds": sorted(nodes.values(), key=lambda n: n["id"]),
+        "liens": [{**e, "style": EDGE_STYLES[e["type"]]} for e in edges.values()],
+        "legende_types": legend_types,
+        "legende_liens": legend_edges,
+        "notes": notes,
+        "agrege": aggregate or bool(service_unit and any(k != v for k, v in service_unit.items())),
+        "total_noeuds_graphe": graph.number_of_nodes(),
+        "genres": {g: NODE_KINDS_FR[g] for g in sorted({n["genre"] for n in nodes.values()})},
+        "axes": {a: AXES_FR[a] for a in ("A1", "A2", "A3", "A4", "")},
+    }
+
+
+_ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+TEMPLATE = _ENV.from_string(
+    (resources.files("graph") / "templates" / "reseau_acteurs.html").read_text(encoding="utf-8")
+)
+
+
+def render_page(
+    graph: nx.MultiDiGraph,
+    metrics: pd.DataFrame | None = None,
+    titre: str | None = None,
+    seuil: int = SEUIL_AGREGATION,
+) -> tuple[str, dict[str, object]]:
+    """The HTML text of the page and a summary (counts, aggregation)."""
+    model = display_model(graph, metrics, seuil)
+    code = graph.graph.get("code_departement") or ""
+    dep = f"territoire:departement:{code}"
+    nom = graph.nodes[dep].get("libelle") if dep in graph else code
+    titre = titre or f"Réseau des acteurs et des dispositifs — {nom} ({code})"
+    n_nodes, n_edges = len(model["noeuds"]), len(model["liens"])
+    model["iterations"] = 400 if n_nodes <= 150 else 250 if n_nodes <= 400 else 150
+    model["types"] = {t: v[0] for t, v in ACTOR_TYPES.items()}
+    principaux = []
+    if metrics is not None and len(metrics):
+        top = metrics[metrics["type_noeud"] == "acteur"].sort_values(
+            ["intermediarite", "degre"], ascending=False
+        )
+        for row in top.head(25).to_dict("records"):
+            principaux.append(
+                {
+                    "libelle": row["libelle"],
+                    "type": ACTOR_TYPES.get(row.get("type_acteur") or "", (row.get("type_acteur"), ""))[0],
+                    "degre": row["degre"],
+                    "intermediarite": f"{float(row['intermediarite']):.4f}",
+                    "role": row["role_courtage"],
+                }
+            )
+    script, style = vis_assets()
+    resume = (
+        f"{n_nodes} nœuds et {n_edges} liens affichés (graphe complet : {graph.number_of_nodes()} nœuds, "
+        f"{graph.number_of_edges()} liens)"
+    )
+    html = TEMPLATE.render(
+        titre=titre,
+        resume=resume,
+        notes=model["notes"],
+        principaux=principaux,
+        donnees=json_for_script(model),
+        vis_js=script,
+        vis_css=style,
+    )
+    info = {
+        "noeuds_affiches": n_nodes,
+        "aretes_affichees": n_edges,
+        "agregation": bool(model["agrege"]),
+        "notes": model["notes"],
+        "iterations": model["iterations"],
+    }
+    return html, info
+
+
+def write_page(
+    graph: nx.MultiDiGraph, metrics: pd.DataFrame | None, path: Path, seuil: int = SEUIL_AGREGATION
+) -> dict[str, object]:
+    """Write the page to ``path``; returns the summary of :func:`render_page` plus the size."""
+    html, info = render_page(graph, metrics, seuil=seuil)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    info["taille_octets"] = path.stat().st_size
+    return info

@@ -1,0 +1,194 @@
+"""The territories of one département, as the graph needs them (from ``marts.territoires``).
+
+Examples
+--------
+>>> import pandas as pd
+>>> frame = pd.DataFrame([
+...     {"niveau": "departement", "code_territoire": "93", "libelle": "Seine-Saint-Denis",
+...      "code_departement": "93", "code_region": "11"},
+...     {"niveau": "commune", "code_territoire": "93066", "libelle": "Saint-Denis", "code_epci": "200054781",
+...      "code_ept": "200057867", "code_departement": "93", "code_region": "11", "population": 150000},
+...     {"niveau": "ept", "code_territoire": "200057867", "libelle": "Plaine Commune",
+...      "code_departement": "93"},
+...     {"niveau": "epci", "code_territoire": "200054781", "libelle": "Métropole du Grand Paris"},
+... ])
+>>> t = territoires_departement(frame, "93")
+>>> t.nom, t.reference_intercommunale("93066")
+('Seine-Saint-Denis', ('ept', '200057867'))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = ["TerritoiresDepartement", "territoires_departement", "MissingSource"]
+
+
+class MissingSource(RuntimeError):
+    """A table the graph needs is absent or empty: the message says which and why."""
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    text = str(value).strip()
+    return text or None
+
+
+def _truthy(value: object) -> bool:
+    if value is None:
+        return False
+    try:
+        if pd.isna(value):
+            return False
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "oui", "t", "vrai", "yes"}
+    return bool(value)
+
+
+@dataclass
+class TerritoiresDepartement:
+    """Communes, intercommunalities and QPV of one département."""
+
+    code: str
+    nom: str
+    code_region: str | None
+    nom_region: str | None
+    communes: pd.DataFrame  # code_commune, libelle, code_epci, code_ept, population, est_qpv
+    intercommunalites: pd.DataFrame  # niveau (epci|ept), code, libelle
+    qpv: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["code_qpv", "libelle", "code_commune"])
+    )
+
+    def reference_intercommunale(self, code_commune: str) -> tuple[str, str] | None:
+        """The EPT of a commune where it has one (Grand Paris), else its EPCI."""
+        rows = self.communes[self.communes["code_commune"] == code_commune]
+        if rows.empty:
+            return None
+        row = rows.iloc[0]
+        if row["code_ept"]:
+            return ("ept", row["code_ept"])
+        if row["code_epci"]:
+            return ("epci", row["code_epci"])
+        return None
+
+    def communes_of(self, niveau: str, code: str) -> list[str]:
+        """Commune codes of a territory of the département (sorted)."""
+        if niveau == "departement":
+            return sorted(self.communes["code_commune"])
+        if niveau == "commune":
+            return [code] if code in set(self.communes["code_commune"]) else []
+        if niveau in ("epci", "ept"):
+            column = "code_ept" if niveau == "ept" else "code_epci"
+            return sorted(self.communes.loc[self.communes[column] == code, "code_commune"])
+        if niveau == "qpv":
+            return sorted(set(self.qpv.loc[self.qpv["code_qpv"] == code, "code_commune"]))
+        return []
+
+    def intercommunalites_de_reference(self) -> list[tuple[str, str]]:
+        """Distinct reference intercommunalities (EPT or EPCI) of the communes, sorted."""
+        seen = {self.reference_intercommunale(c) for c in self.communes["code_commune"]}
+        return sorted(x for x in seen if x is not None)
+
+    def libelle(self, niveau: str, code: str) -> str:
+        if niveau == "departement":
+            return self.nom
+        if niveau == "commune":
+            rows = self.communes.loc[self.communes["code_commune"] == code, "libelle"]
+        else:
+            rows = self.intercommunalites.loc[
+                (self.intercommunalites["niveau"] == niveau) & (self.intercommunalites["code"] == code),
+                "libelle",
+            ]
+        return str(rows.iloc[0]) if len(rows) else code
+
+
+def territoires_departement(frame: pd.DataFrame, code: str) -> TerritoiresDepartement:
+    """Select the territories of département ``code`` from ``marts.territoires``.
+
+    Raises :class:`MissingSource` when the département or its communes are absent.
+    """
+    if frame is None or frame.empty:
+        raise MissingSource(
+            "marts.territoires est vide ou absent : le graphe a besoin des territoires "
+            "(construire d'abord les marts du besoin)"
+        )
+    needed = {"niveau", "code_territoire", "libelle"}
+    missing = needed - set(frame.columns)
+    if missing:
+        raise MissingSource(f"marts.territoires n'a pas les colonnes {sorted(missing)}")
+    get = frame.get
+    dep_rows = frame[(frame["niveau"] == "departement") & (frame["code_territoire"].astype(str) == code)]
+    if dep_rows.empty:
+        raise MissingSource(f"marts.territoires n'a pas de ligne niveau='departement' pour {code}")
+    dep = dep_rows.iloc[0]
+    code_region = _text(dep.get("code_region"))
+    nom_region = None
+    if code_region:
+        reg = frame[(frame["niveau"] == "region") & (frame["code_territoire"].astype(str) == code_region)]
+        nom_region = _text(reg.iloc[0]["libelle"]) if len(reg) else None
+    dep_col = get("code_departement")
+    in_dep = (dep_col.astype(str) == code) if dep_col is not None else pd.Series(False, index=frame.index)
+    communes = frame[(frame["niveau"] == "commune") & in_dep].copy()
+    if communes.empty:
+        raise MissingSource(f"marts.territoires n'a aucune commune pour le département {code}")
+    if "code_commune_parente" in communes.columns:
+        # keep communes actuelles only (arrondissements / déléguées carry a parent code)
+        parent = communes["code_commune_parente"].map(_text)
+        communes = communes[parent.isna() | (parent == communes["code_territoire"].astype(str))]
+    out = (
+        pd.DataFrame(
+            {
+                "code_commune": communes["code_territoire"].astype(str).values,
+                "libelle": communes["libelle"].map(_text).values,
+                "code_epci": communes["code_epci"].map(_text).values if "code_epci" in communes else None,
+                "code_ept": communes["code_ept"].map(_text).values if "code_ept" in communes else None,
+                "population": pd.to_numeric(communes["population"], errors="coerce").values
+                if "population" in communes
+                else float("nan"),
+                "est_qpv": communes["est_qpv"].map(_truthy).values if "est_qpv" in communes else False,
+            }
+        )
+        .drop_duplicates("code_commune")
+        .sort_values("code_commune")
+        .reset_index(drop=True)
+    )
+    qpv = pd.DataFrame(columns=["code_qpv", "libelle", "code_commune"])
+    qpv_rows = frame[frame["niveau"] == "qpv"]
+    if len(qpv_rows):
+        records = []
+        for row in qpv_rows.to_dict("records"):
+            members = [c for c in (_text(row.get("codes_communes")) or "").split("|") if c]
+            members = members or [c for c in [_text(row.get("code_commune_parente"))] if c]
+            records.extend(
+                {"code_qpv": str(row["code_territoire"]), "libelle": _text(row["libelle"]), "code_commune": c}
+                for c in members
+            )
+        qpv = pd.DataFrame(records, columns=["code_qpv", "libelle", "code_commune"])
+        qpv = qpv[qpv["code_commune"].isin(set(out["code_commune"]))].reset_index(drop=True)
+        if len(qpv):
+            out.loc[out["code_commune"].isin(set(qpv["code_commune"])), "est_qpv"] = True
+    codes = {("epci", c) for c in out["code_epci"].dropna()} | {("ept", c) for c in out["code_ept"].dropna()}
+    inter_rows = []
+    for niveau, inter in sorted(codes):
+        match = frame[(frame["niveau"] == niveau) & (frame["code_territoire"].astype(str) == inter)]
+        inter_rows.append(
+            {
+                "niveau": niveau,
+                "code": inter,
+                "libelle": _text(match.iloc[0]["libelle"]) if len(match) else inter,
+            }
+        )
+    intercommunalites = pd.DataFrame(inter_rows, columns=["niveau", "code", "libelle"])
+    return TerritoiresDepartement(
+        code, _text(dep["libelle"]) or code, code_region, nom_region, out, intercommunalites, qpv
+    )
