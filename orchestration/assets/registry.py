@@ -24,6 +24,7 @@ STAGE_MODULES = [
     "orchestration.assets.raw_geo",
     "orchestration.assets.checks_offre",
     "orchestration.assets.documents",
+    "orchestration.assets.raw_graph",
     "orchestration.assets.graph",
     "orchestration.assets.rapport",
 ]
