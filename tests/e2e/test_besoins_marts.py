@@ -63,6 +63,11 @@ def test_published_poverty_rate_of_93_unchanged(built_93):
         ("departement", "59", "taux_pauvrete", 2021, 19.5),
         ("departement", "974", "taux_pauvrete", 2021, 36.1),
         ("departement", "93", "mediane_niveau_vie", 2014, 16726),
+        # communes: Paris is published both as a commune and by arrondissement, never counted twice
+        ("commune", "75056", "taux_pauvrete", 2021, 16),
+        ("commune", "59512", "taux_pauvrete", 2021, 46),
+        ("commune", "59350", "taux_pauvrete", 2021, 27),
+        ("commune", "93001", "taux_pauvrete", 2021, 42),
     ],
 )
 def test_published_figures_pass_through(built_93, niveau, code, indicateur, annee, publie):

@@ -2,8 +2,13 @@
 -- 2026 commune; rates, medians and deciles are only kept when exactly one old commune maps to it.
 -- The poverty rate of a merged commune is recomputed from poor persons (rate × persons) when
 -- every old commune has a published rate, else left NULL with its secrecy flag.
-with source as (
+with brut as (
     select * from {{ ref('stg_filosofi__communes_2021') }}
+),
+
+-- Paris, Lyon and Marseille are published both as communes and as arrondissements
+source as (
+    {{ sans_arrondissements_en_double('brut', 'code_commune_source') }}
 ),
 
 correspondance as (

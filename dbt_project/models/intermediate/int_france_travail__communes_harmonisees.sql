@@ -1,6 +1,11 @@
 -- Job seekers (early 2025) summed to COG 2026 communes.
-with source as (
+with brut as (
     select * from {{ ref('stg_france_travail__demandeurs_emploi_communes') }}
+),
+
+-- Paris, Lyon and Marseille are listed both as communes and as arrondissements
+source as (
+    {{ sans_arrondissements_en_double('brut', 'code_commune_source') }}
 ),
 
 final as (

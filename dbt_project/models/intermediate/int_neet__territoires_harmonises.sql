@@ -1,8 +1,14 @@
 -- NEET rates (published as rates only, no counts). Commune codes 2021-2022 → COG 2026: a rate is
 -- kept only when exactly one old commune maps to the 2026 commune. EPCI rows are kept when their
 -- SIREN is still an EPCI of 2026; départements and régions as published.
-with source as (
+with brut as (
     select * from {{ ref('stg_neet__part_non_inseres') }}
+),
+
+source as (
+    select * from brut where niveau <> 'commune'
+    union all
+    select * from ({{ sans_arrondissements_en_double("(select * from brut where niveau = 'commune')", 'code_territoire_source') }})
 ),
 
 communes as (

@@ -1,12 +1,20 @@
 -- Census 2022 counts (geography 2025) summed to COG 2026 communes. A commune merged after the
 -- census geography appears with empty counts in the source (e.g. 93059 in the 2025 files): empty
 -- rows are ignored, the counts of the merged commune already cover it.
-with comparateur as (
+with comparateur_brut as (
     select * from {{ ref('stg_rp__comparateur_2022') }}
 ),
 
-dossier as (
+dossier_brut as (
     select * from {{ ref('stg_rp__dossier_complet_2022') }}
+),
+
+comparateur as (
+    {{ sans_arrondissements_en_double('comparateur_brut', 'code_commune_source') }}
+),
+
+dossier as (
+    {{ sans_arrondissements_en_double('dossier_brut', 'code_commune_source') }}
 ),
 
 correspondance as (
