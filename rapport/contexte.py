@@ -165,7 +165,7 @@ def _chargements(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return enregistrements(frame)
 
 
-def _indicateurs(con, code: str, region: str | None) -> pd.DataFrame:
+def _indicateurs(con, code: str) -> pd.DataFrame:
     return lire(
         con,
         """
@@ -173,7 +173,11 @@ def _indicateurs(con, code: str, region: str | None) -> pd.DataFrame:
             select i.*, row_number() over (
                 partition by i.niveau, i.code_territoire, i.code_indicateur order by i.annee desc) as r
             from marts.indicateurs as i
-            where (i.code_departement = ? and i.niveau in ('departement', 'epci', 'ept', 'commune'))
+            where (i.niveau = 'departement' and i.code_territoire = ?)
+               or (i.niveau = 'commune' and i.code_departement = ?)
+               or (i.niveau, i.code_territoire) in (
+                    select (niveau, code_territoire) from marts.priorites
+                    where code_departement = ? and echelle = 'infra')
         )
         select d.*, c.libelle as libelle_indicateur, c.code_domaine, c.code_axe, c.source, c.unite, c.sens,
             c.millesime
@@ -181,7 +185,7 @@ def _indicateurs(con, code: str, region: str | None) -> pd.DataFrame:
         left join marts.indicateurs_catalogue as c using (code_indicateur)
         where d.r = 1
         order by c.code_axe nulls first, c.code_domaine nulls first, d.code_indicateur""",
-        [code],
+        [code, code, code],
     )
 
 
@@ -266,7 +270,7 @@ def contexte_departement(
         order by libelle""",
         [code],
     )
-    indicateurs = _indicateurs(con, code, dep.get("code_region"))
+    indicateurs = _indicateurs(con, code)
     ind_dep = indicateurs[(indicateurs["niveau"] == "departement")]
     ind_infra = indicateurs[indicateurs["niveau"].isin(["epci", "ept"])]
     ind_communes = indicateurs[indicateurs["niveau"] == "commune"]
@@ -284,7 +288,8 @@ def contexte_departement(
     acces = lire(con, "select * from marts.accessibilite where code_departement = ?", [code])
     offre = lire(
         con,
-        "select * from marts.offre where code_departement = ? and niveau in ('departement', 'epci', 'ept')",
+        "select * from marts.offre where (niveau, code_territoire) in (select (niveau, code_territoire) "
+        "from marts.priorites where code_departement = ?)",
         [code],
     )
     pistes = lire(

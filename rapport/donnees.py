@@ -100,20 +100,24 @@ def filtre_departement(con: duckdb.DuckDBPyConnection, mart: str, code: str) -> 
     cols = set(colonnes(con, mart))
     if "code_departement" not in cols:
         return "true", []
-    if {"niveau", "code_territoire"} <= cols:
-        region = (
-            con.execute(
-                "select any_value(code_region) from marts.territoires where niveau = 'departement' "
-                "and code_territoire = ?",
-                [code],
-            ).fetchone()
-            if "territoires" in liste_marts(con)
-            else None
+    if {"niveau", "code_territoire"} <= cols and "territoires" in liste_marts(con):
+        region = con.execute(
+            "select any_value(code_region) from marts.territoires where niveau = 'departement' "
+            "and code_territoire = ?",
+            [code],
+        ).fetchone()
+        # EPCI/EPT of the département's communes: an EPCI spanning several départements may carry
+        # another (or no) code_departement
+        intercommunalites = (
+            "(niveau in ('epci', 'ept') and code_territoire in (select coalesce(code_ept, code_epci) "
+            "from marts.territoires where niveau = 'commune' and code_departement = ? "
+            "union select code_epci from marts.territoires "
+            "where niveau = 'commune' and code_departement = ?))"
         )
-        code_region = region[0] if region else None
         return (
-            "(code_departement = ? or niveau = 'france' or (niveau = 'region' and code_territoire = ?))",
-            [code, code_region],
+            f"(code_departement = ? or niveau = 'france' or (niveau = 'region' and code_territoire = ?) "
+            f"or {intercommunalites})",
+            [code, region[0] if region else None, code, code],
         )
     return "code_departement = ?", [code]
 
