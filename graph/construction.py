@@ -54,7 +54,7 @@ from graph.registre import DISPOSITIFS, LIENS, Registre
 from graph.territoires import TerritoiresDepartement, territoires_departement
 from ingest.core import QuarantineRow
 
-__all__ = ["GraphInputs", "BuildResult", "build_graph", "SEUIL_CCAS_OBLIGATOIRE", "zone_communes"]
+__all__ = ["GraphInputs", "BuildResult", "build_graph", "SEUIL_CCAS_OBLIGATOIRE", "zone_communes", "de"]
 
 SEUIL_CCAS_OBLIGATOIRE = 1500
 SYNONYMES_ACTEURS = {
@@ -344,7 +344,7 @@ class _Builder:
                 g,
                 node,
                 "acteur",
-                f"Commune de {row.libelle}",
+                f"Commune {de(str(row.libelle))}",
                 type_acteur="commune",
                 groupe_acteur="collectivites",
                 niveau_territoire="commune",
@@ -366,7 +366,7 @@ class _Builder:
             self.graph,
             node,
             "acteur",
-            f"CCAS de {libelle}",
+            f"CCAS {de(libelle)}",
             type_acteur="ccas",
             groupe_acteur="action_sociale_locale",
             niveau_territoire="commune",
@@ -908,6 +908,22 @@ class _Builder:
                 f"{sum(unresolved.values())} mention(s) des documents sans nœud correspondant "
                 f"(entités génériques ou inconnues du graphe) : {top}"
             )
+
+
+def de(name: str) -> str:
+    """French "de" before a place name, with elision and contraction.
+
+    Examples
+    --------
+    >>> de("Aubervilliers"), de("Le Blanc-Mesnil"), de("Les Lilas"), de("La Courneuve"), de("Saint-Denis")
+    ("d'Aubervilliers", 'du Blanc-Mesnil', 'des Lilas', 'de La Courneuve', 'de Saint-Denis')
+    """
+    if name.startswith("Le "):
+        return "du " + name[3:]
+    if name.startswith("Les "):
+        return "des " + name[4:]
+    plain = normalise_name(name[:1])
+    return ("d'" if plain in set("aeiouyh") else "de ") + name
 
 
 def _kind(graph: nx.MultiDiGraph, node: str) -> str:

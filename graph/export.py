@@ -370,7 +370,7 @@ def write_departement(con: duckdb.DuckDBPyConnection, table: str, frame: pd.Data
     exists = con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         table.split("."),
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     con.register("_graph_rows", frame)
     try:
         if not exists:
@@ -402,7 +402,7 @@ def read_departement(con: duckdb.DuckDBPyConnection, table: str, code: str) -> p
     exists = con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [schema, name],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not exists:
         raise LookupError(
             f"la table {table} n'existe pas : construire d'abord le graphe du département {code}"

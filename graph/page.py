@@ -275,6 +275,10 @@ def display_model(
                 )
             continue
         axes = set(data.get("axes") or [])
+        if kind == "acteur" and node in gc:  # an actor also belongs to the axes of its dispositifs
+            for other in gc[node]:
+                if graph.nodes[other]["type_noeud"] == "dispositif":
+                    axes.update(graph.nodes[other].get("axes") or [])
         if kind == "service" and data.get("code_axe"):
             axes = {data["code_axe"]}
         entry = {

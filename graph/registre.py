@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -164,6 +165,28 @@ class Registre:
         return not self.departements
 
 
+def _filled(value: object) -> bool:
+    return (
+        value is not None and not (isinstance(value, float) and value != value) and str(value).strip() != ""
+    )
+
+
+def _valid_date(text: str) -> bool:
+    """``AAAA``, ``AAAA-MM`` or ``AAAA-MM-JJ`` that exists in the calendar.
+
+    Examples
+    --------
+    >>> _valid_date("2024"), _valid_date("2024-02-29"), _valid_date("2023-02-29"), _valid_date("2024-13")
+    (True, True, False, False)
+    """
+    parts = [int(p) for p in str(text).split("-")]
+    try:
+        datetime.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
 def _reject(
     rows: list[QuarantineRow],
     spec: FileSpec,
@@ -198,6 +221,16 @@ def _check_rows(name: str, result: ReadResult, path: Path) -> tuple[pd.DataFrame
             elif row["source"] == row["cible"]:
                 _reject(errors, spec, path, row["_line"], "cible", "un lien relie un nœud à lui-même")
                 bad.add(idx)
+            if idx not in bad and _filled(row["date_preuve"]) and not _valid_date(row["date_preuve"]):
+                _reject(
+                    errors,
+                    spec,
+                    path,
+                    row["_line"],
+                    "date_preuve",
+                    f"date {row['date_preuve']!r} impossible (AAAA, AAAA-MM ou AAAA-MM-JJ)",
+                )
+                bad.add(idx)
         duplicated = frame.duplicated(["source", "cible", "type_lien", "preuve_reference"], keep="first")
         for idx in frame.index[duplicated]:
             _reject(
@@ -224,7 +257,7 @@ def _check_rows(name: str, result: ReadResult, path: Path) -> tuple[pd.DataFrame
             bad.add(idx)
     if name == "acteurs.csv" and len(frame):
         for idx, row in frame.iterrows():
-            if bool(row["niveau_territoire"]) != bool(row["code_territoire"]):
+            if _filled(row["niveau_territoire"]) != _filled(row["code_territoire"]):
                 _reject(
                     errors,
                     spec,
