@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest import anct, caf, cog, dora, filosofi, france_travail, jeunesse, qpv, recensement
+from ingest import anct, caf, cog, dora, filosofi, france_travail, jeunesse, live_insee, qpv, recensement
 from orchestration.assets._raw import RawSource, raw_asset
 
 __all__ = ["SOURCES", "ASSETS"]
@@ -10,9 +10,12 @@ __all__ = ["SOURCES", "ASSETS"]
 GROUP = "raw_besoins"
 
 SOURCES: list[RawSource] = [
-    RawSource("cog_communes", cog.read_communes, "COG 2026: communes, déléguées, associées, arrondissements", GROUP),
-    RawSource("cog_departements", cog.read_departements, "COG 2026: départements", GROUP),
-    RawSource("cog_regions", cog.read_regions, "COG 2026: régions", GROUP),
+    RawSource("cog_communes", cog.read_communes, "COG 2026: communes, déléguées, associées, arrondissements",
+              GROUP, live_reader=live_insee.read_cog_communes_live),
+    RawSource("cog_departements", cog.read_departements, "COG 2026: départements", GROUP,
+              live_reader=live_insee.read_cog_departements_live),
+    RawSource("cog_regions", cog.read_regions, "COG 2026: régions", GROUP,
+              live_reader=live_insee.read_cog_regions_live),
     RawSource("cog_epci", cog.read_epci, "DGCL 2026: EPCI à fiscalité propre and EPT", GROUP),
     RawSource("cog_epci_membres", cog.read_epci_membres, "DGCL 2026: member communes of each EPCI/EPT", GROUP),
     RawSource("cog_communes_2023", cog.read_communes_2023, "COG 2023 communes (geography of Filosofi 2021)", GROUP),
@@ -20,7 +23,7 @@ SOURCES: list[RawSource] = [
     # Filosofi (INSEE): income, poverty, living standard
     RawSource("filosofi_communes_2021", filosofi.read_communes_2021,
               "Filosofi 2021 par commune (COG 2023) : niveau de vie médian, taux de pauvreté, déciles",
-              GROUP),
+              GROUP, live_reader=live_insee.read_filosofi_communes_2021_live),
     RawSource("filosofi_pauvrete_departements_2021", filosofi.read_pauvrete_departements_2021,
               "Filosofi 2021 par département : taux de pauvreté à 40/50/60 %, intensité", GROUP),
     RawSource("filosofi_revenus_2019", filosofi.read_revenus_2019,
