@@ -18,7 +18,7 @@ Configuration (environment, read by :meth:`ApiConfig.from_env` and :func:`offre_
                               snapshot is used, marked ``stale`` with a message)
 
 Calls are bounded: a timeout per call, at most ``max_attempts`` tries on 429 and 5xx
-answers, timeouts and connection errors, with exponential backoff (or the server's
+answers, timeouts, connection and other transport errors, with exponential backoff (or the server's
 ``Retry-After``). A refused token (401/403) and other 4xx answers fail at once.
 """
 
@@ -174,6 +174,8 @@ class DataInclusionClient:
                 problem = f"no answer within {self.config.timeout:g} s"
             except requests.ConnectionError as exc:
                 problem = f"connection failed ({exc.__class__.__name__})"
+            except requests.RequestException as exc:
+                problem = f"request failed ({exc.__class__.__name__})"
             else:
                 status = response.status_code
                 if status in (401, 403):

@@ -116,6 +116,15 @@ def test_timeouts_are_bounded_and_end_in_a_clear_error():
     assert sleeps == [1.0, 2.0]
 
 
+def test_transport_errors_are_retried_too():
+    sleeps = Sleeps()
+    with responses.RequestsMock(assert_all_requests_are_fired=True, registry=OrderedRegistry) as rsps:
+        rsps.add(responses.GET, STRUCTURES, body=requests.exceptions.ChunkedEncodingError("cut"))
+        rsps.add(responses.GET, STRUCTURES, json=_page(_items("structures")[:1], 1, 2, 1))
+        assert len(api.DataInclusionClient(_config(), sleep=sleeps).structures("93")) == 1
+    assert sleeps == [1.0]
+
+
 def test_live_mode_falls_back_to_the_snapshot_marked_stale_when_unreachable():
     with responses.RequestsMock(assert_all_requests_are_fired=True, registry=OrderedRegistry) as rsps:
         for _ in range(3):
