@@ -43,6 +43,8 @@ __all__ = [
     "resolve_sources",
     "env_variable",
     "read_manifest",
+    "watched_departements",
+    "inbox_fingerprint",
 ]
 
 DEFAULT_DOCUMENT_FOLDERS: dict[str, str] = {"93": "documents"}  # relative to PACTE_DATA_DIR/..
@@ -86,6 +88,7 @@ class Sources:
     excluded: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     exclude_patterns: list[str] = field(default_factory=list)
+    inbox_folder: Path | None = None
 
     def of(self, categorie: str) -> list[SourceFile]:
         return [f for f in self.files if f.categorie == categorie]
@@ -148,7 +151,7 @@ def resolve_sources(
     """Find the folders and files of a (validated) département."""
     environ = os.environ if environ is None else environ
     inbox = Path(inbox_dir) / departement
-    sources = Sources(departement)
+    sources = Sources(departement, inbox_folder=inbox)
     patterns: list[str] = []
     configured = environ.get(env_variable(departement), "").strip()
     if configured:
@@ -216,3 +219,48 @@ def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
     except (OSError, UnicodeDecodeError, csv.Error):
         return {}
     return {row.get("path", "").strip(): row for row in rows if row.get("path")}
+
+
+def watched_departements(
+    inbox_dir: Path, known: set[str], environ: Mapping[str, str] | None = None
+) -> list[str]:
+    """Départements to watch: inbox sub-folders named after a known code, plus those with a
+    ``PACTE_DOCUMENTS_<code>`` variable."""
+    environ = os.environ if environ is None else environ
+    codes: set[str] = set()
+    inbox = Path(inbox_dir)
+    if inbox.is_dir():
+        codes |= {p.name for p in inbox.iterdir() if p.is_dir() and p.name in known}
+    prefix = "PACTE_DOCUMENTS_"
+    codes |= {
+        name[len(prefix) :]
+        for name, value in environ.items()
+        if name.startswith(prefix) and value.strip() and name[len(prefix) :] in known
+    }
+    return sorted(codes)
+
+
+def inbox_fingerprint(sources: Sources, size_limit: int) -> str:
+    """SHA-256 over the files of a département (path and content checksum) and its configuration
+    files; files above the size limit (never read) count by size and modification time."""
+    import hashlib
+
+    from ingest.core import file_checksum
+
+    digest = hashlib.sha256()
+    paths = [f.path for f in sources.files]
+    configs: list[Path] = []
+    if sources.inbox_folder:
+        configs.append(sources.inbox_folder / "sources.yml")
+    if sources.questionnaire_folder:
+        configs += [sources.questionnaire_folder / n for n in ("mapping.yml", "mapping.yaml", "mapping.csv")]
+    for folder, _ in sources.document_folders:
+        configs += [folder / "sources.yml", folder / "manifest.csv"]
+    for path in sorted(set(paths + [c for c in configs if c.exists()])):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        mark = f"{stat.st_size}:{stat.st_mtime_ns}" if stat.st_size > size_limit else file_checksum(path)
+        digest.update(f"{path}\0{mark}\n".encode())
+    return digest.hexdigest()

@@ -1,12 +1,11 @@
 """Territory gazetteer of one département: its communes, EPCI/EPT, QPV, itself and its région.
 
-Names come from the raw COG tables of the warehouse (``raw.cog_communes``,
-``raw.cog_epci``, ``raw.cog_departements``, ``raw.cog_regions``) when they are loaded,
-otherwise from the snapshot files through the same readers; QPV names come from the
-snapshot list ``qpv/qpv_2024_communes.csv``. Each name gets a few aliases (``Saint``/``St``,
-article-less hyphenated names, expanded EPCI legal forms). Names are matched with their
-case and hyphen-aware boundaries, so that *Saint-Denis* is not found inside
-*Seine-Saint-Denis*.
+Names come from the raw tables of the warehouse (``raw.cog_communes``, ``raw.cog_epci``,
+``raw.cog_departements``, ``raw.cog_regions``, ``raw.qpv_communes_2024``) when they are
+loaded, otherwise from the snapshot files through the same readers. Each name gets a few
+aliases (``Saint``/``St``, article-less hyphenated names, expanded EPCI legal forms).
+Names are matched with their case and hyphen-aware boundaries, so that *Saint-Denis* is
+not found inside *Seine-Saint-Denis*.
 """
 
 from __future__ import annotations
@@ -18,26 +17,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingest import cog
-from ingest.core import ColumnSpec as C
-from ingest.core import FileSpec, read_csv
+from ingest import cog, qpv
 from ingest.documents.lexiques import Entry
 from ingest.documents.texte import fold_key
 
-__all__ = ["territory_entries", "commune_aliases", "epci_aliases", "QPV_2024", "read_qpv_2024"]
-
-QPV_2024 = FileSpec(
-    table="qpv_2024_communes",
-    vintage="QPV 2024",
-    sep=",",
-    columns=[
-        C("code_qp", kind="code", pattern=r"QN\w+", required=True),
-        C("lib_qp", required=True),
-        C("insee_com", kind="commune", required=True),
-        C("nom_commune"),
-        C("dep", kind="departement", required=True),
-    ],
-)
+__all__ = ["territory_entries", "commune_aliases", "epci_aliases", "niveaux"]
 
 # QPV names too generic to be told apart from ordinary words in a text
 _GENERIC_QPV = {
@@ -55,11 +39,6 @@ _EPCI_FORMS = {
     "CC": "Communauté de communes",
     "CU": "Communauté urbaine",
 }
-
-
-def read_qpv_2024(data_dir: Path) -> pd.DataFrame:
-    """QPV 2024 × commune rows of the snapshot (empty frame when the file is missing)."""
-    return read_csv(Path(data_dir) / "qpv" / "qpv_2024_communes.csv", QPV_2024).frame
 
 
 def commune_aliases(name: str) -> list[str]:
@@ -158,11 +137,10 @@ def territory_entries(con: duckdb.DuckDBPyConnection | None, data_dir: Path, dep
         entries.append(_entry("departement", row.dep, row.nom, row.nom))
         for region in regions[regions["reg"] == row.reg].itertuples(index=False):
             entries.append(_entry("region", region.reg, region.nom, region.nom))
-    qpv = read_qpv_2024(data_dir)
-    if len(qpv):
-        for code, name in (
-            qpv[qpv["dep"] == departement][["code_qp", "lib_qp"]].drop_duplicates().itertuples(index=False)
-        ):
+    quartiers = _frame(con, "qpv_communes_2024", qpv.read_qpv_communes_2024, data_dir)
+    mine_qpv = quartiers[quartiers["dep"] == departement][["code_qp", "lib_qp"]].drop_duplicates()
+    if len(mine_qpv):
+        for code, name in mine_qpv.itertuples(index=False):
             if len(name) >= 6 and fold_key(name) not in _GENERIC_QPV:
                 entries.append(_entry("qpv", code, name, name))
     return entries

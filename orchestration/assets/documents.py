@@ -1,5 +1,245 @@
-"""Stage module (see registry)."""
+"""Documents stage: the inbox of a département → raw document tables (dbt builds the marts).
 
-ASSETS: list = []
+Assets (partitioned by département): one multi-asset ``documents_departement`` writing the
+``raw.documents_*`` and ``raw.questionnaires_*`` tables through
+:func:`ingest.documents.ingest_departement`; the dbt models of ``staging/documents`` and
+``marts/documents`` depend on them through their dbt sources.
+
+Sensor ``boite_de_depot_documents``: every minute, for each département having an inbox folder
+(or a ``PACTE_DOCUMENTS_<code>`` variable), fingerprints its files by SHA-256; when the
+fingerprint differs from the cursor it requests a run of the job ``documents_departement``
+(the raw assets and the document dbt models) for that partition.
+
+Checks: ``aucune_donnee_personnelle`` (blocking) looks for e-mail addresses and phone numbers
+left in what interviews and questionnaires produced; ``fichiers_lus`` warns when files were
+quarantined.
+"""
+
+import json
+import os
+from pathlib import Path
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetSelection,
+    AssetSpec,
+    DefaultSensorStatus,
+    MaterializeResult,
+    MetadataValue,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    define_asset_job,
+    multi_asset,
+    sensor,
+)
+from dagster_dbt import build_dbt_asset_selection
+
+from ingest.documents.pipeline import ingest_departement, size_limit_bytes
+from ingest.documents.pseudonymisation import EMAIL, PHONE
+from ingest.documents.sources import inbox_fingerprint, resolve_sources, watched_departements
+from ingest.documents.stockage import TABLES
+from orchestration.assets.dbt_models import pacte_dbt_models
+from orchestration.partitions import departement_partitions, departements, validate_departement
+from orchestration.resources import PacteSettingsResource, WarehouseResource
+
+__all__ = [
+    "ASSETS",
+    "CHECKS",
+    "SENSORS",
+    "JOBS",
+    "RAW_KEYS",
+    "documents_job",
+    "boite_de_depot_documents",
+    "personal_data_left",
+]
+
+GROUP = "raw_documents"
+RAW_KEYS = {name: AssetKey(["raw", name]) for name in TABLES}
+COG_KEYS = [AssetKey(["raw", t]) for t in ("cog_communes", "cog_epci", "cog_departements", "cog_regions")]
+DESCRIPTIONS = {
+    "documents_extractions": (
+        "Texte lu de chaque fichier, une ligne par empreinte SHA-256 (jamais relu s'il ne change pas)."
+    ),
+    "documents_pages": "Texte de chaque page (PDF) ou section (autres formats), par empreinte SHA-256.",
+    "documents_fichiers": (
+        "Documents et entretiens de chaque département : type (et règle), date, auteur, chemin."
+    ),
+    "documents_passages": "Passages (paragraphes, phrases) avec page, positions, axe et domaine.",
+    "documents_mentions": (
+        "Mentions d'acteurs, dispositifs, territoires et avancements, avec page et positions."
+    ),
+    "documents_entretiens": "En-tête des entretiens (acteur, rôle, date, territoire), pseudonymisé.",
+    "questionnaires_fichiers": "Questionnaires lus et leur correspondance de colonnes.",
+    "questionnaires_reponses": "Réponses aux questionnaires, une ligne par répondant, pseudonymisées.",
+    "documents_rejets": "Fichiers et lignes mis en quarantaine, avec la raison.",
+}
+CHECK_PERSONAL = AssetCheckSpec(
+    "aucune_donnee_personnelle",
+    asset=RAW_KEYS["documents_passages"],
+    blocking=True,
+    description="Aucune adresse e-mail ni numéro de téléphone dans les textes issus des "
+    "entretiens et questionnaires (pseudonymisation à l'ingestion).",
+)
+CHECK_FILES = AssetCheckSpec(
+    "fichiers_lus",
+    asset=RAW_KEYS["documents_fichiers"],
+    description="Avertit quand des fichiers de la boîte de dépôt sont en quarantaine.",
+)
+
+# texts coming from interviews and questionnaires of one département ($1)
+_PERSONAL_SCAN = {
+    "raw.documents_passages": """select p.texte from raw.documents_passages p
+        join raw.documents_fichiers f using (code_departement, id_document)
+        where f.categorie = 'entretien' and p.code_departement = $1""",
+    "raw.documents_pages": """select g.texte from raw.documents_pages g
+        join raw.documents_fichiers f on g.checksum = f.checksum
+        where f.categorie = 'entretien' and f.code_departement = $1""",
+    "raw.documents_entretiens": """select concat_ws(' ', acteur, role, territoire)
+        from raw.documents_entretiens where code_departement = $1""",
+    "raw.documents_fichiers": """select concat_ws(' ', chemin, titre) from raw.documents_fichiers
+        where categorie = 'entretien' and code_departement = $1""",
+    "raw.questionnaires_reponses": """select concat_ws(' ', dispositif_reponse, territoire_reponse,
+            satisfaction_reponse, array_to_string(raisons_non_recours, ' '), texte_libre, fichier)
+        from raw.questionnaires_reponses where code_departement = $1""",
+    "raw.documents_rejets": """select concat_ws(' ', source_file, field, content) from raw.documents_rejets
+        where categorie in ('entretien', 'questionnaire') and code_departement = $1""",
+}
+
+
+def personal_data_left(con, departement: str) -> list[str]:
+    """E-mail addresses or phone numbers found in the texts of interviews and questionnaires."""
+    found: set[str] = set()
+    for table, query in _PERSONAL_SCAN.items():
+        for (text,) in con.execute(query, [departement]).fetchall():
+            if text and EMAIL.search(text):
+                found.add(f"adresse e-mail dans {table}")
+            if text and PHONE.search(text):
+                found.add(f"numéro de téléphone dans {table}")
+    return sorted(found)
+
+
+@multi_asset(
+    name="documents_departement",
+    specs=[
+        AssetSpec(
+            key, group_name=GROUP, kinds={"python", "duckdb"}, description=DESCRIPTIONS[name], deps=COG_KEYS
+        )
+        for name, key in RAW_KEYS.items()
+    ],
+    check_specs=[CHECK_PERSONAL, CHECK_FILES],
+    partitions_def=departement_partitions,
+    description="Lit la boîte de dépôt du département (documents, entretiens, questionnaires) : extraction, "
+    "passages, mentions, pseudonymisation à l'ingestion, quarantaine.",
+)
+def documents_departement(
+    context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
+):
+    """Ingest the files of the partition's département (see :mod:`ingest.documents.pipeline`)."""
+    code = validate_departement(context.partition_key)
+    with warehouse.connect() as con:
+        report = ingest_departement(
+            con, code, Path(settings.inbox_dir), Path(settings.data_dir), log=context.log.info
+        )
+        personal = personal_data_left(con, code)
+        counts = {
+            name: con.execute(
+                f"select count(*) from raw.{name} where code_departement = ?", [code]
+            ).fetchone()[0]
+            for name in TABLES
+            if name not in ("documents_extractions", "documents_pages")
+        }
+    for path, reason in report.rejets[:50]:
+        context.log.warning(f"quarantaine : {path} : {reason}")
+    folders = report.sources.describe() if report.sources else ""
+    common = {
+        "departement": code,
+        "dossiers_lus": MetadataValue.md(folders),
+        "dossier_documents_par_defaut": (
+            "PACTE_DATA_DIR/../documents pour le 93 quand aucune boîte de dépôt ni configuration n'existe"
+        ),
+        **report.as_metadata(),
+    }
+    for name, key in RAW_KEYS.items():
+        metadata = dict(common)
+        if name in counts:
+            metadata["dagster/row_count"] = counts[name]
+        yield MaterializeResult(asset_key=key, metadata=metadata)
+    yield AssetCheckResult(
+        check_name=CHECK_PERSONAL.name,
+        asset_key=CHECK_PERSONAL.asset_key,
+        passed=not personal,
+        severity=AssetCheckSeverity.ERROR,
+        description=(
+            "aucune donnée personnelle détectée"
+            if not personal
+            else "données personnelles restantes : " + "; ".join(personal)
+        ),
+    )
+    yield AssetCheckResult(
+        check_name=CHECK_FILES.name,
+        asset_key=CHECK_FILES.asset_key,
+        passed=not report.rejets,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "fichiers_en_quarantaine": MetadataValue.md(
+                "\n".join(f"- {p} : {r}" for p, r in report.rejets) or "aucun"
+            )
+        },
+    )
+
+
+documents_job = define_asset_job(
+    "documents_departement",
+    selection=AssetSelection.assets(*RAW_KEYS.values())
+    | build_dbt_asset_selection(
+        [pacte_dbt_models],
+        dbt_select="+path:models/marts/documents vocabulaire_axes gazetteer_acteurs documents_regles_type "
+        "documents_expressions_avancement",
+    ),
+    partitions_def=departement_partitions,
+    description="Relit la boîte de dépôt d'un département et reconstruit les marts des documents.",
+)
+
+
+@sensor(
+    name="boite_de_depot_documents",
+    job=documents_job,
+    minimum_interval_seconds=60,
+    default_status=DefaultSensorStatus.STOPPED,
+    description="Surveille la boîte de dépôt (PACTE_INBOX/<département>/) et relance les documents du "
+    "département dont un fichier est apparu ou a changé (empreintes SHA-256).",
+)
+def boite_de_depot_documents(context: SensorEvaluationContext, settings: PacteSettingsResource):
+    """One run request per département whose files' fingerprint differs from the cursor."""
+    cursor: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
+    known = set(departements())
+    limit = size_limit_bytes()
+    requests: list[RunRequest] = []
+    for code in watched_departements(Path(settings.inbox_dir), known):
+        sources = resolve_sources(code, Path(settings.inbox_dir), Path(settings.data_dir), os.environ)
+        fingerprint = inbox_fingerprint(sources, limit)
+        if cursor.get(code) != fingerprint:
+            cursor[code] = fingerprint
+            requests.append(
+                RunRequest(
+                    run_key=f"documents-{code}-{fingerprint[:16]}",
+                    partition_key=code,
+                    tags={"pacte/declencheur": "boite_de_depot"},
+                )
+            )
+    new_cursor = json.dumps(cursor, sort_keys=True)
+    if not requests:
+        return SensorResult(skip_reason=SkipReason("aucun fichier nouveau ou modifié"), cursor=new_cursor)
+    return SensorResult(run_requests=requests, cursor=new_cursor)
+
+
+ASSETS = [documents_departement]
 CHECKS: list = []
-SENSORS: list = []
+SENSORS = [boite_de_depot_documents]
+JOBS = [documents_job]

@@ -1,0 +1,8 @@
+with source as (select * from {{ source('raw', 'documents_passages') }}),
+final as (
+    select
+        id_passage, id_document, code_departement, page, numero, debut, fin, texte, est_citation,
+        intitule_section, code_axe, code_domaine, score, termes
+    from source
+)
+select * from final
