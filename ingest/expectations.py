@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 import os
@@ -59,6 +60,9 @@ __all__ = [
     "rows",
     "unique",
     "unique_together",
+    "previous_pass",
+    "suite_fingerprint",
+    "table_fingerprint",
     "validate_frame",
     "write_failures",
 ]
@@ -695,14 +699,41 @@ def _run_gx(suite: Suite, frame: pd.DataFrame, runnable: list[tuple[int, Expecta
     return failures
 
 
-def write_failures(con, outcome: SuiteOutcome) -> int:
-    """Record a suite run in the warehouse; return the number of failed expectations.
+def suite_fingerprint(suite: Suite) -> str:
+    """A digest of the suite's expectations and of the Great Expectations version running them.
 
-    ``quarantine.attentes_echouees`` gets one row per failed expectation (observed value,
-    number of failing rows, JSON sample of the rows with their source line) and
-    ``quarantine.attentes_verifications`` one row per table (last run); both replace the
-    earlier rows of the same table.
+    Examples
+    --------
+    >>> suite_fingerprint(SUITES["cog_regions"]) == suite_fingerprint(SUITES["cog_regions"])
+    True
+    >>> suite_fingerprint(SUITES["cog_regions"]) == suite_fingerprint(SUITES["cog_departements"])
+    False
     """
+    from importlib.metadata import version
+
+    text = f"{suite!r}|great_expectations {version('great_expectations')}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def table_fingerprint(con, table: str, schema: str = "raw") -> str:
+    """A digest of ``schema.table``: column names and types, row count, order-free hash of the rows.
+
+    ``_loaded_at`` is left out: reloading the same rows gives the same fingerprint.
+    """
+    described = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position", [schema, table]
+    ).fetchall()
+    names = [name for name, _ in described]
+    excluded = " exclude (_loaded_at)" if "_loaded_at" in names else ""
+    count, digest = con.execute(
+        f'select count(*), sum(hash(*columns(*{excluded})))::hugeint from {schema}."{table}"'
+    ).fetchone()
+    text = json.dumps([described, count, str(digest)])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _ensure_tables(con) -> None:
     from ingest.warehouse import ensure_schemas
 
     ensure_schemas(con)
@@ -717,11 +748,39 @@ def write_failures(con, outcome: SuiteOutcome) -> int:
             table_name varchar, expectations_evaluated integer, expectations_failed integer,
             rows_checked bigint, checked_at timestamp)"""
     )
+    for column in ("table_fingerprint", "suite_fingerprint"):
+        con.execute(f"alter table {RUNS_TABLE} add column if not exists {column} varchar")
+
+
+def previous_pass(con, table: str, table_print: str, suite_print: str) -> dt.datetime | None:
+    """When the same suite last passed on an identical table (same fingerprints), else ``None``."""
+    _ensure_tables(con)
+    row = con.execute(
+        f"select max(checked_at) from {RUNS_TABLE} where table_name = ? and expectations_failed = 0 "
+        "and table_fingerprint = ? and suite_fingerprint = ?", [table, table_print, suite_print]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def write_failures(con, outcome: SuiteOutcome, table_print: str | None = None,
+                   suite_print: str | None = None) -> int:
+    """Record a suite run in the warehouse; return the number of failed expectations.
+
+    ``quarantine.attentes_echouees`` gets one row per failed expectation (observed value,
+    number of failing rows, JSON sample of the rows with their source line) and
+    ``quarantine.attentes_verifications`` one row per table (last run, with the table and
+    suite fingerprints); both replace the earlier rows of the same table.
+    """
+    _ensure_tables(con)
     checked_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     con.execute(f"delete from {FAILURES_TABLE} where table_name = ?", [outcome.table])
     con.execute(f"delete from {RUNS_TABLE} where table_name = ?", [outcome.table])
-    con.execute(f"insert into {RUNS_TABLE} values (?, ?, ?, ?, ?)",
-                [outcome.table, outcome.evaluated, len(outcome.failures), outcome.rows, checked_at])
+    con.execute(
+        f"insert into {RUNS_TABLE} (table_name, expectations_evaluated, expectations_failed, rows_checked, "
+        "checked_at, table_fingerprint, suite_fingerprint) values (?, ?, ?, ?, ?, ?, ?)",
+        [outcome.table, outcome.evaluated, len(outcome.failures), outcome.rows, checked_at, table_print,
+         suite_print],
+    )
     if outcome.failures:
         con.executemany(
             f"insert into {FAILURES_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?)",

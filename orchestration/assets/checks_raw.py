@@ -8,6 +8,11 @@ and a sample of rows in ``quarantine.attentes_echouees``, and fails with severit
 when any expectation does not hold. The checks are blocking: the dbt models downstream
 of a failing table do not run in the same build, and the run says which expectation
 failed and why.
+
+A table identical to one the same suite already accepted (same fingerprint of columns
+and rows, same suite, same Great Expectations version; see
+:func:`ingest.expectations.table_fingerprint`) is not validated again: the check passes
+and says when the identical table was validated. Failures are never reused.
 """
 
 from dagster import (
@@ -69,9 +74,15 @@ def ge_check(suite: expectations.Suite) -> AssetChecksDefinition:
                 message = f"raw.{suite.table} est absente de l'entrepôt : matérialiser d'abord l'asset brut."
                 context.log.error(message)
                 return AssetCheckResult(passed=False, severity=AssetCheckSeverity.ERROR, description=message)
+            table_print = expectations.table_fingerprint(con, suite.table)
+            suite_print = expectations.suite_fingerprint(suite)
+            passed_on = expectations.previous_pass(con, suite.table, table_print, suite_print)
+            if passed_on is not None:
+                return _reused(context, suite, passed_on, table_print,
+                               con.execute(f'select count(*) from raw."{suite.table}"').fetchone()[0])
             frame = con.execute(f'select * from raw."{suite.table}"').df()
             outcome = expectations.validate_frame(suite, frame)
-            expectations.write_failures(con, outcome)
+            expectations.write_failures(con, outcome, table_print, suite_print)
         summary = outcome.summary()
         if outcome.success:
             context.log.info(summary)
@@ -87,10 +98,36 @@ def ge_check(suite: expectations.Suite) -> AssetChecksDefinition:
                 "lignes": outcome.rows,
                 "detail": MetadataValue.md(failures_markdown(outcome)),
                 "table_des_echecs": expectations.FAILURES_TABLE,
+                "resultat_reutilise": False,
+                "empreinte_table": table_print[:16],
             },
         )
 
     return _check
+
+
+def _reused(context: AssetCheckExecutionContext, suite: expectations.Suite, passed_on, table_print: str,
+            rows: int) -> AssetCheckResult:
+    """The table is identical to one this suite already accepted: report that result again."""
+    summary = (
+        f"raw.{suite.table} : table identique (empreinte {table_print[:12]}, {rows} lignes) à celle "
+        f"vérifiée le {passed_on:%d/%m/%Y à %H:%M} UTC ; les {len(suite.expectations)} attentes restent "
+        "tenues (Great Expectations n'est pas relancé sur des données inchangées)."
+    )
+    context.log.info(summary)
+    return AssetCheckResult(
+        passed=True,
+        severity=AssetCheckSeverity.ERROR,
+        description=summary,
+        metadata={
+            "attentes_evaluees": len(suite.expectations),
+            "attentes_en_echec": 0,
+            "lignes": rows,
+            "resultat_reutilise": True,
+            "verifie_le": passed_on.isoformat(timespec="seconds"),
+            "empreinte_table": table_print[:16],
+        },
+    )
 
 
 CHECKS = [ge_check(expectations.SUITES[s.table]) for s in SOURCES if s.table in expectations.SUITES]

@@ -144,3 +144,52 @@ def test_failures_markdown_lists_failed_expectations(table):
     outcome = SuiteOutcome(table, 3, 10, [failure])
     text = checks_raw.failures_markdown(outcome)
     assert "x unique" in text and "4, 9" in text and "2 ligne(s) / en échec" in text
+
+
+def test_identical_table_is_not_validated_again(fixtures_dir, tmp_path, monkeypatch):
+    warehouse = tmp_path / "w.duckdb"
+    first, _ = _run(fixtures_dir / "expectations" / "good", warehouse)
+    assert first.get_asset_check_evaluations()[0].metadata["resultat_reutilise"].value is False
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("Great Expectations ran again on an identical table")
+
+    monkeypatch.setattr(checks_raw.expectations, "validate_frame", must_not_run)
+    second, ran = _run(fixtures_dir / "expectations" / "good", warehouse)  # reloaded: new _loaded_at
+    (evaluation,) = second.get_asset_check_evaluations()
+    assert second.success and evaluation.passed and ran == ["downstream"]
+    assert evaluation.metadata["resultat_reutilise"].value is True
+    assert "table identique" in evaluation.description
+
+
+def test_changed_table_is_validated_again(fixtures_dir, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    assert _run(fixtures_dir / "expectations" / "good", warehouse)[0].success
+    result, ran = _run(fixtures_dir / "expectations" / "broken", warehouse)
+    assert not result.success and ran == []
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert evaluation.metadata["resultat_reutilise"].value is False
+    # and a failure is never reused: the same broken table is validated (and fails) again
+    again, _ = _run(fixtures_dir / "expectations" / "broken", warehouse)
+    assert not again.success
+    assert again.get_asset_check_evaluations()[0].metadata["resultat_reutilise"].value is False
+
+
+def test_table_fingerprint_ignores_load_time_but_not_content(tmp_path):
+    from ingest.expectations import table_fingerprint
+
+    con = duckdb.connect(str(tmp_path / "f.duckdb"))
+    try:
+        con.execute("create schema raw")
+        con.execute("create table raw.t as select * from (values ('11', 'A', now()), ('93', 'B', now())) "
+                    "v(reg, nom, _loaded_at)")
+        first = table_fingerprint(con, "t")
+        con.execute("update raw.t set _loaded_at = _loaded_at + interval 1 day")
+        assert table_fingerprint(con, "t") == first
+        con.execute("update raw.t set nom = 'C' where reg = '93'")
+        changed = table_fingerprint(con, "t")
+        assert changed != first
+        con.execute("alter table raw.t rename column nom to libelle")
+        assert table_fingerprint(con, "t") != changed
+    finally:
+        con.close()
