@@ -1,0 +1,2 @@
+-- Structures of the raw table raw.offre_structures__geiq (liste des GEIQ), in the catalogue's shape.
+{{ offre_staging_structures('geiq') }}
