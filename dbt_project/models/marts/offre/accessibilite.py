@@ -1,0 +1,212 @@
+"""Access distances: for every commune of France and every Pacte domain, the great-circle
+distance in km from the commune's reference point to the nearest service of that domain,
+wherever it is (in or out of the département), and to the nearest one inside the département.
+
+Searches stay inside a *zone* that can be travelled by land: metropolitan France (Corsica
+included) is one zone, each overseas département is its own; a commune whose zone has no
+service of a domain gets no distance (NULL) for it rather than a distance across an ocean.
+
+The reference point is the commune's centroid (or an interior point, ``raw.geo_communes``):
+population-weighted points are not available in the snapshot, so distances are those of the
+middle of the commune, not of its inhabitants. A service located only at commune level sits at
+that commune's point (distance 0 from its own commune).
+
+Nearest neighbours are searched with a k-d tree (scipy ``cKDTree``) on 3-D unit vectors: the
+chord length is monotonic in the great-circle distance, so the nearest by chord is the nearest
+on the sphere, and the exact great-circle distance is recomputed from the chord. All communes
+of France and all domains take a few seconds.
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def unit_vectors(longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
+    """3-D unit vectors of points given in degrees (one row per point).
+
+    Examples
+    --------
+    >>> unit_vectors(np.array([0.0, 90.0]), np.array([0.0, 0.0])).round(6).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+    """
+    lon = np.radians(np.asarray(longitude, dtype=float))
+    lat = np.radians(np.asarray(latitude, dtype=float))
+    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+
+
+def chord_to_km(chord: np.ndarray) -> np.ndarray:
+    """Great-circle distance (km) of a chord between two unit vectors.
+
+    Examples
+    --------
+    >>> round(float(chord_to_km(np.array([math.sqrt(2)]))[0]), 1)  # a quarter of a meridian
+    10007.6
+    """
+    chord = np.clip(np.asarray(chord, dtype=float), 0.0, 2.0)
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(chord / 2.0)
+
+
+def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in km by the haversine formula (reference for the tests).
+
+    Examples
+    --------
+    >>> round(haversine_km(2.3499, 48.8530, 2.3597, 48.9356), 2)  # Notre-Dame → basilique Saint-Denis
+    9.21
+    """
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
+
+
+def nearest(origins: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """For each origin, the nearest target on the sphere.
+
+    Parameters
+    ----------
+    origins : DataFrame with ``longitude`` and ``latitude``.
+    targets : DataFrame with ``id``, ``longitude`` and ``latitude``.
+
+    Returns
+    -------
+    DataFrame aligned on ``origins`` (same index) with ``id`` of the nearest target and
+    ``distance_km``; NULL when there is no target or the origin has no coordinates.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"longitude": [2.3499, None], "latitude": [48.8530, None]})
+    >>> t = pd.DataFrame({"id": ["basilique", "tour-eiffel"], "longitude": [2.3597, 2.2945],
+    ...                   "latitude": [48.9356, 48.8584]})
+    >>> r = nearest(o, t)
+    >>> r.id.tolist(), round(float(r.distance_km[0]), 2)
+    (['tour-eiffel', None], 4.1)
+    """
+    result = pd.DataFrame({"id": pd.Series([None] * len(origins), index=origins.index, dtype=object),
+                           "distance_km": np.nan}, index=origins.index)
+    valid = origins["longitude"].notna() & origins["latitude"].notna()
+    targets = targets[targets["longitude"].notna() & targets["latitude"].notna()]
+    if not valid.any() or targets.empty:
+        return result
+    tree = cKDTree(unit_vectors(targets["longitude"].to_numpy(), targets["latitude"].to_numpy()))
+    chord, index = tree.query(unit_vectors(origins.loc[valid, "longitude"].to_numpy(),
+                                           origins.loc[valid, "latitude"].to_numpy()), k=1)
+    result.loc[valid, "id"] = targets["id"].to_numpy()[index]
+    result.loc[valid, "distance_km"] = chord_to_km(chord)
+    return result
+
+
+def count_within(origins: pd.DataFrame, targets: pd.DataFrame, radius_km: float) -> np.ndarray:
+    """Number of targets within ``radius_km`` (great circle) of each origin (0 without coordinates).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"longitude": [2.3499], "latitude": [48.8530]})
+    >>> t = pd.DataFrame({"longitude": [2.3597, 2.2945, 5.37], "latitude": [48.9356, 48.8584, 43.30]})
+    >>> count_within(o, t, 10.0).tolist()
+    [2]
+    """
+    counts = np.zeros(len(origins), dtype=int)
+    valid = (origins["longitude"].notna() & origins["latitude"].notna()).to_numpy()
+    targets = targets[targets["longitude"].notna() & targets["latitude"].notna()]
+    if not valid.any() or targets.empty:
+        return counts
+    tree = cKDTree(unit_vectors(targets["longitude"].to_numpy(), targets["latitude"].to_numpy()))
+    chord = 2.0 * math.sin(radius_km / EARTH_RADIUS_KM / 2.0)
+    points = unit_vectors(origins.loc[valid, "longitude"].to_numpy(),
+                          origins.loc[valid, "latitude"].to_numpy())
+    counts[valid] = tree.query_ball_point(points, r=chord, return_length=True)
+    return counts
+
+
+def search_zone(code_departement: object) -> str | None:
+    """The land zone a département belongs to: ``metropole`` or the overseas département itself.
+
+    Examples
+    --------
+    >>> search_zone("2A"), search_zone("93"), search_zone("974"), search_zone(None)
+    ('metropole', 'metropole', '974', None)
+    """
+    if code_departement is None or pd.isna(code_departement):
+        return None
+    code = str(code_departement)
+    return code if code.startswith("97") or code.startswith("98") else "metropole"
+
+
+def access_table(communes: pd.DataFrame, services: pd.DataFrame, radius_km: float) -> pd.DataFrame:
+    """One row per commune × domain present in ``services``.
+
+    ``communes``: code_commune, code_departement, longitude, latitude (+ any other columns, kept).
+    ``services``: id_service, code_domaine, code_commune, code_departement, longitude, latitude.
+    Nearest services are searched in the commune's zone only (see :func:`search_zone`).
+    """
+    frames = []
+    services = services.rename(columns={"id_service": "id"})
+    communes = communes.copy()
+    communes["zone_recherche"] = communes["code_departement"].map(search_zone)
+    zones_services = services["code_departement"].map(search_zone)
+    for domaine, cibles in services.groupby("code_domaine", sort=True):
+        out = communes.copy()
+        out["code_domaine"] = domaine
+        out["id_service_plus_proche"] = pd.Series([None] * len(out), index=out.index, dtype=object)
+        out["distance_km"] = np.nan
+        out["nb_services_dans_rayon"] = 0
+        for zone, index in communes.groupby("zone_recherche").groups.items():
+            cibles_zone = cibles[zones_services.loc[cibles.index] == zone]
+            plus_proche = nearest(communes.loc[index], cibles_zone)
+            out.loc[index, "id_service_plus_proche"] = plus_proche["id"]
+            out.loc[index, "distance_km"] = plus_proche["distance_km"]
+            out.loc[index, "nb_services_dans_rayon"] = count_within(communes.loc[index], cibles_zone,
+                                                                    radius_km)
+        infos = cibles.set_index("id")[["code_commune", "code_departement"]]
+        out["code_commune_service"] = out["id_service_plus_proche"].map(infos["code_commune"])
+        out["code_departement_service"] = out["id_service_plus_proche"].map(infos["code_departement"])
+        out["service_hors_departement"] = (
+            out["code_departement_service"].notna()
+            & (out["code_departement_service"] != out["code_departement"])
+        )
+        # the nearest one inside the commune's own département
+        out["distance_km_dans_departement"] = np.nan
+        for departement, index in communes.groupby("code_departement").groups.items():
+            locales = cibles[cibles["code_departement"] == departement]
+            if len(locales):
+                plus_proche_local = nearest(communes.loc[index], locales)
+                out.loc[index, "distance_km_dans_departement"] = plus_proche_local["distance_km"]
+        frames.append(out)
+    if not frames:
+        return communes.head(0).assign(code_domaine=None, id_service_plus_proche=None, distance_km=None)
+    return pd.concat(frames, ignore_index=True)
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    # (plain statements: dbt detects refs and config keys by reading the code)
+    rayon = dbt.config.get("rayon_km")
+    radius_km = float(rayon) if rayon is not None else 10.0
+    communes = dbt.ref("int_communes__hierarchie").df()[
+        ["code_commune", "libelle", "code_epci", "code_ept", "code_departement", "code_region", "population"]]
+    points = dbt.source("raw", "geo_communes").df()[["code_insee", "longitude", "latitude"]]
+    points = points.rename(columns={"code_insee": "code_commune"})
+    communes = communes.merge(points, on="code_commune", how="left")
+    communes["commune_sans_point"] = communes["longitude"].isna()
+    services = dbt.ref("services").df()[
+        ["id_service", "code_domaine", "code_commune", "code_departement", "longitude", "latitude"]]
+    services = services[services["longitude"].notna() & services["latitude"].notna()]
+    table = access_table(communes, services, radius_km)
+    axes = dbt.ref("axes_domaines").df()
+    axes = axes[["code_axe", "code_domaine"]].drop_duplicates()
+    table = table.merge(axes, on="code_domaine", how="left")
+    table["rayon_km"] = radius_km
+    colonnes = ["code_commune", "libelle", "code_epci", "code_ept", "code_departement", "code_region",
+                "population",
+                "code_axe", "code_domaine", "longitude", "latitude", "commune_sans_point", "zone_recherche",
+                "distance_km",
+                "id_service_plus_proche", "code_commune_service", "code_departement_service",
+                "service_hors_departement", "distance_km_dans_departement", "nb_services_dans_rayon",
+                "rayon_km"]
+    return table[colonnes]

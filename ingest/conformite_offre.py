@@ -1,0 +1,336 @@
+"""Conformity of the offer catalogue to the data·inclusion schema v1 (JSON Schema).
+
+The catalogue (``intermediate.int_offre__structures_unies`` and ``int_offre__services_unis``)
+is turned back into v1 records — the fields the schema knows, with the v1 codes produced by
+the mappings — and each record is validated with :mod:`jsonschema` against
+``data-inclusion-schema/structure.schema.json`` / ``service.schema.json`` of the snapshot.
+Every violation becomes one row (record key, field, reason in French) for the quarantine
+table ``quarantine.offre_non_conforme``; nothing is dropped from the catalogue.
+
+Records rebuilt by the pipeline (structures that no source describes) are validated too: they
+lack the required ``date_maj`` and say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jsonschema import Draft202012Validator, FormatChecker
+
+__all__ = [
+    "SCHEMA_DIR",
+    "QUARANTINE_TABLE",
+    "STRUCTURE_FIELDS",
+    "SERVICE_FIELDS",
+    "Violation",
+    "load_validator",
+    "structure_record",
+    "service_record",
+    "violations",
+    "write_violations",
+    "CONTROLES_TABLE",
+    "Controle",
+    "controle_identifiants_uniques",
+    "controle_services_rattaches",
+    "controle_coordonnees_en_france",
+    "controle_part_localisee",
+    "write_controle",
+]
+
+SCHEMA_DIR = Path("data-inclusion-schema")
+QUARANTINE_TABLE = "quarantine.offre_non_conforme"
+
+#: catalogue column → v1 field of a structure
+STRUCTURE_FIELDS = {
+    "source": "source", "cle_structure": "id", "nom": "nom", "date_maj": "date_maj", "siret": "siret",
+    "commune": "commune", "code_postal": "code_postal", "code_insee": "code_insee", "adresse": "adresse",
+    "longitude": "longitude", "latitude": "latitude", "site_web": "site_web",
+    "reseaux_porteurs": "reseaux_porteurs",
+}
+#: catalogue column → v1 field of a service
+SERVICE_FIELDS = {
+    "source": "source", "cle_structure": "structure_id", "cle_service": "id", "nom": "nom",
+    "description": "description", "date_maj": "date_maj", "type_service": "type",
+    "thematiques": "thematiques",
+    "frais": "frais", "publics": "publics", "commune": "commune", "code_postal": "code_postal",
+    "code_insee": "code_insee", "adresse": "adresse", "longitude": "longitude", "latitude": "latitude",
+    "modes_accueil": "modes_accueil", "zone_eligibilite": "zone_eligibilite",
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way a record breaks the schema."""
+
+    entite: str
+    cle: str
+    table_source: str
+    champ: str
+    raison: str
+    valeur: str
+
+
+@lru_cache(maxsize=4)
+def load_validator(data_dir: str, entite: str) -> Draft202012Validator:
+    """The JSON Schema validator of ``structure`` or ``service`` from the snapshot.
+
+    Raises ``FileNotFoundError`` naming the file when the schema is missing.
+    """
+    path = Path(data_dir) / SCHEMA_DIR / f"{entite}.schema.json"
+    if not path.exists():
+        raise FileNotFoundError(f"data·inclusion JSON schema not found: {path}")
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def _plain(value: Any) -> Any:
+    """A DuckDB/pandas value as JSON data (NULL and NaN → None, dates → ISO, arrays → lists)."""
+    if value is None:
+        return None
+    if not isinstance(value, (str, bytes, list, tuple)) and not hasattr(value, "__len__"):
+        try:
+            if pd.isna(value):
+                return None
+        except (TypeError, ValueError):
+            pass
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _record(row: Mapping[str, Any], fields: Mapping[str, str]) -> dict[str, Any]:
+    return {target: _plain(row.get(column)) for column, target in fields.items()}
+
+
+def structure_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A catalogue structure as a v1 ``Structure`` record.
+
+    Examples
+    --------
+    >>> structure_record({"source": "dora", "cle_structure": "di_api--1", "nom": "CCAS", "siret": None,
+    ...                   "reseaux_porteurs": ["ccas-cias"], "longitude": float("nan")})["reseaux_porteurs"]
+    ['ccas-cias']
+    """
+    return _record(row, STRUCTURE_FIELDS)
+
+
+def service_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A catalogue service as a v1 ``Service`` record."""
+    return _record(row, SERVICE_FIELDS)
+
+
+def _reason(error: Any) -> tuple[str, str]:
+    champ = ".".join(str(p) for p in error.absolute_path if not isinstance(p, int)) or (
+        error.message.split("'")[1] if error.validator == "required" and "'" in error.message else "")
+    kinds = {
+        "required": "champ obligatoire absent",
+        "enum": "valeur hors du référentiel v1",
+        "pattern": "format non conforme",
+        "minLength": "texte trop court",
+        "maxLength": "texte trop long",
+        "type": "type de valeur inattendu",
+        "format": "format non conforme",
+        "uniqueItems": "valeurs répétées dans la liste",
+        "minItems": "liste vide",
+        "anyOf": "valeur non conforme",
+    }
+    return champ, f"{kinds.get(error.validator, error.validator)} : {error.message}"[:500]
+
+
+def violations(rows: Iterable[Mapping[str, Any]], entite: str, validator: Draft202012Validator,
+               key: str) -> Iterator[Violation]:
+    """Every schema violation of ``rows`` (catalogue rows of ``entite``, keyed by column ``key``).
+
+    Examples
+    --------
+    >>> v = Draft202012Validator({"type": "object", "required": ["nom"],
+    ...     "properties": {"nom": {"type": "string", "minLength": 3}}})
+    >>> [x.raison.split(" :")[0] for x in violations([{"cle_structure": "a", "nom": "AB"}], "structure", v,
+    ...                                                "cle_structure")]
+    ['texte trop court']
+    """
+    to_record = structure_record if entite == "structure" else service_record
+    for row in rows:
+        record = {k: v for k, v in to_record(row).items() if v is not None}
+        for error in validator.iter_errors(record):
+            champ, raison = _reason(error)
+            valeur = error.instance if error.validator != "required" else None
+            texte = json.dumps(valeur, ensure_ascii=False, default=str)[:200] if valeur is not None else ""
+            source = str(row.get("table_source") or "")
+            yield Violation(entite, str(row.get(key)), source, champ, raison, texte)
+
+
+def write_violations(con: Any, found: list[Violation]) -> int:
+    """Replace ``quarantine.offre_non_conforme`` with ``found``; returns the number of rows."""
+    con.execute("create schema if not exists quarantine")
+    con.execute(
+        f"""create or replace table {QUARANTINE_TABLE} (
+            entite varchar, cle varchar, table_source varchar, champ varchar, raison varchar,
+            valeur varchar, controle_le timestamp)"""
+    )
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if found:
+        con.executemany(
+            f"insert into {QUARANTINE_TABLE} values (?, ?, ?, ?, ?, ?, ?)",
+            [(v.entite, v.cle, v.table_source, v.champ, v.raison, v.valeur, now) for v in found],
+        )
+    return len(found)
+
+
+# --------------------------------------------------------------------------- controls of the marts
+
+CONTROLES_TABLE = "quarantine.offre_controles"
+FRANCE_MARGIN_DEGREES = 0.05
+
+
+@dataclass(frozen=True)
+class Controle:
+    """Outcome of one quality control: pass/fail, a French summary, figures and failing rows."""
+
+    nom: str
+    reussi: bool
+    resume: str
+    chiffres: dict[str, float]
+    lignes_en_echec: list[tuple[str, str]]  # (key, reason)
+
+
+def _table_exists(con: Any, qualified: str) -> bool:
+    schema, table = qualified.split(".")
+    return con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()[0] > 0
+
+
+def _missing(nom: str, tables: list[str]) -> Controle:
+    return Controle(nom, False, f"table(s) absente(s) de l'entrepôt : {', '.join(tables)}", {}, [])
+
+
+def controle_identifiants_uniques(con: Any) -> Controle:
+    """Unique keys: id_structure in marts.structures, (id_service, code_domaine) in marts.services."""
+    tables = ["marts.structures", "marts.services"]
+    if not all(_table_exists(con, t) for t in tables):
+        return _missing("identifiants_uniques", tables)
+    doublons = con.execute(
+        """select 'structure ' || id_structure, count(*) || ' lignes' from marts.structures
+           group by id_structure having count(*) > 1
+           union all
+           select 'service ' || id_service || ' × ' || code_domaine, count(*) || ' lignes' from marts.services
+           group by id_service, code_domaine having count(*) > 1"""
+    ).fetchall()
+    n_structures, n_services = con.execute(
+        "select (select count(*) from marts.structures),"
+        " (select count(distinct id_service) from marts.services)"
+    ).fetchone()
+    resume = (f"{n_structures} structures et {n_services} services, identifiants uniques" if not doublons
+              else f"{len(doublons)} identifiant(s) en double")
+    return Controle("identifiants_uniques", not doublons, resume,
+                    {"structures": n_structures, "services": n_services, "doublons": len(doublons)},
+                    [(str(k), str(r)) for k, r in doublons])
+
+
+def controle_services_rattaches(con: Any) -> Controle:
+    """Every service of marts.services points to a structure of marts.structures."""
+    tables = ["marts.structures", "marts.services"]
+    if not all(_table_exists(con, t) for t in tables):
+        return _missing("services_rattaches_a_une_structure", tables)
+    orphelins = con.execute(
+        """select distinct sv.id_service,
+               'structure ' || coalesce(sv.id_structure, '(vide)') || ' introuvable'
+           from marts.services as sv left join marts.structures as st on st.id_structure = sv.id_structure
+           where st.id_structure is null"""
+    ).fetchall()
+    total = con.execute("select count(distinct id_service) from marts.services").fetchone()[0]
+    resume = (f"les {total} services sont rattachés à une structure" if not orphelins
+              else f"{len(orphelins)} service(s) sans structure")
+    return Controle("services_rattaches_a_une_structure", not orphelins, resume,
+                    {"services": total, "orphelins": len(orphelins)},
+                    [(str(k), str(r)) for k, r in orphelins])
+
+
+def controle_coordonnees_en_france(con: Any) -> Controle:
+    """Coordinates of structures and services lie in the bounding box of a département (DROM included)."""
+    tables = ["marts.structures", "marts.services", "raw.geo_departements"]
+    if not all(_table_exists(con, t) for t in tables):
+        return _missing("coordonnees_en_france", tables)
+    m = FRANCE_MARGIN_DEGREES
+    hors = con.execute(
+        f"""with points as (
+                select 'structure ' || id_structure as cle, longitude, latitude from marts.structures
+                where longitude is not null
+                union
+                select 'service ' || id_service, longitude, latitude from marts.services
+                where longitude is not null
+            )
+            select p.cle,
+                'point (' || p.longitude || ', ' || p.latitude || ') hors des emprises des départements'
+            from points as p
+            where not exists (
+                select 1 from raw.geo_departements as d
+                where p.longitude between d.xmin - {m} and d.xmax + {m}
+                  and p.latitude between d.ymin - {m} and d.ymax + {m})"""
+    ).fetchall()
+    total = con.execute(
+        "select (select count(*) from marts.structures where longitude is not null)"
+        " + (select count(distinct id_service) from marts.services where longitude is not null)"
+    ).fetchone()[0]
+    resume = (f"les {total} lieux avec coordonnées sont en France (métropole ou DROM)" if not hors
+              else f"{len(hors)} lieu(x) hors de France")
+    return Controle("coordonnees_en_france", not hors, resume, {"lieux": total, "hors_france": len(hors)},
+                    [(str(k), str(r)) for k, r in hors])
+
+
+def controle_part_localisee(con: Any, minimum: float) -> Controle:
+    """The share of services (real and implicit) that got a commune is at least ``minimum``."""
+    tables = ["intermediate.int_offre__services_domaines", "marts.structures"]
+    if not all(_table_exists(con, t) for t in tables):
+        return _missing("part_services_localises", tables)
+    total, localises = con.execute(
+        """with services as (
+               select distinct id_service, id_structure from intermediate.int_offre__services_domaines)
+           select count(*), count(*) filter (where coalesce(l.code_commune, st.code_commune) is not null)
+           from services as s
+           left join intermediate.int_offre__lieux_localises as l
+               on l.type_lieu = 'service' and l.cle = s.id_service
+           left join marts.structures as st on st.id_structure = s.id_structure"""
+    ).fetchone()
+    part = localises / total if total else 0.0
+    non_localises = con.execute(
+        """select id_structure, 'structure non localisée : ' || coalesce(nom, '(sans nom)')
+           from marts.structures where code_commune is null order by id_structure limit 500"""
+    ).fetchall()
+    reussi = total > 0 and part >= minimum
+    resume = f"{localises} services localisés sur {total} ({part:.1%}, minimum {minimum:.0%})"
+    return Controle("part_services_localises", reussi, resume,
+                    {"services": total, "localises": localises, "part": round(part, 4), "minimum": minimum},
+                    [(str(k), str(r)) for k, r in non_localises])
+
+
+def write_controle(con: Any, controle: Controle) -> None:
+    """Replace the failing rows of ``controle`` in ``quarantine.offre_controles``."""
+    con.execute("create schema if not exists quarantine")
+    con.execute(
+        f"create table if not exists {CONTROLES_TABLE} "
+        "(controle varchar, cle varchar, raison varchar, controle_le timestamp)"
+    )
+    con.execute(f"delete from {CONTROLES_TABLE} where controle = ?", [controle.nom])
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if controle.lignes_en_echec:
+        con.executemany(f"insert into {CONTROLES_TABLE} values (?, ?, ?, ?)",
+                        [(controle.nom, k, r, now) for k, r in controle.lignes_en_echec])
