@@ -11,6 +11,7 @@ job, dbt, checks) on the snapshot data and returns a :class:`Build` to query.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,9 @@ def pytest_configure(config):
     os.environ.setdefault("PACTE_INSEE_MODE", "snapshot")
     if not os.environ.get("PACTE_DATA_DIR"):
         os.environ["PACTE_DATA_DIR"] = str(REPO_ROOT.parent / "shared" / "data")
+    # fixture inboxes (tests/fixtures/<area>/inbox/<code>/…) are in place before any build
+    for inbox in sorted(FIXTURES.glob("*/inbox")):
+        shutil.copytree(inbox, _SESSION_DIR / "inbox", dirs_exist_ok=True)
 
 
 @pytest.fixture(scope="session")

@@ -121,6 +121,8 @@ def _classify(matches: list[Match]) -> Classement:
     for match in matches:
         for entry in match.entries:
             weight = float(entry.get("poids", "1"))
+            if weight == 0:
+                continue  # a neutralised expression: its words count for nothing
             domain_scores[entry.code] += weight
             axis_of[entry.code] = entry.get("code_axe")
             first_seen.setdefault(entry.code, match.start)
@@ -171,46 +173,59 @@ def _progress(lexicon: Lexicon, text: str, passage: Passage, dispositifs: list[M
         folded = fold(sentence)
         years = find_years(sentence)
         in_sentence = [m for m in dispositifs if a <= m.debut and m.fin <= b]
-        taken: list[tuple[int, int]] = []
-        for expression in lexicon.progress:
-            for match in expression.expression.finditer(folded.lower):
-                if any(s < match.end() and match.start() < e for s, e in taken):
-                    continue
-                taken.append((match.start(), match.end()))
-                start, end = folded.span(match.start(), match.end())
-                year = None
-                if years:
-                    after = [(y, pos) for y, pos in years if pos >= start]
-                    nearest = min(after or years, key=lambda item: abs(item[1] - start))
-                    year = nearest[0]
-                target = min(in_sentence, key=lambda m: abs(m.debut - (a + start)), default=None)
-                if target is None and year is None:
-                    continue
-                if target is not None:
-                    objet = ("dispositif", target.code_entite, target.libelle_entite)
-                else:
-                    objet = ("action", None, _action_label(sentence, start))
-                found.append(
-                    Mention(
-                        passage.page,
-                        passage.numero,
-                        "avancement",
-                        expression.statut,
-                        {
-                            "prevu": "prévu",
-                            "en_cours": "en cours",
-                            "realise": "réalisé",
-                            "abandonne": "abandonné",
-                        }[expression.statut],
-                        sentence[start:end],
-                        a + start,
-                        a + end,
-                        annee=year,
-                        objet_type=objet[0],
-                        objet_code=objet[1],
-                        objet_libelle=objet[2],
-                    )
+        candidates = sorted(
+            (
+                (match.start(), match.end(), expression)
+                for expression in lexicon.progress
+                for match in expression.expression.finditer(folded.lower)
+                if match.end() > match.start()
+            ),
+            key=lambda item: (item[0], -(item[1] - item[0])),
+        )
+        cursor = -1
+        for match_start, match_end, expression in candidates:
+            if match_start < cursor:
+                continue
+            cursor = match_end
+            start, end = folded.span(match_start, match_end)
+            # the clause (between semicolons) holding the expression: its year and dispositif
+            left = sentence.rfind(";", 0, start) + 1
+            right = sentence.find(";", end)
+            right = len(sentence) if right < 0 else right
+            local_years = [(y, pos) for y, pos in years if left <= pos < right] or years
+            year = None
+            if local_years:
+                after = [(y, pos) for y, pos in local_years if pos >= start]
+                year = min(after or local_years, key=lambda item: abs(item[1] - start))[0]
+            clause_targets = [m for m in in_sentence if a + left <= m.debut and m.fin <= a + right]
+            target = min(clause_targets, key=lambda m: abs(m.debut - (a + start)), default=None)
+            if target is None and year is None:
+                continue
+            if target is not None:
+                objet = ("dispositif", target.code_entite, target.libelle_entite)
+            else:
+                objet = ("action", None, _action_label(sentence[left:], start - left))
+            found.append(
+                Mention(
+                    passage.page,
+                    passage.numero,
+                    "avancement",
+                    expression.statut,
+                    {
+                        "prevu": "prévu",
+                        "en_cours": "en cours",
+                        "realise": "réalisé",
+                        "abandonne": "abandonné",
+                    }[expression.statut],
+                    sentence[start:end],
+                    a + start,
+                    a + end,
+                    annee=year,
+                    objet_type=objet[0],
+                    objet_code=objet[1],
+                    objet_libelle=objet[2],
                 )
+            )
     return found
 
 

@@ -75,14 +75,14 @@ _TOKEN = re.compile(r"\w+")
 
 
 def _token_key(token: str) -> str:
-    return token[:4].lower()
+    return token[:3].lower()
 
 
 @dataclass
 class Matcher:
-    """All the aliases of one list, indexed by the first letters of their first word.
+    """All the aliases of one list, indexed by the first three letters of their first word.
 
-    Each word of the text looks up the aliases starting with the same four letters and
+    Each word of the text looks up the aliases starting with the same three letters and
     tries them at that position; ``re:`` aliases are searched over the whole text.
     Overlapping matches are resolved leftmost-longest, so that ``insertion
     professionnelle`` wins over ``insertion``. URLs and e-mail addresses are masked.

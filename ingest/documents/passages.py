@@ -58,13 +58,20 @@ def _line_key(line: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\d+", "", fold_key(line))).strip()
 
 
+def _edge_lines(text: str, depth: int = 2) -> set[int]:
+    """Indexes of the first and last ``depth`` non-empty lines of a page (where headers sit)."""
+    filled = [i for i, line in enumerate(text.split("\n")) if line.strip()]
+    return set(filled[:depth]) | set(filled[-depth:])
+
+
 def running_lines(pages: list[Page]) -> set[str]:
-    """Keys of lines repeated on many pages (running headers/footers)."""
+    """Keys of lines repeated at the top or bottom of many pages (running headers/footers)."""
     if len(pages) < 4:
         return set()
     counts: Counter[str] = Counter()
     for page in pages:
-        keys = {_line_key(line) for line in page.texte.split("\n")}
+        lines = page.texte.split("\n")
+        keys = {_line_key(lines[i]) for i in _edge_lines(page.texte)}
         counts.update(k for k in keys if 3 <= len(k) <= 150)
     threshold = max(3, int(0.3 * len(pages)))
     return {key for key, count in counts.items() if count >= threshold}
@@ -82,12 +89,13 @@ def _has_private_bullet(line: str) -> bool:
 
 def _pdf_paragraphs(text: str, skip: set[str]) -> list[tuple[int, int]]:
     spans = _lines(text)
+    edges = _edge_lines(text)
     kept = []
-    for start, end in spans:
+    for number, (start, end) in enumerate(spans):
         line = text[start:end]
         if not line.strip():
             kept.append(None)
-        elif re.fullmatch(r"\s*\d{1,4}\s*", line) or _line_key(line) in skip:
+        elif re.fullmatch(r"\s*\d{1,4}\s*", line) or (number in edges and _line_key(line) in skip):
             kept.append(None)
         else:
             kept.append((start, end))

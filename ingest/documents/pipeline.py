@@ -47,7 +47,7 @@ __all__ = [
     "size_limit_bytes",
 ]
 
-ANALYSIS_VERSION = "documents-1"
+ANALYSIS_VERSION = "documents-2"
 SIZE_LIMIT_ENV = "PACTE_DOCUMENTS_TAILLE_MAX_MO"
 DEFAULT_SIZE_LIMIT_MB = 50.0
 _TABLE_OF = {
@@ -569,9 +569,11 @@ def ingest_departement(
 
     report.rejetes = len({r["source_file"] for r in rejets if r["line"] == 0})
     report.rejets = [(str(r["source_file"]), str(r["reason"])) for r in rejets if r["line"] == 0]
-    replaced = {r.fichier["checksum"] for r in results}
     removed = [row[1] for checksum, row in existing.items() if checksum not in kept]
-    report.supprimes = len([c for c in existing if c not in kept and c not in replaced])
+    current_paths = set(seen.values())
+    report.supprimes = len(
+        [c for c, row in existing.items() if c not in kept and row[3] not in current_paths]
+    )
 
     con.execute("begin transaction")
     try:

@@ -133,12 +133,13 @@ class Pseudonymiser:
 
     def phone(self, value: str) -> str:
         digits = re.sub(r"\D", "", value)
+        international = None
         if digits.startswith("0033"):
-            digits = "0" + digits[4:]
-        elif digits.startswith("33") and len(digits) == 11:
-            digits = "0" + digits[2:]
-        if digits.startswith("00") and len(digits) > 11:
-            digits = digits.lstrip("0")
+            international = digits[4:]
+        elif digits.startswith("33") and value.strip().startswith("+"):
+            international = digits[2:]
+        if international is not None:
+            digits = "0" + international.removeprefix("0")  # "+33 (0)6…" and "+33 6…" are "06…"
         return f"[TEL_{self.digest('tel', digits)}]"
 
     def add_name(self, name: str) -> None:

@@ -202,7 +202,6 @@ documents_job = define_asset_job(
         dbt_select="+path:models/marts/documents vocabulaire_axes gazetteer_acteurs documents_regles_type "
         "documents_expressions_avancement",
     ),
-    partitions_def=departement_partitions,
     description="Relit la boîte de dépôt d'un département et reconstruit les marts des documents.",
 )
 
