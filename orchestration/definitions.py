@@ -15,6 +15,11 @@ from orchestration import manifest
 from orchestration.settings import load_settings
 
 os.environ["PACTE_WAREHOUSE"] = str(load_settings().warehouse)
+# Dagster runs the dbt project in several steps (Python assets sit between dbt models). With dbt's
+# default "eager" indirect selection, a relationships test runs in the step of its first parent,
+# e.g. with a seed, before the other parent model exists, and errors. "buildable" runs a test once
+# all its parents are selected or upstream of the selection.
+os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
 manifest.ensure_manifest()
 
 from orchestration.assets import registry  # noqa: E402  (needs the manifest)
