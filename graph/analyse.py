@@ -13,7 +13,6 @@ docs/graphe.md explains each metric and each rule in plain words.
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -56,8 +55,8 @@ _ROLE_FR = {"pilote": "pilote", "signataire": "signataire", "partenaire": "parte
 class Parametres:
     """Settings of the analysis (documented in docs/graphe.md)."""
 
-    seuil_intermediarite_exacte: int = 1500  # nodes; above, betweenness is estimated from k pivots
-    k_echantillon: int = 300
+    seuil_intermediarite_exacte: int = 1000  # nodes; above, betweenness is estimated from k pivots
+    k_echantillon: int = 200
     graine: int = 42
     seuil_besoin_eleve: float = 120.0  # indice_besoin (100 = France) from which a need is "high"
     max_ids: int = 50  # ids listed per cell (the counts are always complete)
@@ -728,15 +727,22 @@ def faiblesse_coordination(
     if dispositifs is None:
         dispositifs = coordination_dispositifs(graph, params)
     coverage = dispositifs.groupby("id_dispositif")["taux_couverture_dispositif"].first().to_dict()
-    instances = [
-        (n, set(d.get("communes") or []), set(d.get("axes") or []))
-        for n, d in graph.nodes(data=True)
-        if d.get("type_noeud") == "dispositif" and not d.get("historique") and n in coverage
-    ]
+    by_commune: dict[str, set[str]] = defaultdict(set)  # commune → current instances covering it
+    instance_axes: dict[str, set[str]] = {}
+    for n, d in graph.nodes(data=True):
+        if d.get("type_noeud") == "dispositif" and not d.get("historique") and n in coverage:
+            instance_axes[n] = set(d.get("axes") or [])
+            for commune in d.get("communes") or []:
+                by_commune[commune].add(n)
     domains = _domain_axes(graph)
     has_ft = any(graph.nodes[n].get("type_acteur") == "france_travail" for n in gc.nodes)
     rows = []
     for niveau, territoire, members in _territory_units(communes, code):
+        covering = set().union(*[by_commune.get(c, set()) for c in members])
+        relevant_by_axis = {
+            axe: [coverage[n] for n in covering if axe in instance_axes[n]]
+            for axe in {a for a, _ in domains.values()}
+        }
         for domaine, (axe, _label) in sorted(domains.items()):
             actors = set().union(*[operators.get((c, domaine), set()) for c in members])
             components: dict[str, float | None] = {}
@@ -753,7 +759,7 @@ def faiblesse_coordination(
                 )
             else:
                 components["fragmentation"] = None
-            relevant = [coverage[n] for n, scope, axes in instances if scope & members and axe in axes]
+            relevant = relevant_by_axis[axe]
             mean_cov = _mean(v for v in relevant if v is not None)
             components["partenaires_manquants"] = None if mean_cov is None else 1.0 - mean_cov
             if axe == "A2" and ordered and has_ft:
@@ -809,7 +815,3 @@ def faiblesse_coordination(
     ):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     return frame
-
-
-def _finite(value: float | None) -> bool:
-    return value is not None and not math.isnan(value)

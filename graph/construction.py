@@ -144,6 +144,7 @@ class _Builder:
         self.messages: list[str] = []
         self.stats: dict[str, int] = {}
         self.communes = set(self.terr.communes["code_commune"])
+        self._names: dict[str, str] | None = None
 
     # -- helpers ---------------------------------------------------------------------------
     def resolve(self, identifier: str | None) -> str | None:
@@ -384,21 +385,31 @@ class _Builder:
         return node
 
     # -- 5. offer catalogue -------------------------------------------------------------------------
-    def _match_registry(self, siret: str | None, name: str, commune: str | None) -> str | None:
-        key = normalise_name(name)
-        for node, data in self.graph.nodes(data=True):
+    def _registry_index(self) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+        """SIRET/SIREN → registry actor, (normalised name, commune) → registry actor."""
+        by_siret: dict[str, str] = {}
+        by_name: dict[tuple[str, str], str] = {}
+        for node, data in sorted(self.graph.nodes(data=True)):
             if data.get("type_noeud") != "acteur" or "registre" not in data.get("sources", []):
                 continue
-            other = data.get("siret")
-            if siret and other and (siret == other or (len(other) == 9 and siret.startswith(other))):
-                return node
-            if (
-                key
-                and normalise_name(data.get("libelle")) == key
-                and commune
-                and data.get("code_commune") == commune
-            ):
-                return node
+            if data.get("siret"):
+                by_siret.setdefault(data["siret"], node)
+            if data.get("code_commune"):
+                by_name.setdefault((normalise_name(data.get("libelle")), data["code_commune"]), node)
+        return by_siret, by_name
+
+    def _match_registry(
+        self,
+        index: tuple[dict[str, str], dict[tuple[str, str], str]],
+        siret: str | None,
+        name: str,
+        commune: str | None,
+    ) -> str | None:
+        by_siret, by_name = index
+        if siret and (siret in by_siret or siret[:9] in by_siret):
+            return by_siret.get(siret) or by_siret[siret[:9]]
+        if commune:
+            return by_name.get((normalise_name(name), commune))
         return None
 
     def add_catalogue(self) -> None:
@@ -412,6 +423,7 @@ class _Builder:
             frame = frame[frame["code_departement"].astype(str) == self.code]
         ev_cat = "marts.structures"
         counts = {"structures": 0, "fusion_registre": 0, "fusion_collectivite": 0}
+        index = self._registry_index()
         for row in frame.to_dict("records"):
             sid = _text(row.get("id_structure"))
             if not sid:
@@ -423,7 +435,7 @@ class _Builder:
                 siret = re.sub(r"\D", "", siret) or None
             type_acteur = actor_type_from_catalogue(row.get("typologie"), row.get("reseaux_porteurs"))
             key = f"structure:{sid}"
-            target = self.aliases.get(key) or self._match_registry(siret, name, commune)
+            target = self.aliases.get(key) or self._match_registry(index, siret, name, commune)
             if target:
                 counts["fusion_registre"] += 1
             elif type_acteur == "ccas" and commune in self.communes:
@@ -763,9 +775,12 @@ class _Builder:
                     return node
         name = normalise_name(libelle)
         if name and type_entite == "acteur":
-            for node, data in self.graph.nodes(data=True):
-                if data.get("type_noeud") == "acteur" and normalise_name(data.get("libelle")) == name:
-                    return node
+            if self._names is None:  # built once, when every actor is in the graph (documents come last)
+                self._names = {}
+                for node, data in sorted(self.graph.nodes(data=True)):
+                    if data.get("type_noeud") == "acteur":
+                        self._names.setdefault(normalise_name(data.get("libelle")), node)
+            return self._names.get(name)
         return None
 
     def _document_index(self) -> dict[str, dict[str, str | None]]:

@@ -42,6 +42,16 @@ def _text(value: object) -> str | None:
     return text or None
 
 
+def _objects(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Text columns as Python objects with ``None`` for missing values (pandas 3 turns None into NaN,
+    which is truthy)."""
+    frame = frame.copy()
+    for column in columns:
+        frame[column] = [_text(v) for v in frame[column].astype(object)]
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
+
+
 def _truthy(value: object) -> bool:
     if value is None:
         return False
@@ -69,17 +79,15 @@ class TerritoiresDepartement:
         default_factory=lambda: pd.DataFrame(columns=["code_qpv", "libelle", "code_commune"])
     )
 
+    def __post_init__(self) -> None:
+        self._reference: dict[str, tuple[str, str] | None] = {}
+        for row in self.communes.itertuples():
+            ept, epci = _text(row.code_ept), _text(row.code_epci)
+            self._reference[row.code_commune] = ("ept", ept) if ept else ("epci", epci) if epci else None
+
     def reference_intercommunale(self, code_commune: str) -> tuple[str, str] | None:
         """The EPT of a commune where it has one (Grand Paris), else its EPCI."""
-        rows = self.communes[self.communes["code_commune"] == code_commune]
-        if rows.empty:
-            return None
-        row = rows.iloc[0]
-        if row["code_ept"]:
-            return ("ept", row["code_ept"])
-        if row["code_epci"]:
-            return ("epci", row["code_epci"])
-        return None
+        return self._reference.get(code_commune)
 
     def communes_of(self, niveau: str, code: str) -> list[str]:
         """Commune codes of a territory of the département (sorted)."""
@@ -162,6 +170,7 @@ def territoires_departement(frame: pd.DataFrame, code: str) -> TerritoiresDepart
         .sort_values("code_commune")
         .reset_index(drop=True)
     )
+    out = _objects(out, ["code_epci", "code_ept", "libelle"])
     qpv = pd.DataFrame(columns=["code_qpv", "libelle", "code_commune"])
     qpv_rows = frame[frame["niveau"] == "qpv"]
     if len(qpv_rows):
