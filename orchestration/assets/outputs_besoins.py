@@ -81,7 +81,8 @@ EXTRACTS: dict[str, str] = {
     """,
     "besoins_composantes": _PERIMETER + """
         select b.niveau, b.code_territoire, t.libelle as libelle_territoire, b.code_axe, b.code_domaine,
-            b.code_indicateur, b.annee, b.valeur, b.valeur_france, b.sens, b.indice, b.inclus_dans_indice,
+            b.code_indicateur, b.annee, b.valeur, b.couverture, b.valeur_france, b.sens, b.indice,
+            b.inclus_dans_indice,
             b.motif_exclusion
         from marts.besoins_composantes as b
         inner join perimetre as p using (niveau, code_territoire)

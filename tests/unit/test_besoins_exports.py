@@ -49,7 +49,8 @@ def marts() -> duckdb.DuckDBPyConnection:
     con.execute(
         """create table marts.besoins_composantes as select niveau, code_territoire, 'A2' as code_axe,
             'accompagnement_emploi' as code_domaine, 'taux_pauvrete' as code_indicateur, 2021 as annee,
-            28.4 as valeur, 15.3 as valeur_france, 'hausse_defavorable' as sens, 185.6 as indice,
+            28.4 as valeur, 1.0 as couverture, 15.3 as valeur_france, 'hausse_defavorable' as sens,
+            185.6 as indice,
             true as inclus_dans_indice, null as motif_exclusion
         from marts.territoires"""
     )

@@ -24,6 +24,7 @@ final as (
             code_indicateur := c.code_indicateur,
             annee := c.annee,
             valeur := c.valeur,
+            couverture := c.couverture,
             valeur_france := c.valeur_france,
             indice := c.indice,
             inclus := c.inclus_dans_indice,

@@ -4,7 +4,9 @@
 -- favourable). A component without a France value of the same year, or of neutral direction,
 -- is listed but not counted in the index (`motif_exclusion`). So that the index stays comparable
 -- across communes, EPCI and départements, only indicators the catalogue declares at all three
--- levels are counted; the others (département-only sources) are listed with their index.
+-- levels are counted; the others (département-only sources) are listed with their index. A value
+-- covering less than `couverture_minimale_indice` (var, default 0.3) of the territory's population
+-- (CAF sums over the communes without a secret IRIS) is listed but not counted either.
 with catalogue as (
     select * from {{ ref('indicateurs_catalogue') }} where code_domaine is not null
 ),
@@ -22,7 +24,7 @@ france as (
 
 choisies as (
     select i.niveau, i.code_territoire, i.code_departement, i.code_indicateur, i.annee, i.valeur,
-        f.valeur_france_meme_annee
+        i.couverture, f.valeur_france_meme_annee
     from indicateurs as i
     inner join catalogue as c on c.code_indicateur = i.code_indicateur
     left join france as f on f.code_indicateur = i.code_indicateur and f.annee = i.annee
@@ -42,6 +44,7 @@ final as (
         ch.code_indicateur,
         ch.annee,
         ch.valeur,
+        ch.couverture,
         ch.valeur_france_meme_annee as valeur_france,
         c.sens,
         case
@@ -57,6 +60,8 @@ final as (
                 and list_contains(string_split(c.niveaux, '|'), 'departement'))
                 then 'indicateur absent d''un des niveaux commune, EPCI, département : indice non comparable'
             when ch.valeur_france_meme_annee is null then 'pas de valeur France de la même année'
+            when ch.couverture < {{ var('couverture_minimale_indice', 0.3) }}
+                then 'couverture du territoire insuffisante pour l''indice'
             when ch.valeur_france_meme_annee = 0 then 'valeur France nulle'
             when c.sens = 'hausse_favorable' and ch.valeur <= 0 then 'valeur nulle, indice non défini'
         end as motif_exclusion
