@@ -39,6 +39,28 @@ def _dagster_home() -> Path:
     return home
 
 
+def failure_summary(events) -> list[str]:
+    """Say why a run failed: each failed step with its error, each failed check with its description."""
+    lines: list[str] = []
+    for event in events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = getattr(event.event_specific_data, "error", None)
+            text = (error.message if error is not None else event.message) or ""
+            lines.append(f"step {event.step_key}: {text.strip()[:600]}")
+        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if not evaluation.passed:
+                blocking = "blocking " if evaluation.blocking else ""
+                description = evaluation.description or ""
+                lines.append(
+                    f"{blocking}check {evaluation.check_name} on {evaluation.asset_key.to_user_string()} "
+                    f"failed {description.strip()[:300]}".rstrip()
+                )
+        elif event.event_type_value == "RUN_FAILURE":
+            lines.append(f"run: {(event.message or '').strip()}")
+    return lines
+
+
 def _build(code: str) -> int:
     from orchestration.partitions import UnknownDepartement, validate_departement
 
@@ -64,13 +86,9 @@ def _build(code: str) -> int:
         )
     elapsed = time.perf_counter() - started
     if not result.success:
-        failed = [event for event in result.all_events if event.is_failure]
         print(f"pacte: the build of {departement} FAILED after {elapsed:.0f} s", file=sys.stderr)
-        for event in failed:
-            step = event.step_key or "run"
-            message = event.message or ""
-            print(f"  - {step}: {message.splitlines()[0] if message else event.event_type_value}",
-                  file=sys.stderr)
+        for line in failure_summary(result.all_events):
+            print(f"  - {line}", file=sys.stderr)
         return 1
     output = settings.output_for(departement)
     print(f"pacte: département {departement} built in {elapsed:.0f} s")
@@ -102,7 +120,9 @@ def _departements() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="pacte", description="Diagnostic territorial du Pacte des solidarités")
+    parser = argparse.ArgumentParser(
+        prog="pacte", description="Diagnostic territorial du Pacte des solidarités"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="build the diagnostic of one département")
     build.add_argument("--departement", "-d", default=DEFAULT_DEPARTEMENT, help="COG code, e.g. 93, 2A, 974")
