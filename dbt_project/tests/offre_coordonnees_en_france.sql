@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'services'}}}) }}
 -- Fails on every structure or service whose coordinates lie outside the bounding box (widened by
 -- 0.05°) of every département of metropolitan France and the DROM.
 with points as (

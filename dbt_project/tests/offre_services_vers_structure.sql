@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'int_offre__services_unis'}}}) }}
 -- Fails on every service of the catalogue (as read, before mapping to domains) whose structure is
 -- missing from the deduplicated structures: no service may be lost between the two.
 select sv.cle_service, sv.cle_structure
