@@ -889,12 +889,12 @@ class _Builder:
                 ends.reverse()
             proofs = max(int(_float(row.get("nb_preuves")) or 1), 1)
             interview = bool(row.get("cite_en_entretien")) and not pd.isna(row.get("cite_en_entretien"))
-            step = 0.35 if interview else 0.25
+            types = _as_list(row.get("types_documents")) + (["entretien"] if interview else [])
+            step, cap = co_mention_weight(types)
+            if step == 0:  # legal texts describe expected partners, not observed ties
+                continue
             passages = row.get("passages")
-            if isinstance(passages, str):
-                reference = passages
-            else:
-                reference = ",".join(map(str, list(passages) if passages is not None else []))
+            reference = passages if isinstance(passages, str) else ",".join(map(str, _as_list(passages)))
             add_edge(
                 g,
                 ends[0],
@@ -904,8 +904,8 @@ class _Builder:
                     "entretiens" if interview else "documents",
                     "entretien" if interview else "passage",
                     reference,
-                    min(0.75, 1 - (1 - step) ** proofs),
-                    commentaire=f"cités ensemble dans {proofs} passage(s)",
+                    round(min(cap, 1 - (1 - step) ** proofs), 6),
+                    commentaire=f"cités ensemble dans {proofs} passage(s) ({'|'.join(types) or 'document'})",
                 ),
             )
             links += 1
@@ -939,6 +939,47 @@ def de(name: str) -> str:
         return "des " + name[4:]
     plain = normalise_name(name[:1])
     return ("d'" if plain in set("aeiouyh") else "de ") + name
+
+
+# weight of one passage citing two entities together, and its cap, by kind of document
+CO_MENTION_WEIGHTS: dict[str, tuple[float, float]] = {
+    "convention": (0.45, 0.9),
+    "entretien": (0.35, 0.75),
+    "pti": (0.3, 0.75),
+    "pdi": (0.3, 0.75),
+    "contrat_de_ville": (0.3, 0.75),
+    "rapport_calpae_spie": (0.3, 0.75),
+    "schema": (0.3, 0.75),
+    "abs": (0.3, 0.75),
+    "diagnostic": (0.3, 0.75),
+    "texte_juridique": (0.0, 0.0),
+}
+CO_MENTION_DEFAULT = (0.15, 0.45)
+
+
+def co_mention_weight(types: list[str]) -> tuple[float, float]:
+    """(weight per passage, cap) of a co-mention, the strongest over the kinds of its documents.
+
+    Examples
+    --------
+    >>> co_mention_weight(["autre"]), co_mention_weight(["autre", "convention"]), co_mention_weight([])
+    ((0.15, 0.45), (0.45, 0.9), (0.15, 0.45))
+    >>> co_mention_weight(["texte_juridique"])
+    (0.0, 0.0)
+    """
+    weights = [CO_MENTION_WEIGHTS.get(t, CO_MENTION_DEFAULT) for t in types] or [CO_MENTION_DEFAULT]
+    return max(weights)
+
+
+def _as_list(value: object) -> list[str]:
+    if value is None or isinstance(value, float) and value != value:
+        return []
+    if isinstance(value, str):
+        return [v for v in value.strip("[]{}").replace('"', "").split(",") if v.strip()]
+    try:
+        return [str(v) for v in value]
+    except TypeError:
+        return [str(value)]
 
 
 def _kind(graph: nx.MultiDiGraph, node: str) -> str:

@@ -397,7 +397,12 @@ def registre_departement(
         return frame[frame["code_departement"] == code].reset_index(drop=True)
 
     parts = [pick(acteurs, ACTEURS), pick(dispositifs, DISPOSITIFS), pick(liens, LIENS)]
-    parts = [p.rename(columns={"fichier": "_source_file"}) if "fichier" in p.columns else p for p in parts]
+    parts = [
+        p.drop(columns=["_source_file"], errors="ignore").rename(columns={"fichier": "_source_file"})
+        if "fichier" in p.columns
+        else p
+        for p in parts
+    ]
     present = any(len(p) for p in parts)
     return Registre(*parts, departements=[code] if present else [])
 

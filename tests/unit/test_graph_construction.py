@@ -197,6 +197,7 @@ def documents() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                 "type_b": "dispositif",
                 "nb_preuves": 2,
                 "passages": ["P1", "P7"],
+                "types_documents": ["pdi"],
                 "cite_en_entretien": False,
             },
             {
@@ -207,6 +208,7 @@ def documents() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                 "type_b": "dispositif",
                 "nb_preuves": 1,
                 "passages": ["P3"],
+                "types_documents": ["entretien"],
                 "cite_en_entretien": True,
             },
             {
@@ -217,6 +219,29 @@ def documents() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                 "type_b": "dispositif",
                 "nb_preuves": 1,
                 "passages": ["P2"],
+                "types_documents": ["autre"],
+                "cite_en_entretien": False,
+            },
+            {
+                "code_departement": "93",
+                "entite_a": "CAF",
+                "type_a": "acteur",
+                "entite_b": "FRANCE_TRAVAIL",
+                "type_b": "acteur",
+                "nb_preuves": 3,
+                "passages": ["P8", "P9", "P10"],
+                "types_documents": ["convention", "autre"],
+                "cite_en_entretien": False,
+            },
+            {
+                "code_departement": "93",
+                "entite_a": "CONSEIL_DEPARTEMENTAL",
+                "type_a": "acteur",
+                "entite_b": "CAF",
+                "type_b": "acteur",
+                "nb_preuves": 4,
+                "passages": ["P11"],
+                "types_documents": ["texte_juridique"],
                 "cite_en_entretien": False,
             },
         ]
@@ -371,7 +396,10 @@ def test_documents_mentions_co_mentions_and_interviews(built):
     assert g.has_edge("document:D1", "territoire:commune:93066", "mentionne")
     assert "document:D9" not in g  # another département
     co = g.edges["caf:93", "dispositif:pdi:departement:93", "partenaire_de"]
-    assert co["confiance"] == pytest.approx(1 - 0.75**2) and co["preuves"][0]["reference"] == "P1,P7"
+    # a PDI document: 0.3 per passage; a convention: 0.45 per passage (cap 0.9); a legal text: no tie
+    assert co["confiance"] == pytest.approx(1 - 0.7**2) and co["preuves"][0]["reference"] == "P1,P7"
+    assert g.edges["caf:93", "france_travail:93", "partenaire_de"]["confiance"] == pytest.approx(1 - 0.55**3)
+    assert not g.has_edge("conseil_departemental:93", "caf:93", "partenaire_de")
     ft = g.edges["france_travail:93", "dispositif:pdi:departement:93", "partenaire_de"]
     assert ft["origines"] == ["entretiens"] and ft["confiance"] == pytest.approx(0.35)
     # the interviewee (CCAS d'Aubervilliers) cited France Travail

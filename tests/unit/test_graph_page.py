@@ -261,3 +261,18 @@ def test_screenshot_shows_the_network(tmp_path):
 def test_metrics_frame_is_optional():
     html, info = page.render_page(hostile_graph(), pd.DataFrame())
     assert info["noeuds_affiches"] == 5 and "Liste des acteurs" in html
+
+
+@needs_chromium
+def test_france_travail_view_highlights_ft_pdi_pti_and_neighbours(tmp_path):
+    g = hostile_graph()
+    path = tmp_path / "reseau_acteurs.html"
+    page.write_page(g, analyse.coordination_acteurs(g), path)
+    dom, requests = _chromium(path.as_uri() + "#vue-france-travail", tmp_path)
+    assert requests == []
+    attrs = dict(
+        re.findall(r'data-([a-z-]+)="([^"]*)"', re.search(r'<div id="reseau"([^>]*)>', dom).group(1))
+    )
+    # France Travail and the PDI, plus their neighbours (the département, the hostile association); the
+    # SIAE tied only to the association stays dimmed
+    assert attrs["vue"] == "france_travail" and attrs["noeuds-vue"] == "4"
