@@ -27,7 +27,8 @@ lignes as (
     select code_commune, 'taux_pauvrete' as code_indicateur, 2021 as annee, taux_pauvrete as valeur,
         personnes_pauvres as numerateur, nb_personnes_menages_fiscaux as denominateur,
         taux_pauvrete is null and taux_pauvrete_secret as secret, taux_pauvrete_methode as methode,
-        false as agregeable
+        -- summed to EPCI / EPT from poor persons (rate × persons); published levels win above
+        true as agregeable
     from filosofi
 
     {% for mesure in ['mediane_niveau_vie', 'decile_1', 'decile_9', 'rapport_interdecile'] %}
