@@ -226,3 +226,17 @@ def test_exports_of_93(built_93):
     assert ";2021;28,4;" in text
     lignes = (folder / "territoires.csv").read_text(encoding="utf-8-sig").splitlines()
     assert sum(1 for line in lignes if line.startswith("commune;")) == 39
+
+
+def test_ept_of_93_have_a_recomputed_poverty_rate(built_93):
+    rows = built_93.query(
+        "select i.code_territoire, i.valeur, i.methode, i.couverture, i.numerateur, i.denominateur "
+        "from marts.indicateurs as i join marts.territoires as t using (niveau, code_territoire) "
+        "where i.niveau = 'ept' and t.code_departement = '93' and i.code_indicateur = 'taux_pauvrete' "
+        "and i.annee = 2021"
+    )
+    assert len(rows) == 4
+    for code, valeur, methode, couverture, numerateur, denominateur in rows:
+        assert methode == "recalcule" and couverture >= 0.9, code
+        assert valeur == pytest.approx(100 * numerateur / denominateur, abs=0.01), code
+        assert 10 < valeur < 50, code
