@@ -138,45 +138,71 @@ def search_zone(code_departement: object) -> str | None:
     return code if code.startswith("97") or code.startswith("98") else "metropole"
 
 
+def _nearest_in_groups(origin_xyz: np.ndarray, origin_groups: np.ndarray, target_xyz: np.ndarray,
+                       target_groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest target of the same group for each origin: (target index or -1, chord or NaN)."""
+    index = np.full(len(origin_xyz), -1, dtype=int)
+    chord = np.full(len(origin_xyz), np.nan)
+    valid_origin = ~np.isnan(origin_xyz).any(axis=1)
+    for group in np.unique(target_groups):
+        targets = np.flatnonzero(target_groups == group)
+        origins = np.flatnonzero((origin_groups == group) & valid_origin)
+        if len(targets) == 0 or len(origins) == 0:
+            continue
+        found_chord, found = cKDTree(target_xyz[targets]).query(origin_xyz[origins], k=1)
+        index[origins] = targets[found]
+        chord[origins] = found_chord
+    return index, chord
+
+
 def access_table(communes: pd.DataFrame, services: pd.DataFrame, radius_km: float) -> pd.DataFrame:
     """One row per commune × domain present in ``services``.
 
     ``communes``: code_commune, code_departement, longitude, latitude (+ any other columns, kept).
     ``services``: id_service, code_domaine, code_commune, code_departement, longitude, latitude.
-    Nearest services are searched in the commune's zone only (see :func:`search_zone`).
+    Nearest services are searched in the commune's zone only (see :func:`search_zone`); the
+    nearest one inside the commune's own département is given too.
     """
-    frames = []
-    services = services.rename(columns={"id_service": "id"})
-    communes = communes.copy()
+    communes = communes.reset_index(drop=True).copy()
     communes["zone_recherche"] = communes["code_departement"].map(search_zone)
-    zones_services = services["code_departement"].map(search_zone)
+    services = services[services["longitude"].notna() & services["latitude"].notna()].reset_index(drop=True)
+    commune_xyz = np.full((len(communes), 3), np.nan)
+    has_point = (communes["longitude"].notna() & communes["latitude"].notna()).to_numpy()
+    commune_xyz[has_point] = unit_vectors(communes.loc[has_point, "longitude"].to_numpy(),
+                                          communes.loc[has_point, "latitude"].to_numpy())
+    commune_zones = communes["zone_recherche"].fillna("").to_numpy(dtype=object)
+    commune_deps = communes["code_departement"].fillna("").to_numpy(dtype=object)
+    radius_chord = 2.0 * math.sin(radius_km / EARTH_RADIUS_KM / 2.0)
+    frames = []
     for domaine, cibles in services.groupby("code_domaine", sort=True):
+        target_xyz = unit_vectors(cibles["longitude"].to_numpy(), cibles["latitude"].to_numpy())
+        target_deps = cibles["code_departement"].fillna("").to_numpy(dtype=object)
+        target_zones = np.array([search_zone(d) or "" for d in target_deps], dtype=object)
+        index, chord = _nearest_in_groups(commune_xyz, commune_zones, target_xyz, target_zones)
+        _, chord_dep = _nearest_in_groups(commune_xyz, commune_deps, target_xyz, target_deps)
+        counts = np.zeros(len(communes), dtype=int)
+        for zone in np.unique(target_zones):
+            origins = np.flatnonzero((commune_zones == zone) & has_point)
+            if len(origins):
+                tree = cKDTree(target_xyz[target_zones == zone])
+                counts[origins] = tree.query_ball_point(commune_xyz[origins], r=radius_chord,
+                                                        return_length=True)
+        found = index >= 0
+        ids = np.full(len(communes), None, dtype=object)
+        ids[found] = cibles["id_service"].to_numpy(dtype=object)[index[found]]
+        service_communes = np.full(len(communes), None, dtype=object)
+        service_communes[found] = cibles["code_commune"].to_numpy(dtype=object)[index[found]]
+        service_deps = np.full(len(communes), None, dtype=object)
+        service_deps[found] = target_deps[index[found]]
         out = communes.copy()
         out["code_domaine"] = domaine
-        out["id_service_plus_proche"] = pd.Series([None] * len(out), index=out.index, dtype=object)
-        out["distance_km"] = np.nan
-        out["nb_services_dans_rayon"] = 0
-        for zone, index in communes.groupby("zone_recherche").groups.items():
-            cibles_zone = cibles[zones_services.loc[cibles.index] == zone]
-            plus_proche = nearest(communes.loc[index], cibles_zone)
-            out.loc[index, "id_service_plus_proche"] = plus_proche["id"]
-            out.loc[index, "distance_km"] = plus_proche["distance_km"]
-            out.loc[index, "nb_services_dans_rayon"] = count_within(communes.loc[index], cibles_zone,
-                                                                    radius_km)
-        infos = cibles.set_index("id")[["code_commune", "code_departement"]]
-        out["code_commune_service"] = out["id_service_plus_proche"].map(infos["code_commune"])
-        out["code_departement_service"] = out["id_service_plus_proche"].map(infos["code_departement"])
-        out["service_hors_departement"] = (
-            out["code_departement_service"].notna()
-            & (out["code_departement_service"] != out["code_departement"])
-        )
-        # the nearest one inside the commune's own département
-        out["distance_km_dans_departement"] = np.nan
-        for departement, index in communes.groupby("code_departement").groups.items():
-            locales = cibles[cibles["code_departement"] == departement]
-            if len(locales):
-                plus_proche_local = nearest(communes.loc[index], locales)
-                out.loc[index, "distance_km_dans_departement"] = plus_proche_local["distance_km"]
+        out["id_service_plus_proche"] = ids
+        out["distance_km"] = chord_to_km(chord)
+        out["code_commune_service"] = service_communes
+        out["code_departement_service"] = service_deps
+        out["service_hors_departement"] = found & (service_deps != commune_deps)
+        out["distance_km_dans_departement"] = chord_to_km(chord_dep)
+        out["nb_services_dans_rayon"] = counts
         frames.append(out)
     if not frames:
         return communes.head(0).assign(code_domaine=None, id_service_plus_proche=None, distance_km=None)
