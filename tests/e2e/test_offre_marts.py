@@ -169,3 +169,35 @@ def test_reunion_france_services_of_the_export_merge_with_the_national_list(buil
         and list_contains(tables_sources, 'france_services')
         and list_contains(tables_sources, 'di_export')""")
     assert merged > 0
+
+
+@pytest.mark.parametrize(("commune", "code_postal", "attendu", "methode"), [
+    ("ST PAUL TROIS CHATEAUX", "26130", "26324", "code_postal_nom"),   # 'ST' spelled out, no accents
+    ("ST PIERRE D OLERON", "17310", "17385", "code_postal_nom"),
+    ("PARIS 18", "75018", "75056", "code_postal_nom"),                # arrondissement → Paris
+    ("ST DENIS", "97400", "97411", "code_postal_nom"),                 # Saint-Denis de La Réunion
+    ("STRASBOURG CEDEX", "67068", "67482", "nom_departement"),        # CEDEX postcode: name in the 67
+])
+def test_real_names_without_insee_code_are_located(built_93, commune, code_postal, attendu, methode):
+    rows = set(built_93.query(
+        """select l.code_commune, l.methode_localisation
+           from intermediate.int_offre__structures_unies as s
+           inner join intermediate.int_offre__lieux_localises as l
+               on l.type_lieu = 'structure' and l.cle = s.cle_structure
+           where s.commune = ? and s.code_postal = ? and s.code_insee is null""", [commune, code_postal]))
+    assert rows == {(attendu, methode)}
+
+
+def test_arrondissement_codes_and_wrong_coordinates(built_93):
+    paris = built_93.query(
+        """select distinct l.code_commune from intermediate.int_offre__structures_unies as s
+           inner join intermediate.int_offre__lieux_localises as l on l.cle = s.cle_structure
+           where s.code_insee between '75101' and '75120'""")
+    assert paris == [("75056",)]
+    # the France Travail agency of Saint-Louis (974) is geocoded in Alsace: flagged, not used
+    agence = built_93.query(
+        """select st.code_departement, st.hors_departement, st.origine_coordonnees, st.latitude
+           from marts.structures as st
+           where list_contains(st.ids_sources, 'ft_agences--REU0051005127')""")
+    assert agence == [("974", True, "point_de_la_commune", pytest.approx(agence[0][3]))]
+    assert agence[0][3] < -20
