@@ -49,12 +49,22 @@ from graph.modele import (
     add_node,
     new_graph,
     normalise_name,
+    refine_type_by_name,
 )
 from graph.registre import DISPOSITIFS, LIENS, Registre
 from graph.territoires import TerritoiresDepartement, territoires_departement
 from ingest.core import QuarantineRow
 
-__all__ = ["GraphInputs", "BuildResult", "build_graph", "SEUIL_CCAS_OBLIGATOIRE", "zone_communes", "de"]
+__all__ = [
+    "GraphInputs",
+    "BuildResult",
+    "build_graph",
+    "SEUIL_CCAS_OBLIGATOIRE",
+    "zone_communes",
+    "de",
+    "commune_siren_prefix",
+    "co_mention_weight",
+]
 
 SEUIL_CCAS_OBLIGATOIRE = 1500
 SYNONYMES_ACTEURS = {
@@ -101,6 +111,7 @@ class GraphInputs:
     mentions: pd.DataFrame | None = None
     liens_candidats: pd.DataFrame | None = None
     registre: Registre | None = None
+    sirens_communes: dict[str, str] | None = None  # SIREN → commune code (raw.cog_communes)
     annee_reference: int = 2025
 
 
@@ -145,6 +156,7 @@ class _Builder:
         self.stats: dict[str, int] = {}
         self.communes = set(self.terr.communes["code_commune"])
         self._names: dict[str, str] | None = None
+        self._sirens: dict[str, str] | None = None
 
     # -- helpers ---------------------------------------------------------------------------
     def resolve(self, identifier: str | None) -> str | None:
@@ -433,25 +445,19 @@ class _Builder:
             siret = _text(row.get("siret"))
             if siret:
                 siret = re.sub(r"\D", "", siret) or None
-            type_acteur = actor_type_from_catalogue(row.get("typologie"), row.get("reseaux_porteurs"))
+            type_acteur = refine_type_by_name(
+                actor_type_from_catalogue(row.get("typologie"), row.get("reseaux_porteurs")), name
+            )
             key = f"structure:{sid}"
             target = self.aliases.get(key) or self._match_registry(index, siret, name, commune)
             if target:
                 counts["fusion_registre"] += 1
-            elif type_acteur == "ccas" and commune in self.communes:
-                target = f"ccas:{commune}"
-                if target not in g:
-                    self._add_ccas(commune, self.terr.libelle("commune", commune), ["catalogue"])
-                counts["fusion_collectivite"] += 1
-            elif (
-                type_acteur == "commune"
-                and commune in self.communes
-                and normalise_name(self.terr.libelle("commune", commune)) in normalise_name(name)
-            ):
-                target = f"commune:{commune}"
-                counts["fusion_collectivite"] += 1
             else:
-                target = key
+                target = self._collectivity_of(siret, name, commune, type_acteur)
+                if target:
+                    counts["fusion_collectivite"] += 1
+                else:
+                    target = key
             self.aliases[key] = target
             attrs = dict(
                 type_acteur=type_acteur,
@@ -475,6 +481,50 @@ class _Builder:
                 )
             self._institutional_tie(target, type_acteur, sid)
         self.stats.update({f"catalogue_{k}": v for k, v in counts.items()})
+
+    def _commune_sirens(self) -> dict[str, str]:
+        """SIREN (from the COG) or SIREN prefix (rule) → commune code of the département."""
+        if self._sirens is None:
+            self._sirens = {}
+            for code in self.communes:
+                prefix = commune_siren_prefix(code)
+                if prefix:
+                    self._sirens[prefix] = code
+            for siren, code in (self.inputs.sirens_communes or {}).items():
+                if code in self.communes:
+                    self._sirens[siren] = code
+        return self._sirens
+
+    def _collectivity_of(
+        self, siret: str | None, name: str, commune: str | None, type_acteur: str
+    ) -> str | None:
+        """The generated collectivity a catalogue structure is, if it is one.
+
+        By SIREN: an EPT or EPCI of the département, or a commune (a commune's SIREN is ``21``, its
+        INSEE code and a check digit); by type or name: the CCAS of its commune; a town hall whose
+        name holds its commune's name.
+        """
+        g = self.graph
+        if siret and len(siret) >= 9:
+            siren = siret[:9]
+            for niveau in ("ept", "epci"):
+                if f"{niveau}:{siren}" in g:
+                    return f"{niveau}:{siren}"
+            code = self._commune_sirens().get(siren) or self._commune_sirens().get(siren[:8])
+            if code:
+                return f"commune:{code}"
+        if commune not in self.communes:
+            return None
+        if type_acteur == "ccas":
+            node = f"ccas:{commune}"
+            if node not in g:
+                self._add_ccas(commune, self.terr.libelle("commune", commune), ["catalogue"])
+            return node
+        if type_acteur == "commune" and normalise_name(
+            self.terr.libelle("commune", commune)
+        ) in normalise_name(name):
+            return f"commune:{commune}"
+        return None
 
     def _institutional_tie(self, node: str, type_acteur: str, sid: str) -> None:
         """Structural ties of catalogue sites: agencies of an institution, SIAE conventionnement."""
@@ -923,6 +973,24 @@ class _Builder:
                 f"{sum(unresolved.values())} mention(s) des documents sans nœud correspondant "
                 f"(entités génériques ou inconnues du graphe) : {top}"
             )
+
+
+def commune_siren_prefix(code: str) -> str | None:
+    """First 8 digits of the SIREN of a metropolitan commune that has kept its historical SIREN: ``21``,
+    the département (``20`` in Corsica), ``0`` and the commune number; the 9th digit is a check digit.
+    Overseas SIREN follow no such rule and communes nouvelles get another SIREN: the COG list
+    (``sirens_communes``) is used first.
+
+    Examples
+    --------
+    >>> commune_siren_prefix("93001"), commune_siren_prefix("2A004"), commune_siren_prefix("97411")
+    ('21930001', '21200004', None)
+    """
+    if code.startswith("97"):
+        return None
+    dep, number = ("20" if code[:2] in ("2A", "2B") else code[:2]), code[2:]
+    prefix = f"21{dep}0{number}"
+    return prefix if prefix.isdigit() and len(prefix) == 8 else None
 
 
 def de(name: str) -> str:

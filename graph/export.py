@@ -123,7 +123,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "groupe_acteur": "Groupe de types d'acteurs (collectivités, État, service public de l'emploi...).",
         "code_dispositif": "Code du dispositif dans le modèle national (pdi, pti, contrat_de_ville...).",
         "niveau": "Niveau du territoire (territoires et dispositifs) : commune, ept, epci, departement, "
-                  "clpe...",
+        "clpe...",
         "code_territoire": "Code du territoire du nœud ou de son périmètre.",
         "niveau_territoire": "Niveau du périmètre d'action d'un acteur (departement, ept, commune...).",
         "code_commune": "Commune d'implantation (acteurs du catalogue, services).",
@@ -133,7 +133,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "id_structure": "Identifiant de la structure du catalogue de l'offre réutilisée.",
         "periode": "Période du dispositif (ex. 2024-2027).",
         "historique": "Vrai si la période du dispositif est close (exclu des règles de partenaires "
-                      "attendus).",
+        "attendus).",
         "reference": "Texte ou source qui fonde le dispositif.",
         "source_publique": "Source publique citée par le registre pour l'acteur.",
         "echelle": "Échelle du dispositif dans le modèle national.",
@@ -153,7 +153,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "source": "Nœud d'origine.",
         "cible": "Nœud d'arrivée.",
         "type_lien": "Nature du lien : pilote, signe, finance, opere, partenaire_de, membre_de, couvre, "
-                     "offre, "
+        "offre, "
         "releve_de, situe_dans, mentionne, se_refere_a.",
         "type_lien_en": "Nom anglais du type de lien (pilots, signs, funds...).",
         "type_noeud_source": "Nature du nœud d'origine.",
@@ -161,10 +161,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "libelle_source": "Nom du nœud d'origine.",
         "libelle_cible": "Nom du nœud d'arrivée.",
         "confiance": "Confiance combinée des preuves (0 à 1) : 1 - produit des (1 - confiance de chaque "
-                     "preuve).",
+        "preuve).",
         "nb_preuves": "Nombre de preuves.",
         "origines": "Origines des preuves (liste JSON) : registre, modele, catalogue, documents, "
-                    "entretiens...",
+        "entretiens...",
         "preuves": "Preuves (liste JSON) : origine, type_preuve, reference, confiance, date, commentaire.",
     },
     "coordination_acteurs": {
@@ -178,17 +178,17 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "degre": "Nombre de partenaires distincts (liens de coordination, toutes directions).",
         "degre_pondere": "Somme des confiances des liens de coordination.",
         "intermediarite": "Centralité d'intermédiarité normalisée (part des plus courts chemins qui passent "
-                          "par "
+        "par "
         "le nœud).",
         "methode_intermediarite": "exacte, ou approchee au-delà du seuil de taille (voir k_echantillon).",
         "k_echantillon": "Nombre de nœuds pivots tirés (graine fixe) quand la méthode est approchée.",
         "communaute": "Communauté (méthode de Louvain, graine fixe), numérotée par taille décroissante.",
         "taille_communaute": "Nombre de nœuds de la communauté.",
         "role_courtage": "Rôle de courtage dominant : liaison, gardien_representant, consultant, "
-                         "coordinateur, "
+        "coordinateur, "
         "aucun.",
         "nb_liaison": "Paires de partenaires non liés entre eux, de trois groupes différents, reliées par "
-                      "ce nœud.",
+        "ce nœud.",
         "nb_gardien_representant": "Paires reliées dont un seul partenaire est du groupe du nœud.",
         "nb_consultant": "Paires reliées dont les deux partenaires sont d'un même autre groupe.",
         "nb_coordinateur": "Paires reliées dont les deux partenaires sont du groupe du nœud.",
@@ -242,7 +242,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "composantes": "Composantes mesurées (JSON).",
         "isolement": "Part des opérateurs du domaine sans aucun lien de coordination.",
         "fragmentation": "Part des paires d'opérateurs non liés (ni directement, ni par un dispositif "
-                         "commun).",
+        "commun).",
         "partenaires_manquants": "Part moyenne des types de partenaires attendus absents des dispositifs qui "
         "couvrent le territoire sur l'axe du domaine.",
         "eloignement_france_travail": "Axe 2 : part des opérateurs à plus de deux liens de France Travail.",

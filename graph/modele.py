@@ -41,6 +41,8 @@ __all__ = [
     "Evidence",
     "actor_group",
     "actor_type_from_catalogue",
+    "refine_type_by_name",
+    "GENERIC_TYPES",
     "combine_confidences",
     "normalise_name",
     "new_graph",
@@ -105,10 +107,13 @@ ACTOR_TYPES: dict[str, tuple[str, str]] = {
     "ccas": ("CCAS / CIAS", "action_sociale_locale"),
     "centre_social": ("Centre social", "action_sociale_locale"),
     "france_services": ("France Services", "action_sociale_locale"),
+    "conseiller_numerique": ("Conseillers numériques, médiation numérique", "action_sociale_locale"),
     "siae": ("SIAE (insertion par l'activité économique)", "insertion_activite_economique"),
+    "travail_adapte": ("ESAT, entreprise adaptée", "insertion_activite_economique"),
     "formation": ("Organisme de formation", "insertion_activite_economique"),
     "association": ("Association", "associations"),
     "hebergement": ("Hébergement, logement (CHRS, SIAO...)", "associations"),
+    "tiers_lieu": ("Tiers-lieu, fabrique de territoire", "associations"),
     "sante": ("Santé (CMP, CSAPA, centre de santé)", "associations"),
     "autre": ("Autre", "associations"),
 }
@@ -219,6 +224,17 @@ _CATALOGUE_TYPES: dict[str, str] = {
     "rs_fjt": "hebergement",
     "residences_fjt": "hebergement",
     "oil": "hebergement",
+    "cnfs": "conseiller_numerique",
+    "conseillers_numeriques": "conseiller_numerique",
+    "epn": "conseiller_numerique",
+    "espaces_publics_numeriques": "conseiller_numerique",
+    "aidants_connect": "conseiller_numerique",
+    "esat": "travail_adapte",
+    "ea": "travail_adapte",
+    "eatt": "travail_adapte",
+    "tiers_lieux": "tiers_lieu",
+    "fabrique_de_territoire": "tiers_lieu",
+    "fablab": "tiers_lieu",
     "cmp": "sante",
     "csapa": "sante",
     "caarud": "sante",
@@ -238,6 +254,7 @@ _TYPE_PRIORITY = [
     "commune",
     "france_services",
     "siae",
+    "travail_adapte",
     "centre_social",
     "formation",
     "hebergement",
@@ -248,6 +265,8 @@ _TYPE_PRIORITY = [
     "ddets",
     "region",
     "epci",
+    "conseiller_numerique",
+    "tiers_lieu",
     "association",
 ]
 
@@ -304,6 +323,44 @@ def actor_type_from_catalogue(typologie: str | None, reseaux_porteurs: str | Ite
     if not candidates:
         return "autre"
     return min(candidates, key=lambda t: _TYPE_PRIORITY.index(t) if t in _TYPE_PRIORITY else 99)
+
+
+_NAME_TYPES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bplie\b|plan local (pluriannuel )?pour l.insertion"), "plie"),
+    (re.compile(r"\bmission locale\b"), "mission_locale"),
+    (re.compile(r"\bcap emploi\b"), "cap_emploi"),
+    (re.compile(r"\bmaison de l.emploi\b|^mde\b"), "maison_emploi"),
+    (
+        re.compile(
+            r"\bc[ci]as\b|centre (communal|intercommunal) d.action sociale|ctre com(munal)? action sociale"
+        ),
+        "ccas",
+    ),
+    (re.compile(r"\bcentre social\b|\bcentre socio.culturel\b"), "centre_social"),
+]
+GENERIC_TYPES = frozenset({"autre", "association", "conseiller_numerique", "tiers_lieu"})
+
+
+def refine_type_by_name(type_acteur: str, name: str | None) -> str:
+    """A more precise type when a generic one (host of conseillers numériques, association...)
+    belongs to an actor whose name says what it is.
+
+    Examples
+    --------
+    >>> refine_type_by_name("conseiller_numerique", "LE PLIE DU BLANC MESNIL")
+    'plie'
+    >>> refine_type_by_name("conseiller_numerique", "CTRE COM ACTION SOCIALE DE VILLEMOMBLE")
+    'ccas'
+    >>> refine_type_by_name("siae", "Mission locale de Bondy")
+    'siae'
+    """
+    if type_acteur not in GENERIC_TYPES:
+        return type_acteur
+    plain = normalise_name(name)
+    for pattern, refined in _NAME_TYPES:
+        if pattern.search(plain):
+            return refined
+    return type_acteur
 
 
 def normalise_name(text: str | None) -> str:

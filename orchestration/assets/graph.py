@@ -68,6 +68,7 @@ SOURCES_GRAPHE: dict[str, tuple[AssetKey, bool]] = {
     "raw.ft_clpe_communes": (AssetKey(["raw", "ft_clpe_communes"]), True),
     "raw.politique_ville_contrats": (AssetKey(["raw", "politique_ville_contrats"]), True),
     "raw.geo_communes": (AssetKey(["raw", "geo_communes"]), True),
+    "raw.cog_communes": (AssetKey(["raw", "cog_communes"]), True),
     "raw.registre_acteurs": (AssetKey(["raw", "registre_acteurs"]), True),
     "raw.registre_dispositifs": (AssetKey(["raw", "registre_dispositifs"]), True),
     "raw.registre_liens": (AssetKey(["raw", "registre_liens"]), True),
@@ -126,6 +127,13 @@ def _load_inputs(con, code: str) -> GraphInputs:
     geo = con.execute(
         "select code_insee, dep, geometrie_wkt from raw.geo_communes where dep = ?", [code]
     ).df()
+    sirens = dict(
+        con.execute(
+            "select siren, code_insee from raw.cog_communes where dep = ? and type = 'commune-actuelle' "
+            "and siren is not null",
+            [code],
+        ).fetchall()
+    )
     return GraphInputs(
         code_departement=code,
         territoires=territoires,
@@ -145,6 +153,7 @@ def _load_inputs(con, code: str) -> GraphInputs:
             [code],
         ).df(),
         registre=registre,
+        sirens_communes=sirens,
     )
 
 
@@ -374,8 +383,7 @@ def registre_references_resolues(context, warehouse: WarehouseResource) -> Asset
     with warehouse.connect(read_only=True) as con:
         rows = con.execute(
             "select source_file, line, field, reason from quarantine.rejets "
-            "where table_name = 'registre_references'"
-            + (" and source_file like ?" if code else ""),
+            "where table_name = 'registre_references'" + (" and source_file like ?" if code else ""),
             [f"%/{code}/%"] if code else [],
         ).fetchall()
     return AssetCheckResult(

@@ -98,6 +98,21 @@ def structures() -> pd.DataFrame:
         ("S-MUNI-1", "Mairie de Saint-Denis", None, "93066", "93", None, None, "MUNI", None),
         ("S-FS-1", "France services Aulnay", None, "93005", "93", None, None, None, "france-service"),
         ("S-92", "Structure des Hauts-de-Seine", None, "92004", "92", None, None, "ASSO", None),
+        ("S-CN-1", "COMMUNE D'AUBERVILLIERS", "21930001900011", "93001", "93", None, None, "CNFS", None),
+        ("S-CN-2", "PLAINE COMMUNE", "20005786700018", "93066", "93", None, None, "CNFS", None),
+        ("S-CN-3", "LE PLIE DU BLANC MESNIL", "45035221600037", "93066", "93", None, None, "CNFS", None),
+        (
+            "S-CN-4",
+            "CTRE COM ACTION SOCIALE DE ST DENIS",
+            "26930000000000",
+            "93066",
+            "93",
+            None,
+            None,
+            "CNFS",
+            None,
+        ),
+        ("S-ESAT", "ESAT de test", None, "93005", "93", None, None, "ESAT", None),
     ]
     return pd.DataFrame(rows, columns=columns)
 
@@ -322,6 +337,12 @@ def test_catalogue_actors_are_reused_never_duplicated(built):
     assert g.has_edge("ddets:93", "structure:S-SIAE-1", "finance")
     assert g.nodes["structure:S-FS-1"]["type_acteur"] == "france_services"
     assert "structure:S-92" not in g
+    # hosts of conseillers numériques that are collectivities (by SIREN) or a CCAS (by name)
+    assert g.nodes["commune:93001"]["ids_structures"] == ["S-CN-1"] and "structure:S-CN-1" not in g
+    assert g.nodes[f"ept:{PC}"]["ids_structures"] == ["S-CN-2"] and "structure:S-CN-2" not in g
+    assert g.nodes["structure:S-CN-3"]["type_acteur"] == "plie"
+    assert g.nodes["ccas:93066"]["ids_structures"] == ["S-CN-4"]
+    assert g.nodes["structure:S-ESAT"]["type_acteur"] == "travail_adapte"
     # offer: structure offers service belonging to a domain, located in a commune
     assert g.has_edge("asso:reinsertion", "service:SV2", "offre")
     assert g.has_edge("ccas:93001", "service:SV3", "offre")
