@@ -245,7 +245,8 @@ def dedoublonner(frame: pd.DataFrame, distance_max_m: float = 50.0,
 
     Parameters
     ----------
-    frame : DataFrame with ``cle_structure``, ``nom``, ``nom_commune``, ``siret``, ``code_commune``,
+    frame : DataFrame with ``cle_structure``, ``table_source``, ``nom``, ``nom_commune``, ``siret``,
+        ``code_commune``,
         ``adresse``, ``longitude``, ``latitude`` (reliable coordinates only, else NULL),
         ``reseaux_porteurs`` (list or None), ``structure_reconstituee`` and ``priorite_source``.
 
@@ -257,7 +258,7 @@ def dedoublonner(frame: pd.DataFrame, distance_max_m: float = 50.0,
 
     Examples
     --------
-    >>> f = pd.DataFrame({"cle_structure": ["a--1", "b--9"],
+    >>> f = pd.DataFrame({"cle_structure": ["a--1", "b--9"], "table_source": ["a", "b"],
     ...     "nom": ["Mission locale de Bondy", "MISSION LOCALE"],
     ...     "nom_commune": ["Bondy", "Bondy"], "siret": [None, None], "code_commune": ["93010", "93010"],
     ...     "adresse": ["12 rue Roger Salengro", "12, RUE ROGER SALENGRO"], "longitude": [None, None],
