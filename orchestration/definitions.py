@@ -12,9 +12,14 @@ import os
 from dagster import Definitions, in_process_executor
 
 from orchestration import manifest
-from orchestration.settings import load_settings
+from orchestration.settings import DBT_TARGET_DIR, load_settings
 
-os.environ["PACTE_WAREHOUSE"] = str(load_settings().warehouse)
+_settings = load_settings()
+# dbt (a subprocess) and the Python assets must agree on the warehouse; it needs its folder.
+os.environ["PACTE_WAREHOUSE"] = str(_settings.warehouse)
+_settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+# dagster-dbt keeps one artefact folder per run under DBT_TARGET_PATH (default: ./target).
+os.environ.setdefault("DBT_TARGET_PATH", str(DBT_TARGET_DIR / "runs"))
 # Dagster runs the dbt project in several steps (Python assets sit between dbt models). With dbt's
 # default "eager" indirect selection, a relationships test runs in the step of its first parent,
 # e.g. with a seed, before the other parent model exists, and errors. "buildable" runs a test once
