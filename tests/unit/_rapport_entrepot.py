@@ -226,6 +226,7 @@ def entrees() -> dict[str, pd.DataFrame]:
 
     def noeud(id_noeud, type_noeud, libelle, **attrs):
         base = {
+            "libelle_type_acteur": None,
             "code_departement": DEP,
             "id_noeud": id_noeud,
             "type_noeud": type_noeud,
@@ -255,6 +256,7 @@ def entrees() -> dict[str, pd.DataFrame]:
             "acteur",
             "Mission locale de Saint-Denis",
             type_acteur="mission_locale",
+            libelle_type_acteur="Mission locale",
             code_commune="93066",
         ),
         noeud(
@@ -262,6 +264,7 @@ def entrees() -> dict[str, pd.DataFrame]:
             "acteur",
             "Épicerie solidaire d'Aubervilliers",
             type_acteur="association",
+            libelle_type_acteur="Association",
             code_commune="93001",
         ),
         noeud(
@@ -411,10 +414,11 @@ def entrees() -> dict[str, pd.DataFrame]:
                 "page": 3,
                 "debut": 0,
                 "fin": 80,
-                "texte": "L'accompagnement des allocataires du RSA reste insuffisant "
-                "<script>alert(1)</script>.",
+                "texte": "L'accompagnement des allocataires du RSA reste insuffisant faute de "
+                "référents en nombre <script>alert(1)</script>.",
                 "code_axe": "A2",
                 "code_domaine": "accompagnement_emploi",
+                "score_classement": 3.0,
             },
         ]
     )
@@ -427,6 +431,7 @@ def entrees() -> dict[str, pd.DataFrame]:
                 "code_domaine": "accompagnement_emploi",
                 "texte": "On attend des mois avant un premier rendez-vous.",
                 "role": "allocataire",
+                "secret": False,
             },
         ]
     )

@@ -1,0 +1,213 @@
+"""marts.priorites and the leads, built by the real dbt models on a small hand-made warehouse.
+
+The warehouse (tests/unit/_rapport_entrepot.py) has three communes of the 93 in two EPT; the
+domain ``alimentation_durable`` has no data at all and ``mobilite_solidaire`` has a need index
+but no offer measure on the EPT, so both must come out as insufficient, never ranked.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _priorites_dbt  # noqa: E402
+
+from rapport.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
+from rapport.preuves import CLES_PREUVES, preuves_orphelines  # noqa: E402
+
+RACINE = Path(tempfile.mkdtemp(prefix="pacte-priorites-"))
+
+
+def _requete(entrepot: Path, sql: str, params: list | None = None):
+    con = duckdb.connect(str(entrepot), read_only=True)
+    try:
+        return con.execute(sql, params or []).df()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def ponderations() -> dict:
+    return load_ponderations(DEFAULT_PATH)
+
+
+@pytest.fixture(scope="module")
+def entrepot(ponderations) -> Path:
+    return _priorites_dbt.entrepot_priorites(RACINE, ponderations)
+
+
+def test_every_domain_and_territory_is_listed(entrepot):
+    frame = _requete(entrepot, "select * from marts.priorites")
+    # 2 EPT + the département, × 18 domains
+    assert len(frame) == 3 * 18
+    assert frame["id_priorite"].is_unique
+    assert set(frame["niveau"]) == {"ept", "departement"}
+
+
+def test_score_is_the_product_of_the_stored_factors(entrepot, ponderations):
+    frame = _requete(entrepot, "select * from marts.priorites where donnees_suffisantes")
+    assert len(frame) > 0
+    for row in frame.itertuples():
+        attendu = (
+            row.facteur_besoin
+            * row.facteur_ecart_offre
+            * row.facteur_coordination
+            * row.facteur_publics_prioritaires
+        )
+        assert math.isclose(row.score, attendu, rel_tol=1e-4), row.id_priorite
+        assert math.isclose(row.facteur_besoin, row.indice_besoin / 100, rel_tol=1e-6)
+        assert math.isclose(
+            row.facteur_coordination,
+            1 + ponderations["coordination"]["poids"] * row.faiblesse_coordination,
+            rel_tol=1e-6,
+        )
+        borne = min(max(100 / max(row.indice_offre, 10), 0.25), 4.0)
+        assert math.isclose(row.facteur_ecart_offre, borne, rel_tol=1e-6)
+
+
+def test_priority_public_factor_uses_the_qpv_share(entrepot):
+    # Plaine Commune: 55 % of its population in QPV (hand-made), weight 0.5; no rural indicator
+    frame = _requete(
+        entrepot,
+        "select facteur_publics_prioritaires, parts_publics_prioritaires, remarques "
+        "from marts.priorites where code_territoire = '200057867'",
+    )
+    assert frame["facteur_publics_prioritaires"].nunique() == 1
+    assert math.isclose(frame.iloc[0]["facteur_publics_prioritaires"], 1 + 0.5 * 0.55, rel_tol=1e-6)
+    assert json.loads(frame.iloc[0]["parts_publics_prioritaires"])["qpv"] == pytest.approx(0.55)
+    assert frame["remarques"].str.contains("part_population_rurale absent").all()
+
+
+def test_insufficient_lines_are_marked_and_not_ranked(entrepot):
+    frame = _requete(entrepot, "select * from marts.priorites where not donnees_suffisantes")
+    assert set(frame["code_domaine"]) == {"alimentation_durable", "mobilite_solidaire"}
+    assert frame["rang_axe"].isna().all() and frame["score"].isna().all()
+    assert frame["raison"].notna().all()
+    sans_besoin = frame[frame["code_domaine"] == "alimentation_durable"]
+    assert sans_besoin["raison"].str.contains("indice de besoin absent").all()
+    sans_offre = frame[(frame["code_domaine"] == "mobilite_solidaire")]
+    assert sans_offre["raison"].str.contains("offre non mesurée").all()
+
+
+def test_ranks_are_dense_within_each_axis_and_scale(entrepot):
+    frame = _requete(entrepot, "select * from marts.priorites where donnees_suffisantes")
+    for (_, _, _), groupe in frame.groupby(["code_departement", "code_axe", "echelle"]):
+        groupe = groupe.sort_values("rang_axe")
+        assert list(groupe["rang_axe"]) == list(range(1, len(groupe) + 1))
+        assert groupe["score"].is_monotonic_decreasing
+
+
+def test_changing_a_weight_changes_the_ranking(ponderations):
+    base = _requete(
+        _priorites_dbt.entrepot_priorites(RACINE, ponderations),
+        "select id_priorite, rang_axe from marts.priorites where donnees_suffisantes order by id_priorite",
+    )
+    autre = copy.deepcopy(ponderations)
+    autre["coordination"]["poids"] = 8.0  # coordination weakness now dominates the score
+    change = _requete(
+        _priorites_dbt.entrepot_priorites(RACINE, autre),
+        "select id_priorite, rang_axe from marts.priorites where donnees_suffisantes order by id_priorite",
+    )
+    assert list(base["id_priorite"]) == list(change["id_priorite"])
+    assert list(base["rang_axe"]) != list(change["rang_axe"])
+
+
+def test_coordination_missing_can_make_a_line_insufficient(ponderations):
+    strict = copy.deepcopy(ponderations)
+    strict["coordination"]["si_absente"] = "insuffisant"
+    entrepot = _priorites_dbt.entrepot_priorites(RACINE, strict)
+    frame = _requete(entrepot, "select * from marts.priorites where faiblesse_coordination is null")
+    assert len(frame) > 0
+    assert (~frame["donnees_suffisantes"]).all()
+    assert frame["raison"].str.contains("coordination non évaluée").all()
+
+
+def test_leads_take_the_first_priorities_of_each_axis(entrepot, ponderations):
+    pistes = _requete(entrepot, "select * from marts.pistes")
+    priorites = _requete(
+        entrepot,
+        "select * from marts.priorites where echelle = 'infra' and rang_axe <= ?",
+        [ponderations["pistes"]["par_axe"]],
+    )
+    assert set(pistes["id_piste"]) == set(priorites["id_priorite"])
+    assert set(pistes["nature"]) <= {"nouvelle", "renforcement"}
+    for row in pistes.itertuples():
+        assert row.intitule.startswith(
+            ("Renforcer", "Développer", "Mettre en place", "Créer", "Organiser", "Étendre")
+        )
+        assert row.libelle_territoire in row.intitule
+        assert "dans le cadre" in row.intitule
+
+
+def test_lead_of_rsa_support_names_the_graph_actors(entrepot):
+    piste = _requete(entrepot, "select * from marts.pistes where code_domaine = 'accompagnement_emploi'")
+    assert len(piste) == 1
+    texte = piste.iloc[0]["intitule"]
+    assert texte.startswith(
+        "Renforcer l'accompagnement des allocataires du RSA sur le territoire d'Est Ensemble"
+    )
+    # the PDI's pilot and the missing partner of the graph; no operator of the domain in Est Ensemble
+    assert "Conseil départemental <b>93</b>" in texte and "France Travail Seine-Saint-Denis" in texte
+    assert "programme départemental d'insertion (PDI)" in texte
+    acteurs = _requete(
+        entrepot, "select * from marts.pistes_acteurs where id_piste = ?", [piste.iloc[0]["id_piste"]]
+    )
+    roles = dict(zip(acteurs["id_acteur"], acteurs["role"], strict=True))
+    # the mission locale has no tie to France Travail nor to the PDI: both are partners to bring in
+    assert roles == {
+        "conseil_departemental:93": "pilote_dispositif",
+        "france_travail:93": "partenaire_manquant",
+        "structure:s1": "partenaire_manquant",
+    }
+
+
+def test_operators_come_from_the_graph_offer_edges(entrepot):
+    acteurs = _requete(entrepot, "select * from marts.pistes_acteurs where role = 'operateur'")
+    assert set(acteurs["id_acteur"]) <= {"structure:s1", "structure:s2"}
+    # the Aubervilliers grocery offers food aid in Plaine Commune only
+    epicerie = acteurs[acteurs["id_acteur"] == "structure:s2"]
+    assert set(epicerie["id_piste"]) <= {"93-ept-200057867-aide_alimentaire"}
+
+
+def test_every_evidence_key_resolves(entrepot):
+    preuves = _requete(entrepot, "select * from marts.pistes_preuves")
+    assert set(preuves["type_preuve"]) == set(CLES_PREUVES)
+    con = duckdb.connect(str(entrepot), read_only=True)
+    try:
+        orphelines = preuves_orphelines(con)
+    finally:
+        con.close()
+    assert orphelines.empty, orphelines
+
+
+def test_an_unresolvable_key_is_caught(entrepot, tmp_path):
+    import shutil
+
+    copie = tmp_path / "copie.duckdb"
+    shutil.copy(entrepot, copie)
+    con = duckdb.connect(str(copie))
+    try:
+        con.execute("update marts.pistes_preuves set id_passage = 'inconnu' where type_preuve = 'passage'")
+        con.execute("delete from marts.liens_manquants where regle = 'insertion_sans_lien_ft_pdi'")
+        orphelines = preuves_orphelines(con)
+    finally:
+        con.close()
+    assert {"passage", "lien_manquant"} <= set(orphelines["type_preuve"])
+
+
+def test_secret_indicators_are_never_evidence(entrepot):
+    preuves = _requete(
+        entrepot,
+        """select p.* from marts.pistes_preuves as p join marts.indicateurs as i
+        using (niveau, code_territoire, code_indicateur, annee) where i.secret""",
+    )
+    assert preuves.empty
