@@ -15,7 +15,14 @@ import duckdb
 
 from rapport.donnees import liste_marts
 
-__all__ = ["descriptions", "colonnes_reelles", "sans_description", "rendre_dictionnaire"]
+__all__ = [
+    "descriptions",
+    "descriptions_graphe",
+    "descriptions_completes",
+    "colonnes_reelles",
+    "sans_description",
+    "rendre_dictionnaire",
+]
 
 
 def descriptions(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -47,6 +54,31 @@ def descriptions(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 "colonnes": {k: v.get("description", "") for k, v in node.get("columns", {}).items()},
                 "origine": f"{node['resource_type']} dbt {node.get('original_file_path', '')}",
             }
+    return out
+
+
+def descriptions_graphe() -> dict[str, dict[str, str]]:
+    """Column descriptions of the graph tables, which the graph code writes (not dbt).
+
+    They live beside the code that writes them (``graph.export.DESCRIPTIONS``).
+    """
+    from graph.export import DESCRIPTIONS
+
+    return {table: dict(colonnes) for table, colonnes in DESCRIPTIONS.items()}
+
+
+def descriptions_completes(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """:func:`descriptions` of the manifest completed with the graph tables' column descriptions.
+
+    A mart's description comes from dbt (model, seed or the ``graphe`` source); a column's from
+    dbt when it has one there, else from the graph code.
+    """
+    out = descriptions(manifest)
+    for table, colonnes in descriptions_graphe().items():
+        info = out.setdefault(table, {"description": "", "colonnes": {}, "origine": "code Python du graphe"})
+        for colonne, texte in colonnes.items():
+            if not (info["colonnes"].get(colonne) or "").strip():
+                info["colonnes"][colonne] = texte
     return out
 
 
@@ -90,7 +122,7 @@ def rendre_dictionnaire(manifest_path: Path, con: duckdb.DuckDBPyConnection, gen
     from rapport.rendu import environnement
 
     manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
-    descr = descriptions(manifest)
+    descr = descriptions_completes(manifest)
     reelles = colonnes_reelles(con)
     marts = []
     for mart, cols in sorted(reelles.items()):

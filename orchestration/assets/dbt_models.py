@@ -22,9 +22,15 @@ class PacteDbtTranslator(DagsterDbtTranslator):
         return f"dbt_{fqn[1]}" if len(fqn) > 2 else "dbt"
 
 
+# Models tagged `apres_graphe` (marts.priorites, marts.pistes) read the graph tables, which a Python
+# asset writes after the first dbt models: they form a second dbt asset, run after the graph.
+APRES_GRAPHE = "tag:apres_graphe"
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
+    exclude=APRES_GRAPHE,
     dagster_dbt_translator=PacteDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
 )
 def pacte_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
@@ -32,4 +38,18 @@ def pacte_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build"], context=context).stream()
 
 
-ASSETS = [pacte_dbt_models]
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    select=APRES_GRAPHE,
+    name="pacte_dbt_apres_graphe",
+    dagster_dbt_translator=PacteDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+)
+def pacte_dbt_apres_graphe(context: AssetExecutionContext, dbt: DbtCliResource):
+    """Runs ``dbt build`` on the priority models, with the weights of config/priorites.yml as vars."""
+    from rapport.ponderations import dbt_vars_argument, load_ponderations
+
+    yield from dbt.cli(["build", *dbt_vars_argument(load_ponderations())], context=context).stream()
+
+
+ASSETS = [pacte_dbt_models, pacte_dbt_apres_graphe]

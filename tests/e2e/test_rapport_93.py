@@ -1,0 +1,249 @@
+"""The report, the kit, the exports and the dictionary of the 93, on the session's real build."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from bs4 import BeautifulSoup
+from openpyxl import load_workbook
+
+from rapport.dictionnaire import colonnes_reelles, descriptions_completes, sans_description
+from rapport.ponderations import DEFAULT_PATH, dbt_vars_argument, load_ponderations
+from rapport.preuves import CLES_PREUVES, preuves_orphelines
+from rapport.rendu import chromium, chromium_arguments
+
+pytestmark = pytest.mark.e2e
+
+AXES = ["A1", "A2", "A3", "A4"]
+
+
+@pytest.fixture(scope="module")
+def rapport_html(built_93) -> Path:
+    path = built_93.output / "rapport_diagnostic.html"
+    assert path.exists(), f"report not produced: {path}"
+    return path
+
+
+@pytest.fixture(scope="module")
+def page(rapport_html) -> BeautifulSoup:
+    return BeautifulSoup(rapport_html.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_build_produces_report_kit_workbook_exports_and_dictionary(built_93):
+    sortie = built_93.output
+    attendus = [
+        sortie / "rapport_diagnostic.html",
+        sortie / "kit" / "diagnostic_93.xlsx",
+        sortie / "dictionnaire" / "index.html",
+    ]
+    attendus += [sortie / "kit" / f"fiche_axe_{a}.html" for a in AXES]
+    for path in attendus:
+        assert path.exists() and path.stat().st_size > 0, path
+    marts = {
+        r[0]
+        for r in built_93.query(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        )
+    }
+    exports = {p.stem for p in (sortie / "exports").glob("*.parquet")}
+    assert marts == exports
+    if chromium() is not None:
+        assert (sortie / "rapport_diagnostic.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_every_lead_of_93_has_resolvable_evidence(built_93):
+    pistes = built_93.query("select id_piste from marts.pistes where code_departement = '93'")
+    assert len(pistes) >= 1
+    # every axis with ranked infra-departmental priorities gets min(par_axe, ranked) leads
+    par_axe = load_ponderations(DEFAULT_PATH)["pistes"]["par_axe"]
+    attendues = built_93.query(
+        "select code_axe, least(count(*), ?) from marts.priorites where code_departement = '93' "
+        "and echelle = 'infra' and donnees_suffisantes group by all order by 1",
+        [par_axe],
+    )
+    obtenues = built_93.query(
+        "select code_axe, count(*) from marts.pistes where code_departement = '93' group by all order by 1"
+    )
+    assert attendues == obtenues
+    con = duckdb.connect(str(built_93.warehouse), read_only=True)
+    try:
+        orphelines = preuves_orphelines(con, "93")
+        par_piste = con.execute("""select p.id_piste, count(e.id_preuve) from marts.pistes as p
+            left join marts.pistes_preuves as e using (id_piste) where p.code_departement = '93'
+            group by all""").fetchall()
+        types = {
+            r[0]
+            for r in con.execute(
+                "select distinct type_preuve from marts.pistes_preuves where code_departement = '93'"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    assert orphelines.empty, orphelines.head(20).to_string()
+    assert all(n > 0 for _, n in par_piste), [p for p, n in par_piste if n == 0]
+    assert types <= set(CLES_PREUVES) and {"indicateur", "ecart", "lien_manquant", "passage"} <= types
+
+
+def test_insufficient_priorities_are_not_ranked(built_93):
+    lignes = built_93.query("""select
+        count(*) filter (where not donnees_suffisantes and rang_axe is not null),
+        count(*) filter (where not donnees_suffisantes and raison is null),
+        count(*) filter (where donnees_suffisantes and rang_axe is null)
+        from marts.priorites where code_departement = '93'""")
+    assert lignes[0] == (0, 0, 0)
+
+
+def test_report_figures_match_marts_indicateurs(page, built_93):
+    cellules = page.select("td[data-indicateur]")
+    assert len(cellules) >= 20
+    valeurs = {
+        (n, t, i, a): (v, s)
+        for n, t, i, a, v, s in built_93.query(
+            "select niveau, code_territoire, code_indicateur, annee, valeur, secret from marts.indicateurs "
+            "where code_departement = '93'"
+        )
+    }
+    verifiees = 0
+    for td in cellules:
+        cle = (td["data-niveau"], td["data-territoire"], td["data-indicateur"], int(td["data-annee"]))
+        valeur, secret = valeurs[cle]
+        texte = td.get_text(strip=True)
+        if secret:
+            assert texte == "secret statistique", cle
+        elif valeur is None:
+            assert texte == "non disponible", cle
+        else:
+            attendu = f"{valeur:,.1f}".replace(",", "\u202f").replace(".", ",")
+            assert texte == attendu, (cle, texte, valeur)
+            verifiees += 1
+    assert verifiees >= 20
+    # the published poverty rate of Seine-Saint-Denis (Filosofi 2021) is in the report
+    taux = page.select_one(
+        'td[data-indicateur="taux_pauvrete"][data-niveau="departement"][data-territoire="93"]'
+    )
+    assert taux is not None and taux.get_text(strip=True) == "28,4"
+
+
+def test_report_is_self_contained_and_escaped(page, rapport_html):
+    assert not page.find_all(["script", "link", "iframe", "img", "object", "embed"])
+    for tag in page.find_all(True):
+        for attribut in ("src", "href", "action", "poster"):
+            valeur = tag.get(attribut)
+            assert valeur is None or valeur.startswith(("#", "data:")), (tag.name, valeur)
+    assert len(page.select("svg.carte")) >= 5
+    assert len(page.select("article.fiche")) >= 4
+
+
+def _lire_netlog(path: Path) -> dict:
+    """Chromium's net log (JSON; completed when Chromium stopped before closing it)."""
+    texte = path.read_text(encoding="utf-8").strip()
+    try:
+        return json.loads(texte)
+    except json.JSONDecodeError:
+        return json.loads(texte.rstrip(",") + "]}")
+
+
+@pytest.mark.skipif(chromium() is None, reason="no Chromium at /usr/bin/chromium (Debian package 'chromium')")
+def test_report_renders_offline_in_chromium_without_any_outside_request(rapport_html, tmp_path):
+    netlog = tmp_path / "netlog.json"
+    cmd = [
+        chromium(),
+        *chromium_arguments(tmp_path / "profil"),
+        "--proxy-server=http://127.0.0.1:9",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        f"--log-net-log={netlog}",
+        "--dump-dom",
+        rapport_html.resolve().as_uri(),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    dom = BeautifulSoup(proc.stdout, "html.parser")
+    assert dom.select("section#synthese-A1") and dom.select("svg.carte path")
+    journal = _lire_netlog(netlog)
+    urls = set()
+    for event in journal.get("events", []):
+        params = event.get("params") or {}
+        for key in ("url", "original_url", "host"):
+            if isinstance(params.get(key), str):
+                urls.add(params[key])
+    dehors = sorted(u for u in urls if not u.startswith(("file:", "data:", "chrome:", "about:")))
+    assert dehors == [], dehors
+
+
+def test_committee_sheets_and_workbook(built_93):
+    kit = built_93.output / "kit"
+    for axe in AXES:
+        soupe = BeautifulSoup((kit / f"fiche_axe_{axe}.html").read_text(encoding="utf-8"), "html.parser")
+        assert soupe.find("h1").get_text().startswith(f"Axe {axe}")
+    classeur = load_workbook(kit / "diagnostic_93.xlsx", read_only=False)
+    marts = {
+        r[0]
+        for r in built_93.query(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        )
+    }
+    assert {n for n in classeur.sheetnames} == {m[:31] for m in marts}
+    feuille = classeur["indicateurs"]
+    assert feuille.freeze_panes == "A2" and feuille.auto_filter.ref
+    assert "Code territoire" in [c.value for c in feuille[1]]
+
+
+def test_every_mart_and_column_is_described(built_93):
+    target = Path(os.environ["PACTE_DBT_TARGET"])
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    con = duckdb.connect(str(built_93.warehouse), read_only=True)
+    try:
+        manquants = sans_description(descriptions_completes(manifest), colonnes_reelles(con))
+    finally:
+        con.close()
+    assert manquants == [], f"marts or columns without a description: {manquants}"
+    page = (built_93.output / "dictionnaire" / "index.html").read_text(encoding="utf-8")
+    assert "marts.priorites" in page and "rang_axe" in page
+
+
+def test_a_weight_change_through_dbt_vars_changes_the_real_ranking(built_93, tmp_path):
+    copie = tmp_path / "copie.duckdb"
+    shutil.copy(built_93.warehouse, copie)
+    ponderations = load_ponderations(DEFAULT_PATH)
+    ponderations["coordination"]["poids"] = 0.0
+    ponderations["ecart_offre"]["exposant"] = 3.0
+    projet = Path(__file__).resolve().parents[2] / "dbt_project"
+    cmd = [
+        str(Path(sys.executable).with_name("dbt")),
+        "run",
+        "--select",
+        "priorites",
+        "--project-dir",
+        str(projet),
+        "--profiles-dir",
+        str(projet),
+        "--target-path",
+        tempfile.mkdtemp(dir=tmp_path),
+        "--log-path",
+        str(tmp_path),
+        *dbt_vars_argument(ponderations),
+    ]
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, env={**os.environ, "PACTE_WAREHOUSE": str(copie)}
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    sql = (
+        "select id_priorite, rang_axe from marts.priorites where code_departement = '93' "
+        "and donnees_suffisantes order by id_priorite"
+    )
+    avant = built_93.query(sql)
+    con = duckdb.connect(str(copie), read_only=True)
+    try:
+        apres = con.execute(sql).fetchall()
+    finally:
+        con.close()
+    assert [r[0] for r in avant] == [r[0] for r in apres]
+    assert avant != apres
