@@ -189,6 +189,38 @@ def _indicateurs(con, code: str) -> pd.DataFrame:
     )
 
 
+def _domaine_le_mieux_mesure(besoins_communes: pd.DataFrame, codes_domaines: list[str]) -> str:
+    """The domain of ``codes_domaines`` with the most communes having a need index (first on ties)."""
+    comptes = (
+        besoins_communes[besoins_communes["indice_besoin"].notna()].groupby("code_domaine").size().to_dict()
+    )
+    return max(codes_domaines, key=lambda d: (comptes.get(d, 0), -codes_domaines.index(d)))
+
+
+def tableau_croise(
+    lignes: pd.DataFrame, territoires: list[dict[str, Any]], libelles_domaines: dict[str, str], colonne: str
+) -> list[dict[str, Any]]:
+    """One row per domain, one value of ``colonne`` per territory of ``territoires`` (in that order).
+
+    Examples
+    --------
+    >>> t = [{"niveau": "ept", "code_territoire": "1"}]
+    >>> tableau_croise(pd.DataFrame({"niveau": ["ept"], "code_territoire": ["1"], "code_domaine": ["d"],
+    ...                              "score": [0.5]}), t, {"d": "D"}, "score")
+    [{'code_domaine': 'd', 'libelle_domaine': 'D', 'valeurs': [0.5]}]
+    """
+    index = {
+        (r["niveau"], r["code_territoire"], r["code_domaine"]): _propre(r[colonne])
+        for r in lignes.to_dict("records")
+    }
+    lignes_sortie = []
+    for code, libelle in libelles_domaines.items():
+        valeurs = [index.get((t["niveau"], t["code_territoire"], code)) for t in territoires]
+        if any(v is not None for v in valeurs):
+            lignes_sortie.append({"code_domaine": code, "libelle_domaine": libelle, "valeurs": valeurs})
+    return lignes_sortie
+
+
 def _carte(
     communes,
     frame: pd.DataFrame,
@@ -308,6 +340,13 @@ def contexte_departement(
     acteurs = lire(con, "select * from marts.acteurs where code_departement = ?", [code])
     faiblesse = lire(con, "select * from marts.faiblesse_coordination where code_departement = ?", [code])
 
+    colonnes_territoires = [
+        {"niveau": "departement", "code_territoire": code, "libelle": dep["libelle"]},
+        *(
+            {"niveau": t["niveau"], "code_territoire": t["code_territoire"], "libelle": t["libelle"]}
+            for t in enregistrements(infra)
+        ),
+    ]
     millesimes = _chargements(con)
     vintage_of = {c["table_name"]: c.get("vintage") for c in millesimes}
 
@@ -334,7 +373,7 @@ def contexte_departement(
                     for x in sorted(lignes_dep, key=lambda x: x["rang_axe"] or 99)
                     if x["rang_axe"] is not None
                 ),
-                codes_domaines[0],
+                _domaine_le_mieux_mesure(besoins_communes, codes_domaines),
             )
         )
         libelle_domaine_carte = next(
@@ -387,7 +426,10 @@ def contexte_departement(
             & ecarts_all["code_domaine"].isin(codes_domaines)
             & ecarts_all["zone_blanche"].fillna(False).astype(bool)
         ]
-        zones = zones.merge(communes_frame[["code_territoire", "libelle"]], on="code_territoire", how="left")
+        if "libelle" not in zones:
+            zones = zones.merge(
+                communes_frame[["code_territoire", "libelle"]], on="code_territoire", how="left"
+            )
         lm_axe = (
             liens_manquants[liens_manquants["code_domaine"].isin(codes_domaines)]
             if "code_domaine" in liens_manquants
@@ -419,7 +461,12 @@ def contexte_departement(
                 "liens_manquants": enregistrements(lm_axe.head(30)),
                 "nb_liens_manquants": len(lm_axe),
                 "parole": enregistrements(parole_axe.head(12)),
-                "faiblesse": enregistrements(faib_axe),
+                "faiblesse": tableau_croise(
+                    faib_axe,
+                    colonnes_territoires,
+                    {d["code_domaine"]: d["libelle_domaine"] for d in domaines},
+                    "score",
+                ),
                 "pistes": enregistrements(pistes[pistes["code_axe"] == code_axe]),
             }
         )
@@ -491,6 +538,7 @@ def contexte_departement(
         "nb_communes": len(communes_frame),
         "communes_qpv": communes_qpv,
         "territoires_infra": enregistrements(infra),
+        "colonnes_territoires": colonnes_territoires,
         "typologie": typologie,
         "carte_typologie": carte_typologie,
         "indicateurs_departement": enregistrements(ind_dep),
