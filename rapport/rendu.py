@@ -25,7 +25,9 @@ __all__ = [
     "rendre_rapport",
     "rendre_fiche_axe",
     "chromium",
+    "chromium_arguments",
     "imprimer_pdf",
+    "requetes_de_la_page",
 ]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -116,3 +118,54 @@ def imprimer_pdf(html: Path, pdf: Path, timeout: float = 120.0) -> bool:
         LOG.warning("PDF not produced: chromium exited with %s: %s", proc.returncode, proc.stderr[-500:])
         return False
     return True
+
+
+def _lire_netlog(path: Path) -> dict[str, Any]:
+    import json
+
+    texte = path.read_text(encoding="utf-8").strip()
+    try:
+        return json.loads(texte)
+    except json.JSONDecodeError:  # Chromium stopped before closing the file
+        return json.loads(texte.rstrip(",") + "]}")
+
+
+def requetes_de_la_page(html: Path, dossier: Path, timeout: float = 120.0) -> tuple[list[str], str]:
+    """Open ``html`` in headless Chromium with networking disabled; return the outside requests the
+    page itself tried, and the rendered DOM.
+
+    The network is cut (proxy to a closed local port, every host name unresolvable) and Chromium's
+    net log records every request; those the browser makes for itself (initiator « not an origin »:
+    updates, accounts) are set aside, the page's own (initiator of the page) are returned unless
+    they are ``file:`` or ``data:`` URLs. Raises ``RuntimeError`` when Chromium is absent or fails.
+    """
+    exe = chromium()
+    if exe is None:
+        raise RuntimeError("no Chromium found (Debian package 'chromium')")
+    dossier = Path(dossier)
+    dossier.mkdir(parents=True, exist_ok=True)
+    netlog = dossier / "netlog.json"
+    cmd = [
+        exe,
+        *chromium_arguments(dossier / "profil"),
+        "--proxy-server=http://127.0.0.1:9",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        f"--log-net-log={netlog}",
+        "--dump-dom",
+        Path(html).resolve().as_uri(),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise RuntimeError(f"chromium exited with {proc.returncode}: {proc.stderr[-1000:]}")
+    journal = _lire_netlog(netlog)
+    types = {v: k for k, v in journal["constants"]["logEventTypes"].items()}
+    sortantes = set()
+    for event in journal.get("events", []):
+        params = event.get("params") or {}
+        if types.get(event.get("type")) != "URL_REQUEST_START_JOB" or not params.get("url"):
+            continue
+        if params.get("initiator") == "not an origin":
+            continue
+        if not str(params["url"]).startswith(("file:", "data:")):
+            sortantes.add(str(params["url"]))
+    return sorted(sortantes), proc.stdout

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from rapport.dictionnaire import colonnes_reelles, descriptions_completes, sans_description
 from rapport.ponderations import DEFAULT_PATH, dbt_vars_argument, load_ponderations
 from rapport.preuves import CLES_PREUVES, preuves_orphelines
-from rapport.rendu import chromium, chromium_arguments
+from rapport.rendu import chromium, requetes_de_la_page
 
 pytestmark = pytest.mark.e2e
 
@@ -142,40 +142,17 @@ def test_report_is_self_contained_and_escaped(page, rapport_html):
     assert len(page.select("article.fiche")) >= 4
 
 
-def _lire_netlog(path: Path) -> dict:
-    """Chromium's net log (JSON; completed when Chromium stopped before closing it)."""
-    texte = path.read_text(encoding="utf-8").strip()
-    try:
-        return json.loads(texte)
-    except json.JSONDecodeError:
-        return json.loads(texte.rstrip(",") + "]}")
-
-
 @pytest.mark.skipif(chromium() is None, reason="no Chromium at /usr/bin/chromium (Debian package 'chromium')")
 def test_report_renders_offline_in_chromium_without_any_outside_request(rapport_html, tmp_path):
-    netlog = tmp_path / "netlog.json"
-    cmd = [
-        chromium(),
-        *chromium_arguments(tmp_path / "profil"),
-        "--proxy-server=http://127.0.0.1:9",
-        "--host-resolver-rules=MAP * ~NOTFOUND",
-        f"--log-net-log={netlog}",
-        "--dump-dom",
-        rapport_html.resolve().as_uri(),
-    ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    dom = BeautifulSoup(proc.stdout, "html.parser")
-    assert dom.select("section#synthese-A1") and dom.select("svg.carte path")
-    journal = _lire_netlog(netlog)
-    urls = set()
-    for event in journal.get("events", []):
-        params = event.get("params") or {}
-        for key in ("url", "original_url", "host"):
-            if isinstance(params.get(key), str):
-                urls.add(params[key])
-    dehors = sorted(u for u in urls if not u.startswith(("file:", "data:", "chrome:", "about:")))
-    assert dehors == [], dehors
+    # the detector sees a page's outside requests...
+    piege = tmp_path / "piege.html"
+    piege.write_text('<html><body><img src="http://example.org/x.png"></body></html>', encoding="utf-8")
+    assert requetes_de_la_page(piege, tmp_path / "piege")[0] == ["http://example.org/x.png"]
+    # ...and the report makes none, and renders its sections and maps
+    sortantes, dom = requetes_de_la_page(rapport_html, tmp_path / "rapport")
+    assert sortantes == []
+    soupe = BeautifulSoup(dom, "html.parser")
+    assert soupe.select("section#synthese-A1") and soupe.select("svg.carte path")
 
 
 def test_committee_sheets_and_workbook(built_93):
