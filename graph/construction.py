@@ -434,9 +434,11 @@ class _Builder:
         if "code_departement" in frame.columns:
             frame = frame[frame["code_departement"].astype(str) == self.code]
         ev_cat = "marts.structures"
-        counts = {"structures": 0, "fusion_registre": 0, "fusion_collectivite": 0}
+        counts = {"structures": 0, "fusion_registre": 0, "fusion_collectivite": 0, "fusion_siret": 0}
         index = self._registry_index()
-        for row in frame.to_dict("records"):
+        seen_siret: dict[str, str] = {}  # a SIRET is one establishment: sites sharing it are one actor
+        rows = sorted(frame.to_dict("records"), key=lambda r: str(r.get("id_structure")))
+        for row in rows:
             sid = _text(row.get("id_structure"))
             if not sid:
                 continue
@@ -456,8 +458,13 @@ class _Builder:
                 target = self._collectivity_of(siret, name, commune, type_acteur)
                 if target:
                     counts["fusion_collectivite"] += 1
+                elif siret and len(siret) == 14 and siret in seen_siret:
+                    target = seen_siret[siret]
+                    counts["fusion_siret"] += 1
                 else:
                     target = key
+            if siret and len(siret) == 14:
+                seen_siret.setdefault(siret, target)
             self.aliases[key] = target
             attrs = dict(
                 type_acteur=type_acteur,

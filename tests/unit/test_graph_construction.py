@@ -112,7 +112,8 @@ def structures() -> pd.DataFrame:
             "CNFS",
             None,
         ),
-        ("S-ESAT", "ESAT de test", None, "93005", "93", None, None, "ESAT", None),
+        ("S-ESAT", "ESAT de test", "78555894100056", "93005", "93", None, None, "ESAT", None),
+        ("S-ESAT-2", "ESAT de test annexe", "78555894100056", "93001", "93", None, None, "ESAT", None),
     ]
     return pd.DataFrame(rows, columns=columns)
 
@@ -343,6 +344,11 @@ def test_catalogue_actors_are_reused_never_duplicated(built):
     assert g.nodes["structure:S-CN-3"]["type_acteur"] == "plie"
     assert g.nodes["ccas:93066"]["ids_structures"] == ["S-CN-4"]
     assert g.nodes["structure:S-ESAT"]["type_acteur"] == "travail_adapte"
+    # two sites with one SIRET are one establishment, one actor
+    assert "structure:S-ESAT-2" not in g and g.nodes["structure:S-ESAT"]["ids_structures"] == [
+        "S-ESAT",
+        "S-ESAT-2",
+    ]
     # offer: structure offers service belonging to a domain, located in a commune
     assert g.has_edge("asso:reinsertion", "service:SV2", "offre")
     assert g.has_edge("ccas:93001", "service:SV3", "offre")
