@@ -91,6 +91,10 @@ SYNONYMES_DISPOSITIFS = {
 _TEXT_LAW_CCAS = (
     "Code de l'action sociale et des familles, article L123-4 (CCAS obligatoire dès 1 500 habitants)"
 )
+_TEXT_FRANCE_SERVICES = (
+    "Circulaire n° 6094/SG du 1er juillet 2019 (France Services : labellisation par le préfet, "
+    "financement de l'État par le FNADT)"
+)
 _TEXT_IAE = "Code du travail, article L5132-2 (conventionnement des SIAE par l'État)"
 
 
@@ -534,7 +538,7 @@ class _Builder:
         return None
 
     def _institutional_tie(self, node: str, type_acteur: str, sid: str) -> None:
-        """Structural ties of catalogue sites: agencies of an institution, SIAE conventionnement."""
+        """Structural ties of catalogue sites: agencies of institutions, SIAE and France Services funding."""
         if not node.startswith("structure:"):
             return
         if type_acteur in ("france_travail", "conseil_departemental", "caf", "cpam"):
@@ -556,6 +560,16 @@ class _Builder:
                     node,
                     "finance",
                     Evidence("regle_reglementaire", "texte_officiel", _TEXT_IAE, 0.8),
+                )
+        elif type_acteur == "france_services":
+            prefecture = self.institution("prefecture")
+            if prefecture:
+                add_edge(
+                    self.graph,
+                    prefecture,
+                    node,
+                    "finance",
+                    Evidence("regle_reglementaire", "texte_officiel", _TEXT_FRANCE_SERVICES, 0.8),
                 )
 
     def add_services(self) -> None:

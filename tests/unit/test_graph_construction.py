@@ -337,6 +337,7 @@ def test_catalogue_actors_are_reused_never_duplicated(built):
     assert g.has_edge("structure:S-FT-1", "france_travail:93", "membre_de")
     assert g.has_edge("ddets:93", "structure:S-SIAE-1", "finance")
     assert g.nodes["structure:S-FS-1"]["type_acteur"] == "france_services"
+    assert g.has_edge("prefecture:93", "structure:S-FS-1", "finance")
     assert "structure:S-92" not in g
     # hosts of conseillers numériques that are collectivities (by SIREN) or a CCAS (by name)
     assert g.nodes["commune:93001"]["ids_structures"] == ["S-CN-1"] and "structure:S-CN-1" not in g
