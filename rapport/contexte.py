@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from rapport import cartes
-from rapport.donnees import exige_marts, lire, liste_marts
+from rapport.donnees import colonnes, exige_marts, lire, liste_marts
 
 __all__ = [
     "MARTS_REQUIS",
@@ -159,6 +159,7 @@ def _chargements(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         qualify row_number() over (partition by table_name order by loaded_at desc) = 1
         order by table_name""",
     )
+    frame["loaded_at"] = frame["loaded_at"].map(lambda d: d.strftime("%d/%m/%Y %H:%M") if pd.notna(d) else "")
     frame["fichier"] = frame["source_file"].map(
         lambda s: "; ".join(Path(p).name for p in str(s).split(";")) if s else ""
     )
@@ -186,6 +187,73 @@ def _indicateurs(con, code: str) -> pd.DataFrame:
         where d.r = 1
         order by c.code_axe nulls first, c.code_domaine nulls first, d.code_indicateur""",
         [code, code, code],
+    )
+
+
+URBAIN = {"Grands centres urbains", "Centres urbains intermédiaires", "Ceintures urbaines", "Petites villes"}
+RURAL = {"Bourgs ruraux", "Rural à habitat dispersé", "Rural à habitat très dispersé"}
+TYPES_ZONES = [
+    "urbain, avec QPV",
+    "urbain, sans QPV",
+    "rural, avec QPV",
+    "rural, sans QPV",
+    "densité inconnue",
+]
+
+
+def type_zone(grille_densite: str | None, est_qpv: bool | None) -> str:
+    """Typology of a commune from the INSEE density grid and its QPV.
+
+    Examples
+    --------
+    >>> type_zone("Grands centres urbains", True), type_zone("Bourgs ruraux", False), type_zone(None, True)
+    ('urbain, avec QPV', 'rural, sans QPV', 'densité inconnue')
+    """
+    grille = (grille_densite or "").strip()
+    if grille in URBAIN:
+        nature = "urbain"
+    elif grille in RURAL:
+        nature = "rural"
+    else:
+        return "densité inconnue"
+    avec = _propre(est_qpv) is not None and bool(_propre(est_qpv))
+    return f"{nature}, {'avec' if avec else 'sans'} QPV"
+
+
+def _gouvernance(con: duckdb.DuckDBPyConnection, code: str) -> list[dict[str, Any]]:
+    """The département's dispositifs (graph nodes) with their pilots and partner coverage."""
+    cols = set(colonnes(con, "acteurs"))
+    periode = "d.periode" if "periode" in cols else "null"
+    historique = "coalesce(d.historique, false)" if "historique" in cols else "false"
+    taux = (
+        "(select avg(c.taux_couverture_dispositif) from marts.coordination_dispositifs as c "
+        "where c.id_dispositif = d.id_noeud and c.code_departement = d.code_departement)"
+        if "coordination_dispositifs" in liste_marts(con)
+        and "taux_couverture_dispositif" in set(colonnes(con, "coordination_dispositifs"))
+        else "null"
+    )
+    return enregistrements(
+        lire(
+            con,
+            f"""
+        with locales as (
+            select code_dispositif, count(*) as nb_instances_locales from marts.acteurs
+            where code_departement = ? and type_noeud = 'dispositif' and niveau <> 'departement'
+            group by 1
+        )
+        select d.libelle, d.code_dispositif, {periode} as periode, {historique} as historique,
+            string_agg(distinct a.libelle, ', ' order by a.libelle) as pilotes,
+            {taux} as taux_couverture, any_value(lo.nb_instances_locales) as nb_instances_locales
+        from marts.acteurs as d
+        left join marts.liens as l
+            on l.cible = d.id_noeud and l.type_lien = 'pilote' and l.code_departement = d.code_departement
+        left join marts.acteurs as a on a.id_noeud = l.source and a.code_departement = d.code_departement
+        left join locales as lo on lo.code_dispositif = d.code_dispositif
+        where d.code_departement = ? and d.type_noeud = 'dispositif' and d.niveau = 'departement'
+        group by d.id_noeud, d.code_departement, d.libelle, d.code_dispositif, {periode}, {historique}
+        order by historique, d.libelle""",
+            [code, code],
+        )
     )
 
 
@@ -347,6 +415,7 @@ def contexte_departement(
             for t in enregistrements(infra)
         ),
     ]
+    gouvernance = _gouvernance(con, code)
     millesimes = _chargements(con)
     vintage_of = {c["table_name"]: c.get("vintage") for c in millesimes}
 
@@ -482,7 +551,28 @@ def contexte_departement(
             }
         )
 
-    typologie = []
+    communes_frame = communes_frame.assign(
+        type_zone=[
+            type_zone(d, q)
+            for d, q in zip(
+                communes_frame.get("grille_densite", pd.Series([None] * len(communes_frame))),
+                communes_frame.get("est_qpv", pd.Series([None] * len(communes_frame))),
+                strict=True,
+            )
+        ]
+    )
+    typologie = [
+        {
+            "grille": "zones (urbain ou rural, avec ou sans QPV)",
+            "classes": enregistrements(
+                communes_frame.groupby("type_zone")
+                .agg(nb_communes=("code_territoire", "count"), population=("population", "sum"))
+                .reindex([t for t in TYPES_ZONES if t in set(communes_frame["type_zone"])])
+                .reset_index()
+                .rename(columns={"type_zone": "classe"})
+            ),
+        }
+    ]
     for colonne in ("grille_densite", "grille_ruralite", "grille_centralite"):
         if colonne in communes_frame:
             groupe = (
@@ -513,15 +603,14 @@ def contexte_departement(
         repertoire = acteurs[acteurs["type_noeud"] == "acteur"]
 
     carte_typologie = None
-    if communes_geo and "grille_densite" in communes_frame:
-        categories = dict(
-            zip(communes_frame["code_territoire"], communes_frame["grille_densite"], strict=True)
-        )
+    if communes_geo:
         carte_typologie = cartes.carte_categories(
             communes_geo,
-            {k: _propre(v) for k, v in categories.items()},
-            "Grille communale de densité",
-            "Source : INSEE, grille de densité (ANCT 2025) ; géométrie IGN ADMIN EXPRESS, COG 2026",
+            {r["code_territoire"]: r["type_zone"] for r in enregistrements(communes_frame)},
+            "Typologie des communes : urbain ou rural, avec ou sans quartier prioritaire",
+            "Source : INSEE, grille de densité (ANCT 2025) ; ANCT, QPV 2024 ; géométrie IGN ADMIN EXPRESS, "
+            "COG 2026",
+            ordre=TYPES_ZONES,
         )
 
     return {
@@ -532,6 +621,7 @@ def contexte_departement(
         "nb_insuffisantes": int((~priorites["donnees_suffisantes"].astype(bool)).sum()),
         "fiches": fiches,
         "chargements": millesimes,
+        "gouvernance": gouvernance,
         "ponderations": ponderations,
         "ponderations_json": json.dumps(ponderations, ensure_ascii=False, indent=1) if ponderations else None,
         "communes": enregistrements(communes_frame),
