@@ -8,15 +8,13 @@ Assets (partitioned by département, after the marts they read):
   ``marts/faiblesse_coordination``: the analysis;
 - ``outputs/reseau_acteurs``: the self-contained network page ``output/<code>/reseau_acteurs.html``.
 
-A mart that is not built yet makes the asset fail with a message naming it: the graph is never
-built silently from half of its sources. Orchestration only: the logic is in ``graph/``.
+A table that is not built yet makes the asset fail with a message naming it: the graph is never
+built silently from half of its sources. Orchestration only: the logic is in ``graph/pipeline.py``.
 """
 
-import json
 import time
 from pathlib import Path
 
-import pandas as pd
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -33,53 +31,27 @@ from dagster import (
     multi_asset,
 )
 
-from graph import analyse, page
-from graph.construction import GraphInputs, build_graph
-from graph.dispositifs import read_modele
-from graph.export import (
-    DESCRIPTIONS,
-    graph_from_tables,
-    read_departement,
-    tables_from_graph,
-    write_departement,
-    write_graphml,
-    write_quarantine,
-)
-from graph.registre import registre_departement
+from graph import pipeline
+from graph.export import DESCRIPTIONS
 from graph.territoires import MissingSource
 from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 from orchestration.settings import DBT_PROJECT_DIR
 
-__all__ = ["ASSETS", "CHECKS", "SENSORS", "SOURCES_GRAPHE"]
+__all__ = ["ASSETS", "CHECKS", "SENSORS", "SOURCE_KEYS"]
 
 GROUP = "graphe"
-MODELE = DBT_PROJECT_DIR / "seeds" / "dispositifs_modele.csv"
-AXES_DOMAINES = DBT_PROJECT_DIR / "seeds" / "axes_domaines.csv"
-
-# table → (asset key producing it, required?)
-SOURCES_GRAPHE: dict[str, tuple[AssetKey, bool]] = {
-    "marts.territoires": (AssetKey(["marts", "territoires"]), True),
-    "marts.structures": (AssetKey(["marts", "structures"]), True),
-    "marts.services": (AssetKey(["marts", "services"]), True),
-    "marts.documents": (AssetKey(["marts", "documents"]), True),
-    "marts.mentions": (AssetKey(["marts", "mentions"]), True),
-    "marts.liens_candidats": (AssetKey(["marts", "liens_candidats"]), True),
-    "raw.ft_clpe_communes": (AssetKey(["raw", "ft_clpe_communes"]), True),
-    "raw.politique_ville_contrats": (AssetKey(["raw", "politique_ville_contrats"]), True),
-    "raw.geo_communes": (AssetKey(["raw", "geo_communes"]), True),
-    "raw.cog_communes": (AssetKey(["raw", "cog_communes"]), True),
-    "raw.registre_acteurs": (AssetKey(["raw", "registre_acteurs"]), True),
-    "raw.registre_dispositifs": (AssetKey(["raw", "registre_dispositifs"]), True),
-    "raw.registre_liens": (AssetKey(["raw", "registre_liens"]), True),
+SEEDS = DBT_PROJECT_DIR / "seeds"
+# the asset producing each table the graph reads
+SOURCE_KEYS: dict[str, AssetKey] = {table: AssetKey(table.split(".")) for table in pipeline.SOURCES}
+DESCRIPTIONS_ANALYSE = {
+    "coordination_acteurs": "Centralités, communauté, rôle de courtage et distance à France Travail "
+    "de chaque acteur et dispositif.",
+    "coordination_dispositifs": "Partenaires attendus et observés de chaque dispositif en cours.",
+    "liens_manquants": "Liens attendus absents du graphe observé, avec leur raison.",
+    "faiblesse_coordination": "Score de faiblesse de coordination (0 à 1) par territoire et domaine, "
+    "avec ses composantes.",
 }
-ANALYSE_SOURCES = {"marts.besoins": AssetKey(["marts", "besoins"])}
-MARTS_ANALYSE = (
-    "coordination_acteurs",
-    "coordination_dispositifs",
-    "liens_manquants",
-    "faiblesse_coordination",
-)
 
 
 def _schema(table: str) -> TableSchema:
@@ -88,93 +60,27 @@ def _schema(table: str) -> TableSchema:
     )
 
 
-def _tables(con) -> set[str]:
-    return {
-        f"{s}.{t}"
-        for s, t in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
-    }
-
-
-def _read(con, table: str, code: str | None = None, column: str = "code_departement") -> pd.DataFrame:
-    if code is None:
-        return con.execute(f"select * from {table}").df()
-    return con.execute(f"select * from {table} where {column} = ?", [code]).df()
-
-
-def _missing_message(missing: list[str]) -> str:
-    names = ", ".join(f"{t} (asset {SOURCES_GRAPHE[t][0].to_user_string()})" for t in missing)
-    return (
-        f"le graphe des acteurs ne peut pas être construit : table(s) absente(s) de l'entrepôt : {names}. "
-        "Construire d'abord ces assets (pacte build les enchaîne quand ils existent)."
-    )
-
-
-def _load_inputs(con, code: str) -> GraphInputs:
-    present = _tables(con)
-    missing = [t for t, (_key, required) in SOURCES_GRAPHE.items() if required and t not in present]
-    if missing:
-        raise Failure(description=_missing_message(missing))
-    territoires = con.execute(
-        "select * from marts.territoires where code_departement = ? or niveau in ('region', 'epci', 'ept')",
-        [code],
-    ).df()
-    registre = registre_departement(
-        _read(con, "raw.registre_acteurs", code),
-        _read(con, "raw.registre_dispositifs", code),
-        _read(con, "raw.registre_liens", code),
-        code,
-    )
-    geo = con.execute(
-        "select code_insee, dep, geometrie_wkt from raw.geo_communes where dep = ?", [code]
-    ).df()
-    sirens = dict(
-        con.execute(
-            "select siren, code_insee from raw.cog_communes where dep = ? and type = 'commune-actuelle' "
-            "and siren is not null",
-            [code],
-        ).fetchall()
-    )
-    return GraphInputs(
-        code_departement=code,
-        territoires=territoires,
-        axes_domaines=pd.read_csv(AXES_DOMAINES, dtype=str, keep_default_na=False),
-        modele=read_modele(MODELE),
-        clpe=_read(con, "raw.ft_clpe_communes", code, "departement_id"),
-        contrats_ville=_read(con, "raw.politique_ville_contrats"),
-        geo_communes=geo,
-        structures=_read(con, "marts.structures", code),
-        services=_read(con, "marts.services", code),
-        documents=_read(con, "marts.documents"),
-        mentions=con.execute(
-            "select * from marts.mentions where code_departement = ? or code_departement is null", [code]
-        ).df(),
-        liens_candidats=con.execute(
-            "select * from marts.liens_candidats where code_departement = ? or code_departement is null",
-            [code],
-        ).df(),
-        registre=registre,
-        sirens_communes=sirens,
+def _spec(name: str, description: str, deps: list[AssetKey]) -> AssetSpec:
+    return AssetSpec(
+        AssetKey(["marts", name]),
+        group_name=GROUP,
+        kinds={"python", "duckdb"},
+        deps=deps,
+        description=description,
+        metadata={"dagster/column_schema": _schema(name)},
     )
 
 
 @multi_asset(
     specs=[
-        AssetSpec(
-            AssetKey(["marts", "acteurs"]),
-            group_name=GROUP,
-            kinds={"python", "duckdb"},
-            deps=[key for key, _ in SOURCES_GRAPHE.values()],
-            description="Nœuds du graphe des acteurs et dispositifs d'un département (acteurs, dispositifs, "
+        _spec(
+            "acteurs",
+            "Nœuds du graphe des acteurs et dispositifs d'un département (acteurs, dispositifs, "
             "territoires, domaines, axes, services, documents).",
-            metadata={"dagster/column_schema": _schema("acteurs")},
+            list(SOURCE_KEYS.values()),
         ),
-        AssetSpec(
-            AssetKey(["marts", "liens"]),
-            group_name=GROUP,
-            kinds={"python", "duckdb"},
-            deps=[key for key, _ in SOURCES_GRAPHE.values()],
-            description="Liens typés du graphe avec leurs preuves et leur confiance.",
-            metadata={"dagster/column_schema": _schema("liens")},
+        _spec(
+            "liens", "Liens typés du graphe avec leurs preuves et leur confiance.", list(SOURCE_KEYS.values())
         ),
     ],
     partitions_def=departement_partitions,
@@ -186,14 +92,13 @@ def graphe_acteurs(
     """Merge the sources into the graph of one département; write the marts and the GraphML."""
     code = context.partition_key
     started = time.perf_counter()
-    with warehouse.connect(read_only=True) as con:
-        inputs = _load_inputs(con, code)
     try:
-        result = build_graph(inputs)
+        result, summary = pipeline.build_and_write(
+            Path(warehouse.path), code, SEEDS, settings.output_for(code)
+        )
     except MissingSource as exc:
         raise Failure(description=str(exc)) from exc
-    registry_state = "présent" if not inputs.registre.empty else "absent"
-    if registry_state == "absent":
+    if summary["registre"] == "absent":
         context.log.warning(
             f"Registre des acteurs absent pour le département {code} (registre/{code}/) : "
             "graphe construit à partir du modèle national, des territoires et de l'offre."
@@ -204,26 +109,19 @@ def graphe_acteurs(
         context.log.warning(
             f"registre rejeté {rejet.source_file}:{rejet.line} [{rejet.field}] {rejet.reason}"
         )
-    nodes, edges = tables_from_graph(result.graph)
-    graphml = write_graphml(result.graph, settings.output_for(code) / "graphe_acteurs.graphml")
-    with warehouse.connect() as con:
-        write_departement(con, "marts.acteurs", nodes, code)
-        write_departement(con, "marts.liens", edges, code)
-        write_quarantine(con, "registre_references", result.rejets, code)
-    elapsed = time.perf_counter() - started
     common = {
-        "registre": registry_state,
+        "registre": summary["registre"],
         "departement": code,
-        "duree_s": round(elapsed, 2),
+        "duree_s": round(time.perf_counter() - started, 2),
         "messages": MetadataValue.md("\n".join(f"- {m}" for m in result.messages) or "(aucun)"),
     }
     yield MaterializeResult(
         asset_key=AssetKey(["marts", "acteurs"]),
         metadata={
             **common,
-            "dagster/row_count": len(nodes),
-            "graphml": MetadataValue.path(str(graphml)),
-            "noeuds_par_type": MetadataValue.json(nodes["type_noeud"].value_counts().to_dict()),
+            "dagster/row_count": summary["noeuds"],
+            "graphml": MetadataValue.path(summary["graphml"]),
+            "noeuds_par_type": MetadataValue.json(summary["noeuds_par_type"]),
             "statistiques": MetadataValue.json(result.stats),
         },
     )
@@ -231,47 +129,21 @@ def graphe_acteurs(
         asset_key=AssetKey(["marts", "liens"]),
         metadata={
             **common,
-            "dagster/row_count": len(edges),
+            "dagster/row_count": summary["liens"],
             "references_registre_rejetees": len(result.rejets),
-            "liens_par_type": MetadataValue.json(edges["type_lien"].value_counts().to_dict()),
+            "liens_par_type": MetadataValue.json(summary["liens_par_type"]),
         },
     )
 
 
-def _load_graph(con, code: str):
-    try:
-        nodes = read_departement(con, "marts.acteurs", code)
-        edges = read_departement(con, "marts.liens", code)
-    except LookupError as exc:
-        raise Failure(description=str(exc)) from exc
-    if nodes.empty:
-        raise Failure(description=f"marts.acteurs n'a aucune ligne pour le département {code}")
-    return graph_from_tables(nodes, edges)
-
-
 @multi_asset(
     specs=[
-        AssetSpec(
-            AssetKey(["marts", name]),
-            group_name=GROUP,
-            kinds={"python", "duckdb"},
-            deps=[AssetKey(["marts", "acteurs"]), AssetKey(["marts", "liens"]), *ANALYSE_SOURCES.values()],
-            description=desc,
-            metadata={"dagster/column_schema": _schema(name)},
+        _spec(
+            name,
+            description,
+            [AssetKey(["marts", "acteurs"]), AssetKey(["marts", "liens"]), AssetKey(["marts", "besoins"])],
         )
-        for name, desc in (
-            (
-                "coordination_acteurs",
-                "Centralités, communauté, rôle de courtage et distance à France Travail de "
-                "chaque acteur et dispositif.",
-            ),
-            ("coordination_dispositifs", "Partenaires attendus et observés de chaque dispositif en cours."),
-            ("liens_manquants", "Liens attendus absents du graphe observé, avec leur raison."),
-            (
-                "faiblesse_coordination",
-                "Score de faiblesse de coordination (0 à 1) par territoire et domaine, avec ses composantes.",
-            ),
-        )
+        for name, description in DESCRIPTIONS_ANALYSE.items()
     ],
     partitions_def=departement_partitions,
     name="analyse_coordination",
@@ -279,36 +151,22 @@ def _load_graph(con, code: str):
 def analyse_coordination(context: AssetExecutionContext, warehouse: WarehouseResource):
     """Metrics, expected partners, missing links and weakness score of one département."""
     code = context.partition_key
-    params = analyse.Parametres()
-    with warehouse.connect(read_only=True) as con:
-        graph = _load_graph(con, code)
-        if "marts.besoins" not in _tables(con):
-            raise Failure(
-                description="marts.besoins absent : construire d'abord les marts du besoin "
-                "(asset marts/besoins)"
-            )
-        besoins = _read(con, "marts.besoins", code)
     started = time.perf_counter()
-    acteurs = analyse.coordination_acteurs(graph, params)
-    dispositifs = analyse.coordination_dispositifs(graph, params)
-    manquants = analyse.liens_manquants(graph, dispositifs, besoins, params)
-    faiblesse = analyse.faiblesse_coordination(graph, dispositifs, params)
-    elapsed = time.perf_counter() - started
-    frames = dict(zip(MARTS_ANALYSE, (acteurs, dispositifs, manquants, faiblesse), strict=True))
-    with warehouse.connect() as con:
-        for name, frame in frames.items():
-            write_departement(con, f"marts.{name}", frame, code)
-    method = acteurs["methode_intermediarite"].iloc[0] if len(acteurs) else None
+    try:
+        frames = pipeline.analyse_and_write(Path(warehouse.path), code)
+    except (MissingSource, LookupError) as exc:
+        raise Failure(description=str(exc)) from exc
+    elapsed = round(time.perf_counter() - started, 2)
+    acteurs, dispositifs = frames["coordination_acteurs"], frames["coordination_dispositifs"]
+    manquants, faiblesse = frames["liens_manquants"], frames["faiblesse_coordination"]
     yield MaterializeResult(
         asset_key=AssetKey(["marts", "coordination_acteurs"]),
         metadata={
             "dagster/row_count": len(acteurs),
-            "methode_intermediarite": str(method),
-            "duree_s": round(elapsed, 2),
+            "methode_intermediarite": str(acteurs["methode_intermediarite"].iloc[0]) if len(acteurs) else "-",
+            "duree_s": elapsed,
             "communautes": int(acteurs["communaute"].nunique()) if len(acteurs) else 0,
-            "roles": MetadataValue.json(
-                acteurs["role_courtage"].value_counts().to_dict() if len(acteurs) else {}
-            ),
+            "roles": MetadataValue.json(acteurs["role_courtage"].value_counts().to_dict()),
         },
     )
     yield MaterializeResult(
@@ -322,9 +180,7 @@ def analyse_coordination(context: AssetExecutionContext, warehouse: WarehouseRes
         asset_key=AssetKey(["marts", "liens_manquants"]),
         metadata={
             "dagster/row_count": len(manquants),
-            "par_regle": MetadataValue.json(
-                manquants["regle"].value_counts().to_dict() if len(manquants) else {}
-            ),
+            "par_regle": MetadataValue.json(manquants["regle"].value_counts().to_dict()),
         },
     )
     yield MaterializeResult(
@@ -354,21 +210,20 @@ def reseau_acteurs(
 ) -> MaterializeResult:
     """Render the network page of one département."""
     code = context.partition_key
-    with warehouse.connect(read_only=True) as con:
-        graph = _load_graph(con, code)
-        metrics = read_departement(con, "marts.coordination_acteurs", code)
-    path = settings.output_for(code) / "reseau_acteurs.html"
     started = time.perf_counter()
-    info = page.write_page(graph, metrics, Path(path))
+    try:
+        info = pipeline.page_and_write(Path(warehouse.path), code, settings.output_for(code))
+    except LookupError as exc:
+        raise Failure(description=str(exc)) from exc
     return MaterializeResult(
         metadata={
-            "path": MetadataValue.path(str(path)),
-            "taille_octets": path.stat().st_size,
+            "path": MetadataValue.path(info["path"]),
+            "taille_octets": info["taille_octets"],
             "noeuds_affiches": info["noeuds_affiches"],
             "aretes_affichees": info["aretes_affichees"],
             "agregation": info["agregation"],
             "duree_s": round(time.perf_counter() - started, 2),
-            "resume": MetadataValue.json(json.loads(json.dumps(info, default=str))),
+            "notes": MetadataValue.md("\n".join(f"- {n}" for n in info["notes"]) or "(aucune)"),
         }
     )
 

@@ -7,7 +7,17 @@ import importlib
 
 import pytest
 
-MODULES = ["modele", "registre", "territoires", "dispositifs", "construction", "analyse", "export", "page"]
+MODULES = [
+    "modele",
+    "registre",
+    "territoires",
+    "dispositifs",
+    "construction",
+    "analyse",
+    "export",
+    "page",
+    "pipeline",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

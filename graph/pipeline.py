@@ -1,0 +1,235 @@
+"""The graph stage of one département against the warehouse: read, build, analyse, write.
+
+The Dagster assets (``orchestration/assets/graph.py``) call these functions; so can a benchmark
+or a notebook (:func:`run_departements` builds several départements in a row).
+
+Examples
+--------
+>>> sorted(SOURCES)[:3]
+['marts.documents', 'marts.liens_candidats', 'marts.mentions']
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from graph import analyse, page
+from graph.construction import BuildResult, GraphInputs, build_graph
+from graph.dispositifs import read_modele
+from graph.export import (
+    graph_from_tables,
+    read_departement,
+    tables_from_graph,
+    write_departement,
+    write_graphml,
+    write_quarantine,
+)
+from graph.registre import registre_departement
+from graph.territoires import MissingSource
+
+__all__ = [
+    "SOURCES",
+    "MARTS_ANALYSE",
+    "missing_sources",
+    "load_inputs",
+    "build_and_write",
+    "load_graph",
+    "analyse_and_write",
+    "page_and_write",
+    "run_departements",
+]
+
+# the tables the graph reads (every one must exist: the graph is never built from half its sources)
+SOURCES: tuple[str, ...] = (
+    "marts.territoires",
+    "marts.structures",
+    "marts.services",
+    "marts.documents",
+    "marts.mentions",
+    "marts.liens_candidats",
+    "raw.ft_clpe_communes",
+    "raw.politique_ville_contrats",
+    "raw.geo_communes",
+    "raw.cog_communes",
+    "raw.registre_acteurs",
+    "raw.registre_dispositifs",
+    "raw.registre_liens",
+)
+MARTS_ANALYSE = (
+    "coordination_acteurs",
+    "coordination_dispositifs",
+    "liens_manquants",
+    "faiblesse_coordination",
+)
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+    return {f"{schema}.{name}" for schema, name in rows}
+
+
+def _read(
+    con: duckdb.DuckDBPyConnection, table: str, code: str | None = None, column: str = "code_departement"
+) -> pd.DataFrame:
+    if code is None:
+        return con.execute(f"select * from {table}").df()
+    return con.execute(f"select * from {table} where {column} = ?", [code]).df()
+
+
+def missing_sources(con: duckdb.DuckDBPyConnection, tables: Iterable[str] = SOURCES) -> list[str]:
+    """The tables of ``tables`` absent from the warehouse."""
+    present = _tables(con)
+    return [t for t in tables if t not in present]
+
+
+def load_inputs(con: duckdb.DuckDBPyConnection, code: str, seeds_dir: Path) -> GraphInputs:
+    """Everything the graph of département ``code`` is built from.
+
+    Raises :class:`MissingSource` naming the absent tables.
+    """
+    missing = missing_sources(con)
+    if missing:
+        raise MissingSource(
+            "le graphe des acteurs ne peut pas être construit : table(s) absente(s) de l'entrepôt : "
+            + ", ".join(missing)
+            + ". Construire d'abord les assets qui les produisent."
+        )
+    territoires = con.execute(
+        "select * from marts.territoires where code_departement = ? or niveau in ('region', 'epci', 'ept')",
+        [code],
+    ).df()
+    registre = registre_departement(
+        _read(con, "raw.registre_acteurs", code),
+        _read(con, "raw.registre_dispositifs", code),
+        _read(con, "raw.registre_liens", code),
+        code,
+    )
+    sirens = dict(
+        con.execute(
+            "select siren, code_insee from raw.cog_communes where dep = ? and type = 'commune-actuelle' "
+            "and siren is not null",
+            [code],
+        ).fetchall()
+    )
+    return GraphInputs(
+        code_departement=code,
+        territoires=territoires,
+        axes_domaines=pd.read_csv(Path(seeds_dir) / "axes_domaines.csv", dtype=str, keep_default_na=False),
+        modele=read_modele(Path(seeds_dir) / "dispositifs_modele.csv"),
+        clpe=_read(con, "raw.ft_clpe_communes", code, "departement_id"),
+        contrats_ville=_read(con, "raw.politique_ville_contrats"),
+        geo_communes=con.execute(
+            "select code_insee, dep, geometrie_wkt from raw.geo_communes where dep = ?", [code]
+        ).df(),
+        structures=_read(con, "marts.structures", code),
+        services=_read(con, "marts.services", code),
+        documents=_read(con, "marts.documents"),
+        mentions=con.execute(
+            "select * from marts.mentions where code_departement = ? or code_departement is null", [code]
+        ).df(),
+        liens_candidats=con.execute(
+            "select * from marts.liens_candidats where code_departement = ? or code_departement is null",
+            [code],
+        ).df(),
+        registre=registre,
+        sirens_communes=sirens,
+    )
+
+
+def build_and_write(
+    warehouse: Path, code: str, seeds_dir: Path, output_dir: Path
+) -> tuple[BuildResult, dict]:
+    """Build the graph of ``code``, write ``marts.acteurs``, ``marts.liens``, the rejected registry
+    references and ``<output_dir>/graphe_acteurs.graphml``; returns the result and a summary."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        inputs = load_inputs(con, code, seeds_dir)
+    result = build_graph(inputs)
+    nodes, edges = tables_from_graph(result.graph)
+    graphml = write_graphml(result.graph, Path(output_dir) / "graphe_acteurs.graphml")
+    with duckdb.connect(str(warehouse)) as con:
+        write_departement(con, "marts.acteurs", nodes, code)
+        write_departement(con, "marts.liens", edges, code)
+        write_quarantine(con, "registre_references", result.rejets, code)
+    summary = {
+        "registre": "absent" if inputs.registre is None or inputs.registre.empty else "présent",
+        "noeuds": len(nodes),
+        "liens": len(edges),
+        "graphml": str(graphml),
+        "noeuds_par_type": nodes["type_noeud"].value_counts().to_dict(),
+        "liens_par_type": edges["type_lien"].value_counts().to_dict(),
+    }
+    return result, summary
+
+
+def load_graph(con: duckdb.DuckDBPyConnection, code: str):
+    """The graph of ``code`` rebuilt from ``marts.acteurs`` and ``marts.liens``."""
+    nodes = read_departement(con, "marts.acteurs", code)
+    edges = read_departement(con, "marts.liens", code)
+    if nodes.empty:
+        raise LookupError(f"marts.acteurs n'a aucune ligne pour le département {code}")
+    return graph_from_tables(nodes, edges)
+
+
+def analyse_and_write(
+    warehouse: Path, code: str, params: analyse.Parametres | None = None
+) -> dict[str, pd.DataFrame]:
+    """The four coordination marts of ``code``, written (delete + insert) and returned."""
+    params = params or analyse.Parametres()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        graph = load_graph(con, code)
+        if "marts.besoins" not in _tables(con):
+            raise MissingSource("marts.besoins absent : construire d'abord les marts du besoin")
+        besoins = _read(con, "marts.besoins", code)
+    dispositifs = analyse.coordination_dispositifs(graph, params)
+    frames = {
+        "coordination_acteurs": analyse.coordination_acteurs(graph, params),
+        "coordination_dispositifs": dispositifs,
+        "liens_manquants": analyse.liens_manquants(graph, dispositifs, besoins, params),
+        "faiblesse_coordination": analyse.faiblesse_coordination(graph, dispositifs, params),
+    }
+    with duckdb.connect(str(warehouse)) as con:
+        for name, frame in frames.items():
+            write_departement(con, f"marts.{name}", frame, code)
+    return frames
+
+
+def page_and_write(warehouse: Path, code: str, output_dir: Path) -> dict[str, object]:
+    """Write ``<output_dir>/reseau_acteurs.html``; returns its summary (nodes shown, size...)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        graph = load_graph(con, code)
+        metrics = read_departement(con, "marts.coordination_acteurs", code)
+    path = Path(output_dir) / "reseau_acteurs.html"
+    info = page.write_page(graph, metrics, path)
+    info["path"] = str(path)
+    return info
+
+
+def run_departements(
+    warehouse: Path, codes: Iterable[str], seeds_dir: Path, output_root: Path, with_page: bool = True
+) -> pd.DataFrame:
+    """Build, analyse and draw several départements in a row; one row of timings per département."""
+    rows = []
+    for code in codes:
+        started = time.perf_counter()
+        _, summary = build_and_write(warehouse, code, seeds_dir, Path(output_root) / code)
+        built = time.perf_counter()
+        analyse_and_write(warehouse, code)
+        analysed = time.perf_counter()
+        info = page_and_write(warehouse, code, Path(output_root) / code) if with_page else {}
+        rows.append(
+            {
+                "code_departement": code,
+                "noeuds": summary["noeuds"],
+                "liens": summary["liens"],
+                "construction_s": built - started,
+                "analyse_s": analysed - built,
+                "page_s": time.perf_counter() - analysed,
+                "page_octets": info.get("taille_octets"),
+            }
+        )
+    return pd.DataFrame(rows)

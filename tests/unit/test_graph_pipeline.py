@@ -1,0 +1,128 @@
+"""The graph stage against a small DuckDB warehouse: clear failure on a missing table, then build,
+analyse and draw one département, and rewrite it without touching another one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from graph import pipeline
+from graph.registre import read_registre_table
+from graph.territoires import MissingSource
+from ingest.france_travail import read_clpe_communes
+from ingest.politique_ville import read_contrats_de_ville
+from tests.unit import test_graph_construction as frames
+
+SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+
+
+def _warehouse(path: Path, fixtures_dir: Path, skip: set[str] = frozenset()) -> Path:
+    data = fixtures_dir / "graph" / "data"
+    registry = fixtures_dir / "graph" / "registre_valide"
+    docs, mentions, liens = frames.documents()
+    geo = frames.geo()
+    tables = {
+        "marts.territoires": frames.territoires(),
+        "marts.structures": frames.structures(),
+        "marts.services": pd.concat(
+            [
+                frames.services(),
+                pd.DataFrame(
+                    [
+                        {
+                            "id_service": "SV9",
+                            "id_structure": "S-CN-3",
+                            "nom": "Formation",
+                            "code_axe": "A2",
+                            "code_domaine": "formation",
+                            "code_commune": "93066",
+                            "code_departement": "93",
+                        }
+                    ]
+                ),
+            ]
+        ),
+        "marts.documents": docs,
+        "marts.mentions": mentions,
+        "marts.liens_candidats": liens,
+        "marts.besoins": pd.DataFrame(
+            [
+                {
+                    "niveau": "commune",
+                    "code_territoire": "93066",
+                    "code_departement": "93",
+                    "code_domaine": "formation",
+                    "indice_besoin": 160.0,
+                }
+            ]
+        ),
+        "raw.ft_clpe_communes": read_clpe_communes(data).frame.drop(columns=["_secret", "_indisponible"]),
+        "raw.politique_ville_contrats": read_contrats_de_ville(data).frame.drop(
+            columns=["_secret", "_indisponible"]
+        ),
+        "raw.geo_communes": geo,
+        "raw.cog_communes": pd.DataFrame(
+            {"siren": ["219300019"], "code_insee": ["93001"], "dep": ["93"], "type": ["commune-actuelle"]}
+        ),
+        "raw.registre_acteurs": read_registre_table(registry, "acteurs.csv").frame,
+        "raw.registre_dispositifs": read_registre_table(registry, "dispositifs.csv").frame,
+        "raw.registre_liens": read_registre_table(registry, "liens.csv").frame,
+    }
+    with duckdb.connect(str(path)) as con:
+        for schema in ("raw", "marts"):
+            con.execute(f"create schema if not exists {schema}")
+        for name, frame in tables.items():
+            if name in skip:
+                continue
+            con.register(
+                "_t",
+                frame.astype(object).where(frame.notna(), None) if name.startswith("raw.registre") else frame,
+            )
+            con.execute(f"create table {name} as select * from _t")
+            con.unregister("_t")
+    return path
+
+
+def test_a_missing_table_fails_clearly(tmp_path, fixtures_dir):
+    warehouse = _warehouse(
+        tmp_path / "w.duckdb", fixtures_dir, skip={"marts.mentions", "raw.ft_clpe_communes"}
+    )
+    with pytest.raises(
+        MissingSource, match=r"absente\(s\) de l'entrepôt : marts.mentions, raw.ft_clpe_communes"
+    ):
+        pipeline.build_and_write(warehouse, "93", SEEDS, tmp_path / "out")
+
+
+def test_build_analyse_and_page(tmp_path, fixtures_dir):
+    warehouse = _warehouse(tmp_path / "w.duckdb", fixtures_dir)
+    result, summary = pipeline.build_and_write(warehouse, "93", SEEDS, tmp_path / "out" / "93")
+    assert summary["registre"] == "présent" and summary["noeuds"] == result.graph.number_of_nodes()
+    assert (tmp_path / "out" / "93" / "graphe_acteurs.graphml").exists()
+    marts = pipeline.analyse_and_write(warehouse, "93")
+    assert set(marts) == set(pipeline.MARTS_ANALYSE)
+    high = marts["liens_manquants"][marts["liens_manquants"]["regle"] == "besoin_eleve_offre_non_coordonnee"]
+    # the PLIE hosting conseillers numériques offers training in Saint-Denis and has no tie at all
+    assert high[["code_territoire", "code_domaine"]].values.tolist() == [["93066", "formation"]]
+    info = pipeline.page_and_write(warehouse, "93", tmp_path / "out" / "93")
+    assert Path(info["path"]).stat().st_size == info["taille_octets"] > 400_000
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rejected = con.execute(
+            "select line, field from quarantine.rejets where table_name = 'registre_references'"
+        )
+        assert rejected.fetchall() == [(7, "source")]
+        # the rebuilt graph equals the written one
+        graph = pipeline.load_graph(con, "93")
+    assert graph.number_of_edges() == result.graph.number_of_edges()
+    # a second build of the same département replaces its rows
+    pipeline.build_and_write(warehouse, "93", SEEDS, tmp_path / "out" / "93")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from marts.acteurs").fetchall()[0][0] == summary["noeuds"]
+
+
+def test_run_several_departements(tmp_path, fixtures_dir):
+    warehouse = _warehouse(tmp_path / "w.duckdb", fixtures_dir)
+    timings = pipeline.run_departements(warehouse, ["93"], SEEDS, tmp_path / "out", with_page=False)
+    assert list(timings["code_departement"]) == ["93"] and (timings["construction_s"] >= 0).all()
