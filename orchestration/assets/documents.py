@@ -186,6 +186,12 @@ def documents_departement(
         asset_key=CHECK_FILES.asset_key,
         passed=not report.rejets,
         severity=AssetCheckSeverity.WARN,
+        description=(
+            "tous les fichiers ont été lus"
+            if not report.rejets
+            else f"{len(report.rejets)} fichier(s) en quarantaine : "
+            + "; ".join(f"{Path(p).name} ({r})" for p, r in report.rejets[:5])
+        ),
         metadata={
             "fichiers_en_quarantaine": MetadataValue.md(
                 "\n".join(f"- {p} : {r}" for p, r in report.rejets) or "aucun"
