@@ -518,6 +518,8 @@ def contexte_departement(
                 "lignes_departement": lignes_dep,
                 "lignes_infra": lignes_infra,
                 "classees": classees,
+                "classees_toutes": classees
+                + sorted((x for x in lignes_dep if x["rang_axe"] is not None), key=lambda x: x["rang_axe"]),
                 "constats": constats_axe(lignes_dep),
                 "domaine_carte": libelle_domaine_carte,
                 "cartes": cartes_axe,
