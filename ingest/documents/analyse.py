@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from ingest.documents.extraction import Page
 from ingest.documents.lexiques import Lexicon, Match
 from ingest.documents.passages import Passage
+from ingest.documents.territoires import HORS_DEPARTEMENT
 from ingest.documents.texte import clean_passage, fold, split_sentences
 
 __all__ = [
@@ -274,6 +275,8 @@ def analyse_page(lexicon: Lexicon, page: Page, passages: list[Passage]) -> PageF
         for match in territories.get(i, []):
             for entry in match.entries:
                 level = entry.get("niveau")
+                if level == HORS_DEPARTEMENT:
+                    continue
                 facts.mentions.append(
                     Mention(
                         passage.page,

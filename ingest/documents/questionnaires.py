@@ -314,12 +314,16 @@ def _territory(lexicon: Lexicon, value: str) -> tuple[str | None, str | None, st
     if not key:
         return None, None, None
     for entry in lexicon.territory_entries:
-        if key in {fold_key(entry.alias), fold_key(entry.code), fold_key(entry.libelle)}:
+        if entry.get("niveau") != "hors_departement" and key in {
+            fold_key(entry.alias),
+            fold_key(entry.code),
+            fold_key(entry.libelle),
+        }:
             return entry.get("niveau"), entry.code, entry.libelle
-    found = lexicon.territories.find(fold(value))
-    if found:
-        entry = found[0].entries[0]
-        return entry.get("niveau"), entry.code, entry.libelle
+    for match in lexicon.territories.find(fold(value)):
+        entry = match.entries[0]
+        if entry.get("niveau") != "hors_departement":
+            return entry.get("niveau"), entry.code, entry.libelle
     return None, None, None
 
 

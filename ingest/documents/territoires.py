@@ -21,7 +21,9 @@ from ingest import cog, qpv
 from ingest.documents.lexiques import Entry
 from ingest.documents.texte import fold_key
 
-__all__ = ["territory_entries", "commune_aliases", "epci_aliases", "niveaux"]
+__all__ = ["territory_entries", "commune_aliases", "epci_aliases", "niveaux", "HORS_DEPARTEMENT"]
+
+HORS_DEPARTEMENT = "hors_departement"
 
 # QPV names too generic to be told apart from ordinary words in a text
 _GENERIC_QPV = {
@@ -108,7 +110,8 @@ def _entry(niveau: str, code: str, libelle: str, alias: str) -> Entry:
 
 
 def territory_entries(con: duckdb.DuckDBPyConnection | None, data_dir: Path, departement: str) -> list[Entry]:
-    """Gazetteer entries (``niveau`` attribute: commune, epci, ept, qpv, departement, region)."""
+    """Gazetteer entries (``niveau`` attribute: commune, epci, ept, qpv, departement, region, and
+    ``hors_departement`` for the names of the other départements, matched only to be skipped)."""
     communes = _frame(con, "cog_communes", cog.read_communes, data_dir)
     epci = _frame(con, "cog_epci", cog.read_epci, data_dir)
     departements = _frame(con, "cog_departements", cog.read_departements, data_dir)
@@ -133,10 +136,15 @@ def territory_entries(con: duckdb.DuckDBPyConnection | None, data_dir: Path, dep
         kind = kinds.get(siren, "")
         for alias in epci_aliases(name, kind):
             entries.append(_entry("ept" if kind == "EPT" else "epci", siren, name, alias))
-    for row in departements[departements["dep"] == departement].itertuples(index=False):
-        entries.append(_entry("departement", row.dep, row.nom, row.nom))
-        for region in regions[regions["reg"] == row.reg].itertuples(index=False):
-            entries.append(_entry("region", region.reg, region.nom, region.nom))
+    for row in departements.itertuples(index=False):
+        if row.dep == departement:
+            entries.append(_entry("departement", row.dep, row.nom, row.nom))
+            for region in regions[regions["reg"] == row.reg].itertuples(index=False):
+                entries.append(_entry("region", region.reg, region.nom, region.nom))
+        elif len(row.nom) >= 4:
+            # other départements are matched only to be skipped: « Seine-Saint-Denis » written
+            # « Seine Saint-Denis » must not yield the commune Saint-Denis of La Réunion
+            entries.append(_entry(HORS_DEPARTEMENT, row.dep, row.nom, row.nom))
     quartiers = _frame(con, "qpv_communes_2024", qpv.read_qpv_communes_2024, data_dir)
     mine_qpv = quartiers[quartiers["dep"] == departement][["code_qp", "lib_qp"]].drop_duplicates()
     if len(mine_qpv):

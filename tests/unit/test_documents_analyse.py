@@ -225,3 +225,17 @@ def test_years_skip_law_numbers():
         2024,
         2028,
     ]
+
+
+def test_another_departement_name_does_not_yield_a_local_commune(data_dir):
+    from ingest.documents.extraction import Page
+    from ingest.documents.passages import split_pages
+
+    reunion = load_lexicon(territory_entries(None, data_dir, "974"))
+    page = Page(
+        1, "Le Conseil général de la Seine Saint-Denis a écrit à la mairie de Saint-Denis (La Réunion)."
+    )
+    facts = analyse_page(reunion, page, split_pages([page], pdf=False))
+    territories = [(m.code_entite, m.texte_trouve) for m in facts.mentions if m.type_entite == "territoire"]
+    # « Seine Saint-Denis » is the 93, skipped; La Réunion is both the département and the région
+    assert territories == [("97411", "Saint-Denis"), ("974", "La Réunion"), ("04", "La Réunion")]
