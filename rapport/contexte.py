@@ -257,6 +257,57 @@ def _gouvernance(con: duckdb.DuckDBPyConnection, code: str) -> list[dict[str, An
     )
 
 
+DISPOSITIFS_REVUE = ("CALPAE", "SPIE", "STRATEGIE_PAUVRETE")
+
+
+def _revue_actions(
+    con: duckdb.DuckDBPyConnection, code: str, documents: pd.DataFrame, passages: pd.DataFrame
+) -> dict[str, list[dict[str, Any]]]:
+    """What the documents say about the CALPAE/SPIE actions.
+
+    The documents typed as CALPAE or SPIE reports with their passages; every statement of progress
+    (planned, under way, done, abandoned) found in the documents, those about the CALPAE, the SPIE
+    or the poverty strategy first; and the passages that cite those dispositifs.
+    """
+    rapports = []
+    if not documents.empty and "type_document" in documents:
+        cibles = documents[documents["type_document"].astype(str).str.contains("calpae|spie", case=False)]
+        for doc in enregistrements(cibles):
+            extraits = passages[passages["id_document"] == doc["id_document"]].head(8)
+            rapports.append({**doc, "passages": enregistrements(extraits)})
+    codes = ", ".join(f"'{c}'" for c in DISPOSITIFS_REVUE)
+    avancements = enregistrements(
+        lire(
+            con,
+            f"""
+        select m.objet_libelle, m.objet_code, m.statut_avancement, m.annee, m.texte_trouve, m.page,
+            d.titre as titre_document, d.nom_fichier, m.id_passage
+        from marts.mentions as m
+        left join marts.documents as d using (id_document)
+        where m.code_departement = ? and m.type_entite = 'avancement'
+        order by (upper(coalesce(m.objet_code, '')) in ({codes})) desc, m.annee nulls last, m.id_mention
+        limit 40""",
+            [code],
+        )
+    )
+    citations = enregistrements(
+        lire(
+            con,
+            f"""
+        select distinct p.id_passage, p.texte, p.page, d.titre as titre_document, d.nom_fichier,
+            m.code_entite as code_dispositif
+        from marts.mentions as m
+        inner join marts.passages as p using (id_passage)
+        left join marts.documents as d on d.id_document = p.id_document
+        where m.code_departement = ? and m.type_entite = 'dispositif' and upper(m.code_entite) in ({codes})
+        order by code_dispositif, p.id_passage
+        limit 20""",
+            [code],
+        )
+    )
+    return {"documents": rapports, "avancements": avancements, "passages": citations}
+
+
 def _domaine_le_mieux_mesure(besoins_communes: pd.DataFrame, codes_domaines: list[str]) -> str:
     """The domain of ``codes_domaines`` with the most communes having a need index (first on ties)."""
     comptes = (
@@ -588,12 +639,7 @@ def contexte_departement(
     qpv_col = "est_qpv" if "est_qpv" in communes_frame else None
     communes_qpv = int(communes_frame[qpv_col].fillna(False).astype(bool).sum()) if qpv_col else None
 
-    revue = []
-    if not documents.empty and "type_document" in documents:
-        cibles = documents[documents["type_document"].astype(str).str.contains("calpae|spie", case=False)]
-        for doc in enregistrements(cibles):
-            extraits = passages[passages["id_document"] == doc["id_document"]].head(8)
-            revue.append({**doc, "passages": enregistrements(extraits)})
+    revue = _revue_actions(con, code, documents, passages)
 
     annexes = []
     for terr in enregistrements(infra):
@@ -635,7 +681,9 @@ def contexte_departement(
         "carte_typologie": carte_typologie,
         "indicateurs_departement": enregistrements(ind_dep),
         "indicateurs_communes": enregistrements(ind_communes),
-        "revue": revue,
+        "revue": revue["documents"],
+        "avancements": revue["avancements"],
+        "passages_calpae_spie": revue["passages"],
         "nb_documents": len(documents),
         "annexes": annexes,
         "repertoire": enregistrements(repertoire),

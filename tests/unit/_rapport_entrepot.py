@@ -381,18 +381,39 @@ def entrees() -> dict[str, pd.DataFrame]:
             )
         ]
     )
+
+    def mention(id_mention, type_entite, code_entite, **attrs):
+        base = {
+            "id_mention": id_mention,
+            "id_passage": "p1",
+            "id_document": "d1",
+            "code_departement": DEP,
+            "type_entite": type_entite,
+            "code_entite": code_entite,
+            "libelle_entite": None,
+            "page": 3,
+            "texte_trouve": None,
+            "statut_avancement": None,
+            "annee": None,
+            "objet_code": None,
+            "objet_libelle": None,
+        }
+        return {**base, **attrs}
+
     mentions = pd.DataFrame(
         [
-            {
-                "id_mention": "m1",
-                "id_passage": "p1",
-                "id_document": "d1",
-                "code_departement": DEP,
-                "type_entite": "territoire",
-                "code_entite": "93066",
-                "libelle_entite": "Saint-Denis",
-                "page": 3,
-            },
+            mention("m1", "territoire", "93066", libelle_entite="Saint-Denis"),
+            mention("m2", "dispositif", "CALPAE", libelle_entite="CALPAE"),
+            mention(
+                "m3",
+                "avancement",
+                None,
+                texte_trouve="a été mis en place",
+                statut_avancement="realise",
+                annee=2021,
+                objet_code="CALPAE",
+                objet_libelle="Le référent de parcours <i>unique</i>",
+            ),
         ]
     )
     documents = pd.DataFrame(
@@ -402,6 +423,7 @@ def entrees() -> dict[str, pd.DataFrame]:
                 "code_departement": DEP,
                 "type_document": "calpae",
                 "titre": "Bilan CALPAE 2022",
+                "nom_fichier": "bilan_calpae_2022.pdf",
             }
         ]
     )

@@ -130,6 +130,13 @@ def test_one_action_sheet_per_lead_with_its_evidence(page, entrepot):
     assert "marts.passages p1" in rsa.get_text() and "marts.parole q1" in rsa.get_text()
 
 
+def test_calpae_review_cites_progress_statements_and_passages(page):
+    revue = page.find("section", id="revue").get_text(" ")
+    assert "Bilan CALPAE 2022" in revue
+    assert "Le référent de parcours <i>unique</i>" in revue and "realise" in revue
+    assert "marts.passages p1" in revue
+
+
 def test_insufficient_priorities_are_shown_as_such(page):
     matrice = page.find("section", id="matrice").get_text(" ")
     assert "Données insuffisantes : indice de besoin absent" in matrice
