@@ -47,7 +47,7 @@ __all__ = [
     "size_limit_bytes",
 ]
 
-ANALYSIS_VERSION = "documents-3"
+ANALYSIS_VERSION = "documents-4"
 SIZE_LIMIT_ENV = "PACTE_DOCUMENTS_TAILLE_MAX_MO"
 DEFAULT_SIZE_LIMIT_MB = 50.0
 _TABLE_OF = {

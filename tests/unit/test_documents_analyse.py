@@ -239,3 +239,22 @@ def test_another_departement_name_does_not_yield_a_local_commune(data_dir):
     territories = [(m.code_entite, m.texte_trouve) for m in facts.mentions if m.type_entite == "territoire"]
     # « Seine Saint-Denis » is the 93, skipped; La Réunion is both the département and the région
     assert territories == [("97411", "Saint-Denis"), ("974", "La Réunion"), ("04", "La Réunion")]
+
+
+def test_future_and_past_statements_in_one_sentence(lexicon):
+    from ingest.documents.extraction import Page
+
+    page = Page(
+        1,
+        "Le futur PDI sera adopté en 2025 ; la convention avec France Travail a été signée en 2024. "
+        "Le PTI adopté en 2021 est évalué chaque année.",
+    )
+    facts = analyse_page(lexicon, page, split_pages([page], pdf=False))
+    progress = [
+        (m.code_entite, m.annee, m.objet_code) for m in facts.mentions if m.type_entite == "avancement"
+    ]
+    assert progress == [
+        ("prevu", 2025, "PDI"),
+        ("realise", 2024, "CONVENTION_FRANCE_TRAVAIL"),
+        ("realise", 2021, "PTI"),
+    ]
