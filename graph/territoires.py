@@ -84,6 +84,18 @@ class TerritoiresDepartement:
         for row in self.communes.itertuples():
             ept, epci = _text(row.code_ept), _text(row.code_epci)
             self._reference[row.code_commune] = ("ept", ept) if ept else ("epci", epci) if epci else None
+        self._all = sorted(self.communes["code_commune"])
+        self._labels = {row.code_commune: _text(row.libelle) for row in self.communes.itertuples()}
+        self._members: dict[tuple[str, str], list[str]] = {}
+        for row in self.communes.itertuples():
+            for niveau, value in (("ept", _text(row.code_ept)), ("epci", _text(row.code_epci))):
+                if value:
+                    self._members.setdefault((niveau, value), []).append(row.code_commune)
+        for members in self._members.values():
+            members.sort()
+        self._inter_labels = {
+            (r.niveau, r.code): _text(r.libelle) for r in self.intercommunalites.itertuples()
+        }
 
     def reference_intercommunale(self, code_commune: str) -> tuple[str, str] | None:
         """The EPT of a commune where it has one (Grand Paris), else its EPCI."""
@@ -92,32 +104,25 @@ class TerritoiresDepartement:
     def communes_of(self, niveau: str, code: str) -> list[str]:
         """Commune codes of a territory of the département (sorted)."""
         if niveau == "departement":
-            return sorted(self.communes["code_commune"])
+            return list(self._all)
         if niveau == "commune":
-            return [code] if code in set(self.communes["code_commune"]) else []
+            return [code] if code in self._labels else []
         if niveau in ("epci", "ept"):
-            column = "code_ept" if niveau == "ept" else "code_epci"
-            return sorted(self.communes.loc[self.communes[column] == code, "code_commune"])
+            return list(self._members.get((niveau, code), []))
         if niveau == "qpv":
             return sorted(set(self.qpv.loc[self.qpv["code_qpv"] == code, "code_commune"]))
         return []
 
     def intercommunalites_de_reference(self) -> list[tuple[str, str]]:
         """Distinct reference intercommunalities (EPT or EPCI) of the communes, sorted."""
-        seen = {self.reference_intercommunale(c) for c in self.communes["code_commune"]}
-        return sorted(x for x in seen if x is not None)
+        return sorted({x for x in self._reference.values() if x is not None})
 
     def libelle(self, niveau: str, code: str) -> str:
         if niveau == "departement":
             return self.nom
         if niveau == "commune":
-            rows = self.communes.loc[self.communes["code_commune"] == code, "libelle"]
-        else:
-            rows = self.intercommunalites.loc[
-                (self.intercommunalites["niveau"] == niveau) & (self.intercommunalites["code"] == code),
-                "libelle",
-            ]
-        return str(rows.iloc[0]) if len(rows) else code
+            return self._labels.get(code) or code
+        return self._inter_labels.get((niveau, code)) or code
 
 
 def territoires_departement(frame: pd.DataFrame, code: str) -> TerritoiresDepartement:
