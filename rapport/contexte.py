@@ -308,6 +308,18 @@ def _revue_actions(
     return {"documents": rapports, "avancements": avancements, "passages": citations}
 
 
+def _annees_composantes(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, str]:
+    """Per domain, the years of the indicators behind the communes' need index (« , 2020-2025 »)."""
+    if "besoins_composantes" not in liste_marts(con):
+        return {}
+    rows = con.execute(
+        "select code_domaine, min(annee), max(annee) from marts.besoins_composantes "
+        "where code_departement = ? and niveau = 'commune' group by 1",
+        [code],
+    ).fetchall()
+    return {d: (f", {a}" if a == b else f", {a}-{b}") for d, a, b in rows if a is not None}
+
+
 def _domaine_le_mieux_mesure(besoins_communes: pd.DataFrame, codes_domaines: list[str]) -> str:
     """The domain of ``codes_domaines`` with the most communes having a need index (first on ties)."""
     comptes = (
@@ -468,7 +480,17 @@ def contexte_departement(
     ]
     gouvernance = _gouvernance(con, code)
     millesimes = _chargements(con)
-    vintage_of = {c["table_name"]: c.get("vintage") for c in millesimes}
+    chargement_offre = max(
+        (c["loaded_at"] for c in millesimes if c["table_name"].startswith("offre_") and c.get("loaded_at")),
+        default=None,
+        key=lambda d: d[6:10] + d[3:5] + d[0:2] + d[11:],
+    )
+    catalogue_offre = (
+        f"catalogue de l'offre chargé le {chargement_offre[:10]}"
+        if chargement_offre
+        else ("catalogue de l'offre")
+    )
+    annees_besoins = _annees_composantes(con, code)
 
     axes: list[dict[str, Any]] = []
     for code_axe, groupe in axes_frame.groupby("code_axe", sort=True):
@@ -506,8 +528,8 @@ def contexte_departement(
             bc,
             "indice_besoin",
             f"Indice de besoin – {libelle_domaine_carte} (100 = France)",
-            "Source : marts.besoins (indicateurs INSEE, CAF, France Travail du catalogue) ; "
-            f"géométrie IGN ADMIN EXPRESS, COG {2026}",
+            "Source : marts.besoins (indicateurs INSEE, CAF, France Travail du catalogue"
+            f"{annees_besoins.get(domaine_carte, '')}) ; géométrie IGN ADMIN EXPRESS, COG 2026",
             "",
             decimales=0,
         )
@@ -519,9 +541,8 @@ def contexte_departement(
             ec,
             "ecart",
             f"Écart besoin / offre – {libelle_domaine_carte}",
-            "Source : marts.ecarts (besoins et offre recensée"
-            f"{', ' + vintage_of['services'] if vintage_of.get('services') else ''}) ; "
-            "géométrie IGN ADMIN EXPRESS, COG 2026",
+            f"Source : marts.ecarts (indice de besoin{annees_besoins.get(domaine_carte, '')} moins indice "
+            f"d'offre, {catalogue_offre}) ; géométrie IGN ADMIN EXPRESS, COG 2026",
             "",
         )
         if carte is not None:
@@ -532,7 +553,7 @@ def contexte_departement(
             ac,
             "distance_km",
             f"Distance au service le plus proche – {libelle_domaine_carte}",
-            "Source : marts.accessibilite (services recensés, distances à vol d'oiseau) ; "
+            f"Source : marts.accessibilite (distances à vol d'oiseau, {catalogue_offre}) ; "
             "géométrie IGN ADMIN EXPRESS, COG 2026",
             "km",
         )
