@@ -541,8 +541,9 @@ def contexte_departement(
             ec,
             "ecart",
             f"Écart besoin / offre – {libelle_domaine_carte}",
-            f"Source : marts.ecarts (indice de besoin{annees_besoins.get(domaine_carte, '')} moins indice "
-            f"d'offre, {catalogue_offre}) ; géométrie IGN ADMIN EXPRESS, COG 2026",
+            "Source : marts.ecarts (indice de besoin"
+            f"{' (' + annees_besoins[domaine_carte][2:] + ')' if domaine_carte in annees_besoins else ''} moins "
+            f"indice d'offre, {catalogue_offre}) ; géométrie IGN ADMIN EXPRESS, COG 2026",
             "",
         )
         if carte is not None:
