@@ -308,6 +308,11 @@ def _revue_actions(
     return {"documents": rapports, "avancements": avancements, "passages": citations}
 
 
+def _entre_parentheses(annees: str | None) -> str:
+    """« , 2020-2025 » → « (2020-2025) »; nothing when absent."""
+    return f" ({annees.lstrip(', ')})" if annees else ""
+
+
 def _annees_composantes(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, str]:
     """Per domain, the years of the indicators behind the communes' need index (« , 2020-2025 »)."""
     if "besoins_composantes" not in liste_marts(con):
@@ -542,7 +547,7 @@ def contexte_departement(
             "ecart",
             f"Écart besoin / offre – {libelle_domaine_carte}",
             "Source : marts.ecarts (indice de besoin"
-            f"{' (' + annees_besoins[domaine_carte][2:] + ')' if domaine_carte in annees_besoins else ''} moins "
+            f"{_entre_parentheses(annees_besoins.get(domaine_carte))} moins "
             f"indice d'offre, {catalogue_offre}) ; géométrie IGN ADMIN EXPRESS, COG 2026",
             "",
         )
