@@ -55,8 +55,8 @@ _ROLE_FR = {"pilote": "pilote", "signataire": "signataire", "partenaire": "parte
 class Parametres:
     """Settings of the analysis (documented in docs/graphe.md)."""
 
-    seuil_intermediarite_exacte: int = 1000  # nodes; above, betweenness is estimated from k pivots
-    k_echantillon: int = 100
+    seuil_intermediarite_exacte: int = 500  # nodes; above, betweenness is estimated from k pivots
+    k_echantillon: int = 150
     graine: int = 42
     seuil_besoin_eleve: float = 120.0  # indice_besoin (100 = France) from which a need is "high"
     max_ids: int = 50  # ids listed per cell (the counts are always complete)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -66,6 +67,22 @@ MARTS_ANALYSE = (
     "liens_manquants",
     "faiblesse_coordination",
 )
+
+
+Warehouse = Path | duckdb.DuckDBPyConnection
+
+
+@contextmanager
+def _connect(warehouse: Warehouse, read_only: bool):
+    """An open connection as is (left open), or a path opened and closed here."""
+    if isinstance(warehouse, duckdb.DuckDBPyConnection):
+        yield warehouse
+        return
+    con = duckdb.connect(str(warehouse), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -142,16 +159,16 @@ def load_inputs(con: duckdb.DuckDBPyConnection, code: str, seeds_dir: Path) -> G
 
 
 def build_and_write(
-    warehouse: Path, code: str, seeds_dir: Path, output_dir: Path
+    warehouse: Warehouse, code: str, seeds_dir: Path, output_dir: Path
 ) -> tuple[BuildResult, dict]:
     """Build the graph of ``code``, write ``marts.acteurs``, ``marts.liens``, the rejected registry
     references and ``<output_dir>/graphe_acteurs.graphml``; returns the result and a summary."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with _connect(warehouse, read_only=True) as con:
         inputs = load_inputs(con, code, seeds_dir)
     result = build_graph(inputs)
     nodes, edges = tables_from_graph(result.graph)
     graphml = write_graphml(result.graph, Path(output_dir) / "graphe_acteurs.graphml")
-    with duckdb.connect(str(warehouse)) as con:
+    with _connect(warehouse, read_only=False) as con:
         write_departement(con, "marts.acteurs", nodes, code)
         write_departement(con, "marts.liens", edges, code)
         write_quarantine(con, "registre_references", result.rejets, code)
@@ -176,11 +193,11 @@ def load_graph(con: duckdb.DuckDBPyConnection, code: str):
 
 
 def analyse_and_write(
-    warehouse: Path, code: str, params: analyse.Parametres | None = None
+    warehouse: Warehouse, code: str, params: analyse.Parametres | None = None
 ) -> dict[str, pd.DataFrame]:
     """The four coordination marts of ``code``, written (delete + insert) and returned."""
     params = params or analyse.Parametres()
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with _connect(warehouse, read_only=True) as con:
         graph = load_graph(con, code)
         if "marts.besoins" not in _tables(con):
             raise MissingSource("marts.besoins absent : construire d'abord les marts du besoin")
@@ -192,15 +209,15 @@ def analyse_and_write(
         "liens_manquants": analyse.liens_manquants(graph, dispositifs, besoins, params),
         "faiblesse_coordination": analyse.faiblesse_coordination(graph, dispositifs, params),
     }
-    with duckdb.connect(str(warehouse)) as con:
+    with _connect(warehouse, read_only=False) as con:
         for name, frame in frames.items():
             write_departement(con, f"marts.{name}", frame, code)
     return frames
 
 
-def page_and_write(warehouse: Path, code: str, output_dir: Path) -> dict[str, object]:
+def page_and_write(warehouse: Warehouse, code: str, output_dir: Path) -> dict[str, object]:
     """Write ``<output_dir>/reseau_acteurs.html``; returns its summary (nodes shown, size...)."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with _connect(warehouse, read_only=True) as con:
         graph = load_graph(con, code)
         metrics = read_departement(con, "marts.coordination_acteurs", code)
     path = Path(output_dir) / "reseau_acteurs.html"
@@ -210,26 +227,31 @@ def page_and_write(warehouse: Path, code: str, output_dir: Path) -> dict[str, ob
 
 
 def run_departements(
-    warehouse: Path, codes: Iterable[str], seeds_dir: Path, output_root: Path, with_page: bool = True
+    warehouse: Warehouse, codes: Iterable[str], seeds_dir: Path, output_root: Path, with_page: bool = True
 ) -> pd.DataFrame:
-    """Build, analyse and draw several départements in a row; one row of timings per département."""
+    """Build, analyse and draw several départements in a row, on one open connection; one row of
+    timings per département."""
     rows = []
-    for code in codes:
-        started = time.perf_counter()
-        _, summary = build_and_write(warehouse, code, seeds_dir, Path(output_root) / code)
-        built = time.perf_counter()
-        analyse_and_write(warehouse, code)
-        analysed = time.perf_counter()
-        info = page_and_write(warehouse, code, Path(output_root) / code) if with_page else {}
-        rows.append(
-            {
-                "code_departement": code,
-                "noeuds": summary["noeuds"],
-                "liens": summary["liens"],
-                "construction_s": built - started,
-                "analyse_s": analysed - built,
-                "page_s": time.perf_counter() - analysed,
-                "page_octets": info.get("taille_octets"),
-            }
-        )
+    with _connect(warehouse, read_only=False) as con:
+        rows = [_run_one(con, code, seeds_dir, output_root, with_page) for code in codes]
     return pd.DataFrame(rows)
+
+
+def _run_one(
+    con: duckdb.DuckDBPyConnection, code: str, seeds_dir: Path, output_root: Path, with_page: bool
+) -> dict[str, object]:
+    started = time.perf_counter()
+    _, summary = build_and_write(con, code, seeds_dir, Path(output_root) / code)
+    built = time.perf_counter()
+    analyse_and_write(con, code)
+    analysed = time.perf_counter()
+    info = page_and_write(con, code, Path(output_root) / code) if with_page else {}
+    return {
+        "code_departement": code,
+        "noeuds": summary["noeuds"],
+        "liens": summary["liens"],
+        "construction_s": built - started,
+        "analyse_s": analysed - built,
+        "page_s": time.perf_counter() - analysed,
+        "page_octets": info.get("taille_octets"),
+    }
