@@ -463,8 +463,18 @@ def contexte_departement(
     pistes = lire(
         con, "select * from marts.pistes where code_departement = ? order by code_axe, rang_axe", [code]
     )
-    pistes_acteurs = lire(con, "select * from marts.pistes_acteurs where code_departement = ?", [code])
-    pistes_preuves = lire(con, "select * from marts.pistes_preuves where code_departement = ?", [code])
+    pistes_acteurs = lire(
+        con,
+        "select * from marts.pistes_acteurs where code_departement = ? order by id_piste, "
+        "list_position(['pilote_dispositif', 'operateur', 'partenaire_manquant'], role), ordre",
+        [code],
+    )
+    pistes_preuves = lire(
+        con,
+        "select * from marts.pistes_preuves where code_departement = ? order by id_piste, "
+        "list_position(['indicateur', 'ecart', 'lien_manquant', 'passage', 'parole'], type_preuve), ordre",
+        [code],
+    )
     liens_manquants = lire(con, "select * from marts.liens_manquants where code_departement = ?", [code])
     parole = lire(con, "select * from marts.parole where code_departement = ?", [code])
     passages = lire(con, "select * from marts.passages where code_departement = ?", [code])
