@@ -20,7 +20,8 @@ infra_par_axe as (
 ),
 
 offre as (
-    select niveau, code_territoire, code_domaine, sum(nb_services) as nb_services
+    select niveau, code_territoire, code_domaine, sum(nb_services) as nb_services,
+        any_value(public_cible) as public_cible
     from {{ ref('offre') }}
     group by all
 )
@@ -28,7 +29,8 @@ offre as (
 select
     p.id_priorite as id_piste,
     p.*,
-    coalesce(o.nb_services, 0) as nb_services_existants,
+    cast(coalesce(o.nb_services, 0) as integer) as nb_services_existants,
+    o.public_cible,
     case when coalesce(o.nb_services, 0) = 0 or coalesce(p.zone_blanche, false)
          then 'nouvelle' else 'renforcement' end as nature
 from priorites as p
