@@ -14,6 +14,7 @@ import pandas as pd
 
 __all__ = [
     "MART_PRODUCTEURS",
+    "MARTS_PAR_DEPARTEMENT",
     "MartManquant",
     "exige_marts",
     "liste_marts",
@@ -52,6 +53,24 @@ MART_PRODUCTEURS: dict[str, str] = {
     "pistes_acteurs": "priorities (issue 6, dbt tag apres_graphe)",
     "pistes_preuves": "priorities (issue 6, dbt tag apres_graphe)",
 }
+
+
+# marts computed per département build (graph, priorities): their rows belong to one département
+# even when a territory (an EPCI) spans several, so they are filtered on code_departement alone
+MARTS_PAR_DEPARTEMENT = frozenset(
+    {
+        "acteurs",
+        "liens",
+        "coordination_acteurs",
+        "coordination_dispositifs",
+        "liens_manquants",
+        "faiblesse_coordination",
+        "priorites",
+        "pistes",
+        "pistes_acteurs",
+        "pistes_preuves",
+    }
+)
 
 
 class MartManquant(RuntimeError):
@@ -100,6 +119,8 @@ def filtre_departement(con: duckdb.DuckDBPyConnection, mart: str, code: str) -> 
     cols = set(colonnes(con, mart))
     if "code_departement" not in cols:
         return "true", []
+    if mart in MARTS_PAR_DEPARTEMENT:
+        return "code_departement = ?", [code]
     if {"niveau", "code_territoire"} <= cols and "territoires" in liste_marts(con):
         region = con.execute(
             "select any_value(code_region) from marts.territoires where niveau = 'departement' "
