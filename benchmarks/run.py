@@ -14,12 +14,10 @@ import datetime as dt
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +25,23 @@ REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 RESULTS_JSON = REPO / "benchmarks" / "results.json"
 REPORT = REPO / "docs" / "performance.md"
+
+
+DROP_DOCUMENTS = (
+    "import duckdb, os; con = duckdb.connect(os.environ['PACTE_WAREHOUSE']);"
+    "[con.execute(f'drop table if exists raw.{t}') for (t,) in con.execute("
+    "\"select table_name from information_schema.tables where table_schema='raw' "
+    "and (table_name like 'documents%' or table_name like 'questionnaires%')\").fetchall()]"
+)
+GRAPH = (
+    "import os; from pathlib import Path; from graph.pipeline import run_departements;"
+    "from orchestration.settings import REPO_ROOT;"
+    "run_departements(Path(os.environ['PACTE_WAREHOUSE']), {codes}, REPO_ROOT / 'dbt_project' / 'seeds',"
+    " Path(os.environ['PACTE_OUTPUT']), True)"
+)
+GRAPH_ALL = GRAPH.replace(
+    "{codes}", "sorted(__import__('orchestration.partitions', fromlist=['x']).departements())"
+).replace("True)", "False)")
 
 
 @dataclass
@@ -50,8 +65,14 @@ def _measure(command: list[str], env: dict[str, str]) -> tuple[float, float, int
         "kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
         "print(json.dumps([s, kb / 1024, rc]))\n"
     )
-    out = subprocess.run([sys.executable, "-c", runner, *command], env=env, cwd=REPO,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", runner, *command],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     seconds, mb, rc = json.loads(out.stdout.strip().splitlines()[-1])
     return seconds, mb, rc
 
@@ -71,21 +92,119 @@ def _scratch_env(root: Path) -> dict[str, str]:
 
 def cases(root: Path) -> list[Case]:
     pacte = str(VENV_BIN / "pacte")
+    py = str(VENV_BIN / "python")
     dbt = str(VENV_BIN / "dbt")
     env = _scratch_env(root)
-    dbt_args = ["--project-dir", str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
-                "--target-path", env["PACTE_DBT_TARGET"], "--quiet"]
+    dbt_args = [
+        "--project-dir",
+        str(REPO / "dbt_project"),
+        "--profiles-dir",
+        str(REPO / "dbt_project"),
+        "--target-path",
+        env["PACTE_DBT_TARGET"],
+        "--quiet",
+    ]
     return [
-        Case("main_command_warm", "README's first command (setup + build of 93) on a warm install",
-             None, 2048, ["bash", "scripts/diagnostic.sh"], env),
-        Case("build_93", "`pacte build --departement 93` (whole asset graph, one département)",
-             60, 2048, [pacte, "build", "--departement", "93"], env),
-        Case("build_59", "`pacte build --departement 59`", 60, 2048, [pacte, "build", "--departement", "59"], env),
-        Case("national_need_marts",
-             "dbt build of the need marts (staging → marts.territoires/indicateurs/besoins) for all "
-             "communes of France, raw tables already loaded",
-             90, 2048, [dbt, "build", "--select", "+besoins", "+indicateurs", "+territoires",
-                        *dbt_args], env),
+        Case(
+            "main_command_warm",
+            "README's first command (setup + build of 93) on a warm install",
+            None,
+            2048,
+            ["bash", "scripts/diagnostic.sh"],
+            env,
+        ),
+        Case(
+            "build_93",
+            "`pacte build --departement 93` (whole asset graph, one département)",
+            60,
+            2048,
+            [pacte, "build", "--departement", "93"],
+            env,
+        ),
+        Case(
+            "build_59",
+            "`pacte build --departement 59`",
+            60,
+            2048,
+            [pacte, "build", "--departement", "59"],
+            env,
+        ),
+        Case(
+            "national_need_marts",
+            "dbt build of the need marts (staging → marts.territoires/indicateurs/besoins) for all "
+            "communes of France, raw tables already loaded",
+            90,
+            2048,
+            [dbt, "build", "--select", "+besoins", "+indicateurs", "+territoires", *dbt_args],
+            env,
+        ),
+        Case(
+            "national_offer_access",
+            "dbt build of the national offer catalogue, marts.offre and the access distances "
+            "(marts.accessibilite) for all communes of France and every domain, raw tables loaded",
+            60,
+            2048,
+            [
+                dbt,
+                "build",
+                "--select",
+                "+offre",
+                "+accessibilite",
+                "--exclude",
+                "tag:apres_graphe",
+                *dbt_args,
+            ],
+            env,
+        ),
+        Case(
+            "documents_cold",
+            "ingest the whole ../shared/documents folder (département 93), nothing known yet",
+            None,
+            2048,
+            [py, "-m", "ingest.documents", "--departement", "93"],
+            env,
+            prepare=[[py, "-c", DROP_DOCUMENTS]],
+        ),
+        Case(
+            "documents_unchanged",
+            "ingest the same documents again when nothing changed",
+            None,
+            2048,
+            [py, "-m", "ingest.documents", "--departement", "93"],
+            env,
+        ),
+        Case(
+            "graph_93",
+            "graph build, analysis and network page of 93 (marts already built)",
+            None,
+            2048,
+            [py, "-c", GRAPH.format(codes="['93']")],
+            env,
+        ),
+        Case(
+            "graph_all",
+            "graph build and analysis of every département at once (no pages)",
+            180,
+            4096,
+            [py, "-c", GRAPH_ALL],
+            env,
+        ),
+        Case(
+            "rapport_93",
+            "report (HTML + PDF), committee kit, workbook, exports and dictionary of 93",
+            30,
+            2048,
+            [py, "-m", "rapport", "--departement", "93"],
+            env,
+        ),
+        Case(
+            "rapport_all",
+            "report, kit and exports of every département of marts.priorites (no PDF)",
+            None,
+            4096,
+            [py, "-m", "rapport", "--tous", "--sans-pdf"],
+            env,
+        ),
     ]
 
 
@@ -103,8 +222,11 @@ def _write_report(results: dict[str, dict]) -> None:
         "|---|---|---:|---:|---:|---:|---|---|",
     ]
     for name, r in results.items():
-        ok = r["exit_code"] == 0 and (r["target_seconds"] is None or r["seconds"] <= r["target_seconds"]) and (
-            r["target_mb"] is None or r["peak_mb"] <= r["target_mb"])
+        ok = (
+            r["exit_code"] == 0
+            and (r["target_seconds"] is None or r["seconds"] <= r["target_seconds"])
+            and (r["target_mb"] is None or r["peak_mb"] <= r["target_mb"])
+        )
         status = "ok" if ok else ("FAILED" if r["exit_code"] else "over target")
         lines.append(
             f"| {name} | {r['description']} | {r['seconds']:.1f} | {r['target_seconds'] or '-'} | "
@@ -130,8 +252,12 @@ def main(argv: list[str] | None = None) -> int:
                 subprocess.run(step, env=case.env, cwd=REPO, check=True, capture_output=True)
             seconds, mb, rc = _measure(case.command, case.env)
             results[case.name] = {
-                "description": case.description, "seconds": seconds, "peak_mb": mb, "exit_code": rc,
-                "target_seconds": case.target_seconds, "target_mb": case.target_mb,
+                "description": case.description,
+                "seconds": seconds,
+                "peak_mb": mb,
+                "exit_code": rc,
+                "target_seconds": case.target_seconds,
+                "target_mb": case.target_mb,
                 "measured_at": dt.date.today().isoformat(),
             }
             print(f"{case.name}: {seconds:.1f} s, {mb:.0f} MB, exit {rc}", flush=True)
