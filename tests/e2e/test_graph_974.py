@@ -46,21 +46,14 @@ def test_graph_without_registry(built_974):
 
 
 def test_registry_absence_is_said(built_974):
-    from dagster import AssetKey, DagsterEventType, DagsterInstance, EventRecordsFilter
+    from dagster import AssetKey, AssetRecordsFilter, DagsterInstance
 
     with DagsterInstance.get() as instance:
-        records = instance.get_event_records(
-            EventRecordsFilter(
-                event_type=DagsterEventType.ASSET_MATERIALIZATION,
-                asset_key=AssetKey(["marts", "acteurs"]),
-                asset_partitions=["974"],
-            ),
-            limit=1,
+        result = instance.fetch_materializations(
+            AssetRecordsFilter(asset_key=AssetKey(["marts", "acteurs"]), asset_partitions=["974"]), limit=1
         )
-        assert records, "no materialization of marts/acteurs for 974"
-        materialization = records[0].event_log_entry.asset_materialization
-        assert materialization.metadata["registre"].value == "absent"
-        logs = instance.all_logs(records[0].run_id)
-        assert any(
-            "Registre des acteurs absent pour le département 974" in (e.user_message or "") for e in logs
-        )
+        assert result.records, "no materialization of marts/acteurs for 974"
+        record = result.records[0]
+        assert record.asset_materialization.metadata["registre"].value == "absent"
+        logs = instance.all_logs(record.run_id)
+        assert any("Registre des acteurs absent pour le département 974" in (e.user_message or "") for e in logs)
