@@ -56,4 +56,5 @@ def test_registry_absence_is_said(built_974):
         record = result.records[0]
         assert record.asset_materialization.metadata["registre"].value == "absent"
         logs = instance.all_logs(record.run_id)
-        assert any("Registre des acteurs absent pour le département 974" in (e.user_message or "") for e in logs)
+        said = "Registre des acteurs absent pour le département 974"
+        assert any(said in (e.user_message or "") for e in logs)
