@@ -37,6 +37,14 @@ def pytest_configure(config):
         shutil.copytree(inbox, _SESSION_DIR / "inbox", dirs_exist_ok=True)
 
 
+def pytest_unconfigure(config):
+    """Remove the session's warehouse and outputs (about 0.5 GB) unless PACTE_KEEP_TEST_DIR is set."""
+    if os.environ.get("PACTE_KEEP_TEST_DIR"):
+        print(f"\npacte tests: session files kept in {_SESSION_DIR}")
+    else:
+        shutil.rmtree(_SESSION_DIR, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     """The real snapshot folder; tests needing it are skipped when it is absent."""
