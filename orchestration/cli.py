@@ -61,7 +61,7 @@ def failure_summary(events) -> list[str]:
     return lines
 
 
-def _build(code: str) -> int:
+def _build(code: str, log_level: str = "WARNING") -> int:
     from orchestration.partitions import UnknownDepartement, validate_departement
 
     try:
@@ -82,7 +82,10 @@ def _build(code: str) -> int:
     job = defs.resolve_job_def("diagnostic")
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(
-            partition_key=departement, instance=instance, raise_on_error=False
+            partition_key=departement,
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         )
     elapsed = time.perf_counter() - started
     if not result.success:
@@ -126,12 +129,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="build the diagnostic of one département")
     build.add_argument("--departement", "-d", default=DEFAULT_DEPARTEMENT, help="COG code, e.g. 93, 2A, 974")
+    build.add_argument("--verbose", "-v", action="store_true", help="show every Dagster event (DEBUG)")
     ui = sub.add_parser("ui", help="start the Dagster UI on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
     sub.add_parser("departements", help="list the accepted département codes")
     args = parser.parse_args(argv)
     if args.command == "build":
-        return _build(args.departement)
+        return _build(args.departement, "DEBUG" if args.verbose else "WARNING")
     if args.command == "ui":
         return _ui(args.port)
     return _departements()
