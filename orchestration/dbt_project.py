@@ -9,4 +9,6 @@ from orchestration.settings import DBT_PROJECT_DIR, DBT_TARGET_DIR
 
 __all__ = ["dbt_project"]
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=DBT_TARGET_DIR)
+dbt_project = DbtProject(
+    project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=DBT_TARGET_DIR
+)

@@ -17,8 +17,10 @@ SOURCES: list[RawSource] = [
     RawSource("cog_regions", cog.read_regions, "COG 2026: régions", GROUP,
               live_reader=live_insee.read_cog_regions_live),
     RawSource("cog_epci", cog.read_epci, "DGCL 2026: EPCI à fiscalité propre and EPT", GROUP),
-    RawSource("cog_epci_membres", cog.read_epci_membres, "DGCL 2026: member communes of each EPCI/EPT", GROUP),
-    RawSource("cog_communes_2023", cog.read_communes_2023, "COG 2023 communes (geography of Filosofi 2021)", GROUP),
+    RawSource("cog_epci_membres", cog.read_epci_membres,
+              "DGCL 2026: member communes of each EPCI/EPT", GROUP),
+    RawSource("cog_communes_2023", cog.read_communes_2023,
+              "COG 2023 communes (geography of Filosofi 2021)", GROUP),
     RawSource("cog_mouvements", cog.read_mouvements, "COG 2023: mouvements de communes since 1943", GROUP),
     # Filosofi (INSEE): income, poverty, living standard
     RawSource("filosofi_communes_2021", filosofi.read_communes_2021,
