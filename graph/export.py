@@ -417,7 +417,7 @@ def write_quarantine(
 
     The rows of a département are those whose file path holds ``/<code>/``.
     """
-    from ingest.warehouse import QUARANTINE_TABLE, ensure_schemas
+    from ingest.warehouse import QUARANTINE_TABLE, ensure_schemas, insert_rows
 
     ensure_schemas(con)
     con.execute(
@@ -425,9 +425,11 @@ def write_quarantine(
         [table_name, f"%/{code}/%"],
     )
     if rows:
-        con.executemany(
-            f"insert into {QUARANTINE_TABLE} values (?, ?, ?, ?, ?, ?, current_timestamp)",
+        insert_rows(
+            con,
+            QUARANTINE_TABLE,
             [(table_name, q.source_file, q.line, q.field, q.reason, q.content) for q in rows],
+            columns=["table_name", "source_file", "line", "field", "reason", "content"],
         )
 
 

@@ -25,6 +25,8 @@ from typing import Any
 import pandas as pd
 from jsonschema import Draft202012Validator, FormatChecker
 
+from ingest.warehouse import insert_rows
+
 __all__ = [
     "SCHEMA_DIR",
     "QUARANTINE_TABLE",
@@ -186,10 +188,8 @@ def write_violations(con: Any, found: list[Violation]) -> int:
     )
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     if found:
-        con.executemany(
-            f"insert into {QUARANTINE_TABLE} values (?, ?, ?, ?, ?, ?, ?)",
-            [(v.entite, v.cle, v.table_source, v.champ, v.raison, v.valeur, now) for v in found],
-        )
+        insert_rows(con, QUARANTINE_TABLE,
+                    [(v.entite, v.cle, v.table_source, v.champ, v.raison, v.valeur, now) for v in found])
     return len(found)
 
 
@@ -332,5 +332,4 @@ def write_controle(con: Any, controle: Controle) -> None:
     con.execute(f"delete from {CONTROLES_TABLE} where controle = ?", [controle.nom])
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     if controle.lignes_en_echec:
-        con.executemany(f"insert into {CONTROLES_TABLE} values (?, ?, ?, ?)",
-                        [(controle.nom, k, r, now) for k, r in controle.lignes_en_echec])
+        insert_rows(con, CONTROLES_TABLE, [(controle.nom, k, r, now) for k, r in controle.lignes_en_echec])

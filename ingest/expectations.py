@@ -39,6 +39,7 @@ from typing import Any
 import pandas as pd
 
 from ingest.core import COMMUNE_CODE, DEPARTEMENT_CODE
+from ingest.warehouse import insert_rows
 
 __all__ = [
     "FAILURES_TABLE",
@@ -782,8 +783,9 @@ def write_failures(con, outcome: SuiteOutcome, table_print: str | None = None,
          suite_print],
     )
     if outcome.failures:
-        con.executemany(
-            f"insert into {FAILURES_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        insert_rows(
+            con,
+            FAILURES_TABLE,
             [
                 (f.table, f.expectation, f.kind, f.column, f.row_condition, f.observed, f.unexpected_count,
                  json.dumps(f.sample, ensure_ascii=False, default=str), checked_at)

@@ -8,10 +8,14 @@ rejected rows replace the earlier ones of the same table in ``quarantine.rejets`
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pandas as pd
 
 from ingest.core import ReadResult
 
@@ -51,6 +55,40 @@ def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[Any]],
+                columns: Sequence[str] | None = None) -> int:
+    """Append ``rows`` (tuples in the column order of ``table``, or of ``columns``) in one statement.
+
+    DuckDB's ``executemany`` runs one INSERT per row: about 1 ms a row, so tens of seconds for the
+    ~20 000 schema violations of the national offer catalogue. Here the rows go through one
+    registered data frame of Python objects (every row looked at for the types, so a column that
+    is NULL in the first rows keeps its type) and one ``INSERT ... SELECT``.
+
+    Examples
+    --------
+    >>> con = duckdb.connect()
+    >>> _ = con.execute("create table t (a integer, b varchar)")
+    >>> insert_rows(con, "t", [(1, "x"), (None, None), (3, "z")])
+    3
+    >>> con.execute("select count(*), sum(a), count(b) from t").fetchone()
+    (3, 4, 2)
+    """
+    if not rows:
+        return 0
+    width = len(rows[0])
+    frame = pd.DataFrame.from_records(list(rows), columns=[f"c{i}" for i in range(width)]).astype(object)
+    frame = frame.where(frame.notna(), None)
+    name = f"_rows_{uuid.uuid4().hex}"
+    target = f"{table} ({', '.join(columns)})" if columns else table
+    con.execute(f"set pandas_analyze_sample = {len(frame)}")
+    con.register(name, frame)
+    try:
+        con.execute(f"insert into {target} select * from {name}")
+    finally:
+        con.unregister(name)
+    return len(frame)
+
+
 def write_raw(con: duckdb.DuckDBPyConnection, result: ReadResult) -> dict[str, object]:
     """Replace ``raw.<table>`` with the result and log the load; returns its metadata."""
     ensure_schemas(con)
@@ -78,8 +116,9 @@ def write_raw(con: duckdb.DuckDBPyConnection, result: ReadResult) -> dict[str, o
         con.unregister("_incoming")
     con.execute(f"delete from {QUARANTINE_TABLE} where table_name = ?", [result.table_name])
     if result.quarantine:
-        con.executemany(
-            f"insert into {QUARANTINE_TABLE} values (?, ?, ?, ?, ?, ?, ?)",
+        insert_rows(
+            con,
+            QUARANTINE_TABLE,
             [
                 (q.table, q.source_file, q.line, q.field, q.reason, q.content, loaded_at)
                 for q in result.quarantine
