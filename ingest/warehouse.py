@@ -55,8 +55,12 @@ def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[Any]],
-                columns: Sequence[str] | None = None) -> int:
+def insert_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: Sequence[Sequence[Any]],
+    columns: Sequence[str] | None = None,
+) -> int:
     """Append ``rows`` (tuples in the column order of ``table``, or of ``columns``) in one statement.
 
     DuckDB's ``executemany`` runs one INSERT per row: about 1 ms a row, so tens of seconds for the
@@ -106,9 +110,7 @@ def write_raw(con: duckdb.DuckDBPyConnection, result: ReadResult) -> dict[str, o
     # every row and give the flag lists one type, even when they are all empty.
     con.execute(f"set pandas_analyze_sample = {max(len(frame), 1)}")
     flags = [c for c in ("_secret", "_indisponible") if c in frame.columns]
-    replace = (
-        " replace (" + ", ".join(f"cast({c} as varchar[]) as {c}" for c in flags) + ")" if flags else ""
-    )
+    replace = " replace (" + ", ".join(f"cast({c} as varchar[]) as {c}" for c in flags) + ")" if flags else ""
     con.register("_incoming", frame)
     try:
         con.execute(f"create or replace table {table} as select *{replace} from _incoming")
@@ -127,9 +129,16 @@ def write_raw(con: duckdb.DuckDBPyConnection, result: ReadResult) -> dict[str, o
     con.execute(
         f"insert into {LOADS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            result.table_name, result.source.source_file, result.source.checksum,
-            result.source.vintage, result.source.mode, result.source.stale,
-            result.source.message, len(frame), len(result.quarantine), loaded_at,
+            result.table_name,
+            result.source.source_file,
+            result.source.checksum,
+            result.source.vintage,
+            result.source.mode,
+            result.source.stale,
+            result.source.message,
+            len(frame),
+            len(result.quarantine),
+            loaded_at,
         ],
     )
     return {

@@ -25,3 +25,35 @@ def test_write_raw_records_provenance_and_quarantine(tmp_path):
         write_raw(con, read_csv(src, SPEC))
         assert con.execute("select count(*) from quarantine.rejets").fetchone() == (0,)
         assert con.execute("select count(*) from raw._chargements").fetchone() == (2,)
+
+
+def test_insert_rows_keeps_types_and_nulls_in_one_statement(tmp_path):
+    import datetime as dt
+    import doctest
+
+    from ingest import warehouse
+    from ingest.warehouse import insert_rows
+
+    assert doctest.testmod(warehouse).failed == 0
+    with connect(tmp_path / "w.duckdb") as con:
+        con.execute("create table t (a integer, b varchar, c timestamp, d double)")
+        when = dt.datetime(2026, 1, 2, 3, 4, 5)
+        # NULLs first: the type of each column must come from every row, not the first ones
+        rows = (
+            [(None, None, None, None)] * 3
+            + [(7, "é;x", when, 1.5)]
+            + [(i, str(i), when, None) for i in range(5000)]
+        )
+        assert insert_rows(con, "t", rows) == 5004
+        assert con.execute("select count(*), count(a), sum(a), count(c), max(d) from t").fetchone() == (
+            5004,
+            5001,
+            7 + sum(range(5000)),
+            5001,
+            1.5,
+        )
+        assert con.execute("select b, c from t where a = 7").fetchone() == ("é;x", when)
+        # a subset of the columns, in another order
+        assert insert_rows(con, "t", [("z", 9)], columns=["b", "a"]) == 1
+        assert con.execute("select a, c from t where b = 'z'").fetchone() == (9, None)
+        assert insert_rows(con, "t", []) == 0
