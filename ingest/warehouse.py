@@ -8,9 +8,13 @@ rejected rows replace the earlier ones of the same table in ``quarantine.rejets`
 from __future__ import annotations
 
 import datetime as dt
+import glob
+import hashlib
+import json
 import uuid
 from collections.abc import Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +23,16 @@ import pandas as pd
 
 from ingest.core import ReadResult
 
-__all__ = ["connect", "write_raw", "ensure_schemas", "QUARANTINE_TABLE", "LOADS_TABLE"]
+__all__ = [
+    "connect",
+    "write_raw",
+    "ensure_schemas",
+    "insert_rows",
+    "source_signature",
+    "unchanged_load",
+    "QUARANTINE_TABLE",
+    "LOADS_TABLE",
+]
 
 QUARANTINE_TABLE = "quarantine.rejets"
 LOADS_TABLE = "raw._chargements"
@@ -53,6 +66,7 @@ def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
             mode varchar, stale boolean, message varchar, rows_loaded bigint,
             rows_quarantined bigint, loaded_at timestamp)"""
     )
+    con.execute(f"alter table {LOADS_TABLE} add column if not exists signature varchar")
 
 
 def insert_rows(
@@ -127,7 +141,8 @@ def write_raw(con: duckdb.DuckDBPyConnection, result: ReadResult) -> dict[str, o
             ],
         )
     con.execute(
-        f"insert into {LOADS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"insert into {LOADS_TABLE} (table_name, source_file, checksum, vintage, mode, stale, message, "
+        "rows_loaded, rows_quarantined, loaded_at, signature) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             result.table_name,
             result.source.source_file,
@@ -139,6 +154,7 @@ def write_raw(con: duckdb.DuckDBPyConnection, result: ReadResult) -> dict[str, o
             len(frame),
             len(result.quarantine),
             loaded_at,
+            source_signature(result.source.source_file) if result.source.mode == "snapshot" else None,
         ],
     )
     return {
@@ -150,4 +166,98 @@ def write_raw(con: duckdb.DuckDBPyConnection, result: ReadResult) -> dict[str, o
         "vintage": result.source.vintage,
         "mode": result.source.mode,
         "stale": result.source.stale,
+    }
+
+
+@lru_cache(maxsize=1)
+def _reader_code_version() -> str:
+    """Digest of the ``ingest`` package's code: a change of any reader invalidates every signature."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _stat(path: Path) -> list[object]:
+    stat = path.stat()
+    return [str(path), stat.st_size, stat.st_mtime_ns]
+
+
+def source_signature(source_file: str) -> str | None:
+    """A digest of what a snapshot read depended on, cheap enough to compute before reading.
+
+    ``source_file`` is what a reader records: one path, paths joined by ``;``, or a glob. Each
+    file counts by path, size and modification time, a glob by the files it matches now, and
+    the folder of each file by the names it holds (a file added beside a multi-file source
+    changes the signature). The code of the readers counts too. ``None`` when a part cannot be
+    resolved (no source, a folder, a missing file): such a load is never skipped.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()); f = folder / "a.csv"; _ = f.write_text("x")
+    >>> first = source_signature(str(f))
+    >>> first == source_signature(str(f)) and first is not None
+    True
+    >>> _ = (folder / "b.csv").write_text("y")   # a new file beside it
+    >>> source_signature(str(f)) == first
+    False
+    >>> source_signature(str(folder / "missing.csv")) is None
+    True
+    """
+    parts: list[object] = [_reader_code_version()]
+    entries = [e for e in (source_file or "").split(";") if e]
+    if not entries:
+        return None
+    folders: set[Path] = set()
+    for entry in entries:
+        if any(ch in entry for ch in "*?["):
+            matches = sorted(Path(m) for m in glob.glob(entry))
+            parts.append(["glob", entry, [_stat(m) for m in matches if m.is_file()]])
+            continue
+        path = Path(entry)
+        if not path.is_file():
+            return None
+        parts.append(_stat(path))
+        folders.add(path.parent)
+    for folder in sorted(folders):
+        parts.append(["folder", str(folder), sorted(p.name for p in folder.iterdir())])
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def unchanged_load(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, object] | None:
+    """The last snapshot load of ``raw.<table>`` when nothing it read has changed since, else ``None``.
+
+    Unchanged means: the load was from the snapshot and not stale, its recorded signature equals
+    :func:`source_signature` of the same sources now, and ``raw.<table>`` still holds the rows
+    it wrote. The metadata returned has the keys of :func:`write_raw`'s.
+    """
+    ensure_schemas(con)
+    row = con.execute(
+        f"select source_file, checksum, vintage, mode, stale, rows_loaded, rows_quarantined, signature "
+        f"from {LOADS_TABLE} where table_name = ? order by loaded_at desc limit 1",
+        [table],
+    ).fetchone()
+    if row is None:
+        return None
+    source_file, checksum, vintage, mode, stale, rows, quarantined, signature = row
+    if mode != "snapshot" or stale or signature is None or source_signature(source_file) != signature:
+        return None
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?",
+        [table],
+    ).fetchone()[0]
+    if not exists or con.execute(f'select count(*) from raw."{table}"').fetchone()[0] != rows:
+        return None
+    return {
+        "table": f"raw.{table}",
+        "rows": rows,
+        "quarantined": quarantined,
+        "source_file": source_file,
+        "checksum": checksum,
+        "vintage": vintage,
+        "mode": mode,
+        "stale": stale,
     }

@@ -34,6 +34,7 @@ class PacteSettingsResource(ConfigurableResource):
     inbox_dir: str
     insee_mode: str = "snapshot"
     live_timeout: float = 20.0
+    full_refresh: bool = False
 
     def output_for(self, departement: str) -> Path:
         path = Path(self.output_dir) / departement
@@ -56,6 +57,7 @@ def default_resources() -> dict[str, object]:
             inbox_dir=str(settings.inbox_dir),
             insee_mode=settings.insee_mode,
             live_timeout=settings.live_timeout,
+            full_refresh=settings.full_refresh,
         ),
         "dbt": DbtCliResource(
             project_dir=dbt_project,

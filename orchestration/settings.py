@@ -11,6 +11,8 @@ PACTE_OUTPUT     folder for files meant for people (default: ``output``)
 PACTE_INBOX      document inbox root, one sub-folder per département (default: ``inbox``)
 PACTE_INSEE_MODE ``snapshot`` (default) or ``live`` (pynsee, falls back to the snapshot)
 PACTE_LIVE_TIMEOUT seconds allowed to one live call (default: 20)
+PACTE_FULL_REFRESH ``1`` to redo everything: re-read every source file and rebuild every dbt
+                 model even when nothing they depend on changed since the last build (default: 0)
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class Settings:
     inbox_dir: Path
     insee_mode: str
     live_timeout: float
+    full_refresh: bool = False
 
     def output_for(self, departement: str) -> Path:
         """Folder for the files of one (already validated) département."""
@@ -68,4 +71,5 @@ def load_settings() -> Settings:
         inbox_dir=_path("PACTE_INBOX", REPO_ROOT / "inbox"),
         insee_mode=mode,
         live_timeout=float(os.environ.get("PACTE_LIVE_TIMEOUT", "20")),
+        full_refresh=os.environ.get("PACTE_FULL_REFRESH", "0").strip().lower() in {"1", "true", "yes", "oui"},
     )

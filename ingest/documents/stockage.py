@@ -105,7 +105,8 @@ def log_load(
 ) -> None:
     """One line of ``raw._chargements``."""
     con.execute(
-        f"insert into {LOADS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"insert into {LOADS_TABLE} (table_name, source_file, checksum, vintage, mode, stale, message, "
+        "rows_loaded, rows_quarantined, loaded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [table, source, checksum, "boîte de dépôt", "inbox", False, message, rows, quarantined, loaded_at],
     )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 
 from ingest.core import ReadResult
-from ingest.warehouse import write_raw
+from ingest.warehouse import unchanged_load, write_raw
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 
 __all__ = ["RawSource", "raw_asset", "raw_asset_key"]
@@ -48,6 +48,15 @@ def raw_asset(source: RawSource) -> AssetsDefinition:
         context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
     ) -> MaterializeResult:
         data_dir = Path(settings.data_dir)
+        # A snapshot table whose files (and readers' code) did not change since its last load is
+        # not read again: the rows in raw.<table> are the ones that read would give.
+        live = source.live_reader is not None and settings.insee_mode == "live"
+        if source.context_reader is None and not live and not settings.full_refresh:
+            with warehouse.connect() as con:
+                previous = unchanged_load(con, source.table)
+            if previous is not None:
+                context.log.info(f"raw.{source.table}: sources unchanged since the last load, not read again")
+                return _materialize(previous, preview=None, unchanged=True)
         if source.context_reader is not None:
             result = source.context_reader(context, settings)
         elif source.live_reader is not None and settings.insee_mode == "live":
@@ -60,17 +69,22 @@ def raw_asset(source: RawSource) -> AssetsDefinition:
             context.log.warning(result.source.message)
         with warehouse.connect() as con:
             meta = write_raw(con, result)
-        return MaterializeResult(
-            metadata={
-                "dagster/row_count": meta["rows"],
-                "quarantined_rows": meta["quarantined"],
-                "source_file": meta["source_file"],
-                "checksum": meta["checksum"],
-                "vintage": meta["vintage"],
-                "mode": meta["mode"],
-                "stale": meta["stale"],
-                "preview": MetadataValue.md(_preview(result)),
-            }
-        )
+        return _materialize(meta, preview=_preview(result), unchanged=False)
 
     return _asset
+
+
+def _materialize(meta: dict, preview: str | None, unchanged: bool) -> MaterializeResult:
+    metadata = {
+        "dagster/row_count": meta["rows"],
+        "quarantined_rows": meta["quarantined"],
+        "source_file": meta["source_file"],
+        "checksum": meta["checksum"],
+        "vintage": meta["vintage"],
+        "mode": meta["mode"],
+        "stale": meta["stale"],
+        "unchanged": unchanged,
+    }
+    if preview is not None:
+        metadata["preview"] = MetadataValue.md(preview)
+    return MaterializeResult(metadata=metadata)

@@ -57,3 +57,38 @@ def test_insert_rows_keeps_types_and_nulls_in_one_statement(tmp_path):
         assert insert_rows(con, "t", [("z", 9)], columns=["b", "a"]) == 1
         assert con.execute("select a, c from t where b = 'z'").fetchone() == (9, None)
         assert insert_rows(con, "t", []) == 0
+
+
+def test_an_unchanged_source_is_known_without_reading_it(tmp_path):
+    import os
+
+    from ingest.warehouse import unchanged_load
+
+    src = tmp_path / "a.csv"
+    src.write_text("CODGEO\n01001\nbad\n", encoding="utf-8")
+    with connect(tmp_path / "w.duckdb") as con:
+        assert unchanged_load(con, "essai") is None  # never loaded
+        meta = write_raw(con, read_csv(src, SPEC))
+        again = unchanged_load(con, "essai")
+        assert again == meta  # same metadata as the load, quarantine count included
+        # the file changes (same size, later time): read again
+        src.write_text("CODGEO\n01002\nbad\n", encoding="utf-8")
+        assert unchanged_load(con, "essai") is None
+        write_raw(con, read_csv(src, SPEC))
+        assert unchanged_load(con, "essai") is not None
+        # a file appears beside it (a multi-file source might read it)
+        (tmp_path / "b.csv").write_text("CODGEO\n", encoding="utf-8")
+        assert unchanged_load(con, "essai") is None
+        write_raw(con, read_csv(src, SPEC))
+        # the table lost rows behind the pipeline's back
+        con.execute("delete from raw.essai")
+        assert unchanged_load(con, "essai") is None
+        write_raw(con, read_csv(src, SPEC))
+        # same content rewritten with an older time stamp still counts as a change
+        stat = src.stat()
+        os.utime(src, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10**9))
+        assert unchanged_load(con, "essai") is None
+        # a live or stale load is never taken over
+        write_raw(con, read_csv(src, SPEC))
+        con.execute("update raw._chargements set mode = 'live'")
+        assert unchanged_load(con, "essai") is None
