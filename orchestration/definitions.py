@@ -11,9 +11,10 @@ import os
 
 from dagster import Definitions, in_process_executor
 
-from orchestration import manifest
+from orchestration import dagster_storage, manifest
 from orchestration.settings import DBT_TARGET_DIR, load_settings
 
+dagster_storage.install()
 _settings = load_settings()
 # dbt (a subprocess) and the Python assets must agree on the warehouse; it needs its folder.
 os.environ["PACTE_WAREHOUSE"] = str(_settings.warehouse)
@@ -25,6 +26,8 @@ os.environ.setdefault("DBT_TARGET_PATH", str(DBT_TARGET_DIR / "runs"))
 # e.g. with a seed, before the other parent model exists, and errors. "buildable" runs a test once
 # all its parents are selected or upstream of the selection.
 os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
+# dbt's own log file defaults to debug level: 15 MB of JSON per build, written for nobody.
+os.environ.setdefault("DBT_LOG_LEVEL_FILE", "info")
 manifest.ensure_manifest()
 
 from orchestration.assets import registry  # noqa: E402  (needs the manifest)
