@@ -1,13 +1,18 @@
 """dbt models (staging → intermediate → marts) and their tests, as Dagster assets and checks."""
 
-
+import json
 from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from orchestration import dbt_etat
 from orchestration.dbt_project import dbt_project
+from orchestration.manifest import dbt_vars_args
+from orchestration.resources import PacteSettingsResource, WarehouseResource
 
 __all__ = ["ASSETS"]
 
@@ -25,17 +30,52 @@ class PacteDbtTranslator(DagsterDbtTranslator):
 # Models tagged `apres_graphe` (marts.priorites, marts.pistes) read the graph tables, which a Python
 # asset writes after the first dbt models: they form a second dbt asset, run after the graph.
 APRES_GRAPHE = "tag:apres_graphe"
+ETAPE_PRINCIPALE = "pacte_dbt_models"
+
+
+@lru_cache(maxsize=1)
+def _manifest() -> dict[str, Any]:
+    return json.loads(Path(dbt_project.manifest_path).read_text(encoding="utf-8"))
 
 
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     exclude=APRES_GRAPHE,
-    dagster_dbt_translator=PacteDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+    dagster_dbt_translator=PacteDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+    ),
 )
-def pacte_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    """Runs ``dbt build`` on the selected models: a failing test stops the models after it."""
-    yield from dbt.cli(["build"], context=context).stream()
+def pacte_dbt_models(
+    context: AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    settings: PacteSettingsResource,
+):
+    """Runs ``dbt build`` on the selected models: a failing test stops the models after it.
+
+    When nothing the build reads changed since the last successful one (see
+    :mod:`orchestration.dbt_etat`), dbt does not run and that build's results are reported again.
+    """
+    args = ["build", *dbt_vars_args()]
+    whole = set(context.selected_asset_keys) == set(context.assets_def.keys) and set(
+        context.selected_asset_check_keys
+    ) == set(context.assets_def.check_keys)
+    relations = dbt_etat.relations_du_manifeste(_manifest(), exclude_tag="apres_graphe")
+    with warehouse.connect() as con:
+        empreinte = dbt_etat.empreinte(con, dbt_project.project_dir, args)
+        precedent = None
+        if whole and not settings.full_refresh:
+            precedent = dbt_etat.dernier_build(con, ETAPE_PRINCIPALE, empreinte, relations)
+    replay = dbt_etat.rejouer(context, precedent) if precedent else None
+    if replay is not None:
+        yield from replay
+        return
+    suivi = dbt_etat.Enregistrement()
+    yield from suivi.suivre(context, dbt.cli(args, context=context).stream())
+    if whole:  # reached only when dbt succeeded (dagster-dbt raises on a failed build)
+        with warehouse.connect() as con:
+            dbt_etat.enregistrer(con, ETAPE_PRINCIPALE, empreinte, relations, suivi)
 
 
 @dbt_assets(
@@ -43,7 +83,9 @@ def pacte_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     project=dbt_project,
     select=APRES_GRAPHE,
     name="pacte_dbt_apres_graphe",
-    dagster_dbt_translator=PacteDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+    dagster_dbt_translator=PacteDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+    ),
 )
 def pacte_dbt_apres_graphe(context: AssetExecutionContext, dbt: DbtCliResource):
     """Runs ``dbt build`` on the priority models, with the weights of config/priorites.yml as vars."""

@@ -1,0 +1,232 @@
+"""Skip a dbt build whose inputs did not change since the last successful one.
+
+The need, offer and documents marts are national (France-wide) and take most of a build; building
+a second département, or the same one again, would rebuild them identically. Before the dbt step
+of the main models runs, :func:`empreinte` digests everything that build reads:
+
+- the dbt project's files (models, macros, seeds, tests, ``dbt_project.yml``, ``profiles.yml``),
+  the dbt-core / dbt-duckdb versions and the ``--vars`` passed;
+- the content of every table of the ``raw`` schema (:func:`ingest.expectations.table_fingerprint`:
+  columns, types, row count and an order-free hash of the rows, load time left out).
+
+When the digest equals the one recorded after the last *successful* build of the same step, and
+every table that build made is still there with the same number of rows, the step does not run
+dbt: it reports each asset as materialised again (metadata ``unchanged``, ``built_at``) and each
+dbt test with the result recorded then (same outcome, severity and figures, the date said in the
+description). Anything else (a changed file, a reloaded table with other rows, a missing mart, a
+failed or partial earlier build, a subset selected in the UI, ``PACTE_FULL_REFRESH=1``) runs the
+full ``dbt build`` as before.
+
+The records live in ``raw._dbt_builds``, beside ``raw._chargements``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MaterializeResult, Output
+
+from ingest.expectations import table_fingerprint
+
+__all__ = ["BUILDS_TABLE", "Enregistrement", "empreinte", "dernier_build", "rejouer", "enregistrer"]
+
+BUILDS_TABLE = "raw._dbt_builds"
+PROJECT_PARTS = ("models", "macros", "seeds", "tests")
+
+
+def _project_digest(project_dir: Path) -> str:
+    digest = hashlib.sha256()
+    paths = [project_dir / "dbt_project.yml", project_dir / "profiles.yml"]
+    for part in PROJECT_PARTS:
+        paths.extend(p for p in (project_dir / part).rglob("*") if p.is_file())
+    for path in sorted(p for p in paths if p.exists()):
+        digest.update(str(path.relative_to(project_dir)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _raw_tables(con) -> list[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = 'raw' "
+        "and table_type = 'BASE TABLE' and not starts_with(table_name, '_') order by table_name"
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def empreinte(con, project_dir: Path, dbt_args: Iterable[str]) -> str:
+    """Digest of everything a ``dbt build`` of the project reads (see the module docstring)."""
+    parts: list[Any] = [
+        _project_digest(project_dir),
+        version("dbt-core"),
+        version("dbt-duckdb"),
+        list(dbt_args),
+        [[table, table_fingerprint(con, table)] for table in _raw_tables(con)],
+    ]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _ensure_table(con) -> None:
+    con.execute("create schema if not exists raw")
+    con.execute(
+        f"""create table if not exists {BUILDS_TABLE} (
+            etape varchar, empreinte varchar, construit_le timestamp, relations varchar, resultats varchar)"""
+    )
+
+
+def _relation_counts(con, relations: Iterable[tuple[str, str]]) -> dict[str, int | None]:
+    """Row count of each existing table (``None`` for a view), keyed ``schema.name``.
+
+    Relations that do not exist are left out."""
+    existing = {
+        (schema, name): kind
+        for schema, name, kind in con.execute(
+            "select table_schema, table_name, table_type from information_schema.tables"
+        ).fetchall()
+    }
+    counts: dict[str, int | None] = {}
+    for schema, name in relations:
+        kind = existing.get((schema, name))
+        if kind is None:
+            continue
+        counts[f"{schema}.{name}"] = (
+            con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+            if kind == "BASE TABLE"
+            else None
+        )
+    return counts
+
+
+@dataclass
+class Enregistrement:
+    """What a successful build produced: its assets' metadata and its checks' results."""
+
+    assets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    checks: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @staticmethod
+    def _plain_metadata(metadata: Mapping[str, Any] | None) -> dict[str, Any]:
+        plain: dict[str, Any] = {}
+        for key, value in (metadata or {}).items():
+            raw = getattr(value, "value", value)
+            if isinstance(raw, (str, int, float, bool)) or raw is None:
+                plain[key] = raw
+        return plain
+
+    def suivre(self, context, events: Iterable[Any]) -> Iterator[Any]:
+        """Pass dbt's events through, remembering materialisations and check results."""
+        for event in events:
+            if isinstance(event, Output):
+                key = context.asset_key_for_output(event.output_name)
+                self.assets[key.to_user_string()] = self._plain_metadata(event.metadata)
+            elif isinstance(event, MaterializeResult) and event.asset_key is not None:
+                self.assets[event.asset_key.to_user_string()] = self._plain_metadata(event.metadata)
+            elif isinstance(event, AssetCheckResult):
+                check_key = f"{event.asset_key.to_user_string()}:{event.check_name}"
+                self.checks[check_key] = {
+                    "passed": bool(event.passed),
+                    "severity": event.severity.value,
+                    "description": event.description,
+                    "metadata": self._plain_metadata(event.metadata),
+                }
+            yield event
+
+
+def dernier_build(
+    con, etape: str, empreinte_actuelle: str, relations: Iterable[tuple[str, str]]
+) -> dict | None:
+    """The last successful build of ``etape`` when it had this digest and its tables are intact."""
+    _ensure_table(con)
+    row = con.execute(
+        f"select empreinte, construit_le, relations, resultats from {BUILDS_TABLE} where etape = ? "
+        "order by construit_le desc limit 1",
+        [etape],
+    ).fetchone()
+    if row is None or row[0] != empreinte_actuelle:
+        return None
+    recorded = json.loads(row[2])
+    if _relation_counts(con, relations) != recorded:
+        return None
+    resultats = json.loads(row[3])
+    return {"construit_le": row[1], "assets": resultats["assets"], "checks": resultats["checks"]}
+
+
+def rejouer(context, build: dict) -> Iterator[Any] | None:
+    """Events re-reporting ``build`` for the selected assets and checks; ``None`` if one is unknown."""
+    date = build["construit_le"].strftime("%Y-%m-%d %H:%M")
+    # in the recorded order: dbt's, which puts every model after its parents (Dagster requires it)
+    order = {name: i for i, name in enumerate(build["assets"])}
+    asset_keys = sorted(context.selected_asset_keys, key=lambda k: order.get(k.to_user_string(), -1))
+    check_keys = sorted(
+        context.selected_asset_check_keys, key=lambda k: (k.asset_key.to_user_string(), k.name)
+    )
+    if any(k.to_user_string() not in build["assets"] for k in asset_keys) or any(
+        f"{k.asset_key.to_user_string()}:{k.name}" not in build["checks"] for k in check_keys
+    ):
+        return None
+
+    def events() -> Iterator[Any]:
+        context.log.info(
+            f"dbt: nothing this build reads has changed since the build of {date} (UTC); "
+            f"its {len(asset_keys)} models and {len(check_keys)} tests are reported as they were"
+        )
+        for key in asset_keys:
+            metadata = dict(build["assets"][key.to_user_string()])
+            metadata.update(unchanged=True, built_at=date)
+            yield MaterializeResult(asset_key=key, metadata=metadata)
+        for key in check_keys:
+            recorded = build["checks"][f"{key.asset_key.to_user_string()}:{key.name}"]
+            description = f"Résultat du build du {date} (UTC), entrées inchangées depuis"
+            if recorded.get("description"):
+                description += f" — {recorded['description']}"
+            yield AssetCheckResult(
+                asset_key=AssetKey(key.asset_key.path),
+                check_name=key.name,
+                passed=recorded["passed"],
+                severity=AssetCheckSeverity(recorded["severity"]),
+                description=description,
+                metadata={**recorded["metadata"], "unchanged": True, "built_at": date},
+            )
+
+    return events()
+
+
+def enregistrer(
+    con, etape: str, empreinte_actuelle: str, relations: Iterable[tuple[str, str]], suivi: Enregistrement
+) -> None:
+    """Record a successful build (replacing the earlier records of ``etape``)."""
+    _ensure_table(con)
+    con.execute(f"delete from {BUILDS_TABLE} where etape = ?", [etape])
+    con.execute(
+        f"insert into {BUILDS_TABLE} values (?, ?, ?, ?, ?)",
+        [
+            etape,
+            empreinte_actuelle,
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            json.dumps(_relation_counts(con, relations), sort_keys=True),
+            json.dumps({"assets": suivi.assets, "checks": suivi.checks}, ensure_ascii=False, default=str),
+        ],
+    )
+
+
+def relations_du_manifeste(
+    manifest: Mapping[str, Any], exclude_tag: str | None = None, only_tag: str | None = None
+) -> list[tuple[str, str]]:
+    """(schema, name) of the models and seeds a step builds, from dbt's manifest."""
+    out = []
+    for node in manifest.get("nodes", {}).values():
+        if node.get("resource_type") not in {"model", "seed"}:
+            continue
+        if node.get("config", {}).get("materialized") == "ephemeral":
+            continue
+        tags = set(node.get("tags") or [])
+        if exclude_tag and exclude_tag in tags or only_tag and only_tag not in tags:
+            continue
+        out.append((node["schema"], node.get("alias") or node["name"]))
+    return sorted(out)

@@ -1,0 +1,157 @@
+"""Skipping an unchanged dbt build: digest, records, replay (orchestration.dbt_etat)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import duckdb
+import pytest
+from dagster import AssetCheckKey, AssetCheckResult, AssetCheckSeverity, AssetKey, MaterializeResult, Output
+
+from orchestration import dbt_etat
+
+REPO = Path(__file__).resolve().parents[2]
+RELATIONS = [("marts", "territoires"), ("staging", "stg_x")]
+
+
+@pytest.fixture()
+def project(tmp_path) -> Path:
+    root = tmp_path / "dbt_project"
+    for name in ("dbt_project.yml", "profiles.yml"):
+        root.mkdir(exist_ok=True)
+        shutil.copy(REPO / "dbt_project" / name, root / name)
+    (root / "models").mkdir()
+    (root / "models" / "m.sql").write_text("select 1 as a\n")
+    return root
+
+
+@pytest.fixture()
+def con():
+    con = duckdb.connect()
+    con.execute("create schema raw; create schema marts; create schema staging")
+    con.execute("create table raw.cog_regions as select * from (values ('11', 'Île-de-France', now()), "
+                "('93', 'PACA', now())) t(code, libelle, _loaded_at)")
+    con.execute("create table raw._chargements (table_name varchar, loaded_at timestamp)")
+    con.execute("create table marts.territoires as select 1 as x union all select 2")
+    con.execute("create view staging.stg_x as select 1 as y")
+    yield con
+    con.close()
+
+
+def test_digest_follows_raw_content_not_load_time(con, project):
+    first = dbt_etat.empreinte(con, project, ["build"])
+    # reloaded with the same rows: only _loaded_at changes; a bookkeeping table changes too
+    con.execute("update raw.cog_regions set _loaded_at = now() + interval 1 hour")
+    con.execute("insert into raw._chargements values ('cog_regions', now())")
+    assert dbt_etat.empreinte(con, project, ["build"]) == first
+    con.execute("update raw.cog_regions set libelle = 'Provence-Alpes-Côte d''Azur' where code = '93'")
+    second = dbt_etat.empreinte(con, project, ["build"])
+    assert second != first
+    # a new raw table, another --vars, a changed model file: each changes the digest
+    con.execute("create table raw.neet as select 1 as n")
+    third = dbt_etat.empreinte(con, project, ["build"])
+    assert third != second
+    assert dbt_etat.empreinte(con, project, ["build", "--vars", "{}"]) != third
+    (project / "models" / "m.sql").write_text("select 2 as a\n")
+    assert dbt_etat.empreinte(con, project, ["build"]) != third
+
+
+def _suivi(context) -> dbt_etat.Enregistrement:
+    suivi = dbt_etat.Enregistrement()
+    events = [
+        Output(None, output_name="marts_territoires", metadata={"dagster/row_count": 2, "sql": "select 1"}),
+        AssetCheckResult(asset_key=AssetKey(["marts", "territoires"]), check_name="not_null_x", passed=True,
+                         severity=AssetCheckSeverity.ERROR, metadata={"failed_row_count": 0}),
+        AssetCheckResult(asset_key=AssetKey(["marts", "territoires"]), check_name="range_x", passed=False,
+                         severity=AssetCheckSeverity.WARN, description="2 lignes hors bornes"),
+    ]
+    passed = list(suivi.suivre(context, events))
+    assert passed == events  # every event goes through unchanged
+    return suivi
+
+
+def _context(assets, checks):
+    logs = []
+    return SimpleNamespace(
+        selected_asset_keys=set(assets),
+        selected_asset_check_keys=set(checks),
+        asset_key_for_output=lambda name: AssetKey(name.split("_", 1)),
+        log=SimpleNamespace(info=logs.append),
+        logs=logs,
+    )
+
+
+def test_record_then_replay_the_same_results(con, project):
+    key = AssetKey(["marts", "territoires"])
+    checks = [AssetCheckKey(key, "not_null_x"), AssetCheckKey(key, "range_x")]
+    context = _context([key], checks)
+    digest = dbt_etat.empreinte(con, project, ["build"])
+    dbt_etat.enregistrer(con, "etape", digest, RELATIONS, _suivi(context))
+
+    build = dbt_etat.dernier_build(con, "etape", digest, RELATIONS)
+    assert build is not None and isinstance(build["construit_le"], dt.datetime)
+    events = list(dbt_etat.rejouer(context, build))
+    materialised = [e for e in events if isinstance(e, MaterializeResult)]
+    assert [e.asset_key for e in materialised] == [key]
+    assert materialised[0].metadata["dagster/row_count"] == 2
+    assert materialised[0].metadata["unchanged"] is True
+    assert "sql" in materialised[0].metadata
+    by_name = {e.check_name: e for e in events if isinstance(e, AssetCheckResult)}
+    assert by_name["not_null_x"].passed is True and by_name["not_null_x"].severity == AssetCheckSeverity.ERROR
+    # a failed warning stays failed, with its severity and its description
+    assert by_name["range_x"].passed is False and by_name["range_x"].severity == AssetCheckSeverity.WARN
+    assert "2 lignes hors bornes" in by_name["range_x"].description
+    assert "inchangées" in by_name["range_x"].description
+    assert context.logs and "nothing this build reads has changed" in context.logs[0]
+
+
+def test_no_replay_when_anything_differs(con, project):
+    key = AssetKey(["marts", "territoires"])
+    context = _context([key], [AssetCheckKey(key, "not_null_x")])
+    digest = dbt_etat.empreinte(con, project, ["build"])
+    dbt_etat.enregistrer(con, "etape", digest, RELATIONS, _suivi(context))
+    assert dbt_etat.dernier_build(con, "etape", "another digest", RELATIONS) is None
+    assert dbt_etat.dernier_build(con, "autre_etape", digest, RELATIONS) is None
+    # a check or an asset that the recorded build did not report
+    build = dbt_etat.dernier_build(con, "etape", digest, RELATIONS)
+    assert dbt_etat.rejouer(_context([key], [AssetCheckKey(key, "unknown_test")]), build) is None
+    assert dbt_etat.rejouer(_context([AssetKey(["marts", "besoins"])], []), build) is None
+    # a mart that lost rows, or that is gone
+    con.execute("delete from marts.territoires where x = 2")
+    assert dbt_etat.dernier_build(con, "etape", digest, RELATIONS) is None
+    con.execute("insert into marts.territoires values (2)")
+    assert dbt_etat.dernier_build(con, "etape", digest, RELATIONS) is not None
+    con.execute("drop view staging.stg_x")
+    assert dbt_etat.dernier_build(con, "etape", digest, RELATIONS) is None
+
+
+def test_relations_of_a_step_come_from_the_manifest():
+    manifest = {"nodes": {
+        "model.p.a": {"resource_type": "model", "schema": "marts", "name": "a", "alias": "a",
+                      "config": {"materialized": "table"}, "tags": []},
+        "model.p.b": {"resource_type": "model", "schema": "marts", "name": "b", "alias": "b",
+                      "config": {"materialized": "table"}, "tags": ["apres_graphe"]},
+        "model.p.c": {"resource_type": "model", "schema": "intermediate", "name": "c", "alias": "c",
+                      "config": {"materialized": "ephemeral"}, "tags": []},
+        "seed.p.d": {"resource_type": "seed", "schema": "marts", "name": "d", "alias": "d",
+                     "config": {"materialized": "seed"}, "tags": []},
+        "test.p.e": {"resource_type": "test", "schema": "quarantine", "name": "e", "config": {}, "tags": []},
+    }}
+    assert dbt_etat.relations_du_manifeste(manifest, exclude_tag="apres_graphe") == [
+        ("marts", "a"), ("marts", "d")]
+    assert dbt_etat.relations_du_manifeste(manifest, only_tag="apres_graphe") == [("marts", "b")]
+
+
+def test_replay_keeps_dbt_order_parents_first(con, project):
+    # Dagster refuses a multi-asset that reports a model before its parent: keep dbt's order
+    parent, child = AssetKey(["staging", "z_parent"]), AssetKey(["marts", "a_child"])
+    context = _context([parent, child], [])
+    suivi = dbt_etat.Enregistrement()
+    list(suivi.suivre(context, [MaterializeResult(asset_key=parent), MaterializeResult(asset_key=child)]))
+    digest = dbt_etat.empreinte(con, project, ["build"])
+    dbt_etat.enregistrer(con, "etape", digest, RELATIONS, suivi)
+    events = list(dbt_etat.rejouer(context, dbt_etat.dernier_build(con, "etape", digest, RELATIONS)))
+    assert [e.asset_key for e in events] == [parent, child]
