@@ -14,6 +14,7 @@ lack the required ``date_maj`` and say so.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
@@ -191,6 +192,77 @@ def write_violations(con: Any, found: list[Violation]) -> int:
         insert_rows(con, QUARANTINE_TABLE,
                     [(v.entite, v.cle, v.table_source, v.champ, v.raison, v.valeur, now) for v in found])
     return len(found)
+
+
+VERIFICATIONS_TABLE = "quarantine.offre_conformite_verifications"
+CATALOGUE_TABLES = (
+    ("structure", "intermediate", "int_offre__structures_unies", "cle_structure"),
+    ("service", "intermediate", "int_offre__services_unis", "cle_service"),
+)
+
+
+@dataclass(frozen=True)
+class Conformite:
+    """Outcome of the schema validation of the catalogue."""
+
+    counts: dict[str, int]  # structures, structures_non_conformes, services, services_non_conformes
+    by_reason: dict[tuple[str, str, str], int]  # (source table, field, reason) -> deviations
+    controle_le: dt.datetime
+    reprise: bool  # True when taken over from an earlier validation of identical tables
+
+
+def _catalogue_key(con: Any, data_dir: str) -> str:
+    from ingest.expectations import table_fingerprint
+
+    parts: list[Any] = [hashlib.sha256(Path(__file__).read_bytes()).hexdigest()]
+    for entite, schema, table, _ in CATALOGUE_TABLES:
+        schema_file = Path(data_dir) / SCHEMA_DIR / f"{entite}.schema.json"
+        parts.append(hashlib.sha256(schema_file.read_bytes()).hexdigest() if schema_file.exists() else None)
+        parts.append(table_fingerprint(con, table, schema=schema))
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def valider_catalogue(con: Any, data_dir: str, force: bool = False) -> Conformite:
+    """Validate the catalogue against the v1 schema, or take over the last validation.
+
+    The deviations are written to :data:`QUARANTINE_TABLE`. When the two catalogue tables, the
+    schema files and this module are identical to those of the last validation (and its
+    quarantine table is still there), nothing is validated again: the quarantine rows stay and
+    the recorded figures are returned with ``reprise=True``. ``force`` validates anyway.
+    """
+    con.execute("create schema if not exists quarantine")
+    con.execute(
+        f"create table if not exists {VERIFICATIONS_TABLE} "
+        "(cle varchar, counts varchar, by_reason varchar, controle_le timestamp)"
+    )
+    key = _catalogue_key(con, data_dir)
+    if not force and _table_exists(con, QUARANTINE_TABLE):
+        row = con.execute(
+            f"select counts, by_reason, controle_le from {VERIFICATIONS_TABLE} where cle = ?", [key]
+        ).fetchone()
+        if row is not None:
+            by_reason = {tuple(k.split("\x1f")): n for k, n in json.loads(row[1]).items()}
+            return Conformite(json.loads(row[0]), by_reason, row[2], True)
+    found: list[Violation] = []
+    counts: dict[str, int] = {}
+    for entite, schema, table, column in CATALOGUE_TABLES:
+        rows = con.execute(f"select * from {schema}.{table}").df().to_dict("records")
+        entity_found = list(violations(rows, entite, load_validator(str(data_dir), entite), column))
+        found += entity_found
+        counts[f"{entite}s"] = len(rows)
+        counts[f"{entite}s_non_conformes"] = len({v.cle for v in entity_found})
+    write_violations(con, found)
+    by_reason: dict[tuple[str, str, str], int] = {}
+    for v in found:
+        motif = (v.table_source, v.champ, v.raison.split(" :")[0])
+        by_reason[motif] = by_reason.get(motif, 0) + 1
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    con.execute(f"delete from {VERIFICATIONS_TABLE}")
+    con.execute(
+        f"insert into {VERIFICATIONS_TABLE} values (?, ?, ?, ?)",
+        [key, json.dumps(counts), json.dumps({"\x1f".join(k): n for k, n in by_reason.items()}), now],
+    )
+    return Conformite(counts, by_reason, now, False)
 
 
 # --------------------------------------------------------------------------- controls of the marts

@@ -82,36 +82,28 @@ def _result(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
                          "quarantine.offre_non_conforme.")
 def conformite_schema(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
                       settings: PacteSettingsResource) -> AssetCheckResult:
-    found: list[co.Violation] = []
-    counts: dict[str, int] = {}
     with warehouse.connect() as con:
-        for entite, table, key in (("structure", "intermediate.int_offre__structures_unies", "cle_structure"),
-                                   ("service", "intermediate.int_offre__services_unis", "cle_service")):
-            rows = con.execute(f"select * from {table}").df().to_dict("records")
-            validator = co.load_validator(str(settings.data_dir), entite)
-            entity_found = list(co.violations(rows, entite, validator, key))
-            found += entity_found
-            counts[f"{entite}s"] = len(rows)
-            counts[f"{entite}s_non_conformes"] = len({v.cle for v in entity_found})
-        co.write_violations(con, found)
-    by_reason: dict[tuple[str, str, str], int] = {}
-    for v in found:
-        motif = (v.table_source, v.champ, v.raison.split(" :")[0])
-        by_reason[motif] = by_reason.get(motif, 0) + 1
+        resultat = co.valider_catalogue(con, str(settings.data_dir), force=settings.full_refresh)
+    counts = resultat.counts
     table = ["| table source | champ | raison | écarts |", "|---|---|---|---|"] + [
-        f"| {t} | {c} | {r} | {n} |" for (t, c, r), n in sorted(by_reason.items(), key=lambda x: -x[1])]
+        f"| {t} | {c} | {r} | {n} |"
+        for (t, c, r), n in sorted(resultat.by_reason.items(), key=lambda x: -x[1])]
     non_conformes = counts["structures_non_conformes"] + counts["services_non_conformes"]
     description = (f"{counts['structures_non_conformes']} structures sur {counts['structures']} et "
                    f"{counts['services_non_conformes']} services sur {counts['services']} "
                    "s'écartent du schéma v1 "
                    f"(détail : {co.QUARANTINE_TABLE})")
+    if resultat.reprise:
+        description += (f" ; catalogue identique à celui validé le {resultat.controle_le:%Y-%m-%d %H:%M} "
+                        "(UTC), non revalidé")
     context.log.warning(description) if non_conformes else context.log.info(description)
     return AssetCheckResult(
         passed=non_conformes == 0,
         severity=AssetCheckSeverity.WARN,
         description=description,
         metadata={**{k: float(v) for k, v in counts.items()},
-                  "ecarts_par_motif": MetadataValue.md("\n".join(table))},
+                  "ecarts_par_motif": MetadataValue.md("\n".join(table)),
+                  "unchanged": resultat.reprise},
     )
 
 

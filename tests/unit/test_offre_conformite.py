@@ -101,3 +101,33 @@ def test_controls_catch_duplicates_orphans_points_outside_france_and_unlocated_s
 def test_controls_fail_clearly_when_a_table_is_missing():
     controle = co.controle_identifiants_uniques(duckdb.connect())
     assert not controle.reussi and "marts.structures" in controle.resume
+
+
+def test_an_identical_catalogue_is_not_validated_again(data_dir):
+    con = duckdb.connect()
+    con.execute("create schema intermediate")
+    con.execute("""create table intermediate.int_offre__structures_unies as select * from (values
+        ('di_export--1', 'Centre social Le Tournesol', 'dora', 'di_export'),
+        ('di_export--2', 'AB', 'dora', 'di_export')) t(cle_structure, nom, source, table_source)""")
+    con.execute("""create table intermediate.int_offre__services_unis as select * from (values
+        ('di_export--s1', 'Accompagnement', 'dora', 'di_export'))
+        t(cle_service, nom, source, table_source)""")
+    first = co.valider_catalogue(con, str(data_dir))
+    assert not first.reprise and first.counts["structures"] == 2 and first.counts["services"] == 1
+    assert first.counts["structures_non_conformes"] >= 1 and first.by_reason
+    rows = con.execute(f"select count(*) from {co.QUARANTINE_TABLE}").fetchone()[0]
+    assert rows == sum(first.by_reason.values())
+
+    again = co.valider_catalogue(con, str(data_dir))
+    assert again.reprise and again.counts == first.counts and again.by_reason == first.by_reason
+    assert again.controle_le == first.controle_le
+    assert con.execute(f"select count(*) from {co.QUARANTINE_TABLE}").fetchone()[0] == rows
+
+    assert not co.valider_catalogue(con, str(data_dir), force=True).reprise
+    con.execute("update intermediate.int_offre__structures_unies set nom = 'ABC' where nom = 'AB'")
+    changed = co.valider_catalogue(con, str(data_dir))
+    assert not changed.reprise
+    # the quarantine table is part of the result: without it, the catalogue is validated again
+    con.execute(f"drop table {co.QUARANTINE_TABLE}")
+    assert not co.valider_catalogue(con, str(data_dir)).reprise
+    assert con.execute(f"select count(*) from {co.QUARANTINE_TABLE}").fetchone()[0] > 0
