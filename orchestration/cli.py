@@ -72,6 +72,10 @@ def _build(code: str, log_level: str = "WARNING") -> int:
     _dagster_home()
     from dagster import DagsterInstance
 
+    from orchestration import dagster_storage
+
+    dagster_storage.install()
+
     from orchestration.assets.publication import published_copy_path
     from orchestration.definitions import defs
     from orchestration.settings import load_settings
