@@ -84,7 +84,9 @@ def _build(code: str, log_level: str = "WARNING") -> int:
     started = time.perf_counter()
     print(f"pacte: building the diagnostic of département {departement} into {settings.warehouse}")
     job = defs.resolve_job_def("diagnostic")
-    with DagsterInstance.get() as instance:
+    from orchestration.resources import warehouse_held
+
+    with DagsterInstance.get() as instance, warehouse_held():
         result = job.execute_in_process(
             partition_key=departement,
             instance=instance,

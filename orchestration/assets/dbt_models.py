@@ -72,6 +72,7 @@ def pacte_dbt_models(
         yield from replay
         return
     suivi = dbt_etat.Enregistrement()
+    warehouse.release()  # dbt is another process: it needs the file's lock
     yield from suivi.suivre(context, dbt.cli(args, context=context).stream())
     if whole:  # reached only when dbt succeeded (dagster-dbt raises on a failed build)
         with warehouse.connect() as con:
@@ -87,10 +88,11 @@ def pacte_dbt_models(
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
     ),
 )
-def pacte_dbt_apres_graphe(context: AssetExecutionContext, dbt: DbtCliResource):
+def pacte_dbt_apres_graphe(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """Runs ``dbt build`` on the priority models, with the weights of config/priorites.yml as vars."""
     from rapport.ponderations import dbt_vars_argument, load_ponderations
 
+    warehouse.release()  # dbt is another process: it needs the file's lock
     yield from dbt.cli(["build", *dbt_vars_argument(load_ponderations())], context=context).stream()
 
 

@@ -13,7 +13,6 @@ built silently from half of its sources. Orchestration only: the logic is in ``g
 """
 
 import time
-from pathlib import Path
 
 from dagster import (
     AssetCheckResult,
@@ -93,9 +92,8 @@ def graphe_acteurs(
     code = context.partition_key
     started = time.perf_counter()
     try:
-        result, summary = pipeline.build_and_write(
-            Path(warehouse.path), code, SEEDS, settings.output_for(code)
-        )
+        with warehouse.connect() as con:
+            result, summary = pipeline.build_and_write(con, code, SEEDS, settings.output_for(code))
     except MissingSource as exc:
         raise Failure(description=str(exc)) from exc
     if summary["registre"] == "absent":
@@ -153,7 +151,8 @@ def analyse_coordination(context: AssetExecutionContext, warehouse: WarehouseRes
     code = context.partition_key
     started = time.perf_counter()
     try:
-        frames = pipeline.analyse_and_write(Path(warehouse.path), code)
+        with warehouse.connect() as con:
+            frames = pipeline.analyse_and_write(con, code)
     except (MissingSource, LookupError) as exc:
         raise Failure(description=str(exc)) from exc
     elapsed = round(time.perf_counter() - started, 2)
@@ -212,7 +211,8 @@ def reseau_acteurs(
     code = context.partition_key
     started = time.perf_counter()
     try:
-        info = pipeline.page_and_write(Path(warehouse.path), code, settings.output_for(code))
+        with warehouse.connect() as con:
+            info = pipeline.page_and_write(con, code, settings.output_for(code))
     except LookupError as exc:
         raise Failure(description=str(exc)) from exc
     return MaterializeResult(
