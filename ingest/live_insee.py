@@ -141,8 +141,9 @@ _installed = False
 def _bounded_retry():
     from urllib3.util.retry import Retry
 
-    return Retry(total=1, backoff_factor=0.2, status_forcelist=(429, 502, 503, 504),
-                 respect_retry_after_header=False)
+    return Retry(
+        total=1, backoff_factor=0.2, status_forcelist=(429, 502, 503, 504), respect_retry_after_header=False
+    )
 
 
 def _install_bounds() -> None:
@@ -206,8 +207,9 @@ def run_with_deadline(func: Callable[..., Any], deadline: float, *args: Any) -> 
         finally:
             _local.cancel = None
 
-    worker = threading.Thread(target=target, name=f"pacte-live-{getattr(func, '__name__', 'call')}",
-                              daemon=True)
+    worker = threading.Thread(
+        target=target, name=f"pacte-live-{getattr(func, '__name__', 'call')}", daemon=True
+    )
     worker.start()
     worker.join(deadline)
     if worker.is_alive():
@@ -221,6 +223,7 @@ def run_with_deadline(func: Callable[..., Any], deadline: float, *args: Any) -> 
 # --------------------------------------------------------------------------------------------
 # From API answers to the snapshot's file layout.
 # --------------------------------------------------------------------------------------------
+
 
 def _cell(value: object) -> str:
     """A value as the snapshot files write it: missing values (None, NaN, NA) as empty cells."""
@@ -243,8 +246,14 @@ def _as_snapshot(
                 writer.writerow([_cell(record.get(h)) for h in header])
         result = read_csv(path, replace(spec, vintage=vintage))
     quarantine = [
-        QuarantineRow(q.table, source, max(q.line - 1, 0), q.field, f"réponse de l'API, enregistrement "
-                      f"{max(q.line - 1, 0)} : {q.reason}", q.content)
+        QuarantineRow(
+            q.table,
+            source,
+            max(q.line - 1, 0),
+            q.field,
+            f"réponse de l'API, enregistrement {max(q.line - 1, 0)} : {q.reason}",
+            q.content,
+        )
         for q in result.quarantine
     ]
     info = SourceInfo(source, result.source.checksum, vintage, mode="live", stale=False, message=message)
@@ -301,11 +310,21 @@ def fetch_regions(data_dir: Path | None = None) -> ReadResult:
     for area in ("regions", "collectivitesDOutreMer"):
         for row in _get_area_list(area).to_dict(orient="records"):
             code = str(row["CODE"])
-            records.append({"reg": code, "nom": _text(row, "TITLE"), "chef_lieu": _text(row, "chefLieu"),
-                            "zone": "com" if len(code) == 3 else ("drom" if code < "10" else "metro"),
-                            "type_liaison": _text(row, "DETERMINER_TYPE")})
-    return _as_snapshot(records, cog.REGIONS, f"{GEO_API}regions ; {GEO_API}collectivitesDOutreMer",
-                        f"COG en vigueur au {_today()} (API Métadonnées INSEE)")
+            records.append(
+                {
+                    "reg": code,
+                    "nom": _text(row, "TITLE"),
+                    "chef_lieu": _text(row, "chefLieu"),
+                    "zone": "com" if len(code) == 3 else ("drom" if code < "10" else "metro"),
+                    "type_liaison": _text(row, "DETERMINER_TYPE"),
+                }
+            )
+    return _as_snapshot(
+        records,
+        cog.REGIONS,
+        f"{GEO_API}regions ; {GEO_API}collectivitesDOutreMer",
+        f"COG en vigueur au {_today()} (API Métadonnées INSEE)",
+    )
 
 
 def fetch_departements(data_dir: Path | None = None) -> ReadResult:
@@ -316,18 +335,34 @@ def fetch_departements(data_dir: Path | None = None) -> ReadResult:
         code = str(row["CODE"])
         if code not in regions:
             raise LiveSourceError(f"département {code} sans région dans la réponse de l'API")
-        records.append({"dep": code, "nom": _text(row, "TITLE"), "reg": regions[code],
-                        "chef_lieu": _text(row, "chefLieu"), "zone": _zone(code),
-                        "type_liaison": _text(row, "DETERMINER_TYPE")})
+        records.append(
+            {
+                "dep": code,
+                "nom": _text(row, "TITLE"),
+                "reg": regions[code],
+                "chef_lieu": _text(row, "chefLieu"),
+                "zone": _zone(code),
+                "type_liaison": _text(row, "DETERMINER_TYPE"),
+            }
+        )
     for row in _get_area_list("collectivitesDOutreMer").to_dict(orient="records"):
         code = str(row["CODE"])
-        records.append({"dep": code, "nom": _text(row, "TITLE"), "reg": code,
-                        "chef_lieu": _text(row, "chefLieu"), "zone": "com",
-                        "type_liaison": _text(row, "DETERMINER_TYPE")})
-    return _as_snapshot(records, cog.DEPARTEMENTS,
-                        f"{GEO_API}departements ; {GEO_API}region/…/descendants ; "
-                        f"{GEO_API}collectivitesDOutreMer",
-                        f"COG en vigueur au {_today()} (API Métadonnées INSEE)")
+        records.append(
+            {
+                "dep": code,
+                "nom": _text(row, "TITLE"),
+                "reg": code,
+                "chef_lieu": _text(row, "chefLieu"),
+                "zone": "com",
+                "type_liaison": _text(row, "DETERMINER_TYPE"),
+            }
+        )
+    return _as_snapshot(
+        records,
+        cog.DEPARTEMENTS,
+        f"{GEO_API}departements ; {GEO_API}region/…/descendants ; {GEO_API}collectivitesDOutreMer",
+        f"COG en vigueur au {_today()} (API Métadonnées INSEE)",
+    )
 
 
 def _melodi(dataset: str, **filters: str) -> pd.DataFrame:
@@ -364,8 +399,18 @@ def fetch_communes(data_dir: Path | None = None, population_year: str = POPULATI
     populations = _populations(population_year)
     snapshot = _snapshot_attributes(data_dir)
     known = {(r["code_insee"], r["type"]): r for r in snapshot.to_dict(orient="records")}
-    completed = ("arrondissement", "siren", "epci_siren", "epci_nom", "ept_siren", "ept_nom", "codes_postaux",
-                 "chef_lieu", "commune_parente", "anciens_codes")
+    completed = (
+        "arrondissement",
+        "siren",
+        "epci_siren",
+        "epci_nom",
+        "ept_siren",
+        "ept_nom",
+        "codes_postaux",
+        "chef_lieu",
+        "commune_parente",
+        "anciens_codes",
+    )
     records = []
     for area, kind in _COMMUNE_LISTS.items():
         for row in _get_area_list(area).to_dict(orient="records"):
@@ -373,8 +418,16 @@ def fetch_communes(data_dir: Path | None = None, population_year: str = POPULATI
             dep = _dep_of_commune(code)
             old = known.get((code, kind), {})
             record = {name: old.get(name) for name in completed}
-            record.update({"code_insee": code, "nom": _text(row, "TITLE"), "type": kind, "dep": dep,
-                           "reg": regions.get(dep), "zone": _zone(dep)})
+            record.update(
+                {
+                    "code_insee": code,
+                    "nom": _text(row, "TITLE"),
+                    "type": kind,
+                    "dep": dep,
+                    "reg": regions.get(dep),
+                    "zone": _zone(dep),
+                }
+            )
             if kind == "commune-actuelle":
                 pop = populations.get(code)
                 record["population_municipale"] = None if pop is None else int(round(pop))
@@ -386,8 +439,11 @@ def fetch_communes(data_dir: Path | None = None, population_year: str = POPULATI
                 record["chef_lieu"] = _text(row, "chefLieu") or record["chef_lieu"]
             records.append(record)
     listed = {(r["code_insee"], r["type"]) for r in records}
-    overseas = [r for r in snapshot.to_dict(orient="records")
-                if r.get("zone") == "com" and (r["code_insee"], r["type"]) not in listed]
+    overseas = [
+        r
+        for r in snapshot.to_dict(orient="records")
+        if r.get("zone") == "com" and (r["code_insee"], r["type"]) not in listed
+    ]
     for row in overseas:  # communes of the COM: not served by /geo/communes
         records.append({k: v for k, v in row.items() if not k.startswith("_")})
     message = (
@@ -396,10 +452,13 @@ def fetch_communes(data_dir: Path | None = None, population_year: str = POPULATI
         "anciens codes, chefs-lieux des communes déléguées et communes des collectivités d'outre-mer "
         f"({len(overseas)}) repris de l'instantané, que ces API ne publient pas."
     )
-    return _as_snapshot(records, cog.COMMUNES,
-                        f"{GEO_API}{{{','.join(_COMMUNE_LISTS)}}} ; {MELODI_API}DS_POPULATIONS_REFERENCE",
-                        f"COG en vigueur au {_today()} (API INSEE), populations légales {population_year}",
-                        message)
+    return _as_snapshot(
+        records,
+        cog.COMMUNES,
+        f"{GEO_API}{{{','.join(_COMMUNE_LISTS)}}} ; {MELODI_API}DS_POPULATIONS_REFERENCE",
+        f"COG en vigueur au {_today()} (API INSEE), populations légales {population_year}",
+        message,
+    )
 
 
 def fetch_filosofi_communes_2021(data_dir: Path | None = None) -> ReadResult:
@@ -409,8 +468,11 @@ def fetch_filosofi_communes_2021(data_dir: Path | None = None) -> ReadResult:
         raise LiveSourceError("DS_FILOSOFI_CC : pas de dimension FILOSOFI_MEASURE")
     if "OBS_VALUE_NIVEAU" not in frame.columns:
         frame["OBS_VALUE_NIVEAU"] = float("nan")
-    conf = (frame["CONF_STATUS"].astype(str) if "CONF_STATUS" in frame.columns
-            else pd.Series("", index=frame.index))
+    conf = (
+        frame["CONF_STATUS"].astype(str)
+        if "CONF_STATUS" in frame.columns
+        else pd.Series("", index=frame.index)
+    )
     frame = frame.assign(
         cell=[
             ("s" if c in CONFIDENTIAL else "nd") if pd.isna(v) else repr(float(v))
@@ -426,21 +488,31 @@ def fetch_filosofi_communes_2021(data_dir: Path | None = None) -> ReadResult:
         if column in record and record[column] != cell:
             raise LiveSourceError(f"DS_FILOSOFI_CC : deux valeurs pour {measure} de la commune {code}")
         record[column] = cell
-    missing = [c.source for c in filosofi.COMMUNES_2021.columns
-               if c.source != "CODGEO" and c.source not in FILOSOFI_MEASURES.values()]
+    missing = [
+        c.source
+        for c in filosofi.COMMUNES_2021.columns
+        if c.source != "CODGEO" and c.source not in FILOSOFI_MEASURES.values()
+    ]
     for record in records.values():
         for column in missing:
             record[column] = "nd"
-    message = (f"Filosofi 2021 lu en direct (Melodi DS_FILOSOFI_CC, géographie {geo_year}) ; "
-               f"non publiés par ce jeu : {', '.join(m.lower() for m in missing)} (NULL, indisponibles).")
-    return _as_snapshot(records.values(), filosofi.COMMUNES_2021,
-                        f"{MELODI_API}DS_FILOSOFI_CC?GEO=COM&TIME_PERIOD=2021",
-                        f"Filosofi 2021 (API Melodi DS_FILOSOFI_CC, géographie {geo_year})", message)
+    message = (
+        f"Filosofi 2021 lu en direct (Melodi DS_FILOSOFI_CC, géographie {geo_year}) ; "
+        f"non publiés par ce jeu : {', '.join(m.lower() for m in missing)} (NULL, indisponibles)."
+    )
+    return _as_snapshot(
+        records.values(),
+        filosofi.COMMUNES_2021,
+        f"{MELODI_API}DS_FILOSOFI_CC?GEO=COM&TIME_PERIOD=2021",
+        f"Filosofi 2021 (API Melodi DS_FILOSOFI_CC, géographie {geo_year})",
+        message,
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Live readers with a deadline and a fall back to the snapshot.
 # --------------------------------------------------------------------------------------------
+
 
 def _describe(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
@@ -491,8 +563,9 @@ def with_snapshot_fallback(
 
 
 read_cog_regions_live = with_snapshot_fallback("cog_regions", fetch_regions, cog.read_regions)
-read_cog_departements_live = with_snapshot_fallback("cog_departements", fetch_departements,
-                                                    cog.read_departements)
+read_cog_departements_live = with_snapshot_fallback(
+    "cog_departements", fetch_departements, cog.read_departements
+)
 read_cog_communes_live = with_snapshot_fallback("cog_communes", fetch_communes, cog.read_communes)
 read_filosofi_communes_2021_live = with_snapshot_fallback(
     "filosofi_communes_2021", fetch_filosofi_communes_2021, filosofi.read_communes_2021

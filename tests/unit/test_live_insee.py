@@ -97,7 +97,8 @@ def _melodi(request):
     answer = dict(MELODI[dataset])
     filters = {k: v for k, v in params.items() if k not in {"totalCount", "maxResult", "page"}}
     observations = [
-        o for o in answer["observations"]
+        o
+        for o in answer["observations"]
         if all(k == "GEO" or o["dimensions"].get(k) == v for k, v in filters.items())
         and (filters.get("GEO") != "COM" or "-COM-" in o["dimensions"]["GEO"])
     ]
@@ -177,8 +178,9 @@ def test_live_communes_lists_populations_and_completed_attributes(insee_api, dat
     arrondissement = frame[frame["code_insee"] == "75101"].iloc[0]
     assert arrondissement["type"] == "arrondissement-municipal"
     assert arrondissement["commune_parente"] == "75056"
-    assert set(frame.loc[frame["zone"] == "com", "code_insee"]) == set(snapshot.loc[snapshot["zone"] == "com",
-                                                                                      "code_insee"])
+    assert set(frame.loc[frame["zone"] == "com", "code_insee"]) == set(
+        snapshot.loc[snapshot["zone"] == "com", "code_insee"]
+    )
     assert "repris de l'instantané" in result.source.message
     assert {"commune-deleguee", "commune-associee"} <= set(frame["type"])
 
@@ -191,8 +193,19 @@ def test_live_filosofi_parses_melodi_observations(insee_api, data_dir):
     assert list(result.frame.columns) == list(snapshot.columns)
     assert sorted(frame.index) == ["01001", "93001", "93066"]
     snap = snapshot.set_index("codgeo")
-    published = ["nbmenfisc21", "nbpersmenfisc21", "med21", "pimp21", "tp6021", "pact21", "ppsoc21",
-                 "pimpot21", "d121", "d921", "rd21"]
+    published = [
+        "nbmenfisc21",
+        "nbpersmenfisc21",
+        "med21",
+        "pimp21",
+        "tp6021",
+        "pact21",
+        "ppsoc21",
+        "pimpot21",
+        "d121",
+        "d921",
+        "rd21",
+    ]
     both = ["93001", "93066"]
     pd.testing.assert_frame_equal(frame.loc[both, published], snap.loc[both, published])
     assert frame.loc["93066", "tp6021"] == 36.0
@@ -208,8 +221,10 @@ def test_all_live_requests_go_to_mocked_insee_urls_only(insee_api, data_dir, no_
     for reader in live_insee.LIVE_READERS.values():
         assert reader(data_dir, 10).source.mode == "live"
     urls = [c.request.url for c in insee_api.calls]
-    assert urls and all(u.startswith(("https://api.insee.fr/metadonnees/geo/", "https://api.insee.fr/melodi/data/"))
-                        for u in urls)
+    assert urls and all(
+        u.startswith(("https://api.insee.fr/metadonnees/geo/", "https://api.insee.fr/melodi/data/"))
+        for u in urls
+    )
     assert no_internet == []
 
 
@@ -330,17 +345,22 @@ def _materialize(data_dir: Path, tmp_path: Path, timeout: float):
     source = next(s for s in SOURCES if s.table == "cog_regions")
     resources = {
         "warehouse": WarehouseResource(path=str(tmp_path / "w.duckdb")),
-        "settings": PacteSettingsResource(data_dir=str(data_dir), output_dir=str(tmp_path / "o"),
-                                          inbox_dir=str(tmp_path / "i"), insee_mode="live",
-                                          live_timeout=timeout),
+        "settings": PacteSettingsResource(
+            data_dir=str(data_dir),
+            output_dir=str(tmp_path / "o"),
+            inbox_dir=str(tmp_path / "i"),
+            insee_mode="live",
+            live_timeout=timeout,
+        ),
     }
     with DagsterInstance.ephemeral() as instance:
         result = materialize([raw_asset(source)], resources=resources, instance=instance)
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
     try:
         table = con.execute("select distinct _mode, _stale from raw.cog_regions").fetchall()
-        loads = con.execute("select mode, stale, message from raw._chargements "
-                            "where table_name = 'cog_regions'").fetchall()
+        loads = con.execute(
+            "select mode, stale, message from raw._chargements where table_name = 'cog_regions'"
+        ).fetchall()
     finally:
         con.close()
     return result, table, loads
