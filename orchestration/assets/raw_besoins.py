@@ -38,9 +38,11 @@ SOURCES: list[RawSource] = [
               "Filosofi 2021 : revenus déclarés par IRIS (avec la commune)", GROUP),
     # Census and population estimates (INSEE)
     RawSource("rp_comparateur_2022", recensement.read_comparateur_2022,
-              "Comparateur de territoires INSEE, RP 2022 (communes de Seine-Saint-Denis)", GROUP),
+              "Comparateur de territoires INSEE, RP 2022 (communes de Seine-Saint-Denis ; en direct : "
+              "toutes les communes)", GROUP, live_reader=live_insee.read_rp_comparateur_2022_live),
     RawSource("rp_dossier_complet_2022", recensement.read_dossier_complet_2022,
-              "Dossier complet INSEE, RP 2022, extrait (âges, familles, activité et chômage par âge)", GROUP),
+              "Dossier complet INSEE, RP 2022, extrait (âges, familles, activité et chômage par âge)", GROUP,
+              live_reader=live_insee.read_rp_dossier_complet_2022_live),
     RawSource("estimations_population_departements", recensement.read_estimations_population_departements,
               "Estimations de population INSEE par département, sexe et âge quinquennal, 2015-2021", GROUP),
     RawSource("neet", jeunesse.read_neet,
