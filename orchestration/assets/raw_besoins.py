@@ -10,73 +10,165 @@ __all__ = ["SOURCES", "ASSETS"]
 GROUP = "raw_besoins"
 
 SOURCES: list[RawSource] = [
-    RawSource("cog_communes", cog.read_communes, "COG 2026: communes, déléguées, associées, arrondissements",
-              GROUP, live_reader=live_insee.read_cog_communes_live),
-    RawSource("cog_departements", cog.read_departements, "COG 2026: départements", GROUP,
-              live_reader=live_insee.read_cog_departements_live),
-    RawSource("cog_regions", cog.read_regions, "COG 2026: régions", GROUP,
-              live_reader=live_insee.read_cog_regions_live),
+    RawSource(
+        "cog_communes",
+        cog.read_communes,
+        "COG 2026: communes, déléguées, associées, arrondissements",
+        GROUP,
+        live_reader=live_insee.read_cog_communes_live,
+    ),
+    RawSource(
+        "cog_departements",
+        cog.read_departements,
+        "COG 2026: départements",
+        GROUP,
+        live_reader=live_insee.read_cog_departements_live,
+    ),
+    RawSource(
+        "cog_regions",
+        cog.read_regions,
+        "COG 2026: régions",
+        GROUP,
+        live_reader=live_insee.read_cog_regions_live,
+    ),
     RawSource("cog_epci", cog.read_epci, "DGCL 2026: EPCI à fiscalité propre and EPT", GROUP),
-    RawSource("cog_epci_membres", cog.read_epci_membres,
-              "DGCL 2026: member communes of each EPCI/EPT", GROUP),
-    RawSource("cog_communes_2023", cog.read_communes_2023,
-              "COG 2023 communes (geography of Filosofi 2021)", GROUP),
+    RawSource(
+        "cog_epci_membres", cog.read_epci_membres, "DGCL 2026: member communes of each EPCI/EPT", GROUP
+    ),
+    RawSource(
+        "cog_communes_2023", cog.read_communes_2023, "COG 2023 communes (geography of Filosofi 2021)", GROUP
+    ),
     RawSource("cog_mouvements", cog.read_mouvements, "COG 2023: mouvements de communes since 1943", GROUP),
     # Filosofi (INSEE): income, poverty, living standard
-    RawSource("filosofi_communes_2021", filosofi.read_communes_2021,
-              "Filosofi 2021 par commune (COG 2023) : niveau de vie médian, taux de pauvreté, déciles",
-              GROUP, live_reader=live_insee.read_filosofi_communes_2021_live),
-    RawSource("filosofi_pauvrete_departements_2021", filosofi.read_pauvrete_departements_2021,
-              "Filosofi 2021 par département : taux de pauvreté à 40/50/60 %, intensité", GROUP),
-    RawSource("filosofi_revenus_2019", filosofi.read_revenus_2019,
-              "Filosofi 2019 (COG 2021) : distribution des revenus disponibles par département, EPCI, "
-              "région et France métropolitaine", GROUP),
-    RawSource("filosofi_revenus_series", filosofi.read_revenus_series,
-              "Filosofi 2014-2018 par département et France métropolitaine (une ligne par année)",
-              GROUP),
-    RawSource("filosofi_iris_2021", filosofi.read_iris_2021,
-              "Filosofi 2021 : revenus déclarés par IRIS (avec la commune)", GROUP),
+    RawSource(
+        "filosofi_communes_2021",
+        filosofi.read_communes_2021,
+        "Filosofi 2021 par commune (COG 2023) : niveau de vie médian, taux de pauvreté, déciles",
+        GROUP,
+        live_reader=live_insee.read_filosofi_communes_2021_live,
+    ),
+    RawSource(
+        "filosofi_pauvrete_departements_2021",
+        filosofi.read_pauvrete_departements_2021,
+        "Filosofi 2021 par département : taux de pauvreté à 40/50/60 %, intensité",
+        GROUP,
+    ),
+    RawSource(
+        "filosofi_revenus_2019",
+        filosofi.read_revenus_2019,
+        "Filosofi 2019 (COG 2021) : distribution des revenus disponibles par département, EPCI, "
+        "région et France métropolitaine",
+        GROUP,
+    ),
+    RawSource(
+        "filosofi_revenus_series",
+        filosofi.read_revenus_series,
+        "Filosofi 2014-2018 par département et France métropolitaine (une ligne par année)",
+        GROUP,
+    ),
+    RawSource(
+        "filosofi_iris_2021",
+        filosofi.read_iris_2021,
+        "Filosofi 2021 : revenus déclarés par IRIS (avec la commune)",
+        GROUP,
+    ),
     # Census and population estimates (INSEE)
-    RawSource("rp_comparateur_2022", recensement.read_comparateur_2022,
-              "Comparateur de territoires INSEE, RP 2022 (communes de Seine-Saint-Denis)", GROUP),
-    RawSource("rp_dossier_complet_2022", recensement.read_dossier_complet_2022,
-              "Dossier complet INSEE, RP 2022, extrait (âges, familles, activité et chômage par âge)", GROUP),
-    RawSource("estimations_population_departements", recensement.read_estimations_population_departements,
-              "Estimations de population INSEE par département, sexe et âge quinquennal, 2015-2021", GROUP),
-    RawSource("neet", jeunesse.read_neet,
-              "Part des 15-24 ans non insérés (NEET) par commune, EPCI, département et région, RP 2007-2018",
-              GROUP),
+    RawSource(
+        "rp_comparateur_2022",
+        recensement.read_comparateur_2022,
+        "Comparateur de territoires INSEE, RP 2022 (communes de Seine-Saint-Denis ; en direct : "
+        "toutes les communes)",
+        GROUP,
+        live_reader=live_insee.read_rp_comparateur_2022_live,
+    ),
+    RawSource(
+        "rp_dossier_complet_2022",
+        recensement.read_dossier_complet_2022,
+        "Dossier complet INSEE, RP 2022, extrait (âges, familles, activité et chômage par âge)",
+        GROUP,
+        live_reader=live_insee.read_rp_dossier_complet_2022_live,
+    ),
+    RawSource(
+        "estimations_population_departements",
+        recensement.read_estimations_population_departements,
+        "Estimations de population INSEE par département, sexe et âge quinquennal, 2015-2021",
+        GROUP,
+    ),
+    RawSource(
+        "neet",
+        jeunesse.read_neet,
+        "Part des 15-24 ans non insérés (NEET) par commune, EPCI, département et région, RP 2007-2018",
+        GROUP,
+    ),
     # CNAF
-    RawSource("caf_iris_2020", caf.read_caf_iris_2020,
-              "CNAF au 31/12/2020 par IRIS : allocataires, RSA, AAH, prime d'activité, aides au logement",
-              GROUP),
+    RawSource(
+        "caf_iris_2020",
+        caf.read_caf_iris_2020,
+        "CNAF au 31/12/2020 par IRIS : allocataires, RSA, AAH, prime d'activité, aides au logement",
+        GROUP,
+    ),
     # Quartiers prioritaires (ANCT, ONPV)
-    RawSource("qpv_communes_2024", qpv.read_qpv_communes_2024,
-              "Liste des QPV 2024 et leurs communes", GROUP),
-    RawSource("qpv_demographie_2015", qpv.read_demographie_2015,
-              "ONPV 2022, QPV 2015 : démographie et allocataires CNAF", GROUP),
-    RawSource("qpv_revenus_2015", qpv.read_revenus_2015,
-              "ONPV 2022, QPV 2015 : revenus, taux de pauvreté, prestations", GROUP),
-    RawSource("qpv_insertion_2015", qpv.read_insertion_2015,
-              "ONPV 2022, QPV 2015 : emploi et demandeurs d'emploi France Travail", GROUP),
+    RawSource("qpv_communes_2024", qpv.read_qpv_communes_2024, "Liste des QPV 2024 et leurs communes", GROUP),
+    RawSource(
+        "qpv_demographie_2015",
+        qpv.read_demographie_2015,
+        "ONPV 2022, QPV 2015 : démographie et allocataires CNAF",
+        GROUP,
+    ),
+    RawSource(
+        "qpv_revenus_2015",
+        qpv.read_revenus_2015,
+        "ONPV 2022, QPV 2015 : revenus, taux de pauvreté, prestations",
+        GROUP,
+    ),
+    RawSource(
+        "qpv_insertion_2015",
+        qpv.read_insertion_2015,
+        "ONPV 2022, QPV 2015 : emploi et demandeurs d'emploi France Travail",
+        GROUP,
+    ),
     # France Travail (need side)
-    RawSource("ft_demandeurs_emploi_communes", france_travail.read_demandeurs_emploi_communes,
-              "France Travail : demandeurs d'emploi par commune (2025)", GROUP),
-    RawSource("ft_clpe_communes", france_travail.read_clpe_communes,
-              "France Travail : communes des comités locaux pour l'emploi (CLPE)", GROUP),
-    RawSource("ft_bassins_emploi_communes", france_travail.read_bassins_emploi_communes,
-              "Bassins d'emploi par commune", GROUP),
+    RawSource(
+        "ft_demandeurs_emploi_communes",
+        france_travail.read_demandeurs_emploi_communes,
+        "France Travail : demandeurs d'emploi par commune (2025)",
+        GROUP,
+    ),
+    RawSource(
+        "ft_clpe_communes",
+        france_travail.read_clpe_communes,
+        "France Travail : communes des comités locaux pour l'emploi (CLPE)",
+        GROUP,
+    ),
+    RawSource(
+        "ft_bassins_emploi_communes",
+        france_travail.read_bassins_emploi_communes,
+        "Bassins d'emploi par commune",
+        GROUP,
+    ),
     # ANCT grids
-    RawSource("anct_grille_densite", anct.read_grille_densite,
-              "Grille communale de densité INSEE à 7 niveaux", GROUP),
-    RawSource("anct_grille_ruralite", anct.read_grille_ruralite,
-              "Typologie des ruralités ANCT par commune", GROUP),
-    RawSource("anct_grille_centralite", anct.read_grille_centralite,
-              "Niveau de centralité ANCT-INRAE par commune", GROUP),
+    RawSource(
+        "anct_grille_densite",
+        anct.read_grille_densite,
+        "Grille communale de densité INSEE à 7 niveaux",
+        GROUP,
+    ),
+    RawSource(
+        "anct_grille_ruralite", anct.read_grille_ruralite, "Typologie des ruralités ANCT par commune", GROUP
+    ),
+    RawSource(
+        "anct_grille_centralite",
+        anct.read_grille_centralite,
+        "Niveau de centralité ANCT-INRAE par commune",
+        GROUP,
+    ),
     # DORA (GIP de l'inclusion)
-    RawSource("dora_stats_insertion_departements", dora.read_stats_insertion_departements,
-              "GIP de l'inclusion, sept. 2023 : demandeurs d'emploi, BRSA, accompagnateurs par département",
-              GROUP),
+    RawSource(
+        "dora_stats_insertion_departements",
+        dora.read_stats_insertion_departements,
+        "GIP de l'inclusion, sept. 2023 : demandeurs d'emploi, BRSA, accompagnateurs par département",
+        GROUP,
+    ),
 ]
 
 ASSETS = [raw_asset(source) for source in SOURCES]

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -36,44 +34,9 @@ LIST_URL = re.compile(r"^https://api\.insee\.fr/metadonnees/geo/(\w+)(\?.*)?$")
 DESCENDANTS_URL = re.compile(r"^https://api\.insee\.fr/metadonnees/geo/region/(\w+)/descendants(\?.*)?$")
 MELODI_URL = re.compile(r"^https://api\.insee\.fr/melodi/data/(\w+)(\?.*)?$")
 
+API_TABLES = ("cog_regions", "cog_departements", "cog_communes", "filosofi_communes_2021")
 
-@pytest.fixture(scope="module", autouse=True)
-def pynsee_imported():
-    """Import pynsee once (several seconds) so that timings measure the live calls only."""
-    import pynsee.localdata  # noqa: F401
-    import pynsee.melodi  # noqa: F401
-
-
-@pytest.fixture(autouse=True)
-def isolated_pynsee(tmp_path, monkeypatch):
-    """pynsee's cache and rate-limiter files in a temp dir; no proxy or stored credentials."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "no_proxy", "NO_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    from pynsee.utils import requests_session
-    from pynsee.utils._create_insee_folder import _create_insee_folder
-
-    monkeypatch.setattr(requests_session, "_get_credentials_from_configfile", lambda: {})
-    _create_insee_folder.cache_clear()
-    yield
-    _create_insee_folder.cache_clear()
-
-
-@pytest.fixture
-def no_internet(monkeypatch):
-    """Refuse every socket connection except to the loopback; record the attempts."""
-    attempts: list = []
-    original = socket.socket.connect
-
-    def guarded(self, address):
-        host = address[0] if isinstance(address, tuple) else str(address)
-        if host not in {"127.0.0.1", "::1", "localhost"}:
-            attempts.append(address)
-            raise OSError(f"network access refused in tests: {address}")
-        return original(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", guarded)
-    return attempts
+pytestmark = pytest.mark.usefixtures("pynsee_imported", "isolated_pynsee")
 
 
 def _json(body) -> tuple[int, dict, str]:
@@ -97,7 +60,8 @@ def _melodi(request):
     answer = dict(MELODI[dataset])
     filters = {k: v for k, v in params.items() if k not in {"totalCount", "maxResult", "page"}}
     observations = [
-        o for o in answer["observations"]
+        o
+        for o in answer["observations"]
         if all(k == "GEO" or o["dimensions"].get(k) == v for k, v in filters.items())
         and (filters.get("GEO") != "COM" or "-COM-" in o["dimensions"]["GEO"])
     ]
@@ -177,8 +141,9 @@ def test_live_communes_lists_populations_and_completed_attributes(insee_api, dat
     arrondissement = frame[frame["code_insee"] == "75101"].iloc[0]
     assert arrondissement["type"] == "arrondissement-municipal"
     assert arrondissement["commune_parente"] == "75056"
-    assert set(frame.loc[frame["zone"] == "com", "code_insee"]) == set(snapshot.loc[snapshot["zone"] == "com",
-                                                                                      "code_insee"])
+    assert set(frame.loc[frame["zone"] == "com", "code_insee"]) == set(
+        snapshot.loc[snapshot["zone"] == "com", "code_insee"]
+    )
     assert "repris de l'instantané" in result.source.message
     assert {"commune-deleguee", "commune-associee"} <= set(frame["type"])
 
@@ -191,8 +156,19 @@ def test_live_filosofi_parses_melodi_observations(insee_api, data_dir):
     assert list(result.frame.columns) == list(snapshot.columns)
     assert sorted(frame.index) == ["01001", "93001", "93066"]
     snap = snapshot.set_index("codgeo")
-    published = ["nbmenfisc21", "nbpersmenfisc21", "med21", "pimp21", "tp6021", "pact21", "ppsoc21",
-                 "pimpot21", "d121", "d921", "rd21"]
+    published = [
+        "nbmenfisc21",
+        "nbpersmenfisc21",
+        "med21",
+        "pimp21",
+        "tp6021",
+        "pact21",
+        "ppsoc21",
+        "pimpot21",
+        "d121",
+        "d921",
+        "rd21",
+    ]
     both = ["93001", "93066"]
     pd.testing.assert_frame_equal(frame.loc[both, published], snap.loc[both, published])
     assert frame.loc["93066", "tp6021"] == 36.0
@@ -205,11 +181,13 @@ def test_live_filosofi_parses_melodi_observations(insee_api, data_dir):
 
 
 def test_all_live_requests_go_to_mocked_insee_urls_only(insee_api, data_dir, no_internet):
-    for reader in live_insee.LIVE_READERS.values():
-        assert reader(data_dir, 10).source.mode == "live"
+    for table in API_TABLES:  # the census readers fetch files: tests/unit/test_live_recensement.py
+        assert live_insee.LIVE_READERS[table](data_dir, 10).source.mode == "live"
     urls = [c.request.url for c in insee_api.calls]
-    assert urls and all(u.startswith(("https://api.insee.fr/metadonnees/geo/", "https://api.insee.fr/melodi/data/"))
-                        for u in urls)
+    assert urls and all(
+        u.startswith(("https://api.insee.fr/metadonnees/geo/", "https://api.insee.fr/melodi/data/"))
+        for u in urls
+    )
     assert no_internet == []
 
 
@@ -260,37 +238,6 @@ def test_malformed_answer_falls_back(no_internet, data_dir):
     assert result.source.stale and result.source.mode == "snapshot"
 
 
-@pytest.fixture
-def hanging_proxy(monkeypatch):
-    """A local TCP server that accepts connections and never answers, used as the HTTPS proxy."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-                held.append(conn)  # keep it open, say nothing
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    port = server.getsockname()[1]
-    monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{port}")
-    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{port}")
-    yield held
-    stop.set()
-    thread.join(2)
-    for conn in held:
-        conn.close()
-    server.close()
-
-
 def test_hanging_server_times_out_and_falls_back_within_the_deadline(hanging_proxy, no_internet, data_dir):
     started = time.monotonic()
     result = live_insee.read_cog_regions_live(data_dir, 2)
@@ -330,17 +277,22 @@ def _materialize(data_dir: Path, tmp_path: Path, timeout: float):
     source = next(s for s in SOURCES if s.table == "cog_regions")
     resources = {
         "warehouse": WarehouseResource(path=str(tmp_path / "w.duckdb")),
-        "settings": PacteSettingsResource(data_dir=str(data_dir), output_dir=str(tmp_path / "o"),
-                                          inbox_dir=str(tmp_path / "i"), insee_mode="live",
-                                          live_timeout=timeout),
+        "settings": PacteSettingsResource(
+            data_dir=str(data_dir),
+            output_dir=str(tmp_path / "o"),
+            inbox_dir=str(tmp_path / "i"),
+            insee_mode="live",
+            live_timeout=timeout,
+        ),
     }
     with DagsterInstance.ephemeral() as instance:
         result = materialize([raw_asset(source)], resources=resources, instance=instance)
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
     try:
         table = con.execute("select distinct _mode, _stale from raw.cog_regions").fetchall()
-        loads = con.execute("select mode, stale, message from raw._chargements "
-                            "where table_name = 'cog_regions'").fetchall()
+        loads = con.execute(
+            "select mode, stale, message from raw._chargements where table_name = 'cog_regions'"
+        ).fetchall()
     finally:
         con.close()
     return result, table, loads
