@@ -114,8 +114,9 @@ def cases(root: Path) -> list[Case]:
             env,
         ),
         Case(
-            "build_93",
-            "`pacte build --departement 93` (whole asset graph, one département)",
+            "build_93_again",
+            "`pacte build --departement 93` again, nothing changed (sources, national dbt marts and "
+            "conformity taken over; graph, priorities, report, kit and exports redone)",
             60,
             2048,
             [pacte, "build", "--departement", "93"],
@@ -123,11 +124,21 @@ def cases(root: Path) -> list[Case]:
         ),
         Case(
             "build_59",
-            "`pacte build --departement 59`",
+            "`pacte build --departement 59` on the same warehouse: another département, the national "
+            "marts reused",
             60,
             2048,
             [pacte, "build", "--departement", "59"],
             env,
+        ),
+        Case(
+            "build_93_full_refresh",
+            "`PACTE_FULL_REFRESH=1 pacte build --departement 93`: every source re-read and every dbt "
+            "model rebuilt (what a first build does, without the setup)",
+            None,
+            2048,
+            [pacte, "build", "--departement", "93"],
+            {**env, "PACTE_FULL_REFRESH": "1"},
         ),
         Case(
             "national_need_marts",
