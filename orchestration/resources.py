@@ -83,9 +83,35 @@ class PacteSettingsResource(ConfigurableResource):
         return path
 
 
+def _dbt_resource_class():
+    """dagster-dbt's ``DbtCliResource`` without two costs this project never uses.
+
+    Before each ``dbt build``, dagster-dbt (0.29) runs ``dbt --version`` in a subprocess to learn
+    the CLI's version (a dbt start-up, 3-5 s) and builds an in-process dbt adapter, loading every
+    macro (1-2 s), that only serves ``fetch_row_counts`` / ``fetch_column_metadata``. Here the
+    version is read from the installed dbt-core package (the same one the ``dbt`` executable of
+    this environment runs) and no adapter is built. Both are private hooks of dagster-dbt: a new
+    release may need this revisited (tests/unit/test_dbt_resource.py fails if they disappear).
+    """
+    from functools import cached_property
+    from importlib.metadata import version as installed_version
+
+    from dagster_dbt import DbtCliResource
+    from packaging import version
+
+    class PacteDbtCliResource(DbtCliResource):
+        @cached_property
+        def _cli_version(self) -> version.Version:
+            return version.parse(installed_version("dbt-core"))
+
+        def _initialize_dbt_core_adapter(self, args):  # noqa: ARG002 (dagster-dbt's signature)
+            return None
+
+    return PacteDbtCliResource
+
+
 def default_resources() -> dict[str, object]:
     """Resources built from the current environment (see orchestration.settings)."""
-    from dagster_dbt import DbtCliResource
 
     from orchestration.dbt_project import dbt_project
 
@@ -100,7 +126,7 @@ def default_resources() -> dict[str, object]:
             live_timeout=settings.live_timeout,
             full_refresh=settings.full_refresh,
         ),
-        "dbt": DbtCliResource(
+        "dbt": _dbt_resource_class()(
             project_dir=dbt_project,
             profiles_dir=str(dbt_project.project_dir),
             dbt_executable=str(Path(sys.executable).with_name("dbt")),
