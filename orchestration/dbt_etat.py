@@ -6,8 +6,10 @@ of the main models runs, :func:`empreinte` digests everything that build reads:
 
 - the dbt project's files (models, macros, seeds, tests, ``dbt_project.yml``, ``profiles.yml``),
   the dbt-core / dbt-duckdb versions and the ``--vars`` passed;
-- the content of every table of the ``raw`` schema (:func:`ingest.expectations.table_fingerprint`:
-  columns, types, row count and an order-free hash of the rows, load time left out).
+- the content of every dbt source the step's models and tests read (:func:`sources_du_manifeste`;
+  :func:`ingest.expectations.table_fingerprint`: columns, types, row count and an order-free hash
+  of the rows, load time left out). A raw table no model reads (e.g. the documents' rejected files,
+  rewritten with their time at every run) does not count.
 
 When the digest equals the one recorded after the last *successful* build of the same step, and
 every table that build made is still there with the same number of rows, the step does not run
@@ -60,16 +62,46 @@ def _raw_tables(con) -> list[str]:
     return [name for (name,) in rows]
 
 
-def empreinte(con, project_dir: Path, dbt_args: Iterable[str]) -> str:
-    """Digest of everything a ``dbt build`` of the project reads (see the module docstring)."""
+def empreinte(
+    con, project_dir: Path, dbt_args: Iterable[str], sources: Iterable[tuple[str, str]] | None = None
+) -> str:
+    """Digest of everything a ``dbt build`` of the project reads (see the module docstring).
+
+    ``sources``: the (schema, table) the build reads (:func:`sources_du_manifeste`); by default
+    every table of the ``raw`` schema. A source that does not exist counts as such.
+    """
+    tables = sorted(set(sources)) if sources is not None else [("raw", t) for t in _raw_tables(con)]
+    existing = set(con.execute("select table_schema, table_name from information_schema.tables").fetchall())
     parts: list[Any] = [
         _project_digest(project_dir),
         version("dbt-core"),
         version("dbt-duckdb"),
         list(dbt_args),
-        [[table, table_fingerprint(con, table)] for table in _raw_tables(con)],
+        [
+            [
+                schema,
+                table,
+                table_fingerprint(con, table, schema=schema) if (schema, table) in existing else None,
+            ]
+            for schema, table in tables
+        ],
     ]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def sources_du_manifeste(
+    manifest: Mapping[str, Any], exclude_tag: str | None = None
+) -> list[tuple[str, str]]:
+    """(schema, table) of the dbt sources that the models and tests of a step read."""
+    found = set()
+    for node in manifest.get("nodes", {}).values():
+        if exclude_tag and exclude_tag in set(node.get("tags") or []):
+            continue
+        for parent in node.get("depends_on", {}).get("nodes", []):
+            source = manifest.get("sources", {}).get(parent)
+            if source is not None:
+                found.add((source["schema"], source.get("identifier") or source["name"]))
+    return sorted(found)
 
 
 def _ensure_table(con) -> None:

@@ -63,7 +63,8 @@ def pacte_dbt_models(
     ) == set(context.assets_def.check_keys)
     relations = dbt_etat.relations_du_manifeste(_manifest(), exclude_tag="apres_graphe")
     with warehouse.connect() as con:
-        empreinte = dbt_etat.empreinte(con, dbt_project.project_dir, args)
+        sources = dbt_etat.sources_du_manifeste(_manifest(), exclude_tag="apres_graphe")
+        empreinte = dbt_etat.empreinte(con, dbt_project.project_dir, args, sources)
         precedent = None
         if whole and not settings.full_refresh:
             precedent = dbt_etat.dernier_build(con, ETAPE_PRINCIPALE, empreinte, relations)

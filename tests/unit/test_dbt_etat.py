@@ -155,3 +155,35 @@ def test_replay_keeps_dbt_order_parents_first(con, project):
     dbt_etat.enregistrer(con, "etape", digest, RELATIONS, suivi)
     events = list(dbt_etat.rejouer(context, dbt_etat.dernier_build(con, "etape", digest, RELATIONS)))
     assert [e.asset_key for e in events] == [parent, child]
+
+
+def test_only_the_sources_the_step_reads_count(con, project):
+    sources = [("raw", "cog_regions"), ("raw", "not_loaded_yet")]
+    first = dbt_etat.empreinte(con, project, ["build"], sources)
+    # a raw table no model reads (say, rejected files rewritten with their time at each run)
+    con.execute("create table raw.documents_rejets as select now() as loaded_at")
+    assert dbt_etat.empreinte(con, project, ["build"], sources) == first
+    # a source that appears, or one that changes
+    con.execute("create table raw.not_loaded_yet as select 1 as x")
+    second = dbt_etat.empreinte(con, project, ["build"], sources)
+    assert second != first
+    con.execute("update raw.cog_regions set code = '94' where code = '93'")
+    assert dbt_etat.empreinte(con, project, ["build"], sources) != second
+
+
+def test_sources_of_a_step_come_from_the_manifest():
+    manifest = {
+        "sources": {
+            "source.p.raw.a": {"schema": "raw", "name": "a"},
+            "source.p.raw.b": {"schema": "raw", "name": "b", "identifier": "b_table"},
+            "source.p.marts.g": {"schema": "marts", "name": "g"},
+            "source.p.raw.unused": {"schema": "raw", "name": "unused"},
+        },
+        "nodes": {
+            "model.p.x": {"tags": [], "depends_on": {"nodes": ["source.p.raw.a", "model.p.y"]}},
+            "test.p.t": {"tags": [], "depends_on": {"nodes": ["source.p.raw.b"]}},
+            "model.p.z": {"tags": ["apres_graphe"], "depends_on": {"nodes": ["source.p.marts.g"]}},
+        },
+    }
+    found = dbt_etat.sources_du_manifeste(manifest, exclude_tag="apres_graphe")
+    assert found == [("raw", "a"), ("raw", "b_table")]
