@@ -133,8 +133,13 @@ def _squash(value: str | None) -> str | None:
 
 
 def _coordinates(check: RowChecker, record: Mapping[str, Any], lon_key: str, lat_key: str) -> dict[str, Any]:
-    lon, lat = check.soft(f"{lon_key}/{lat_key}", check_coordinates, record.get(lon_key),
-                          record.get(lat_key), default=(None, None))
+    lon, lat = check.soft(
+        f"{lon_key}/{lat_key}",
+        check_coordinates,
+        record.get(lon_key),
+        record.get(lat_key),
+        default=(None, None),
+    )
     return {"longitude": lon, "latitude": lat, "coordonnees_corrigees": False}
 
 
@@ -151,19 +156,23 @@ def _read_list(
 ) -> ReadResult:
     """Read a delimited list with the core reader (text cells), then convert each row."""
     spec = FileSpec(
-        table=table, vintage=vintage, sep=sep, keep_extra_columns=keep_extra_columns,
+        table=table,
+        vintage=vintage,
+        sep=sep,
+        keep_extra_columns=keep_extra_columns,
         columns=[ColumnSpec(name, name=name) for name in columns],
     )
     raw = read_csv(Path(path), spec)
     records = [
-        (int(row.pop("_line")), {k: _missing_to_none(v) for k, v in row.items()
-                                 if k not in ("_secret", "_indisponible")})
+        (
+            int(row.pop("_line")),
+            {k: _missing_to_none(v) for k, v in row.items() if k not in ("_secret", "_indisponible")},
+        )
         for row in raw.frame.to_dict("records")
     ]
     rows, quarantine = convert_records(records, row_function, table, str(path))
     frame = build_frame(rows, out_columns, extra)
-    return ReadResult(table, frame, raw.source,
-                      sorted([*raw.quarantine, *quarantine], key=lambda q: q.line))
+    return ReadResult(table, frame, raw.source, sorted([*raw.quarantine, *quarantine], key=lambda q: q.line))
 
 
 def _missing_to_none(value: Any) -> Any:
@@ -184,8 +193,13 @@ def _ascii_upper(text: str) -> str:
 # --------------------------------------------------------------------------- France services
 
 FRANCE_SERVICES_FILE = Path("france-services") / "liste_france_services_20240801.csv"
-FRANCE_SERVICES_EXTRA = [("complement_adresse", TEXT), ("type_fs", TEXT), ("format_fs", TEXT),
-                         ("groupe_fs", TEXT), ("labellisation_fs", TEXT)]
+FRANCE_SERVICES_EXTRA = [
+    ("complement_adresse", TEXT),
+    ("type_fs", TEXT),
+    ("format_fs", TEXT),
+    ("groupe_fs", TEXT),
+    ("labellisation_fs", TEXT),
+]
 
 
 def read_france_services(data_dir: Path) -> ReadResult:
@@ -213,11 +227,31 @@ def read_france_services(data_dir: Path) -> ReadResult:
         out.update(_coordinates(check, record, "longitude", "latitude"))
         return out
 
-    columns = ["id_fs", "insee_dep", "lib_fs", "adresse", "complement_adresse", "insee_com", "code_postal",
-               "lib_com", "latitude", "longitude", "type_fs", "format_fs", "groupe_fs", "labellisation_fs"]
-    return _read_list(Path(data_dir) / FRANCE_SERVICES_FILE, structures_table("france_services"),
-                      "ANCT, liste des France services au 2024-08-01", columns, row,
-                      STRUCTURE_COLUMNS, FRANCE_SERVICES_EXTRA)
+    columns = [
+        "id_fs",
+        "insee_dep",
+        "lib_fs",
+        "adresse",
+        "complement_adresse",
+        "insee_com",
+        "code_postal",
+        "lib_com",
+        "latitude",
+        "longitude",
+        "type_fs",
+        "format_fs",
+        "groupe_fs",
+        "labellisation_fs",
+    ]
+    return _read_list(
+        Path(data_dir) / FRANCE_SERVICES_FILE,
+        structures_table("france_services"),
+        "ANCT, liste des France services au 2024-08-01",
+        columns,
+        row,
+        STRUCTURE_COLUMNS,
+        FRANCE_SERVICES_EXTRA,
+    )
 
 
 # --------------------------------------------------------------------------- SIAE, GEIQ
@@ -225,10 +259,18 @@ def read_france_services(data_dir: Path) -> ReadResult:
 SIAE_FILE = Path("siae") / "liste_siae_2019_07.csv"
 SIAE_GEOCODED_FILE = Path("siae") / "lemarche_fixture_siae_geiq_2019_geocoded.csv"
 GEIQ_FILE = Path("siae") / "geiq_2019_11.csv"
-SIAE_EXTRA = [("departement_origine", TEXT), ("libelle_departement", TEXT), ("code_naf", TEXT),
-              ("nature_juridique", TEXT)]
-SIAE_GEOCODED_EXTRA = [("enseigne", TEXT), ("code_naf", TEXT), ("source_origine", TEXT),
-                       ("date_creation", DATE)]
+SIAE_EXTRA = [
+    ("departement_origine", TEXT),
+    ("libelle_departement", TEXT),
+    ("code_naf", TEXT),
+    ("nature_juridique", TEXT),
+]
+SIAE_GEOCODED_EXTRA = [
+    ("enseigne", TEXT),
+    ("code_naf", TEXT),
+    ("source_origine", TEXT),
+    ("date_creation", DATE),
+]
 GEIQ_EXTRA = [("complement_adresse", TEXT), ("code_naf", TEXT)]
 
 
@@ -273,10 +315,28 @@ def read_siae(data_dir: Path) -> ReadResult:
             "nature_juridique": _text(check, record, "NATURE_JURIDIQUE"),
         }
 
-    columns = ["MESURE", "CODE_DEPARTEMENT", "LIBELLE_DPT", "CODE_POSTAL", "COMMUNE", "CODE_NAF2",
-               "NATURE_JURIDIQUE", "SIRET", "DENOMINATION_SOCIALE", "NUM_RUE", "NOM_RUE"]
-    return _read_list(Path(data_dir) / SIAE_FILE, structures_table("siae"),
-                      "ASP/DGEFP, liste des SIAE, juillet 2019", columns, row, STRUCTURE_COLUMNS, SIAE_EXTRA)
+    columns = [
+        "MESURE",
+        "CODE_DEPARTEMENT",
+        "LIBELLE_DPT",
+        "CODE_POSTAL",
+        "COMMUNE",
+        "CODE_NAF2",
+        "NATURE_JURIDIQUE",
+        "SIRET",
+        "DENOMINATION_SOCIALE",
+        "NUM_RUE",
+        "NOM_RUE",
+    ]
+    return _read_list(
+        Path(data_dir) / SIAE_FILE,
+        structures_table("siae"),
+        "ASP/DGEFP, liste des SIAE, juillet 2019",
+        columns,
+        row,
+        STRUCTURE_COLUMNS,
+        SIAE_EXTRA,
+    )
 
 
 def read_siae_geocodees(data_dir: Path) -> ReadResult:
@@ -303,11 +363,31 @@ def read_siae_geocodees(data_dir: Path) -> ReadResult:
         out.update(_coordinates(check, record, "longitude", "latitude"))
         return out
 
-    columns = ["pk", "kind", "name", "brand", "siret", "naf", "address", "post_code", "city",
-               "department", "longitude", "latitude", "source", "created_at"]
-    return _read_list(Path(data_dir) / SIAE_GEOCODED_FILE, structures_table("siae_geocodees"),
-                      "le marché de l'inclusion, SIAE (ASP 2019) et GEIQ géocodés", columns, row,
-                      STRUCTURE_COLUMNS, SIAE_GEOCODED_EXTRA)
+    columns = [
+        "pk",
+        "kind",
+        "name",
+        "brand",
+        "siret",
+        "naf",
+        "address",
+        "post_code",
+        "city",
+        "department",
+        "longitude",
+        "latitude",
+        "source",
+        "created_at",
+    ]
+    return _read_list(
+        Path(data_dir) / SIAE_GEOCODED_FILE,
+        structures_table("siae_geocodees"),
+        "le marché de l'inclusion, SIAE (ASP 2019) et GEIQ géocodés",
+        columns,
+        row,
+        STRUCTURE_COLUMNS,
+        SIAE_GEOCODED_EXTRA,
+    )
 
 
 def read_geiq(data_dir: Path) -> ReadResult:
@@ -332,15 +412,26 @@ def read_geiq(data_dir: Path) -> ReadResult:
         }
 
     columns = ["GEIQ", "ADRESSE", "COMPLEMENT ADRESSE", "VILLE", "CODE POSTAL", "NAF", "SIRET"]
-    return _read_list(Path(data_dir) / GEIQ_FILE, structures_table("geiq"),
-                      "GEIQ, liste au 2019-11-21", columns, row, STRUCTURE_COLUMNS, GEIQ_EXTRA)
+    return _read_list(
+        Path(data_dir) / GEIQ_FILE,
+        structures_table("geiq"),
+        "GEIQ, liste au 2019-11-21",
+        columns,
+        row,
+        STRUCTURE_COLUMNS,
+        GEIQ_EXTRA,
+    )
 
 
 # --------------------------------------------------------------------------- ESAT
 
 ESAT_FILE = Path("esat") / "esat_liste_finess.csv"
-ESAT_EXTRA = [("finess_ej", TEXT), ("raison_sociale_ej", TEXT), ("statut_juridique", TEXT),
-              ("type_etablissement", TEXT)]
+ESAT_EXTRA = [
+    ("finess_ej", TEXT),
+    ("raison_sociale_ej", TEXT),
+    ("statut_juridique", TEXT),
+    ("type_etablissement", TEXT),
+]
 
 
 def read_esat(data_dir: Path) -> ReadResult:
@@ -360,28 +451,54 @@ def read_esat(data_dir: Path) -> ReadResult:
             "coordonnees_corrigees": False,
             "typologie": "ESAT",
             "reseaux_porteurs": list(reseaux),
-            "capacite": check.soft("Capacité autorisée agrégée", check_integer,
-                                   record.get("Capacité autorisée agrégée")),
-            "departement": check.soft("ET-Département Code", check_departement,
-                                      record.get("ET-Département Code")),
+            "capacite": check.soft(
+                "Capacité autorisée agrégée", check_integer, record.get("Capacité autorisée agrégée")
+            ),
+            "departement": check.soft(
+                "ET-Département Code", check_departement, record.get("ET-Département Code")
+            ),
             "finess_ej": _text(check, record, "EJ-N°FINESS"),
             "raison_sociale_ej": _text(check, record, "EJ-Raison sociale"),
             "statut_juridique": _text(check, record, "EJ-Statut juridique Libellé"),
             "type_etablissement": _text(check, record, "ET-Type"),
         }
 
-    columns = ["EJ-N°FINESS", "EJ-Raison sociale", "EJ-Statut juridique Libellé", "ET-N°FINESS",
-               "ET-Raison sociale", "ET-Adresse", "ET-Code Postal", "ET-Type", "ET-SIRET",
-               "ET-Département Code", "ET-Commune Code", "ET-Commune Libellé", "Capacité autorisée agrégée"]
-    return _read_list(Path(data_dir) / ESAT_FILE, structures_table("esat"),
-                      "FINESS, ESAT (extrait 2025-2026)", columns, row, STRUCTURE_COLUMNS, ESAT_EXTRA)
+    columns = [
+        "EJ-N°FINESS",
+        "EJ-Raison sociale",
+        "EJ-Statut juridique Libellé",
+        "ET-N°FINESS",
+        "ET-Raison sociale",
+        "ET-Adresse",
+        "ET-Code Postal",
+        "ET-Type",
+        "ET-SIRET",
+        "ET-Département Code",
+        "ET-Commune Code",
+        "ET-Commune Libellé",
+        "Capacité autorisée agrégée",
+    ]
+    return _read_list(
+        Path(data_dir) / ESAT_FILE,
+        structures_table("esat"),
+        "FINESS, ESAT (extrait 2025-2026)",
+        columns,
+        row,
+        STRUCTURE_COLUMNS,
+        ESAT_EXTRA,
+    )
 
 
 # --------------------------------------------------------------------------- France Travail
 
 FT_FILE = Path("france-travail") / "agences_pole_emploi_2019.csv"
-FT_EXTRA = [("complement_adresse", TEXT), ("code_safir", TEXT), ("type_site", TEXT),
-            ("code_region", TEXT), ("libelle_region", TEXT)]
+FT_EXTRA = [
+    ("complement_adresse", TEXT),
+    ("code_safir", TEXT),
+    ("type_site", TEXT),
+    ("code_region", TEXT),
+    ("libelle_region", TEXT),
+]
 
 
 def read_ft_agences(data_dir: Path) -> ReadResult:
@@ -398,8 +515,9 @@ def read_ft_agences(data_dir: Path) -> ReadResult:
             "adresse": _squash(_text(check, record, "ADRESSE")),
             "typologie": "FT",
             "reseaux_porteurs": list(reseaux),
-            "complement_adresse": _join(record.get("COMPLEMENT_ADRESSE"),
-                                        record.get("DC_COMPLEMENTADRSITEPHYSIQUE"), separator=", "),
+            "complement_adresse": _join(
+                record.get("COMPLEMENT_ADRESSE"), record.get("DC_COMPLEMENTADRSITEPHYSIQUE"), separator=", "
+            ),
             "code_safir": _text(check, record, "CODE_SAFIR"),
             "type_site": _text(check, record, "TYPE_SITE"),
             "code_region": _text(check, record, "REGION"),
@@ -408,19 +526,48 @@ def read_ft_agences(data_dir: Path) -> ReadResult:
         out.update(_coordinates(check, record, "DN_LONGITUDE", "DN_LATITUDE"))
         return out
 
-    columns = ["REFERENCE_PE", "NOM", "CODE_SAFIR", "TYPE_SITE", "REGION", "LIBELLE_REGION",
-               "COMPLEMENT_ADRESSE", "DC_COMPLEMENTADRSITEPHYSIQUE", "ADRESSE", "CODE_POSTAL", "COMMUNE",
-               "DN_LATITUDE", "DN_LONGITUDE"]
-    return _read_list(Path(data_dir) / FT_FILE, structures_table("ft_agences"),
-                      "Pôle emploi, sites 2019", columns, row, STRUCTURE_COLUMNS, FT_EXTRA)
+    columns = [
+        "REFERENCE_PE",
+        "NOM",
+        "CODE_SAFIR",
+        "TYPE_SITE",
+        "REGION",
+        "LIBELLE_REGION",
+        "COMPLEMENT_ADRESSE",
+        "DC_COMPLEMENTADRSITEPHYSIQUE",
+        "ADRESSE",
+        "CODE_POSTAL",
+        "COMMUNE",
+        "DN_LATITUDE",
+        "DN_LONGITUDE",
+    ]
+    return _read_list(
+        Path(data_dir) / FT_FILE,
+        structures_table("ft_agences"),
+        "Pôle emploi, sites 2019",
+        columns,
+        row,
+        STRUCTURE_COLUMNS,
+        FT_EXTRA,
+    )
 
 
 # --------------------------------------------------------------------------- prescripteurs
 
 PRESCRIPTEURS_FILE = Path("prescripteurs") / "prescripteurs_habilites_2019_62_67_93.csv"
 PRESCRIPTEURS_EXTRA = [("complement_adresse", TEXT), ("cedex", TEXT)]
-PRESCRIPTEURS_COLUMNS = ["DEPARTEMENT", "NOM", "RUE", "COMPLEMENT", "COMPLEMENT 2", "BP/CS",
-                         "CODE POSTAL", "COMMUNE", "CEDEX", "SITE WEB"]
+PRESCRIPTEURS_COLUMNS = [
+    "DEPARTEMENT",
+    "NOM",
+    "RUE",
+    "COMPLEMENT",
+    "COMPLEMENT 2",
+    "BP/CS",
+    "CODE POSTAL",
+    "COMMUNE",
+    "CEDEX",
+    "SITE WEB",
+]
 _MISSION_LOCALE = re.compile(r"\bMISSIONS?\s+LOCALES?\b")
 #: Name pattern → (v0 typologie, v1 réseau porteur) for the prescribers that are not missions locales.
 PRESCRIPTEUR_KINDS: list[tuple[re.Pattern[str], str, str | None]] = [
@@ -471,47 +618,73 @@ def _prescripteur_row(data_dir: Path, missions_locales: bool) -> RowFunction:
         else:
             (typologie, reseau), src = prescripteur_kind(name), "prescripteurs"
         departement = check.soft("DEPARTEMENT", check_departement, record.get("DEPARTEMENT"))
-        return [{
-            "source": src,
-            "id": stable_id(src, record.get("DEPARTEMENT"), name, record.get("RUE"),
-                            record.get("CODE POSTAL"), record.get("COMMUNE")),
-            "nom": _squash(name),
-            "commune": _text(check, record, "COMMUNE"),
-            "code_postal": check.soft("CODE POSTAL", check_postcode, record.get("CODE POSTAL")),
-            "adresse": _squash(_text(check, record, "RUE")),
-            "coordonnees_corrigees": False,
-            "typologie": typologie,
-            "reseaux_porteurs": implied_reseaux(data_dir, reseau) if reseau else [],
-            "site_web": _text(check, record, "SITE WEB"),
-            "departement": departement,
-            "complement_adresse": _join(record.get("COMPLEMENT"), record.get("COMPLEMENT 2"),
-                                        record.get("BP/CS"), separator=", "),
-            "cedex": _text(check, record, "CEDEX"),
-        }]
+        return [
+            {
+                "source": src,
+                "id": stable_id(
+                    src,
+                    record.get("DEPARTEMENT"),
+                    name,
+                    record.get("RUE"),
+                    record.get("CODE POSTAL"),
+                    record.get("COMMUNE"),
+                ),
+                "nom": _squash(name),
+                "commune": _text(check, record, "COMMUNE"),
+                "code_postal": check.soft("CODE POSTAL", check_postcode, record.get("CODE POSTAL")),
+                "adresse": _squash(_text(check, record, "RUE")),
+                "coordonnees_corrigees": False,
+                "typologie": typologie,
+                "reseaux_porteurs": implied_reseaux(data_dir, reseau) if reseau else [],
+                "site_web": _text(check, record, "SITE WEB"),
+                "departement": departement,
+                "complement_adresse": _join(
+                    record.get("COMPLEMENT"), record.get("COMPLEMENT 2"), record.get("BP/CS"), separator=", "
+                ),
+                "cedex": _text(check, record, "CEDEX"),
+            }
+        ]
 
     return row
 
 
 def read_missions_locales(data_dir: Path) -> ReadResult:
     """Missions locales of the 2019 prescribers (62, 67, 93) → ``raw.offre_structures__missions_locales``."""
-    return _read_list(Path(data_dir) / PRESCRIPTEURS_FILE, structures_table("missions_locales"),
-                      "prescripteurs habilités 2019 (62, 67, 93): missions locales", PRESCRIPTEURS_COLUMNS,
-                      _prescripteur_row(data_dir, True), STRUCTURE_COLUMNS, PRESCRIPTEURS_EXTRA)
+    return _read_list(
+        Path(data_dir) / PRESCRIPTEURS_FILE,
+        structures_table("missions_locales"),
+        "prescripteurs habilités 2019 (62, 67, 93): missions locales",
+        PRESCRIPTEURS_COLUMNS,
+        _prescripteur_row(data_dir, True),
+        STRUCTURE_COLUMNS,
+        PRESCRIPTEURS_EXTRA,
+    )
 
 
 def read_prescripteurs(data_dir: Path) -> ReadResult:
     """The other 2019 prescribers (PJJ, SPIP, Cap emploi...) → ``raw.offre_structures__prescripteurs``."""
-    return _read_list(Path(data_dir) / PRESCRIPTEURS_FILE, structures_table("prescripteurs"),
-                      "prescripteurs habilités 2019 (62, 67, 93): hors missions locales",
-                      PRESCRIPTEURS_COLUMNS, _prescripteur_row(data_dir, False), STRUCTURE_COLUMNS,
-                      PRESCRIPTEURS_EXTRA)
+    return _read_list(
+        Path(data_dir) / PRESCRIPTEURS_FILE,
+        structures_table("prescripteurs"),
+        "prescripteurs habilités 2019 (62, 67, 93): hors missions locales",
+        PRESCRIPTEURS_COLUMNS,
+        _prescripteur_row(data_dir, False),
+        STRUCTURE_COLUMNS,
+        PRESCRIPTEURS_EXTRA,
+    )
 
 
 # --------------------------------------------------------------------------- conseillers numériques
 
 CNFS_FILE = Path("conseillers-numeriques") / "cnfs_structures_2021.csv"
-CNFS_EXTRA = [("statut", TEXT), ("date_validation", DATE), ("investissement_etat", FLOAT),
-              ("zrr", TEXT), ("qpv", TEXT), ("france_services", TEXT)]
+CNFS_EXTRA = [
+    ("statut", TEXT),
+    ("date_validation", DATE),
+    ("investissement_etat", FLOAT),
+    ("zrr", TEXT),
+    ("qpv", TEXT),
+    ("france_services", TEXT),
+]
 
 
 def _euros(raw: Any) -> float | None:
@@ -538,11 +711,16 @@ def read_cnfs(data_dir: Path) -> ReadResult:
             "departement": check.soft("insee_dep", check_departement, record.get("insee_dep")),
             "nb_conseillers": check.soft("nb_cnfs", check_integer, record.get("nb_cnfs")),
             "statut": _text(check, record, "type"),
-            "date_validation": check.soft("date_de_validation_en_comité_de_sélection", check_date,
-                                          record.get("date_de_validation_en_comité_de_sélection")),
+            "date_validation": check.soft(
+                "date_de_validation_en_comité_de_sélection",
+                check_date,
+                record.get("date_de_validation_en_comité_de_sélection"),
+            ),
             "investissement_etat": check.soft(
-                "investissement_financier_estimatif_total_de_l.etat", _euros,
-                record.get("investissement_financier_estimatif_total_de_l.etat")),
+                "investissement_financier_estimatif_total_de_l.etat",
+                _euros,
+                record.get("investissement_financier_estimatif_total_de_l.etat"),
+            ),
             "zrr": _text(check, record, "zrr"),
             "qpv": _text(check, record, "qpv"),
             "france_services": _text(check, record, "france_services"),
@@ -550,13 +728,34 @@ def read_cnfs(data_dir: Path) -> ReadResult:
         out.update(_coordinates(check, record, "longitude", "latitude"))
         return out
 
-    columns = ["id", "raison_sociale", "siret", "type", "nb_cnfs",
-               "date_de_validation_en_comité_de_sélection",
-               "investissement_financier_estimatif_total_de_l.etat", "adresse", "code_postal_bis",
-               "insee_com", "commune_insee", "insee_dep", "latitude", "longitude", "zrr", "qpv",
-               "france_services"]
-    return _read_list(Path(data_dir) / CNFS_FILE, structures_table("cnfs"),
-                      "ANCT, structures CnFS retenues en 2021", columns, row, STRUCTURE_COLUMNS, CNFS_EXTRA)
+    columns = [
+        "id",
+        "raison_sociale",
+        "siret",
+        "type",
+        "nb_cnfs",
+        "date_de_validation_en_comité_de_sélection",
+        "investissement_financier_estimatif_total_de_l.etat",
+        "adresse",
+        "code_postal_bis",
+        "insee_com",
+        "commune_insee",
+        "insee_dep",
+        "latitude",
+        "longitude",
+        "zrr",
+        "qpv",
+        "france_services",
+    ]
+    return _read_list(
+        Path(data_dir) / CNFS_FILE,
+        structures_table("cnfs"),
+        "ANCT, structures CnFS retenues en 2021",
+        columns,
+        row,
+        STRUCTURE_COLUMNS,
+        CNFS_EXTRA,
+    )
 
 
 # --------------------------------------------------------------------------- ANCT labelled places
@@ -612,8 +811,12 @@ def _anct_rows(check: RowChecker, record: Mapping[str, Any]) -> tuple[list[tuple
     except FieldError as exc:
         check.note("lib_territoire", f"{exc}: every place gets the whole name")
         pairs = [(part.strip(), names) for part in ids.split(";") if part.strip()]
-    codes = check.soft("codes_insee", lambda raw: [check_commune(c) for c in parse_separated_list(raw) or []],
-                       record.get("codes_insee"), default=[])
+    codes = check.soft(
+        "codes_insee",
+        lambda raw: [check_commune(c) for c in parse_separated_list(raw) or []],
+        record.get("codes_insee"),
+        default=[],
+    )
     _, communes = _geo_list(record.get("liste_geo"))
     common = {"codes": codes, "communes": communes, "group": ids if len(pairs) > 1 else None}
     common.update(_coordinates(check, record, "longitude", "latitude"))
@@ -628,23 +831,32 @@ def read_fabriques_territoire(data_dir: Path) -> ReadResult:
         pairs, common = _anct_rows(check, record)
         if len(common["codes"]) > 1:
             check.note("codes_insee", f"{len(common['codes'])} communes: the first one is kept")
-        return [{
-            "source": "fabriques_territoire",
-            "id": identifier,
-            "nom": name,
-            "code_insee": common["codes"][0] if common["codes"] else None,
-            "commune": common["communes"][0] if common["communes"] else None,
-            "longitude": common["longitude"],
-            "latitude": common["latitude"],
-            "coordonnees_corrigees": False,
-            "typologie": "TIERS_LIEUX",
-            "reseaux_porteurs": list(reseaux),
-            "id_groupe": common["group"],
-        } for identifier, name in pairs]
+        return [
+            {
+                "source": "fabriques_territoire",
+                "id": identifier,
+                "nom": name,
+                "code_insee": common["codes"][0] if common["codes"] else None,
+                "commune": common["communes"][0] if common["communes"] else None,
+                "longitude": common["longitude"],
+                "latitude": common["latitude"],
+                "coordonnees_corrigees": False,
+                "typologie": "TIERS_LIEUX",
+                "reseaux_porteurs": list(reseaux),
+                "id_groupe": common["group"],
+            }
+            for identifier, name in pairs
+        ]
 
-    return _read_list(Path(data_dir) / FABRIQUES_FILE, structures_table("fabriques_territoire"),
-                      "ANCT, Fabriques de territoire labellisées (2024)", ANCT_COLUMNS, row,
-                      STRUCTURE_COLUMNS, FABRIQUES_EXTRA)
+    return _read_list(
+        Path(data_dir) / FABRIQUES_FILE,
+        structures_table("fabriques_territoire"),
+        "ANCT, Fabriques de territoire labellisées (2024)",
+        ANCT_COLUMNS,
+        row,
+        STRUCTURE_COLUMNS,
+        FABRIQUES_EXTRA,
+    )
 
 
 def read_cites_educatives(data_dir: Path) -> ReadResult:
@@ -652,27 +864,49 @@ def read_cites_educatives(data_dir: Path) -> ReadResult:
 
     def row(record: Mapping[str, Any], check: RowChecker) -> list[dict[str, Any]]:
         pairs, common = _anct_rows(check, record)
-        return [{
-            "source": "cites_educatives",
-            "id": identifier,
-            "nom": name,
-            "codes_insee": common["codes"],
-            "communes": common["communes"],
-            "longitude": common["longitude"],
-            "latitude": common["latitude"],
-            "id_groupe": common["group"],
-        } for identifier, name in pairs]
+        return [
+            {
+                "source": "cites_educatives",
+                "id": identifier,
+                "nom": name,
+                "codes_insee": common["codes"],
+                "communes": common["communes"],
+                "longitude": common["longitude"],
+                "latitude": common["latitude"],
+                "id_groupe": common["group"],
+            }
+            for identifier, name in pairs
+        ]
 
-    return _read_list(Path(data_dir) / CITES_FILE, "offre_dispositifs__cites_educatives",
-                      "ANCT/ANRU, Cités éducatives labellisées (2024)", ANCT_COLUMNS, row, DISPOSITIF_COLUMNS)
+    return _read_list(
+        Path(data_dir) / CITES_FILE,
+        "offre_dispositifs__cites_educatives",
+        "ANCT/ANRU, Cités éducatives labellisées (2024)",
+        ANCT_COLUMNS,
+        row,
+        DISPOSITIF_COLUMNS,
+    )
 
 
 # --------------------------------------------------------------------------- médiation numérique
 
 MEDIATION_GLOB = "mediation-numerique/*.csv.gz"
-MEDIATION_COLUMNS = ["id", "nom", "services", "pivot", "commune", "code_postal", "adresse", "latitude",
-                     "longitude", "publics_accueillis", "modalites_accompagnement", "source", "date_maj",
-                     "site_web"]
+MEDIATION_COLUMNS = [
+    "id",
+    "nom",
+    "services",
+    "pivot",
+    "commune",
+    "code_postal",
+    "adresse",
+    "latitude",
+    "longitude",
+    "publics_accueillis",
+    "modalites_accompagnement",
+    "source",
+    "date_maj",
+    "site_web",
+]
 MEDIATION_STRUCTURE_EXTRA = [("source_origine", TEXT), ("fichier", TEXT), ("labels_nationaux", LIST)]
 MEDIATION_SERVICE_EXTRA = [("source_origine", TEXT), ("fichier", TEXT)]
 #: Labels of the médiation numérique standard → v1 réseaux porteurs.
@@ -739,8 +973,18 @@ def _read_mediation(data_dir: Path, services: bool) -> ReadResult:
     for path in files:
         family = _file_family(path)
         row = _mediation_service_row(family) if services else _mediation_structure_row(data_dir, family)
-        results.append(_read_list(path, table, MEDIATION_VINTAGE, MEDIATION_COLUMNS, row, columns, extra,
-                                  keep_extra_columns=True))
+        results.append(
+            _read_list(
+                path,
+                table,
+                MEDIATION_VINTAGE,
+                MEDIATION_COLUMNS,
+                row,
+                columns,
+                extra,
+                keep_extra_columns=True,
+            )
+        )
     return results[0] if len(results) == 1 else concat_results(table, results, MEDIATION_VINTAGE)
 
 
@@ -749,13 +993,15 @@ def _mediation_structure_row(data_dir: Path, family: str) -> RowFunction:
         out = _mediation_place(check, record, family)
         labels = _labels(record.get("labels_nationaux")) or []
         reseaux = [MEDIATION_LABELS[label] for label in labels if label in MEDIATION_LABELS]
-        out.update({
-            "siret": check.soft("pivot", check_siret, record.get("pivot")),
-            "site_web": _text(check, record, "site_web"),
-            "typologie": "MEDIATION_NUMERIQUE",
-            "reseaux_porteurs": implied_reseaux(data_dir, *reseaux),
-            "labels_nationaux": _labels(record.get("labels_nationaux")),
-        })
+        out.update(
+            {
+                "siret": check.soft("pivot", check_siret, record.get("pivot")),
+                "site_web": _text(check, record, "site_web"),
+                "typologie": "MEDIATION_NUMERIQUE",
+                "reseaux_porteurs": implied_reseaux(data_dir, *reseaux),
+                "labels_nationaux": _labels(record.get("labels_nationaux")),
+            }
+        )
         return out
 
     return row
@@ -769,14 +1015,16 @@ def _mediation_service_row(family: str) -> RowFunction:
         if specific:
             publics = (publics or []) + [p for p in specific if p not in (publics or [])]
         fees = record.get("frais_a_charge", record.get("conditions_acces"))
-        place.update({
-            "id": f"{place['id']}--services",
-            "structure_id": place["id"],
-            "thematiques": _labels(record.get("services")),
-            "types": _labels(record.get("modalites_accompagnement")),
-            "publics": publics,
-            "frais": _labels(fees),
-        })
+        place.update(
+            {
+                "id": f"{place['id']}--services",
+                "structure_id": place["id"],
+                "thematiques": _labels(record.get("services")),
+                "types": _labels(record.get("modalites_accompagnement")),
+                "publics": publics,
+                "frais": _labels(fees),
+            }
+        )
         return place
 
     return row
@@ -790,4 +1038,3 @@ def read_mediation_numerique_structures(data_dir: Path) -> ReadResult:
 def read_mediation_numerique_services(data_dir: Path) -> ReadResult:
     """Their services (one per lieu, labels as given) → ``raw.offre_services__mediation_numerique``."""
     return _read_mediation(data_dir, services=True)
-
