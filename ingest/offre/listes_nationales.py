@@ -7,7 +7,9 @@ contract (:mod:`ingest.offre._common`). ``source`` is the table's source name;
 ``ML``, ``ACI``/``EI``/``AI``/``ETTI``, ``GEIQ``, ``TIERS_LIEUX``...) and otherwise the
 list's own kind (``ESAT``, ``CNFS``, ``MEDIATION_NUMERIQUE``); ``reseaux_porteurs``
 holds the v1 network the list implies, only if that code exists in
-``data-inclusion-schema/referentiels_v1.csv``.
+``data-inclusion-schema/referentiels_v1.csv``. The lists giving one structure per row are
+declared as :class:`ListeNationale` (file, columns, how each output column is read) and read
+by the one reader :func:`read_liste`.
 
 Files and choices (PROVENANCE.md §6, §8, §11):
 
@@ -49,6 +51,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +88,8 @@ from ingest.offre._common import (
 
 __all__ = [
     "DISPOSITIF_COLUMNS",
+    "ListeNationale",
+    "read_liste",
     "read_france_services",
     "read_siae",
     "read_siae_geocodees",
@@ -190,44 +195,105 @@ def _ascii_upper(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
 
 
-# --------------------------------------------------------------------------- France services
+# --------------------------------------------------------------------------- lists of one structure per row
 
-FRANCE_SERVICES_FILE = Path("france-services") / "liste_france_services_20240801.csv"
-FRANCE_SERVICES_EXTRA = [
-    ("complement_adresse", TEXT),
-    ("type_fs", TEXT),
-    ("format_fs", TEXT),
-    ("groupe_fs", TEXT),
-    ("labellisation_fs", TEXT),
-]
+#: Reads one output column of a row: ``(record, checker) -> value``; it may note a soft problem
+#: or reject the row through the checker.
+Field = Callable[[Mapping[str, Any], RowChecker], Any]
 
 
-def read_france_services(data_dir: Path) -> ReadResult:
-    """ANCT list of France services (2024-08-01) → ``raw.offre_structures__france_services``."""
-    reseaux = implied_reseaux(data_dir, "france-service")
+def _required(column: str) -> Field:
+    """The cell as text; an empty cell rejects the row."""
+    return lambda record, check: check.require(column, record.get(column))
+
+
+def _plain(column: str) -> Field:
+    """The cell as text."""
+    return lambda record, check: _text(check, record, column)
+
+
+def _squashed(column: str) -> Field:
+    """The cell as text, runs of white space folded to one space."""
+    return lambda record, check: _squash(_text(check, record, column))
+
+
+def _checked(column: str, convert: Callable[[Any], Any]) -> Field:
+    """The cell through ``convert``; a :class:`FieldError` is noted and leaves NULL."""
+    return lambda record, check: check.soft(column, convert, record.get(column))
+
+
+def _joined(*columns: str, separator: str = " ") -> Field:
+    """The non-empty cells of ``columns`` joined by ``separator``."""
+    return lambda record, check: _join(*(record.get(column) for column in columns), separator=separator)
+
+
+@dataclass(frozen=True)
+class ListeNationale:
+    """A list giving one structure per row, read by :func:`read_liste`.
+
+    ``champs`` maps each output column to the :data:`Field` reading it, in the order the row is
+    read (so a row's quarantine notes come in that order). ``typologie`` is the list's v0 code,
+    or ``None`` when ``champs`` reads it per row; ``reseau`` is the v1 réseau porteur the whole
+    list implies, or ``None`` for the one the row's typologie implies (in lower case);
+    ``coordonnees`` names the longitude and latitude columns, if the list has any. The columns of
+    ``champs`` outside the offer contract follow it in the table, as text unless ``types`` says.
+    """
+
+    source: str
+    fichier: Path
+    millesime: str
+    colonnes: Sequence[str]
+    champs: Mapping[str, Field]
+    types: Mapping[str, pa.DataType] = field(default_factory=dict)
+    typologie: str | None = None
+    reseau: str | None = None
+    coordonnees: tuple[str, str] | None = None
+
+    @property
+    def extra(self) -> list[tuple[str, pa.DataType]]:
+        """The list's own columns, after those of the contract."""
+        contract = {name for name, _ in STRUCTURE_COLUMNS}
+        return [(name, self.types.get(name, TEXT)) for name in self.champs if name not in contract]
+
+
+def read_liste(data_dir: Path, liste: ListeNationale) -> ReadResult:
+    """``raw.offre_structures__<liste.source>`` from the list's file under ``data_dir``."""
+    reseaux_liste = implied_reseaux(data_dir, liste.reseau) if liste.reseau else None
 
     def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
-        out = {
-            "source": "france_services",
-            "id": check.require("id_fs", record.get("id_fs")),
-            "nom": _text(check, record, "lib_fs"),
-            "code_insee": check.soft("insee_com", check_commune, record.get("insee_com")),
-            "commune": _text(check, record, "lib_com"),
-            "code_postal": check.soft("code_postal", check_postcode, record.get("code_postal")),
-            "adresse": _squash(_text(check, record, "adresse")),
-            "typologie": "RFS",
-            "reseaux_porteurs": list(reseaux),
-            "departement": check.soft("insee_dep", check_departement, record.get("insee_dep")),
-            "complement_adresse": _squash(_text(check, record, "complement_adresse")),
-            "type_fs": _text(check, record, "type_fs"),
-            "format_fs": _text(check, record, "format_fs"),
-            "groupe_fs": _text(check, record, "groupe_fs"),
-            "labellisation_fs": _text(check, record, "labellisation_fs"),
-        }
-        out.update(_coordinates(check, record, "longitude", "latitude"))
+        out: dict[str, Any] = {"source": liste.source}
+        out.update({name: read(record, check) for name, read in liste.champs.items()})
+        if liste.typologie:
+            out["typologie"] = liste.typologie
+        out["reseaux_porteurs"] = (
+            list(reseaux_liste)
+            if reseaux_liste is not None
+            else implied_reseaux(data_dir, out["typologie"].lower())
+        )
+        if liste.coordonnees:
+            out.update(_coordinates(check, record, *liste.coordonnees))
+        else:
+            out["coordonnees_corrigees"] = False
         return out
 
-    columns = [
+    return _read_list(
+        Path(data_dir) / liste.fichier,
+        structures_table(liste.source),
+        liste.millesime,
+        liste.colonnes,
+        row,
+        STRUCTURE_COLUMNS,
+        liste.extra,
+    )
+
+
+# --------------------------------------------------------------------------- France services
+
+FRANCE_SERVICES = ListeNationale(
+    source="france_services",
+    fichier=Path("france-services") / "liste_france_services_20240801.csv",
+    millesime="ANCT, liste des France services au 2024-08-01",
+    colonnes=[
         "id_fs",
         "insee_dep",
         "lib_fs",
@@ -242,36 +308,33 @@ def read_france_services(data_dir: Path) -> ReadResult:
         "format_fs",
         "groupe_fs",
         "labellisation_fs",
-    ]
-    return _read_list(
-        Path(data_dir) / FRANCE_SERVICES_FILE,
-        structures_table("france_services"),
-        "ANCT, liste des France services au 2024-08-01",
-        columns,
-        row,
-        STRUCTURE_COLUMNS,
-        FRANCE_SERVICES_EXTRA,
-    )
+    ],
+    champs={
+        "id": _required("id_fs"),
+        "nom": _plain("lib_fs"),
+        "code_insee": _checked("insee_com", check_commune),
+        "commune": _plain("lib_com"),
+        "code_postal": _checked("code_postal", check_postcode),
+        "adresse": _squashed("adresse"),
+        "departement": _checked("insee_dep", check_departement),
+        "complement_adresse": _squashed("complement_adresse"),
+        "type_fs": _plain("type_fs"),
+        "format_fs": _plain("format_fs"),
+        "groupe_fs": _plain("groupe_fs"),
+        "labellisation_fs": _plain("labellisation_fs"),
+    },
+    typologie="RFS",
+    reseau="france-service",
+    coordonnees=("longitude", "latitude"),
+)
+
+
+def read_france_services(data_dir: Path) -> ReadResult:
+    """ANCT list of France services (2024-08-01) → ``raw.offre_structures__france_services``."""
+    return read_liste(data_dir, FRANCE_SERVICES)
 
 
 # --------------------------------------------------------------------------- SIAE, GEIQ
-
-SIAE_FILE = Path("siae") / "liste_siae_2019_07.csv"
-SIAE_GEOCODED_FILE = Path("siae") / "lemarche_fixture_siae_geiq_2019_geocoded.csv"
-GEIQ_FILE = Path("siae") / "geiq_2019_11.csv"
-SIAE_EXTRA = [
-    ("departement_origine", TEXT),
-    ("libelle_departement", TEXT),
-    ("code_naf", TEXT),
-    ("nature_juridique", TEXT),
-]
-SIAE_GEOCODED_EXTRA = [
-    ("enseigne", TEXT),
-    ("code_naf", TEXT),
-    ("source_origine", TEXT),
-    ("date_creation", DATE),
-]
-GEIQ_EXTRA = [("complement_adresse", TEXT), ("code_naf", TEXT)]
 
 
 def _siae_departement(raw: Any) -> str | None:
@@ -290,32 +353,23 @@ def _siae_departement(raw: Any) -> str | None:
     return check_departement(text)
 
 
-def read_siae(data_dir: Path) -> ReadResult:
-    """ASP list of SIAE (July 2019) → ``raw.offre_structures__siae``."""
+def _siae_id(record: Mapping[str, Any], check: RowChecker) -> str:
+    """``<SIRET>-<MESURE>-<CODE_DEPARTEMENT>``, the three required."""
+    mesure = check.require("MESURE", record.get("MESURE")).upper()
+    siret = check.require("SIRET", record.get("SIRET"))
+    return f"{siret}-{mesure}-{check.require('CODE_DEPARTEMENT', record.get('CODE_DEPARTEMENT'))}"
 
-    def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
-        mesure = check.require("MESURE", record.get("MESURE")).upper()
-        siret_raw = check.require("SIRET", record.get("SIRET"))
-        departement_raw = check.require("CODE_DEPARTEMENT", record.get("CODE_DEPARTEMENT"))
-        return {
-            "source": "siae",
-            "id": f"{siret_raw}-{mesure}-{departement_raw}",
-            "nom": _text(check, record, "DENOMINATION_SOCIALE"),
-            "siret": check.soft("SIRET", check_siret, siret_raw),
-            "commune": _text(check, record, "COMMUNE"),
-            "code_postal": check.soft("CODE_POSTAL", check_postcode, record.get("CODE_POSTAL")),
-            "adresse": _join(record.get("NUM_RUE"), record.get("NOM_RUE")),
-            "coordonnees_corrigees": False,
-            "typologie": mesure,
-            "reseaux_porteurs": implied_reseaux(data_dir, mesure.lower()),
-            "departement": check.soft("CODE_DEPARTEMENT", _siae_departement, departement_raw),
-            "departement_origine": departement_raw,
-            "libelle_departement": _text(check, record, "LIBELLE_DPT"),
-            "code_naf": _text(check, record, "CODE_NAF2"),
-            "nature_juridique": _text(check, record, "NATURE_JURIDIQUE"),
-        }
 
-    columns = [
+def _upper_required(column: str) -> Field:
+    """The cell in upper case; an empty cell rejects the row."""
+    return lambda record, check: check.require(column, record.get(column)).upper()
+
+
+SIAE = ListeNationale(
+    source="siae",
+    fichier=Path("siae") / "liste_siae_2019_07.csv",
+    millesime="ASP/DGEFP, liste des SIAE, juillet 2019",
+    colonnes=[
         "MESURE",
         "CODE_DEPARTEMENT",
         "LIBELLE_DPT",
@@ -327,43 +381,28 @@ def read_siae(data_dir: Path) -> ReadResult:
         "DENOMINATION_SOCIALE",
         "NUM_RUE",
         "NOM_RUE",
-    ]
-    return _read_list(
-        Path(data_dir) / SIAE_FILE,
-        structures_table("siae"),
-        "ASP/DGEFP, liste des SIAE, juillet 2019",
-        columns,
-        row,
-        STRUCTURE_COLUMNS,
-        SIAE_EXTRA,
-    )
+    ],
+    champs={
+        "id": _siae_id,
+        "typologie": _upper_required("MESURE"),
+        "nom": _plain("DENOMINATION_SOCIALE"),
+        "siret": _checked("SIRET", check_siret),
+        "commune": _plain("COMMUNE"),
+        "code_postal": _checked("CODE_POSTAL", check_postcode),
+        "adresse": _joined("NUM_RUE", "NOM_RUE"),
+        "departement": _checked("CODE_DEPARTEMENT", _siae_departement),
+        "departement_origine": _required("CODE_DEPARTEMENT"),
+        "libelle_departement": _plain("LIBELLE_DPT"),
+        "code_naf": _plain("CODE_NAF2"),
+        "nature_juridique": _plain("NATURE_JURIDIQUE"),
+    },
+)
 
-
-def read_siae_geocodees(data_dir: Path) -> ReadResult:
-    """Le marché's SIAE + GEIQ list (2019, geocoded) → ``raw.offre_structures__siae_geocodees``."""
-
-    def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
-        kind = check.require("kind", record.get("kind")).upper()
-        out = {
-            "source": "siae_geocodees",
-            "id": check.require("pk", record.get("pk")),
-            "nom": _text(check, record, "name"),
-            "siret": check.soft("siret", check_siret, record.get("siret")),
-            "commune": _text(check, record, "city"),
-            "code_postal": check.soft("post_code", check_postcode, record.get("post_code")),
-            "adresse": _squash(_text(check, record, "address")),
-            "typologie": kind,
-            "reseaux_porteurs": implied_reseaux(data_dir, kind.lower()),
-            "departement": check.soft("department", check_departement, record.get("department")),
-            "enseigne": _text(check, record, "brand"),
-            "code_naf": _text(check, record, "naf"),
-            "source_origine": _text(check, record, "source"),
-            "date_creation": check.soft("created_at", check_date, record.get("created_at")),
-        }
-        out.update(_coordinates(check, record, "longitude", "latitude"))
-        return out
-
-    columns = [
+SIAE_GEOCODEES = ListeNationale(
+    source="siae_geocodees",
+    fichier=Path("siae") / "lemarche_fixture_siae_geiq_2019_geocoded.csv",
+    millesime="le marché de l'inclusion, SIAE (ASP 2019) et GEIQ géocodés",
+    colonnes=[
         "pk",
         "kind",
         "name",
@@ -378,92 +417,67 @@ def read_siae_geocodees(data_dir: Path) -> ReadResult:
         "latitude",
         "source",
         "created_at",
-    ]
-    return _read_list(
-        Path(data_dir) / SIAE_GEOCODED_FILE,
-        structures_table("siae_geocodees"),
-        "le marché de l'inclusion, SIAE (ASP 2019) et GEIQ géocodés",
-        columns,
-        row,
-        STRUCTURE_COLUMNS,
-        SIAE_GEOCODED_EXTRA,
-    )
+    ],
+    types={"date_creation": DATE},
+    champs={
+        "typologie": _upper_required("kind"),
+        "id": _required("pk"),
+        "nom": _plain("name"),
+        "siret": _checked("siret", check_siret),
+        "commune": _plain("city"),
+        "code_postal": _checked("post_code", check_postcode),
+        "adresse": _squashed("address"),
+        "departement": _checked("department", check_departement),
+        "enseigne": _plain("brand"),
+        "code_naf": _plain("naf"),
+        "source_origine": _plain("source"),
+        "date_creation": _checked("created_at", check_date),
+    },
+    coordonnees=("longitude", "latitude"),
+)
+
+GEIQ = ListeNationale(
+    source="geiq",
+    fichier=Path("siae") / "geiq_2019_11.csv",
+    millesime="GEIQ, liste au 2019-11-21",
+    colonnes=["GEIQ", "ADRESSE", "COMPLEMENT ADRESSE", "VILLE", "CODE POSTAL", "NAF", "SIRET"],
+    champs={
+        "id": _required("SIRET"),
+        "nom": _plain("GEIQ"),
+        "siret": _checked("SIRET", check_siret),
+        "commune": _plain("VILLE"),
+        "code_postal": _checked("CODE POSTAL", check_postcode),
+        "adresse": _squashed("ADRESSE"),
+        "complement_adresse": _squashed("COMPLEMENT ADRESSE"),
+        "code_naf": _plain("NAF"),
+    },
+    typologie="GEIQ",
+    reseau="geiq",
+)
+
+
+def read_siae(data_dir: Path) -> ReadResult:
+    """ASP list of SIAE (July 2019) → ``raw.offre_structures__siae``."""
+    return read_liste(data_dir, SIAE)
+
+
+def read_siae_geocodees(data_dir: Path) -> ReadResult:
+    """Le marché's SIAE + GEIQ list (2019, geocoded) → ``raw.offre_structures__siae_geocodees``."""
+    return read_liste(data_dir, SIAE_GEOCODEES)
 
 
 def read_geiq(data_dir: Path) -> ReadResult:
     """GEIQ list (2019-11-21) → ``raw.offre_structures__geiq``."""
-    reseaux = implied_reseaux(data_dir, "geiq")
-
-    def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
-        siret_raw = check.require("SIRET", record.get("SIRET"))
-        return {
-            "source": "geiq",
-            "id": siret_raw,
-            "nom": _text(check, record, "GEIQ"),
-            "siret": check.soft("SIRET", check_siret, siret_raw),
-            "commune": _text(check, record, "VILLE"),
-            "code_postal": check.soft("CODE POSTAL", check_postcode, record.get("CODE POSTAL")),
-            "adresse": _squash(_text(check, record, "ADRESSE")),
-            "coordonnees_corrigees": False,
-            "typologie": "GEIQ",
-            "reseaux_porteurs": list(reseaux),
-            "complement_adresse": _squash(_text(check, record, "COMPLEMENT ADRESSE")),
-            "code_naf": _text(check, record, "NAF"),
-        }
-
-    columns = ["GEIQ", "ADRESSE", "COMPLEMENT ADRESSE", "VILLE", "CODE POSTAL", "NAF", "SIRET"]
-    return _read_list(
-        Path(data_dir) / GEIQ_FILE,
-        structures_table("geiq"),
-        "GEIQ, liste au 2019-11-21",
-        columns,
-        row,
-        STRUCTURE_COLUMNS,
-        GEIQ_EXTRA,
-    )
+    return read_liste(data_dir, GEIQ)
 
 
 # --------------------------------------------------------------------------- ESAT
 
-ESAT_FILE = Path("esat") / "esat_liste_finess.csv"
-ESAT_EXTRA = [
-    ("finess_ej", TEXT),
-    ("raison_sociale_ej", TEXT),
-    ("statut_juridique", TEXT),
-    ("type_etablissement", TEXT),
-]
-
-
-def read_esat(data_dir: Path) -> ReadResult:
-    """FINESS extract of ESAT → ``raw.offre_structures__esat`` (``capacite`` = places)."""
-    reseaux = implied_reseaux(data_dir, "esat")
-
-    def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
-        return {
-            "source": "esat",
-            "id": check.require("ET-N°FINESS", record.get("ET-N°FINESS")),
-            "nom": _text(check, record, "ET-Raison sociale"),
-            "siret": check.soft("ET-SIRET", check_siret, record.get("ET-SIRET")),
-            "code_insee": check.soft("ET-Commune Code", check_commune, record.get("ET-Commune Code")),
-            "commune": _text(check, record, "ET-Commune Libellé"),
-            "code_postal": check.soft("ET-Code Postal", check_postcode, record.get("ET-Code Postal")),
-            "adresse": _squash(_text(check, record, "ET-Adresse")),
-            "coordonnees_corrigees": False,
-            "typologie": "ESAT",
-            "reseaux_porteurs": list(reseaux),
-            "capacite": check.soft(
-                "Capacité autorisée agrégée", check_integer, record.get("Capacité autorisée agrégée")
-            ),
-            "departement": check.soft(
-                "ET-Département Code", check_departement, record.get("ET-Département Code")
-            ),
-            "finess_ej": _text(check, record, "EJ-N°FINESS"),
-            "raison_sociale_ej": _text(check, record, "EJ-Raison sociale"),
-            "statut_juridique": _text(check, record, "EJ-Statut juridique Libellé"),
-            "type_etablissement": _text(check, record, "ET-Type"),
-        }
-
-    columns = [
+ESAT = ListeNationale(
+    source="esat",
+    fichier=Path("esat") / "esat_liste_finess.csv",
+    millesime="FINESS, ESAT (extrait 2025-2026)",
+    colonnes=[
         "EJ-N°FINESS",
         "EJ-Raison sociale",
         "EJ-Statut juridique Libellé",
@@ -477,56 +491,39 @@ def read_esat(data_dir: Path) -> ReadResult:
         "ET-Commune Code",
         "ET-Commune Libellé",
         "Capacité autorisée agrégée",
-    ]
-    return _read_list(
-        Path(data_dir) / ESAT_FILE,
-        structures_table("esat"),
-        "FINESS, ESAT (extrait 2025-2026)",
-        columns,
-        row,
-        STRUCTURE_COLUMNS,
-        ESAT_EXTRA,
-    )
+    ],
+    champs={
+        "id": _required("ET-N°FINESS"),
+        "nom": _plain("ET-Raison sociale"),
+        "siret": _checked("ET-SIRET", check_siret),
+        "code_insee": _checked("ET-Commune Code", check_commune),
+        "commune": _plain("ET-Commune Libellé"),
+        "code_postal": _checked("ET-Code Postal", check_postcode),
+        "adresse": _squashed("ET-Adresse"),
+        "capacite": _checked("Capacité autorisée agrégée", check_integer),
+        "departement": _checked("ET-Département Code", check_departement),
+        "finess_ej": _plain("EJ-N°FINESS"),
+        "raison_sociale_ej": _plain("EJ-Raison sociale"),
+        "statut_juridique": _plain("EJ-Statut juridique Libellé"),
+        "type_etablissement": _plain("ET-Type"),
+    },
+    typologie="ESAT",
+    reseau="esat",
+)
+
+
+def read_esat(data_dir: Path) -> ReadResult:
+    """FINESS extract of ESAT → ``raw.offre_structures__esat`` (``capacite`` = places)."""
+    return read_liste(data_dir, ESAT)
 
 
 # --------------------------------------------------------------------------- France Travail
 
-FT_FILE = Path("france-travail") / "agences_pole_emploi_2019.csv"
-FT_EXTRA = [
-    ("complement_adresse", TEXT),
-    ("code_safir", TEXT),
-    ("type_site", TEXT),
-    ("code_region", TEXT),
-    ("libelle_region", TEXT),
-]
-
-
-def read_ft_agences(data_dir: Path) -> ReadResult:
-    """Pôle emploi sites (2019) → ``raw.offre_structures__ft_agences`` (no INSEE code)."""
-    reseaux = implied_reseaux(data_dir, "france-travail")
-
-    def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
-        out = {
-            "source": "ft_agences",
-            "id": check.require("REFERENCE_PE", record.get("REFERENCE_PE")),
-            "nom": _text(check, record, "NOM"),
-            "commune": _text(check, record, "COMMUNE"),
-            "code_postal": check.soft("CODE_POSTAL", check_postcode, record.get("CODE_POSTAL")),
-            "adresse": _squash(_text(check, record, "ADRESSE")),
-            "typologie": "FT",
-            "reseaux_porteurs": list(reseaux),
-            "complement_adresse": _join(
-                record.get("COMPLEMENT_ADRESSE"), record.get("DC_COMPLEMENTADRSITEPHYSIQUE"), separator=", "
-            ),
-            "code_safir": _text(check, record, "CODE_SAFIR"),
-            "type_site": _text(check, record, "TYPE_SITE"),
-            "code_region": _text(check, record, "REGION"),
-            "libelle_region": _text(check, record, "LIBELLE_REGION"),
-        }
-        out.update(_coordinates(check, record, "DN_LONGITUDE", "DN_LATITUDE"))
-        return out
-
-    columns = [
+FT_AGENCES = ListeNationale(
+    source="ft_agences",
+    fichier=Path("france-travail") / "agences_pole_emploi_2019.csv",
+    millesime="Pôle emploi, sites 2019",
+    colonnes=[
         "REFERENCE_PE",
         "NOM",
         "CODE_SAFIR",
@@ -540,16 +537,28 @@ def read_ft_agences(data_dir: Path) -> ReadResult:
         "COMMUNE",
         "DN_LATITUDE",
         "DN_LONGITUDE",
-    ]
-    return _read_list(
-        Path(data_dir) / FT_FILE,
-        structures_table("ft_agences"),
-        "Pôle emploi, sites 2019",
-        columns,
-        row,
-        STRUCTURE_COLUMNS,
-        FT_EXTRA,
-    )
+    ],
+    champs={
+        "id": _required("REFERENCE_PE"),
+        "nom": _plain("NOM"),
+        "commune": _plain("COMMUNE"),
+        "code_postal": _checked("CODE_POSTAL", check_postcode),
+        "adresse": _squashed("ADRESSE"),
+        "complement_adresse": _joined("COMPLEMENT_ADRESSE", "DC_COMPLEMENTADRSITEPHYSIQUE", separator=", "),
+        "code_safir": _plain("CODE_SAFIR"),
+        "type_site": _plain("TYPE_SITE"),
+        "code_region": _plain("REGION"),
+        "libelle_region": _plain("LIBELLE_REGION"),
+    },
+    typologie="FT",
+    reseau="france-travail",
+    coordonnees=("DN_LONGITUDE", "DN_LATITUDE"),
+)
+
+
+def read_ft_agences(data_dir: Path) -> ReadResult:
+    """Pôle emploi sites (2019) → ``raw.offre_structures__ft_agences`` (no INSEE code)."""
+    return read_liste(data_dir, FT_AGENCES)
 
 
 # --------------------------------------------------------------------------- prescripteurs
@@ -676,59 +685,18 @@ def read_prescripteurs(data_dir: Path) -> ReadResult:
 
 # --------------------------------------------------------------------------- conseillers numériques
 
-CNFS_FILE = Path("conseillers-numeriques") / "cnfs_structures_2021.csv"
-CNFS_EXTRA = [
-    ("statut", TEXT),
-    ("date_validation", DATE),
-    ("investissement_etat", FLOAT),
-    ("zrr", TEXT),
-    ("qpv", TEXT),
-    ("france_services", TEXT),
-]
-
 
 def _euros(raw: Any) -> float | None:
     value = check_integer(raw, minimum=0) if raw not in (None, "") else None
     return None if value is None else float(value)
 
 
-def read_cnfs(data_dir: Path) -> ReadResult:
-    """Structures granted conseillers numériques France Services in 2021 → ``raw.offre_structures__cnfs``."""
-    reseaux = implied_reseaux(data_dir, "conseillers-numeriques")
-
-    def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
-        out = {
-            "source": "cnfs",
-            "id": check.require("id", record.get("id")),
-            "nom": _text(check, record, "raison_sociale"),
-            "siret": check.soft("siret", check_siret, record.get("siret")),
-            "code_insee": check.soft("insee_com", check_commune, record.get("insee_com")),
-            "commune": _text(check, record, "commune_insee"),
-            "code_postal": check.soft("code_postal_bis", check_postcode, record.get("code_postal_bis")),
-            "adresse": _squash(_text(check, record, "adresse")),
-            "typologie": "CNFS",
-            "reseaux_porteurs": list(reseaux),
-            "departement": check.soft("insee_dep", check_departement, record.get("insee_dep")),
-            "nb_conseillers": check.soft("nb_cnfs", check_integer, record.get("nb_cnfs")),
-            "statut": _text(check, record, "type"),
-            "date_validation": check.soft(
-                "date_de_validation_en_comité_de_sélection",
-                check_date,
-                record.get("date_de_validation_en_comité_de_sélection"),
-            ),
-            "investissement_etat": check.soft(
-                "investissement_financier_estimatif_total_de_l.etat",
-                _euros,
-                record.get("investissement_financier_estimatif_total_de_l.etat"),
-            ),
-            "zrr": _text(check, record, "zrr"),
-            "qpv": _text(check, record, "qpv"),
-            "france_services": _text(check, record, "france_services"),
-        }
-        out.update(_coordinates(check, record, "longitude", "latitude"))
-        return out
-
-    columns = [
+CNFS = ListeNationale(
+    source="cnfs",
+    fichier=Path("conseillers-numeriques") / "cnfs_structures_2021.csv",
+    millesime="ANCT, structures CnFS retenues en 2021",
+    types={"date_validation": DATE, "investissement_etat": FLOAT},
+    colonnes=[
         "id",
         "raison_sociale",
         "siret",
@@ -746,16 +714,33 @@ def read_cnfs(data_dir: Path) -> ReadResult:
         "zrr",
         "qpv",
         "france_services",
-    ]
-    return _read_list(
-        Path(data_dir) / CNFS_FILE,
-        structures_table("cnfs"),
-        "ANCT, structures CnFS retenues en 2021",
-        columns,
-        row,
-        STRUCTURE_COLUMNS,
-        CNFS_EXTRA,
-    )
+    ],
+    champs={
+        "id": _required("id"),
+        "nom": _plain("raison_sociale"),
+        "siret": _checked("siret", check_siret),
+        "code_insee": _checked("insee_com", check_commune),
+        "commune": _plain("commune_insee"),
+        "code_postal": _checked("code_postal_bis", check_postcode),
+        "adresse": _squashed("adresse"),
+        "departement": _checked("insee_dep", check_departement),
+        "nb_conseillers": _checked("nb_cnfs", check_integer),
+        "statut": _plain("type"),
+        "date_validation": _checked("date_de_validation_en_comité_de_sélection", check_date),
+        "investissement_etat": _checked("investissement_financier_estimatif_total_de_l.etat", _euros),
+        "zrr": _plain("zrr"),
+        "qpv": _plain("qpv"),
+        "france_services": _plain("france_services"),
+    },
+    typologie="CNFS",
+    reseau="conseillers-numeriques",
+    coordonnees=("longitude", "latitude"),
+)
+
+
+def read_cnfs(data_dir: Path) -> ReadResult:
+    """Structures granted conseillers numériques France Services in 2021 → ``raw.offre_structures__cnfs``."""
+    return read_liste(data_dir, CNFS)
 
 
 # --------------------------------------------------------------------------- ANCT labelled places

@@ -300,6 +300,51 @@ def test_missing_list_file_is_one_file_level_entry(tmp_path):
     assert _quarantine(empty) == [(0, "", "no file matches mediation-numerique/*.csv.gz")]
 
 
+def test_a_list_declared_once_is_read_by_the_shared_reader(tmp_path):
+    """A new list needs only its declaration: fields in order, per-row typologie, typed extras."""
+    shutil.copytree(FIXTURES / "data-inclusion-schema", tmp_path / "data-inclusion-schema")
+    (tmp_path / "liste.csv").write_text(
+        "ref,kind,nom,cp,ouverture\n"
+        "a1,aci,Atelier  du   Canal,93200,2019-03-01\n"
+        "a2,,Sans nature,93200,2019-03-01\n"
+        "a3,ei,Entreprise,9320,hier\n",
+        encoding="utf-8",
+    )
+    liste = ln.ListeNationale(
+        source="essai",
+        fichier=Path("liste.csv"),
+        millesime="essai",
+        colonnes=["ref", "kind", "nom", "cp", "ouverture"],
+        types={"ouverture": ln.DATE},
+        champs={
+            "typologie": ln._upper_required("kind"),
+            "id": ln._required("ref"),
+            "nom": ln._squashed("nom"),
+            "code_postal": ln._checked("cp", ln.check_postcode),
+            "ouverture": ln._checked("ouverture", ln.check_date),
+        },
+    )
+    assert liste.extra == [("ouverture", ln.DATE)]
+    result = ln.read_liste(tmp_path, liste)
+    assert result.table_name == "offre_structures__essai"
+    assert list(result.frame["id"]) == ["a1", "a3"]
+    assert _quarantine(result) == [
+        (3, "kind", "empty value in a required field"),
+        (4, "cp", "not a postcode: '9320'"),
+        (4, "ouverture", "not a date: 'hier'"),
+    ]
+    row, na = _row(result, "a1")
+    assert (row["source"], row["nom"], row["typologie"], list(row["reseaux_porteurs"])) == (
+        "essai",
+        "Atelier du Canal",
+        "ACI",
+        ["aci"],
+    )
+    assert str(row["ouverture"]) == "2019-03-01" and row["coordonnees_corrigees"] is False
+    _, na = _row(result, "a3")
+    assert na["code_postal"] and na["ouverture"] and na["latitude"]
+
+
 # --------------------------------------------------------------------------- real snapshot
 
 
