@@ -121,8 +121,7 @@ def _json_records(table: str, path: Path) -> tuple[list[tuple[int, Any]], list[Q
     try:
         for line, value, error in iter_json_array(text):
             if error is not None:
-                broken.append(QuarantineRow(table, str(path), line, "", error,
-                                            _excerpt(text, line)))
+                broken.append(QuarantineRow(table, str(path), line, "", error, _excerpt(text, line)))
             else:
                 records.append((line, value))
     except FieldError as exc:
@@ -132,7 +131,7 @@ def _json_records(table: str, path: Path) -> tuple[list[tuple[int, Any]], list[Q
 
 def _excerpt(text: str, line: int, limit: int = 300) -> str:
     lines = text.splitlines()
-    return "\n".join(lines[line - 1:line + 4])[:limit] if 0 < line <= len(lines) else ""
+    return "\n".join(lines[line - 1 : line + 4])[:limit] if 0 < line <= len(lines) else ""
 
 
 def _bool_text(raw: Any) -> bool | None:
@@ -148,14 +147,18 @@ def _bool_text(raw: Any) -> bool | None:
     raise FieldError(f"not a boolean: {raw!r}")
 
 
-def _located(check: RowChecker, record: Mapping[str, Any], keys: dict[str, str],
-             reunion_fix: bool = False) -> dict[str, Any]:
+def _located(
+    check: RowChecker, record: Mapping[str, Any], keys: dict[str, str], reunion_fix: bool = False
+) -> dict[str, Any]:
     """Commune, postcode, address and checked coordinates of a record."""
     code_insee = check.soft(keys["code_insee"], check_commune, record.get(keys["code_insee"]))
     code_postal = check.soft(keys["code_postal"], check_postcode, record.get(keys["code_postal"]))
     lon, lat = check.soft(
-        f"{keys['longitude']}/{keys['latitude']}", check_coordinates,
-        record.get(keys["longitude"]), record.get(keys["latitude"]), default=(None, None),
+        f"{keys['longitude']}/{keys['latitude']}",
+        check_coordinates,
+        record.get(keys["longitude"]),
+        record.get(keys["latitude"]),
+        default=(None, None),
     )
     corrected = False
     if reunion_fix:
@@ -175,8 +178,12 @@ def _located(check: RowChecker, record: Mapping[str, Any], keys: dict[str, str],
 
 
 _EXPORT_SERVICE_PLACE = {
-    "code_insee": "Code Insee", "code_postal": "Code Postal", "commune": "Commune",
-    "adresse": "Adresse", "longitude": "Long", "latitude": "Lat",
+    "code_insee": "Code Insee",
+    "code_postal": "Code Postal",
+    "commune": "Commune",
+    "adresse": "Adresse",
+    "longitude": "Long",
+    "latitude": "Lat",
 }
 
 
@@ -209,8 +216,9 @@ def _concat(table: str, results: list[ReadResult], vintage: str, columns, extra=
     keep = []
     for position, (key, line) in enumerate(zip(frame["id"], frame["_line"], strict=True)):
         if key in seen:
-            quarantine.append(QuarantineRow(table, files, int(line), "id",
-                                            f"duplicate id {key!r} across export folders"))
+            quarantine.append(
+                QuarantineRow(table, files, int(line), "id", f"duplicate id {key!r} across export folders")
+            )
             continue
         seen.add(key)
         keep.append(position)
@@ -235,8 +243,13 @@ def read_export_services(data_dir: Path) -> ReadResult:
     folders = _export_dirs(data_dir)
     if not folders:
         info = SourceInfo(str(Path(data_dir) / EXPORT_GLOB), "", EXPORT_VINTAGE)
-        return empty_result(EXPORT_SERVICES, SERVICE_COLUMNS, info,
-                            f"no export folder matches {EXPORT_GLOB}", EXPORT_SERVICE_EXTRA)
+        return empty_result(
+            EXPORT_SERVICES,
+            SERVICE_COLUMNS,
+            info,
+            f"no export folder matches {EXPORT_GLOB}",
+            EXPORT_SERVICE_EXTRA,
+        )
     results = [_read_export_services_folder(folder) for folder in folders]
     if len(results) == 1:
         return results[0]
@@ -251,8 +264,11 @@ def _service_sources(folder: Path) -> dict[str, str]:
     sources: dict[str, str] = {}
     for _, record in records:
         if isinstance(record, Mapping):
-            structure = clean_text(record.get("Structure ID")) if not isinstance(
-                record.get("Structure ID"), (dict, list)) else None
+            structure = (
+                clean_text(record.get("Structure ID"))
+                if not isinstance(record.get("Structure ID"), (dict, list))
+                else None
+            )
             source = record.get("Source")
             if structure and isinstance(source, str) and source.strip():
                 sources.setdefault(structure, source.strip())
@@ -291,8 +307,9 @@ def read_export_structures(data_dir: Path) -> ReadResult:
     folders = _export_dirs(data_dir)
     if not folders:
         info = SourceInfo(str(Path(data_dir) / EXPORT_GLOB), "", EXPORT_VINTAGE)
-        return empty_result(EXPORT_STRUCTURES, STRUCTURE_COLUMNS, info,
-                            f"no export folder matches {EXPORT_GLOB}")
+        return empty_result(
+            EXPORT_STRUCTURES, STRUCTURE_COLUMNS, info, f"no export folder matches {EXPORT_GLOB}"
+        )
     results = [_read_export_structures_folder(folder) for folder in folders]
     if len(results) == 1:
         return results[0]
@@ -303,8 +320,12 @@ def read_export_structures(data_dir: Path) -> ReadResult:
 
 
 _API_PLACE = {
-    "code_insee": "code_insee", "code_postal": "code_postal", "commune": "commune",
-    "adresse": "adresse", "longitude": "longitude", "latitude": "latitude",
+    "code_insee": "code_insee",
+    "code_postal": "code_postal",
+    "commune": "commune",
+    "adresse": "adresse",
+    "longitude": "longitude",
+    "latitude": "latitude",
 }
 
 
@@ -341,10 +362,9 @@ def _api_structure_row(record: Mapping[str, Any], check: RowChecker) -> dict[str
         "siret": check.soft("siret", check_siret, record.get("siret")),
         "date_maj": check.soft("date_maj", check_date, record.get("date_maj")),
         "site_web": check.soft("site_web", clean_text, record.get("site_web")),
-        "reseaux_porteurs": check.soft("reseaux_porteurs", parse_json_list,
-                                       record.get("reseaux_porteurs")) or [],
-        "complement_adresse": check.soft("complement_adresse", clean_text,
-                                         record.get("complement_adresse")),
+        "reseaux_porteurs": check.soft("reseaux_porteurs", parse_json_list, record.get("reseaux_porteurs"))
+        or [],
+        "complement_adresse": check.soft("complement_adresse", clean_text, record.get("complement_adresse")),
         "doublons": check.soft("doublons", _doublons, record.get("doublons")),
         "score_qualite": check.soft("score_qualite", _score, record.get("score_qualite")),
     }
@@ -367,8 +387,7 @@ def _api_service_row(record: Mapping[str, Any], check: RowChecker) -> dict[str, 
         "modes_accueil": check.soft("modes_accueil", parse_json_list, record.get("modes_accueil")),
         "zone_eligibilite": check.soft("zone_eligibilite", parse_json_list, record.get("zone_eligibilite")),
         "date_maj": check.soft("date_maj", check_date, record.get("date_maj")),
-        "complement_adresse": check.soft("complement_adresse", clean_text,
-                                         record.get("complement_adresse")),
+        "complement_adresse": check.soft("complement_adresse", clean_text, record.get("complement_adresse")),
         "score_qualite": check.soft("score_qualite", _score, record.get("score_qualite")),
     }
     row.update(_located(check, record, _API_PLACE))
@@ -385,22 +404,26 @@ def api_service_rows(items: Iterable[tuple[int, Any]], table: str, source_file: 
     return convert_records(items, _api_service_row, table, source_file)
 
 
-def api_structures_result(items: Iterable[tuple[int, Any]], info: SourceInfo,
-                          extra_quarantine: Iterable[QuarantineRow] = ()) -> ReadResult:
+def api_structures_result(
+    items: Iterable[tuple[int, Any]], info: SourceInfo, extra_quarantine: Iterable[QuarantineRow] = ()
+) -> ReadResult:
     """``raw.offre_structures__di_api`` from API v1 items."""
     rows, quarantine = api_structure_rows(items, API_STRUCTURES, info.source_file)
     frame = build_frame(rows, STRUCTURE_COLUMNS, API_STRUCTURE_EXTRA)
-    return ReadResult(API_STRUCTURES, frame, info,
-                      sorted([*extra_quarantine, *quarantine], key=lambda q: q.line))
+    return ReadResult(
+        API_STRUCTURES, frame, info, sorted([*extra_quarantine, *quarantine], key=lambda q: q.line)
+    )
 
 
-def api_services_result(items: Iterable[tuple[int, Any]], info: SourceInfo,
-                        extra_quarantine: Iterable[QuarantineRow] = ()) -> ReadResult:
+def api_services_result(
+    items: Iterable[tuple[int, Any]], info: SourceInfo, extra_quarantine: Iterable[QuarantineRow] = ()
+) -> ReadResult:
     """``raw.offre_services__di_api`` from API v1 items."""
     rows, quarantine = api_service_rows(items, API_SERVICES, info.source_file)
     frame = build_frame(rows, SERVICE_COLUMNS, API_SERVICE_EXTRA)
-    return ReadResult(API_SERVICES, frame, info,
-                      sorted([*extra_quarantine, *quarantine], key=lambda q: q.line))
+    return ReadResult(
+        API_SERVICES, frame, info, sorted([*extra_quarantine, *quarantine], key=lambda q: q.line)
+    )
 
 
 _ITEMS_KEY = re.compile(r'"items"\s*:\s*(?=\[)')
