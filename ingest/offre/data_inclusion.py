@@ -27,9 +27,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
 
 from ingest.core import FieldError, QuarantineRow, ReadResult, SourceInfo, file_checksum
 from ingest.offre._common import (
@@ -41,6 +43,7 @@ from ingest.offre._common import (
     STRUCTURE_COLUMNS,
     TEXT,
     RowChecker,
+    RowFunction,
     build_frame,
     check_commune,
     check_coordinates,
@@ -108,18 +111,33 @@ def _export_file(folder: Path, stem: str) -> Path:
     return folder / f"{stem}.json"
 
 
-def _json_records(table: str, path: Path) -> tuple[list[tuple[int, Any]], list[QuarantineRow], str | None]:
-    """Elements of a JSON array file, the quarantine rows of broken ones, or a file error."""
+_ITEMS_KEY = re.compile(r'"items"\s*:\s*(?=\[)')
+
+
+def _json_records(
+    table: str, path: Path, api_answer: bool = False
+) -> tuple[list[tuple[int, Any]], list[QuarantineRow], str | None]:
+    """Elements of a JSON array file, the quarantine rows of broken ones, or a file error.
+
+    With ``api_answer``, the array is the ``items`` of a recorded API v1 answer
+    (``{"items": [...]}``); lines stay the physical lines of the file.
+    """
     if not path.exists():
         return [], [], f"file not found: {path}"
     try:
         text = _read_text(path)
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         return [], [], f"unreadable file: {exc}"
+    start = 0
+    if api_answer:
+        match = _ITEMS_KEY.search(text)
+        if match is None:
+            return [], [], 'not an API v1 answer: no "items" array'
+        start = match.end()
     records: list[tuple[int, Any]] = []
     broken: list[QuarantineRow] = []
     try:
-        for line, value, error in iter_json_array(text):
+        for line, value, error in iter_json_array(text, start):
             if error is not None:
                 broken.append(QuarantineRow(table, str(path), line, "", error, _excerpt(text, line)))
             else:
@@ -226,34 +244,48 @@ def _concat(table: str, results: list[ReadResult], vintage: str, columns, extra=
     return ReadResult(table, frame, SourceInfo(files, checksum, vintage), quarantine)
 
 
-def _read_export_services_folder(folder: Path) -> ReadResult:
-    path = _export_file(folder, "services")
-    records, broken, error = _json_records(EXPORT_SERVICES, path)
-    checksum = file_checksum(path) if path.exists() else ""
-    info = SourceInfo(str(path), checksum, EXPORT_VINTAGE)
-    if error is not None:
-        return empty_result(EXPORT_SERVICES, SERVICE_COLUMNS, info, error, EXPORT_SERVICE_EXTRA)
-    rows, quarantine = convert_records(records, _export_service_row, EXPORT_SERVICES, str(path))
-    frame = build_frame(rows, SERVICE_COLUMNS, EXPORT_SERVICE_EXTRA)
-    return ReadResult(EXPORT_SERVICES, frame, info, sorted(broken + quarantine, key=lambda q: q.line))
+def _read_export(
+    data_dir: Path,
+    stem: str,
+    table: str,
+    columns: Sequence[tuple[str, pa.DataType]],
+    extra: Sequence[tuple[str, pa.DataType]],
+    row_function: Callable[[Path], RowFunction],
+) -> ReadResult:
+    """The ``<stem>.json[.gz]`` file of every export folder, one table.
+
+    ``row_function(folder)`` gives the row function of a folder whose file could be read.
+    """
+    folders = _export_dirs(data_dir)
+    if not folders:
+        info = SourceInfo(str(Path(data_dir) / EXPORT_GLOB), "", EXPORT_VINTAGE)
+        return empty_result(table, columns, info, f"no export folder matches {EXPORT_GLOB}", extra)
+    results = []
+    for folder in folders:
+        path = _export_file(folder, stem)
+        records, broken, error = _json_records(table, path)
+        info = SourceInfo(str(path), file_checksum(path) if path.exists() else "", EXPORT_VINTAGE)
+        if error is not None:
+            results.append(empty_result(table, columns, info, error, extra))
+            continue
+        rows, quarantine = convert_records(records, row_function(folder), table, str(path))
+        frame = build_frame(rows, columns, extra)
+        results.append(ReadResult(table, frame, info, sorted(broken + quarantine, key=lambda q: q.line)))
+    if len(results) == 1:
+        return results[0]
+    return _concat(table, results, EXPORT_VINTAGE, columns, extra)
 
 
 def read_export_services(data_dir: Path) -> ReadResult:
     """Services of every data·inclusion export folder (``raw.offre_services__di_export``)."""
-    folders = _export_dirs(data_dir)
-    if not folders:
-        info = SourceInfo(str(Path(data_dir) / EXPORT_GLOB), "", EXPORT_VINTAGE)
-        return empty_result(
-            EXPORT_SERVICES,
-            SERVICE_COLUMNS,
-            info,
-            f"no export folder matches {EXPORT_GLOB}",
-            EXPORT_SERVICE_EXTRA,
-        )
-    results = [_read_export_services_folder(folder) for folder in folders]
-    if len(results) == 1:
-        return results[0]
-    return _concat(EXPORT_SERVICES, results, EXPORT_VINTAGE, SERVICE_COLUMNS, EXPORT_SERVICE_EXTRA)
+    return _read_export(
+        data_dir,
+        "services",
+        EXPORT_SERVICES,
+        SERVICE_COLUMNS,
+        EXPORT_SERVICE_EXTRA,
+        lambda folder: _export_service_row,
+    )
 
 
 def _service_sources(folder: Path) -> dict[str, str]:
@@ -275,13 +307,8 @@ def _service_sources(folder: Path) -> dict[str, str]:
     return sources
 
 
-def _read_export_structures_folder(folder: Path) -> ReadResult:
-    path = _export_file(folder, "structures")
-    records, broken, error = _json_records(EXPORT_STRUCTURES, path)
-    checksum = file_checksum(path) if path.exists() else ""
-    info = SourceInfo(str(path), checksum, EXPORT_VINTAGE)
-    if error is not None:
-        return empty_result(EXPORT_STRUCTURES, STRUCTURE_COLUMNS, info, error)
+def _export_structure_row(folder: Path) -> RowFunction:
+    """Row function of a folder's structures, whose source is given by the folder's services."""
     sources = _service_sources(folder)
 
     def row_function(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
@@ -297,23 +324,14 @@ def _read_export_structures_folder(folder: Path) -> ReadResult:
             "coordonnees_corrigees": False,
         }
 
-    rows, quarantine = convert_records(records, row_function, EXPORT_STRUCTURES, str(path))
-    frame = build_frame(rows, STRUCTURE_COLUMNS)
-    return ReadResult(EXPORT_STRUCTURES, frame, info, sorted(broken + quarantine, key=lambda q: q.line))
+    return row_function
 
 
 def read_export_structures(data_dir: Path) -> ReadResult:
     """Structures of every data·inclusion export folder (``raw.offre_structures__di_export``)."""
-    folders = _export_dirs(data_dir)
-    if not folders:
-        info = SourceInfo(str(Path(data_dir) / EXPORT_GLOB), "", EXPORT_VINTAGE)
-        return empty_result(
-            EXPORT_STRUCTURES, STRUCTURE_COLUMNS, info, f"no export folder matches {EXPORT_GLOB}"
-        )
-    results = [_read_export_structures_folder(folder) for folder in folders]
-    if len(results) == 1:
-        return results[0]
-    return _concat(EXPORT_STRUCTURES, results, EXPORT_VINTAGE, STRUCTURE_COLUMNS)
+    return _read_export(
+        data_dir, "structures", EXPORT_STRUCTURES, STRUCTURE_COLUMNS, (), _export_structure_row
+    )
 
 
 # --------------------------------------------------------------------------- API v1
@@ -426,48 +444,32 @@ def api_services_result(
     )
 
 
-_ITEMS_KEY = re.compile(r'"items"\s*:\s*(?=\[)')
-
-
-def _api_file_items(table: str, path: Path) -> tuple[list[tuple[int, Any]], list[QuarantineRow], str | None]:
-    """Items of a recorded API answer (``{"items": [...]}``) with their physical lines."""
-    if not path.exists():
-        return [], [], f"file not found: {path}"
-    try:
-        text = _read_text(path)
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        return [], [], f"unreadable file: {exc}"
-    match = _ITEMS_KEY.search(text)
-    if match is None:
-        return [], [], 'not an API v1 answer: no "items" array'
-    items: list[tuple[int, Any]] = []
-    broken: list[QuarantineRow] = []
-    try:
-        for line, value, error in iter_json_array(text, match.end()):
-            if error is not None:
-                broken.append(QuarantineRow(table, str(path), line, "", error, _excerpt(text, line)))
-            else:
-                items.append((line, value))
-    except FieldError as exc:
-        return [], [], str(exc)
-    return items, broken, None
+def _read_api_snapshot(
+    data_dir: Path,
+    name: str,
+    table: str,
+    columns: Sequence[tuple[str, pa.DataType]],
+    extra: Sequence[tuple[str, pa.DataType]],
+    result: Callable[[list[tuple[int, Any]], SourceInfo, list[QuarantineRow]], ReadResult],
+) -> ReadResult:
+    """The recorded API v1 answer ``<name>.json`` through ``result`` (``api_*_result``)."""
+    path = Path(data_dir) / API_MOCKS_DIR / f"{name}.json"
+    items, broken, error = _json_records(table, path, api_answer=True)
+    info = SourceInfo(str(path), file_checksum(path) if path.exists() else "", API_SNAPSHOT_VINTAGE)
+    if error is not None:
+        return empty_result(table, columns, info, error, extra)
+    return result(items, info, broken)
 
 
 def read_api_snapshot_structures(data_dir: Path) -> ReadResult:
     """``raw.offre_structures__di_api`` from the recorded API v1 answers (snapshot mode)."""
-    path = Path(data_dir) / API_MOCKS_DIR / "structures.json"
-    items, broken, error = _api_file_items(API_STRUCTURES, path)
-    info = SourceInfo(str(path), file_checksum(path) if path.exists() else "", API_SNAPSHOT_VINTAGE)
-    if error is not None:
-        return empty_result(API_STRUCTURES, STRUCTURE_COLUMNS, info, error, API_STRUCTURE_EXTRA)
-    return api_structures_result(items, info, broken)
+    return _read_api_snapshot(
+        data_dir, "structures", API_STRUCTURES, STRUCTURE_COLUMNS, API_STRUCTURE_EXTRA, api_structures_result
+    )
 
 
 def read_api_snapshot_services(data_dir: Path) -> ReadResult:
     """``raw.offre_services__di_api`` from the recorded API v1 answers (snapshot mode)."""
-    path = Path(data_dir) / API_MOCKS_DIR / "services.json"
-    items, broken, error = _api_file_items(API_SERVICES, path)
-    info = SourceInfo(str(path), file_checksum(path) if path.exists() else "", API_SNAPSHOT_VINTAGE)
-    if error is not None:
-        return empty_result(API_SERVICES, SERVICE_COLUMNS, info, error, API_SERVICE_EXTRA)
-    return api_services_result(items, info, broken)
+    return _read_api_snapshot(
+        data_dir, "services", API_SERVICES, SERVICE_COLUMNS, API_SERVICE_EXTRA, api_services_result
+    )
