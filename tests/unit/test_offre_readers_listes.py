@@ -47,18 +47,10 @@ def test_france_services_keep_multiline_fields_and_flag_bad_values(data):
     ]
     row, na = _row(result, "549")
     assert (row["nom"], row["code_insee"], row["code_postal"], row["commune"], row["departement"]) == (
-        "France services Pimms Médiation Noisy-Le-Grand - Pavé-Neuf",
-        "93051",
-        "93160",
-        "Noisy-le-Grand",
-        "93",
-    )
+        "France services Pimms Médiation Noisy-Le-Grand - Pavé-Neuf", "93051", "93160", "Noisy-le-Grand",
+        "93")
     assert (row["latitude"], row["longitude"], row["typologie"], list(row["reseaux_porteurs"])) == (
-        48.83887,
-        2.556592,
-        "RFS",
-        ["france-service"],
-    )
+        48.83887, 2.556592, "RFS", ["france-service"])
     assert (row["type_fs"], row["format_fs"]) == ("Principal", "Fixe")
     reunion, _ = _row(result, "561")
     assert (reunion["departement"], reunion["latitude"]) == ("974", -21.209)
@@ -71,14 +63,8 @@ def test_france_services_keep_multiline_fields_and_flag_bad_values(data):
 def test_siae_asp_list_maps_nord_offices_and_quarantines_duplicates(data):
     result = ln.read_siae(data)
     assert list(result.frame["id"]) == [
-        "33368412400840-EI-093",
-        "84920926700012-ACI-093",
-        "51069879800020-ACI-59L",
-        "44199187400013-ACI-59V",
-        "44431048600030-ACI-974",
-        "33368412400841-EI-093",
-        "34356040500023-ACI-59X",
-    ]
+        "33368412400840-EI-093", "84920926700012-ACI-093", "51069879800020-ACI-59L", "44199187400013-ACI-59V",
+        "44431048600030-ACI-974", "33368412400841-EI-093", "34356040500023-ACI-59X"]
     assert _quarantine(result) == [
         (7, "id", "duplicate id '44431048600030-ACI-974' (first seen at line 6)"),
         (8, "SIRET", "invalid SIRET '33368412400841': wrong check digit (Luhn)"),
@@ -89,17 +75,9 @@ def test_siae_asp_list_maps_nord_offices_and_quarantines_duplicates(data):
     assert list(frame["departement_origine"]) == ["093", "093", "59L", "59V", "974", "093", "59X"]
     relais, _ = _row(result, "33368412400840-EI-093")
     assert (relais["siret"], relais["nom"], relais["adresse"], relais["code_postal"], relais["commune"]) == (
-        "33368412400840",
-        "EBS LE RELAIS NORD PAS DE CALAIS",
-        "4 Rue ALBERT EINSTEIN",
-        "93000",
-        "BOBIGNY",
-    )
+        "33368412400840", "EBS LE RELAIS NORD PAS DE CALAIS", "4 Rue ALBERT EINSTEIN", "93000", "BOBIGNY")
     assert (relais["typologie"], list(relais["reseaux_porteurs"]), relais["code_naf"]) == (
-        "EI",
-        ["ei"],
-        "3832Z",
-    )
+        "EI", ["ei"], "3832Z")
     _, na = _row(result, "33368412400841-EI-093")
     assert na["siret"]  # kept, without its SIRET
 
@@ -113,10 +91,7 @@ def test_siae_geocodees_and_geiq(data):
     assert [list(v) for v in frame["reseaux_porteurs"]] == [["aci"], ["geiq"], ["ea"], ["ai"], ["etti"]]
     collecterie, _ = _row(lemarche, "2")
     assert (collecterie["latitude"], collecterie["longitude"], collecterie["departement"]) == (
-        48.86502399999999,
-        2.455023,
-        "93",
-    )
+        48.86502399999999, 2.455023, "93")
     assert str(collecterie["date_creation"]) == "2019-12-05" and collecterie["source_origine"] == "ASP"
     _, na = _row(lemarche, "35")
     assert na["latitude"] and na["adresse"]
@@ -126,11 +101,7 @@ def test_siae_geocodees_and_geiq(data):
     assert _quarantine(geiq) == [(4, "SIRET", "invalid SIRET '40014944900022': wrong check digit (Luhn)")]
     first, _ = _row(geiq, "79914163500018")
     assert (first["nom"], first["adresse"], first["code_postal"], first["typologie"]) == (
-        "GEIQ 22 MULTI SECTEURS",
-        "47, rue du Docteur Rahuel",
-        "22000",
-        "GEIQ",
-    )
+        "GEIQ 22 MULTI SECTEURS", "47, rue du Docteur Rahuel", "22000", "GEIQ")
 
 
 def test_esat_places_and_finess_ids(data):
@@ -139,11 +110,7 @@ def test_esat_places_and_finess_ids(data):
     assert _quarantine(result) == [(5, "Capacité autorisée agrégée", "not a whole number: '12,5'")]
     beaux_arts, na = _row(result, "930031695")
     assert (beaux_arts["nom"], beaux_arts["adresse"], beaux_arts["code_insee"], beaux_arts["capacite"]) == (
-        "ESAT DES BEAUX ARTS",
-        "135 AV AVENUE DES ARRIMEURS",
-        "93066",
-        132,
-    )
+        "ESAT DES BEAUX ARTS", "135 AV AVENUE DES ARRIMEURS", "93066", 132)
     assert na["siret"] and beaux_arts["finess_ej"] == "310781562"
     assert list(beaux_arts["reseaux_porteurs"]) == ["esat"] and beaux_arts["typologie"] == "ESAT"
     _, na = _row(result, "930000001")
@@ -154,16 +121,11 @@ def test_france_travail_sites_have_no_insee_code(data):
     result = ln.read_ft_agences(data)
     assert list(result.frame["id"]) == ["IDF0265005257", "IDF0253005673", "PES0001005145", "IDF0000000000"]
     assert _quarantine(result) == [
-        (5, "DN_LONGITUDE/DN_LATITUDE", "longitude missing while the other coordinate is given")
-    ]
+        (5, "DN_LONGITUDE/DN_LATITUDE", "longitude missing while the other coordinate is given")]
     sevran, na = _row(result, "IDF0265005257")
     assert na["code_insee"]
     assert (sevran["commune"], sevran["code_postal"], sevran["type_site"], sevran["latitude"]) == (
-        "SEVRAN",
-        "93270",
-        "ALE",
-        48.946479,
-    )
+        "SEVRAN", "93270", "ALE", 48.946479)
     assert list(sevran["reseaux_porteurs"]) == ["france-travail"]
     direction, _ = _row(result, "PES0001005145")
     assert (direction["type_site"], direction["complement_adresse"]) == ("DRA", "RESIDENCE LE BROADWAY")
@@ -178,16 +140,9 @@ def test_prescribers_split_into_missions_locales_and_others(data):
     assert [list(v) for v in missions.frame["reseaux_porteurs"]] == [["mission-locale"], ["mission-locale"]]
     arras = missions.frame.iloc[0]
     assert (arras["complement_adresse"], arras["cedex"], arras["site_web"], arras["departement"]) == (
-        "RESIDENCE SAINT PAUL, BATIMENT 6, CS 30278",
-        "CEDEX",
-        "http://www.mlpa.fr",
-        "62",
-    )
-    assert list(others.frame["nom"]) == [
-        "ADEFI",
-        "SERVICE PENITENTIAIRE D'INSERTION ET DE PROBATION",
-        "POLE EMPLOI",
-    ]
+        "RESIDENCE SAINT PAUL, BATIMENT 6, CS 30278", "CEDEX", "http://www.mlpa.fr", "62")
+    assert list(others.frame["nom"]) == ["ADEFI", "SERVICE PENITENTIAIRE D'INSERTION ET DE PROBATION",
+                                         "POLE EMPLOI"]
     assert list(others.frame["typologie"]) == ["Autre", "SPIP", "FT"]
     assert [list(v) for v in others.frame["reseaux_porteurs"]] == [[], ["spip"], ["france-travail"]]
     # ids are derived from the natural key, so a re-read gives the same ones
@@ -200,48 +155,29 @@ def test_cnfs_structures(data):
     assert list(result.frame["id"]) == ["726", "727", "7", "539"]
     assert _quarantine(result) == [(5, "siret", "invalid SIRET '34416574200013': wrong check digit (Luhn)")]
     est_ensemble, _ = _row(result, "726")
-    assert (
-        est_ensemble["nom"],
-        est_ensemble["siret"],
-        est_ensemble["nb_conseillers"],
-        est_ensemble["code_insee"],
-        est_ensemble["commune"],
-        est_ensemble["departement"],
-    ) == ("EST ENSEMBLE", "20005787500011", 7, "93063", "Romainville", "93")
-    assert (
-        str(est_ensemble["date_validation"]),
-        est_ensemble["investissement_etat"],
-        est_ensemble["statut"],
-    ) == ("2021-04-28", 383635.0, "publique")
+    assert (est_ensemble["nom"], est_ensemble["siret"], est_ensemble["nb_conseillers"],
+            est_ensemble["code_insee"], est_ensemble["commune"], est_ensemble["departement"]) == (
+        "EST ENSEMBLE", "20005787500011", 7, "93063", "Romainville", "93")
+    assert (str(est_ensemble["date_validation"]), est_ensemble["investissement_etat"],
+            est_ensemble["statut"]) == ("2021-04-28", 383635.0, "publique")
     _, na = _row(result, "7")
     assert na["siret"] and na["code_insee"]  # the text "null" is no SIRET, not a bad one
 
 
 def test_fabriques_are_split_one_per_place(data):
     result = ln.read_fabriques_territoire(data)
-    assert list(result.frame["id"]) == [
-        "fabt-69",
-        "fabt-301",
-        "fabt-07",
-        "fabt-86",
-        "fabt-990",
-        "fabt-991",
-        "fabt-992",
-    ]
+    assert list(result.frame["id"]) == ["fabt-69", "fabt-301", "fabt-07", "fabt-86", "fabt-990", "fabt-991",
+                                        "fabt-992"]
     assert _quarantine(result) == [
-        (6, "lib_territoire", "3 ids but 2 names separated by ';': every place gets the whole name")
-    ]
+        (6, "lib_territoire", "3 ids but 2 names separated by ';': every place gets the whole name")]
     frame = result.frame.set_index("id")
     assert frame.loc["fabt-07", "nom"] == "DIAGONALES Régie de quartiers"
     assert frame.loc["fabt-86", "nom"] == "LA PROUE"
     assert frame.loc["fabt-86", "id_groupe"] == "fabt-07; fabt-86"
     assert frame.loc["fabt-301", "nom"] == (
-        "Tiers-Lieu culturel : L'imprimerie. Porté par Domb'Innov / L'Exprimerie"
-    )
+        "Tiers-Lieu culturel : L'imprimerie. Porté par Domb'Innov / L'Exprimerie")
     assert (frame.loc["fabt-69", "code_insee"], frame.loc["fabt-69", "commune"]) == (
-        "93005",
-        "Aulnay-sous-Bois",
-    )
+        "93005", "Aulnay-sous-Bois")
     assert frame.loc["fabt-991", "nom"] == "DIAGONALES Régie de quartiers; LA PROUE"
     assert set(frame["typologie"]) == {"TIERS_LIEUX"}
 
@@ -272,23 +208,14 @@ def test_mediation_numerique_places_and_their_services(data):
     assert frame.isna()["siret"].all()  # pivot 00000000000000 = no SIRET
     svc = services.frame.set_index("id")
     assert list(svc.loc[f"{fs}--services", "publics"]) == [
-        "Adultes",
-        "Familles/enfants",
-        "Jeunes (16-26 ans)",
-        "Seniors (+ 65 ans)",
-    ]
-    assert list(svc.loc[f"{fs}--services", "thematiques"]) == [
-        "Aide aux démarches administratives",
-        "Insertion professionnelle via le numérique",
-    ]
+        "Adultes", "Familles/enfants", "Jeunes (16-26 ans)", "Seniors (+ 65 ans)"]
+    assert list(svc.loc[f"{fs}--services", "thematiques"]) == ["Aide aux démarches administratives",
+                                                             "Insertion professionnelle via le numérique"]
     assert svc.loc[f"{fs}--services", "structure_id"] == fs
     assert list(svc.loc["hinaura_aura_2022--0--services", "thematiques"])[:2] == [
-        "Accéder à une connexion internet",
-        "Accéder à du matériel",
-    ]
+        "Accéder à une connexion internet", "Accéder à du matériel"]
     assert list(svc.loc["hinaura_aura_2022--0--services", "frais"]) == [
-        "Gratuit : Je peux accéder gratuitement au lieu et à ses services"
-    ]
+        "Gratuit : Je peux accéder gratuitement au lieu et à ses services"]
 
 
 def test_missing_list_file_is_one_file_level_entry(tmp_path):
@@ -298,51 +225,6 @@ def test_missing_list_file_is_one_file_level_entry(tmp_path):
     assert "capacite" in result.frame.columns
     empty = ln.read_mediation_numerique_services(tmp_path)
     assert _quarantine(empty) == [(0, "", "no file matches mediation-numerique/*.csv.gz")]
-
-
-def test_a_list_declared_once_is_read_by_the_shared_reader(tmp_path):
-    """A new list needs only its declaration: fields in order, per-row typologie, typed extras."""
-    shutil.copytree(FIXTURES / "data-inclusion-schema", tmp_path / "data-inclusion-schema")
-    (tmp_path / "liste.csv").write_text(
-        "ref,kind,nom,cp,ouverture\n"
-        "a1,aci,Atelier  du   Canal,93200,2019-03-01\n"
-        "a2,,Sans nature,93200,2019-03-01\n"
-        "a3,ei,Entreprise,9320,hier\n",
-        encoding="utf-8",
-    )
-    liste = ln.ListeNationale(
-        source="essai",
-        fichier=Path("liste.csv"),
-        millesime="essai",
-        colonnes=["ref", "kind", "nom", "cp", "ouverture"],
-        types={"ouverture": ln.DATE},
-        champs={
-            "typologie": ln._upper_required("kind"),
-            "id": ln._required("ref"),
-            "nom": ln._squashed("nom"),
-            "code_postal": ln._checked("cp", ln.check_postcode),
-            "ouverture": ln._checked("ouverture", ln.check_date),
-        },
-    )
-    assert liste.extra == [("ouverture", ln.DATE)]
-    result = ln.read_liste(tmp_path, liste)
-    assert result.table_name == "offre_structures__essai"
-    assert list(result.frame["id"]) == ["a1", "a3"]
-    assert _quarantine(result) == [
-        (3, "kind", "empty value in a required field"),
-        (4, "cp", "not a postcode: '9320'"),
-        (4, "ouverture", "not a date: 'hier'"),
-    ]
-    row, na = _row(result, "a1")
-    assert (row["source"], row["nom"], row["typologie"], list(row["reseaux_porteurs"])) == (
-        "essai",
-        "Atelier du Canal",
-        "ACI",
-        ["aci"],
-    )
-    assert str(row["ouverture"]) == "2019-03-01" and row["coordonnees_corrigees"] is False
-    _, na = _row(result, "a3")
-    assert na["code_postal"] and na["ouverture"] and na["latitude"]
 
 
 # --------------------------------------------------------------------------- real snapshot
