@@ -28,6 +28,7 @@ import gzip
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -412,6 +413,25 @@ def _api_service_row(record: Mapping[str, Any], check: RowChecker) -> dict[str, 
     return row
 
 
+@dataclass(frozen=True)
+class _ApiTable:
+    """One table of the API v1: its answer file in the snapshot, raw table, columns and rows."""
+
+    name: str
+    table: str
+    columns: Sequence[tuple[str, pa.DataType]]
+    extra: Sequence[tuple[str, pa.DataType]]
+    row_function: RowFunction
+
+
+_API_STRUCTURES_TABLE = _ApiTable(
+    "structures", API_STRUCTURES, STRUCTURE_COLUMNS, API_STRUCTURE_EXTRA, _api_structure_row
+)
+_API_SERVICES_TABLE = _ApiTable(
+    "services", API_SERVICES, SERVICE_COLUMNS, API_SERVICE_EXTRA, _api_service_row
+)
+
+
 def api_structure_rows(items: Iterable[tuple[int, Any]], table: str, source_file: str):
     """Rows and quarantine of API v1 structure items given as ``(line, item)``."""
     return convert_records(items, _api_structure_row, table, source_file)
@@ -422,54 +442,46 @@ def api_service_rows(items: Iterable[tuple[int, Any]], table: str, source_file: 
     return convert_records(items, _api_service_row, table, source_file)
 
 
+def _api_result(
+    api: _ApiTable,
+    items: Iterable[tuple[int, Any]],
+    info: SourceInfo,
+    extra_quarantine: Iterable[QuarantineRow],
+) -> ReadResult:
+    rows, quarantine = convert_records(items, api.row_function, api.table, info.source_file)
+    frame = build_frame(rows, api.columns, api.extra)
+    return ReadResult(api.table, frame, info, sorted([*extra_quarantine, *quarantine], key=lambda q: q.line))
+
+
 def api_structures_result(
     items: Iterable[tuple[int, Any]], info: SourceInfo, extra_quarantine: Iterable[QuarantineRow] = ()
 ) -> ReadResult:
     """``raw.offre_structures__di_api`` from API v1 items."""
-    rows, quarantine = api_structure_rows(items, API_STRUCTURES, info.source_file)
-    frame = build_frame(rows, STRUCTURE_COLUMNS, API_STRUCTURE_EXTRA)
-    return ReadResult(
-        API_STRUCTURES, frame, info, sorted([*extra_quarantine, *quarantine], key=lambda q: q.line)
-    )
+    return _api_result(_API_STRUCTURES_TABLE, items, info, extra_quarantine)
 
 
 def api_services_result(
     items: Iterable[tuple[int, Any]], info: SourceInfo, extra_quarantine: Iterable[QuarantineRow] = ()
 ) -> ReadResult:
     """``raw.offre_services__di_api`` from API v1 items."""
-    rows, quarantine = api_service_rows(items, API_SERVICES, info.source_file)
-    frame = build_frame(rows, SERVICE_COLUMNS, API_SERVICE_EXTRA)
-    return ReadResult(
-        API_SERVICES, frame, info, sorted([*extra_quarantine, *quarantine], key=lambda q: q.line)
-    )
+    return _api_result(_API_SERVICES_TABLE, items, info, extra_quarantine)
 
 
-def _read_api_snapshot(
-    data_dir: Path,
-    name: str,
-    table: str,
-    columns: Sequence[tuple[str, pa.DataType]],
-    extra: Sequence[tuple[str, pa.DataType]],
-    result: Callable[[list[tuple[int, Any]], SourceInfo, list[QuarantineRow]], ReadResult],
-) -> ReadResult:
-    """The recorded API v1 answer ``<name>.json`` through ``result`` (``api_*_result``)."""
-    path = Path(data_dir) / API_MOCKS_DIR / f"{name}.json"
-    items, broken, error = _json_records(table, path, api_answer=True)
+def _read_api_snapshot(data_dir: Path, api: _ApiTable) -> ReadResult:
+    """The table from the recorded API v1 answer ``<api.name>.json`` of the snapshot."""
+    path = Path(data_dir) / API_MOCKS_DIR / f"{api.name}.json"
+    items, broken, error = _json_records(api.table, path, api_answer=True)
     info = SourceInfo(str(path), file_checksum(path) if path.exists() else "", API_SNAPSHOT_VINTAGE)
     if error is not None:
-        return empty_result(table, columns, info, error, extra)
-    return result(items, info, broken)
+        return empty_result(api.table, api.columns, info, error, api.extra)
+    return _api_result(api, items, info, broken)
 
 
 def read_api_snapshot_structures(data_dir: Path) -> ReadResult:
     """``raw.offre_structures__di_api`` from the recorded API v1 answers (snapshot mode)."""
-    return _read_api_snapshot(
-        data_dir, "structures", API_STRUCTURES, STRUCTURE_COLUMNS, API_STRUCTURE_EXTRA, api_structures_result
-    )
+    return _read_api_snapshot(data_dir, _API_STRUCTURES_TABLE)
 
 
 def read_api_snapshot_services(data_dir: Path) -> ReadResult:
     """``raw.offre_services__di_api`` from the recorded API v1 answers (snapshot mode)."""
-    return _read_api_snapshot(
-        data_dir, "services", API_SERVICES, SERVICE_COLUMNS, API_SERVICE_EXTRA, api_services_result
-    )
+    return _read_api_snapshot(data_dir, _API_SERVICES_TABLE)
