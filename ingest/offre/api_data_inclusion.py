@@ -279,6 +279,19 @@ def _fetch(client: DataInclusionClient, path: str, departements: Sequence[str]) 
     return items
 
 
+def _read_live(
+    path: str,
+    result: Callable[[list[tuple[int, Any]], SourceInfo], ReadResult],
+    departements: Sequence[str],
+    config: ApiConfig,
+    session: requests.Session | None,
+    sleep: Callable[[float], None],
+) -> ReadResult:
+    client = DataInclusionClient(config, session, sleep)
+    items = _fetch(client, path, departements)
+    return result(items, _live_info(config, path, departements, [i for _, i in items]))
+
+
 def read_structures_live(
     departements: Sequence[str],
     config: ApiConfig,
@@ -286,11 +299,7 @@ def read_structures_live(
     sleep: Callable[[float], None] = time.sleep,
 ) -> ReadResult:
     """``raw.offre_structures__di_api`` from the live API (``line`` = item number)."""
-    client = DataInclusionClient(config, session, sleep)
-    items = _fetch(client, STRUCTURES_PATH, departements)
-    return api_structures_result(
-        items, _live_info(config, STRUCTURES_PATH, departements, [i for _, i in items])
-    )
+    return _read_live(STRUCTURES_PATH, api_structures_result, departements, config, session, sleep)
 
 
 def read_services_live(
@@ -300,9 +309,7 @@ def read_services_live(
     sleep: Callable[[float], None] = time.sleep,
 ) -> ReadResult:
     """``raw.offre_services__di_api`` from the live API (``line`` = item number)."""
-    client = DataInclusionClient(config, session, sleep)
-    items = _fetch(client, SERVICES_PATH, departements)
-    return api_services_result(items, _live_info(config, SERVICES_PATH, departements, [i for _, i in items]))
+    return _read_live(SERVICES_PATH, api_services_result, departements, config, session, sleep)
 
 
 def _with_fallback(
@@ -322,6 +329,26 @@ def _with_fallback(
         return result
 
 
+def _read_di_api(
+    live: Callable[..., ReadResult],
+    snapshot: Callable[[Path], ReadResult],
+    data_dir: Path,
+    mode: str,
+    departements: Sequence[str],
+    config: ApiConfig | None,
+    session: requests.Session | None,
+    sleep: Callable[[float], None],
+) -> ReadResult:
+    if mode == "snapshot":
+        return snapshot(data_dir)
+    if not departements:
+        raise ValueError("live mode needs at least one département code")
+    config = config or ApiConfig.from_env()
+    return _with_fallback(
+        lambda: live(departements, config, session, sleep), lambda: snapshot(data_dir), data_dir
+    )
+
+
 def read_di_api_structures(
     data_dir: Path,
     mode: str = "snapshot",
@@ -335,15 +362,15 @@ def read_di_api_structures(
     In live mode a missing token raises :class:`MissingTokenError` (a configuration
     error, not an outage); any other API failure falls back to the snapshot.
     """
-    if mode == "snapshot":
-        return read_api_snapshot_structures(data_dir)
-    if not departements:
-        raise ValueError("live mode needs at least one département code")
-    config = config or ApiConfig.from_env()
-    return _with_fallback(
-        lambda: read_structures_live(departements, config, session, sleep),
-        lambda: read_api_snapshot_structures(data_dir),
+    return _read_di_api(
+        read_structures_live,
+        read_api_snapshot_structures,
         data_dir,
+        mode,
+        departements,
+        config,
+        session,
+        sleep,
     )
 
 
@@ -356,13 +383,6 @@ def read_di_api_services(
     sleep: Callable[[float], None] = time.sleep,
 ) -> ReadResult:
     """``raw.offre_services__di_api``: the snapshot, or the live API with a stale fallback."""
-    if mode == "snapshot":
-        return read_api_snapshot_services(data_dir)
-    if not departements:
-        raise ValueError("live mode needs at least one département code")
-    config = config or ApiConfig.from_env()
-    return _with_fallback(
-        lambda: read_services_live(departements, config, session, sleep),
-        lambda: read_api_snapshot_services(data_dir),
-        data_dir,
+    return _read_di_api(
+        read_services_live, read_api_snapshot_services, data_dir, mode, departements, config, session, sleep
     )
