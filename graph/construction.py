@@ -297,69 +297,74 @@ class _Builder:
         self.stats["acteurs_registre"] = len(registre.acteurs)
 
     # -- 4. institutions and collectivities -----------------------------------------------------
+    def _add_territorial_actor(
+        self,
+        node: str,
+        libelle: str,
+        type_acteur: str,
+        territoire: tuple[str, str],
+        source: str,
+        evidence: Evidence,
+        **attrs: object,
+    ) -> None:
+        """An actor acting on a territory (``(niveau, code)``), which it ``couvre``."""
+        niveau, code = territoire
+        add_node(
+            self.graph,
+            node,
+            "acteur",
+            libelle,
+            type_acteur=type_acteur,
+            groupe_acteur=actor_group(type_acteur),
+            niveau_territoire=niveau,
+            code_territoire=code,
+            **attrs,
+            sources=[source],
+        )
+        add_edge(self.graph, node, f"territoire:{niveau}:{code}", "couvre", evidence)
+
     def add_institutions(self) -> None:
         g, t = self.graph, self.terr
         ev_cog = Evidence("territoires", "donnee", "COG 2026 (communes, EPCI, EPT)", 1.0)
-        dep_node = f"territoire:departement:{t.code}"
+        ev_modele = Evidence("modele", "donnee", "institution départementale", 1.0)
         for type_acteur, pattern in INSTITUTIONS_DEPARTEMENTALES.items():
-            node = f"{type_acteur}:{t.code}"
-            add_node(
-                g,
-                node,
-                "acteur",
+            self._add_territorial_actor(
+                f"{type_acteur}:{t.code}",
                 pattern.format(nom=t.nom),
-                type_acteur=type_acteur,
-                groupe_acteur=actor_group(type_acteur),
-                niveau_territoire="departement",
-                code_territoire=t.code,
-                sources=["modele"],
-            )
-            add_edge(
-                g, node, dep_node, "couvre", Evidence("modele", "donnee", "institution départementale", 1.0)
+                type_acteur,
+                ("departement", t.code),
+                "modele",
+                ev_modele,
             )
         if t.code_region:
-            node = f"region:{t.code_region}"
-            add_node(
-                g,
-                node,
-                "acteur",
+            self._add_territorial_actor(
+                f"region:{t.code_region}",
                 f"Région {t.nom_region or t.code_region}",
-                type_acteur="region",
-                groupe_acteur="collectivites",
-                niveau_territoire="region",
-                code_territoire=t.code_region,
-                sources=["modele"],
+                "region",
+                ("region", t.code_region),
+                "modele",
+                ev_cog,
             )
-            add_edge(g, node, f"territoire:region:{t.code_region}", "couvre", ev_cog)
         for row in t.intercommunalites.itertuples():
-            node = f"{row.niveau}:{row.code}"
-            add_node(
-                g,
-                node,
-                "acteur",
+            self._add_territorial_actor(
+                f"{row.niveau}:{row.code}",
                 str(row.libelle),
-                type_acteur=row.niveau,
-                groupe_acteur="collectivites",
-                niveau_territoire=row.niveau,
-                code_territoire=row.code,
-                sources=["territoires"],
+                row.niveau,
+                (row.niveau, row.code),
+                "territoires",
+                ev_cog,
             )
-            add_edge(g, node, f"territoire:{row.niveau}:{row.code}", "couvre", ev_cog)
         for row in t.communes.itertuples():
             node = f"commune:{row.code_commune}"
-            add_node(
-                g,
+            self._add_territorial_actor(
                 node,
-                "acteur",
                 f"Commune {de(str(row.libelle))}",
-                type_acteur="commune",
-                groupe_acteur="collectivites",
-                niveau_territoire="commune",
-                code_territoire=row.code_commune,
+                "commune",
+                ("commune", row.code_commune),
+                "territoires",
+                ev_cog,
                 code_commune=row.code_commune,
-                sources=["territoires"],
             )
-            add_edge(g, node, f"territoire:commune:{row.code_commune}", "couvre", ev_cog)
             for niveau, code in (("ept", row.code_ept), ("epci", row.code_epci)):
                 if code and f"{niveau}:{code}" in g:
                     add_edge(g, node, f"{niveau}:{code}", "membre_de", ev_cog)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from graph.modele import text_or_none
+from graph.modele import missing_to_none, text_or_none
 
 __all__ = ["TerritoiresDepartement", "territoires_departement", "MissingSource"]
 
@@ -43,13 +43,9 @@ def _objects(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def _truthy(value: object) -> bool:
+    value = missing_to_none(value)
     if value is None:
         return False
-    try:
-        if pd.isna(value):
-            return False
-    except (TypeError, ValueError):
-        pass
     if isinstance(value, str):
         return value.strip().lower() in {"1", "true", "oui", "t", "vrai", "yes"}
     return bool(value)
