@@ -315,7 +315,7 @@ def carte_categories(
         f'preserveAspectRatio="xMidYMin meet" aria-label="{escape(titre)}"><title>{escape(titre)}</title>'
         f'<g class="communes">{"".join(paths)}</g>'
         f'<g class="legende" transform="translate({largeur + 12:.0f},10)" font-size="11">'
-        f'{"".join(legende)}</g>'
+        f"{''.join(legende)}</g>"
         f'<text x="8" y="{hauteur_totale - 20:.0f}" font-size="12" font-weight="bold">{escape(titre)}</text>'
         f'<text x="8" y="{hauteur_totale - 6:.0f}" font-size="10" fill="#333">{escape(source)}</text></svg>'
     )
