@@ -61,8 +61,9 @@ def _table_md(rows: list[tuple[str, str]], limit: int = 20) -> str:
     return "\n".join(lines)
 
 
-def _result(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
-            controle_fn) -> AssetCheckResult:
+def _result(
+    context: AssetCheckExecutionContext, warehouse: WarehouseResource, controle_fn
+) -> AssetCheckResult:
     with warehouse.connect() as con:
         controle = controle_fn(con)
         co.write_controle(con, controle)
@@ -71,22 +72,31 @@ def _result(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
         passed=controle.reussi,
         severity=AssetCheckSeverity.ERROR,
         description=controle.resume,
-        metadata={**{k: float(v) for k, v in controle.chiffres.items()},
-                  "lignes_en_echec": MetadataValue.md(_table_md(controle.lignes_en_echec))},
+        metadata={
+            **{k: float(v) for k, v in controle.chiffres.items()},
+            "lignes_en_echec": MetadataValue.md(_table_md(controle.lignes_en_echec)),
+        },
     )
 
 
-@asset_check(asset=CATALOGUE_SERVICES, name="conformite_schema_data_inclusion", blocking=False,
-             description="Structures et services du catalogue validés contre le schéma JSON "
-                         "data·inclusion v1 ; les écarts (fiche, champ, raison) vont dans "
-                         "quarantine.offre_non_conforme.")
-def conformite_schema(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
-                      settings: PacteSettingsResource) -> AssetCheckResult:
+@asset_check(
+    asset=CATALOGUE_SERVICES,
+    name="conformite_schema_data_inclusion",
+    blocking=False,
+    description="Structures et services du catalogue validés contre le schéma JSON "
+    "data·inclusion v1 ; les écarts (fiche, champ, raison) vont dans "
+    "quarantine.offre_non_conforme.",
+)
+def conformite_schema(
+    context: AssetCheckExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
+) -> AssetCheckResult:
     found: list[co.Violation] = []
     counts: dict[str, int] = {}
     with warehouse.connect() as con:
-        for entite, table, key in (("structure", "intermediate.int_offre__structures_unies", "cle_structure"),
-                                   ("service", "intermediate.int_offre__services_unis", "cle_service")):
+        for entite, table, key in (
+            ("structure", "intermediate.int_offre__structures_unies", "cle_structure"),
+            ("service", "intermediate.int_offre__services_unis", "cle_service"),
+        ):
             rows = con.execute(f"select * from {table}").df().to_dict("records")
             validator = co.load_validator(str(settings.data_dir), entite)
             entity_found = list(co.violations(rows, entite, validator, key))
@@ -99,51 +109,79 @@ def conformite_schema(context: AssetCheckExecutionContext, warehouse: WarehouseR
         motif = (v.table_source, v.champ, v.raison.split(" :")[0])
         by_reason[motif] = by_reason.get(motif, 0) + 1
     table = ["| table source | champ | raison | écarts |", "|---|---|---|---|"] + [
-        f"| {t} | {c} | {r} | {n} |" for (t, c, r), n in sorted(by_reason.items(), key=lambda x: -x[1])]
+        f"| {t} | {c} | {r} | {n} |" for (t, c, r), n in sorted(by_reason.items(), key=lambda x: -x[1])
+    ]
     non_conformes = counts["structures_non_conformes"] + counts["services_non_conformes"]
-    description = (f"{counts['structures_non_conformes']} structures sur {counts['structures']} et "
-                   f"{counts['services_non_conformes']} services sur {counts['services']} "
-                   "s'écartent du schéma v1 "
-                   f"(détail : {co.QUARANTINE_TABLE})")
+    description = (
+        f"{counts['structures_non_conformes']} structures sur {counts['structures']} et "
+        f"{counts['services_non_conformes']} services sur {counts['services']} "
+        "s'écartent du schéma v1 "
+        f"(détail : {co.QUARANTINE_TABLE})"
+    )
     context.log.warning(description) if non_conformes else context.log.info(description)
     return AssetCheckResult(
         passed=non_conformes == 0,
         severity=AssetCheckSeverity.WARN,
         description=description,
-        metadata={**{k: float(v) for k, v in counts.items()},
-                  "ecarts_par_motif": MetadataValue.md("\n".join(table))},
+        metadata={
+            **{k: float(v) for k, v in counts.items()},
+            "ecarts_par_motif": MetadataValue.md("\n".join(table)),
+        },
     )
 
 
-@asset_check(asset=STRUCTURES, name="identifiants_uniques", blocking=True,
-             description="Un identifiant par structure, un par (service, domaine).")
-def identifiants_uniques(context: AssetCheckExecutionContext,
-        warehouse: WarehouseResource) -> AssetCheckResult:
+@asset_check(
+    asset=STRUCTURES,
+    name="identifiants_uniques",
+    blocking=True,
+    description="Un identifiant par structure, un par (service, domaine).",
+)
+def identifiants_uniques(
+    context: AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> AssetCheckResult:
     return _result(context, warehouse, co.controle_identifiants_uniques)
 
 
-@asset_check(asset=SERVICES, name="services_rattaches_a_une_structure", blocking=True,
-             description="Chaque service du catalogue est rattaché à une structure de marts.structures.")
-def services_rattaches(context: AssetCheckExecutionContext,
-        warehouse: WarehouseResource) -> AssetCheckResult:
+@asset_check(
+    asset=SERVICES,
+    name="services_rattaches_a_une_structure",
+    blocking=True,
+    description="Chaque service du catalogue est rattaché à une structure de marts.structures.",
+)
+def services_rattaches(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
     return _result(context, warehouse, co.controle_services_rattaches)
 
 
-@asset_check(asset=STRUCTURES, name="coordonnees_en_france", blocking=True,
-             description="Les coordonnées des structures et services sont dans l'emprise d'un département "
-                         "(métropole ou DROM).")
-def coordonnees_en_france(context: AssetCheckExecutionContext,
-        warehouse: WarehouseResource) -> AssetCheckResult:
+@asset_check(
+    asset=STRUCTURES,
+    name="coordonnees_en_france",
+    blocking=True,
+    description="Les coordonnées des structures et services sont dans l'emprise d'un département "
+    "(métropole ou DROM).",
+)
+def coordonnees_en_france(
+    context: AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> AssetCheckResult:
     return _result(context, warehouse, co.controle_coordonnees_en_france)
 
 
-@asset_check(asset=SERVICES, name="part_services_localises", blocking=True,
-             description="La part des services qui ont une commune atteint offre_part_localisee_minimum.")
-def part_services_localises(context: AssetCheckExecutionContext,
-        warehouse: WarehouseResource) -> AssetCheckResult:
+@asset_check(
+    asset=SERVICES,
+    name="part_services_localises",
+    blocking=True,
+    description="La part des services qui ont une commune atteint offre_part_localisee_minimum.",
+)
+def part_services_localises(
+    context: AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> AssetCheckResult:
     minimum = float(dbt_var("offre_part_localisee_minimum"))
     return _result(context, warehouse, lambda con: co.controle_part_localisee(con, minimum))
 
 
-CHECKS = [conformite_schema, identifiants_uniques, services_rattaches, coordonnees_en_france,
-          part_services_localises]
+CHECKS = [
+    conformite_schema,
+    identifiants_uniques,
+    services_rattaches,
+    coordonnees_en_france,
+    part_services_localises,
+]
