@@ -13,12 +13,15 @@
 The rules themselves live in :mod:`ingest.conformite_offre`; this module only wires them.
 """
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
+    AssetChecksDefinition,
     AssetCheckSeverity,
     AssetKey,
     MetadataValue,
@@ -130,52 +133,42 @@ def conformite_schema(
     )
 
 
-@asset_check(
-    asset=STRUCTURES,
-    name="identifiants_uniques",
-    blocking=True,
-    description="Un identifiant par structure, un par (service, domaine).",
+def _controle_bloquant(
+    asset: AssetKey, name: str, description: str, controle: Callable[[Any], co.Controle]
+) -> AssetChecksDefinition:
+    """A blocking check (ERROR) of ``asset`` running ``controle`` on the warehouse (see :func:`_result`)."""
+
+    @asset_check(asset=asset, name=name, blocking=True, description=description)
+    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
+        return _result(context, warehouse, controle)
+
+    return _check
+
+
+identifiants_uniques = _controle_bloquant(
+    STRUCTURES,
+    "identifiants_uniques",
+    "Un identifiant par structure, un par (service, domaine).",
+    co.controle_identifiants_uniques,
 )
-def identifiants_uniques(
-    context: AssetCheckExecutionContext, warehouse: WarehouseResource
-) -> AssetCheckResult:
-    return _result(context, warehouse, co.controle_identifiants_uniques)
-
-
-@asset_check(
-    asset=SERVICES,
-    name="services_rattaches_a_une_structure",
-    blocking=True,
-    description="Chaque service du catalogue est rattaché à une structure de marts.structures.",
+services_rattaches = _controle_bloquant(
+    SERVICES,
+    "services_rattaches_a_une_structure",
+    "Chaque service du catalogue est rattaché à une structure de marts.structures.",
+    co.controle_services_rattaches,
 )
-def services_rattaches(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
-    return _result(context, warehouse, co.controle_services_rattaches)
-
-
-@asset_check(
-    asset=STRUCTURES,
-    name="coordonnees_en_france",
-    blocking=True,
-    description="Les coordonnées des structures et services sont dans l'emprise d'un département "
-    "(métropole ou DROM).",
+coordonnees_en_france = _controle_bloquant(
+    STRUCTURES,
+    "coordonnees_en_france",
+    "Les coordonnées des structures et services sont dans l'emprise d'un département (métropole ou DROM).",
+    co.controle_coordonnees_en_france,
 )
-def coordonnees_en_france(
-    context: AssetCheckExecutionContext, warehouse: WarehouseResource
-) -> AssetCheckResult:
-    return _result(context, warehouse, co.controle_coordonnees_en_france)
-
-
-@asset_check(
-    asset=SERVICES,
-    name="part_services_localises",
-    blocking=True,
-    description="La part des services qui ont une commune atteint offre_part_localisee_minimum.",
+part_services_localises = _controle_bloquant(
+    SERVICES,
+    "part_services_localises",
+    "La part des services qui ont une commune atteint offre_part_localisee_minimum.",
+    lambda con: co.controle_part_localisee(con, float(dbt_var("offre_part_localisee_minimum"))),
 )
-def part_services_localises(
-    context: AssetCheckExecutionContext, warehouse: WarehouseResource
-) -> AssetCheckResult:
-    minimum = float(dbt_var("offre_part_localisee_minimum"))
-    return _result(context, warehouse, lambda con: co.controle_part_localisee(con, minimum))
 
 
 CHECKS = [
