@@ -27,6 +27,8 @@ from graph.modele import (
     INSTITUTIONS_DEPARTEMENTALES,
     actor_group,
     combine_confidences,
+    commune_nodes,
+    zone_communes,
 )
 
 __all__ = [
@@ -259,35 +261,12 @@ def lie(gc: nx.Graph, graph: nx.MultiDiGraph, a: str, b: str) -> bool:
     return any(graph.nodes[n].get("type_noeud") == "dispositif" for n in common)
 
 
-def _communes(graph: nx.MultiDiGraph) -> dict[str, dict]:
-    return {
-        d["code_territoire"]: d
-        for _, d in graph.nodes(data=True)
-        if d.get("type_noeud") == "territoire" and d.get("niveau") == "commune"
-    }
-
-
 def _reference(commune: dict) -> tuple[str, str] | None:
     if commune.get("code_ept"):
         return ("ept", commune["code_ept"])
     if commune.get("code_epci"):
         return ("epci", commune["code_epci"])
     return None
-
-
-def _zone(graph: nx.MultiDiGraph, node: str, communes: dict[str, dict]) -> set[str]:
-    data = graph.nodes[node]
-    if data.get("type_noeud") == "dispositif":
-        return set(data.get("communes") or [])
-    if data.get("code_commune"):
-        return {data["code_commune"]} & set(communes)
-    niveau, code = data.get("niveau_territoire"), data.get("code_territoire")
-    if niveau == "commune":
-        return {code} & set(communes)
-    if niveau in ("epci", "ept"):
-        key = "code_ept" if niveau == "ept" else "code_epci"
-        return {c for c, d in communes.items() if d.get(key) == code}
-    return set(communes)
 
 
 def coordination_acteurs(graph: nx.MultiDiGraph, params: Parametres = Parametres()) -> pd.DataFrame:
@@ -394,13 +373,13 @@ def coordination_dispositifs(graph: nx.MultiDiGraph, params: Parametres = Parame
     """
     gc = coordination_graph(graph)
     code = graph.graph.get("code_departement")
-    communes = _communes(graph)
+    communes = commune_nodes(graph)
     actors_by_type: dict[str, list[str]] = defaultdict(list)
     zones: dict[str, set[str]] = {}
     for node, data in graph.nodes(data=True):
         if data.get("type_noeud") == "acteur":
             actors_by_type[data.get("type_acteur") or "autre"].append(node)
-            zones[node] = _zone(graph, node, communes)
+            zones[node] = zone_communes(graph, node, communes)
     rows = []
     for node, data in sorted(graph.nodes(data=True)):
         if data.get("type_noeud") != "dispositif" or data.get("historique"):
@@ -621,7 +600,7 @@ def liens_manquants(
         )
 
     operators = operateurs_par_domaine(graph)
-    communes = _communes(graph)
+    communes = commune_nodes(graph)
     # rule: several operators of one domain in one EPT/EPCI, none tied
     by_unit: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for (commune, domaine), actors in operators.items():
@@ -721,7 +700,7 @@ def faiblesse_coordination(
     """
     gc = coordination_graph(graph)
     code = graph.graph.get("code_departement")
-    communes = _communes(graph)
+    communes = commune_nodes(graph)
     operators = operateurs_par_domaine(graph)
     distance = distance_france_travail(gc, graph)
     if dispositifs is None:

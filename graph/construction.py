@@ -50,6 +50,8 @@ from graph.modele import (
     new_graph,
     normalise_name,
     refine_type_by_name,
+    text_or_none,
+    zone_communes,
 )
 from graph.registre import DISPOSITIFS, LIENS, Registre
 from graph.territoires import TerritoiresDepartement, territoires_departement
@@ -126,18 +128,6 @@ class BuildResult:
     rejets: list[QuarantineRow] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
-
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    text = str(value).strip()
-    return text or None
 
 
 def _float(value: object) -> float | None:
@@ -289,13 +279,13 @@ class _Builder:
             attrs = dict(
                 type_acteur=type_acteur,
                 groupe_acteur=actor_group(type_acteur),
-                siret=_text(row.siret),
-                code_commune=_text(row.code_commune),
-                niveau_territoire=_text(row.niveau_territoire),
-                code_territoire=_text(row.code_territoire),
-                source_publique=_text(row.source),
-                commentaire=_text(row.commentaire),
-                id_structure=_text(row.id_structure),
+                siret=text_or_none(row.siret),
+                code_commune=text_or_none(row.code_commune),
+                niveau_territoire=text_or_none(row.niveau_territoire),
+                code_territoire=text_or_none(row.code_territoire),
+                source_publique=text_or_none(row.source),
+                commentaire=text_or_none(row.commentaire),
+                id_structure=text_or_none(row.id_structure),
             )
             if attrs["niveau_territoire"] is None and type_acteur in INSTITUTIONS_DEPARTEMENTALES:
                 attrs.update(niveau_territoire="departement", code_territoire=self.code)
@@ -307,69 +297,74 @@ class _Builder:
         self.stats["acteurs_registre"] = len(registre.acteurs)
 
     # -- 4. institutions and collectivities -----------------------------------------------------
+    def _add_territorial_actor(
+        self,
+        node: str,
+        libelle: str,
+        type_acteur: str,
+        territoire: tuple[str, str],
+        source: str,
+        evidence: Evidence,
+        **attrs: object,
+    ) -> None:
+        """An actor acting on a territory (``(niveau, code)``), which it ``couvre``."""
+        niveau, code = territoire
+        add_node(
+            self.graph,
+            node,
+            "acteur",
+            libelle,
+            type_acteur=type_acteur,
+            groupe_acteur=actor_group(type_acteur),
+            niveau_territoire=niveau,
+            code_territoire=code,
+            **attrs,
+            sources=[source],
+        )
+        add_edge(self.graph, node, f"territoire:{niveau}:{code}", "couvre", evidence)
+
     def add_institutions(self) -> None:
         g, t = self.graph, self.terr
         ev_cog = Evidence("territoires", "donnee", "COG 2026 (communes, EPCI, EPT)", 1.0)
-        dep_node = f"territoire:departement:{t.code}"
+        ev_modele = Evidence("modele", "donnee", "institution départementale", 1.0)
         for type_acteur, pattern in INSTITUTIONS_DEPARTEMENTALES.items():
-            node = f"{type_acteur}:{t.code}"
-            add_node(
-                g,
-                node,
-                "acteur",
+            self._add_territorial_actor(
+                f"{type_acteur}:{t.code}",
                 pattern.format(nom=t.nom),
-                type_acteur=type_acteur,
-                groupe_acteur=actor_group(type_acteur),
-                niveau_territoire="departement",
-                code_territoire=t.code,
-                sources=["modele"],
-            )
-            add_edge(
-                g, node, dep_node, "couvre", Evidence("modele", "donnee", "institution départementale", 1.0)
+                type_acteur,
+                ("departement", t.code),
+                "modele",
+                ev_modele,
             )
         if t.code_region:
-            node = f"region:{t.code_region}"
-            add_node(
-                g,
-                node,
-                "acteur",
+            self._add_territorial_actor(
+                f"region:{t.code_region}",
                 f"Région {t.nom_region or t.code_region}",
-                type_acteur="region",
-                groupe_acteur="collectivites",
-                niveau_territoire="region",
-                code_territoire=t.code_region,
-                sources=["modele"],
+                "region",
+                ("region", t.code_region),
+                "modele",
+                ev_cog,
             )
-            add_edge(g, node, f"territoire:region:{t.code_region}", "couvre", ev_cog)
         for row in t.intercommunalites.itertuples():
-            node = f"{row.niveau}:{row.code}"
-            add_node(
-                g,
-                node,
-                "acteur",
+            self._add_territorial_actor(
+                f"{row.niveau}:{row.code}",
                 str(row.libelle),
-                type_acteur=row.niveau,
-                groupe_acteur="collectivites",
-                niveau_territoire=row.niveau,
-                code_territoire=row.code,
-                sources=["territoires"],
+                row.niveau,
+                (row.niveau, row.code),
+                "territoires",
+                ev_cog,
             )
-            add_edge(g, node, f"territoire:{row.niveau}:{row.code}", "couvre", ev_cog)
         for row in t.communes.itertuples():
             node = f"commune:{row.code_commune}"
-            add_node(
-                g,
+            self._add_territorial_actor(
                 node,
-                "acteur",
                 f"Commune {de(str(row.libelle))}",
-                type_acteur="commune",
-                groupe_acteur="collectivites",
-                niveau_territoire="commune",
-                code_territoire=row.code_commune,
+                "commune",
+                ("commune", row.code_commune),
+                "territoires",
+                ev_cog,
                 code_commune=row.code_commune,
-                sources=["territoires"],
             )
-            add_edge(g, node, f"territoire:commune:{row.code_commune}", "couvre", ev_cog)
             for niveau, code in (("ept", row.code_ept), ("epci", row.code_epci)):
                 if code and f"{niveau}:{code}" in g:
                     add_edge(g, node, f"{niveau}:{code}", "membre_de", ev_cog)
@@ -443,12 +438,12 @@ class _Builder:
         seen_siret: dict[str, str] = {}  # a SIRET is one establishment: sites sharing it are one actor
         rows = sorted(frame.to_dict("records"), key=lambda r: str(r.get("id_structure")))
         for row in rows:
-            sid = _text(row.get("id_structure"))
+            sid = text_or_none(row.get("id_structure"))
             if not sid:
                 continue
-            name = _text(row.get("nom")) or sid
-            commune = _text(row.get("code_commune"))
-            siret = _text(row.get("siret"))
+            name = text_or_none(row.get("nom")) or sid
+            commune = text_or_none(row.get("code_commune"))
+            siret = text_or_none(row.get("siret"))
             if siret:
                 siret = re.sub(r"\D", "", siret) or None
             type_acteur = refine_type_by_name(
@@ -476,7 +471,7 @@ class _Builder:
                 siret=siret,
                 code_commune=commune,
                 id_structure=sid,
-                typologie=_text(row.get("typologie")),
+                typologie=text_or_none(row.get("typologie")),
                 longitude=_float(row.get("longitude")),
                 latitude=_float(row.get("latitude")),
             )
@@ -582,31 +577,31 @@ class _Builder:
             frame = frame[frame["code_departement"].astype(str) == self.code]
         count = 0
         for row in frame.to_dict("records"):
-            sid = _text(row.get("id_service"))
+            sid = text_or_none(row.get("id_service"))
             if not sid:
                 continue
             node = f"service:{sid}"
-            domaine = _text(row.get("code_domaine"))
-            commune = _text(row.get("code_commune"))
+            domaine = text_or_none(row.get("code_domaine"))
+            commune = text_or_none(row.get("code_commune"))
             add_node(
                 g,
                 node,
                 "service",
-                _text(row.get("nom")) or sid,
-                code_axe=_text(row.get("code_axe")),
+                text_or_none(row.get("nom")) or sid,
+                code_axe=text_or_none(row.get("code_axe")),
                 code_domaine=domaine,
                 code_commune=commune,
-                thematique=_text(row.get("thematique")),
-                source_catalogue=_text(row.get("source")),
+                thematique=text_or_none(row.get("thematique")),
+                source_catalogue=text_or_none(row.get("source")),
                 sources=["catalogue"],
             )
             count += 1
             ev = Evidence("catalogue", "donnee", f"marts.services {sid}", 1.0)
-            owner = self.resolve(f"structure:{_text(row.get('id_structure'))}")
+            owner = self.resolve(f"structure:{text_or_none(row.get('id_structure'))}")
             if owner:
                 add_edge(g, owner, node, "offre", ev)
                 data = g.nodes[owner]
-                for attr, value in (("axes", _text(row.get("code_axe"))), ("domaines", domaine)):
+                for attr, value in (("axes", text_or_none(row.get("code_axe"))), ("domaines", domaine)):
                     if value:
                         values = data.setdefault(attr, [])
                         if value not in values:
@@ -656,7 +651,7 @@ class _Builder:
                     niveau,
                     code,
                     communes,
-                    _text(row.get("periode")),
+                    text_or_none(row.get("periode")),
                     "registre",
                     str(row["source"]),
                 )
@@ -806,8 +801,8 @@ class _Builder:
                     row["preuve_type"],
                     str(row["preuve_reference"]),
                     float(row["confiance"]),
-                    _text(row.get("date_preuve")),
-                    _text(row.get("commentaire")),
+                    text_or_none(row.get("date_preuve")),
+                    text_or_none(row.get("commentaire")),
                 ),
             )
             count += 1
@@ -815,7 +810,7 @@ class _Builder:
 
     def resolve_entity(self, type_entite: str, code: str | None, libelle: str | None) -> str | None:
         """Node of a gazetteer entity (documents): by id, alias, actor type, code, then name."""
-        code = _text(code)
+        code = text_or_none(code)
         node = self.resolve(code)
         if node:
             return node
@@ -861,10 +856,12 @@ class _Builder:
         if docs is None or not len(docs) or "id_document" not in docs.columns:
             return index
         for row in docs.to_dict("records"):
-            category = normalise_name(_text(row.get("categorie")) or _text(row.get("type_document")) or "")
-            interviewee = _text(row.get("acteur_entretien"))
+            category = normalise_name(
+                text_or_none(row.get("categorie")) or text_or_none(row.get("type_document")) or ""
+            )
+            interviewee = text_or_none(row.get("acteur_entretien"))
             index[str(row["id_document"])] = {
-                "titre": _text(row.get("titre")) or _text(row.get("nom_fichier")),
+                "titre": text_or_none(row.get("titre")) or text_or_none(row.get("nom_fichier")),
                 "categorie": category,
                 "interroge": self.resolve_entity("acteur", None, interviewee) if interviewee else None,
             }
@@ -895,17 +892,17 @@ class _Builder:
         index = self._document_index()
         unresolved, count, interviews = Counter(), 0, 0
         for row in _rows_of(mentions, self.code):
-            type_entite = _text(row.get("type_entite"))
+            type_entite = text_or_none(row.get("type_entite"))
             if type_entite not in ("acteur", "dispositif", "territoire"):
                 continue
             target = self.resolve_entity(type_entite, row.get("code_entite"), row.get("libelle_entite"))
             if target is None:
-                unresolved[f"{type_entite}:{_text(row.get('code_entite'))}"] += 1
+                unresolved[f"{type_entite}:{text_or_none(row.get('code_entite'))}"] += 1
                 continue
             doc_id = str(row.get("id_document"))
             info = index.get(doc_id, {})
             interview = "entretien" in (
-                info.get("categorie") or normalise_name(_text(row.get("categorie_document")) or "")
+                info.get("categorie") or normalise_name(text_or_none(row.get("categorie_document")) or "")
             )
             doc = self._document_node(doc_id, info)
             kind = "se_refere_a" if type_entite == "dispositif" else "mentionne"
@@ -943,9 +940,11 @@ class _Builder:
         for row in _rows_of(candidats, self.code):
             ends = []
             for column, type_column in (("entite_a", "type_a"), ("entite_b", "type_b")):
-                value = _text(row.get(column))
+                value = text_or_none(row.get(column))
                 types = (
-                    [_text(row.get(type_column))] if _text(row.get(type_column)) else ["acteur", "dispositif"]
+                    [text_or_none(row.get(type_column))]
+                    if text_or_none(row.get(type_column))
+                    else ["acteur", "dispositif"]
                 )
                 node = next((n for n in (self.resolve_entity(t, value, None) for t in types) if n), None)
                 ends.append(node)
@@ -1080,41 +1079,9 @@ def _rows_of(frame: pd.DataFrame | None, code: str) -> list[dict]:
     if frame is None or not len(frame):
         return []
     if "code_departement" in frame.columns:
-        dep = frame["code_departement"].map(_text)
+        dep = frame["code_departement"].map(text_or_none)
         frame = frame[(dep == code) | dep.isna()]
     return frame.to_dict("records")
-
-
-def zone_communes(graph: nx.MultiDiGraph, node: str) -> set[str]:
-    """Communes where an actor or a dispositif acts (its place, its territory, or the whole département).
-
-    Examples
-    --------
-    >>> g = nx.MultiDiGraph()
-    >>> g.add_node("territoire:commune:93001", type_noeud="territoire", niveau="commune",
-    ...            code_territoire="93001", code_ept="200057867", code_epci="200054781")
-    >>> g.add_node("a", type_noeud="acteur", code_commune="93001")
-    >>> g.add_node("b", type_noeud="acteur", niveau_territoire="ept", code_territoire="200057867")
-    >>> zone_communes(g, "a"), zone_communes(g, "b")
-    ({'93001'}, {'93001'})
-    """
-    data = graph.nodes[node]
-    communes = {
-        d["code_territoire"]: d
-        for _, d in graph.nodes(data=True)
-        if d.get("type_noeud") == "territoire" and d.get("niveau") == "commune"
-    }
-    if data.get("type_noeud") == "dispositif":
-        return set(data.get("communes") or [])
-    if data.get("code_commune"):
-        return {data["code_commune"]} & set(communes)
-    niveau, code = data.get("niveau_territoire"), data.get("code_territoire")
-    if niveau == "commune":
-        return {code} & set(communes)
-    if niveau in ("epci", "ept"):
-        key = "code_ept" if niveau == "ept" else "code_epci"
-        return {c for c, d in communes.items() if d.get(key) == code}
-    return set(communes)
 
 
 def build_graph(inputs: GraphInputs) -> BuildResult:

@@ -28,7 +28,7 @@ import duckdb
 import networkx as nx
 import pandas as pd
 
-from graph.modele import ACTOR_TYPES, EDGE_KINDS
+from graph.modele import ACTOR_TYPES, EDGE_KINDS, missing_to_none
 from ingest.core import QuarantineRow
 
 __all__ = [
@@ -310,17 +310,6 @@ def tables_from_graph(graph: nx.MultiDiGraph) -> tuple[pd.DataFrame, pd.DataFram
     return nodes.reset_index(drop=True), edges.reset_index(drop=True)
 
 
-def _value(value: object) -> object:
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value
-
-
 def graph_from_tables(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.MultiDiGraph:
     """Rebuild the graph written by :func:`tables_from_graph`."""
     codes = nodes["code_departement"].dropna().unique() if len(nodes) else []
@@ -328,17 +317,17 @@ def graph_from_tables(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.MultiDiGra
     for row in nodes.to_dict("records"):
         data: dict[str, object] = {"type_noeud": row["type_noeud"], "libelle": row["libelle"]}
         for attr in _TEXT_ATTRS:
-            value = _value(row.get(attr))
+            value = missing_to_none(row.get(attr))
             if value is not None:
                 data[attr] = value
-        historique = _value(row.get("historique"))
+        historique = missing_to_none(row.get("historique"))
         if historique is not None:
             data["historique"] = bool(historique)
         for attr in _JSON_ATTRS:
-            value = _value(row.get(attr))
+            value = missing_to_none(row.get(attr))
             if value is not None:
                 data[attr] = json.loads(value)
-        extra = _value(row.get("attributs"))
+        extra = missing_to_none(row.get("attributs"))
         if extra:
             data.update(json.loads(extra))
         data.setdefault("sources", [])

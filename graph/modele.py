@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
+import pandas as pd
 
 __all__ = [
     "NODE_KINDS",
@@ -49,6 +50,10 @@ __all__ = [
     "add_node",
     "add_edge",
     "node_id",
+    "missing_to_none",
+    "text_or_none",
+    "commune_nodes",
+    "zone_communes",
 ]
 
 NODE_KINDS: tuple[str, ...] = ("acteur", "dispositif", "territoire", "domaine", "axe", "service", "document")
@@ -534,3 +539,76 @@ def add_edge(graph: nx.MultiDiGraph, source: str, target: str, type_lien: str, e
 def dumps(value: object) -> str:
     """JSON text in French-friendly form (accents kept), stable key order."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def missing_to_none(value: object) -> object:
+    """``None`` for a missing value (``None``, NaN, ``pd.NA``, ``NaT``), else the value itself.
+
+    Examples
+    --------
+    >>> missing_to_none(float("nan")), missing_to_none(pd.NA), missing_to_none(0), missing_to_none([1])
+    (None, None, 0, [1])
+    """
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def text_or_none(value: object) -> str | None:
+    """Stripped text of a value; ``None`` when it is missing or blank.
+
+    Examples
+    --------
+    >>> text_or_none(" CAF "), text_or_none(93), text_or_none(""), text_or_none(float("nan"))
+    ('CAF', '93', None, None)
+    """
+    value = missing_to_none(value)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def commune_nodes(graph: nx.MultiDiGraph) -> dict[str, dict]:
+    """Attributes of the commune territory nodes of the graph, by commune code."""
+    return {
+        d["code_territoire"]: d
+        for _, d in graph.nodes(data=True)
+        if d.get("type_noeud") == "territoire" and d.get("niveau") == "commune"
+    }
+
+
+def zone_communes(graph: nx.MultiDiGraph, node: str, communes: dict[str, dict] | None = None) -> set[str]:
+    """Communes where an actor or a dispositif acts (its place, its territory, or the whole département).
+
+    ``communes`` is :func:`commune_nodes` of the graph, given when the caller asks for many nodes.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("territoire:commune:93001", type_noeud="territoire", niveau="commune",
+    ...            code_territoire="93001", code_ept="200057867", code_epci="200054781")
+    >>> g.add_node("a", type_noeud="acteur", code_commune="93001")
+    >>> g.add_node("b", type_noeud="acteur", niveau_territoire="ept", code_territoire="200057867")
+    >>> zone_communes(g, "a"), zone_communes(g, "b")
+    ({'93001'}, {'93001'})
+    """
+    data = graph.nodes[node]
+    if communes is None:
+        communes = commune_nodes(graph)
+    if data.get("type_noeud") == "dispositif":
+        return set(data.get("communes") or [])
+    if data.get("code_commune"):
+        return {data["code_commune"]} & set(communes)
+    niveau, code = data.get("niveau_territoire"), data.get("code_territoire")
+    if niveau == "commune":
+        return {code} & set(communes)
+    if niveau in ("epci", "ept"):
+        key = "code_ept" if niveau == "ept" else "code_epci"
+        return {c for c, d in communes.items() if d.get(key) == code}
+    return set(communes)

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from graph.modele import missing_to_none, text_or_none
+
 __all__ = ["TerritoiresDepartement", "territoires_departement", "MissingSource"]
 
 
@@ -30,36 +32,20 @@ class MissingSource(RuntimeError):
     """A table the graph needs is absent or empty: the message says which and why."""
 
 
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    text = str(value).strip()
-    return text or None
-
-
 def _objects(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Text columns as Python objects with ``None`` for missing values (pandas 3 turns None into NaN,
     which is truthy)."""
     frame = frame.copy()
     for column in columns:
-        frame[column] = [_text(v) for v in frame[column].astype(object)]
+        frame[column] = [text_or_none(v) for v in frame[column].astype(object)]
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame
 
 
 def _truthy(value: object) -> bool:
+    value = missing_to_none(value)
     if value is None:
         return False
-    try:
-        if pd.isna(value):
-            return False
-    except (TypeError, ValueError):
-        pass
     if isinstance(value, str):
         return value.strip().lower() in {"1", "true", "oui", "t", "vrai", "yes"}
     return bool(value)
@@ -82,19 +68,19 @@ class TerritoiresDepartement:
     def __post_init__(self) -> None:
         self._reference: dict[str, tuple[str, str] | None] = {}
         for row in self.communes.itertuples():
-            ept, epci = _text(row.code_ept), _text(row.code_epci)
+            ept, epci = text_or_none(row.code_ept), text_or_none(row.code_epci)
             self._reference[row.code_commune] = ("ept", ept) if ept else ("epci", epci) if epci else None
         self._all = sorted(self.communes["code_commune"])
-        self._labels = {row.code_commune: _text(row.libelle) for row in self.communes.itertuples()}
+        self._labels = {row.code_commune: text_or_none(row.libelle) for row in self.communes.itertuples()}
         self._members: dict[tuple[str, str], list[str]] = {}
         for row in self.communes.itertuples():
-            for niveau, value in (("ept", _text(row.code_ept)), ("epci", _text(row.code_epci))):
+            for niveau, value in (("ept", text_or_none(row.code_ept)), ("epci", text_or_none(row.code_epci))):
                 if value:
                     self._members.setdefault((niveau, value), []).append(row.code_commune)
         for members in self._members.values():
             members.sort()
         self._inter_labels = {
-            (r.niveau, r.code): _text(r.libelle) for r in self.intercommunalites.itertuples()
+            (r.niveau, r.code): text_or_none(r.libelle) for r in self.intercommunalites.itertuples()
         }
 
     def reference_intercommunale(self, code_commune: str) -> tuple[str, str] | None:
@@ -144,11 +130,11 @@ def territoires_departement(frame: pd.DataFrame, code: str) -> TerritoiresDepart
     if dep_rows.empty:
         raise MissingSource(f"marts.territoires n'a pas de ligne niveau='departement' pour {code}")
     dep = dep_rows.iloc[0]
-    code_region = _text(dep.get("code_region"))
+    code_region = text_or_none(dep.get("code_region"))
     nom_region = None
     if code_region:
         reg = frame[(frame["niveau"] == "region") & (frame["code_territoire"].astype(str) == code_region)]
-        nom_region = _text(reg.iloc[0]["libelle"]) if len(reg) else None
+        nom_region = text_or_none(reg.iloc[0]["libelle"]) if len(reg) else None
     dep_col = get("code_departement")
     in_dep = (dep_col.astype(str) == code) if dep_col is not None else pd.Series(False, index=frame.index)
     communes = frame[(frame["niveau"] == "commune") & in_dep].copy()
@@ -156,15 +142,17 @@ def territoires_departement(frame: pd.DataFrame, code: str) -> TerritoiresDepart
         raise MissingSource(f"marts.territoires n'a aucune commune pour le département {code}")
     if "code_commune_parente" in communes.columns:
         # keep communes actuelles only (arrondissements / déléguées carry a parent code)
-        parent = communes["code_commune_parente"].map(_text)
+        parent = communes["code_commune_parente"].map(text_or_none)
         communes = communes[parent.isna() | (parent == communes["code_territoire"].astype(str))]
     out = (
         pd.DataFrame(
             {
                 "code_commune": communes["code_territoire"].astype(str).values,
-                "libelle": communes["libelle"].map(_text).values,
-                "code_epci": communes["code_epci"].map(_text).values if "code_epci" in communes else None,
-                "code_ept": communes["code_ept"].map(_text).values if "code_ept" in communes else None,
+                "libelle": communes["libelle"].map(text_or_none).values,
+                "code_epci": communes["code_epci"].map(text_or_none).values
+                if "code_epci" in communes
+                else None,
+                "code_ept": communes["code_ept"].map(text_or_none).values if "code_ept" in communes else None,
                 "population": pd.to_numeric(communes["population"], errors="coerce").values
                 if "population" in communes
                 else float("nan"),
@@ -181,10 +169,14 @@ def territoires_departement(frame: pd.DataFrame, code: str) -> TerritoiresDepart
     if len(qpv_rows):
         records = []
         for row in qpv_rows.to_dict("records"):
-            members = [c for c in (_text(row.get("codes_communes")) or "").split("|") if c]
-            members = members or [c for c in [_text(row.get("code_commune_parente"))] if c]
+            members = [c for c in (text_or_none(row.get("codes_communes")) or "").split("|") if c]
+            members = members or [c for c in [text_or_none(row.get("code_commune_parente"))] if c]
             records.extend(
-                {"code_qpv": str(row["code_territoire"]), "libelle": _text(row["libelle"]), "code_commune": c}
+                {
+                    "code_qpv": str(row["code_territoire"]),
+                    "libelle": text_or_none(row["libelle"]),
+                    "code_commune": c,
+                }
                 for c in members
             )
         qpv = pd.DataFrame(records, columns=["code_qpv", "libelle", "code_commune"])
@@ -199,10 +191,10 @@ def territoires_departement(frame: pd.DataFrame, code: str) -> TerritoiresDepart
             {
                 "niveau": niveau,
                 "code": inter,
-                "libelle": _text(match.iloc[0]["libelle"]) if len(match) else inter,
+                "libelle": text_or_none(match.iloc[0]["libelle"]) if len(match) else inter,
             }
         )
     intercommunalites = pd.DataFrame(inter_rows, columns=["niveau", "code", "libelle"])
     return TerritoiresDepartement(
-        code, _text(dep["libelle"]) or code, code_region, nom_region, out, intercommunalites, qpv
+        code, text_or_none(dep["libelle"]) or code, code_region, nom_region, out, intercommunalites, qpv
     )

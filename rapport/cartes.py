@@ -210,7 +210,7 @@ def carte_choroplethe(
     palette = PALETTE[: len(bornes)] if bornes else []
     if inverser:
         palette = palette[::-1]
-    paths = []
+    traces = []
     for commune in communes:
         code = commune["code"]
         valeur = valeurs.get(code)
@@ -221,50 +221,21 @@ def carte_choroplethe(
         else:
             couleur = palette[classe_de(valeur, bornes)]
             texte = f"{format_nombre(valeur, decimales)} {unite}".strip()
-        d = chemin(commune["geometry"], projeter)
-        paths.append(
-            f'<path d="{d}" fill="{couleur}" stroke="#555" stroke-width="0.4" '
-            f'data-commune="{escape(code)}"><title>{escape(commune["nom"])} ({escape(code)}) : '
-            f"{escape(texte)}</title></path>"
-        )
-    legende = []
-    y = 14
+        traces.append(_trace_commune(commune, projeter, couleur, texte))
     bas = min((v for v in valeurs.values() if v is not None), default=None)
-    for i, borne in enumerate(bornes):
-        debut = bas if i == 0 else bornes[i - 1]
-        libelle = f"{format_nombre(debut, decimales)} – {format_nombre(borne, decimales)} {unite}".strip()
-        legende.append(
-            f'<rect x="0" y="{y - 10}" width="14" height="10" fill="{palette[i]}" stroke="#555" '
-            f'stroke-width="0.4"/><text x="20" y="{y}">{escape(libelle)}</text>'
+    entrees = [
+        (
+            palette[i],
+            f"{format_nombre(bas if i == 0 else bornes[i - 1], decimales)} – "
+            f"{format_nombre(borne, decimales)} {unite}".strip(),
         )
-        y += 16
+        for i, borne in enumerate(bornes)
+    ]
     if secrets:
-        legende.append(
-            f'<rect x="0" y="{y - 10}" width="14" height="10" fill="{COULEUR_SECRET}" '
-            f'stroke="#555" stroke-width="0.4"/><text x="20" y="{y}">secret statistique</text>'
-        )
-        y += 16
+        entrees.append((COULEUR_SECRET, "secret statistique"))
     if any(valeurs.get(c["code"]) is None and c["code"] not in secrets for c in communes):
-        legende.append(
-            f'<rect x="0" y="{y - 10}" width="14" height="10" fill="{COULEUR_ABSENT}" '
-            f'stroke="#555" stroke-width="0.4"/><text x="20" y="{y}">donnée absente</text>'
-        )
-        y += 16
-    largeur_totale = largeur + 190
-    hauteur_totale = max(hauteur, y) + 34
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="carte" role="img" '
-        f'viewBox="0 0 {largeur_totale:.0f} {hauteur_totale:.0f}" '
-        f'width="100%" preserveAspectRatio="xMidYMin meet" aria-label="{escape(titre)}">'
-        f"<title>{escape(titre)}</title>"
-        f'<g class="communes">{"".join(paths)}</g>'
-        f'<g class="legende" transform="translate({largeur + 12:.0f},10)" font-size="11">'
-        f"{''.join(legende)}</g>"
-        f'<text x="8" y="{hauteur_totale - 20:.0f}" font-size="12" font-weight="bold">{escape(titre)}</text>'
-        f'<text x="8" y="{hauteur_totale - 6:.0f}" font-size="10" fill="#333">{escape(source)}</text>'
-        "</svg>"
-    )
-    return Markup(svg)
+        entrees.append((COULEUR_ABSENT, "donnée absente"))
+    return _svg(titre, source, traces, entrees, largeur, hauteur, largeur_legende=190)
 
 
 def carte_categories(
@@ -289,33 +260,55 @@ def carte_categories(
     classes = list(ordre) if ordre else sorted(set(valeurs))
     classes = [c for c in classes if c in set(valeurs)]
     couleurs = {c: CATEGORIES[i % len(CATEGORIES)] for i, c in enumerate(classes)}
-    paths = []
+    traces = []
     for commune in communes:
         categorie = categories.get(commune["code"])
         couleur = couleurs.get(categorie, COULEUR_ABSENT)
-        paths.append(
-            f'<path d="{chemin(commune["geometry"], projeter)}" fill="{couleur}" stroke="#555" '
-            f'stroke-width="0.4" data-commune="{escape(commune["code"])}"><title>{escape(commune["nom"])} '
-            f"({escape(commune['code'])}) : {escape(categorie or 'donnée absente')}</title></path>"
-        )
+        traces.append(_trace_commune(commune, projeter, couleur, categorie or "donnée absente"))
+    entrees = [(couleurs[classe], classe) for classe in classes]
+    if any(not categories.get(c["code"]) for c in communes):
+        entrees.append((COULEUR_ABSENT, "donnée absente"))
+    return _svg(titre, source, traces, entrees, largeur, hauteur, largeur_legende=230)
+
+
+def _trace_commune(commune: Mapping[str, Any], projeter, couleur: str, texte: str) -> str:
+    """The path of one commune, with its name, code and ``texte`` as tooltip."""
+    code = commune["code"]
+    return (
+        f'<path d="{chemin(commune["geometry"], projeter)}" fill="{couleur}" stroke="#555" '
+        f'stroke-width="0.4" data-commune="{escape(code)}"><title>{escape(commune["nom"])} '
+        f"({escape(code)}) : {escape(texte)}</title></path>"
+    )
+
+
+def _svg(
+    titre: str,
+    source: str,
+    traces: Sequence[str],
+    entrees: Sequence[tuple[str, str]],
+    largeur: float,
+    hauteur: float,
+    largeur_legende: float,
+) -> Markup:
+    """The map: the communes' paths, the legend (one ``(couleur, libelle)`` per row), title and source."""
     legende, y = [], 14
-    for classe in classes + (
-        ["donnée absente"] if any(not categories.get(c["code"]) for c in communes) else []
-    ):
+    for couleur, libelle in entrees:
         legende.append(
-            f'<rect x="0" y="{y - 10}" width="14" height="10" fill="{couleurs.get(classe, COULEUR_ABSENT)}" '
-            f'stroke="#555" stroke-width="0.4"/><text x="20" y="{y}">{escape(classe)}</text>'
+            f'<rect x="0" y="{y - 10}" width="14" height="10" fill="{couleur}" '
+            f'stroke="#555" stroke-width="0.4"/><text x="20" y="{y}">{escape(libelle)}</text>'
         )
         y += 16
-    largeur_totale = largeur + 230
+    largeur_totale = largeur + largeur_legende
     hauteur_totale = max(hauteur, y) + 34
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="carte" role="img" '
-        f'viewBox="0 0 {largeur_totale:.0f} {hauteur_totale:.0f}" width="100%" '
-        f'preserveAspectRatio="xMidYMin meet" aria-label="{escape(titre)}"><title>{escape(titre)}</title>'
-        f'<g class="communes">{"".join(paths)}</g>'
+        f'viewBox="0 0 {largeur_totale:.0f} {hauteur_totale:.0f}" '
+        f'width="100%" preserveAspectRatio="xMidYMin meet" aria-label="{escape(titre)}">'
+        f"<title>{escape(titre)}</title>"
+        f'<g class="communes">{"".join(traces)}</g>'
         f'<g class="legende" transform="translate({largeur + 12:.0f},10)" font-size="11">'
-        f'{"".join(legende)}</g>'
+        f"{''.join(legende)}</g>"
         f'<text x="8" y="{hauteur_totale - 20:.0f}" font-size="12" font-weight="bold">{escape(titre)}</text>'
-        f'<text x="8" y="{hauteur_totale - 6:.0f}" font-size="10" fill="#333">{escape(source)}</text></svg>'
+        f'<text x="8" y="{hauteur_totale - 6:.0f}" font-size="10" fill="#333">{escape(source)}</text>'
+        "</svg>"
     )

@@ -1,17 +1,24 @@
 {#- Offer side (issue 3): helpers that read the raw offer tables whatever their exact shape.
 
     The raw tables `raw.offre_structures__<src>` and `raw.offre_services__<src>` are written
-    by the offer readers; a national list has no services table, and a reader may write a
-    list column as text (`{a,b}`, `a|b`) or as VARCHAR[]. The staging models therefore ask
+    by the offer readers (a services table only for the sources of `offre_tables_services`:
+    the national lists have none), and a reader may write a list column as text (`{a,b}`,
+    `a|b`) or as VARCHAR[]. The staging models therefore ask
     the warehouse, at run time, which columns exist and with which type, and fall back to a
     typed NULL (or to an empty table) instead of failing. The dependency on the source is
     still declared (`source()`), so that Dagster runs the readers first. -#}
 
-{#- The raw offer tables, one pair per source family (see docs/offre.md). -#}
+{#- The raw offer tables: one structures table per source family (see docs/offre.md). -#}
 {% macro offre_tables_sources() -%}
     {{ return(['di_export', 'di_api', 'france_services', 'siae', 'siae_geocodees', 'geiq', 'esat', 'ft_agences',
                'missions_locales', 'prescripteurs', 'cnfs', 'fabriques_territoire', 'mediation_numerique',
                'local']) }}
+{%- endmacro %}
+
+{#- The source families that also describe services (a reader writes `raw.offre_services__<src>`);
+    the national lists have none. -#}
+{% macro offre_tables_services() -%}
+    {{ return(['di_export', 'di_api', 'mediation_numerique', 'local']) }}
 {%- endmacro %}
 
 {#- Column name → lower-case data type of a relation, or {} when it does not exist (or at parse time). -#}

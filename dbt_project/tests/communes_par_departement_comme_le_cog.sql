@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'territoires'}}}) }}
 -- Every département has in marts.territoires exactly as many communes as the COG 2026 file
 -- counts communes actuelles (rows returned = départements where the counts differ).
 with cog as (

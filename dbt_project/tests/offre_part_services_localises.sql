@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'ref': {'name': 'services'}}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'int_offre__services_domaines'}}}) }}
 -- Fails when the share of the catalogue's services (real and implicit) that got a commune of the
 -- COG 2026 is below the dbt var offre_part_localisee_minimum (one row giving the figures).
 with services as (

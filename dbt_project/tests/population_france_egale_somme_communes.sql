@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'territoires'}}}) }}
 -- The population of France, of each région and each département equals the sum of the legal
 -- populations of its communes in the COG 2026 file (rows returned = mismatches).
 with cog as (

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'indicateurs'}}}) }}
 -- Counts summed to France equal the source totals without the arrondissements municipaux that
 -- duplicate Paris, Lyon and Marseille (guards against double counting and lost rows in the
 -- harmonisation to COG 2026). Rows returned = indicators whose France numerator differs.

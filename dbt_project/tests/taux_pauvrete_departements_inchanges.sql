@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'indicateurs'}}}) }}
 -- Every published département poverty rate of Filosofi 2021 comes out of marts.indicateurs
 -- unchanged and flagged 'publie' (e.g. Seine-Saint-Denis 28.4 %). Rows returned = differences.
 with publies as (

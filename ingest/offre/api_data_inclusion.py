@@ -147,8 +147,12 @@ class DataInclusionClient:
     ``sleep`` is injectable so that tests never wait.
     """
 
-    def __init__(self, config: ApiConfig, session: requests.Session | None = None,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        config: ApiConfig,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         if not config.token:
             raise MissingTokenError(
                 f"no data·inclusion API token: set {TOKEN_ENV} (a token is requested from the "
@@ -168,8 +172,9 @@ class DataInclusionClient:
         for attempt in range(1, self.config.max_attempts + 1):
             wait = min(self.config.max_backoff, self.config.backoff * 2 ** (attempt - 1))
             try:
-                response = self.session.get(url, params=dict(params), headers=headers,
-                                            timeout=self.config.timeout)
+                response = self.session.get(
+                    url, params=dict(params), headers=headers, timeout=self.config.timeout
+                )
             except requests.Timeout:
                 problem = f"no answer within {self.config.timeout:g} s"
             except requests.ConnectionError as exc:
@@ -240,8 +245,9 @@ class DataInclusionClient:
             params["code_departement"] = code_departement
         return self.list_all(SERVICES_PATH, params)
 
-    def search_services(self, code_commune: str,
-                        **filters: Any) -> list[tuple[dict, dict | None, int | None]]:
+    def search_services(
+        self, code_commune: str, **filters: Any
+    ) -> list[tuple[dict, dict | None, int | None]]:
         """``/api/v1/search/services`` around a commune: ``(service, structure, distance)``."""
         results = []
         for item in self.list_all(SEARCH_PATH, {"code_commune": code_commune, **filters}):
@@ -273,28 +279,42 @@ def _fetch(client: DataInclusionClient, path: str, departements: Sequence[str]) 
     return items
 
 
-def read_structures_live(departements: Sequence[str], config: ApiConfig,
-                         session: requests.Session | None = None,
-                         sleep: Callable[[float], None] = time.sleep) -> ReadResult:
+def _read_live(
+    path: str,
+    result: Callable[[list[tuple[int, Any]], SourceInfo], ReadResult],
+    departements: Sequence[str],
+    config: ApiConfig,
+    session: requests.Session | None,
+    sleep: Callable[[float], None],
+) -> ReadResult:
+    client = DataInclusionClient(config, session, sleep)
+    items = _fetch(client, path, departements)
+    return result(items, _live_info(config, path, departements, [i for _, i in items]))
+
+
+def read_structures_live(
+    departements: Sequence[str],
+    config: ApiConfig,
+    session: requests.Session | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ReadResult:
     """``raw.offre_structures__di_api`` from the live API (``line`` = item number)."""
-    client = DataInclusionClient(config, session, sleep)
-    items = _fetch(client, STRUCTURES_PATH, departements)
-    return api_structures_result(items, _live_info(config, STRUCTURES_PATH, departements,
-                                                   [i for _, i in items]))
+    return _read_live(STRUCTURES_PATH, api_structures_result, departements, config, session, sleep)
 
 
-def read_services_live(departements: Sequence[str], config: ApiConfig,
-                       session: requests.Session | None = None,
-                       sleep: Callable[[float], None] = time.sleep) -> ReadResult:
+def read_services_live(
+    departements: Sequence[str],
+    config: ApiConfig,
+    session: requests.Session | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ReadResult:
     """``raw.offre_services__di_api`` from the live API (``line`` = item number)."""
-    client = DataInclusionClient(config, session, sleep)
-    items = _fetch(client, SERVICES_PATH, departements)
-    return api_services_result(items, _live_info(config, SERVICES_PATH, departements,
-                                                 [i for _, i in items]))
+    return _read_live(SERVICES_PATH, api_services_result, departements, config, session, sleep)
 
 
-def _with_fallback(live: Callable[[], ReadResult], snapshot: Callable[[], ReadResult],
-                   data_dir: Path) -> ReadResult:
+def _with_fallback(
+    live: Callable[[], ReadResult], snapshot: Callable[[], ReadResult], data_dir: Path
+) -> ReadResult:
     try:
         return live()
     except MissingTokenError:
@@ -309,31 +329,60 @@ def _with_fallback(live: Callable[[], ReadResult], snapshot: Callable[[], ReadRe
         return result
 
 
-def read_di_api_structures(data_dir: Path, mode: str = "snapshot", departements: Sequence[str] = (),
-                           config: ApiConfig | None = None, session: requests.Session | None = None,
-                           sleep: Callable[[float], None] = time.sleep) -> ReadResult:
+def _read_di_api(
+    live: Callable[..., ReadResult],
+    snapshot: Callable[[Path], ReadResult],
+    data_dir: Path,
+    mode: str,
+    departements: Sequence[str],
+    config: ApiConfig | None,
+    session: requests.Session | None,
+    sleep: Callable[[float], None],
+) -> ReadResult:
+    if mode == "snapshot":
+        return snapshot(data_dir)
+    if not departements:
+        raise ValueError("live mode needs at least one département code")
+    config = config or ApiConfig.from_env()
+    return _with_fallback(
+        lambda: live(departements, config, session, sleep), lambda: snapshot(data_dir), data_dir
+    )
+
+
+def read_di_api_structures(
+    data_dir: Path,
+    mode: str = "snapshot",
+    departements: Sequence[str] = (),
+    config: ApiConfig | None = None,
+    session: requests.Session | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ReadResult:
     """``raw.offre_structures__di_api``: the snapshot, or the live API with a stale fallback.
 
     In live mode a missing token raises :class:`MissingTokenError` (a configuration
     error, not an outage); any other API failure falls back to the snapshot.
     """
-    if mode == "snapshot":
-        return read_api_snapshot_structures(data_dir)
-    if not departements:
-        raise ValueError("live mode needs at least one département code")
-    config = config or ApiConfig.from_env()
-    return _with_fallback(lambda: read_structures_live(departements, config, session, sleep),
-                          lambda: read_api_snapshot_structures(data_dir), data_dir)
+    return _read_di_api(
+        read_structures_live,
+        read_api_snapshot_structures,
+        data_dir,
+        mode,
+        departements,
+        config,
+        session,
+        sleep,
+    )
 
 
-def read_di_api_services(data_dir: Path, mode: str = "snapshot", departements: Sequence[str] = (),
-                         config: ApiConfig | None = None, session: requests.Session | None = None,
-                         sleep: Callable[[float], None] = time.sleep) -> ReadResult:
+def read_di_api_services(
+    data_dir: Path,
+    mode: str = "snapshot",
+    departements: Sequence[str] = (),
+    config: ApiConfig | None = None,
+    session: requests.Session | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ReadResult:
     """``raw.offre_services__di_api``: the snapshot, or the live API with a stale fallback."""
-    if mode == "snapshot":
-        return read_api_snapshot_services(data_dir)
-    if not departements:
-        raise ValueError("live mode needs at least one département code")
-    config = config or ApiConfig.from_env()
-    return _with_fallback(lambda: read_services_live(departements, config, session, sleep),
-                          lambda: read_api_snapshot_services(data_dir), data_dir)
+    return _read_di_api(
+        read_services_live, read_api_snapshot_services, data_dir, mode, departements, config, session, sleep
+    )

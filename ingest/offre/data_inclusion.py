@@ -27,9 +27,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
 
 from ingest.core import FieldError, QuarantineRow, ReadResult, SourceInfo, file_checksum
 from ingest.offre._common import (
@@ -41,6 +44,7 @@ from ingest.offre._common import (
     STRUCTURE_COLUMNS,
     TEXT,
     RowChecker,
+    RowFunction,
     build_frame,
     check_commune,
     check_coordinates,
@@ -108,21 +112,35 @@ def _export_file(folder: Path, stem: str) -> Path:
     return folder / f"{stem}.json"
 
 
-def _json_records(table: str, path: Path) -> tuple[list[tuple[int, Any]], list[QuarantineRow], str | None]:
-    """Elements of a JSON array file, the quarantine rows of broken ones, or a file error."""
+_ITEMS_KEY = re.compile(r'"items"\s*:\s*(?=\[)')
+
+
+def _json_records(
+    table: str, path: Path, api_answer: bool = False
+) -> tuple[list[tuple[int, Any]], list[QuarantineRow], str | None]:
+    """Elements of a JSON array file, the quarantine rows of broken ones, or a file error.
+
+    With ``api_answer``, the array is the ``items`` of a recorded API v1 answer
+    (``{"items": [...]}``); lines stay the physical lines of the file.
+    """
     if not path.exists():
         return [], [], f"file not found: {path}"
     try:
         text = _read_text(path)
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         return [], [], f"unreadable file: {exc}"
+    start = 0
+    if api_answer:
+        match = _ITEMS_KEY.search(text)
+        if match is None:
+            return [], [], 'not an API v1 answer: no "items" array'
+        start = match.end()
     records: list[tuple[int, Any]] = []
     broken: list[QuarantineRow] = []
     try:
-        for line, value, error in iter_json_array(text):
+        for line, value, error in iter_json_array(text, start):
             if error is not None:
-                broken.append(QuarantineRow(table, str(path), line, "", error,
-                                            _excerpt(text, line)))
+                broken.append(QuarantineRow(table, str(path), line, "", error, _excerpt(text, line)))
             else:
                 records.append((line, value))
     except FieldError as exc:
@@ -132,7 +150,7 @@ def _json_records(table: str, path: Path) -> tuple[list[tuple[int, Any]], list[Q
 
 def _excerpt(text: str, line: int, limit: int = 300) -> str:
     lines = text.splitlines()
-    return "\n".join(lines[line - 1:line + 4])[:limit] if 0 < line <= len(lines) else ""
+    return "\n".join(lines[line - 1 : line + 4])[:limit] if 0 < line <= len(lines) else ""
 
 
 def _bool_text(raw: Any) -> bool | None:
@@ -148,14 +166,18 @@ def _bool_text(raw: Any) -> bool | None:
     raise FieldError(f"not a boolean: {raw!r}")
 
 
-def _located(check: RowChecker, record: Mapping[str, Any], keys: dict[str, str],
-             reunion_fix: bool = False) -> dict[str, Any]:
+def _located(
+    check: RowChecker, record: Mapping[str, Any], keys: dict[str, str], reunion_fix: bool = False
+) -> dict[str, Any]:
     """Commune, postcode, address and checked coordinates of a record."""
     code_insee = check.soft(keys["code_insee"], check_commune, record.get(keys["code_insee"]))
     code_postal = check.soft(keys["code_postal"], check_postcode, record.get(keys["code_postal"]))
     lon, lat = check.soft(
-        f"{keys['longitude']}/{keys['latitude']}", check_coordinates,
-        record.get(keys["longitude"]), record.get(keys["latitude"]), default=(None, None),
+        f"{keys['longitude']}/{keys['latitude']}",
+        check_coordinates,
+        record.get(keys["longitude"]),
+        record.get(keys["latitude"]),
+        default=(None, None),
     )
     corrected = False
     if reunion_fix:
@@ -175,8 +197,12 @@ def _located(check: RowChecker, record: Mapping[str, Any], keys: dict[str, str],
 
 
 _EXPORT_SERVICE_PLACE = {
-    "code_insee": "Code Insee", "code_postal": "Code Postal", "commune": "Commune",
-    "adresse": "Adresse", "longitude": "Long", "latitude": "Lat",
+    "code_insee": "Code Insee",
+    "code_postal": "Code Postal",
+    "commune": "Commune",
+    "adresse": "Adresse",
+    "longitude": "Long",
+    "latitude": "Lat",
 }
 
 
@@ -209,8 +235,9 @@ def _concat(table: str, results: list[ReadResult], vintage: str, columns, extra=
     keep = []
     for position, (key, line) in enumerate(zip(frame["id"], frame["_line"], strict=True)):
         if key in seen:
-            quarantine.append(QuarantineRow(table, files, int(line), "id",
-                                            f"duplicate id {key!r} across export folders"))
+            quarantine.append(
+                QuarantineRow(table, files, int(line), "id", f"duplicate id {key!r} across export folders")
+            )
             continue
         seen.add(key)
         keep.append(position)
@@ -218,29 +245,48 @@ def _concat(table: str, results: list[ReadResult], vintage: str, columns, extra=
     return ReadResult(table, frame, SourceInfo(files, checksum, vintage), quarantine)
 
 
-def _read_export_services_folder(folder: Path) -> ReadResult:
-    path = _export_file(folder, "services")
-    records, broken, error = _json_records(EXPORT_SERVICES, path)
-    checksum = file_checksum(path) if path.exists() else ""
-    info = SourceInfo(str(path), checksum, EXPORT_VINTAGE)
-    if error is not None:
-        return empty_result(EXPORT_SERVICES, SERVICE_COLUMNS, info, error, EXPORT_SERVICE_EXTRA)
-    rows, quarantine = convert_records(records, _export_service_row, EXPORT_SERVICES, str(path))
-    frame = build_frame(rows, SERVICE_COLUMNS, EXPORT_SERVICE_EXTRA)
-    return ReadResult(EXPORT_SERVICES, frame, info, sorted(broken + quarantine, key=lambda q: q.line))
+def _read_export(
+    data_dir: Path,
+    stem: str,
+    table: str,
+    columns: Sequence[tuple[str, pa.DataType]],
+    extra: Sequence[tuple[str, pa.DataType]],
+    row_function: Callable[[Path], RowFunction],
+) -> ReadResult:
+    """The ``<stem>.json[.gz]`` file of every export folder, one table.
+
+    ``row_function(folder)`` gives the row function of a folder whose file could be read.
+    """
+    folders = _export_dirs(data_dir)
+    if not folders:
+        info = SourceInfo(str(Path(data_dir) / EXPORT_GLOB), "", EXPORT_VINTAGE)
+        return empty_result(table, columns, info, f"no export folder matches {EXPORT_GLOB}", extra)
+    results = []
+    for folder in folders:
+        path = _export_file(folder, stem)
+        records, broken, error = _json_records(table, path)
+        info = SourceInfo(str(path), file_checksum(path) if path.exists() else "", EXPORT_VINTAGE)
+        if error is not None:
+            results.append(empty_result(table, columns, info, error, extra))
+            continue
+        rows, quarantine = convert_records(records, row_function(folder), table, str(path))
+        frame = build_frame(rows, columns, extra)
+        results.append(ReadResult(table, frame, info, sorted(broken + quarantine, key=lambda q: q.line)))
+    if len(results) == 1:
+        return results[0]
+    return _concat(table, results, EXPORT_VINTAGE, columns, extra)
 
 
 def read_export_services(data_dir: Path) -> ReadResult:
     """Services of every data·inclusion export folder (``raw.offre_services__di_export``)."""
-    folders = _export_dirs(data_dir)
-    if not folders:
-        info = SourceInfo(str(Path(data_dir) / EXPORT_GLOB), "", EXPORT_VINTAGE)
-        return empty_result(EXPORT_SERVICES, SERVICE_COLUMNS, info,
-                            f"no export folder matches {EXPORT_GLOB}", EXPORT_SERVICE_EXTRA)
-    results = [_read_export_services_folder(folder) for folder in folders]
-    if len(results) == 1:
-        return results[0]
-    return _concat(EXPORT_SERVICES, results, EXPORT_VINTAGE, SERVICE_COLUMNS, EXPORT_SERVICE_EXTRA)
+    return _read_export(
+        data_dir,
+        "services",
+        EXPORT_SERVICES,
+        SERVICE_COLUMNS,
+        EXPORT_SERVICE_EXTRA,
+        lambda folder: _export_service_row,
+    )
 
 
 def _service_sources(folder: Path) -> dict[str, str]:
@@ -251,21 +297,19 @@ def _service_sources(folder: Path) -> dict[str, str]:
     sources: dict[str, str] = {}
     for _, record in records:
         if isinstance(record, Mapping):
-            structure = clean_text(record.get("Structure ID")) if not isinstance(
-                record.get("Structure ID"), (dict, list)) else None
+            structure = (
+                clean_text(record.get("Structure ID"))
+                if not isinstance(record.get("Structure ID"), (dict, list))
+                else None
+            )
             source = record.get("Source")
             if structure and isinstance(source, str) and source.strip():
                 sources.setdefault(structure, source.strip())
     return sources
 
 
-def _read_export_structures_folder(folder: Path) -> ReadResult:
-    path = _export_file(folder, "structures")
-    records, broken, error = _json_records(EXPORT_STRUCTURES, path)
-    checksum = file_checksum(path) if path.exists() else ""
-    info = SourceInfo(str(path), checksum, EXPORT_VINTAGE)
-    if error is not None:
-        return empty_result(EXPORT_STRUCTURES, STRUCTURE_COLUMNS, info, error)
+def _export_structure_row(folder: Path) -> RowFunction:
+    """Row function of a folder's structures, whose source is given by the folder's services."""
     sources = _service_sources(folder)
 
     def row_function(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
@@ -281,30 +325,26 @@ def _read_export_structures_folder(folder: Path) -> ReadResult:
             "coordonnees_corrigees": False,
         }
 
-    rows, quarantine = convert_records(records, row_function, EXPORT_STRUCTURES, str(path))
-    frame = build_frame(rows, STRUCTURE_COLUMNS)
-    return ReadResult(EXPORT_STRUCTURES, frame, info, sorted(broken + quarantine, key=lambda q: q.line))
+    return row_function
 
 
 def read_export_structures(data_dir: Path) -> ReadResult:
     """Structures of every data·inclusion export folder (``raw.offre_structures__di_export``)."""
-    folders = _export_dirs(data_dir)
-    if not folders:
-        info = SourceInfo(str(Path(data_dir) / EXPORT_GLOB), "", EXPORT_VINTAGE)
-        return empty_result(EXPORT_STRUCTURES, STRUCTURE_COLUMNS, info,
-                            f"no export folder matches {EXPORT_GLOB}")
-    results = [_read_export_structures_folder(folder) for folder in folders]
-    if len(results) == 1:
-        return results[0]
-    return _concat(EXPORT_STRUCTURES, results, EXPORT_VINTAGE, STRUCTURE_COLUMNS)
+    return _read_export(
+        data_dir, "structures", EXPORT_STRUCTURES, STRUCTURE_COLUMNS, (), _export_structure_row
+    )
 
 
 # --------------------------------------------------------------------------- API v1
 
 
 _API_PLACE = {
-    "code_insee": "code_insee", "code_postal": "code_postal", "commune": "commune",
-    "adresse": "adresse", "longitude": "longitude", "latitude": "latitude",
+    "code_insee": "code_insee",
+    "code_postal": "code_postal",
+    "commune": "commune",
+    "adresse": "adresse",
+    "longitude": "longitude",
+    "latitude": "latitude",
 }
 
 
@@ -341,10 +381,9 @@ def _api_structure_row(record: Mapping[str, Any], check: RowChecker) -> dict[str
         "siret": check.soft("siret", check_siret, record.get("siret")),
         "date_maj": check.soft("date_maj", check_date, record.get("date_maj")),
         "site_web": check.soft("site_web", clean_text, record.get("site_web")),
-        "reseaux_porteurs": check.soft("reseaux_porteurs", parse_json_list,
-                                       record.get("reseaux_porteurs")) or [],
-        "complement_adresse": check.soft("complement_adresse", clean_text,
-                                         record.get("complement_adresse")),
+        "reseaux_porteurs": check.soft("reseaux_porteurs", parse_json_list, record.get("reseaux_porteurs"))
+        or [],
+        "complement_adresse": check.soft("complement_adresse", clean_text, record.get("complement_adresse")),
         "doublons": check.soft("doublons", _doublons, record.get("doublons")),
         "score_qualite": check.soft("score_qualite", _score, record.get("score_qualite")),
     }
@@ -367,12 +406,30 @@ def _api_service_row(record: Mapping[str, Any], check: RowChecker) -> dict[str, 
         "modes_accueil": check.soft("modes_accueil", parse_json_list, record.get("modes_accueil")),
         "zone_eligibilite": check.soft("zone_eligibilite", parse_json_list, record.get("zone_eligibilite")),
         "date_maj": check.soft("date_maj", check_date, record.get("date_maj")),
-        "complement_adresse": check.soft("complement_adresse", clean_text,
-                                         record.get("complement_adresse")),
+        "complement_adresse": check.soft("complement_adresse", clean_text, record.get("complement_adresse")),
         "score_qualite": check.soft("score_qualite", _score, record.get("score_qualite")),
     }
     row.update(_located(check, record, _API_PLACE))
     return row
+
+
+@dataclass(frozen=True)
+class _ApiTable:
+    """One table of the API v1: its answer file in the snapshot, raw table, columns and rows."""
+
+    name: str
+    table: str
+    columns: Sequence[tuple[str, pa.DataType]]
+    extra: Sequence[tuple[str, pa.DataType]]
+    row_function: RowFunction
+
+
+_API_STRUCTURES_TABLE = _ApiTable(
+    "structures", API_STRUCTURES, STRUCTURE_COLUMNS, API_STRUCTURE_EXTRA, _api_structure_row
+)
+_API_SERVICES_TABLE = _ApiTable(
+    "services", API_SERVICES, SERVICE_COLUMNS, API_SERVICE_EXTRA, _api_service_row
+)
 
 
 def api_structure_rows(items: Iterable[tuple[int, Any]], table: str, source_file: str):
@@ -385,66 +442,46 @@ def api_service_rows(items: Iterable[tuple[int, Any]], table: str, source_file: 
     return convert_records(items, _api_service_row, table, source_file)
 
 
-def api_structures_result(items: Iterable[tuple[int, Any]], info: SourceInfo,
-                          extra_quarantine: Iterable[QuarantineRow] = ()) -> ReadResult:
+def _api_result(
+    api: _ApiTable,
+    items: Iterable[tuple[int, Any]],
+    info: SourceInfo,
+    extra_quarantine: Iterable[QuarantineRow],
+) -> ReadResult:
+    rows, quarantine = convert_records(items, api.row_function, api.table, info.source_file)
+    frame = build_frame(rows, api.columns, api.extra)
+    return ReadResult(api.table, frame, info, sorted([*extra_quarantine, *quarantine], key=lambda q: q.line))
+
+
+def api_structures_result(
+    items: Iterable[tuple[int, Any]], info: SourceInfo, extra_quarantine: Iterable[QuarantineRow] = ()
+) -> ReadResult:
     """``raw.offre_structures__di_api`` from API v1 items."""
-    rows, quarantine = api_structure_rows(items, API_STRUCTURES, info.source_file)
-    frame = build_frame(rows, STRUCTURE_COLUMNS, API_STRUCTURE_EXTRA)
-    return ReadResult(API_STRUCTURES, frame, info,
-                      sorted([*extra_quarantine, *quarantine], key=lambda q: q.line))
+    return _api_result(_API_STRUCTURES_TABLE, items, info, extra_quarantine)
 
 
-def api_services_result(items: Iterable[tuple[int, Any]], info: SourceInfo,
-                        extra_quarantine: Iterable[QuarantineRow] = ()) -> ReadResult:
+def api_services_result(
+    items: Iterable[tuple[int, Any]], info: SourceInfo, extra_quarantine: Iterable[QuarantineRow] = ()
+) -> ReadResult:
     """``raw.offre_services__di_api`` from API v1 items."""
-    rows, quarantine = api_service_rows(items, API_SERVICES, info.source_file)
-    frame = build_frame(rows, SERVICE_COLUMNS, API_SERVICE_EXTRA)
-    return ReadResult(API_SERVICES, frame, info,
-                      sorted([*extra_quarantine, *quarantine], key=lambda q: q.line))
+    return _api_result(_API_SERVICES_TABLE, items, info, extra_quarantine)
 
 
-_ITEMS_KEY = re.compile(r'"items"\s*:\s*(?=\[)')
-
-
-def _api_file_items(table: str, path: Path) -> tuple[list[tuple[int, Any]], list[QuarantineRow], str | None]:
-    """Items of a recorded API answer (``{"items": [...]}``) with their physical lines."""
-    if not path.exists():
-        return [], [], f"file not found: {path}"
-    try:
-        text = _read_text(path)
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        return [], [], f"unreadable file: {exc}"
-    match = _ITEMS_KEY.search(text)
-    if match is None:
-        return [], [], 'not an API v1 answer: no "items" array'
-    items: list[tuple[int, Any]] = []
-    broken: list[QuarantineRow] = []
-    try:
-        for line, value, error in iter_json_array(text, match.end()):
-            if error is not None:
-                broken.append(QuarantineRow(table, str(path), line, "", error, _excerpt(text, line)))
-            else:
-                items.append((line, value))
-    except FieldError as exc:
-        return [], [], str(exc)
-    return items, broken, None
+def _read_api_snapshot(data_dir: Path, api: _ApiTable) -> ReadResult:
+    """The table from the recorded API v1 answer ``<api.name>.json`` of the snapshot."""
+    path = Path(data_dir) / API_MOCKS_DIR / f"{api.name}.json"
+    items, broken, error = _json_records(api.table, path, api_answer=True)
+    info = SourceInfo(str(path), file_checksum(path) if path.exists() else "", API_SNAPSHOT_VINTAGE)
+    if error is not None:
+        return empty_result(api.table, api.columns, info, error, api.extra)
+    return _api_result(api, items, info, broken)
 
 
 def read_api_snapshot_structures(data_dir: Path) -> ReadResult:
     """``raw.offre_structures__di_api`` from the recorded API v1 answers (snapshot mode)."""
-    path = Path(data_dir) / API_MOCKS_DIR / "structures.json"
-    items, broken, error = _api_file_items(API_STRUCTURES, path)
-    info = SourceInfo(str(path), file_checksum(path) if path.exists() else "", API_SNAPSHOT_VINTAGE)
-    if error is not None:
-        return empty_result(API_STRUCTURES, STRUCTURE_COLUMNS, info, error, API_STRUCTURE_EXTRA)
-    return api_structures_result(items, info, broken)
+    return _read_api_snapshot(data_dir, _API_STRUCTURES_TABLE)
 
 
 def read_api_snapshot_services(data_dir: Path) -> ReadResult:
     """``raw.offre_services__di_api`` from the recorded API v1 answers (snapshot mode)."""
-    path = Path(data_dir) / API_MOCKS_DIR / "services.json"
-    items, broken, error = _api_file_items(API_SERVICES, path)
-    info = SourceInfo(str(path), file_checksum(path) if path.exists() else "", API_SNAPSHOT_VINTAGE)
-    if error is not None:
-        return empty_result(API_SERVICES, SERVICE_COLUMNS, info, error, API_SERVICE_EXTRA)
-    return api_services_result(items, info, broken)
+    return _read_api_snapshot(data_dir, _API_SERVICES_TABLE)

@@ -7,7 +7,9 @@ contract (:mod:`ingest.offre._common`). ``source`` is the table's source name;
 ``ML``, ``ACI``/``EI``/``AI``/``ETTI``, ``GEIQ``, ``TIERS_LIEUX``...) and otherwise the
 list's own kind (``ESAT``, ``CNFS``, ``MEDIATION_NUMERIQUE``); ``reseaux_porteurs``
 holds the v1 network the list implies, only if that code exists in
-``data-inclusion-schema/referentiels_v1.csv``.
+``data-inclusion-schema/referentiels_v1.csv``. The lists giving one structure per row are
+declared as :class:`ListeNationale` (file, columns, how each output column is read) and read
+by the one reader :func:`read_liste`.
 
 Files and choices (PROVENANCE.md §6, §8, §11):
 
@@ -49,6 +51,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +88,8 @@ from ingest.offre._common import (
 
 __all__ = [
     "DISPOSITIF_COLUMNS",
+    "ListeNationale",
+    "read_liste",
     "read_france_services",
     "read_siae",
     "read_siae_geocodees",
@@ -133,8 +138,13 @@ def _squash(value: str | None) -> str | None:
 
 
 def _coordinates(check: RowChecker, record: Mapping[str, Any], lon_key: str, lat_key: str) -> dict[str, Any]:
-    lon, lat = check.soft(f"{lon_key}/{lat_key}", check_coordinates, record.get(lon_key),
-                          record.get(lat_key), default=(None, None))
+    lon, lat = check.soft(
+        f"{lon_key}/{lat_key}",
+        check_coordinates,
+        record.get(lon_key),
+        record.get(lat_key),
+        default=(None, None),
+    )
     return {"longitude": lon, "latitude": lat, "coordonnees_corrigees": False}
 
 
@@ -151,19 +161,23 @@ def _read_list(
 ) -> ReadResult:
     """Read a delimited list with the core reader (text cells), then convert each row."""
     spec = FileSpec(
-        table=table, vintage=vintage, sep=sep, keep_extra_columns=keep_extra_columns,
+        table=table,
+        vintage=vintage,
+        sep=sep,
+        keep_extra_columns=keep_extra_columns,
         columns=[ColumnSpec(name, name=name) for name in columns],
     )
     raw = read_csv(Path(path), spec)
     records = [
-        (int(row.pop("_line")), {k: _missing_to_none(v) for k, v in row.items()
-                                 if k not in ("_secret", "_indisponible")})
+        (
+            int(row.pop("_line")),
+            {k: _missing_to_none(v) for k, v in row.items() if k not in ("_secret", "_indisponible")},
+        )
         for row in raw.frame.to_dict("records")
     ]
     rows, quarantine = convert_records(records, row_function, table, str(path))
     frame = build_frame(rows, out_columns, extra)
-    return ReadResult(table, frame, raw.source,
-                      sorted([*raw.quarantine, *quarantine], key=lambda q: q.line))
+    return ReadResult(table, frame, raw.source, sorted([*raw.quarantine, *quarantine], key=lambda q: q.line))
 
 
 def _missing_to_none(value: Any) -> Any:
@@ -181,55 +195,146 @@ def _ascii_upper(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
 
 
+# --------------------------------------------------------------------------- lists of one structure per row
+
+#: Reads one output column of a row: ``(record, checker) -> value``; it may note a soft problem
+#: or reject the row through the checker.
+Field = Callable[[Mapping[str, Any], RowChecker], Any]
+
+
+def _required(column: str) -> Field:
+    """The cell as text; an empty cell rejects the row."""
+    return lambda record, check: check.require(column, record.get(column))
+
+
+def _plain(column: str) -> Field:
+    """The cell as text."""
+    return lambda record, check: _text(check, record, column)
+
+
+def _squashed(column: str) -> Field:
+    """The cell as text, runs of white space folded to one space."""
+    return lambda record, check: _squash(_text(check, record, column))
+
+
+def _checked(column: str, convert: Callable[[Any], Any]) -> Field:
+    """The cell through ``convert``; a :class:`FieldError` is noted and leaves NULL."""
+    return lambda record, check: check.soft(column, convert, record.get(column))
+
+
+def _joined(*columns: str, separator: str = " ") -> Field:
+    """The non-empty cells of ``columns`` joined by ``separator``."""
+    return lambda record, check: _join(*(record.get(column) for column in columns), separator=separator)
+
+
+@dataclass(frozen=True)
+class ListeNationale:
+    """A list giving one structure per row, read by :func:`read_liste`.
+
+    ``champs`` maps each output column to the :data:`Field` reading it, in the order the row is
+    read (so a row's quarantine notes come in that order). ``typologie`` is the list's v0 code,
+    or ``None`` when ``champs`` reads it per row; ``reseau`` is the v1 réseau porteur the whole
+    list implies, or ``None`` for the one the row's typologie implies (in lower case);
+    ``coordonnees`` names the longitude and latitude columns, if the list has any. The columns of
+    ``champs`` outside the offer contract follow it in the table, as text unless ``types`` says.
+    """
+
+    source: str
+    fichier: Path
+    millesime: str
+    colonnes: Sequence[str]
+    champs: Mapping[str, Field]
+    types: Mapping[str, pa.DataType] = field(default_factory=dict)
+    typologie: str | None = None
+    reseau: str | None = None
+    coordonnees: tuple[str, str] | None = None
+
+    @property
+    def extra(self) -> list[tuple[str, pa.DataType]]:
+        """The list's own columns, after those of the contract."""
+        contract = {name for name, _ in STRUCTURE_COLUMNS}
+        return [(name, self.types.get(name, TEXT)) for name in self.champs if name not in contract]
+
+
+def read_liste(data_dir: Path, liste: ListeNationale) -> ReadResult:
+    """``raw.offre_structures__<liste.source>`` from the list's file under ``data_dir``."""
+    reseaux_liste = implied_reseaux(data_dir, liste.reseau) if liste.reseau else None
+
+    def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
+        out: dict[str, Any] = {"source": liste.source}
+        out.update({name: read(record, check) for name, read in liste.champs.items()})
+        if liste.typologie:
+            out["typologie"] = liste.typologie
+        out["reseaux_porteurs"] = (
+            list(reseaux_liste)
+            if reseaux_liste is not None
+            else implied_reseaux(data_dir, out["typologie"].lower())
+        )
+        if liste.coordonnees:
+            out.update(_coordinates(check, record, *liste.coordonnees))
+        else:
+            out["coordonnees_corrigees"] = False
+        return out
+
+    return _read_list(
+        Path(data_dir) / liste.fichier,
+        structures_table(liste.source),
+        liste.millesime,
+        liste.colonnes,
+        row,
+        STRUCTURE_COLUMNS,
+        liste.extra,
+    )
+
+
 # --------------------------------------------------------------------------- France services
 
-FRANCE_SERVICES_FILE = Path("france-services") / "liste_france_services_20240801.csv"
-FRANCE_SERVICES_EXTRA = [("complement_adresse", TEXT), ("type_fs", TEXT), ("format_fs", TEXT),
-                         ("groupe_fs", TEXT), ("labellisation_fs", TEXT)]
+FRANCE_SERVICES = ListeNationale(
+    source="france_services",
+    fichier=Path("france-services") / "liste_france_services_20240801.csv",
+    millesime="ANCT, liste des France services au 2024-08-01",
+    colonnes=[
+        "id_fs",
+        "insee_dep",
+        "lib_fs",
+        "adresse",
+        "complement_adresse",
+        "insee_com",
+        "code_postal",
+        "lib_com",
+        "latitude",
+        "longitude",
+        "type_fs",
+        "format_fs",
+        "groupe_fs",
+        "labellisation_fs",
+    ],
+    champs={
+        "id": _required("id_fs"),
+        "nom": _plain("lib_fs"),
+        "code_insee": _checked("insee_com", check_commune),
+        "commune": _plain("lib_com"),
+        "code_postal": _checked("code_postal", check_postcode),
+        "adresse": _squashed("adresse"),
+        "departement": _checked("insee_dep", check_departement),
+        "complement_adresse": _squashed("complement_adresse"),
+        "type_fs": _plain("type_fs"),
+        "format_fs": _plain("format_fs"),
+        "groupe_fs": _plain("groupe_fs"),
+        "labellisation_fs": _plain("labellisation_fs"),
+    },
+    typologie="RFS",
+    reseau="france-service",
+    coordonnees=("longitude", "latitude"),
+)
 
 
 def read_france_services(data_dir: Path) -> ReadResult:
     """ANCT list of France services (2024-08-01) → ``raw.offre_structures__france_services``."""
-    reseaux = implied_reseaux(data_dir, "france-service")
-
-    def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
-        out = {
-            "source": "france_services",
-            "id": check.require("id_fs", record.get("id_fs")),
-            "nom": _text(check, record, "lib_fs"),
-            "code_insee": check.soft("insee_com", check_commune, record.get("insee_com")),
-            "commune": _text(check, record, "lib_com"),
-            "code_postal": check.soft("code_postal", check_postcode, record.get("code_postal")),
-            "adresse": _squash(_text(check, record, "adresse")),
-            "typologie": "RFS",
-            "reseaux_porteurs": list(reseaux),
-            "departement": check.soft("insee_dep", check_departement, record.get("insee_dep")),
-            "complement_adresse": _squash(_text(check, record, "complement_adresse")),
-            "type_fs": _text(check, record, "type_fs"),
-            "format_fs": _text(check, record, "format_fs"),
-            "groupe_fs": _text(check, record, "groupe_fs"),
-            "labellisation_fs": _text(check, record, "labellisation_fs"),
-        }
-        out.update(_coordinates(check, record, "longitude", "latitude"))
-        return out
-
-    columns = ["id_fs", "insee_dep", "lib_fs", "adresse", "complement_adresse", "insee_com", "code_postal",
-               "lib_com", "latitude", "longitude", "type_fs", "format_fs", "groupe_fs", "labellisation_fs"]
-    return _read_list(Path(data_dir) / FRANCE_SERVICES_FILE, structures_table("france_services"),
-                      "ANCT, liste des France services au 2024-08-01", columns, row,
-                      STRUCTURE_COLUMNS, FRANCE_SERVICES_EXTRA)
+    return read_liste(data_dir, FRANCE_SERVICES)
 
 
 # --------------------------------------------------------------------------- SIAE, GEIQ
-
-SIAE_FILE = Path("siae") / "liste_siae_2019_07.csv"
-SIAE_GEOCODED_FILE = Path("siae") / "lemarche_fixture_siae_geiq_2019_geocoded.csv"
-GEIQ_FILE = Path("siae") / "geiq_2019_11.csv"
-SIAE_EXTRA = [("departement_origine", TEXT), ("libelle_departement", TEXT), ("code_naf", TEXT),
-              ("nature_juridique", TEXT)]
-SIAE_GEOCODED_EXTRA = [("enseigne", TEXT), ("code_naf", TEXT), ("source_origine", TEXT),
-                       ("date_creation", DATE)]
-GEIQ_EXTRA = [("complement_adresse", TEXT), ("code_naf", TEXT)]
 
 
 def _siae_departement(raw: Any) -> str | None:
@@ -248,179 +353,230 @@ def _siae_departement(raw: Any) -> str | None:
     return check_departement(text)
 
 
+def _siae_id(record: Mapping[str, Any], check: RowChecker) -> str:
+    """``<SIRET>-<MESURE>-<CODE_DEPARTEMENT>``, the three required."""
+    mesure = check.require("MESURE", record.get("MESURE")).upper()
+    siret = check.require("SIRET", record.get("SIRET"))
+    return f"{siret}-{mesure}-{check.require('CODE_DEPARTEMENT', record.get('CODE_DEPARTEMENT'))}"
+
+
+def _upper_required(column: str) -> Field:
+    """The cell in upper case; an empty cell rejects the row."""
+    return lambda record, check: check.require(column, record.get(column)).upper()
+
+
+SIAE = ListeNationale(
+    source="siae",
+    fichier=Path("siae") / "liste_siae_2019_07.csv",
+    millesime="ASP/DGEFP, liste des SIAE, juillet 2019",
+    colonnes=[
+        "MESURE",
+        "CODE_DEPARTEMENT",
+        "LIBELLE_DPT",
+        "CODE_POSTAL",
+        "COMMUNE",
+        "CODE_NAF2",
+        "NATURE_JURIDIQUE",
+        "SIRET",
+        "DENOMINATION_SOCIALE",
+        "NUM_RUE",
+        "NOM_RUE",
+    ],
+    champs={
+        "id": _siae_id,
+        "typologie": _upper_required("MESURE"),
+        "nom": _plain("DENOMINATION_SOCIALE"),
+        "siret": _checked("SIRET", check_siret),
+        "commune": _plain("COMMUNE"),
+        "code_postal": _checked("CODE_POSTAL", check_postcode),
+        "adresse": _joined("NUM_RUE", "NOM_RUE"),
+        "departement": _checked("CODE_DEPARTEMENT", _siae_departement),
+        "departement_origine": _required("CODE_DEPARTEMENT"),
+        "libelle_departement": _plain("LIBELLE_DPT"),
+        "code_naf": _plain("CODE_NAF2"),
+        "nature_juridique": _plain("NATURE_JURIDIQUE"),
+    },
+)
+
+SIAE_GEOCODEES = ListeNationale(
+    source="siae_geocodees",
+    fichier=Path("siae") / "lemarche_fixture_siae_geiq_2019_geocoded.csv",
+    millesime="le marché de l'inclusion, SIAE (ASP 2019) et GEIQ géocodés",
+    colonnes=[
+        "pk",
+        "kind",
+        "name",
+        "brand",
+        "siret",
+        "naf",
+        "address",
+        "post_code",
+        "city",
+        "department",
+        "longitude",
+        "latitude",
+        "source",
+        "created_at",
+    ],
+    types={"date_creation": DATE},
+    champs={
+        "typologie": _upper_required("kind"),
+        "id": _required("pk"),
+        "nom": _plain("name"),
+        "siret": _checked("siret", check_siret),
+        "commune": _plain("city"),
+        "code_postal": _checked("post_code", check_postcode),
+        "adresse": _squashed("address"),
+        "departement": _checked("department", check_departement),
+        "enseigne": _plain("brand"),
+        "code_naf": _plain("naf"),
+        "source_origine": _plain("source"),
+        "date_creation": _checked("created_at", check_date),
+    },
+    coordonnees=("longitude", "latitude"),
+)
+
+GEIQ = ListeNationale(
+    source="geiq",
+    fichier=Path("siae") / "geiq_2019_11.csv",
+    millesime="GEIQ, liste au 2019-11-21",
+    colonnes=["GEIQ", "ADRESSE", "COMPLEMENT ADRESSE", "VILLE", "CODE POSTAL", "NAF", "SIRET"],
+    champs={
+        "id": _required("SIRET"),
+        "nom": _plain("GEIQ"),
+        "siret": _checked("SIRET", check_siret),
+        "commune": _plain("VILLE"),
+        "code_postal": _checked("CODE POSTAL", check_postcode),
+        "adresse": _squashed("ADRESSE"),
+        "complement_adresse": _squashed("COMPLEMENT ADRESSE"),
+        "code_naf": _plain("NAF"),
+    },
+    typologie="GEIQ",
+    reseau="geiq",
+)
+
+
 def read_siae(data_dir: Path) -> ReadResult:
     """ASP list of SIAE (July 2019) → ``raw.offre_structures__siae``."""
-
-    def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
-        mesure = check.require("MESURE", record.get("MESURE")).upper()
-        siret_raw = check.require("SIRET", record.get("SIRET"))
-        departement_raw = check.require("CODE_DEPARTEMENT", record.get("CODE_DEPARTEMENT"))
-        return {
-            "source": "siae",
-            "id": f"{siret_raw}-{mesure}-{departement_raw}",
-            "nom": _text(check, record, "DENOMINATION_SOCIALE"),
-            "siret": check.soft("SIRET", check_siret, siret_raw),
-            "commune": _text(check, record, "COMMUNE"),
-            "code_postal": check.soft("CODE_POSTAL", check_postcode, record.get("CODE_POSTAL")),
-            "adresse": _join(record.get("NUM_RUE"), record.get("NOM_RUE")),
-            "coordonnees_corrigees": False,
-            "typologie": mesure,
-            "reseaux_porteurs": implied_reseaux(data_dir, mesure.lower()),
-            "departement": check.soft("CODE_DEPARTEMENT", _siae_departement, departement_raw),
-            "departement_origine": departement_raw,
-            "libelle_departement": _text(check, record, "LIBELLE_DPT"),
-            "code_naf": _text(check, record, "CODE_NAF2"),
-            "nature_juridique": _text(check, record, "NATURE_JURIDIQUE"),
-        }
-
-    columns = ["MESURE", "CODE_DEPARTEMENT", "LIBELLE_DPT", "CODE_POSTAL", "COMMUNE", "CODE_NAF2",
-               "NATURE_JURIDIQUE", "SIRET", "DENOMINATION_SOCIALE", "NUM_RUE", "NOM_RUE"]
-    return _read_list(Path(data_dir) / SIAE_FILE, structures_table("siae"),
-                      "ASP/DGEFP, liste des SIAE, juillet 2019", columns, row, STRUCTURE_COLUMNS, SIAE_EXTRA)
+    return read_liste(data_dir, SIAE)
 
 
 def read_siae_geocodees(data_dir: Path) -> ReadResult:
     """Le marché's SIAE + GEIQ list (2019, geocoded) → ``raw.offre_structures__siae_geocodees``."""
-
-    def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
-        kind = check.require("kind", record.get("kind")).upper()
-        out = {
-            "source": "siae_geocodees",
-            "id": check.require("pk", record.get("pk")),
-            "nom": _text(check, record, "name"),
-            "siret": check.soft("siret", check_siret, record.get("siret")),
-            "commune": _text(check, record, "city"),
-            "code_postal": check.soft("post_code", check_postcode, record.get("post_code")),
-            "adresse": _squash(_text(check, record, "address")),
-            "typologie": kind,
-            "reseaux_porteurs": implied_reseaux(data_dir, kind.lower()),
-            "departement": check.soft("department", check_departement, record.get("department")),
-            "enseigne": _text(check, record, "brand"),
-            "code_naf": _text(check, record, "naf"),
-            "source_origine": _text(check, record, "source"),
-            "date_creation": check.soft("created_at", check_date, record.get("created_at")),
-        }
-        out.update(_coordinates(check, record, "longitude", "latitude"))
-        return out
-
-    columns = ["pk", "kind", "name", "brand", "siret", "naf", "address", "post_code", "city",
-               "department", "longitude", "latitude", "source", "created_at"]
-    return _read_list(Path(data_dir) / SIAE_GEOCODED_FILE, structures_table("siae_geocodees"),
-                      "le marché de l'inclusion, SIAE (ASP 2019) et GEIQ géocodés", columns, row,
-                      STRUCTURE_COLUMNS, SIAE_GEOCODED_EXTRA)
+    return read_liste(data_dir, SIAE_GEOCODEES)
 
 
 def read_geiq(data_dir: Path) -> ReadResult:
     """GEIQ list (2019-11-21) → ``raw.offre_structures__geiq``."""
-    reseaux = implied_reseaux(data_dir, "geiq")
-
-    def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
-        siret_raw = check.require("SIRET", record.get("SIRET"))
-        return {
-            "source": "geiq",
-            "id": siret_raw,
-            "nom": _text(check, record, "GEIQ"),
-            "siret": check.soft("SIRET", check_siret, siret_raw),
-            "commune": _text(check, record, "VILLE"),
-            "code_postal": check.soft("CODE POSTAL", check_postcode, record.get("CODE POSTAL")),
-            "adresse": _squash(_text(check, record, "ADRESSE")),
-            "coordonnees_corrigees": False,
-            "typologie": "GEIQ",
-            "reseaux_porteurs": list(reseaux),
-            "complement_adresse": _squash(_text(check, record, "COMPLEMENT ADRESSE")),
-            "code_naf": _text(check, record, "NAF"),
-        }
-
-    columns = ["GEIQ", "ADRESSE", "COMPLEMENT ADRESSE", "VILLE", "CODE POSTAL", "NAF", "SIRET"]
-    return _read_list(Path(data_dir) / GEIQ_FILE, structures_table("geiq"),
-                      "GEIQ, liste au 2019-11-21", columns, row, STRUCTURE_COLUMNS, GEIQ_EXTRA)
+    return read_liste(data_dir, GEIQ)
 
 
 # --------------------------------------------------------------------------- ESAT
 
-ESAT_FILE = Path("esat") / "esat_liste_finess.csv"
-ESAT_EXTRA = [("finess_ej", TEXT), ("raison_sociale_ej", TEXT), ("statut_juridique", TEXT),
-              ("type_etablissement", TEXT)]
+ESAT = ListeNationale(
+    source="esat",
+    fichier=Path("esat") / "esat_liste_finess.csv",
+    millesime="FINESS, ESAT (extrait 2025-2026)",
+    colonnes=[
+        "EJ-N°FINESS",
+        "EJ-Raison sociale",
+        "EJ-Statut juridique Libellé",
+        "ET-N°FINESS",
+        "ET-Raison sociale",
+        "ET-Adresse",
+        "ET-Code Postal",
+        "ET-Type",
+        "ET-SIRET",
+        "ET-Département Code",
+        "ET-Commune Code",
+        "ET-Commune Libellé",
+        "Capacité autorisée agrégée",
+    ],
+    champs={
+        "id": _required("ET-N°FINESS"),
+        "nom": _plain("ET-Raison sociale"),
+        "siret": _checked("ET-SIRET", check_siret),
+        "code_insee": _checked("ET-Commune Code", check_commune),
+        "commune": _plain("ET-Commune Libellé"),
+        "code_postal": _checked("ET-Code Postal", check_postcode),
+        "adresse": _squashed("ET-Adresse"),
+        "capacite": _checked("Capacité autorisée agrégée", check_integer),
+        "departement": _checked("ET-Département Code", check_departement),
+        "finess_ej": _plain("EJ-N°FINESS"),
+        "raison_sociale_ej": _plain("EJ-Raison sociale"),
+        "statut_juridique": _plain("EJ-Statut juridique Libellé"),
+        "type_etablissement": _plain("ET-Type"),
+    },
+    typologie="ESAT",
+    reseau="esat",
+)
 
 
 def read_esat(data_dir: Path) -> ReadResult:
     """FINESS extract of ESAT → ``raw.offre_structures__esat`` (``capacite`` = places)."""
-    reseaux = implied_reseaux(data_dir, "esat")
-
-    def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
-        return {
-            "source": "esat",
-            "id": check.require("ET-N°FINESS", record.get("ET-N°FINESS")),
-            "nom": _text(check, record, "ET-Raison sociale"),
-            "siret": check.soft("ET-SIRET", check_siret, record.get("ET-SIRET")),
-            "code_insee": check.soft("ET-Commune Code", check_commune, record.get("ET-Commune Code")),
-            "commune": _text(check, record, "ET-Commune Libellé"),
-            "code_postal": check.soft("ET-Code Postal", check_postcode, record.get("ET-Code Postal")),
-            "adresse": _squash(_text(check, record, "ET-Adresse")),
-            "coordonnees_corrigees": False,
-            "typologie": "ESAT",
-            "reseaux_porteurs": list(reseaux),
-            "capacite": check.soft("Capacité autorisée agrégée", check_integer,
-                                   record.get("Capacité autorisée agrégée")),
-            "departement": check.soft("ET-Département Code", check_departement,
-                                      record.get("ET-Département Code")),
-            "finess_ej": _text(check, record, "EJ-N°FINESS"),
-            "raison_sociale_ej": _text(check, record, "EJ-Raison sociale"),
-            "statut_juridique": _text(check, record, "EJ-Statut juridique Libellé"),
-            "type_etablissement": _text(check, record, "ET-Type"),
-        }
-
-    columns = ["EJ-N°FINESS", "EJ-Raison sociale", "EJ-Statut juridique Libellé", "ET-N°FINESS",
-               "ET-Raison sociale", "ET-Adresse", "ET-Code Postal", "ET-Type", "ET-SIRET",
-               "ET-Département Code", "ET-Commune Code", "ET-Commune Libellé", "Capacité autorisée agrégée"]
-    return _read_list(Path(data_dir) / ESAT_FILE, structures_table("esat"),
-                      "FINESS, ESAT (extrait 2025-2026)", columns, row, STRUCTURE_COLUMNS, ESAT_EXTRA)
+    return read_liste(data_dir, ESAT)
 
 
 # --------------------------------------------------------------------------- France Travail
 
-FT_FILE = Path("france-travail") / "agences_pole_emploi_2019.csv"
-FT_EXTRA = [("complement_adresse", TEXT), ("code_safir", TEXT), ("type_site", TEXT),
-            ("code_region", TEXT), ("libelle_region", TEXT)]
+FT_AGENCES = ListeNationale(
+    source="ft_agences",
+    fichier=Path("france-travail") / "agences_pole_emploi_2019.csv",
+    millesime="Pôle emploi, sites 2019",
+    colonnes=[
+        "REFERENCE_PE",
+        "NOM",
+        "CODE_SAFIR",
+        "TYPE_SITE",
+        "REGION",
+        "LIBELLE_REGION",
+        "COMPLEMENT_ADRESSE",
+        "DC_COMPLEMENTADRSITEPHYSIQUE",
+        "ADRESSE",
+        "CODE_POSTAL",
+        "COMMUNE",
+        "DN_LATITUDE",
+        "DN_LONGITUDE",
+    ],
+    champs={
+        "id": _required("REFERENCE_PE"),
+        "nom": _plain("NOM"),
+        "commune": _plain("COMMUNE"),
+        "code_postal": _checked("CODE_POSTAL", check_postcode),
+        "adresse": _squashed("ADRESSE"),
+        "complement_adresse": _joined("COMPLEMENT_ADRESSE", "DC_COMPLEMENTADRSITEPHYSIQUE", separator=", "),
+        "code_safir": _plain("CODE_SAFIR"),
+        "type_site": _plain("TYPE_SITE"),
+        "code_region": _plain("REGION"),
+        "libelle_region": _plain("LIBELLE_REGION"),
+    },
+    typologie="FT",
+    reseau="france-travail",
+    coordonnees=("DN_LONGITUDE", "DN_LATITUDE"),
+)
 
 
 def read_ft_agences(data_dir: Path) -> ReadResult:
     """Pôle emploi sites (2019) → ``raw.offre_structures__ft_agences`` (no INSEE code)."""
-    reseaux = implied_reseaux(data_dir, "france-travail")
-
-    def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
-        out = {
-            "source": "ft_agences",
-            "id": check.require("REFERENCE_PE", record.get("REFERENCE_PE")),
-            "nom": _text(check, record, "NOM"),
-            "commune": _text(check, record, "COMMUNE"),
-            "code_postal": check.soft("CODE_POSTAL", check_postcode, record.get("CODE_POSTAL")),
-            "adresse": _squash(_text(check, record, "ADRESSE")),
-            "typologie": "FT",
-            "reseaux_porteurs": list(reseaux),
-            "complement_adresse": _join(record.get("COMPLEMENT_ADRESSE"),
-                                        record.get("DC_COMPLEMENTADRSITEPHYSIQUE"), separator=", "),
-            "code_safir": _text(check, record, "CODE_SAFIR"),
-            "type_site": _text(check, record, "TYPE_SITE"),
-            "code_region": _text(check, record, "REGION"),
-            "libelle_region": _text(check, record, "LIBELLE_REGION"),
-        }
-        out.update(_coordinates(check, record, "DN_LONGITUDE", "DN_LATITUDE"))
-        return out
-
-    columns = ["REFERENCE_PE", "NOM", "CODE_SAFIR", "TYPE_SITE", "REGION", "LIBELLE_REGION",
-               "COMPLEMENT_ADRESSE", "DC_COMPLEMENTADRSITEPHYSIQUE", "ADRESSE", "CODE_POSTAL", "COMMUNE",
-               "DN_LATITUDE", "DN_LONGITUDE"]
-    return _read_list(Path(data_dir) / FT_FILE, structures_table("ft_agences"),
-                      "Pôle emploi, sites 2019", columns, row, STRUCTURE_COLUMNS, FT_EXTRA)
+    return read_liste(data_dir, FT_AGENCES)
 
 
 # --------------------------------------------------------------------------- prescripteurs
 
 PRESCRIPTEURS_FILE = Path("prescripteurs") / "prescripteurs_habilites_2019_62_67_93.csv"
 PRESCRIPTEURS_EXTRA = [("complement_adresse", TEXT), ("cedex", TEXT)]
-PRESCRIPTEURS_COLUMNS = ["DEPARTEMENT", "NOM", "RUE", "COMPLEMENT", "COMPLEMENT 2", "BP/CS",
-                         "CODE POSTAL", "COMMUNE", "CEDEX", "SITE WEB"]
+PRESCRIPTEURS_COLUMNS = [
+    "DEPARTEMENT",
+    "NOM",
+    "RUE",
+    "COMPLEMENT",
+    "COMPLEMENT 2",
+    "BP/CS",
+    "CODE POSTAL",
+    "COMMUNE",
+    "CEDEX",
+    "SITE WEB",
+]
 _MISSION_LOCALE = re.compile(r"\bMISSIONS?\s+LOCALES?\b")
 #: Name pattern → (v0 typologie, v1 réseau porteur) for the prescribers that are not missions locales.
 PRESCRIPTEUR_KINDS: list[tuple[re.Pattern[str], str, str | None]] = [
@@ -471,47 +627,63 @@ def _prescripteur_row(data_dir: Path, missions_locales: bool) -> RowFunction:
         else:
             (typologie, reseau), src = prescripteur_kind(name), "prescripteurs"
         departement = check.soft("DEPARTEMENT", check_departement, record.get("DEPARTEMENT"))
-        return [{
-            "source": src,
-            "id": stable_id(src, record.get("DEPARTEMENT"), name, record.get("RUE"),
-                            record.get("CODE POSTAL"), record.get("COMMUNE")),
-            "nom": _squash(name),
-            "commune": _text(check, record, "COMMUNE"),
-            "code_postal": check.soft("CODE POSTAL", check_postcode, record.get("CODE POSTAL")),
-            "adresse": _squash(_text(check, record, "RUE")),
-            "coordonnees_corrigees": False,
-            "typologie": typologie,
-            "reseaux_porteurs": implied_reseaux(data_dir, reseau) if reseau else [],
-            "site_web": _text(check, record, "SITE WEB"),
-            "departement": departement,
-            "complement_adresse": _join(record.get("COMPLEMENT"), record.get("COMPLEMENT 2"),
-                                        record.get("BP/CS"), separator=", "),
-            "cedex": _text(check, record, "CEDEX"),
-        }]
+        return [
+            {
+                "source": src,
+                "id": stable_id(
+                    src,
+                    record.get("DEPARTEMENT"),
+                    name,
+                    record.get("RUE"),
+                    record.get("CODE POSTAL"),
+                    record.get("COMMUNE"),
+                ),
+                "nom": _squash(name),
+                "commune": _text(check, record, "COMMUNE"),
+                "code_postal": check.soft("CODE POSTAL", check_postcode, record.get("CODE POSTAL")),
+                "adresse": _squash(_text(check, record, "RUE")),
+                "coordonnees_corrigees": False,
+                "typologie": typologie,
+                "reseaux_porteurs": implied_reseaux(data_dir, reseau) if reseau else [],
+                "site_web": _text(check, record, "SITE WEB"),
+                "departement": departement,
+                "complement_adresse": _join(
+                    record.get("COMPLEMENT"), record.get("COMPLEMENT 2"), record.get("BP/CS"), separator=", "
+                ),
+                "cedex": _text(check, record, "CEDEX"),
+            }
+        ]
 
     return row
 
 
 def read_missions_locales(data_dir: Path) -> ReadResult:
     """Missions locales of the 2019 prescribers (62, 67, 93) → ``raw.offre_structures__missions_locales``."""
-    return _read_list(Path(data_dir) / PRESCRIPTEURS_FILE, structures_table("missions_locales"),
-                      "prescripteurs habilités 2019 (62, 67, 93): missions locales", PRESCRIPTEURS_COLUMNS,
-                      _prescripteur_row(data_dir, True), STRUCTURE_COLUMNS, PRESCRIPTEURS_EXTRA)
+    return _read_list(
+        Path(data_dir) / PRESCRIPTEURS_FILE,
+        structures_table("missions_locales"),
+        "prescripteurs habilités 2019 (62, 67, 93): missions locales",
+        PRESCRIPTEURS_COLUMNS,
+        _prescripteur_row(data_dir, True),
+        STRUCTURE_COLUMNS,
+        PRESCRIPTEURS_EXTRA,
+    )
 
 
 def read_prescripteurs(data_dir: Path) -> ReadResult:
     """The other 2019 prescribers (PJJ, SPIP, Cap emploi...) → ``raw.offre_structures__prescripteurs``."""
-    return _read_list(Path(data_dir) / PRESCRIPTEURS_FILE, structures_table("prescripteurs"),
-                      "prescripteurs habilités 2019 (62, 67, 93): hors missions locales",
-                      PRESCRIPTEURS_COLUMNS, _prescripteur_row(data_dir, False), STRUCTURE_COLUMNS,
-                      PRESCRIPTEURS_EXTRA)
+    return _read_list(
+        Path(data_dir) / PRESCRIPTEURS_FILE,
+        structures_table("prescripteurs"),
+        "prescripteurs habilités 2019 (62, 67, 93): hors missions locales",
+        PRESCRIPTEURS_COLUMNS,
+        _prescripteur_row(data_dir, False),
+        STRUCTURE_COLUMNS,
+        PRESCRIPTEURS_EXTRA,
+    )
 
 
 # --------------------------------------------------------------------------- conseillers numériques
-
-CNFS_FILE = Path("conseillers-numeriques") / "cnfs_structures_2021.csv"
-CNFS_EXTRA = [("statut", TEXT), ("date_validation", DATE), ("investissement_etat", FLOAT),
-              ("zrr", TEXT), ("qpv", TEXT), ("france_services", TEXT)]
 
 
 def _euros(raw: Any) -> float | None:
@@ -519,44 +691,56 @@ def _euros(raw: Any) -> float | None:
     return None if value is None else float(value)
 
 
+CNFS = ListeNationale(
+    source="cnfs",
+    fichier=Path("conseillers-numeriques") / "cnfs_structures_2021.csv",
+    millesime="ANCT, structures CnFS retenues en 2021",
+    types={"date_validation": DATE, "investissement_etat": FLOAT},
+    colonnes=[
+        "id",
+        "raison_sociale",
+        "siret",
+        "type",
+        "nb_cnfs",
+        "date_de_validation_en_comité_de_sélection",
+        "investissement_financier_estimatif_total_de_l.etat",
+        "adresse",
+        "code_postal_bis",
+        "insee_com",
+        "commune_insee",
+        "insee_dep",
+        "latitude",
+        "longitude",
+        "zrr",
+        "qpv",
+        "france_services",
+    ],
+    champs={
+        "id": _required("id"),
+        "nom": _plain("raison_sociale"),
+        "siret": _checked("siret", check_siret),
+        "code_insee": _checked("insee_com", check_commune),
+        "commune": _plain("commune_insee"),
+        "code_postal": _checked("code_postal_bis", check_postcode),
+        "adresse": _squashed("adresse"),
+        "departement": _checked("insee_dep", check_departement),
+        "nb_conseillers": _checked("nb_cnfs", check_integer),
+        "statut": _plain("type"),
+        "date_validation": _checked("date_de_validation_en_comité_de_sélection", check_date),
+        "investissement_etat": _checked("investissement_financier_estimatif_total_de_l.etat", _euros),
+        "zrr": _plain("zrr"),
+        "qpv": _plain("qpv"),
+        "france_services": _plain("france_services"),
+    },
+    typologie="CNFS",
+    reseau="conseillers-numeriques",
+    coordonnees=("longitude", "latitude"),
+)
+
+
 def read_cnfs(data_dir: Path) -> ReadResult:
     """Structures granted conseillers numériques France Services in 2021 → ``raw.offre_structures__cnfs``."""
-    reseaux = implied_reseaux(data_dir, "conseillers-numeriques")
-
-    def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
-        out = {
-            "source": "cnfs",
-            "id": check.require("id", record.get("id")),
-            "nom": _text(check, record, "raison_sociale"),
-            "siret": check.soft("siret", check_siret, record.get("siret")),
-            "code_insee": check.soft("insee_com", check_commune, record.get("insee_com")),
-            "commune": _text(check, record, "commune_insee"),
-            "code_postal": check.soft("code_postal_bis", check_postcode, record.get("code_postal_bis")),
-            "adresse": _squash(_text(check, record, "adresse")),
-            "typologie": "CNFS",
-            "reseaux_porteurs": list(reseaux),
-            "departement": check.soft("insee_dep", check_departement, record.get("insee_dep")),
-            "nb_conseillers": check.soft("nb_cnfs", check_integer, record.get("nb_cnfs")),
-            "statut": _text(check, record, "type"),
-            "date_validation": check.soft("date_de_validation_en_comité_de_sélection", check_date,
-                                          record.get("date_de_validation_en_comité_de_sélection")),
-            "investissement_etat": check.soft(
-                "investissement_financier_estimatif_total_de_l.etat", _euros,
-                record.get("investissement_financier_estimatif_total_de_l.etat")),
-            "zrr": _text(check, record, "zrr"),
-            "qpv": _text(check, record, "qpv"),
-            "france_services": _text(check, record, "france_services"),
-        }
-        out.update(_coordinates(check, record, "longitude", "latitude"))
-        return out
-
-    columns = ["id", "raison_sociale", "siret", "type", "nb_cnfs",
-               "date_de_validation_en_comité_de_sélection",
-               "investissement_financier_estimatif_total_de_l.etat", "adresse", "code_postal_bis",
-               "insee_com", "commune_insee", "insee_dep", "latitude", "longitude", "zrr", "qpv",
-               "france_services"]
-    return _read_list(Path(data_dir) / CNFS_FILE, structures_table("cnfs"),
-                      "ANCT, structures CnFS retenues en 2021", columns, row, STRUCTURE_COLUMNS, CNFS_EXTRA)
+    return read_liste(data_dir, CNFS)
 
 
 # --------------------------------------------------------------------------- ANCT labelled places
@@ -612,8 +796,12 @@ def _anct_rows(check: RowChecker, record: Mapping[str, Any]) -> tuple[list[tuple
     except FieldError as exc:
         check.note("lib_territoire", f"{exc}: every place gets the whole name")
         pairs = [(part.strip(), names) for part in ids.split(";") if part.strip()]
-    codes = check.soft("codes_insee", lambda raw: [check_commune(c) for c in parse_separated_list(raw) or []],
-                       record.get("codes_insee"), default=[])
+    codes = check.soft(
+        "codes_insee",
+        lambda raw: [check_commune(c) for c in parse_separated_list(raw) or []],
+        record.get("codes_insee"),
+        default=[],
+    )
     _, communes = _geo_list(record.get("liste_geo"))
     common = {"codes": codes, "communes": communes, "group": ids if len(pairs) > 1 else None}
     common.update(_coordinates(check, record, "longitude", "latitude"))
@@ -628,23 +816,32 @@ def read_fabriques_territoire(data_dir: Path) -> ReadResult:
         pairs, common = _anct_rows(check, record)
         if len(common["codes"]) > 1:
             check.note("codes_insee", f"{len(common['codes'])} communes: the first one is kept")
-        return [{
-            "source": "fabriques_territoire",
-            "id": identifier,
-            "nom": name,
-            "code_insee": common["codes"][0] if common["codes"] else None,
-            "commune": common["communes"][0] if common["communes"] else None,
-            "longitude": common["longitude"],
-            "latitude": common["latitude"],
-            "coordonnees_corrigees": False,
-            "typologie": "TIERS_LIEUX",
-            "reseaux_porteurs": list(reseaux),
-            "id_groupe": common["group"],
-        } for identifier, name in pairs]
+        return [
+            {
+                "source": "fabriques_territoire",
+                "id": identifier,
+                "nom": name,
+                "code_insee": common["codes"][0] if common["codes"] else None,
+                "commune": common["communes"][0] if common["communes"] else None,
+                "longitude": common["longitude"],
+                "latitude": common["latitude"],
+                "coordonnees_corrigees": False,
+                "typologie": "TIERS_LIEUX",
+                "reseaux_porteurs": list(reseaux),
+                "id_groupe": common["group"],
+            }
+            for identifier, name in pairs
+        ]
 
-    return _read_list(Path(data_dir) / FABRIQUES_FILE, structures_table("fabriques_territoire"),
-                      "ANCT, Fabriques de territoire labellisées (2024)", ANCT_COLUMNS, row,
-                      STRUCTURE_COLUMNS, FABRIQUES_EXTRA)
+    return _read_list(
+        Path(data_dir) / FABRIQUES_FILE,
+        structures_table("fabriques_territoire"),
+        "ANCT, Fabriques de territoire labellisées (2024)",
+        ANCT_COLUMNS,
+        row,
+        STRUCTURE_COLUMNS,
+        FABRIQUES_EXTRA,
+    )
 
 
 def read_cites_educatives(data_dir: Path) -> ReadResult:
@@ -652,27 +849,49 @@ def read_cites_educatives(data_dir: Path) -> ReadResult:
 
     def row(record: Mapping[str, Any], check: RowChecker) -> list[dict[str, Any]]:
         pairs, common = _anct_rows(check, record)
-        return [{
-            "source": "cites_educatives",
-            "id": identifier,
-            "nom": name,
-            "codes_insee": common["codes"],
-            "communes": common["communes"],
-            "longitude": common["longitude"],
-            "latitude": common["latitude"],
-            "id_groupe": common["group"],
-        } for identifier, name in pairs]
+        return [
+            {
+                "source": "cites_educatives",
+                "id": identifier,
+                "nom": name,
+                "codes_insee": common["codes"],
+                "communes": common["communes"],
+                "longitude": common["longitude"],
+                "latitude": common["latitude"],
+                "id_groupe": common["group"],
+            }
+            for identifier, name in pairs
+        ]
 
-    return _read_list(Path(data_dir) / CITES_FILE, "offre_dispositifs__cites_educatives",
-                      "ANCT/ANRU, Cités éducatives labellisées (2024)", ANCT_COLUMNS, row, DISPOSITIF_COLUMNS)
+    return _read_list(
+        Path(data_dir) / CITES_FILE,
+        "offre_dispositifs__cites_educatives",
+        "ANCT/ANRU, Cités éducatives labellisées (2024)",
+        ANCT_COLUMNS,
+        row,
+        DISPOSITIF_COLUMNS,
+    )
 
 
 # --------------------------------------------------------------------------- médiation numérique
 
 MEDIATION_GLOB = "mediation-numerique/*.csv.gz"
-MEDIATION_COLUMNS = ["id", "nom", "services", "pivot", "commune", "code_postal", "adresse", "latitude",
-                     "longitude", "publics_accueillis", "modalites_accompagnement", "source", "date_maj",
-                     "site_web"]
+MEDIATION_COLUMNS = [
+    "id",
+    "nom",
+    "services",
+    "pivot",
+    "commune",
+    "code_postal",
+    "adresse",
+    "latitude",
+    "longitude",
+    "publics_accueillis",
+    "modalites_accompagnement",
+    "source",
+    "date_maj",
+    "site_web",
+]
 MEDIATION_STRUCTURE_EXTRA = [("source_origine", TEXT), ("fichier", TEXT), ("labels_nationaux", LIST)]
 MEDIATION_SERVICE_EXTRA = [("source_origine", TEXT), ("fichier", TEXT)]
 #: Labels of the médiation numérique standard → v1 réseaux porteurs.
@@ -739,8 +958,18 @@ def _read_mediation(data_dir: Path, services: bool) -> ReadResult:
     for path in files:
         family = _file_family(path)
         row = _mediation_service_row(family) if services else _mediation_structure_row(data_dir, family)
-        results.append(_read_list(path, table, MEDIATION_VINTAGE, MEDIATION_COLUMNS, row, columns, extra,
-                                  keep_extra_columns=True))
+        results.append(
+            _read_list(
+                path,
+                table,
+                MEDIATION_VINTAGE,
+                MEDIATION_COLUMNS,
+                row,
+                columns,
+                extra,
+                keep_extra_columns=True,
+            )
+        )
     return results[0] if len(results) == 1 else concat_results(table, results, MEDIATION_VINTAGE)
 
 
@@ -749,13 +978,15 @@ def _mediation_structure_row(data_dir: Path, family: str) -> RowFunction:
         out = _mediation_place(check, record, family)
         labels = _labels(record.get("labels_nationaux")) or []
         reseaux = [MEDIATION_LABELS[label] for label in labels if label in MEDIATION_LABELS]
-        out.update({
-            "siret": check.soft("pivot", check_siret, record.get("pivot")),
-            "site_web": _text(check, record, "site_web"),
-            "typologie": "MEDIATION_NUMERIQUE",
-            "reseaux_porteurs": implied_reseaux(data_dir, *reseaux),
-            "labels_nationaux": _labels(record.get("labels_nationaux")),
-        })
+        out.update(
+            {
+                "siret": check.soft("pivot", check_siret, record.get("pivot")),
+                "site_web": _text(check, record, "site_web"),
+                "typologie": "MEDIATION_NUMERIQUE",
+                "reseaux_porteurs": implied_reseaux(data_dir, *reseaux),
+                "labels_nationaux": _labels(record.get("labels_nationaux")),
+            }
+        )
         return out
 
     return row
@@ -769,14 +1000,16 @@ def _mediation_service_row(family: str) -> RowFunction:
         if specific:
             publics = (publics or []) + [p for p in specific if p not in (publics or [])]
         fees = record.get("frais_a_charge", record.get("conditions_acces"))
-        place.update({
-            "id": f"{place['id']}--services",
-            "structure_id": place["id"],
-            "thematiques": _labels(record.get("services")),
-            "types": _labels(record.get("modalites_accompagnement")),
-            "publics": publics,
-            "frais": _labels(fees),
-        })
+        place.update(
+            {
+                "id": f"{place['id']}--services",
+                "structure_id": place["id"],
+                "thematiques": _labels(record.get("services")),
+                "types": _labels(record.get("modalites_accompagnement")),
+                "publics": publics,
+                "frais": _labels(fees),
+            }
+        )
         return place
 
     return row
@@ -790,4 +1023,3 @@ def read_mediation_numerique_structures(data_dir: Path) -> ReadResult:
 def read_mediation_numerique_services(data_dir: Path) -> ReadResult:
     """Their services (one per lieu, labels as given) → ``raw.offre_services__mediation_numerique``."""
     return _read_mediation(data_dir, services=True)
-

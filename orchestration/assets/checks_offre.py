@@ -13,12 +13,15 @@
 The rules themselves live in :mod:`ingest.conformite_offre`; this module only wires them.
 """
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
+    AssetChecksDefinition,
     AssetCheckSeverity,
     AssetKey,
     MetadataValue,
@@ -61,8 +64,9 @@ def _table_md(rows: list[tuple[str, str]], limit: int = 20) -> str:
     return "\n".join(lines)
 
 
-def _result(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
-            controle_fn) -> AssetCheckResult:
+def _result(
+    context: AssetCheckExecutionContext, warehouse: WarehouseResource, controle_fn
+) -> AssetCheckResult:
     with warehouse.connect() as con:
         controle = controle_fn(con)
         co.write_controle(con, controle)
@@ -71,71 +75,98 @@ def _result(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
         passed=controle.reussi,
         severity=AssetCheckSeverity.ERROR,
         description=controle.resume,
-        metadata={**{k: float(v) for k, v in controle.chiffres.items()},
-                  "lignes_en_echec": MetadataValue.md(_table_md(controle.lignes_en_echec))},
+        metadata={
+            **{k: float(v) for k, v in controle.chiffres.items()},
+            "lignes_en_echec": MetadataValue.md(_table_md(controle.lignes_en_echec)),
+        },
     )
 
 
-@asset_check(asset=CATALOGUE_SERVICES, name="conformite_schema_data_inclusion", blocking=False,
-             description="Structures et services du catalogue validés contre le schéma JSON "
-                         "data·inclusion v1 ; les écarts (fiche, champ, raison) vont dans "
-                         "quarantine.offre_non_conforme.")
-def conformite_schema(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
-                      settings: PacteSettingsResource) -> AssetCheckResult:
+@asset_check(
+    asset=CATALOGUE_SERVICES,
+    name="conformite_schema_data_inclusion",
+    blocking=False,
+    description="Structures et services du catalogue validés contre le schéma JSON "
+    "data·inclusion v1 ; les écarts (fiche, champ, raison) vont dans "
+    "quarantine.offre_non_conforme.",
+)
+def conformite_schema(
+    context: AssetCheckExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
+) -> AssetCheckResult:
     with warehouse.connect() as con:
         resultat = co.valider_catalogue(con, str(settings.data_dir), force=settings.full_refresh)
     counts = resultat.counts
+    motifs = sorted(resultat.by_reason.items(), key=lambda x: -x[1])
     table = ["| table source | champ | raison | écarts |", "|---|---|---|---|"] + [
-        f"| {t} | {c} | {r} | {n} |"
-        for (t, c, r), n in sorted(resultat.by_reason.items(), key=lambda x: -x[1])]
+        f"| {t} | {c} | {r} | {n} |" for (t, c, r), n in motifs
+    ]
     non_conformes = counts["structures_non_conformes"] + counts["services_non_conformes"]
-    description = (f"{counts['structures_non_conformes']} structures sur {counts['structures']} et "
-                   f"{counts['services_non_conformes']} services sur {counts['services']} "
-                   "s'écartent du schéma v1 "
-                   f"(détail : {co.QUARANTINE_TABLE})")
+    description = (
+        f"{counts['structures_non_conformes']} structures sur {counts['structures']} et "
+        f"{counts['services_non_conformes']} services sur {counts['services']} "
+        "s'écartent du schéma v1 "
+        f"(détail : {co.QUARANTINE_TABLE})"
+    )
     if resultat.reprise:
-        description += (f" ; catalogue identique à celui validé le {resultat.controle_le:%Y-%m-%d %H:%M} "
-                        "(UTC), non revalidé")
+        description += (
+            f" ; catalogue identique à celui validé le {resultat.controle_le:%Y-%m-%d %H:%M} (UTC), "
+            "non revalidé"
+        )
     context.log.warning(description) if non_conformes else context.log.info(description)
     return AssetCheckResult(
         passed=non_conformes == 0,
         severity=AssetCheckSeverity.WARN,
         description=description,
-        metadata={**{k: float(v) for k, v in counts.items()},
-                  "ecarts_par_motif": MetadataValue.md("\n".join(table)),
-                  "unchanged": resultat.reprise},
+        metadata={
+            **{k: float(v) for k, v in counts.items()},
+            "ecarts_par_motif": MetadataValue.md("\n".join(table)),
+            "unchanged": resultat.reprise,
+        },
     )
 
 
-@asset_check(asset=STRUCTURES, name="identifiants_uniques", blocking=True,
-             description="Un identifiant par structure, un par (service, domaine).")
-def identifiants_uniques(context: AssetCheckExecutionContext,
-        warehouse: WarehouseResource) -> AssetCheckResult:
-    return _result(context, warehouse, co.controle_identifiants_uniques)
+def _controle_bloquant(
+    asset: AssetKey, name: str, description: str, controle: Callable[[Any], co.Controle]
+) -> AssetChecksDefinition:
+    """A blocking check (ERROR) of ``asset`` running ``controle`` on the warehouse (see :func:`_result`)."""
+
+    @asset_check(asset=asset, name=name, blocking=True, description=description)
+    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
+        return _result(context, warehouse, controle)
+
+    return _check
 
 
-@asset_check(asset=SERVICES, name="services_rattaches_a_une_structure", blocking=True,
-             description="Chaque service du catalogue est rattaché à une structure de marts.structures.")
-def services_rattaches(context: AssetCheckExecutionContext,
-        warehouse: WarehouseResource) -> AssetCheckResult:
-    return _result(context, warehouse, co.controle_services_rattaches)
+identifiants_uniques = _controle_bloquant(
+    STRUCTURES,
+    "identifiants_uniques",
+    "Un identifiant par structure, un par (service, domaine).",
+    co.controle_identifiants_uniques,
+)
+services_rattaches = _controle_bloquant(
+    SERVICES,
+    "services_rattaches_a_une_structure",
+    "Chaque service du catalogue est rattaché à une structure de marts.structures.",
+    co.controle_services_rattaches,
+)
+coordonnees_en_france = _controle_bloquant(
+    STRUCTURES,
+    "coordonnees_en_france",
+    "Les coordonnées des structures et services sont dans l'emprise d'un département (métropole ou DROM).",
+    co.controle_coordonnees_en_france,
+)
+part_services_localises = _controle_bloquant(
+    SERVICES,
+    "part_services_localises",
+    "La part des services qui ont une commune atteint offre_part_localisee_minimum.",
+    lambda con: co.controle_part_localisee(con, float(dbt_var("offre_part_localisee_minimum"))),
+)
 
 
-@asset_check(asset=STRUCTURES, name="coordonnees_en_france", blocking=True,
-             description="Les coordonnées des structures et services sont dans l'emprise d'un département "
-                         "(métropole ou DROM).")
-def coordonnees_en_france(context: AssetCheckExecutionContext,
-        warehouse: WarehouseResource) -> AssetCheckResult:
-    return _result(context, warehouse, co.controle_coordonnees_en_france)
-
-
-@asset_check(asset=SERVICES, name="part_services_localises", blocking=True,
-             description="La part des services qui ont une commune atteint offre_part_localisee_minimum.")
-def part_services_localises(context: AssetCheckExecutionContext,
-        warehouse: WarehouseResource) -> AssetCheckResult:
-    minimum = float(dbt_var("offre_part_localisee_minimum"))
-    return _result(context, warehouse, lambda con: co.controle_part_localisee(con, minimum))
-
-
-CHECKS = [conformite_schema, identifiants_uniques, services_rattaches, coordonnees_en_france,
-          part_services_localises]
+CHECKS = [
+    conformite_schema,
+    identifiants_uniques,
+    services_rattaches,
+    coordonnees_en_france,
+    part_services_localises,
+]

@@ -6,15 +6,18 @@ They read the warehouse read-only and write under ``PACTE_OUTPUT/<code>/`` (see
 """
 
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+import duckdb
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 
 from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 from orchestration.settings import DBT_TARGET_DIR
 
-__all__ = ["ASSETS"]
+__all__ = ["ASSETS", "livrable"]
 
 GROUP = "rapport"
 MARTS_PRIORITES = [
@@ -26,123 +29,125 @@ def _geo_dir(settings: PacteSettingsResource) -> Path:
     return Path(settings.data_dir) / "geo"
 
 
-@asset(
-    key=AssetKey(["rapport", "rapport_diagnostic"]),
-    group_name=GROUP,
-    partitions_def=departement_partitions,
-    deps=MARTS_PRIORITES,
-    description="Rapport de diagnostic du département (HTML autonome et PDF) : synthèse, méthode, portrait, "
-    "axes, revue CALPAE/SPIE, matrice des priorités, fiches action, annexes.",
-    kinds={"html", "pdf"},
-)
-def rapport_diagnostic(
-    context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
-) -> MaterializeResult:
+#: Writes one deliverable of a département from a read-only warehouse connection; returns the
+#: asset's metadata.
+Production = Callable[
+    [AssetExecutionContext, duckdb.DuckDBPyConnection, str, PacteSettingsResource], dict[str, Any]
+]
+
+
+def livrable(nom: str, description: str, kinds: set[str], produire: Production) -> AssetsDefinition:
+    """The asset ``rapport/<nom>`` of a département, written by ``produire`` after the priority marts.
+
+    ``produire`` reads the warehouse read-only and writes under ``settings.output_for(code)``;
+    the asset adds the time it took (``secondes``) to the metadata it returns.
+    """
+
+    @asset(
+        key=AssetKey(["rapport", nom]),
+        group_name=GROUP,
+        partitions_def=departement_partitions,
+        deps=MARTS_PRIORITES,
+        description=description,
+        kinds=kinds,
+    )
+    def _livrable(
+        context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
+    ) -> MaterializeResult:
+        code = context.partition_key
+        debut = time.perf_counter()
+        with warehouse.connect(read_only=True) as con:
+            metadata = produire(context, con, code, settings)
+        return MaterializeResult(metadata={**metadata, "secondes": round(time.perf_counter() - debut, 2)})
+
+    return _livrable
+
+
+def _rapport(
+    context: AssetExecutionContext, con: duckdb.DuckDBPyConnection, code: str, settings: PacteSettingsResource
+) -> dict[str, Any]:
     from rapport.ponderations import load_ponderations
     from rapport.production import produire_rapport
 
-    code = context.partition_key
-    debut = time.perf_counter()
-    with warehouse.connect(read_only=True) as con:
-        resultat = produire_rapport(
-            con, code, settings.output_for(code), _geo_dir(settings), load_ponderations()
-        )
+    resultat = produire_rapport(con, code, settings.output_for(code), _geo_dir(settings), load_ponderations())
     fichiers = resultat["fichiers"]
     if fichiers["pdf"] is None:
         context.log.warning(
             "PDF not produced (no Chromium found or it failed): the HTML report is complete "
             "and prints to PDF from a browser"
         )
-    return MaterializeResult(
-        metadata={
-            "html": str(fichiers["html"]),
-            "pdf": str(fichiers["pdf"]) if fichiers["pdf"] else "non produit (Chromium absent)",
-            "pistes": resultat["nb_pistes"],
-            "secondes": round(time.perf_counter() - debut, 2),
-            "taille_html_ko": round(fichiers["html"].stat().st_size / 1024),
-        }
-    )
+    return {
+        "html": str(fichiers["html"]),
+        "pdf": str(fichiers["pdf"]) if fichiers["pdf"] else "non produit (Chromium absent)",
+        "pistes": resultat["nb_pistes"],
+        "taille_html_ko": round(fichiers["html"].stat().st_size / 1024),
+    }
 
 
-@asset(
-    key=AssetKey(["rapport", "kit_comite"]),
-    group_name=GROUP,
-    partitions_def=departement_partitions,
-    deps=MARTS_PRIORITES,
-    description="Kit des comités de suivi : une fiche thématique par axe (HTML) et le classeur Excel des "
-    "analystes (une feuille par mart, en-têtes en français, filtres).",
-    kinds={"html", "excel"},
-)
-def kit_comite(
-    context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
-) -> MaterializeResult:
+def _kit(
+    context: AssetExecutionContext, con: duckdb.DuckDBPyConnection, code: str, settings: PacteSettingsResource
+) -> dict[str, Any]:
     from rapport.ponderations import load_ponderations
     from rapport.production import produire_kit
 
-    code = context.partition_key
-    debut = time.perf_counter()
-    with warehouse.connect(read_only=True) as con:
-        kit = produire_kit(
-            con,
-            code,
-            settings.output_for(code),
-            _geo_dir(settings),
-            load_ponderations(),
-            manifest_path=DBT_TARGET_DIR / "manifest.json",
-        )
-    return MaterializeResult(
-        metadata={
-            "fiches": MetadataValue.json([str(p) for p in kit["fiches"]]),
-            "classeur": str(kit["classeur"]),
-            "feuilles": len(kit["lignes"]),
-            "secondes": round(time.perf_counter() - debut, 2),
-        }
+    kit = produire_kit(
+        con,
+        code,
+        settings.output_for(code),
+        _geo_dir(settings),
+        load_ponderations(),
+        manifest_path=DBT_TARGET_DIR / "manifest.json",
     )
+    return {
+        "fiches": MetadataValue.json([str(p) for p in kit["fiches"]]),
+        "classeur": str(kit["classeur"]),
+        "feuilles": len(kit["lignes"]),
+    }
 
 
-@asset(
-    key=AssetKey(["rapport", "exports"]),
-    group_name=GROUP,
-    partitions_def=departement_partitions,
-    deps=MARTS_PRIORITES,
-    description="Exports Parquet de chaque mart, restreints au département "
-    "(plus les références région et France).",
-    kinds={"parquet"},
-)
-def exports(
-    context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
-) -> MaterializeResult:
+def _exports(
+    context: AssetExecutionContext, con: duckdb.DuckDBPyConnection, code: str, settings: PacteSettingsResource
+) -> dict[str, Any]:
     from rapport.production import produire_exports
 
-    code = context.partition_key
-    with warehouse.connect(read_only=True) as con:
-        resultat = produire_exports(con, code, settings.output_for(code))
-    return MaterializeResult(
-        metadata={
-            "dossier": str(resultat["dossier"]),
-            "lignes": MetadataValue.json(resultat["lignes"]),
-        }
-    )
+    resultat = produire_exports(con, code, settings.output_for(code))
+    return {"dossier": str(resultat["dossier"]), "lignes": MetadataValue.json(resultat["lignes"])}
 
 
-@asset(
-    key=AssetKey(["rapport", "dictionnaire"]),
-    group_name=GROUP,
-    partitions_def=departement_partitions,
-    deps=MARTS_PRIORITES,
-    description="Dictionnaire des données : chaque mart et chaque colonne avec sa description "
-    "(page HTML statique).",
-    kinds={"html"},
-)
-def dictionnaire(
-    context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
-) -> MaterializeResult:
+def _dictionnaire(
+    context: AssetExecutionContext, con: duckdb.DuckDBPyConnection, code: str, settings: PacteSettingsResource
+) -> dict[str, Any]:
     from rapport.production import produire_dictionnaire
 
-    code = context.partition_key
-    with warehouse.connect(read_only=True) as con:
-        page = produire_dictionnaire(con, settings.output_for(code), DBT_TARGET_DIR / "manifest.json")
-    return MaterializeResult(metadata={"page": str(page)})
+    page = produire_dictionnaire(con, settings.output_for(code), DBT_TARGET_DIR / "manifest.json")
+    return {"page": str(page)}
 
+
+rapport_diagnostic = livrable(
+    "rapport_diagnostic",
+    "Rapport de diagnostic du département (HTML autonome et PDF) : synthèse, méthode, portrait, "
+    "axes, revue CALPAE/SPIE, matrice des priorités, fiches action, annexes.",
+    {"html", "pdf"},
+    _rapport,
+)
+kit_comite = livrable(
+    "kit_comite",
+    "Kit des comités de suivi : une fiche thématique par axe (HTML) et le classeur Excel des "
+    "analystes (une feuille par mart, en-têtes en français, filtres).",
+    {"html", "excel"},
+    _kit,
+)
+exports = livrable(
+    "exports",
+    "Exports Parquet de chaque mart, restreints au département (plus les références région et France).",
+    {"parquet"},
+    _exports,
+)
+dictionnaire = livrable(
+    "dictionnaire",
+    "Dictionnaire des données : chaque mart et chaque colonne avec sa description (page HTML statique).",
+    {"html"},
+    _dictionnaire,
+)
 
 ASSETS = [rapport_diagnostic, kit_comite, exports, dictionnaire]

@@ -10,7 +10,7 @@ with structures as (
 ),
 
 services as (
-    {% for table_source in offre_tables_sources() %}
+    {% for table_source in offre_tables_services() %}
     select * from {{ ref('stg_offre__services_' ~ table_source) }}
     {% if not loop.last %}union all by name{% endif %}
     {% endfor %}

@@ -1,0 +1,106 @@
+"""The Dagster code location as a whole (orchestration.definitions).
+
+It loads the way the UI loads it, every asset sits in the group of its stage (none falls into
+Dagster's ``default`` group, which is where a dbt source without a raw asset lands), and every
+singular dbt test of ``dbt_project/tests`` is an asset check, blocking unless it only warns.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from orchestration.settings import DBT_PROJECT_DIR
+
+#: The stage groups of the asset graph (docs/architecture.md); a new stage adds its group here.
+STAGE_GROUPS = {
+    "raw_besoins",
+    "raw_offre",
+    "raw_geo",
+    "raw_documents",
+    "raw_graphe",
+    "dbt_seeds",
+    "dbt_staging",
+    "dbt_intermediate",
+    "dbt_marts",
+    "outputs",
+    "graphe",
+    "rapport",
+    "publication",
+}
+
+
+@pytest.fixture(scope="module")
+def defs():
+    from orchestration.definitions import defs
+
+    return defs
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict:
+    from orchestration.dbt_project import dbt_project
+
+    return json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+
+
+def test_the_code_location_loads_as_the_ui_loads_it(defs):
+    from dagster import Definitions
+
+    Definitions.validate_loadable(defs)
+
+
+def test_every_asset_sits_in_a_stage_group(defs):
+    graph = defs.resolve_asset_graph()
+    groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    misplaced = {key: group for key, group in groups.items() if group not in STAGE_GROUPS}
+    assert misplaced == {}, f"assets outside the stage groups {sorted(STAGE_GROUPS)}: {misplaced}"
+    assert set(groups.values()) == STAGE_GROUPS
+
+
+def test_every_asset_is_materialised_by_the_pipeline(defs):
+    """A dbt source that no asset writes would be an external asset: declare only what is written."""
+    graph = defs.resolve_asset_graph()
+    external = set(graph.get_all_asset_keys()) - set(graph.materializable_asset_keys)
+    assert sorted(key.to_user_string() for key in external) == []
+
+
+def test_every_singular_dbt_test_is_a_check_blocking_unless_it_warns(manifest):
+    from orchestration.assets.dbt_models import ASSETS
+
+    singular = {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test" and "test_metadata" not in node
+    }
+    assert set(singular) == {path.stem for path in (DBT_PROJECT_DIR / "tests").glob("*.sql")}
+    checks = {spec.name: spec for assets in ASSETS for spec in assets.check_specs}
+    missing = sorted(set(singular) - set(checks))
+    assert missing == [], (
+        f"singular tests loaded as observations, not checks: {missing} (give them "
+        "{{ config(meta={'dagster': {'ref': {'name': '<model it reads>'}}}) }})"
+    )
+    for name, node in singular.items():
+        severity = (node["config"].get("severity") or "error").lower()
+        assert checks[name].blocking is (severity == "error"), name
+        model = checks[name].asset_key.path[-1]
+        assert f"model.pacte.{model}" in node["depends_on"]["nodes"], (name, model)
+
+
+@pytest.mark.parametrize(
+    ("test_name", "asset"),
+    [
+        ("communes_par_departement_comme_le_cog", "marts/territoires"),
+        ("population_france_egale_somme_communes", "marts/territoires"),
+        ("sommes_france_sans_double_compte", "marts/indicateurs"),
+        ("taux_pauvrete_departements_inchanges", "marts/indicateurs"),
+        ("offre_coordonnees_en_france", "marts/services"),
+        ("offre_part_services_localises", "intermediate/int_offre__services_domaines"),
+    ],
+)
+def test_singular_tests_check_the_table_they_are_about(test_name, asset):
+    from orchestration.assets.dbt_models import ASSETS
+
+    checks = {spec.name: spec for assets in ASSETS for spec in assets.check_specs}
+    assert checks[test_name].asset_key.to_user_string() == asset
