@@ -145,3 +145,14 @@ def test_points_fall_in_their_commune_or_near_its_coast(points):
     border = points.points_in_communes(pd.DataFrame({"longitude": [2.36], "latitude": [48.90]}),
                                        communes, 1.0)
     assert list(border.code_commune_point) == ["75056"]
+
+
+def test_the_nearest_of_services_at_the_same_place_does_not_depend_on_their_order(acces):
+    # DuckDB returns the catalogue in any order: the service named must not change between builds
+    communes = communes_frame([("b", "01", 5.1, 46.0)])
+    rows = [(f"s{i}", "sante", "b", "01", 5.1, 46.0) for i in (3, 1, 2)]
+    named = {
+        acces.access_table(communes, services_frame(order), radius_km=5.0).iloc[0].id_service_plus_proche
+        for order in (rows, rows[::-1], rows[1:] + rows[:1])
+    }
+    assert len(named) == 1

@@ -165,7 +165,13 @@ def access_table(communes: pd.DataFrame, services: pd.DataFrame, radius_km: floa
     """
     communes = communes.reset_index(drop=True).copy()
     communes["zone_recherche"] = communes["code_departement"].map(search_zone)
-    services = services[services["longitude"].notna() & services["latitude"].notna()].reset_index(drop=True)
+    # sorted, so that among services at the same distance the same one is named at every build
+    # (DuckDB returns the catalogue in no particular order)
+    services = (
+        services[services["longitude"].notna() & services["latitude"].notna()]
+        .sort_values(["code_domaine", "id_service"], kind="stable")
+        .reset_index(drop=True)
+    )
     commune_xyz = np.full((len(communes), 3), np.nan)
     has_point = (communes["longitude"].notna() & communes["latitude"].notna()).to_numpy()
     commune_xyz[has_point] = unit_vectors(communes.loc[has_point, "longitude"].to_numpy(),
