@@ -107,7 +107,7 @@ def insert_rows(
     return len(frame)
 
 
-def write_raw(con: duckdb.DuckDBPyConnection, result: ReadResult) -> dict[str, object]:
+def write_raw(con: duckdb.DuckDBPyConnection, result: ReadResult, inputs: str = "") -> dict[str, object]:
     """Replace ``raw.<table>`` with the result and log the load; returns its metadata."""
     ensure_schemas(con)
     loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -154,7 +154,7 @@ def write_raw(con: duckdb.DuckDBPyConnection, result: ReadResult) -> dict[str, o
             len(frame),
             len(result.quarantine),
             loaded_at,
-            source_signature(result.source.source_file) if result.source.mode == "snapshot" else None,
+            source_signature(result.source.source_file, inputs) if result.source.mode == "snapshot" else None,
         ],
     )
     return {
@@ -185,14 +185,16 @@ def _stat(path: Path) -> list[object]:
     return [str(path), stat.st_size, stat.st_mtime_ns]
 
 
-def source_signature(source_file: str) -> str | None:
+def source_signature(source_file: str, inputs: str = "") -> str | None:
     """A digest of what a snapshot read depended on, cheap enough to compute before reading.
 
     ``source_file`` is what a reader records: one path, paths joined by ``;``, or a glob. Each
     file counts by path, size and modification time, a glob by the files it matches now, and
     the folder of each file by the names it holds (a file added beside a multi-file source
-    changes the signature). The code of the readers counts too. ``None`` when a part cannot be
-    resolved (no source, a folder, a missing file): such a load is never skipped.
+    changes the signature). The code of the readers counts too, and ``inputs``: what the reader
+    was given (the snapshot folder), so that a read of another folder is never taken for this
+    one. ``None`` when a part cannot be resolved (no source, a folder, a missing file): such a
+    load is never skipped.
 
     Examples
     --------
@@ -207,7 +209,7 @@ def source_signature(source_file: str) -> str | None:
     >>> source_signature(str(folder / "missing.csv")) is None
     True
     """
-    parts: list[object] = [_reader_code_version()]
+    parts: list[object] = [_reader_code_version(), inputs]
     entries = [e for e in (source_file or "").split(";") if e]
     if not entries:
         return None
@@ -227,11 +229,11 @@ def source_signature(source_file: str) -> str | None:
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
-def unchanged_load(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, object] | None:
+def unchanged_load(con: duckdb.DuckDBPyConnection, table: str, inputs: str = "") -> dict[str, object] | None:
     """The last snapshot load of ``raw.<table>`` when nothing it read has changed since, else ``None``.
 
     Unchanged means: the load was from the snapshot and not stale, its recorded signature equals
-    :func:`source_signature` of the same sources now, and ``raw.<table>`` still holds the rows
+    :func:`source_signature` of the same sources and ``inputs`` now, and ``raw.<table>`` still holds the rows
     it wrote. The metadata returned has the keys of :func:`write_raw`'s.
     """
     ensure_schemas(con)
@@ -243,7 +245,7 @@ def unchanged_load(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, obje
     if row is None:
         return None
     source_file, checksum, vintage, mode, stale, rows, quarantined, signature = row
-    if mode != "snapshot" or stale or signature is None or source_signature(source_file) != signature:
+    if mode != "snapshot" or stale or signature is None or source_signature(source_file, inputs) != signature:
         return None
     exists = con.execute(
         "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?",

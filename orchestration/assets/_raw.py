@@ -1,6 +1,5 @@
 """Factory for raw-table assets: call a reader, write ``raw.<table>``, report metadata."""
 
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +52,7 @@ def raw_asset(source: RawSource) -> AssetsDefinition:
         live = source.live_reader is not None and settings.insee_mode == "live"
         if source.context_reader is None and not live and not settings.full_refresh:
             with warehouse.connect() as con:
-                previous = unchanged_load(con, source.table)
+                previous = unchanged_load(con, source.table, inputs=str(data_dir))
             if previous is not None:
                 context.log.info(f"raw.{source.table}: sources unchanged since the last load, not read again")
                 return _materialize(previous, preview=None, unchanged=True)
@@ -68,7 +67,7 @@ def raw_asset(source: RawSource) -> AssetsDefinition:
         if result.source.stale:
             context.log.warning(result.source.message)
         with warehouse.connect() as con:
-            meta = write_raw(con, result)
+            meta = write_raw(con, result, inputs=str(data_dir) if source.context_reader is None else "")
         return _materialize(meta, preview=_preview(result), unchanged=False)
 
     return _asset

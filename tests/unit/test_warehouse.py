@@ -88,6 +88,10 @@ def test_an_unchanged_source_is_known_without_reading_it(tmp_path):
         stat = src.stat()
         os.utime(src, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10**9))
         assert unchanged_load(con, "essai") is None
+        # the same files given by another snapshot folder: never taken for this one
+        write_raw(con, read_csv(src, SPEC), inputs="/data/a")
+        assert unchanged_load(con, "essai", inputs="/data/a") is not None
+        assert unchanged_load(con, "essai", inputs="/data/b") is None
         # a live or stale load is never taken over
         write_raw(con, read_csv(src, SPEC))
         con.execute("update raw._chargements set mode = 'live'")
