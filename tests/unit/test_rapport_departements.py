@@ -25,7 +25,7 @@ import _priorites_dbt  # noqa: E402
 from rapport.contexte import COLLECTIVITES_OUTRE_MER  # noqa: E402
 from rapport.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
 from rapport.production import produire_rapport  # noqa: E402
-from rapport.rendu import rendre_rapport  # noqa: E402
+from rapport.rendu import chromium, rendre_rapport  # noqa: E402
 
 RACINE = Path(tempfile.mkdtemp(prefix="pacte-rapport-lacunes-"))
 
@@ -160,3 +160,49 @@ def test_an_overseas_collectivity_is_not_called_a_region_and_one_commune_is_sing
     assert "région" not in couverture
     portrait = _texte(page.find("section", id="portrait").find("p"))
     assert "compte 1 commune ;" in portrait and "dont 1 compte au moins" in portrait
+
+
+@pytest.fixture(scope="module")
+def manifest() -> Path:
+    from orchestration.manifest import ensure_manifest
+
+    return ensure_manifest()  # the dictionary page reads it
+
+
+def _commande(entrepot: Path, sortie: Path, monkeypatch, *args: str) -> int:
+    from rapport.__main__ import main
+
+    monkeypatch.setenv("PACTE_WAREHOUSE", str(entrepot))
+    monkeypatch.setenv("PACTE_OUTPUT", str(sortie))
+    return main(list(args))
+
+
+@pytest.mark.skipif(chromium() is None, reason="no Chromium (Debian package 'chromium'): PDF not tested")
+def test_command_prints_the_pdf_in_the_background_and_waits_for_it(
+    entrepot, manifest, tmp_path, monkeypatch, capsys
+):
+    assert _commande(entrepot, tmp_path, monkeypatch, "--departement", "93") == 0
+    sortie = tmp_path / "93"
+    assert (sortie / "rapport_diagnostic.pdf").read_bytes().startswith(b"%PDF")
+    assert (sortie / "kit" / "diagnostic_93.xlsx").exists() and (
+        sortie / "dictionnaire" / "index.html"
+    ).exists()
+    assert re.search(r"^rapport: 93 pdf \d+\.\d s$", capsys.readouterr().out, re.M)
+
+
+def test_command_fails_when_a_pdf_is_not_printed_and_leaves_no_older_pdf(
+    entrepot, manifest, tmp_path, monkeypatch, capsys
+):
+    faux = tmp_path / "chromium_en_panne"
+    faux.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 3\n", encoding="utf-8")
+    faux.chmod(0o755)
+    monkeypatch.setenv("PACTE_CHROMIUM", str(faux))
+    ancien = tmp_path / "sortie" / "93" / "rapport_diagnostic.pdf"
+    ancien.parent.mkdir(parents=True)
+    ancien.write_bytes(b"%PDF of an older report")
+    assert _commande(entrepot, tmp_path / "sortie", monkeypatch, "-d", "93") == 1
+    assert not ancien.exists()
+    assert (tmp_path / "sortie" / "93" / "rapport_diagnostic.html").exists()
+    sorties = capsys.readouterr()
+    assert "rapport: 93 pdf" in sorties.out and "FAILED" in sorties.out
+    assert "PDF not printed for 93" in sorties.err
