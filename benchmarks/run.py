@@ -43,6 +43,51 @@ GRAPH_ALL = GRAPH.replace(
     "{codes}", "sorted(__import__('orchestration.partitions', fromlist=['x']).departements())"
 ).replace("True)", "False)")
 
+# Preparation of the report of every département (not timed): the national marts, from one
+# `pacte build` when the warehouse does not hold them yet; the graph of every département not built
+# yet; then the priority models (dbt tag apres_graphe, weights of config/priorites.yml as vars, as
+# the Dagster priorities step runs them), which cover every département whose graph is built.
+NATIONAL_MARTS = """
+import os, subprocess, sys
+from pathlib import Path
+import duckdb
+warehouse = Path(os.environ['PACTE_WAREHOUSE'])
+present = set()
+if warehouse.exists():
+    con = duckdb.connect(str(warehouse), read_only=True)
+    present = {r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+    con.close()
+if not {'territoires', 'besoins', 'ecarts', 'accessibilite', 'documents', 'mentions'} <= present:
+    sys.exit(subprocess.call([__PACTE__, 'build', '--departement', '93']))
+"""
+GRAPH_MISSING = """
+import os
+from pathlib import Path
+import duckdb
+from graph.pipeline import run_departements
+from orchestration.partitions import departements
+from orchestration.settings import REPO_ROOT
+warehouse = Path(os.environ['PACTE_WAREHOUSE'])
+con = duckdb.connect(str(warehouse), read_only=True)
+try:
+    built = {r[0] for r in con.execute(
+        'select distinct code_departement from marts.faiblesse_coordination').fetchall()}
+except duckdb.CatalogException:
+    built = set()
+con.close()
+missing = sorted(set(departements()) - built)
+if missing:
+    run_departements(warehouse, missing, REPO_ROOT / 'dbt_project' / 'seeds',
+                     Path(os.environ['PACTE_OUTPUT']), False)
+"""
+PRIORITIES_ALL = """
+import subprocess, sys
+from rapport.ponderations import dbt_vars_argument, load_ponderations
+sys.exit(subprocess.call([__DBT__, 'build', '--select', 'tag:apres_graphe',
+                          *dbt_vars_argument(load_ponderations()), *sys.argv[1:]]))
+"""
+
 
 @dataclass
 class Case:
@@ -103,6 +148,12 @@ def cases(root: Path) -> list[Case]:
         "--target-path",
         env["PACTE_DBT_TARGET"],
         "--quiet",
+    ]
+    national_marts = [py, "-c", NATIONAL_MARTS.replace("__PACTE__", repr(pacte))]
+    prepare_all = [
+        national_marts,
+        [py, "-c", GRAPH_MISSING],
+        [py, "-c", PRIORITIES_ALL.replace("__DBT__", repr(dbt)), *dbt_args],
     ]
     return [
         Case(
@@ -207,14 +258,26 @@ def cases(root: Path) -> list[Case]:
             2048,
             [py, "-m", "rapport", "--departement", "93"],
             env,
+            prepare=[national_marts],  # a build of 93 when the warehouse is empty (--only rapport_93)
         ),
         Case(
             "rapport_all",
-            "report, kit and exports of every département of marts.priorites (no PDF)",
+            "report (HTML + PDF), committee kit, workbook, exports and dictionary of every département "
+            "(109), graph and priorities of all built before (not timed)",
+            900,
+            2048,
+            [py, "-m", "rapport", "--tous"],
+            env,
+            prepare=prepare_all,
+        ),
+        Case(
+            "rapport_all_sans_pdf",
+            "the same as rapport_all without the PDF (`--sans-pdf`)",
             None,
-            4096,
+            2048,
             [py, "-m", "rapport", "--tous", "--sans-pdf"],
             env,
+            prepare=prepare_all,
         ),
     ]
 
@@ -260,7 +323,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.only and case.name not in args.only:
                 continue
             for step in case.prepare or []:
-                subprocess.run(step, env=case.env, cwd=REPO, check=True, capture_output=True)
+                done = subprocess.run(step, env=case.env, cwd=REPO, capture_output=True, text=True)
+                if done.returncode != 0:
+                    raise SystemExit(
+                        f"{case.name}: preparation step failed ({done.returncode}): {' '.join(step)[:300]}\n"
+                        f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+                    )
             seconds, mb, rc = _measure(case.command, case.env)
             results[case.name] = {
                 "description": case.description,

@@ -190,6 +190,10 @@ def _indicateurs(con, code: str) -> pd.DataFrame:
     )
 
 
+# COG codes of the overseas collectivities (COM): Saint-Pierre-et-Miquelon, Saint-Barthélemy,
+# Saint-Martin, TAAF, Wallis-et-Futuna, Polynésie française, Nouvelle-Calédonie, Clipperton
+COLLECTIVITES_OUTRE_MER = frozenset({"975", "977", "978", "984", "986", "987", "988", "989"})
+
 URBAIN = {"Grands centres urbains", "Centres urbains intermédiaires", "Ceintures urbaines", "Petites villes"}
 RURAL = {"Bourgs ruraux", "Rural à habitat dispersé", "Rural à habitat très dispersé"}
 TYPES_ZONES = [
@@ -368,12 +372,17 @@ def _carte(
     inverser: bool = False,
     decimales: int = 1,
 ):
+    """The choropleth map of ``colonne`` by commune, or None when there is nothing to draw: no
+    geometry, or not one commune with a value or under secrecy (a map of blank communes says
+    nothing; the report names it as not drawn instead)."""
     if not communes or frame.empty:
         return None
     valeurs = {r["code_territoire"]: _propre(r[colonne]) for r in frame.to_dict("records")}
     secrets = set()
     if secret_col and secret_col in frame:
         secrets = {r["code_territoire"] for r in frame.to_dict("records") if r.get(secret_col) is True}
+    if not secrets and all(v is None for v in valeurs.values()):
+        return None
     return cartes.carte_choroplethe(
         communes,
         valeurs,
@@ -384,6 +393,14 @@ def _carte(
         inverser=inverser,
         decimales=decimales,
     )
+
+
+def _ranger(carte, titre: str, tracees: list, non_tracees: list[str], communes_geo) -> None:
+    """Keep a drawn map, or the title of a map left out for want of any commune value."""
+    if carte is not None:
+        tracees.append(carte)
+    elif communes_geo:
+        non_tracees.append(titre)
 
 
 def contexte_departement(
@@ -414,6 +431,9 @@ def contexte_departement(
     if not dep:
         raise ValueError(f"département {code} is not in marts.territoires")
     dep = dep[0]
+    # overseas collectivities (COM) are no région: marts.territoires files each under a région
+    # of its own code so that the references resolve, but the report does not call it a région
+    dep["collectivite_outre_mer"] = code in COLLECTIVITES_OUTRE_MER
     priorites = lire(
         con,
         "select * from marts.priorites where code_departement = ? "
@@ -448,6 +468,8 @@ def contexte_departement(
         geo_erreur = None
     except FileNotFoundError as exc:
         communes_geo, geo_erreur = [], str(exc)
+    if not communes_geo and geo_erreur is None:
+        geo_erreur = f"le fond de carte ({geo_dir}) ne contient aucune commune du territoire {code}"
 
     besoins_communes = lire(
         con, "select * from marts.besoins where niveau = 'commune' and code_departement = ?", [code]
@@ -521,60 +543,67 @@ def contexte_departement(
             (x for x in lignes_infra + lignes_dep if x["rang_axe"] is not None and x["echelle"] == "infra"),
             key=lambda x: x["rang_axe"],
         )
-        domaine_carte = (
-            classees[0]["code_domaine"]
-            if classees
-            else next(
-                (
-                    x["code_domaine"]
-                    for x in sorted(lignes_dep, key=lambda x: x["rang_axe"] or 99)
-                    if x["rang_axe"] is not None
-                ),
-                _domaine_le_mieux_mesure(besoins_communes, codes_domaines),
-            )
+        classees_dep = sorted(
+            (x for x in lignes_dep if x["rang_axe"] is not None), key=lambda x: x["rang_axe"]
         )
+        if classees or classees_dep:
+            domaine_carte = (classees or classees_dep)[0]["code_domaine"]
+            motif_carte = "première priorité de l'axe"
+        else:
+            domaine_carte = _domaine_le_mieux_mesure(besoins_communes, codes_domaines)
+            mesure = besoins_communes[
+                (besoins_communes["code_domaine"] == domaine_carte)
+                & besoins_communes["indice_besoin"].notna()
+            ]
+            motif_carte = (
+                "aucune priorité classée sur l'axe : domaine dont l'indice de besoin est connu "
+                "dans le plus de communes"
+                if not mesure.empty
+                else "aucune priorité classée ni indice de besoin communal sur l'axe : "
+                "premier domaine de l'axe"
+            )
         libelle_domaine_carte = next(
             d["libelle_domaine"] for d in domaines if d["code_domaine"] == domaine_carte
         )
-        cartes_axe = []
+        cartes_axe, cartes_non_tracees = [], []
         bc = besoins_communes[besoins_communes["code_domaine"] == domaine_carte]
+        titre = f"Indice de besoin – {libelle_domaine_carte} (100 = France)"
         carte = _carte(
             communes_geo,
             bc,
             "indice_besoin",
-            f"Indice de besoin – {libelle_domaine_carte} (100 = France)",
+            titre,
             "Source : marts.besoins (indicateurs INSEE, CAF, France Travail du catalogue"
             f"{annees_besoins.get(domaine_carte, '')}) ; géométrie IGN ADMIN EXPRESS, COG 2026",
             "",
             decimales=0,
         )
-        if carte is not None:
-            cartes_axe.append(carte)
+        _ranger(carte, titre, cartes_axe, cartes_non_tracees, communes_geo)
         ec = ecarts_all[(ecarts_all["niveau"] == "commune") & (ecarts_all["code_domaine"] == domaine_carte)]
+        titre = f"Écart besoin / offre – {libelle_domaine_carte}"
         carte = _carte(
             communes_geo,
             ec,
             "ecart",
-            f"Écart besoin / offre – {libelle_domaine_carte}",
+            titre,
             "Source : marts.ecarts (indice de besoin"
             f"{_entre_parentheses(annees_besoins.get(domaine_carte))} moins "
             f"indice d'offre, {catalogue_offre}) ; géométrie IGN ADMIN EXPRESS, COG 2026",
             "",
         )
-        if carte is not None:
-            cartes_axe.append(carte)
+        _ranger(carte, titre, cartes_axe, cartes_non_tracees, communes_geo)
         ac = acces[acces["code_domaine"] == domaine_carte].rename(columns={"code_commune": "code_territoire"})
+        titre = f"Distance au service le plus proche – {libelle_domaine_carte}"
         carte = _carte(
             communes_geo,
             ac,
             "distance_km",
-            f"Distance au service le plus proche – {libelle_domaine_carte}",
+            titre,
             f"Source : marts.accessibilite (distances à vol d'oiseau, {catalogue_offre}) ; "
             "géométrie IGN ADMIN EXPRESS, COG 2026",
             "km",
         )
-        if carte is not None:
-            cartes_axe.append(carte)
+        _ranger(carte, titre, cartes_axe, cartes_non_tracees, communes_geo)
 
         ind_axe = ind_dep[ind_dep["code_axe"] == code_axe]
         offre_axe = offre[offre["code_domaine"].isin(codes_domaines)]
@@ -610,7 +639,9 @@ def contexte_departement(
                 + sorted((x for x in lignes_dep if x["rang_axe"] is not None), key=lambda x: x["rang_axe"]),
                 "constats": constats_axe(lignes_dep),
                 "domaine_carte": libelle_domaine_carte,
+                "motif_carte": motif_carte,
                 "cartes": cartes_axe,
+                "cartes_non_tracees": cartes_non_tracees,
                 "indicateurs": enregistrements(ind_axe),
                 "indicateurs_infra": enregistrements(ind_infra[ind_infra["code_axe"] == code_axe]),
                 "offre": enregistrements(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -141,8 +141,10 @@ def exporter_excel(
         Rows written per mart. A mart larger than an Excel sheet raises ``ValueError``.
     """
     descriptions = descriptions or {}
-    classeur = Workbook()
-    classeur.remove(classeur.active)
+    # write-only (streaming) workbook: rows go straight to the file instead of one Cell object per
+    # value kept in memory and sorted at save time (the workbook of a large département holds over
+    # a million cells); styles, comments, widths, frozen header and filter are all kept
+    classeur = Workbook(write_only=True)
     pris: set[str] = set()
     gras = Font(bold=True)
     fond = PatternFill("solid", fgColor="DDE4EE")
@@ -155,17 +157,19 @@ def exporter_excel(
         if len(donnees) > MAX_LIGNES_EXCEL:
             raise ValueError(f"marts.{mart} has {len(donnees)} rows for {code}: too many for one Excel sheet")
         feuille = classeur.create_sheet(nom_feuille(mart, pris))
-        feuille.append([entete_francais(n) for n in noms])
+        entetes = []
         for i, nom in enumerate(noms, start=1):
-            cellule = feuille.cell(row=1, column=i)
+            cellule = WriteOnlyCell(feuille, value=entete_francais(nom))
             cellule.font, cellule.fill = gras, fond
             texte = descriptions.get(mart, {}).get(nom)
             cellule.comment = Comment(f"{nom} : {texte}" if texte else nom, "pacte-diagnostic")
             feuille.column_dimensions[get_column_letter(i)].width = max(12, min(45, len(cellule.value) + 4))
-        for ligne in donnees:
-            feuille.append([_valeur_excel(v) for v in ligne])
+            entetes.append(cellule)
         feuille.freeze_panes = "A2"
         feuille.auto_filter.ref = f"A1:{get_column_letter(max(1, len(noms)))}{len(donnees) + 1}"
+        feuille.append(entetes)
+        for ligne in donnees:
+            feuille.append([_valeur_excel(v) for v in ligne])
         lignes[mart] = len(donnees)
     chemin = Path(chemin)
     chemin.parent.mkdir(parents=True, exist_ok=True)

@@ -165,6 +165,20 @@ def test_workbook_has_one_filtered_sheet_per_mart(sortie, entrepot):
     assert feuille.freeze_panes == "A2"
     assert feuille.auto_filter.ref and feuille.auto_filter.ref.startswith("A1:")
     assert feuille.max_row == sortie["kit"]["lignes"]["priorites"] + 1
+    # the header keeps its style and the column name as a comment (the workbook is streamed)
+    entete = feuille["A1"]
+    assert entete.font.b and entete.fill.fgColor.rgb.endswith("DDE4EE")
+    assert entete.comment is not None
+    assert entete.comment.text.startswith(colonnes_du_mart(entrepot, "priorites")[0])
+    assert feuille.column_dimensions["A"].width >= 12
+
+
+def colonnes_du_mart(entrepot: Path, mart: str) -> list[str]:
+    con = duckdb.connect(str(entrepot), read_only=True)
+    try:
+        return [d[0] for d in con.execute(f"select * from marts.{mart} limit 0").description]
+    finally:
+        con.close()
 
 
 def test_parquet_export_of_every_mart(sortie, entrepot):
