@@ -318,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
     root = Path(tempfile.mkdtemp(prefix="pacte-bench-"))
+    order = [case.name for case in cases(root)]
     try:
         for case in cases(root):
             if args.only and case.name not in args.only:
@@ -342,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{case.name}: {seconds:.1f} s, {mb:.0f} MB, exit {rc}", flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    # rows in the order of the cases; results of cases that no longer exist are dropped
+    results = {name: results[name] for name in order if name in results}
     RESULTS_JSON.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     _write_report(results)
     return 0
