@@ -45,9 +45,12 @@ def produire_rapport(
     geo_dir: Path,
     ponderations: dict[str, Any] | None,
     pdf: bool = True,
+    contexte: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The diagnostic report: ``rapport_diagnostic.html`` and, when Chromium is there, the PDF."""
-    contexte = contexte_departement(con, code, geo_dir, ponderations)
+    """The diagnostic report: ``rapport_diagnostic.html`` and, when Chromium is there, the PDF.
+
+    ``contexte``: the département's :func:`contexte_departement` when the caller has it already."""
+    contexte = contexte or contexte_departement(con, code, geo_dir, ponderations)
     html = _ecrire(Path(sortie) / "rapport_diagnostic.html", rendre_rapport(contexte))
     fichiers = {"html": html, "pdf": None}
     if pdf:

@@ -63,13 +63,41 @@ def livrable(nom: str, description: str, kinds: set[str], produire: Production) 
     return _livrable
 
 
+# The report and the kit read the same figures of the département (contexte_departement: about 3 s
+# for a large one). Within one run, the second of the two steps takes the first one's: nothing
+# writes to the warehouse between them (both come after the priority marts, beside the exports).
+_CONTEXTE: dict[str, Any] = {}
+
+
+def _contexte(
+    context: AssetExecutionContext, con: duckdb.DuckDBPyConnection, code: str, settings: PacteSettingsResource
+) -> dict[str, Any]:
+    from rapport.contexte import contexte_departement
+    from rapport.ponderations import load_ponderations
+
+    cle = (context.run_id, code, str(settings.data_dir))
+    if _CONTEXTE.get("cle") != cle:
+        _CONTEXTE.clear()
+        _CONTEXTE.update(
+            cle=cle, contexte=contexte_departement(con, code, _geo_dir(settings), load_ponderations())
+        )
+    return _CONTEXTE["contexte"]
+
+
 def _rapport(
     context: AssetExecutionContext, con: duckdb.DuckDBPyConnection, code: str, settings: PacteSettingsResource
 ) -> dict[str, Any]:
     from rapport.ponderations import load_ponderations
     from rapport.production import produire_rapport
 
-    resultat = produire_rapport(con, code, settings.output_for(code), _geo_dir(settings), load_ponderations())
+    resultat = produire_rapport(
+        con,
+        code,
+        settings.output_for(code),
+        _geo_dir(settings),
+        load_ponderations(),
+        contexte=_contexte(context, con, code, settings),
+    )
     fichiers = resultat["fichiers"]
     if fichiers["pdf"] is None:
         context.log.warning(
@@ -97,6 +125,7 @@ def _kit(
         _geo_dir(settings),
         load_ponderations(),
         manifest_path=DBT_TARGET_DIR / "manifest.json",
+        contexte=_contexte(context, con, code, settings),
     )
     return {
         "fiches": MetadataValue.json([str(p) for p in kit["fiches"]]),
