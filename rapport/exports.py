@@ -103,7 +103,8 @@ def exporter_parquet(
     for mart in marts or liste_marts(con):
         where, params = filtre_departement(con, mart, code)
         cible = dossier / f"{mart}.parquet"
-        requete = f'select * from marts."{mart}" where {where}'
+        # ORDER BY ALL: the same rows in the same order at every build (DuckDB scans in parallel)
+        requete = f'select * from marts."{mart}" where {where} order by all'
         con.execute(f"copy ({requete}) to '{cible.as_posix()}' (format parquet)", params)
         lignes[mart] = con.execute(f"select count(*) from ({requete})", params).fetchone()[0]
     return lignes
@@ -151,7 +152,7 @@ def exporter_excel(
     lignes: dict[str, int] = {}
     for mart in marts or liste_marts(con):
         where, params = filtre_departement(con, mart, code)
-        curseur = con.execute(f'select * from marts."{mart}" where {where}', params)
+        curseur = con.execute(f'select * from marts."{mart}" where {where} order by all', params)
         noms = [d[0] for d in curseur.description]
         donnees = curseur.fetchall()
         if len(donnees) > MAX_LIGNES_EXCEL:
