@@ -14,11 +14,12 @@ The warehouse (DuckDB) is not concerned. ``PACTE_DAGSTER_FSYNC=1`` keeps SQLite'
 
 from __future__ import annotations
 
-import os
 import sqlite3
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from orchestration.settings import env_flag
 
 __all__ = ["install"]
 
@@ -37,7 +38,7 @@ def _no_fsync(dbapi_connection, _record) -> None:
 def install() -> bool:
     """Register the pragma for the SQLite connections opened from now on; ``False`` if disabled."""
     global _installed
-    if os.environ.get("PACTE_DAGSTER_FSYNC", "0").strip().lower() in {"1", "true", "yes", "oui"}:
+    if env_flag("PACTE_DAGSTER_FSYNC"):
         return False
     if not _installed:
         event.listen(Engine, "connect", _no_fsync)

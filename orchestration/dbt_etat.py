@@ -36,41 +36,28 @@ from typing import Any
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MaterializeResult, Output
 
 from ingest.expectations import table_fingerprint
+from orchestration.manifest import project_files
 
 __all__ = ["BUILDS_TABLE", "Enregistrement", "empreinte", "dernier_build", "rejouer", "enregistrer"]
 
 BUILDS_TABLE = "raw._dbt_builds"
-PROJECT_PARTS = ("models", "macros", "seeds", "tests")
 
 
 def _project_digest(project_dir: Path) -> str:
     digest = hashlib.sha256()
-    paths = [project_dir / "dbt_project.yml", project_dir / "profiles.yml"]
-    for part in PROJECT_PARTS:
-        paths.extend(p for p in (project_dir / part).rglob("*") if p.is_file())
-    for path in sorted(p for p in paths if p.exists()):
+    for path in project_files(project_dir):
         digest.update(str(path.relative_to(project_dir)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def _raw_tables(con) -> list[str]:
-    rows = con.execute(
-        "select table_name from information_schema.tables where table_schema = 'raw' "
-        "and table_type = 'BASE TABLE' and not starts_with(table_name, '_') order by table_name"
-    ).fetchall()
-    return [name for (name,) in rows]
-
-
-def empreinte(
-    con, project_dir: Path, dbt_args: Iterable[str], sources: Iterable[tuple[str, str]] | None = None
-) -> str:
+def empreinte(con, project_dir: Path, dbt_args: Iterable[str], sources: Iterable[tuple[str, str]]) -> str:
     """Digest of everything a ``dbt build`` of the project reads (see the module docstring).
 
-    ``sources``: the (schema, table) the build reads (:func:`sources_du_manifeste`); by default
-    every table of the ``raw`` schema. A source that does not exist counts as such.
+    ``sources``: the (schema, table) the build reads (:func:`sources_du_manifeste`). A source that
+    does not exist counts as such.
     """
-    tables = sorted(set(sources)) if sources is not None else [("raw", t) for t in _raw_tables(con)]
+    tables = sorted(set(sources))
     existing = set(con.execute("select table_schema, table_name from information_schema.tables").fetchall())
     parts: list[Any] = [
         _project_digest(project_dir),

@@ -23,17 +23,22 @@ from pathlib import Path
 
 from orchestration.settings import DBT_PROJECT_DIR, DBT_TARGET_DIR
 
-__all__ = ["dbt_vars_args", "ensure_manifest", "manifest_is_stale", "parse_key"]
+__all__ = ["dbt_vars_args", "ensure_manifest", "manifest_is_stale", "parse_key", "project_files"]
 
 PARSE_KEY_FILE = "pacte_parse_key.json"
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
 
-def _newest_source(project: Path) -> float:
+def project_files(project: Path) -> list[Path]:
+    """The files dbt reads from the project (config, profile, models, seeds, macros, tests), sorted."""
     paths = [project / "dbt_project.yml", project / "profiles.yml"]
     for sub in ("models", "seeds", "macros", "tests"):
         paths.extend(p for p in (project / sub).rglob("*") if p.is_file())
-    return max((p.stat().st_mtime for p in paths if p.exists()), default=0.0)
+    return sorted(p for p in paths if p.exists())
+
+
+def _newest_source(project: Path) -> float:
+    return max((p.stat().st_mtime for p in project_files(project)), default=0.0)
 
 
 def dbt_vars_args() -> list[str]:
@@ -97,9 +102,21 @@ def ensure_manifest(project: Path = DBT_PROJECT_DIR, target: Path = DBT_TARGET_D
         key = parse_key()
         dbt = Path(sys.executable).with_name("dbt")
         proc = subprocess.run(
-            [str(dbt), "parse", "--project-dir", str(project), "--profiles-dir", str(project),
-             "--target-path", str(target), "--quiet", *key["vars"]],
-            capture_output=True, text=True, cwd=project,
+            [
+                str(dbt),
+                "parse",
+                "--project-dir",
+                str(project),
+                "--profiles-dir",
+                str(project),
+                "--target-path",
+                str(target),
+                "--quiet",
+                *key["vars"],
+            ],
+            capture_output=True,
+            text=True,
+            cwd=project,
             env={**os.environ, "PACTE_WAREHOUSE": str(key["warehouse"])},
         )
         if proc.returncode != 0:

@@ -21,12 +21,24 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["REPO_ROOT", "DBT_PROJECT_DIR", "DBT_TARGET_DIR", "Settings", "load_settings"]
+__all__ = ["REPO_ROOT", "DBT_PROJECT_DIR", "DBT_TARGET_DIR", "Settings", "env_flag", "load_settings"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 # dbt artefacts (manifest, run results); PACTE_DBT_TARGET lets parallel checkouts or tests keep theirs apart
 DBT_TARGET_DIR = Path(os.environ.get("PACTE_DBT_TARGET") or DBT_PROJECT_DIR / "target").resolve()
+
+
+def env_flag(name: str) -> bool:
+    """A yes/no environment variable: ``1``, ``true``, ``yes`` or ``oui`` (any case) mean yes.
+
+    Examples
+    --------
+    >>> os.environ["PACTE_EXEMPLE"] = " Oui"; env_flag("PACTE_EXEMPLE"), env_flag("PACTE_ABSENTE")
+    (True, False)
+    >>> del os.environ["PACTE_EXEMPLE"]
+    """
+    return os.environ.get(name, "0").strip().lower() in {"1", "true", "yes", "oui"}
 
 
 def _path(name: str, default: Path) -> Path:
@@ -71,5 +83,5 @@ def load_settings() -> Settings:
         inbox_dir=_path("PACTE_INBOX", REPO_ROOT / "inbox"),
         insee_mode=mode,
         live_timeout=float(os.environ.get("PACTE_LIVE_TIMEOUT", "20")),
-        full_refresh=os.environ.get("PACTE_FULL_REFRESH", "0").strip().lower() in {"1", "true", "yes", "oui"},
+        full_refresh=env_flag("PACTE_FULL_REFRESH"),
     )

@@ -58,7 +58,7 @@ def raw_asset(source: RawSource) -> AssetsDefinition:
                 return _materialize(previous, preview=None, unchanged=True)
         if source.context_reader is not None:
             result = source.context_reader(context, settings)
-        elif source.live_reader is not None and settings.insee_mode == "live":
+        elif live:
             result = source.live_reader(data_dir, settings.live_timeout)
         else:
             result = source.reader(data_dir)

@@ -15,6 +15,7 @@ from orchestration import dbt_etat
 
 REPO = Path(__file__).resolve().parents[2]
 RELATIONS = [("marts", "territoires"), ("staging", "stg_x")]
+SOURCES = [("raw", "cog_regions"), ("raw", "neet")]  # what the models of the step read
 
 
 @pytest.fixture()
@@ -42,21 +43,21 @@ def con():
 
 
 def test_digest_follows_raw_content_not_load_time(con, project):
-    first = dbt_etat.empreinte(con, project, ["build"])
+    first = dbt_etat.empreinte(con, project, ["build"], SOURCES)
     # reloaded with the same rows: only _loaded_at changes; a bookkeeping table changes too
     con.execute("update raw.cog_regions set _loaded_at = now() + interval 1 hour")
     con.execute("insert into raw._chargements values ('cog_regions', now())")
-    assert dbt_etat.empreinte(con, project, ["build"]) == first
+    assert dbt_etat.empreinte(con, project, ["build"], SOURCES) == first
     con.execute("update raw.cog_regions set libelle = 'Provence-Alpes-Côte d''Azur' where code = '93'")
-    second = dbt_etat.empreinte(con, project, ["build"])
+    second = dbt_etat.empreinte(con, project, ["build"], SOURCES)
     assert second != first
-    # a new raw table, another --vars, a changed model file: each changes the digest
+    # a source that appears, another --vars, a changed model file: each changes the digest
     con.execute("create table raw.neet as select 1 as n")
-    third = dbt_etat.empreinte(con, project, ["build"])
+    third = dbt_etat.empreinte(con, project, ["build"], SOURCES)
     assert third != second
-    assert dbt_etat.empreinte(con, project, ["build", "--vars", "{}"]) != third
+    assert dbt_etat.empreinte(con, project, ["build", "--vars", "{}"], SOURCES) != third
     (project / "models" / "m.sql").write_text("select 2 as a\n")
-    assert dbt_etat.empreinte(con, project, ["build"]) != third
+    assert dbt_etat.empreinte(con, project, ["build"], SOURCES) != third
 
 
 def _suivi(context) -> dbt_etat.Enregistrement:
@@ -88,7 +89,7 @@ def test_record_then_replay_the_same_results(con, project):
     key = AssetKey(["marts", "territoires"])
     checks = [AssetCheckKey(key, "not_null_x"), AssetCheckKey(key, "range_x")]
     context = _context([key], checks)
-    digest = dbt_etat.empreinte(con, project, ["build"])
+    digest = dbt_etat.empreinte(con, project, ["build"], SOURCES)
     dbt_etat.enregistrer(con, "etape", digest, RELATIONS, _suivi(context))
 
     build = dbt_etat.dernier_build(con, "etape", digest, RELATIONS)
@@ -111,7 +112,7 @@ def test_record_then_replay_the_same_results(con, project):
 def test_no_replay_when_anything_differs(con, project):
     key = AssetKey(["marts", "territoires"])
     context = _context([key], [AssetCheckKey(key, "not_null_x")])
-    digest = dbt_etat.empreinte(con, project, ["build"])
+    digest = dbt_etat.empreinte(con, project, ["build"], SOURCES)
     dbt_etat.enregistrer(con, "etape", digest, RELATIONS, _suivi(context))
     assert dbt_etat.dernier_build(con, "etape", "another digest", RELATIONS) is None
     assert dbt_etat.dernier_build(con, "autre_etape", digest, RELATIONS) is None
@@ -151,7 +152,7 @@ def test_replay_keeps_dbt_order_parents_first(con, project):
     context = _context([parent, child], [])
     suivi = dbt_etat.Enregistrement()
     list(suivi.suivre(context, [MaterializeResult(asset_key=parent), MaterializeResult(asset_key=child)]))
-    digest = dbt_etat.empreinte(con, project, ["build"])
+    digest = dbt_etat.empreinte(con, project, ["build"], SOURCES)
     dbt_etat.enregistrer(con, "etape", digest, RELATIONS, suivi)
     events = list(dbt_etat.rejouer(context, dbt_etat.dernier_build(con, "etape", digest, RELATIONS)))
     assert [e.asset_key for e in events] == [parent, child]
