@@ -20,12 +20,10 @@ import pandas as pd
 import pytest
 import requests
 import responses
-from dagster import DagsterInstance, materialize
+from _live_assets import materialize_live
 
 from ingest import cog, filosofi, live_insee
-from orchestration.assets._raw import raw_asset
 from orchestration.assets.raw_besoins import SOURCES
-from orchestration.resources import PacteSettingsResource, WarehouseResource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "live_insee"
 GEO = json.loads((FIXTURES / "geo.json").read_text(encoding="utf-8"))
@@ -274,20 +272,8 @@ def test_live_readers_are_wired_in_the_raw_sources():
 
 
 def _materialize(data_dir: Path, tmp_path: Path, timeout: float):
-    source = next(s for s in SOURCES if s.table == "cog_regions")
-    resources = {
-        "warehouse": WarehouseResource(path=str(tmp_path / "w.duckdb")),
-        "settings": PacteSettingsResource(
-            data_dir=str(data_dir),
-            output_dir=str(tmp_path / "o"),
-            inbox_dir=str(tmp_path / "i"),
-            insee_mode="live",
-            live_timeout=timeout,
-        ),
-    }
-    with DagsterInstance.ephemeral() as instance:
-        result = materialize([raw_asset(source)], resources=resources, instance=instance)
-    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    result, warehouse = materialize_live("cog_regions", data_dir, tmp_path, timeout)
+    con = duckdb.connect(str(warehouse), read_only=True)
     try:
         table = con.execute("select distinct _mode, _stale from raw.cog_regions").fetchall()
         loads = con.execute(

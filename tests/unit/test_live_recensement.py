@@ -27,12 +27,9 @@ import pandas as pd
 import pytest
 import requests
 import responses
-from dagster import DagsterInstance, materialize
+from _live_assets import materialize_live
 
 from ingest import live_insee, recensement
-from orchestration.assets._raw import raw_asset
-from orchestration.assets.raw_besoins import SOURCES
-from orchestration.resources import PacteSettingsResource, WarehouseResource
 
 COMPARATEUR_URL = "https://www.insee.fr/fr/statistiques/fichier/2521169/base_cc_comparateur_csv.zip"
 DOSSIER_URL = "https://www.insee.fr/fr/statistiques/fichier/5359146/dossier_complet.zip"
@@ -319,20 +316,8 @@ def test_refused_connections_do_not_wait_for_the_deadline(no_internet, data_dir)
 
 
 def _materialize(table: str, data_dir: Path, tmp_path: Path, timeout: float):
-    source = next(s for s in SOURCES if s.table == table)
-    resources = {
-        "warehouse": WarehouseResource(path=str(tmp_path / "w.duckdb")),
-        "settings": PacteSettingsResource(
-            data_dir=str(data_dir),
-            output_dir=str(tmp_path / "o"),
-            inbox_dir=str(tmp_path / "i"),
-            insee_mode="live",
-            live_timeout=timeout,
-        ),
-    }
-    with DagsterInstance.ephemeral() as instance:
-        result = materialize([raw_asset(source)], resources=resources, instance=instance)
-    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    result, warehouse = materialize_live(table, data_dir, tmp_path, timeout)
+    con = duckdb.connect(str(warehouse), read_only=True)
     try:
         table_modes = con.execute(f"select distinct _mode, _stale, _source_file from raw.{table}").fetchall()
         loads = con.execute(
