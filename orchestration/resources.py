@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -83,6 +84,7 @@ class PacteSettingsResource(ConfigurableResource):
         return path
 
 
+@lru_cache(maxsize=1)
 def _dbt_resource_class():
     """dagster-dbt's ``DbtCliResource`` without two costs this project never uses.
 
