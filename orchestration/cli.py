@@ -110,14 +110,74 @@ def _build(code: str, log_level: str = "WARNING") -> int:
     return 0
 
 
+#: Seconds the Dagster UI gets to stop by itself after SIGINT/SIGTERM before its process group is killed.
+UI_STOP_GRACE = 6.0
+
+
 def _ui(port: int) -> int:
+    """Run ``dagster dev`` until SIGINT or SIGTERM, then stop it and every process it started.
+
+    ``dagster dev`` maps SIGTERM onto its SIGINT handler; a shell that starts a job in the
+    background hands it SIGINT *ignored*, so it then ignored SIGTERM as well and outlived us
+    with its webserver and daemon. Here both signals get a Python handler before the child
+    is started (an exec'd child then starts with the default disposition for both), the child
+    runs in its own process group, gets SIGINT (its clean shutdown) and, past the grace period,
+    the whole group is killed.
+    """
+    import signal
+    import threading
+
     _dagster_home()
     from orchestration.settings import REPO_ROOT
 
     exe = Path(sys.executable).with_name("dagster")
     cmd = [str(exe), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "orchestration.definitions"]
-    print(f"pacte: Dagster UI on http://127.0.0.1:{port} (Ctrl-C to stop)")
-    return subprocess.call(cmd, cwd=REPO_ROOT)
+    received: list[int] = []
+    stop = threading.Event()
+
+    def _on_signal(signum, _frame):
+        received.append(signum)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, start_new_session=True)
+        print(f"pacte : interface Dagster sur http://127.0.0.1:{port} (Ctrl-C pour l'arrêter)")
+        while proc.poll() is None and not stop.wait(0.5):
+            pass
+        if proc.poll() is None:
+            print("pacte : arrêt de l'interface Dagster…", file=sys.stderr)
+            _stop_group(proc, UI_STOP_GRACE)
+        else:
+            _kill_group(proc.pid)  # processes the UI left behind (code servers)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if received:
+        return 128 + received[0]
+    return proc.returncode or 0
+
+
+def _kill_group(pgid: int) -> None:
+    import signal
+
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _stop_group(proc: subprocess.Popen, grace: float) -> None:
+    """SIGINT to ``proc`` (the leader of its own process group), then SIGKILL to the group."""
+    import signal
+
+    try:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+    _kill_group(proc.pid)
+    proc.wait()
 
 
 def _departements() -> int:

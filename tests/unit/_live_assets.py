@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from dagster import DagsterInstance, materialize
@@ -28,3 +29,16 @@ def materialize_live(table: str, data_dir: Path, tmp_path: Path, timeout: float)
     with DagsterInstance.ephemeral() as instance:
         result = materialize([raw_asset(source)], resources=resources, instance=instance)
     return result, warehouse
+
+
+def wait_for_live_workers(bound: float = 300.0) -> None:
+    """Wait until every live worker thread (``pacte-live-*``) has ended.
+
+    A condition, not a clock: the bound only stops a hang on a very busy machine, and
+    failing it means a worker never stopped (which is what the callers test).
+    """
+    waited = 0.0
+    while any(t.name.startswith("pacte-live-") and t.is_alive() for t in threading.enumerate()):
+        assert waited < bound, "a live worker thread is still running"
+        threading.Event().wait(0.1)
+        waited += 0.1

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import time
 import zipfile
 from dataclasses import replace
@@ -27,7 +28,7 @@ import pandas as pd
 import pytest
 import requests
 import responses
-from _live_assets import materialize_live
+from _live_assets import materialize_live, wait_for_live_workers
 
 from ingest import live_insee, recensement
 
@@ -276,39 +277,41 @@ class _Trickle(io.RawIOBase):
 
 
 def test_a_slow_download_falls_back_at_the_deadline_and_stops(no_internet, data_dir):
+    """A download that never ends is cut by the deadline, and the worker stops reading.
+
+    The body never ends, so only the deadline can end the call (its timeout is named in
+    the message); then we wait for the worker thread to end (a condition) and check that
+    the body is no longer read.
+    """
     trickle = _Trickle()
     with _serve(io.BufferedReader(trickle)):
-        started = time.monotonic()
         result = live_insee.read_rp_comparateur_2022_live(data_dir, 1)
-        elapsed = time.monotonic() - started
-        time.sleep(2)  # the worker notices the deadline at its next chunk
+        wait_for_live_workers()  # the worker notices the deadline at its next chunk
         reads = trickle.reads
-        time.sleep(1)
+        threading.Event().wait(1)
         assert trickle.reads == reads, "the download went on after the deadline"
-    assert elapsed < 1 + 1.5, f"fell back after {elapsed:.1f} s (deadline 1 s, snapshot read < 1 s)"
     assert_fell_back(result, recensement.read_comparateur_2022(data_dir), "LiveTimeout", "limite 1 s")
 
 
-def test_a_hanging_server_falls_back_within_the_deadline(hanging_proxy, no_internet, data_dir):
-    started = time.monotonic()
+def test_a_hanging_server_falls_back_at_the_deadline(hanging_proxy, no_internet, data_dir):
+    """The server never answers: only the deadline can end the call, and the message says so."""
     result = live_insee.read_rp_dossier_complet_2022_live(data_dir, 2)
-    elapsed = time.monotonic() - started
     assert hanging_proxy, "the request did reach the (local) hanging server"
-    assert elapsed < 2 + 2, f"fell back after {elapsed:.1f} s (deadline 2 s, snapshot read < 1 s)"
     assert_fell_back(result, recensement.read_dossier_complet_2022(data_dir), "Timeout", "limite 2 s")
     assert no_internet == []
 
 
 def test_refused_connections_do_not_wait_for_the_deadline(no_internet, data_dir):
+    """Refused: the fall back names the refusal, not the (10 min) deadline; one retry at most."""
     def refused(request):
         raise requests.ConnectionError("[Errno 111] Connection refused")
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         rsps.add_callback(responses.GET, re.compile(r"https://www\.insee\.fr/.*"), callback=refused)
-        started = time.monotonic()
-        result = live_insee.read_rp_comparateur_2022_live(data_dir, 30)
-        elapsed = time.monotonic() - started
-    assert elapsed < 10, "a refused connection must fall back at once"
+        result = live_insee.read_rp_comparateur_2022_live(data_dir, 600)
+        calls = len(rsps.calls)
+    assert 1 <= calls <= 2, f"{calls} requests for one refused connection (one retry at most)"
+    assert "Timeout" not in result.source.message
     assert_fell_back(result, recensement.read_comparateur_2022(data_dir), "Connection refused")
 
 
