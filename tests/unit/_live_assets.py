@@ -11,6 +11,11 @@ from orchestration.assets._raw import raw_asset
 from orchestration.assets.raw_besoins import SOURCES
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 
+#: Deadline given to live readers whose (mocked) source answers at once: it only stops a hang,
+#: so a busy machine never turns a success into a fall back. Tests of the deadline itself use
+#: short deadlines against sources that never answer.
+HANG_GUARD = 600.0
+
 
 def materialize_live(table: str, data_dir: Path, tmp_path: Path, timeout: float):
     """Run the raw asset of ``table`` with ``PACTE_INSEE_MODE=live``; returns (result, warehouse path)."""

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 import requests
 import responses
-from _live_assets import materialize_live, wait_for_live_workers
+from _live_assets import HANG_GUARD, materialize_live, wait_for_live_workers
 
 from ingest import cog, filosofi, live_insee
 from orchestration.assets.raw_besoins import SOURCES
@@ -89,7 +89,7 @@ def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def test_live_regions_match_the_snapshot_table(insee_api, data_dir):
-    result = live_insee.read_cog_regions_live(data_dir, 10)
+    result = live_insee.read_cog_regions_live(data_dir, HANG_GUARD)
     snapshot = cog.read_regions(data_dir)
     assert result.table_name == "cog_regions"
     assert result.source.mode == "live" and not result.source.stale
@@ -104,7 +104,7 @@ def test_live_regions_match_the_snapshot_table(insee_api, data_dir):
 
 
 def test_live_departements_carry_their_region(insee_api, data_dir):
-    result = live_insee.read_cog_departements_live(data_dir, 10)
+    result = live_insee.read_cog_departements_live(data_dir, HANG_GUARD)
     snapshot = cog.read_departements(data_dir)
     assert result.source.mode == "live" and len(result.frame) == len(snapshot.frame) == 109
     live, snap = _sorted(result.frame, ["dep"]), _sorted(snapshot.frame, ["dep"])
@@ -117,7 +117,7 @@ def test_live_departements_carry_their_region(insee_api, data_dir):
 
 
 def test_live_communes_lists_populations_and_completed_attributes(insee_api, data_dir):
-    result = live_insee.read_cog_communes_live(data_dir, 10)
+    result = live_insee.read_cog_communes_live(data_dir, HANG_GUARD)
     snapshot = cog.read_communes(data_dir).frame
     frame = result.frame
     assert result.table_name == "cog_communes" and result.source.mode == "live"
@@ -147,7 +147,7 @@ def test_live_communes_lists_populations_and_completed_attributes(insee_api, dat
 
 
 def test_live_filosofi_parses_melodi_observations(insee_api, data_dir):
-    result = live_insee.read_filosofi_communes_2021_live(data_dir, 10)
+    result = live_insee.read_filosofi_communes_2021_live(data_dir, HANG_GUARD)
     snapshot = filosofi.read_communes_2021(data_dir).frame
     frame = result.frame.set_index("codgeo")
     assert result.table_name == "filosofi_communes_2021" and result.source.mode == "live"
@@ -180,7 +180,7 @@ def test_live_filosofi_parses_melodi_observations(insee_api, data_dir):
 
 def test_all_live_requests_go_to_mocked_insee_urls_only(insee_api, data_dir, no_internet):
     for table in API_TABLES:  # the census readers fetch files: tests/unit/test_live_recensement.py
-        assert live_insee.LIVE_READERS[table](data_dir, 10).source.mode == "live"
+        assert live_insee.LIVE_READERS[table](data_dir, HANG_GUARD).source.mode == "live"
     urls = [c.request.url for c in insee_api.calls]
     assert urls and all(
         u.startswith(("https://api.insee.fr/metadonnees/geo/", "https://api.insee.fr/melodi/data/"))
@@ -194,7 +194,7 @@ def test_all_live_requests_go_to_mocked_insee_urls_only(insee_api, data_dir, no_
 
 def test_unmocked_url_is_refused_and_falls_back(no_internet, data_dir):
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:  # nothing registered
-        result = live_insee.read_cog_regions_live(data_dir, 5)
+        result = live_insee.read_cog_regions_live(data_dir, HANG_GUARD)
         assert len(rsps.calls) >= 1
     assert result.source.stale and result.source.mode == "snapshot"
     assert "ConnectionError" in result.source.message
@@ -227,14 +227,14 @@ def test_connection_error_falls_back_to_snapshot_at_once(no_internet, data_dir):
 def test_server_errors_fall_back(no_internet, data_dir):
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         rsps.add(responses.GET, re.compile(r"https://api\.insee\.fr/.*"), status=503)
-        result = live_insee.read_cog_departements_live(data_dir, 5)
+        result = live_insee.read_cog_departements_live(data_dir, HANG_GUARD)
     assert result.source.stale and "503" in result.source.message
 
 
 def test_malformed_answer_falls_back(no_internet, data_dir):
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         rsps.add(responses.GET, re.compile(r"https://api\.insee\.fr/.*"), json={"unexpected": True})
-        result = live_insee.read_cog_regions_live(data_dir, 5)
+        result = live_insee.read_cog_regions_live(data_dir, HANG_GUARD)
     assert result.source.stale and result.source.mode == "snapshot"
 
 
@@ -301,7 +301,7 @@ def _materialize(data_dir: Path, tmp_path: Path, timeout: float):
 
 
 def test_raw_asset_in_live_mode_loads_the_live_table(insee_api, data_dir, tmp_path):
-    result, table, loads = _materialize(data_dir, tmp_path, 10)
+    result, table, loads = _materialize(data_dir, tmp_path, HANG_GUARD)
     assert result.success
     assert table == [("live", False)]
     assert loads[0][:2] == ("live", False)
