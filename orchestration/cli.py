@@ -166,7 +166,8 @@ def _summary(result, settings, departement: str, libelle: str, elapsed: float) -
     for text in bilan.avertissements[:5]:
         print(f"    avertissement : {text}", file=out)
     if len(bilan.avertissements) > 5:
-        print(f"    … et {len(bilan.avertissements) - 5} autres avertissements", file=out)
+        reste = len(bilan.avertissements) - 5
+        print(f"    … et {pluriel(reste, 'autre')} {pluriel(reste, 'avertissement').split()[1]}", file=out)
     rejets = settings.output_dir / "quarantaine" / "lignes_ecartees.csv"
     counts = bilan_quarantaine(settings.warehouse, rejets)
     if counts:
@@ -175,7 +176,8 @@ def _summary(result, settings, departement: str, libelle: str, elapsed: float) -
         for name, n in counts[:6]:
             print(f"    {name} : {nombre(n)}", file=out)
         if len(counts) > 6:
-            print(f"    … et {len(counts) - 6} autres fichiers", file=out)
+            reste = len(counts) - 6
+            print(f"    … et {pluriel(reste, 'autre')} {pluriel(reste, 'fichier').split()[1]}", file=out)
     output = settings.output_for(departement)
     if ok and output.exists():
         print(f"  Fichiers pour les lecteurs : {output}", file=out)
