@@ -107,6 +107,10 @@ def _build(code: str, log_level: str = "WARNING") -> int:
         for path in sorted(p for p in output.rglob("*") if p.is_file()):
             print(f"    {path.relative_to(settings.output_dir)}")
     print(f"  read-only copy for analysts: {published_copy_path(settings.warehouse)}")
+    if not (output / "rapport_diagnostic.pdf").exists():
+        from rapport.rendu import pourquoi_pas_de_pdf
+
+        print(f"pacte : {pourquoi_pas_de_pdf(departement)}", file=sys.stderr)
     return 0
 
 

@@ -205,4 +205,4 @@ def test_command_fails_when_a_pdf_is_not_printed_and_leaves_no_older_pdf(
     assert (tmp_path / "sortie" / "93" / "rapport_diagnostic.html").exists()
     sorties = capsys.readouterr()
     assert "rapport: 93 pdf" in sorties.out and "FAILED" in sorties.out
-    assert "PDF not printed for 93" in sorties.err
+    assert "PDF non imprimé pour 93" in sorties.err
