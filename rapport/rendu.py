@@ -41,6 +41,7 @@ __all__ = [
     "chromium_arguments",
     "imprimer_pdf",
     "pages_des_titres",
+    "TAILLE_MIN_TEXTE_PT",
     "requetes_de_la_page",
 ]
 
@@ -311,6 +312,33 @@ def imprimer_pdf(html: Path, pdf: Path, timeout: float = 120.0) -> bool:
     return True
 
 
+# below this, a printed text is unreadable; a document shrunk to fit an overflowing table prints
+# its 9,5 pt body at 6,6 pt
+TAILLE_MIN_TEXTE_PT = 7.5
+
+
+def _releve_tailles(tailles: list[tuple[float, int, str, float]], page: int):
+    """A pypdf text visitor appending (printed size in pt, page, text, height above the bottom
+    edge in pt) of every text run."""
+    import math
+
+    def visiter(texte, cm, tm, _police, taille) -> None:
+        if not texte.strip() or not taille:
+            return
+        # the size as printed: font size × the vertical scale of text matrix × current matrix
+        a, b = tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3]
+        c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
+        echelle = math.sqrt(abs(a * d - b * c))
+        hauteur = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        tailles.append((round(float(taille) * echelle, 2), page, texte, float(hauteur)))
+
+    return visiter
+
+
+# the running foot (page number, title) is printed in the bottom margin, under this height
+PIED_PT = 40.0
+
+
 _PAGE_N_SUR_M = re.compile(r"page (\d+) / (\d+)")
 
 
@@ -322,8 +350,21 @@ def controle_pdf(pdf: Path, sommaire: bool = True) -> list[str]:
 
     lecteur = PdfReader(str(pdf))
     n = len(lecteur.pages)
-    textes = [p.extract_text() or "" for p in lecteur.pages]
+    tailles: list[tuple[float, int, str, float]] = []
+    textes = [
+        page.extract_text(visitor_text=_releve_tailles(tailles, i + 1)) or ""
+        for i, page in enumerate(lecteur.pages)
+    ]
     problemes = []
+    petits = [t for t in tailles if t[0] < TAILLE_MIN_TEXTE_PT]
+    if petits:
+        taille, page, texte, _ = min(petits)
+        problemes.append(
+            f"{len(petits)} texte(s) imprimé(s) sous {format_nombre(TAILLE_MIN_TEXTE_PT)} pt, "
+            f"le plus petit en {format_nombre(taille)} pt page {page} (« {texte.strip()[:40]} ») : "
+            "un élément plus large que la page fait réduire toutes les pages par Chromium, "
+            "ou un style est trop petit"
+        )
     if not lecteur.outline:
         problemes.append("aucun signet (plan du document) : les titres ne sont pas navigables")
     sans_numero = [i + 1 for i in range(1, n) if f"page {i + 1} / {n}" not in textes[i]]
@@ -332,17 +373,9 @@ def controle_pdf(pdf: Path, sommaire: bool = True) -> list[str]:
             f"{len(sans_numero)} page(s) sans numéro « page N / {n} » en pied : "
             + ", ".join(map(str, sans_numero[:10]))
         )
-    # a line found on most pages is the running foot, not content
-    from collections import Counter
-
-    lignes = [{ligne.strip() for ligne in t.splitlines() if ligne.strip()} for t in textes]
-    frequentes = Counter(ligne for ensemble in lignes for ligne in ensemble)
-    pied = {ligne for ligne, k in frequentes.items() if n >= 4 and k >= n / 2}
-    vides = []
-    for i, ensemble in enumerate(lignes):
-        contenu = "".join(_PAGE_N_SUR_M.sub("", ligne) for ligne in ensemble - pied)
-        if len(contenu.strip()) < 20:
-            vides.append(i + 1)
+    # content: any text above the running foot
+    avec_contenu = {page for _, page, _, hauteur in tailles if hauteur > PIED_PT}
+    vides = [i for i in range(1, n + 1) if i not in avec_contenu]
     if vides:
         problemes.append(f"{len(vides)} page(s) vide(s) : " + ", ".join(map(str, vides[:10])))
     if sommaire:
