@@ -39,6 +39,7 @@ __all__ = [
     "TAILLE_MIN_PT",
     "LARGEUR_IMPRIMABLE_PT",
     "classes_centrees",
+    "classe_centree",
     "avec_populations",
     "communes_departement",
     "projection",
@@ -52,9 +53,10 @@ __all__ = [
 
 # sequential palette (light → dark, ColorBrewer OrRd 5), readable in grey when printed
 PALETTE = ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"]
-# diverging palette, low → high (ColorBrewer RdBu 7 reversed, colour-blind safe): blue under the
-# reference, the neutral middle class around it, red above (a high need index is the bad side)
-PALETTE_DIVERGENTE = ["#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b"]
+# diverging palette, low → high (ColorBrewer RdBu 6 reversed, colour-blind safe): blues under the
+# reference, reds above it (a high need index is the bad side); no near-white class, so that
+# white means « donnée absente »
+PALETTE_DIVERGENTE = ["#2166ac", "#67a9cf", "#d1e5f0", "#fddbc7", "#ef8a62", "#b2182b"]
 # smallest text size on a printed map, and the width of the A4 text block (210 - 2 × 14 mm)
 TAILLE_MIN_PT = 8.0
 LARGEUR_IMPRIMABLE_PT = 182 / 25.4 * 72
@@ -229,34 +231,46 @@ def classes_quantiles(valeurs: Sequence[float], nb: int = 5) -> list[float]:
 
 
 def _pas_rond(minimum: float) -> float:
-    """The smallest step in 1, 2, 4, 10, 20, 40, 100 … (× 10ⁿ) at least ``minimum``: its half,
-    the half-width of the middle class, is then a round number too (0,5, 1, 2, 5, 10, 20 …)."""
+    """The smallest step in 1, 2, 2,5, 5, 10, 20, 25, 50 … (× 10ⁿ) at least ``minimum``."""
     if minimum <= 0:
         return 1.0
     puissance = 10 ** math.floor(math.log10(minimum))
-    for facteur in (1, 2, 4, 10):
+    for facteur in (1, 2, 2.5, 5, 10):
         if facteur * puissance >= minimum - 1e-9:
             return float(facteur * puissance)
     return 10.0 * puissance
 
 
 def classes_centrees(valeurs: Sequence[float], centre: float) -> list[float]:
-    """Upper bounds of the 7 classes of a diverging map centred on ``centre``: a middle class
-    ``centre ± pas/2`` then classes ``pas`` wide on each side, the outer ones open (the last bound
-    is infinite). ``pas`` is a round step such that the widest gap to ``centre`` reaches about the
-    outer classes.
+    """The 5 bounds of the 6 classes of a diverging map centred on ``centre``: ``centre`` itself
+    is the middle bound, then a round step ``pas`` on each side (« moins de centre − 2 pas », …,
+    « centre + 2 pas et plus »); ``pas`` is such that the widest gap to ``centre`` falls in an
+    outer class. A value equal to a bound belongs to the class above it (:func:`classe_centree`).
 
     Examples
     --------
     >>> classes_centrees([62, 100, 162], 100)
-    [50.0, 70.0, 90.0, 110.0, 130.0, 150.0, inf]
+    [50.0, 75.0, 100.0, 125.0, 150.0]
     >>> classes_centrees([-3, 2], 0)
-    [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, inf]
+    [-2.0, -1.0, 0.0, 1.0, 2.0]
     """
     propres = [v for v in valeurs if v is not None and not math.isnan(v)]
     ecart = max((abs(v - centre) for v in propres), default=0.0)
-    pas = _pas_rond(ecart / 3.5)
-    return [centre + k * pas / 2 for k in (-5, -3, -1, 1, 3, 5)] + [math.inf]
+    pas = _pas_rond(ecart / 3)
+    return [centre + k * pas for k in (-2, -1, 0, 1, 2)]
+
+
+def classe_centree(valeur: float, bornes: Sequence[float]) -> int:
+    """Index (0-5) of the class of ``valeur`` among the :func:`classes_centrees` ``bornes``.
+
+    Examples
+    --------
+    >>> [classe_centree(v, [50, 75, 100, 125, 150]) for v in (10, 50, 99.9, 100, 149, 150, 300)]
+    [0, 1, 2, 3, 4, 5, 5]
+    """
+    import bisect
+
+    return bisect.bisect_right(list(bornes), valeur)
 
 
 def classe_de(valeur: float, bornes: Sequence[float]) -> int:
@@ -308,10 +322,10 @@ def carte_choroplethe(
         red under the reference.
     centre : float, optional
         The reference of an index (100 for « 100 = France », 0 for a gap): a diverging palette
-        whose middle class surrounds it (:func:`classes_centrees`). Without it, quantile classes
+        whose middle bound it is (:func:`classes_centrees`). Without it, quantile classes
         on a sequential palette.
     libelle_centre : str
-        What the middle class means, in the legend (« proche de la France »).
+        What the centre means, the first line of the legend (« 100 = valeur de la France »).
     etiquettes : int
         How many of the most populated communes are named on the map (fewer where names would
         overlap).
@@ -326,7 +340,6 @@ def carte_choroplethe(
         palette = PALETTE[: len(bornes)] if bornes else []
     if inverser:
         palette = palette[::-1]
-    motif = _motif_absent(titre, source)
     traces, classes_vues = [], set()
     for commune in communes:
         code = commune["code"]
@@ -334,9 +347,9 @@ def carte_choroplethe(
         if code in secrets:
             couleur, texte = COULEUR_SECRET, "secret statistique"
         elif valeur is None or (isinstance(valeur, float) and math.isnan(valeur)):
-            couleur, texte = f"url(#{motif})", "donnée absente"
+            couleur, texte = COULEUR_ABSENT, "donnée absente"
         else:
-            classe = classe_de(valeur, bornes)
+            classe = classe_centree(valeur, bornes) if centre is not None else classe_de(valeur, bornes)
             classes_vues.add(classe)
             couleur = palette[classe]
             texte = f"{format_nombre(valeur, decimales)} {unite}".strip()
@@ -356,9 +369,9 @@ def carte_choroplethe(
     if secrets:
         entrees.append((COULEUR_SECRET, "secret statistique"))
     if any(valeurs.get(c["code"]) is None and c["code"] not in secrets for c in communes):
-        entrees.append((f"url(#{motif})", "donnée absente"))
+        entrees.append((COULEUR_ABSENT, "donnée absente"))
     noms = _noms_communes(communes, projeter, largeur, hauteur, etiquettes)
-    return _svg(titre, source, traces, entrees, largeur, hauteur, noms, motif)
+    return _svg(titre, source, traces, entrees, largeur, hauteur, noms)
 
 
 def _legende_centree(
@@ -367,25 +380,27 @@ def _legende_centree(
     vues: set[int],
     unite: str,
     libelle_centre: str,
-) -> list[tuple[str, str]]:
+) -> list[tuple[str | None, str]]:
     """Legend rows of a diverging map, high values first (as the Observatoire des territoires):
-    the classes from the lowest to the highest one drawn, the middle class always."""
+    what the centre means, then the classes from the highest to the lowest one drawn, always
+    including the two around the centre."""
     milieu = len(bornes) // 2
-    premiere, derniere = min(vues | {milieu}), max(vues | {milieu})
-    d = _decimales_de([b for b in bornes if math.isfinite(b)], 0)
+    premiere, derniere = min(vues | {milieu}), max(vues | {milieu + 1})
+    d = _decimales_de(bornes, 0)
     suffixe = f" {unite}" if unite else ""
-    lignes = []
+    lignes: list[tuple[str | None, str]] = []
     for i in range(premiere, derniere + 1):
         if i == 0:
             texte = f"moins de {format_nombre(bornes[0], d)}{suffixe}"
-        elif i == len(bornes) - 1:
-            texte = f"{format_nombre(bornes[-2], d)}{suffixe} et plus"
+        elif i == len(bornes):
+            texte = f"{format_nombre(bornes[-1], d)}{suffixe} et plus"
         else:
             texte = f"de {format_nombre(bornes[i - 1], d)} à {format_nombre(bornes[i], d)}{suffixe}"
-        if i == milieu and libelle_centre:
-            texte += f" ({libelle_centre})"
         lignes.append((palette[i], texte))
-    return lignes[::-1]
+    lignes.reverse()
+    if libelle_centre:
+        lignes.insert(0, (None, libelle_centre))
+    return lignes
 
 
 def carte_categories(
@@ -407,7 +422,6 @@ def carte_categories(
     True
     """
     projeter, hauteur = projection(communes, largeur, hauteur_max=1.25 * largeur)
-    motif = _motif_absent(titre, source)
     valeurs = [v for v in categories.values() if v]
     classes = list(ordre) if ordre else sorted(set(valeurs))
     classes = [c for c in classes if c in set(valeurs)]
@@ -415,20 +429,13 @@ def carte_categories(
     traces = []
     for commune in communes:
         categorie = categories.get(commune["code"])
-        couleur = couleurs.get(categorie, f"url(#{motif})")
+        couleur = couleurs.get(categorie, COULEUR_ABSENT)
         traces.append(_trace_commune(commune, projeter, couleur, categorie or "donnée absente"))
     entrees = [(couleurs[classe], classe) for classe in classes]
     if any(not categories.get(c["code"]) for c in communes):
-        entrees.append((f"url(#{motif})", "donnée absente"))
+        entrees.append((COULEUR_ABSENT, "donnée absente"))
     noms = _noms_communes(communes, projeter, largeur, hauteur, etiquettes)
-    return _svg(titre, source, traces, entrees, largeur, hauteur, noms, motif)
-
-
-def _motif_absent(titre: str, source: str) -> str:
-    """Id of the hatching of communes without data, unique to the map (several maps share a page)."""
-    import hashlib
-
-    return "hachures-" + hashlib.sha1(f"{titre}\n{source}".encode()).hexdigest()[:10]
+    return _svg(titre, source, traces, entrees, largeur, hauteur, noms)
 
 
 def _trace_commune(commune: Mapping[str, Any], projeter, couleur: str, texte: str) -> str:
@@ -510,26 +517,34 @@ def _svg(
     titre: str,
     source: str,
     traces: Sequence[str],
-    entrees: Sequence[tuple[str, str]],
+    entrees: Sequence[tuple[str | None, str]],
     largeur: float,
     hauteur: float,
     noms: Sequence[tuple[float, float, str]],
-    motif: str,
 ) -> Markup:
     """The map: the communes' paths, the names of the main communes, the legend (one
-    ``(couleur, libelle)`` per row, right of the map), then title and source under it.
+    ``(couleur, libelle)`` per row, right of the map; a row without colour is a note), then title
+    and source under it.
 
     One user unit prints as one point: ``width``/``height`` are given in ``pt``."""
     largeur_legende = max([150.0] + [24 + _largeur_texte(libelle, TAILLE_LEGENDE) for _, libelle in entrees])
     largeur_legende = min(largeur_legende, LARGEUR_IMPRIMABLE_PT - 4 - largeur - 12)
     legende, y = [], TAILLE_LEGENDE + 4
     for couleur, libelle in entrees:
-        morceaux = _lignes(libelle, largeur_legende - 24, TAILLE_LEGENDE)
-        legende.append(
-            f'<rect x="0" y="{y - TAILLE_LEGENDE:.0f}" width="16" height="{TAILLE_LEGENDE + 1:.0f}" '
+        retrait = 0 if couleur is None else 22
+        morceaux = _lignes(libelle, largeur_legende - retrait - 2, TAILLE_LEGENDE)
+        case = (
+            ""
+            if couleur is None
+            else f'<rect x="0" y="{y - TAILLE_LEGENDE:.0f}" width="16" height="{TAILLE_LEGENDE + 1:.0f}" '
             f'fill="{couleur}" stroke="#555" stroke-width="0.4"/>'
+        )
+        legende.append(
+            case
             + "".join(
-                f'<text x="22" y="{y + k * (TAILLE_LEGENDE + 2):.0f}">{escape(m)}</text>'
+                f'<text x="{retrait}" y="{y + k * (TAILLE_LEGENDE + 2):.0f}"'
+                + (' font-style="italic"' if couleur is None else "")
+                + f">{escape(m)}</text>"
                 for k, m in enumerate(morceaux)
             )
         )
@@ -565,9 +580,6 @@ def _svg(
         f'preserveAspectRatio="xMinYMin meet" aria-label="{escape(titre)}" '
         f'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif">'
         f"<title>{escape(titre)}</title>"
-        f'<defs><pattern id="{motif}" width="5" height="5" patternUnits="userSpaceOnUse" '
-        f'patternTransform="rotate(45)"><rect width="5" height="5" fill="#ffffff"/>'
-        f'<line x1="0" y1="0" x2="0" y2="5" stroke="#9e9e9e" stroke-width="1.2"/></pattern></defs>'
         f'<g class="communes">{"".join(traces)}</g>'
         f'<g class="noms-communes" font-size="{TAILLE_NOM:g}" text-anchor="middle" fill="#111">'
         f"{etiquettes}</g>"

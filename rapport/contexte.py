@@ -585,7 +585,7 @@ def contexte_departement(
             "",
             decimales=0,
             centre=100,
-            libelle_centre="proche de la France",
+            libelle_centre="100 = valeur de la France",
         )
         _ranger(carte, titre, cartes_axe, cartes_non_tracees, communes_geo)
         ec = ecarts_all[(ecarts_all["niveau"] == "commune") & (ecarts_all["code_domaine"] == domaine_carte)]
@@ -600,7 +600,7 @@ def contexte_departement(
             f"indice d'offre, {catalogue_offre}) ; géométrie IGN ADMIN EXPRESS, COG 2026",
             "",
             centre=0,
-            libelle_centre="besoin et offre au même niveau",
+            libelle_centre="0 = besoin et offre au même niveau",
         )
         _ranger(carte, titre, cartes_axe, cartes_non_tracees, communes_geo)
         ac = acces[acces["code_domaine"] == domaine_carte].rename(columns={"code_commune": "code_territoire"})

@@ -312,9 +312,9 @@ def imprimer_pdf(html: Path, pdf: Path, timeout: float = 120.0) -> bool:
     return True
 
 
-# below this, a printed text is unreadable; a document shrunk to fit an overflowing table prints
-# its 9,5 pt body at 6,6 pt
-TAILLE_MIN_TEXTE_PT = 7.5
+# no print style is under 8 pt: a text printed smaller means Chromium shrank the pages to fit
+# something wider than the page (the 93 report once printed its 9,5 pt body at 6,6 pt)
+TAILLE_MIN_TEXTE_PT = 7.9
 
 
 def _releve_tailles(tailles: list[tuple[float, int, str, float]], page: int):

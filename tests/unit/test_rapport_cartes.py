@@ -102,29 +102,29 @@ def _rvb(couleur: str) -> tuple[int, int, int]:
 
 
 def test_the_diverging_palette_is_centred_on_the_france_value():
-    from rapport.cartes import PALETTE_DIVERGENTE, classes_centrees
+    from rapport.cartes import COULEUR_ABSENT, PALETTE_DIVERGENTE, classe_centree, classes_centrees
 
-    # colour-blind-safe diverging scheme: lightest in the middle, darker step by step on each
-    # side, blue under the reference and red above
+    # colour-blind-safe diverging scheme: lightest at the centre, darker step by step on each
+    # side, blue under the reference and red above, none of them white (white is « absent »)
     clarte = [sum(_rvb(c)) for c in PALETTE_DIVERGENTE]
-    milieu = len(PALETTE_DIVERGENTE) // 2
-    assert clarte[milieu] == max(clarte)
-    assert clarte[: milieu + 1] == sorted(clarte[: milieu + 1])
-    assert clarte[milieu:] == sorted(clarte[milieu:], reverse=True)
-    assert all(_rvb(c)[2] > _rvb(c)[0] for c in PALETTE_DIVERGENTE[:milieu])
-    assert all(_rvb(c)[0] > _rvb(c)[2] for c in PALETTE_DIVERGENTE[milieu + 1 :])
-    # the classes are symmetric around 100, the middle one contains it
+    moitie = len(PALETTE_DIVERGENTE) // 2
+    assert clarte[:moitie] == sorted(clarte[:moitie]) and clarte[moitie:] == sorted(
+        clarte[moitie:], reverse=True
+    )
+    assert all(_rvb(c)[2] > _rvb(c)[0] for c in PALETTE_DIVERGENTE[:moitie])
+    assert all(_rvb(c)[0] > _rvb(c)[2] for c in PALETTE_DIVERGENTE[moitie:])
+    assert COULEUR_ABSENT not in PALETTE_DIVERGENTE and min(clarte) > 0 and max(clarte) < 3 * 245
+    # 100 is the middle bound and the steps are symmetric around it
     bornes = classes_centrees([55.0, 98.0, 131.0, 176.0], 100)
-    assert len(bornes) == len(PALETTE_DIVERGENTE)
-    assert bornes[milieu - 1] < 100 < bornes[milieu]
-    for k in range(milieu):
-        assert 100 - bornes[milieu - 1 - k] == pytest.approx(bornes[milieu + k] - 100)
+    assert len(bornes) + 1 == len(PALETTE_DIVERGENTE) and bornes[len(bornes) // 2] == 100
+    for k in range(1, len(bornes) // 2 + 1):
+        assert 100 - bornes[len(bornes) // 2 - k] == pytest.approx(bornes[len(bornes) // 2 + k] - 100)
+    assert classe_centree(99.9, bornes) == moitie - 1 and classe_centree(100.0, bornes) == moitie
     # even when every commune is above the reference, 100 stays the centre (not the median)
-    bas, haut = classes_centrees([120.0, 140.0, 175.0], 100)[milieu - 1 : milieu + 1]
-    assert bas < 100 < haut and bas + haut == 200
+    assert classes_centrees([120.0, 140.0, 175.0], 100)[2] == 100
 
 
-def test_an_index_map_colours_each_side_of_france_and_names_it_in_the_legend():
+def test_an_index_map_colours_each_side_of_france_and_says_what_the_centre_is():
     from rapport.cartes import PALETTE_DIVERGENTE
 
     communes = _carres(5)
@@ -136,17 +136,16 @@ def test_an_index_map_colours_each_side_of_france_and_names_it_in_the_legend():
         source="Source : INSEE",
         decimales=0,
         centre=100,
-        libelle_centre="proche de la France",
+        libelle_centre="100 = valeur de la France",
     )
     soupe = BeautifulSoup(str(svg), "html.parser")
-    couleur = {p["data-commune"]: p["fill"] for p in soupe.select("g.communes path")}
-    assert couleur["93002"] == PALETTE_DIVERGENTE[3]
-    assert PALETTE_DIVERGENTE.index(couleur["93000"]) < PALETTE_DIVERGENTE.index(couleur["93001"]) < 3
-    assert 3 < PALETTE_DIVERGENTE.index(couleur["93003"]) < PALETTE_DIVERGENTE.index(couleur["93004"])
+    rang = {p["data-commune"]: PALETTE_DIVERGENTE.index(p["fill"]) for p in soupe.select("g.communes path")}
+    assert rang["93000"] < rang["93001"] < 3 <= rang["93002"] < rang["93003"] < rang["93004"]
     legende = [t.get_text() for t in soupe.select("g.legende text")]
-    assert "(proche de la France)" in " ".join(legende)
+    assert legende[0] == "100 = valeur de la France"
     # high values first, as on the Observatoire des territoires maps
-    assert legende[0].endswith("et plus") and legende[-1].startswith("moins de")
+    assert legende[1].endswith("et plus") and legende[-1].startswith("moins de")
+    assert "de 75 à 100" in legende and "de 100 à 125" in legende
 
 
 def _taille(noeud) -> float:
@@ -205,3 +204,12 @@ def test_the_most_populated_communes_are_named_without_overlap(data_dir):
     assert not BeautifulSoup(str(carte_choroplethe(anonymes, {}, "t", "s")), "html.parser").select(
         "g.noms-communes text"
     )
+
+
+def test_docstring_examples():
+    import doctest
+
+    import rapport.cartes
+
+    resultat = doctest.testmod(rapport.cartes, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert resultat.attempted > 0 and resultat.failed == 0

@@ -157,7 +157,7 @@ def test_check_fails_when_a_too_wide_table_shrinks_every_page(tmp_path):
     )
     pdf = tmp_path / "large.pdf"
     assert imprimer_pdf(_ecrire(tmp_path, _document(contenu_en_plus=large)), pdf)
-    assert any("imprimé(s) sous 7,5 pt" in p for p in controle_pdf(pdf))
+    assert any("imprimé(s) sous 7,9 pt" in p for p in controle_pdf(pdf))
 
 
 def test_a_missing_chromium_is_reported_in_french_with_the_way_to_get_the_pdf(tmp_path, monkeypatch):
@@ -183,3 +183,12 @@ def test_the_sommaire_lists_every_part_and_links_to_it():
         assert cible is not None and cible.name == "h2" and cible.get_text() == a.get_text()
     assert soupe.select("nav.sommaire h3")[0].get_text() == "Sommaire"
     assert "à remplir" not in soupe.select_one("nav.sommaire").get_text()
+
+
+def test_docstring_examples():
+    import doctest
+
+    import rapport.rendu
+
+    resultat = doctest.testmod(rapport.rendu, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert resultat.attempted > 0 and resultat.failed == 0
