@@ -8,7 +8,8 @@ margin boxes, ``_impression.css``), an outline (bookmarks) made by Chromium from
 (``--generate-pdf-document-outline``) and a sommaire with page numbers: the sommaire lists the
 ``h2`` headings (:func:`avec_sommaire`), a first printing tells on which page each one falls (the
 named destinations of the sommaire's links, read with pypdf), a second one writes the numbers.
-:func:`controle_pdf` checks a printed PDF for all of this and for empty pages.
+:func:`controle_pdf` checks a printed PDF for all of this, for empty pages and for text printed
+too small (the tests run it on the hand-made report and on the 93 build).
 """
 
 from __future__ import annotations
@@ -307,8 +308,7 @@ def imprimer_pdf(html: Path, pdf: Path, timeout: float = 120.0) -> bool:
         partiel = pdf.with_name(pdf.name + ".partiel")
         shutil.move(str(page), partiel)
         partiel.replace(pdf)
-    for probleme in controle_pdf(pdf, sommaire=bool(cibles)):
-        LOG.warning("PDF %s : %s", pdf.name, probleme)
+    # controle_pdf is left to the tests: reading back every page's text costs more than printing
     return True
 
 
