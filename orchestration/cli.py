@@ -194,6 +194,10 @@ def _summary(result, settings, departement: str, libelle: str, elapsed: float) -
             if files:
                 where = (output / folder).relative_to(settings.output_dir)
                 print(f"    {label} : {len(files)} fichiers dans {where}/", file=out)
+        if not (output / "rapport_diagnostic.pdf").exists():
+            from rapport.rendu import pourquoi_pas_de_pdf
+
+            print(f"    {pourquoi_pas_de_pdf(departement)}", file=out)
         print(f"  Copie de lecture pour les analystes : {published_copy_path(settings.warehouse)}", file=out)
     journal = _journal_path(settings.warehouse.parent, departement)
     if journal.exists():
