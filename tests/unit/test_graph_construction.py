@@ -12,6 +12,7 @@ import pytest
 from graph import analyse
 from graph.construction import GraphInputs, build_graph
 from graph.dispositifs import ModeleInvalide, read_modele
+from graph.modele import NODE_KINDS
 from graph.registre import read_registre_departement
 from ingest.france_travail import read_clpe_communes
 from ingest.politique_ville import read_contrats_de_ville
@@ -417,12 +418,13 @@ def test_registry_links_and_unknown_references(built):
 
 def test_documents_mentions_co_mentions_and_interviews(built):
     g = built.graph
-    assert g.nodes["document:D1"]["libelle"] == "PDI 2024 <b>gras</b>"
-    assert g.has_edge("document:D1", "caf:93", "mentionne")
-    assert g.has_edge("document:D1", "dispositif:pdi:departement:93", "se_refere_a")
-    assert g.has_edge("document:D1", "dispositif:comite_departemental_emploi:departement:93", "se_refere_a")
-    assert g.has_edge("document:D1", "territoire:commune:93066", "mentionne")
-    assert "document:D9" not in g  # another département
+    # documents are evidence, never nodes: neither their id nor their title is in the graph
+    assert not any(n.startswith("document:") for n in g)
+    assert "PDI 2024 <b>gras</b>" not in {d.get("libelle") for _, d in g.nodes(data=True)}
+    assert {d["type_noeud"] for _, d in g.nodes(data=True)} <= set(NODE_KINDS) and "document" not in NODE_KINDS
+    # the mentions of the département's documents are resolved and counted (CAF, PDI, comités, Saint-Denis,
+    # France Travail in the interview); the generic mission locale is not; the 92 one is not read
+    assert built.stats["mentions"] == 5
     co = g.edges["caf:93", "dispositif:pdi:departement:93", "partenaire_de"]
     # a PDI document: 0.3 per passage; a convention: 0.45 per passage (cap 0.9); a legal text: no tie
     assert co["confiance"] == pytest.approx(1 - 0.7**2) and co["preuves"][0]["reference"] == "P1,P7"
