@@ -536,8 +536,9 @@ def render_page(
             )
     script, style = vis_assets()
     resume = (
-        f"Réseau dessiné : {n_nodes} nœuds et {n_edges} liens (graphe complet, territoires et domaines "
-        f"compris : {graph.number_of_nodes()} nœuds, {graph.number_of_edges()} liens)"
+        f"Réseau de la page : {n_nodes} nœuds et {n_edges} liens au total, le compteur en haut à gauche dit "
+        f"ce qui est affiché (graphe complet, territoires et domaines compris : {graph.number_of_nodes()} "
+        f"nœuds, {graph.number_of_edges()} liens)"
     )
     html = TEMPLATE.render(
         titre=titre,
