@@ -393,7 +393,7 @@ def display_model(
             "communaute": m.get("communaute"),
             "role": m.get("role_courtage"),
             "distance_ft": m.get("distance_france_travail"),
-            "reference": data.get("reference"),
+            "reference": _FICHIER.sub("", str(data["reference"])) if data.get("reference") else None,
             "source_publique": data.get("source_publique"),
         }
         nodes[node] = entry

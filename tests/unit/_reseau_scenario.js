@@ -3,6 +3,7 @@
   var R = {}, api = function () { return window.reseauActeurs; };
   function reseau() { return api().reseau; }
   function etat() {
+    reseau().redraw();  // synchronous: what is read below is what is on screen now (frames are not timed here)
     var body = reseau().body, pos = reseau().getPositions(), arrondi = {};
     Object.keys(pos).forEach(function (k) { arrondi[k] = [Math.round(pos[k].x * 100) / 100, Math.round(pos[k].y * 100) / 100]; });
     return {positions: arrondi, noeuds_dessines: body.nodeIndices.length, liens_dessines: body.edgeIndices.length,

@@ -412,6 +412,14 @@ SCENARIO = [
     "R.apres_focus = etat();",
     "window.reseauActeurs.focaliser('x1');",
     "R.focus_hostile = etat(); R.xss = document.body.getAttribute('data-xss');",
+    "cliquer('vue-tout'); window.reseauActeurs.reseau.moveTo({scale: 0.4, animation: false});",
+    "R.loin = etat();",
+    "window.reseauActeurs.reseau.moveTo({scale: 1.2, animation: false});",
+    "R.zoom = etat();",
+    # every text a person can read: the page, every tooltip, the focus panel of every node
+    "R.textes = [document.body.innerText].concat(window.reseauActeurs.infobulles());"
+    " Object.keys(window.reseauActeurs.reseau.getPositions()).forEach(function (id) {"
+    " window.reseauActeurs.focaliser(id); R.textes.push(document.getElementById('fiche').innerText); });",
 ]
 
 
@@ -499,3 +507,35 @@ def test_focus_shows_neighbours_and_quoted_evidence(scenario):
     assert (
         scenario["focus_hostile"]["fiche"].startswith("Focus : " + HOSTILE_SCRIPT) and scenario["xss"] is None
     )
+
+
+@needs_chromium_driver
+def test_zooming_in_names_more_nodes_without_overlap(scenario):
+    zoom = scenario["zoom"]
+    loin = scenario["loin"]
+    # zoomed out: the 15 most central names only; zoomed in: more names
+    assert loin["echelle"] == pytest.approx(0.4) and len(loin["etiquettes"]) == page.ETIQUETTES_PERMANENTES
+    assert zoom["echelle"] == pytest.approx(1.2) and len(zoom["etiquettes"]) > len(loin["etiquettes"])
+    boxes = zoom["boites"]
+    assert not [
+        (a["id"], b["id"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a["x"] < b["x"] + b["l"]
+        and b["x"] < a["x"] + a["l"]
+        and a["y"] < b["y"] + b["h"]
+        and b["y"] < a["y"] + a["h"]
+    ]
+
+
+# what a node id, a passage id or a table name looks like
+IDENTIFIANT = re.compile(r"\b[a-z_]+:[A-Za-z0-9]|\bmarts\.|\b93-[0-9a-f]{3,}-p\d+|\bcode_[a-z]+")
+
+
+@needs_chromium_driver
+def test_no_identifier_in_anything_a_person_reads(scenario):
+    textes = scenario["textes"]
+    assert len(textes) > 2 * 22  # the page, the tooltips of nodes and links, one focus panel per node
+    for text in textes:
+        assert not IDENTIFIANT.search(text), IDENTIFIANT.search(text).group(0) + " in " + text[:300]
+    assert IDENTIFIANT.search("caf:93") and IDENTIFIANT.search("93-abc-p0003-002")  # the check can fail
