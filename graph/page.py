@@ -527,7 +527,7 @@ def render_page(
         for row in top.head(25).to_dict("records"):
             principaux.append(
                 {
-                    "libelle": row["libelle"],
+                    "libelle": _with_type(str(row["libelle"]), row.get("type_acteur")),
                     "type": ACTOR_TYPES.get(row.get("type_acteur") or "", (row.get("type_acteur"), ""))[0],
                     "degre": row["degre"],
                     "intermediarite": f"{float(row['intermediarite']):.4f}".replace(".", ","),

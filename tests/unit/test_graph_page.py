@@ -414,6 +414,12 @@ SCENARIO = [
     "R.focus_hostile = etat(); R.xss = document.body.getAttribute('data-xss');",
     "cliquer('vue-tout'); window.reseauActeurs.reseau.moveTo({scale: 0.4, animation: false});",
     "R.loin = etat();",
+    # hovering a node that has no permanent name shows its name
+    "var r = window.reseauActeurs.reseau, c = r.canvasToDOM(r.getPositions(['asso:7'])['asso:7']);"
+    " var b = document.querySelector('#reseau canvas').getBoundingClientRect();"
+    " document.querySelector('#reseau canvas').dispatchEvent(new MouseEvent('mousemove',"
+    " {clientX: b.left + c.x, clientY: b.top + c.y, bubbles: true}));",
+    "R.survol = etat();",
     "window.reseauActeurs.reseau.moveTo({scale: 1.2, animation: false});",
     "R.zoom = etat();",
     # every text a person can read: the page, every tooltip, the focus panel of every node
@@ -507,6 +513,11 @@ def test_focus_shows_neighbours_and_quoted_evidence(scenario):
     assert (
         scenario["focus_hostile"]["fiche"].startswith("Focus : " + HOSTILE_SCRIPT) and scenario["xss"] is None
     )
+
+
+@needs_chromium_driver
+def test_hovering_a_node_names_it(scenario):
+    assert "asso:7" not in scenario["loin"]["etiquettes"] and "asso:7" in scenario["survol"]["etiquettes"]
 
 
 @needs_chromium_driver
