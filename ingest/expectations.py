@@ -582,6 +582,48 @@ def _suites() -> dict[str, Suite]:
                                  "num_dea_202309", "num_brsa_202309")),
             rows(90, 110),
         ), "GIP de l'inclusion : demandeurs d'emploi, BRSA et accompagnateurs par département"),
+        # supply side (issue 10): early childhood, BPE 2018, food aid
+        Suite("cnaf_places_petite_enfance_communes", (
+            columns("annee", "code_commune", "code_departement_cnaf", "places_eaje_ensemble",
+                    "places_offertes_ensemble"),
+            not_null("annee"), not_null("code_commune"),
+            matches("code_commune", COMMUNE, what="code commune INSEE"),
+            unique_together("annee", "code_commune"),
+            between("annee", 2010, 2035, what="année de référence plausible"),
+            *(count(c) for c in ("places_eaje_psu", "places_hors_eaje_psu", "places_eaje_ensemble",
+                                 "places_prescolarisation", "places_assistante_maternelle",
+                                 "places_salariee_domicile", "places_accueil_individuel_ensemble",
+                                 "places_offertes_ensemble")),
+            rows(5_000, 8_000),
+        ), "CNAF : places d'accueil des moins de 3 ans par commune de plus de 10 000 habitants"),
+        Suite("drees_accueil_jeune_enfant_departements", (
+            columns("tableau", "code_territoire_drees", "annee", "valeur"),
+            not_null("tableau"), not_null("code_territoire_drees"), not_null("annee"),
+            in_set("tableau", ("tab23", "tab24", "tab27", "tab28", "tab32", "tab33")),
+            unique_together("tableau", "code_territoire_drees", "annee"),
+            count("valeur"),
+            rows(5_000, 8_000),
+        ), "DREES : accueil du jeune enfant par département"),
+        Suite("bpe_2018_equipements", (
+            columns("code_commune_2018", "type_equipement", "nb_equipements", "code_departement"),
+            not_null("code_commune_2018"), not_null("type_equipement"), not_null("nb_equipements"),
+            matches("code_commune_2018", COMMUNE, what="code commune INSEE"),
+            matches("type_equipement", r"^[A-G]\d{3}$", what="type d'équipement BPE"),
+            unique_together("code_commune_2018", "type_equipement"),
+            count("nb_equipements"),
+            rows(600_000, 700_000),
+        ), "INSEE : base permanente des équipements 2018 par commune et type"),
+        Suite("offre_structures__aide_alimentaire", (
+            columns("id", "nom", "famille", "code_postal", "longitude", "latitude"),
+            *key("id"),
+            not_null("famille"),
+            in_set("famille", ("epicerie_partenaire_ba", "epicerie_andes", "epicerie_ugess",
+                               "epicerie_etudiante", "banque_alimentaire", "antenne_ba")),
+            matches("code_postal", r"^\d{5}$", what="code postal à 5 chiffres"),
+            between("longitude", -180, 180, what="longitude WGS84"),
+            between("latitude", -90, 90, what="latitude WGS84"),
+            rows(1_500, 2_200),
+        ), "Banques Alimentaires : épiceries sociales et solidaires, banques alimentaires"),
     ]
     return {suite.table: suite for suite in suites}
 

@@ -217,6 +217,33 @@ GOOD: dict[str, pd.DataFrame] = {
             "num_accompagnateurs", "num_dea_brsa", "num_conseillers_ft_les_emplois", "num_dea_202309",
             "num_brsa_202309")},
     }),
+    # supply side (issue 10), real rows of the snapshot
+    "cnaf_places_petite_enfance_communes": _frame({
+        "annee": pd.array([2022, 2018, 2022], dtype="Int64"),
+        "code_commune": ["59350", "93066", "93066"], "code_departement_cnaf": ["59", "93", "93"],
+        **{c: pd.array(v, dtype="Int64") for c, v in {
+            "places_eaje_psu": [2633, 1047, 1200], "places_hors_eaje_psu": [100, 36, 40],
+            "places_eaje_ensemble": [2733, 1083, 1240], "places_prescolarisation": [120, 90, 80],
+            "places_assistante_maternelle": [2200, 700, 650], "places_salariee_domicile": [104, 47, 40],
+            "places_accueil_individuel_ensemble": [2304, 747, 690],
+            "places_offertes_ensemble": [5157, 1920, 2010]}.items()},
+    }),
+    "drees_accueil_jeune_enfant_departements": _frame({
+        "tableau": ["tab23", "tab23", "tab28", "tab28"], "code_territoire_drees": ["59", "93", "59", "69M"],
+        "annee": pd.array([2023, 2023, 2016, 2023], dtype="Int64"),
+        "valeur": [813.0, 406.0, 11070.0, 14345.0],
+    }),
+    "bpe_2018_equipements": _frame({
+        "code_region": ["11", "32", "11"], "code_departement": ["93", "59", "75"],
+        "code_commune_2018": ["93066", "59350", "75101"], "type_equipement": ["D502", "D502", "D703"],
+        "nb_equipements": pd.array([40, 75, 1], dtype="Int64"),
+    }),
+    "offre_structures__aide_alimentaire": _frame({
+        "id": ["aide_alimentaire--48f8b6cb8d46", "aide_alimentaire--1c84ccb1435f"],
+        "nom": ['"Episol" Saintes', "BANQUE ALIMENTAIRE DE l'AIN"],
+        "famille": ["epicerie_partenaire_ba", "banque_alimentaire"], "code_postal": ["17100", "01000"],
+        "longitude": [-0.6283134, 5.2554297], "latitude": [45.7484297, 46.196843],
+    }),
 }
 
 
