@@ -1,7 +1,7 @@
 {{ config(meta={'dagster': {'ref': {'name': 'indicateurs'}}}) }}
 -- Every CNAF coverage rate of a commune whose CNAF perimeter is the whole COG 2026 commune comes out
--- of marts.indicateurs unchanged and flagged 'publie'; no other commune gets a value (rows returned
--- = differences).
+-- of marts.indicateurs unchanged and flagged 'publie'; every other commune value is flagged
+-- 'recalcule' (rows returned = differences).
 with harmonises as (
     select * from {{ ref('int_cnaf__couverture_communes') }}
 ),
@@ -21,4 +21,5 @@ full outer join (
     select * from {{ ref('indicateurs') }}
     where niveau = 'commune' and code_indicateur = 'taux_couverture_accueil_jeune_enfant'
 ) as i on i.code_territoire = p.code_commune and i.annee = p.annee
-where i.valeur is distinct from p.taux_publie or i.methode is distinct from 'publie'
+where (p.code_commune is not null and (i.valeur is distinct from p.taux_publie or i.methode is distinct from 'publie'))
+    or (p.code_commune is null and i.methode is distinct from 'recalcule')

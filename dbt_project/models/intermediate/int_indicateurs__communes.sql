@@ -99,6 +99,13 @@ lignes as (
         100 * chomeurs_15_64 / nullif(actifs_15_64, 0), chomeurs_15_64, actifs_15_64, false, 'recalcule', true
     from rp_2021
 
+    -- births of 2022 (état civil, by the mother's commune of residence) per 100 inhabitants of 2021
+    union all
+    select code_commune, 'naissances_pour_100_habitants', 2022,
+        100 * naissances_2022 / nullif(population, 0), naissances_2022, population, false, 'recalcule', true
+    from rp_2021
+    where naissances_2022 is not null
+
     -- France Travail (early 2025) per 100 active people (most recent census) and per 100 inhabitants
     union all
     select ft.code_commune, 'demandeurs_emploi_pour_100_actifs', 2025,
@@ -116,12 +123,13 @@ lignes as (
     from france_travail as ft
     inner join communes as c on c.code_commune = ft.code_commune
 
-    -- CNAF childcare coverage (places per 100 children under 3): published rates, kept only where the
-    -- CNAF commune is the whole 2026 commune (no numerator or denominator published)
+    -- CNAF childcare coverage (places per 100 children under 3): published rate where the CNAF commune
+    -- is the whole 2026 commune, else recomputed from places and estimated children; summed above
     union all
-    select code_commune, 'taux_couverture_accueil_jeune_enfant', annee, taux_couverture_global, null, null,
-        false, 'publie', false
+    select code_commune, 'taux_couverture_accueil_jeune_enfant', annee, taux_couverture_global,
+        places_accueil_formel, enfants_moins_3_ans_estimes, false, methode, enfants_moins_3_ans_estimes is not null
     from {{ ref('int_cnaf__couverture_communes') }}
+    where taux_couverture_global is not null
 
     -- Nord / Pas-de-Calais (third-party tables, 411 communes): households without a car (census),
     -- energy-poor diagnosed dwellings (DPE F or G, ADEME since 2021)

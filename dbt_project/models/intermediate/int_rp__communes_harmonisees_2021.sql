@@ -15,6 +15,7 @@ final as (
         count(*) as nb_communes_source,
         sum(s.population) as population,
         sum(s.nb_menages) as nb_menages,
+        sum(s.naissances_2022) as naissances_2022,
         sum(s.population_15_64) as population_15_64,
         sum(s.chomeurs_15_64) as chomeurs_15_64,
         sum(s.actifs_15_64) as actifs_15_64

@@ -12,6 +12,7 @@ renamed as (
         cast(insee_dep as varchar) as code_departement_source,
         cast(population_2021 as double) as population,
         cast(menages_2021 as double) as nb_menages,
+        cast(naissances_2022 as double) as naissances_2022,
         cast(pop_15_64_totale_2021 as double) as population_15_64,
         cast(pop_15_64_chomage_2021 as double) as chomeurs_15_64,
         cast(pop_15_64_active_2021 as double) as actifs_15_64
