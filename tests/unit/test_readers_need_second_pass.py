@@ -147,3 +147,11 @@ def test_real_transition_ecologique(data_dir):
                    transition_ecologique.read_dpe_59_62(data_dir)):
         assert not result.quarantine and result.rows == 411
         assert result.frame["dep"].value_counts().to_dict() == {"59": 266, "62": 145}
+
+
+@pytest.mark.parametrize("module", [recensement, couverture_petite_enfance, transition_ecologique])
+def test_examples_of_the_readers_hold(module):
+    import doctest
+
+    outcome = doctest.testmod(module)
+    assert outcome.attempted > 0 and outcome.failed == 0
