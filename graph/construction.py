@@ -590,7 +590,8 @@ class _Builder:
                 g,
                 node,
                 "service",
-                text_or_none(row.get("nom")) or sid,
+                # the name people read (marts.services.nom_affiche), else the source's
+                text_or_none(row.get("nom_affiche")) or text_or_none(row.get("nom")) or sid,
                 code_axe=text_or_none(row.get("code_axe")),
                 code_domaine=domaine,
                 code_commune=commune,
