@@ -251,7 +251,7 @@ def test_sources_are_named_by_publisher_and_dataset(page):
 def test_actors_are_named_for_people(built_93, page):
     """Names in capitals are title-cased, France Travail sites are named as agencies and the
     « MISSION LOCALE » rows carry their commune: one name per actor, from marts.structures."""
-    annuaire = [tr.find("td").get_text(strip=True) for tr in page.select("#annexes table:last-of-type tbody tr")]
+    annuaire = [tr.find("td").get_text(strip=True) for tr in page.select("table.annuaire tbody tr")]
     assert annuaire
     assert "France Travail – agence de Bobigny" in annuaire
     missions = [n for n in annuaire if n.lower().startswith("mission locale")]
