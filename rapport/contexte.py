@@ -236,13 +236,21 @@ def _sources_besoins(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, str
         return {}
     rows = con.execute(
         """
-        select b.code_domaine, string_agg(distinct c.source, ' ; ' order by c.source)
+        select distinct b.code_domaine, c.source
         from marts.besoins_composantes as b
         inner join marts.indicateurs_catalogue as c using (code_indicateur)
-        where b.code_departement = ? and b.niveau = 'commune' group by 1""",
+        where b.code_departement = ? and b.niveau = 'commune' and c.source is not null
+        order by 1, 2""",
         [code],
     ).fetchall()
-    return {d: s for d, s in rows if s}
+    # a catalogue source may list several (« France Travail 2025 ; population légale 2023 »): each once
+    par_domaine: dict[str, list[str]] = {}
+    for domaine, source in rows:
+        morceaux = par_domaine.setdefault(domaine, [])
+        for morceau in str(source).split(" ; "):
+            if morceau.strip() and morceau.strip() not in morceaux:
+                morceaux.append(morceau.strip())
+    return {d: " ; ".join(m) for d, m in par_domaine.items()}
 
 
 TYPOLOGIES = {

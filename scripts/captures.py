@@ -36,7 +36,7 @@ CAPTURES = [
     ("rapport_5_fiche_action.png", "rapport_diagnostic.html", "#fiches article.fiche", 1200, 1500),
     ("rapport_6_annexe_sources.png", "rapport_diagnostic.html", "#sources", 1200, 1500),
     ("rapport_7_annexe_annuaire.png", "rapport_diagnostic.html", "#annuaire", 1200, 1200),
-    ("fiche_axe_A2_priorites.png", "kit/fiche_axe_A2.html", "h2:nth-of-type(1)", 1200, 1500),
+    ("fiche_axe_A2_constats.png", "kit/fiche_axe_A2.html", "body", 1200, 1500),
     ("fiche_axe_A2_classements.png", "kit/fiche_axe_A2.html", "section:nth-of-type(2)", 1200, 1500),
     ("fiche_axe_A4_sans_priorite.png", "kit/fiche_axe_A4.html", "section:nth-of-type(2)", 1200, 1200),
 ]
