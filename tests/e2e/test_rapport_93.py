@@ -243,7 +243,8 @@ def test_sources_are_named_by_publisher_and_dataset(page):
     sources = page.find("section", id="sources")
     entetes = [th.get_text(strip=True) for th in sources.find_all("th")]
     assert entetes[:3] == ["Partie", "Producteur", "Jeu de données"]
-    producteurs = {tr.find_all("td")[1].get_text(strip=True) for tr in sources.find("tbody").find_all("tr")}
+    # the part of the diagnostic spans its rows: the producer is the fifth cell from the end
+    producteurs = {tr.find_all("td")[-5].get_text(strip=True) for tr in sources.find("tbody").find_all("tr")}
     assert {"INSEE", "France Travail", "ANCT", "IGN"} <= producteurs
     assert "Autres sources" not in sources.get_text()
 
