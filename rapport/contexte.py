@@ -175,8 +175,7 @@ def _sources(con: duckdb.DuckDBPyConnection, chargements: list[dict[str, Any]]) 
     noms: dict[str, dict[str, Any]] = {}
     if "sources_donnees" in liste_marts(con):
         noms = {
-            r["table_brute"]: r
-            for r in enregistrements(lire(con, "select * from marts.sources_donnees"))
+            r["table_brute"]: r for r in enregistrements(lire(con, "select * from marts.sources_donnees"))
         }
     groupes: dict[tuple[str, str, str], dict[str, Any]] = {}
     for c in chargements:
@@ -188,8 +187,15 @@ def _sources(con: duckdb.DuckDBPyConnection, chargements: list[dict[str, Any]]) 
         )
         g = groupes.setdefault(
             cle,
-            {"theme": cle[0], "producteur": cle[1], "jeu_de_donnees": cle[2], "lignes": 0, "rejets": 0,
-             "charge_le": "", "ancienne_copie": False},
+            {
+                "theme": cle[0],
+                "producteur": cle[1],
+                "jeu_de_donnees": cle[2],
+                "lignes": 0,
+                "rejets": 0,
+                "charge_le": "",
+                "ancienne_copie": False,
+            },
         )
         g["lignes"] += int(c.get("rows_loaded") or 0)
         g["rejets"] += int(c.get("rows_quarantined") or 0)
@@ -269,7 +275,12 @@ def _avec_niveaux(lignes: list[dict[str, Any]], niveaux: dict[str, dict[str, str
     return lignes
 
 
-STATUTS_AVANCEMENT = {"prevu": "prévu", "en_cours": "en cours", "realise": "réalisé", "abandonne": "abandonné"}
+STATUTS_AVANCEMENT = {
+    "prevu": "prévu",
+    "en_cours": "en cours",
+    "realise": "réalisé",
+    "abandonne": "abandonné",
+}
 
 TYPES_PREUVES = {
     "indicateur": "Indicateur",
@@ -292,9 +303,7 @@ def _preuves(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
     documents = "documents" in liste_marts(con)
     genre_parole = [f"pa.{c}" for c in ("modalite", "type_parole") if c in colonnes(con, "parole")]
     titre = "coalesce(d.titre, d.nom_fichier)" if documents else "null"
-    jointure_doc = (
-        "left join marts.documents as d on d.id_document = ps.id_document" if documents else ""
-    )
+    jointure_doc = "left join marts.documents as d on d.id_document = ps.id_document" if documents else ""
     return lire(
         con,
         f"""
@@ -332,6 +341,11 @@ def _rapport_a_la_france(ligne: dict[str, Any]) -> float | None:
     if sens == "hausse_defavorable":
         return ecart
     return None
+
+
+def _niveau_coordination(faiblesse: float) -> str:
+    """« faible », « à consolider » or « établie », as :func:`constats_axe` says it."""
+    return "faible" if faiblesse >= 0.5 else ("à consolider" if faiblesse >= 0.25 else "établie")
 
 
 def constats_classes(
@@ -394,7 +408,7 @@ def constats_classes(
                 f"{ligne['libelle_domaine']} : besoin à l'indice {cartes.format_nombre(besoin, 0)} et offre "
                 f"à l'indice {cartes.format_nombre(offre, 0)} (100 = France)"
                 + (
-                    f", coordination {'faible' if ligne['faiblesse_coordination'] >= 0.5 else 'à consolider' if ligne['faiblesse_coordination'] >= 0.25 else 'établie'}"
+                    f", coordination {_niveau_coordination(ligne['faiblesse_coordination'])}"
                     if ligne.get("faiblesse_coordination") is not None
                     else ""
                 )
@@ -418,7 +432,8 @@ def constats_classes(
             (
                 0.5,
                 (
-                    f"{cartes.format_nombre(nb_liens_manquants, 0)} liens attendus entre acteurs des domaines "
+                    f"{cartes.format_nombre(nb_liens_manquants, 0)} liens attendus entre acteurs "
+                    "des domaines "
                     "de l'axe ne sont pas observés"
                     if nb_liens_manquants > 1
                     else "1 lien attendu entre acteurs des domaines de l'axe n'est pas observé"
@@ -436,7 +451,8 @@ def donnees_manquantes(lignes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     Examples
     --------
-    >>> donnees_manquantes([{"libelle_domaine": "Santé", "donnees_suffisantes": False, "raison": "offre non mesurée"},
+    >>> donnees_manquantes([
+    ...   {"libelle_domaine": "Santé", "donnees_suffisantes": False, "raison": "offre non mesurée"},
     ...   {"libelle_domaine": "Formation", "donnees_suffisantes": False, "raison": "offre non mesurée"}])
     [{'raison': 'offre non mesurée', 'domaines': ['Formation', 'Santé']}]
     """
@@ -444,7 +460,9 @@ def donnees_manquantes(lignes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for ligne in lignes:
         if ligne.get("donnees_suffisantes"):
             continue
-        par_raison.setdefault(ligne.get("raison") or "raison non précisée", set()).add(ligne["libelle_domaine"])
+        par_raison.setdefault(ligne.get("raison") or "raison non précisée", set()).add(
+            ligne["libelle_domaine"]
+        )
     return [{"raison": r, "domaines": sorted(d)} for r, d in sorted(par_raison.items())]
 
 
@@ -869,7 +887,8 @@ def contexte_departement(
             titre,
             "Source : indice de besoin"
             f"{_entre_parentheses(annees_besoins.get(domaine_carte))} moins "
-            f"indice d'offre ({catalogue_offre} : {sources_offre}) ; fond de carte IGN, ADMIN EXPRESS, COG 2026",
+            f"indice d'offre ({catalogue_offre} : {sources_offre}) ; "
+            "fond de carte IGN, ADMIN EXPRESS, COG 2026",
             "",
         )
         _ranger(carte, titre, cartes_axe, cartes_non_tracees, communes_geo)
@@ -880,7 +899,8 @@ def contexte_departement(
             ac,
             "distance_km",
             titre,
-            f"Source : distances à vol d'oiseau au service le plus proche ({catalogue_offre} : {sources_offre}) ; "
+            "Source : distances à vol d'oiseau au service le plus proche "
+            f"({catalogue_offre} : {sources_offre}) ; "
             "fond de carte IGN, ADMIN EXPRESS, COG 2026",
             "km",
         )

@@ -61,7 +61,8 @@ def identifiants_visibles(html: str, motifs: Iterable[str] | None = None) -> lis
     --------
     >>> identifiants_visibles("<p>Source : marts.offre</p><p title='snapshot'>ok</p>")
     [('nom de table', 'marts.offre', 'Source : marts.offre'), ('mode', 'snapshot', 'snapshot')]
-    >>> identifiants_visibles("<p>Taux : 27,6 % en 2021 ; 1\u202f234\u202f567 habitants ; Source : INSEE, Filosofi 2021</p>")
+    >>> identifiants_visibles("<p>Taux : 27,6 % en 2021 ; 1\u202f234\u202f567 habitants</p>"
+    ...                       "<caption>Source : INSEE, Filosofi 2021</caption>")
     []
     >>> [k for k, _, _ in identifiants_visibles("<td>ept 200057875</td><td>ddets:93</td>")]
     ['clé', 'SIREN ou SIRET']

@@ -78,7 +78,9 @@ class Navigateur:
             )
         port = None
         for _ in range(600):  # Chromium opens its port within a few seconds, more on a loaded machine
-            trouve = re.search(r"DevTools listening on ws://127\.0\.0\.1:(\d+)/", journal.read_text(errors="replace"))
+            trouve = re.search(
+                r"DevTools listening on ws://127\.0\.0\.1:(\d+)/", journal.read_text(errors="replace")
+            )
             if trouve:
                 port = int(trouve.group(1))
                 break
@@ -92,7 +94,9 @@ class Navigateur:
         page = None
         for _ in range(100):  # the first tab appears shortly after the port
             pages = json.loads(sans_proxy.open(f"http://127.0.0.1:{port}/json/list", timeout=30).read())
-            page = next((p for p in pages if p.get("type") == "page" and p.get("url", "").startswith("file:")), None)
+            page = next(
+                (p for p in pages if p.get("type") == "page" and p.get("url", "").startswith("file:")), None
+            )
             if page:
                 break
             time.sleep(0.1)
@@ -113,9 +117,9 @@ class Navigateur:
                 return reponse.get("result", {})
 
     def evaluer(self, expression: str):
-        return self.commande("Runtime.evaluate", {"expression": expression, "returnByValue": True})["result"].get(
-            "value"
-        )
+        return self.commande("Runtime.evaluate", {"expression": expression, "returnByValue": True})[
+            "result"
+        ].get("value")
 
     def capturer(self, selecteur: str, largeur: int, hauteur: int, cible: Path) -> None:
         self.commande(

@@ -233,7 +233,10 @@ def test_what_people_read_holds_no_table_name_id_or_mode_name(built_93):
     of scope (see rapport.lisible)."""
     from rapport.lisible import identifiants_visibles
 
-    pages = [built_93.output / "rapport_diagnostic.html", *sorted((built_93.output / "kit").glob("fiche_axe_*.html"))]
+    pages = [
+        built_93.output / "rapport_diagnostic.html",
+        *sorted((built_93.output / "kit").glob("fiche_axe_*.html")),
+    ]
     assert len(pages) == 1 + len(AXES)
     trouves = {p.name: identifiants_visibles(p.read_text(encoding="utf-8")) for p in pages}
     assert all(not t for t in trouves.values()), {n: t[:10] for n, t in trouves.items() if t}
@@ -270,7 +273,9 @@ def test_actors_are_named_for_people(built_93, page):
 
 def test_committee_sheets_rank_levels_apart_and_say_what_is_missing(built_93):
     for axe in AXES:
-        soupe = BeautifulSoup((built_93.output / "kit" / f"fiche_axe_{axe}.html").read_text(encoding="utf-8"), "html.parser")
+        soupe = BeautifulSoup(
+            (built_93.output / "kit" / f"fiche_axe_{axe}.html").read_text(encoding="utf-8"), "html.parser"
+        )
         titres = [h.get_text(strip=True) for h in soupe.find_all("h3")]
         matrices = soupe.select("table.matrice")
         if matrices:

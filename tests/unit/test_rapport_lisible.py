@@ -33,7 +33,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
         ("<td>Boîte : inbox</td>", "mode"),
         ("<td>data·inclusion API v1 (recorded answers, les-emplois mocks)</td>", "mode"),
         ("<td>mode live</td>", "mode"),
-        ('<svg><title>Chargé en mode snapshot</title></svg>', "mode"),
+        ("<svg><title>Chargé en mode snapshot</title></svg>", "mode"),
         ('<span title="ddets:93">DDETS</span>', "clé"),
         ("<td>Indice de besoin 157.0 pour un indice d'offre 62.0</td>", "nombre à l'anglaise"),
         ("<td>Confiance : 0.45</td>", "nombre à l'anglaise"),
@@ -76,7 +76,9 @@ def test_every_raw_table_the_pipeline_loads_is_named_for_people():
     assert journal <= set(TABLES)
     assert sorted((chargees | journal) - nommees) == []
     for ligne in _seed("sources_donnees.csv"):
-        assert identifiants_visibles(f"<td>{ligne['producteur']}</td><td>{ligne['jeu_de_donnees']}</td>") == []
+        assert (
+            identifiants_visibles(f"<td>{ligne['producteur']}</td><td>{ligne['jeu_de_donnees']}</td>") == []
+        )
 
 
 def test_names_vocabulary_is_lower_case_keyed_and_typed():
