@@ -127,14 +127,18 @@ def test_one_action_sheet_per_lead_with_its_evidence(page, entrepot):
     fiches = page.select("article.fiche")
     assert sorted(f["id"] for f in fiches) == sorted(f"piste-{p}" for p in pistes)
     rsa = page.find("article", id="piste-93-ept-200057875-accompagnement_emploi")
-    assert "marts.passages p1" in rsa.get_text() and "marts.parole q1" in rsa.get_text()
+    # evidence named where a person finds it (document title and page, testimony), never by mart key
+    texte = rsa.get_text(" ")
+    assert "Bilan CALPAE 2022, p. 3" in texte and "Parole recueillie" in texte
+    assert "On attend des mois avant un premier rendez-vous." in texte
+    assert "marts." not in texte and "p1" not in texte.split() and "q1" not in texte.split()
 
 
 def test_calpae_review_cites_progress_statements_and_passages(page):
     revue = page.find("section", id="revue").get_text(" ")
     assert "Bilan CALPAE 2022" in revue
-    assert "Le référent de parcours <i>unique</i>" in revue and "realise" in revue
-    assert "marts.passages p1" in revue
+    assert "Le référent de parcours <i>unique</i>" in revue and "réalisé" in revue
+    assert "(Bilan CALPAE 2022, p. 3)" in revue and "marts." not in revue
 
 
 def test_insufficient_priorities_are_shown_as_such(page):

@@ -124,11 +124,10 @@ final as (
         rang_axe,
         score,
         nature,
-        action || ' ' || objet || ' ' || lieu
-            || ' avec ' || coalesce(acteurs, partenaires_modele)
-            || case when regexp_matches(coalesce(acteurs, partenaires_modele), '(,| et )')
-                    then ', dans le cadre ' else ' et dans le cadre ' end
-            || cadre as intitule,
+        -- actors' names carry no article (« Département de la Seine-Saint-Denis »): listed after a
+        -- colon rather than after « avec », the sentence reads right whatever the names
+        action || ' ' || objet || ' ' || lieu || ', dans le cadre ' || cadre
+            || ' ; acteurs à associer : ' || coalesce(acteurs, partenaires_modele) as intitule,
         coalesce(acteurs, partenaires_modele) as acteurs_a_associer,
         acteurs is not null as acteurs_issus_du_graphe,
         partenaires_manquants,
