@@ -301,7 +301,7 @@ COLONNES: dict[str, tuple[str, str | None]] = {
     "niveau": ("Niveau", None),
     "code_territoire": ("Code du territoire", None),
     "libelle": ("Nom", None),
-    "code_commune_parente": ("Commune du QPV", None),
+    "code_commune_parente": ("Code de la commune du QPV", None),
     "code_epci": ("Code EPCI", None),
     "code_ept": ("Code EPT", None),
     "code_departement": ("Code département", None),
@@ -383,7 +383,7 @@ COLONNES: dict[str, tuple[str, str | None]] = {
     "latitude": ("Latitude", "coordonnee"),
     "distance_km": ("Distance au service le plus proche (km)", "decimal"),
     "id_service_plus_proche": ("Service le plus proche", None),
-    "code_commune_service": ("Commune du service", None),
+    "code_commune_service": ("Code de la commune du service", None),
     "code_departement_service": ("Département du service", None),
     "service_hors_departement": ("Service hors du département", None),
     "distance_km_dans_departement": ("Distance dans le département (km)", "decimal"),
@@ -703,7 +703,7 @@ NOMS_AJOUTES: dict[str, tuple[str, str, str, str, str | None]] = {
         "libelle",
         "commune",
     ),
-    "code_commune_parente": ("Commune du QPV (nom)", "territoires", "code_territoire", "libelle", "commune"),
+    "code_commune_parente": ("Commune du QPV", "territoires", "code_territoire", "libelle", "commune"),
     "code_epci": ("EPCI", "territoires", "code_territoire", "libelle", "epci"),
     "code_ept": ("EPT", "territoires", "code_territoire", "libelle", "ept"),
     "code_departement": ("Département", "territoires", "code_territoire", "libelle", "departement"),
@@ -712,11 +712,18 @@ NOMS_AJOUTES: dict[str, tuple[str, str, str, str, str | None]] = {
     "code_domaine": ("Domaine", "axes_domaines", "code_domaine", "libelle_domaine", None),
 }
 
-# a name column already in a mart makes the added one useless
+# a name column already in a mart makes the added one useless: column names, or « mart.column » where
+# a column holds that name in one mart only (elsewhere « libelle » names an actor or an indicator)
 NOMS_DEJA_LA: dict[str, tuple[str, ...]] = {
-    "code_territoire": ("libelle", "libelle_territoire"),
-    "code_commune": ("libelle_commune", "libelle"),
-    "code_indicateur": ("libelle",),
+    "code_territoire": (
+        "libelle_territoire",
+        "territoires.libelle",
+        "offre.libelle",
+        "ecarts.libelle",
+        "accessibilite_synthese.libelle",
+    ),
+    "code_commune": ("libelle_commune", "accessibilite.libelle"),
+    "code_indicateur": ("indicateurs_catalogue.libelle",),
     "code_domaine": ("libelle_domaine",),
 }
 

@@ -36,6 +36,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from rapport.classeur_libelles import (
+    COLONNES,
     FEUILLES,
     FORMATS,
     NOMS_AJOUTES,
@@ -111,15 +112,18 @@ def exporter_parquet(
 
 
 def _nombre_fr(x: float) -> str:
-    """A number in a text cell, French style (``0,2599``, ``1 234,5``)."""
+    """A number inside a text cell, with a decimal comma (``0,2599``; years stay ``2022``)."""
     if isinstance(x, bool):
         return "oui" if x else "non"
-    if isinstance(x, int):
-        return f"{x:,}".replace(",", "\u202f")
-    if not math.isfinite(x):
+    if isinstance(x, int) or not math.isfinite(x):
         return str(x)
-    texte = f"{x:,.4f}".rstrip("0").rstrip(".")
-    return texte.replace(",", "\u202f").replace(".", ",")
+    return f"{x:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _cle_lisible(cle: Any) -> str:
+    """The key of a mapping as a person reads it: the column's header when the key is a column name."""
+    trouve = COLONNES.get(cle) if isinstance(cle, str) else None
+    return trouve[0] if trouve else str(cle).replace("_", " ")
 
 
 def texte_lisible(valeur: Any) -> str | None:
@@ -127,15 +131,19 @@ def texte_lisible(valeur: Any) -> str | None:
 
     Examples
     --------
-    >>> texte_lisible(["93-5667", "93-5668"]), texte_lisible({"qpv": 0.3801, "rural": 0.0})
-    ('93-5667 ; 93-5668', 'qpv : 0,3801, rural : 0')
-    >>> texte_lisible([{"origine": "registre", "confiance": 0.9}]), texte_lisible([])
-    ('origine : registre, confiance : 0,9', None)
+    >>> texte_lisible(["93-5667", "93-5668"]), texte_lisible({"qpv": 0.3801, "familles_monoparentales": 0.0})
+    ('93-5667 ; 93-5668', 'qpv : 0,3801, familles monoparentales : 0')
+    >>> texte_lisible([{"annee": 2022, "confiance": 0.9}, {"annee": 2021}]), texte_lisible([])
+    ('Année : 2022, Confiance (0 à 1) : 0,9 ; Année : 2021', None)
     """
     if valeur is None:
         return None
     if isinstance(valeur, dict):
-        morceaux = [f"{k} : {texte_lisible(v)}" for k, v in valeur.items() if texte_lisible(v) is not None]
+        morceaux = [
+            f"{_cle_lisible(k)} : {texte_lisible(v)}"
+            for k, v in valeur.items()
+            if texte_lisible(v) is not None
+        ]
         return ", ".join(morceaux) or None
     if isinstance(valeur, list | tuple | set):
         morceaux = [t for t in (texte_lisible(v) for v in valeur) if t is not None and t != ""]
@@ -335,6 +343,7 @@ def _requete(con: duckdb.DuckDBPyConnection, mart: str, code: str, colonnes_mart
     """
     types = colonnes_marts[mart]
     noms = list(types)
+    qualifiees = {f"{mart}.{n}" for n in noms}
     where, params = filtre_departement(con, mart, code)
     select, joins, colonnes_sortie = [], [], []
     for i, nom in enumerate(noms):
@@ -342,10 +351,11 @@ def _requete(con: duckdb.DuckDBPyConnection, mart: str, code: str, colonnes_mart
         select.append(f'm."{nom}"')
         colonnes_sortie.append((nom, entete(mart, nom), kind, False))
         ajout = NOMS_AJOUTES.get(nom)
-        if ajout is None or any(n in types for n in NOMS_DEJA_LA.get(nom, ())):
+        deja = NOMS_DEJA_LA.get(nom, ())
+        if ajout is None or any((n if "." in n else f"{mart}.{n}") in qualifiees for n in deja):
             continue
         libelle, table, cle, colonne_nom, niveau = ajout
-        if table == mart or not {cle, colonne_nom} <= set(colonnes_marts.get(table, ())):
+        if not {cle, colonne_nom} <= set(colonnes_marts.get(table, ())):
             continue
         alias = f"n{i}"
         if table != "territoires":
@@ -660,51 +670,69 @@ def _synthese_axe(
         else:
             lignes.append([("Aucune piste : aucune priorité de l'axe n'est classée.", None, "note")])
     if {"indicateurs", "indicateurs_catalogue"} <= presents:
-        try:
-            rows = con.execute(
-                """with c as (select code_indicateur, libelle, unite, source from marts.indicateurs_catalogue
-                              where code_axe = ?),
-                   i as (select * from marts.indicateurs where niveau = 'departement' and code_territoire = ?
-                         and code_indicateur in (select code_indicateur from c)
-                         qualify row_number() over (partition by code_indicateur
-                                 order by (valeur is null and not secret), annee desc) = 1)
-                   select c.libelle, c.unite, i.annee, i.valeur, i.secret, i.valeur_region, i.valeur_france,
-                          i.ecart_france, c.source
-                   from i join c using (code_indicateur) order by c.libelle""",
-                [axe, code],
-            ).fetchall()
-        except duckdb.Error:
-            rows = []
-        lignes += [[], [("Indicateurs clés du département face à la France", None, "section")]]
-        if rows:
-            entetes = [
-                "Indicateur",
-                "Unité",
-                "Année",
-                "Département",
-                "Région",
-                "France",
-                "Écart à la France",
-                "Source",
-            ]
-            corps = []
-            for lib, unite, annee, valeur, secret, region, france, ecart, source in rows:
-                corps.append(
-                    [
-                        (lib, None, None),
-                        (unite, None, None),
-                        (annee, "annee", None),
-                        ("secret statistique" if secret and valeur is None else valeur, "decimal", None),
-                        (region, "decimal", None),
-                        (france, "decimal", None),
-                        (ecart, "decimal", None),
-                        (source, None, None),
-                    ]
-                )
-            lignes += _table(entetes, corps)
-        else:
-            lignes.append([("Aucun indicateur de l'axe n'est publié pour le département.", None, "note")])
+        blocs = [
+            ("code_axe = ?", [axe], "Indicateurs clés de l'axe : le département face à la France"),
+            ("code_axe is null", [], "Contexte : le département face à la France"),
+        ]
+        for condition, params, titre in blocs:
+            lignes += [[], [(titre, None, "section")]]
+            lignes += _indicateurs_cles(con, code, condition, params)
     return lignes
+
+
+def _indicateurs_cles(con, code: str, condition: str, params: list) -> list[list[tuple]]:
+    """The département's latest value of the catalogue's indicators matching ``condition``, with the
+    région and France values (a table, or a sentence saying why there is none)."""
+    try:
+        n = con.execute(
+            f"select count(*) from marts.indicateurs_catalogue where {condition}", params
+        ).fetchone()[0]
+        rows = con.execute(
+            f"""with c as (select code_indicateur, libelle, unite, source from marts.indicateurs_catalogue
+                          where {condition}),
+               i as (select * from marts.indicateurs where niveau = 'departement' and code_territoire = ?
+                     and code_indicateur in (select code_indicateur from c)
+                     qualify row_number() over (partition by code_indicateur
+                             order by (valeur is null and not secret), annee desc) = 1)
+               select c.libelle, c.unite, i.annee, i.valeur, i.secret, i.valeur_region, i.valeur_france,
+                      i.ecart_france, c.source
+               from i join c using (code_indicateur) order by c.libelle""",
+            [*params, code],
+        ).fetchall()
+    except duckdb.Error:
+        n, rows = 0, []
+    if not rows:
+        texte = (
+            "Aucun de ces indicateurs n'est publié pour le département."
+            if n
+            else "Aucun indicateur de besoin n'est encore défini pour cet axe."
+        )
+        return [[(texte, None, "note")]]
+    entetes = [
+        "Indicateur",
+        "Unité",
+        "Année",
+        "Département",
+        "Région",
+        "France",
+        "Écart à la France",
+        "Source",
+    ]
+    corps = []
+    for lib, unite, annee, valeur, secret, region, france, ecart, source in rows:
+        corps.append(
+            [
+                (lib, None, None),
+                (unite, None, None),
+                (annee, "annee", None),
+                ("secret statistique" if secret and valeur is None else valeur, "decimal", None),
+                (region, "decimal", None),
+                (france, "decimal", None),
+                (ecart, "decimal", None),
+                (source, None, None),
+            ]
+        )
+    return _table(entetes, corps)
 
 
 def _sources(con, code: str, presents: set[str]) -> list[tuple[str, str]]:
