@@ -29,7 +29,7 @@ from typing import Any
 
 import duckdb
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -61,7 +61,7 @@ MAX_LIGNES_EXCEL = 1_048_575
 LARGEUR_MAX = 60  # widest column, in characters
 LISEZ_MOI = "Lisez-moi"
 _MAX_TEXTE = 32_767  # longest text an Excel cell holds
-_ECHANTILLON = 500  # rows read to size the columns and to recognise list columns
+_ECHANTILLON = 300  # rows read to size the columns and to recognise list columns
 _FORMULE = ("=", "+", "-", "@", "\t", "\r")  # first characters a spreadsheet may take for a formula
 
 _GRAS = Font(bold=True)
@@ -264,13 +264,37 @@ def _kind_du_type(type_sql: str) -> str | None:
 # writing rows
 
 
+class _Modele(Cell):
+    """A styled cell reused from row to row.
+
+    openpyxl's streamed sheet first tries a passed cell as a value and formats its ``repr`` into the
+    error it catches, then looks its style up at every write: a constant ``repr`` and a style id
+    computed once keep that cheap for the hundred thousand numbers of a large département. The
+    style is set once, before the first write."""
+
+    __slots__ = ("_id_style",)
+
+    def __init__(self, feuille) -> None:
+        super().__init__(feuille)
+        self._id_style = None
+
+    def __repr__(self) -> str:
+        return "<cellule>"
+
+    @property
+    def style_id(self) -> int:
+        if self._id_style is None:
+            self._id_style = Cell.style_id.fget(self)
+        return self._id_style
+
+
 class _Feuille:
     """A write-only sheet with one reusable cell per style (a streamed sheet writes each row at once)."""
 
     def __init__(self, classeur: Workbook, titre: str):
         self.ws = classeur.create_sheet(titre)
         self.titre = titre
-        self._modeles: dict[tuple, WriteOnlyCell] = {}
+        self._modeles: dict[tuple, _Modele] = {}
 
     def cellule(
         self, j: int, valeur: Any, kind: str | None = None, style: str | None = None, lien: str | None = None
@@ -300,7 +324,7 @@ class _Feuille:
         cle = (j, format_, style, formule)
         cell = self._modeles.get(cle)
         if cell is None:
-            cell = WriteOnlyCell(self.ws)
+            cell = _Modele(self.ws)
             if format_:
                 cell.number_format = format_
             if style == "entete":
@@ -322,6 +346,17 @@ class _Feuille:
         if formule or cell.data_type in ("f", "e"):
             cell.data_type = "s"  # shown and kept as text, never computed
         return cell
+
+    def impression(self, une_page_de_large: bool) -> None:
+        """Print in landscape; a read-me or synthesis sheet one page wide, a detailed sheet with its
+        header row repeated on every page."""
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.paperSize = self.ws.PAPERSIZE_A4
+        if une_page_de_large:
+            self.ws.page_setup.fitToWidth, self.ws.page_setup.fitToHeight = 1, 0
+            self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        else:
+            self.ws.print_title_rows = "1:1"
 
     def largeurs(self, largeurs: list[int]) -> None:
         for i, w in enumerate(largeurs, start=1):
@@ -422,6 +457,7 @@ def _feuille_detail(
         contenu = max((_largeur_valeur(v, kind) for v in valeurs), default=0)
         largeurs.append(max(contenu, min(len(libelle), 24)) + 2)
     feuille.largeurs(largeurs)
+    feuille.impression(False)
     feuille.ws.freeze_panes = "A2"
     feuille.ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(colonnes_sortie)))}{len(donnees) + 1}"
     entetes = []
@@ -451,9 +487,9 @@ def _ecrivain(
     """The function writing one column's values (a fast path for plain numbers and plain text)."""
     cellule = feuille.cellule
     format_ = FORMATS.get(kind) or FORMATS["decimal"]
-    modeles: dict[type, WriteOnlyCell] = {}
+    modeles: dict[type, _Modele] = {}
     for t, f in ((int, FORMATS.get(kind) or FORMATS["entier"]), (float, format_)):
-        modeles[t] = WriteOnlyCell(feuille.ws)
+        modeles[t] = _Modele(feuille.ws)
         modeles[t].number_format = f
     entier, decimal = modeles[int], modeles[float]
     recherche = ILLEGAL_CHARACTERS_RE.search
@@ -515,6 +551,7 @@ def _ecrire_page(feuille: _Feuille, lignes: list[list[tuple]], largeurs_min: lis
             else:
                 largeurs[j] = max(largeurs[j], w)
     feuille.largeurs(largeurs)
+    feuille.impression(True)
     for ligne in lignes:
         feuille.append([feuille.cellule(j, *morceau) for j, morceau in enumerate(ligne)])
 
