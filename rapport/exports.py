@@ -34,6 +34,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
 
 from rapport.classeur_libelles import (
     COLONNES,
@@ -351,7 +352,7 @@ class _Feuille:
         """Print in landscape; a read-me or synthesis sheet one page wide, a detailed sheet with its
         header row repeated on every page."""
         self.ws.page_setup.orientation = "landscape"
-        self.ws.page_setup.paperSize = self.ws.PAPERSIZE_A4
+        self.ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
         if une_page_de_large:
             self.ws.page_setup.fitToWidth, self.ws.page_setup.fitToHeight = 1, 0
             self.ws.sheet_properties.pageSetUpPr.fitToPage = True
