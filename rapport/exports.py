@@ -11,6 +11,7 @@ gives the sheet titles, the French headers and the number formats. In the detail
 - a name is written beside each territory, indicator and domain code;
 - lists (JSON or Python text, DuckDB lists, « a|b ») are written « a ; b »;
 - numbers carry a format (thousands, one decimal, percentages, years), never « Standard »;
+  yes/no values are written « oui » / « non »;
 - text starting with ``= + - @`` is stored as text, never as a formula (formula injection);
 - the header row is frozen, filtered, and carries the column's description as a comment;
 - a mart without any row for the département gets no sheet: the read-me says why.
@@ -72,6 +73,7 @@ _NOTE = Font(italic=True, color="555555")
 _LIEN = Font(color="0563C1", underline="single")
 _FOND = PatternFill("solid", fgColor="DDE4EE")
 _ENVELOPPE = Alignment(wrap_text=True, vertical="top")
+_HAUT = Alignment(vertical="top")
 
 
 def nom_feuille(titre: str, pris: set[str]) -> str:
@@ -318,7 +320,7 @@ class _Feuille:
         if lien is not None:  # one cell each: the link is kept with the cell
             cell = WriteOnlyCell(self.ws, value=valeur)
             cell.hyperlink = Hyperlink(ref="", location=lien)
-            cell.font = _LIEN
+            cell.font, cell.alignment = _LIEN, _HAUT
             return cell
         if format_ is None and style is None and not formule:
             return valeur
@@ -340,6 +342,8 @@ class _Feuille:
                 cell.font = _GRAS
             elif style == "enveloppe":
                 cell.alignment = _ENVELOPPE
+            elif style == "haut":
+                cell.alignment = _HAUT
             if formule:
                 cell.quotePrefix = True
             self._modeles[cle] = cell
@@ -358,6 +362,20 @@ class _Feuille:
             self.ws.sheet_properties.pageSetUpPr.fitToPage = True
         else:
             self.ws.print_title_rows = "1:1"
+
+    def hauteur(self, ligne: int, textes: list[tuple[Any, float]]) -> None:
+        """Give row ``ligne`` the height of its longest wrapped text (``(text, column width)`` pairs):
+        a spreadsheet does not always size rows it did not write itself."""
+        lignes = max(
+            (
+                math.ceil(len(str(t)) / max(1.0, min(LARGEUR_MAX, w) * 1.05))
+                for t, w in textes
+                if t is not None
+            ),
+            default=1,
+        )
+        if lignes > 1:
+            self.ws.row_dimensions[ligne].height = 13 * lignes + 2
 
     def largeurs(self, largeurs: list[int]) -> None:
         for i, w in enumerate(largeurs, start=1):
@@ -459,6 +477,9 @@ def _feuille_detail(
         largeurs.append(max(contenu, min(len(libelle), 24)) + 2)
     feuille.largeurs(largeurs)
     feuille.impression(False)
+    feuille.hauteur(
+        1, [(libelle, w) for (_, libelle, _, _), w in zip(colonnes_sortie, largeurs, strict=True)]
+    )
     feuille.ws.freeze_panes = "A2"
     feuille.ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(colonnes_sortie)))}{len(donnees) + 1}"
     entetes = []
@@ -505,6 +526,8 @@ def _ecrivain(
             decimal._value = v
             decimal.data_type = "n"
             return decimal
+        if t is bool:  # « oui » / « non » read the same in every spreadsheet (not 1 / 0 nor TRUE)
+            return "oui" if v else "non"
         if t is int:
             entier._value = v
             entier.data_type = "n"
@@ -538,22 +561,39 @@ def _bloc(
         return [], []
 
 
-def _ecrire_page(feuille: _Feuille, lignes: list[list[tuple]], largeurs_min: list[int] | None = None) -> None:
-    """Write rows of ``(value, kind, style[, link])`` cells, sizing the columns from the table rows."""
+def _ecrire_page(
+    feuille: _Feuille,
+    lignes: list[list[tuple]],
+    largeurs_min: list[int] | None = None,
+    largeur_max: int = LARGEUR_MAX,
+) -> None:
+    """Write rows of ``(value, kind, style[, link])`` cells, sizing the columns from the table rows
+    (at most ``largeur_max``); a longer text wraps, and its row is as high as it needs."""
     largeurs = list(largeurs_min or [])
     for ligne in lignes:
         if len(ligne) < 2:  # a title or a sentence overflows to the right: it does not size the column
             continue
         for j, morceau in enumerate(ligne):
             valeur, kind = morceau[0], morceau[1]
-            w = _largeur_valeur(valeur, kind) + 2
+            w = min(largeur_max, _largeur_valeur(valeur, kind) + 2)
             if j >= len(largeurs):
                 largeurs.append(w)
             else:
                 largeurs[j] = max(largeurs[j], w)
     feuille.largeurs(largeurs)
     feuille.impression(True)
-    for ligne in lignes:
+    for i, ligne in enumerate(lignes, start=1):
+        if len(ligne) >= 2:
+            ligne = [
+                (m[0], m[1], "enveloppe", *m[3:])
+                if m[2] is None and isinstance(m[0], str) and len(m[0]) + 2 > min(largeurs[j], LARGEUR_MAX)
+                else m
+                for j, m in enumerate(ligne)
+            ]
+        enveloppees = [(m[0], largeurs[j]) for j, m in enumerate(ligne) if m[2] in ("enveloppe", "entete")]
+        if enveloppees and len(ligne) >= 2:  # the other cells of the row at the top, beside the wrapped text
+            ligne = [(m[0], m[1], "haut", *m[3:]) if m[2] is None else m for m in ligne]
+        feuille.hauteur(i, enveloppees)
         feuille.append([feuille.cellule(j, *morceau) for j, morceau in enumerate(ligne)])
 
 
@@ -676,8 +716,6 @@ def _synthese_axe(
             "libelle_domaine",
             "nature",
             "intitule",
-            "acteurs_a_associer",
-            "cadre",
             "indicateur_suivi",
         ]
         cols, rows = _bloc(
@@ -1020,6 +1058,7 @@ def exporter_excel(
                 feuille,
                 _synthese_axe(con, colonnes_marts, code, axe, libelle_axe, nom_dep, presents, genere_le),
                 [14],
+                largeur_max=32,
             )
             syntheses.append((feuille.titre, f"Synthèse de l'axe {axe} : {libelle_axe}"))
     titres = {m: FEUILLES[m][1] if m in FEUILLES else m for m in marts}
