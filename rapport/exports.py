@@ -498,9 +498,39 @@ def _feuille_detail(
         _ecrivain(feuille, j, conv, kind)
         for j, (conv, (_, _, kind, _)) in enumerate(zip(convertisseurs, colonnes_sortie, strict=True))
     ]
+    _lignes_directes(feuille.ws)
     append = feuille.ws.append
     for ligne in donnees:
         append([ecrire(v) for ecrire, v in zip(ecrivains, ligne, strict=True)])
+
+
+def _lignes_directes(ws) -> None:
+    """Let the streamed sheet ``ws`` take the rows of :func:`_ecrivain` as they are.
+
+    openpyxl turns each value of an appended row into a cell, first trying a passed cell as a
+    value (an exception for each styled number) and creating a new cell after it. The values of a
+    detailed sheet are already checked (text without control characters, never a formula, numbers
+    with their styled cell), so each is written by one reused cell. Falls back to openpyxl's own
+    conversion when the sheet has no such step (another openpyxl)."""
+    if not hasattr(ws, "_values_to_row"):
+        return
+    simple = WriteOnlyCell(ws)
+
+    def valeurs_en_cellules(valeurs, rang):
+        for colonne, valeur in enumerate(valeurs, 1):
+            if valeur is None:
+                continue
+            if type(valeur) is str:  # checked by _ecrivain: plain text
+                cell = simple
+                cell._value, cell.data_type = valeur, "s"
+            elif isinstance(valeur, Cell):
+                cell = valeur
+            else:  # any other value: a cell of its own (a date would give its format to the next cells)
+                cell = WriteOnlyCell(ws, value=valeur)
+            cell.column, cell.row = colonne, rang
+            yield cell
+
+    ws._values_to_row = valeurs_en_cellules
 
 
 def _ecrivain(
