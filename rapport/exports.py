@@ -24,7 +24,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -168,32 +168,30 @@ def _structure(texte: str) -> Any:
         return texte
 
 
-def _convertisseur(kind: str | None, echantillon: Iterable[Any]) -> Callable[[Any], Any]:
-    """How a column's values are written: numbers and dates as they are, lists as readable text."""
-    valeurs = [v for v in echantillon if v is not None]
-    if kind == "liste":  # « a|b » (or a JSON list)
+def _convertisseur(kind: str | None) -> Callable[[Any], Any]:
+    """The conversion a column declares: « a|b » text split into a list (kind ``liste``), else none.
 
-        def separer(v):
-            if v is None or isinstance(v, list | tuple | dict):
-                return texte_lisible(v)
-            return texte_lisible(
-                _structure(v) if _est_structure(v) else [p.strip() for p in str(v).split("|")]
-            )
+    Lists whatever their storage (DuckDB list, JSON or Python text) are made readable value by
+    value in :func:`_ecrivain`."""
+    if kind != "liste":
+        return _identite
 
-        return separer
-    if any(isinstance(v, list | tuple | dict) for v in valeurs):
-        return texte_lisible
-    textes = [v for v in valeurs if isinstance(v, str)]
-    if textes and all(_est_structure(v) for v in textes):
-        # a text column holding lists (JSON such as '["A3"]' or Python such as "['siae']")
-        def lire(v):
-            if not isinstance(v, str) or not _est_structure(v):
-                return v
-            structure = _structure(v)
-            return structure if isinstance(structure, str) else texte_lisible(structure)
+    def separer(v):
+        if v is None or isinstance(v, list | tuple | dict) or _est_structure(v):
+            return v
+        return [p.strip() for p in str(v).split("|")]
 
-        return lire
-    return _identite
+    return separer
+
+
+def _lisible(valeur: Any) -> Any:
+    """A list or mapping (or its JSON or Python text) as readable text; any other value unchanged."""
+    if isinstance(valeur, list | tuple | dict):
+        return texte_lisible(valeur)
+    if _est_structure(valeur):
+        structure = _structure(valeur)
+        return valeur if isinstance(structure, str) else texte_lisible(structure)
+    return valeur
 
 
 def _identite(v: Any) -> Any:
@@ -466,13 +464,13 @@ def _feuille_detail(
 ) -> None:
     feuille = _Feuille(classeur, titre)
     echantillon = donnees[:_ECHANTILLON]
-    convertisseurs = [
-        _convertisseur(kind, (r[j] for r in echantillon)) for j, (_, _, kind, _) in enumerate(colonnes_sortie)
-    ]
+    convertisseurs = [_convertisseur(kind) for _, _, kind, _ in colonnes_sortie]
     largeurs = []
     for j, (_, libelle, kind, _) in enumerate(colonnes_sortie):
         conv = convertisseurs[j]
-        valeurs = (r[j] for r in echantillon) if conv is _identite else (conv(r[j]) for r in echantillon)
+        valeurs = (
+            (r[j] for r in echantillon) if conv is _identite else (_lisible(conv(r[j])) for r in echantillon)
+        )
         contenu = max((_largeur_valeur(v, kind) for v in valeurs), default=0)
         largeurs.append(max(contenu, min(len(libelle), 24)) + 2)
     feuille.largeurs(largeurs)
@@ -562,6 +560,11 @@ def _ecrivain(
             entier._value = v
             entier.data_type = "n"
             return entier
+        if t is str and v[:1] in ("[", "{") or t in (list, tuple, dict):
+            v = _lisible(v)
+            if v is None:
+                return None
+            t = type(v)
         if t is str and v[:1] not in _FORMULE and v[:1] != "#" and len(v) <= _MAX_TEXTE and not recherche(v):
             return v
         return cellule(j, v, kind)

@@ -238,3 +238,21 @@ def test_sheet_titles_and_readable_lists():
     pris: set[str] = set()
     assert nom_feuille("Écarts : besoin/offre [A1]?", pris) == "Écarts - besoin-offre -A1--"
     assert texte_lisible(["a", None, "b"]) == "a ; b" and texte_lisible({}) is None
+
+
+def test_lists_after_many_empty_rows_are_readable_too(tmp_path):
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.liens as select '93' as code_departement, lpad(i::varchar, 4, '0') as id_lien, "
+        "case when i > 400 then ['caf:93', 'ccas:93001'] end as origines, "
+        'case when i > 400 then \'[{"origine": "registre"}]\' end as preuves from range(450) as t(i)'
+    )
+    exporter_excel(con, "93", tmp_path / "k.xlsx")
+    feuille = load_workbook(tmp_path / "k.xlsx")["Liens entre acteurs"]
+    entetes = [c.value for c in feuille[1]]
+    derniere = [c.value for c in feuille[feuille.max_row]]
+    assert derniere[entetes.index("Origines des preuves")] == "caf:93 ; ccas:93001"
+    assert derniere[entetes.index("Preuves")] == "Origine : registre"
+    # (no territory nor axis in this warehouse: no names, no synthesis; but no raw list anywhere)
+    assert not [d for d in defauts_classeur(tmp_path / "k.xlsx") if "raw list" in d]
