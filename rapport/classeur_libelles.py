@@ -200,6 +200,17 @@ FEUILLES: dict[str, tuple[str, str, str]] = {
         "Catalogue des indicateurs",
         "Définition, source, millésime et unité de chaque indicateur de besoin.",
     ),
+    "indicateurs_domaines": (
+        "Référentiels",
+        "Indicateurs et domaines",
+        "Domaines que mesure chaque indicateur de besoin : son domaine principal et ses domaines "
+        "complémentaires.",
+    ),
+    "indicateurs_domaines_complementaires": (
+        "Référentiels",
+        "Domaines complémentaires",
+        "Domaines qu'un indicateur de besoin mesure aussi, au-delà de son domaine principal, avec la raison.",
+    ),
     "dispositifs_modele": (
         "Référentiels",
         "Modèle des dispositifs",
@@ -224,6 +235,16 @@ FEUILLES: dict[str, tuple[str, str, str]] = {
         "Référentiels",
         "Rattachement aux domaines",
         "Rattachement des thématiques et réseaux de l'offre aux domaines du Pacte.",
+    ),
+    "offre_bpe_types": (
+        "Référentiels",
+        "Équipements BPE lus comme offre",
+        "Types d'équipement de la base permanente des équipements (INSEE) lus comme offre, et leur domaine.",
+    ),
+    "offre_drees_tableaux": (
+        "Référentiels",
+        "Tableaux DREES petite enfance",
+        "Ce que compte chaque tableau départemental de la DREES sur l'accueil du jeune enfant.",
     ),
     "offre_referentiels_v1": (
         "Référentiels",
@@ -658,6 +679,12 @@ COLONNES: dict[str, tuple[str, str | None]] = {
     "type_v1": ("Type de service v1", None),
     "portee": ("Portée", None),
     "grandeur": ("Grandeur utilisée", None),
+    "rattachement": ("Rattachement", None),
+    "reference_indice": ("Référence de l'indice", None),
+    "valeur_reference": ("Valeur de référence", "decimal"),
+    "type_equipement": ("Type d'équipement (code)", None),
+    "tableau": ("Tableau", None),
+    "code_mesure": ("Code de la mesure", None),
 }
 
 # (mart, column) → (header, format) where a column name means something else in one mart
@@ -671,6 +698,8 @@ COLONNES_PAR_MART: dict[tuple[str, str], tuple[str, str | None]] = {
     ("indicateurs_catalogue", "source"): ("Source", None),
     ("dispositifs_modele", "libelle"): ("Dispositif", None),
     ("offre_sources", "libelle"): ("Source", None),
+    ("offre_bpe_types", "libelle"): ("Type d'équipement", None),
+    ("offre_drees_tableaux", "libelle"): ("Mesure", None),
     ("offre_referentiels_v1", "libelle"): ("Libellé", None),
     ("offre_referentiels_v1", "valeur"): ("Code", None),
     ("thematiques_non_rattachees", "valeur"): ("Valeur publiée", None),

@@ -651,7 +651,14 @@ def _synthese_axe(
     """The rows of an axis's synthesis sheet."""
     lignes: list[list[tuple]] = [
         [(f"Axe {axe} : {libelle_axe}", None, "titre")],
-        [(f"{nom_dep}, classeur produit le {genere_le}. Indices : 100 = France.", None, "note")],
+        [
+            (
+                f"{nom_dep}, classeur produit le {genere_le}. Indices : 100 = France (ou les communes "
+                "couvertes, pour une source partielle).",
+                None,
+                "note",
+            )
+        ],
     ]
     if "besoins" in presents:
         cols, rows = _bloc(
@@ -970,8 +977,8 @@ def _lisez_moi(
         [
             (
                 "Une cellule vide signifie une valeur non disponible ; la colonne « Secret statistique » "
-                "dit quand la "
-                "source la masque. Indices : 100 = la valeur de la France.",
+                "dit quand la source la masque. Indices : 100 = la valeur de la France (pour une source "
+                "partielle, celle des communes qu'elle couvre : colonne « Référence de l'indice »).",
                 None,
                 None,
             )
