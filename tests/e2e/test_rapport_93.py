@@ -165,16 +165,10 @@ def test_committee_sheets_and_workbook(built_93):
         soupe = BeautifulSoup((kit / f"fiche_axe_{axe}.html").read_text(encoding="utf-8"), "html.parser")
         assert soupe.find("h1").get_text().startswith(f"Axe {axe}")
     classeur = load_workbook(kit / "diagnostic_93.xlsx", read_only=False)
-    marts = {
-        r[0]
-        for r in built_93.query(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-        )
-    }
-    assert {n for n in classeur.sheetnames} == {m[:31] for m in marts}
-    feuille = classeur["indicateurs"]
+    assert classeur.sheetnames[0] == "Lisez-moi"
+    feuille = classeur["Indicateurs"]
     assert feuille.freeze_panes == "A2" and feuille.auto_filter.ref
-    assert "Code territoire" in [c.value for c in feuille[1]]
+    assert "Code du territoire" in [c.value for c in feuille[1]]
 
 
 def test_every_mart_and_column_is_described(built_93):

@@ -156,24 +156,34 @@ def test_committee_kit_has_one_sheet_per_axis(sortie):
 
 
 def test_workbook_has_one_filtered_sheet_per_mart(sortie, entrepot):
+    from _classeur_controle import LISEZ_MOI, defauts_classeur
+
+    from rapport.classeur_libelles import FEUILLES
+
     classeur = load_workbook(sortie["kit"]["classeur"])
     con = duckdb.connect(str(entrepot), read_only=True)
     try:
         marts = liste_marts(con)
     finally:
         con.close()
-    assert sorted(classeur.sheetnames) == sorted(marts)
-    feuille = classeur["priorites"]
+    lignes = sortie["kit"]["lignes"]
+    assert set(lignes) == set(marts)
+    # read-me, one synthesis per axis, then one sheet per mart that has rows for the département
+    assert classeur.sheetnames[:5] == [LISEZ_MOI] + [f"Synthèse axe {a}" for a in AXES]
+    attendus = [FEUILLES[m][1] if m in FEUILLES else m for m in FEUILLES if m in marts and lignes[m]]
+    assert classeur.sheetnames[5:] == attendus
+    assert defauts_classeur(sortie["kit"]["classeur"]) == []
+    feuille = classeur[FEUILLES["priorites"][1]]
     entetes = [c.value for c in feuille[1]]
     assert "Code département" in entetes and "Données suffisantes" in entetes
     assert feuille.freeze_panes == "A2"
     assert feuille.auto_filter.ref and feuille.auto_filter.ref.startswith("A1:")
-    assert feuille.max_row == sortie["kit"]["lignes"]["priorites"] + 1
+    assert feuille.max_row == lignes["priorites"] + 1
     # the header keeps its style and the column name as a comment (the workbook is streamed)
     entete = feuille["A1"]
     assert entete.font.b and entete.fill.fgColor.rgb.endswith("DDE4EE")
     assert entete.comment is not None
-    assert entete.comment.text.startswith(colonnes_du_mart(entrepot, "priorites")[0])
+    assert f"« {colonnes_du_mart(entrepot, 'priorites')[0]} »" in entete.comment.text
     assert feuille.column_dimensions["A"].width >= 12
 
 
