@@ -85,7 +85,7 @@ def check_bpe_frame(
         ("TYPEQU", ~text["TYPEQU"].str.match(TYPE_EQUIPEMENT.pattern),
          lambda r: f"not a BPE equipment type: {r['TYPEQU']!r}"),
         ("NB_EQUIP", number.isna() | (number < 0) | (number.fillna(0) % 1 != 0),
-         lambda r: f"not a whole non-negative count: {r['NB_EQUIP']!r}"),
+         lambda r: f"not a whole non-negative count: {r['NB_EQUIP']}"),
         ("DEP", text["DEP"] != expected_dep,
          lambda r: f"département {r['DEP']!r} does not match commune {r['DEPCOM']}"),
     ]
