@@ -35,7 +35,7 @@ Choices:
 - ``volume_declare`` and ``personnes_declarees`` (``Volumes`` and ``Personnes_`` of the
   partner groceries' layer, likely kg distributed and people served) are kept as published,
   unexplained by the source; no capacity is derived from them.
-- Telephones and e-mails are never read.
+- Telephones and e-mails are never read (their columns are not among those read).
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ class Famille:
 FAMILLES: list[Famille] = [
     Famille(
         "epicerie_partenaire_ba", "ffba_epiceries_sociales_partenaires_banques_alimentaires.csv",
-        ("BA", "Associatio", "Adresse", "Telephone", "Volumes", "Personnes_", "15_25_ans", "ANDES",
+        ("BA", "Associatio", "Adresse", "Volumes", "Personnes_", "15_25_ans", "ANDES",
          "UGESS-AC", "UGESS-SC", "code_postal_extrait", "lon", "lat"),
         nom="Associatio", adresse="Adresse", banque="BA",
         extra={"volume_declare": ("Volumes", "number"), "personnes_declarees": ("Personnes_", "number"),
@@ -138,20 +138,19 @@ FAMILLES: list[Famille] = [
     ),
     Famille(
         "epicerie_etudiante", "ffba_epiceries_etudiantes_partenaires_banques_alimentaires.csv",
-        ("BA", "Volume", "N Bénéfi", "Raison soc", "Type", "Adresse 2", "Code posta", "Ville", "Téléphon",
-         "E-mail", "ANDES", "code_postal_extrait", "lon", "lat"),
+        ("BA", "Volume", "N Bénéfi", "Raison soc", "Type", "Adresse 2", "Code posta", "Ville", "ANDES", "code_postal_extrait", "lon", "lat"),
         nom="Raison soc", adresse="Adresse 2", ville="Ville", banque="BA",
         extra={"volume_declare": ("Volume", "number"), "personnes_declarees": ("N Bénéfi", "number"),
                "membre_andes": ("ANDES", "flag")},
     ),
     Famille(
         "banque_alimentaire", "ffba_banques_alimentaires_sieges.csv",
-        ("REGION", "BANQUES AL", "Email", "Full Addre", "Tél", "code_postal_extrait", "lon", "lat"),
+        ("REGION", "BANQUES AL", "Full Addre", "code_postal_extrait", "lon", "lat"),
         nom="BANQUES AL", adresse="Full Addre", typologie="BANQUE_ALIMENTAIRE", reseau="banques-alimentaires",
     ),
     Famille(
         "antenne_ba", "ffba_banques_alimentaires_antennes.csv",
-        ("REGION", "Adresse", "BANQUES AL", "Mail", "code_postal_extrait", "lon", "lat"),
+        ("REGION", "Adresse", "BANQUES AL", "code_postal_extrait", "lon", "lat"),
         nom="BANQUES AL", adresse="Adresse", typologie="BANQUE_ALIMENTAIRE", reseau="banques-alimentaires",
     ),
 ]
