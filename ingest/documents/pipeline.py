@@ -32,6 +32,7 @@ from ingest.documents.analyse import Mention, analyse_page, classify_kind, terms
 from ingest.documents.entretiens import Entretien, read_interview
 from ingest.documents.extraction import SUPPORTED_FORMATS, DocumentRejete, Extraction, Page, extract
 from ingest.documents.lexiques import Lexicon, load_lexicon
+from ingest.documents.metadonnees import protect_document
 from ingest.documents.passages import split_pages
 from ingest.documents.pseudonymisation import Pseudonymiser, load_salt, salt_fingerprint
 from ingest.documents.questionnaires import MappingError, read_mapping, read_questionnaire
@@ -47,7 +48,7 @@ __all__ = [
     "size_limit_bytes",
 ]
 
-ANALYSIS_VERSION = "documents-4"
+ANALYSIS_VERSION = "documents-5"
 SIZE_LIMIT_ENV = "PACTE_DOCUMENTS_TAILLE_MAX_MO"
 DEFAULT_SIZE_LIMIT_MB = 50.0
 _TABLE_OF = {
@@ -412,6 +413,13 @@ def ingest_departement(
             _reject(rejets, departement, item, shown, f"lecture impossible : {exc}", loaded_at)
             continue
         seconds = time.perf_counter() - reading
+        rewritten = False
+        if item.categorie == "document":
+            manifest = manifests.get(item.dossier, {}).get(item.relative, {})
+            # documents go through the same pseudonymisation as interviews (pages, title, author)
+            stated = (extraction.titre, extraction.auteur, extraction.auteur_source)
+            rewritten = protect_document(extraction, pseudo, lexicon, publisher=manifest.get("publisher"))
+            rewritten = rewritten or stated != (extraction.titre, extraction.auteur, extraction.auteur_source)
         if not (item.categorie == "document" and checksum in known_texts):
             report.nouveaux += 1
         passages, mentions = _analyse(lexicon, departement, id_document, extraction)
@@ -420,7 +428,6 @@ def ingest_departement(
             manifest = {}
         else:
             kind, rule = classify_kind(lexicon, extraction.titre or "", item.path.name, extraction.pages)
-            manifest = manifests.get(item.dossier, {}).get(item.relative, {})
         fichier = {
             "code_departement": departement,
             "id_document": id_document,
@@ -446,8 +453,8 @@ def ingest_departement(
             "nb_caracteres": extraction.nb_caracteres,
             "nb_passages": len(passages),
             "nb_mentions": len(mentions),
-            "titre_manifeste": manifest.get("title") or None,
-            "editeur_manifeste": manifest.get("publisher") or None,
+            "titre_manifeste": pseudo.text(manifest.get("title")) or None,
+            "editeur_manifeste": pseudo.text(manifest.get("publisher")) or None,
             "date_manifeste": manifest.get("document_date") or None,
             "version_analyse": report.version,
             "analyse_le": loaded_at,
@@ -471,7 +478,7 @@ def ingest_departement(
                 "personnes": interview.personnes,
                 "cles_ignorees": interview.cles_ignorees,
             }
-        fresh = item.categorie == "entretien" or checksum not in known_texts
+        fresh = item.categorie == "entretien" or checksum not in known_texts or rewritten
         results.append(
             _Analysed(
                 fichier,
