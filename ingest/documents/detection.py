@@ -8,7 +8,8 @@ character classes and digit arithmetic instead of the pseudonymiser's regular ex
 - **phones**: the text is cut into *digit runs* (digits separated by at most three of
   ``space . / - _ ( ) +``); every sequence of consecutive digit groups of a run that spells a
   French number (``0`` + 9 digits, ``33`` or ``0033`` + 9 digits with an optional trunk ``0``
-  when written after ``+`` or ``00``) or, after ``+``, 8 to 15 digits (E.164), is a phone;
+  when written after ``+`` or ``00``) or, after ``+`` or ``00``, 8 to 15 digits (E.164), is a
+  phone;
 - **e-mails**: every ``@`` (or ``[at]``, ``(at)``, `` arobase ``) with a local part before it
   and a dotted domain after it;
 - **NIR**: digit runs of 13 digits (or 15 with a key that verifies, 97 − n mod 97) shaped
@@ -188,7 +189,10 @@ def _phones(text: str) -> Iterator[Finding]:
                 if len(joined) > 15:
                     break
                 international = (plus and a == 0) or joined.startswith("0033")
-                if _is_french_phone(joined, international) or (plus and a == 0 and 8 <= len(joined) <= 15):
+                other_country = (plus and a == 0 and 8 <= len(joined) <= 15) or (
+                    joined.startswith("00") and len(joined) > 2 and joined[2] != "0" and 8 <= len(joined) - 2 <= 15
+                )
+                if _is_french_phone(joined, international) or other_country:
                     yield Finding("telephone", _mask(joined))
                     break
 

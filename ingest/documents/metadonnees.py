@@ -11,8 +11,9 @@
   ministère…); else the publisher of the folder's ``manifest.csv``; else the actor named in
   the letterhead (the short lines at the top of the first page); else empty.
 - **Text**: every page of a document goes through the same :class:`Pseudonymiser` as the
-  interviews (phones, e-mails, NIR, IBAN, addresses, names after a civility), before passages
-  are cut, so offsets stay valid; titles and authors too.
+  interviews (phones, e-mails, NIR, IBAN, addresses, names after a civility), and a line
+  holding only a person-shaped name (« Claire LEBLANC » signing a letter) is replaced by its
+  pseudonym; this happens before passages are cut, so offsets stay valid; titles and authors too.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ __all__ = [
     "is_organisation",
     "organisation_of",
     "protect_document",
+    "pseudonymise_person_lines",
 ]
 
 SALUTATION = re.compile(
@@ -46,6 +48,33 @@ _PERSON_SHAPES = [
     re.compile(rf"^{_UPPER_WORD},\s*{_CAPITAL_WORD}(?:\s+{_CAPITAL_WORD})?$"),  # DURAND, Jean
     re.compile(rf"^[A-ZÀ-Ý]\.\s?(?:[A-ZÀ-Ý]\.\s?)?(?:{_CAPITAL_WORD}|{_UPPER_WORD})$"),  # J. Durand
 ]
+# words of headings that have a person's shape (« Chapitre III », « Article PREMIER »)
+_HEADING_WORDS = {
+    "article", "chapitre", "titre", "section", "annexe", "partie", "livre", "axe", "fiche", "action",
+    "objectif", "mesure", "tome", "volume", "programme", "page", "étape", "etape", "phase", "niveau",
+    "premier", "première", "premiere", "unique", "bis", "ter", "sommaire", "préambule", "preambule",
+}  # fmt: skip
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
+
+
+def _person_shaped(text: str) -> bool:
+    """« Jean-Pierre DURAND », « DURAND Jean », « DURAND, Jean », « J. Durand », not a heading."""
+    if not any(shape.match(text) for shape in _PERSON_SHAPES) or _ORGANISATION_WORDS.search(text):
+        return False
+    words = re.findall(r"[\w'’\-]+", text)
+    return not any(w.lower() in _HEADING_WORDS or _ROMAN.match(w) for w in words)
+
+
+def pseudonymise_person_lines(text: str, pseudo: Pseudonymiser) -> str:
+    """A line holding only a person's name (a signatory, a recipient) becomes its pseudonym."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if 3 <= len(stripped) <= 60 and _person_shaped(stripped):
+            lines[index] = line.replace(stripped, pseudo.person(stripped))
+    return "\n".join(lines)
+
+
 # a login or a machine account: one token, lower case or with digits, dots, underscores
 _LOGIN = re.compile(r"^(?=.*[a-z])[a-z0-9._\-]{3,30}$|^[A-Za-z]+[._][A-Za-z]+\d*$|^[A-Za-z]{2,}\d+$")
 _ACCOUNTS = {"admin", "administrateur", "utilisateur", "user", "owner", "auteur", "author", "windows", "poste"}
@@ -70,7 +99,7 @@ def looks_like_person(value: str | None, logins: bool = True) -> bool:
         return True
     if CIVILITY.search(text) and len(text.split()) <= 6:
         return True
-    if any(shape.match(text) for shape in _PERSON_SHAPES) and not _ORGANISATION_WORDS.search(text):
+    if _person_shaped(text):
         return True
     if not logins:
         return False
@@ -143,7 +172,7 @@ def protect_document(extraction, pseudo: Pseudonymiser, lexicon=None, publisher:
     Returns whether the page texts changed (then the stored text must be rewritten)."""
     changed = False
     for page in extraction.pages:
-        clean = pseudo.text(page.texte) or ""
+        clean = pseudonymise_person_lines(pseudo.text(page.texte) or "", pseudo)
         if clean != page.texte:
             page.texte, changed = clean, True
         if page.intitule:

@@ -63,7 +63,7 @@ _FR_TRUNK = rf"(?:{_SEP}\({_GAP}?0{_GAP}?\))?"
 # French numbers in any grouping: 0X + 8 digits, or +33 / (+33) / 0033 / 00 33 [(0)] + 9 digits
 PHONE = re.compile(
     rf"(?<![\d+])(?:{_FR_INTERNATIONAL}{_FR_TRUNK}{_SEP}|0{_SEP})[1-9](?:{_SEP}\d){{8}}(?![\dA-Za-zÀ-ÿ])"
-    rf"|(?<![\w+])\+(?!{_GAP}?33)\d{{1,3}}(?:{_SEP}\(?\d{{1,4}}\)?){{2,6}}(?!\d)"
+    rf"|(?<![\w+])(?:\+|00){_GAP}?(?!33)[1-9]\d{{0,2}}(?:{_SEP}\(?\d{{1,4}}\)?){{2,6}}(?!\d)"
 )
 _NIR_SEP = r"[ \t\u00a0.\-_/]?"
 NIR = re.compile(
