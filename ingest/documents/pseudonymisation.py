@@ -82,7 +82,7 @@ _TOWN = (
     r"[A-ZÀ-Ý][\w'’\-]*(?:[ ](?:(?:sur|sous|en|l[èe]s|le|la|de|du|des|d['’])[ \-]?)?[A-ZÀ-Ý][\w'’\-]*){0,3}"
 )
 _POSTAL_TOWN = (
-    rf"(?:,?[ \t]*\n?[ \t]*(?:\d{{5}}|\d{{2}}[ \u00a0]\d{{3}})[ \t]+(?-i:{_TOWN})(?:[ \t]+cedex(?:[ \t]*\d+)?)?)?"
+    rf"(?:,?[ \t]*(?:\n[ \t]*){{0,2}}(?:\d{{5}}|\d{{2}}[ \u00a0]\d{{3}})[ \t]+(?-i:{_TOWN})(?:[ \t]+cedex(?:[ \t]*\d+)?)?)?"
 )
 _STREET_NAME = r"(?:[^\n,;.\d]|(?<!\d)\d{1,4}(?!\d))"  # « rue du 8 Mai 1945 », not the postal code
 ADDRESS = re.compile(
