@@ -329,14 +329,20 @@ def _addresses_and_names(text: str) -> Iterator[Finding]:
                 yield Finding("personne", _mask(name))
 
 
-def find_personal_data(text: str | None) -> list[Finding]:
-    """Every personal datum the detector sees in ``text`` (masked)."""
+ALL_KINDS = frozenset(_KINDS_FR)
+# files mixing document facts with public registries (the structures' addresses of the offer):
+# addresses are looked for only where the text comes from documents
+MIXED_KINDS = ALL_KINDS - {"adresse"}
+
+
+def find_personal_data(text: str | None, kinds: frozenset[str] = ALL_KINDS) -> list[Finding]:
+    """Every personal datum of the given kinds the detector sees in ``text`` (masked)."""
     if not text:
         return []
     text = str(text)
     found: list[Finding] = []
     for finder in (_emails, _ibans, _nirs, _phones, _addresses_and_names):
-        found.extend(finder(text))
+        found.extend(f for f in finder(text) if f.kind in kinds)
     return found
 
 
@@ -490,17 +496,24 @@ def _file_texts(path: Path) -> Iterator[str]:
 SCANNED_SUFFIXES = {".parquet", ".xlsx", ".html", ".htm", ".svg", ".csv", ".md", ".txt", ".json", ".geojson"}
 
 
-def scan_files(folder: Path) -> list[str]:
-    """Personal data left in the files written for people under ``folder`` (French, per file)."""
+def scan_files(folder: Path, manifest: Path | None = None) -> list[str]:
+    """Personal data left in the files written for people under ``folder`` (French, per file).
+
+    Everything is looked for in the Parquet exports of document tables (named after a dbt
+    model downstream of the documents); addresses are not looked for in the other files, where
+    the public addresses of the offer's structures are expected."""
     found: dict[str, int] = {}
     folder = Path(folder)
     if not folder.exists():
         return []
+    documentary = {name for schema, name in document_relations(manifest) if schema != "raw"}
+    documentary |= {"passages", "documents", "mentions", "parole", "liens_candidats"}
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SCANNED_SUFFIXES):
-        if path.name.endswith(".partiel"):
+        if path.name.endswith(".partiel") or path.is_symlink():
             continue
+        kinds = ALL_KINDS if path.suffix.lower() == ".parquet" and path.stem in documentary else MIXED_KINDS
         for text in _file_texts(path):
-            for finding in find_personal_data(text):
+            for finding in find_personal_data(text, kinds):
                 key = f"{finding.label} dans {path.relative_to(folder)}"
                 found[key] = found.get(key, 0) + 1
     return [f"{place} ({count})" for place, count in sorted(found.items())]
@@ -527,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             con.close()
     if args.sorties:
-        found += scan_files(args.sorties)
+        found += scan_files(args.sorties, manifest)
     for line in found:
         print(line)
     print("aucune donnée personnelle détectée" if not found else f"{len(found)} emplacement(s) à corriger")
