@@ -129,13 +129,14 @@ def _in_pseudonym(text: str, index: int) -> bool:
 def _digit_runs(text: str) -> Iterator[tuple[list[tuple[int, str]], bool]]:
     """Runs of digit groups ``([(start, digits)…], written after '+')``.
 
-    Digits glued to letters (identifiers, checksums, « L262 ») belong to no run."""
+    Digits glued to letters (identifiers, checksums, « L262 ») belong to no run, nor do the
+    decimals of a number (« 803809,0397991965 », « 48.8908166 ») or a date (« 05/12/2026 »)."""
     i, n = 0, len(text)
     while i < n:
         if not text[i].isdigit():
             i += 1
             continue
-        if i > 0 and text[i - 1].isalpha():
+        if (i > 0 and text[i - 1].isalpha()) or (i > 1 and text[i - 1] in ".," and text[i - 2].isdigit()):
             while i < n and text[i].isalnum():
                 i += 1
             continue
@@ -144,6 +145,7 @@ def _digit_runs(text: str) -> Iterator[tuple[list[tuple[int, str]], bool]]:
             back -= 1
         plus = back >= 0 and text[back] == "+"
         groups: list[tuple[int, str]] = []
+        seps: list[str] = []
         j = i
         while j < n:
             start = j
@@ -153,10 +155,31 @@ def _digit_runs(text: str) -> Iterator[tuple[list[tuple[int, str]], bool]]:
             gap = j
             while gap < n and gap - j < 3 and text[gap] in _RUN_SEPARATORS:
                 gap += 1
-            if j < gap < n and text[gap].isdigit():
-                j = gap
-            else:
+            if not (j < gap < n and text[gap].isdigit()):
                 break
+            after = gap
+            while after < n and text[after].isdigit():
+                after += 1
+            separator, next_size = text[j:gap], after - gap
+            prefix = "".join(g for _, g in groups) in ({"33", "0033"} if plus else {"0033"})  # « 00 33.6… »
+            if separator == "." and next_size > 4 and not prefix:
+                break  # a decimal number, not a grouping
+            year = text[gap:after]
+            if (
+                separator == "/"
+                and next_size == 4
+                and 1900 <= int(year) <= 2100
+                and len(groups) >= 2
+                and seps[-1] == "/"
+                and (len(groups) == 2 or seps[-2] != "/")  # exactly day/month/year, no more slashes
+                and not (after + 1 < n and text[after] == "/" and text[after + 1].isdigit())
+                and _day_month(groups[-2][1], groups[-1][1])
+            ):
+                groups = groups[:-2]  # day and month of a date (« 05/12/2026 »); its year is skipped too
+                j = after
+                break
+            seps.append(separator)
+            j = gap
         if j < n and text[j].isalpha():
             groups = groups[:-1]  # the last group belongs to an identifier (« 93-0612345678abcdef »)
         if groups:
@@ -164,6 +187,10 @@ def _digit_runs(text: str) -> Iterator[tuple[list[tuple[int, str]], bool]]:
         while j < n and text[j].isalnum():
             j += 1
         i = j + 1
+
+
+def _day_month(day: str, month: str) -> bool:
+    return len(day) <= 2 and len(month) <= 2 and 1 <= int(day) <= 31 and 1 <= int(month) <= 12
 
 
 def _is_french_phone(digits: str, international: bool) -> bool:
@@ -318,7 +345,8 @@ def _addresses_and_names(text: str) -> Iterator[Finding]:
                 s += 1
             if s < len(words) and words[s][1].lower().rstrip(".") in _STREET_WORDS and spaced(s):
                 yield Finding("adresse", _mask(word + " " + words[s][1]))
-        if word.lower() in _CIVILITIES and spaced(k):
+        street_name = k > 0 and words[k - 1][1].lower() in {"du", "de", "des"} | _STREET_WORDS
+        if word.lower() in _CIVILITIES and spaced(k) and not street_name:  # « rue du Docteur Roux »
             name = words[k + 1][1].rstrip(".")
             if (
                 name[:1].isalpha()

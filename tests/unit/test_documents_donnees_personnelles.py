@@ -43,13 +43,16 @@ PROFILE = settings(max_examples=150, deadline=None, suppress_health_check=[Healt
 def french_phones(draw) -> tuple[str, str]:
     """(written form, national form ``0XXXXXXXXX``)."""
     nine = draw(st.sampled_from("123456789")) + "".join(draw(st.lists(DIGITS, min_size=8, max_size=8)))
-    cuts = sorted(draw(st.sets(st.integers(1, 8), max_size=8)))
-    groups = [nine[a:b] for a, b in zip([0, *cuts], [*cuts, 9], strict=True)]
+    groups, cursor = [], 0
+    while cursor < 9:  # irregular groups of 1 to 4 digits (« 06 71 284 590 », « 0 6712 8459 0 »)
+        size = draw(st.integers(1, min(4, 9 - cursor)))
+        groups.append(nine[cursor : cursor + size])
+        cursor += size
     mixed = draw(st.booleans())
     first = draw(st.sampled_from(SEPARATORS))
     body = groups[0]
     for group in groups[1:]:
-        body += (draw(st.sampled_from(SEPARATORS)) if mixed else first) + group
+        body += (draw(st.sampled_from(SEPARATORS[1:])) if mixed else first) + group
     prefix = draw(st.sampled_from(["0", "0", "+33", "+33 (0)", "+33(0)", "(+33)", "(+33) (0)", "0033", "00 33"]))
     if prefix == "0":
         written = "0" + draw(st.sampled_from(["", "", "", " "])) + body
@@ -201,6 +204,11 @@ def test_postal_addresses(address):
         "3 cours collectifs et 2 places en crèche ; suivre @CAF93.",
         "Appeler le 3949 ou le 39 49 ; SIRET 130 025 265 00013.",
         "Rencontre avec [PERSONNE_0a1b2c3d] ([TEL_06123456], [EMAIL_deadbeef]) au [ADRESSE].",
+        # met in the files of a real build of the 93 (dates, decimals, coordinates, street names)
+        "Produit le 05/12/2026 06:55 ; le 5/1/2026 à 10 h.",
+        "taux_chomage_15_64;2022;15,82;127163,6298686943;803809,0397991965;non",
+        '{"latitude": 48.8908166042527, "longitude": 2.48995054659587, "typologie": "RFS"}',
+        "Rue DU DR JEAN VAQUIER, place du Docteur Roux",
     ],
 )
 def test_detector_leaves_ordinary_text_and_pseudonyms_alone(text):
