@@ -457,25 +457,51 @@ def scan_warehouse(con, manifest: Path | None = None, departement: str | None = 
 
 # ------------------------------------------------------------------ files
 class _HtmlText(HTMLParser):
+    """Text, titles and links of a page, and the strings of its JSON data islands
+    (``<script type="application/json">``, e.g. the network page's data); code is skipped."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
+        self._json: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
-        if tag in {"script", "style"}:
+        if tag == "script" and dict(attrs).get("type", "").endswith("json"):
+            self._json = []
+        elif tag in {"script", "style"}:
             self._skip += 1
         for name, value in attrs:
             if name in {"title", "alt", "aria-label", "href", "data-texte"} and value:
                 self.parts.append(value.removeprefix("mailto:").removeprefix("tel:"))
 
     def handle_endtag(self, tag):
-        if tag in {"script", "style"} and self._skip:
+        if tag == "script" and self._json is not None:
+            try:
+                self.parts.extend(_json_strings(json.loads("".join(self._json))))
+            except ValueError:
+                self.parts.append("".join(self._json))
+            self._json = None
+        elif tag in {"script", "style"} and self._skip:
             self._skip -= 1
 
     def handle_data(self, data):
-        if not self._skip:
+        if self._json is not None:
+            self._json.append(data)
+        elif not self._skip:
             self.parts.append(data)
+
+
+def _json_strings(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
 
 
 def _file_texts(path: Path) -> Iterator[str]:

@@ -313,7 +313,13 @@ def test_scan_of_files_written_for_people(tmp_path):
     (out / "rapport_diagnostic.html").write_text(
         "<html><body><p>Contact : <a href='mailto:a.b@exemple.fr'>écrire</a></p></body></html>", encoding="utf-8"
     )
+    (out / "reseau_acteurs.html").write_text(
+        '<script id="donnees" type="application/json">{"liens": [{"preuve": "appeler le 06.71.28.45.90"}]}'
+        "</script><script>var x = 0612345678;</script>",
+        encoding="utf-8",
+    )
     found = scan_files(tmp_path / "sortie")
+    assert "numéro de téléphone dans 93/reseau_acteurs.html (1)" in found  # the data island, not the code
     assert any("93/exports/passages.parquet" in f and "téléphone" in f for f in found)
     assert any("93/kit/diagnostic_93.xlsx" in f and "téléphone" in f for f in found)
     assert any("93/kit/diagnostic_93.xlsx" in f and "civilité" in f for f in found)
