@@ -217,7 +217,10 @@ def _phones(text: str) -> Iterator[Finding]:
                     break
                 international = (plus and a == 0) or joined.startswith("0033")
                 other_country = (plus and a == 0 and 8 <= len(joined) <= 15) or (
-                    joined.startswith("00") and len(joined) > 2 and joined[2] != "0" and 8 <= len(joined) - 2 <= 15
+                    joined.startswith("00")
+                    and len(joined) > 2
+                    and joined[2] != "0"
+                    and 8 <= len(joined) - 2 <= 15
                 )
                 if _is_french_phone(joined, international) or other_country:
                     yield Finding("telephone", _mask(joined))
@@ -423,7 +426,8 @@ def scan_warehouse(con, manifest: Path | None = None, departement: str | None = 
     """Personal data left in the document tables of the warehouse (French, one line per place)."""
     found: dict[str, int] = {}
     existing = {
-        (s, n) for s, n in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+        (s, n)
+        for s, n in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
     }
     for schema, name in document_relations(manifest):
         if (schema, name) not in existing:
@@ -511,7 +515,9 @@ def _file_texts(path: Path) -> Iterator[str]:
 
         con = duckdb.connect()
         try:
-            described = con.execute("select column_name, column_type from (describe select * from read_parquet(?))", [str(path)]).fetchall()
+            described = con.execute(
+                "select column_name, column_type from (describe select * from read_parquet(?))", [str(path)]
+            ).fetchall()
             columns = [c for c, t in described if t.upper().startswith("VARCHAR")]
             if columns:
                 select = ", ".join(f'"{c}"' for c in columns)
@@ -583,7 +589,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifeste", type=Path, help="manifest.json de dbt (par défaut celui du projet)")
     parser.add_argument("--departement", help="limiter l'entrepôt à un département")
     args = parser.parse_args(argv)
-    manifest = args.manifeste or Path(__file__).resolve().parents[2] / "dbt_project" / "target" / "manifest.json"
+    manifest = (
+        args.manifeste or Path(__file__).resolve().parents[2] / "dbt_project" / "target" / "manifest.json"
+    )
     found: list[str] = []
     if args.entrepot:
         import duckdb

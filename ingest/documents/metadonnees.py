@@ -77,7 +77,17 @@ def pseudonymise_person_lines(text: str, pseudo: Pseudonymiser) -> str:
 
 # a login or a machine account: one token, lower case or with digits, dots, underscores
 _LOGIN = re.compile(r"^(?=.*[a-z])[a-z0-9._\-]{3,30}$|^[A-Za-z]+[._][A-Za-z]+\d*$|^[A-Za-z]{2,}\d+$")
-_ACCOUNTS = {"admin", "administrateur", "utilisateur", "user", "owner", "auteur", "author", "windows", "poste"}
+_ACCOUNTS = {
+    "admin",
+    "administrateur",
+    "utilisateur",
+    "user",
+    "owner",
+    "auteur",
+    "author",
+    "windows",
+    "poste",
+}
 _ORGANISATION_WORDS = re.compile(
     r"(?i)\b(?:conseil|d[ée]partement|d[ée]partemental|direction|directions|minist[èe]re|pr[ée]fecture|"
     r"caisse|agence|association|mission|service|services|commune|ville|mairie|r[ée]gion|[ée]tat|"
@@ -142,7 +152,9 @@ def organisation_of(value: str | None, lexicon=None) -> str | None:
         return None
     outside = re.sub(r"\([^()]*\)", " ", text)
     outside = re.sub(r"\s+", " ", outside).strip(" ,;")
-    if outside != text and (not outside or looks_like_person(outside) or not is_organisation(outside, lexicon)):
+    if outside != text and (
+        not outside or looks_like_person(outside) or not is_organisation(outside, lexicon)
+    ):
         inside = [b.strip() for b in re.findall(r"\(([^()]{2,80})\)", text)]
         return next((b for b in inside if is_organisation(b, lexicon)), None)
     return text if is_organisation(text, lexicon) else None

@@ -335,7 +335,11 @@ def ingest_departement(
     seen: dict[str, str] = {}
     base_pseudo = Pseudonymiser(salt)
     for item, reason in sources.refused:  # symbolic links, paths resolving outside their folder
-        shown = str(item.path) if item.categorie == "document" else str(item.dossier / base_pseudo.path(item.relative))
+        shown = (
+            str(item.path)
+            if item.categorie == "document"
+            else str(item.dossier / base_pseudo.path(item.relative))
+        )
         _reject(rejets, departement, item, shown, reason, loaded_at)
     for item in sources.files:
         if item.categorie == "questionnaire":

@@ -81,13 +81,15 @@ _STREET_NAMED = r"place|cours|cit[ée]|villa|passage|mail|voie|cour|clos|domaine
 _TOWN = (
     r"[A-ZÀ-Ý][\w'’\-]*(?:[ ](?:(?:sur|sous|en|l[èe]s|le|la|de|du|des|d['’])[ \-]?)?[A-ZÀ-Ý][\w'’\-]*){0,3}"
 )
+_POSTAL_CODE = r"(?:\d{5}|\d{2}[ \u00a0]\d{3})"
 _POSTAL_TOWN = (
-    rf"(?:,?[ \t]*(?:\n[ \t]*){{0,2}}(?:\d{{5}}|\d{{2}}[ \u00a0]\d{{3}})[ \t]+(?-i:{_TOWN})(?:[ \t]+cedex(?:[ \t]*\d+)?)?)?"
+    rf"(?:,?[ \t]*(?:\n[ \t]*){{0,2}}{_POSTAL_CODE}[ \t]+(?-i:{_TOWN})(?:[ \t]+cedex(?:[ \t]*\d+)?)?)?"
 )
 _STREET_NAME = r"(?:[^\n,;.\d]|(?<!\d)\d{1,4}(?!\d))"  # « rue du 8 Mai 1945 », not the postal code
 ADDRESS = re.compile(
     r"(?i)\b\d{1,4}(?:\s?(?:bis|ter|[a-d]\b))?,?\s+"
-    rf"(?:(?:{_STREET_ALWAYS})\b{_STREET_NAME}{{2,60}}|(?:{_STREET_NAMED})\s+(?-i:(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+)?[A-ZÀ-Ý]){_STREET_NAME}{{1,60}})"
+    rf"(?:(?:{_STREET_ALWAYS})\b{_STREET_NAME}{{2,60}}"
+    rf"|(?:{_STREET_NAMED})\s+(?-i:(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+)?[A-ZÀ-Ý]){_STREET_NAME}{{1,60}})"
     + _POSTAL_TOWN
 )
 BIRTH = re.compile(
@@ -188,18 +190,15 @@ class Pseudonymiser:
             for match in phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.VALID):
                 if re.match(r"\(?\s*(?:\+|00)", match.raw_string):
                     spans.append((match.start, match.end))
-        if not spans:
-            return text
-        pieces, cursor = [], 0
+        merged: list[list[int]] = []
         for start, end in sorted(spans):
-            if start < cursor:
-                if end > cursor:  # overlapping detections: extend the replaced span
-                    pieces[-1] = self.phone(text[pieces_start:end])
-                    cursor = end
-                continue
-            pieces.append(text[cursor:start])
-            pieces_start = start
-            pieces.append(self.phone(text[start:end]))
+            if merged and start < merged[-1][1]:  # overlapping detections: one span
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        pieces, cursor = [], 0
+        for start, end in merged:
+            pieces += [text[cursor:start], self.phone(text[start:end])]
             cursor = end
         pieces.append(text[cursor:])
         return "".join(pieces)

@@ -201,7 +201,9 @@ def read_mapping(folder: Path) -> dict[str, FileMapping]:
     for name in ("mapping.yml", "mapping.yaml"):
         path = folder / name
         if path.is_symlink():
-            raise MappingError(f"{path}: lien symbolique refusé (la correspondance doit être un vrai fichier)")
+            raise MappingError(
+                f"{path}: lien symbolique refusé (la correspondance doit être un vrai fichier)"
+            )
         if not path.exists():
             continue
         try:

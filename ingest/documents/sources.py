@@ -113,7 +113,9 @@ def env_variable(departement: str) -> str:
 
 def _sources_yml(path: Path) -> tuple[list[Path], list[str]]:
     if path.is_symlink():
-        raise SourcesError(f"{path}: lien symbolique refusé (le fichier de configuration doit être un vrai fichier)")
+        raise SourcesError(
+            f"{path}: lien symbolique refusé (le fichier de configuration doit être un vrai fichier)"
+        )
     try:
         content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:

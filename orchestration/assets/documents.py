@@ -42,8 +42,8 @@ from dagster import (
 )
 from dagster_dbt import build_dbt_asset_selection
 
-from ingest.documents.pipeline import ingest_departement, size_limit_bytes
 from ingest.documents.detection import scan_warehouse
+from ingest.documents.pipeline import ingest_departement, size_limit_bytes
 from ingest.documents.sources import inbox_fingerprint, resolve_sources, watched_departements
 from ingest.documents.stockage import TABLES
 from orchestration.assets.dbt_models import pacte_dbt_models
@@ -94,6 +94,7 @@ CHECK_FILES = AssetCheckSpec(
     asset=RAW_KEYS["documents_fichiers"],
     description="Avertit quand des fichiers de la boîte de dépôt sont en quarantaine.",
 )
+
 
 def personal_data_left(con, departement: str) -> list[str]:
     """Personal data the independent detector still finds in the raw document tables of a

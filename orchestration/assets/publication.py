@@ -145,7 +145,8 @@ def publication_asset(upstream: list[AssetKey]) -> AssetsDefinition:
             asset_key=KEY,
             passed=True,
             severity=AssetCheckSeverity.ERROR,
-            description="aucune donnée personnelle détectée dans les tables des documents ni dans les fichiers",
+            description="aucune donnée personnelle détectée dans les tables des documents ni dans les "
+            "fichiers produits",
         )
 
     return entrepot_lecture

@@ -53,7 +53,9 @@ def french_phones(draw) -> tuple[str, str]:
     body = groups[0]
     for group in groups[1:]:
         body += (draw(st.sampled_from(SEPARATORS[1:])) if mixed else first) + group
-    prefix = draw(st.sampled_from(["0", "0", "+33", "+33 (0)", "+33(0)", "(+33)", "(+33) (0)", "0033", "00 33"]))
+    prefix = draw(
+        st.sampled_from(["0", "0", "+33", "+33 (0)", "+33(0)", "(+33)", "(+33) (0)", "0033", "00 33"])
+    )
     if prefix == "0":
         written = "0" + draw(st.sampled_from(["", "", "", " "])) + body
     else:
@@ -63,7 +65,9 @@ def french_phones(draw) -> tuple[str, str]:
 
 @st.composite
 def international_phones(draw) -> str:
-    country, size = draw(st.sampled_from([("44", 10), ("32", 9), ("49", 10), ("1", 10), ("212", 9), ("41", 9)]))
+    country, size = draw(
+        st.sampled_from([("44", 10), ("32", 9), ("49", 10), ("1", 10), ("212", 9), ("41", 9)])
+    )
     digits = "".join(draw(st.lists(DIGITS, min_size=size, max_size=size)))
     digits = draw(st.sampled_from("23456789")) + digits[1:]
     step = draw(st.sampled_from([2, 3, 4]))
@@ -127,9 +131,17 @@ def ibans(draw) -> str:
 @st.composite
 def addresses(draw) -> str:
     number = str(draw(st.integers(1, 250))) + draw(st.sampled_from(["", " bis", " ter"]))
-    street = draw(st.sampled_from(["rue", "avenue", "boulevard", "allée", "impasse", "chemin", "quai", "square"]))
-    name = draw(st.sampled_from(["des Lilas", "Jean Jaurès", "du 8 Mai 1945", "de la République", "Gabriel Péri"]))
-    town = draw(st.sampled_from(["", ", 93200 Saint-Denis", " 93000 Bobigny", "\n93 140 Bondy", ", 75011 Paris Cedex 11"]))
+    street = draw(
+        st.sampled_from(["rue", "avenue", "boulevard", "allée", "impasse", "chemin", "quai", "square"])
+    )
+    name = draw(
+        st.sampled_from(["des Lilas", "Jean Jaurès", "du 8 Mai 1945", "de la République", "Gabriel Péri"])
+    )
+    town = draw(
+        st.sampled_from(
+            ["", ", 93200 Saint-Denis", " 93000 Bobigny", "\n93 140 Bondy", ", 75011 Paris Cedex 11"]
+        )
+    )
     return f"{number} {street} {name}{town}"
 
 
@@ -266,7 +278,13 @@ def test_blocking_check_scans_every_raw_document_table(tmp_path, categorie, text
     _insert(
         con,
         "documents_fichiers",
-        {"code_departement": "93", "id_document": "93-a", "categorie": categorie, "checksum": "c1", "chemin": "x.md"},
+        {
+            "code_departement": "93",
+            "id_document": "93-a",
+            "categorie": categorie,
+            "checksum": "c1",
+            "chemin": "x.md",
+        },
     )
     _insert(
         con,
@@ -302,16 +320,15 @@ def test_scan_of_files_written_for_people(tmp_path):
     (out / "exports").mkdir(parents=True)
     (out / "kit").mkdir()
     con = duckdb.connect()
-    con.execute(
-        f"copy (select 'Appeler le 06_71_28_45_90' as texte) to '{(out / 'exports' / 'passages.parquet').as_posix()}' "
-        "(format parquet)"
-    )
+    target = (out / "exports" / "passages.parquet").as_posix()
+    con.execute(f"copy (select 'Appeler le 06_71_28_45_90' as texte) to '{target}' (format parquet)")
     con.close()
     book = Workbook()
     book.active.append(["Passage", "Rappeler Mme Delaunay au 00 33 6 71 28 45 90"])
     book.save(out / "kit" / "diagnostic_93.xlsx")
     (out / "rapport_diagnostic.html").write_text(
-        "<html><body><p>Contact : <a href='mailto:a.b@exemple.fr'>écrire</a></p></body></html>", encoding="utf-8"
+        "<html><body><p>Contact : <a href='mailto:a.b@exemple.fr'>écrire</a></p></body></html>",
+        encoding="utf-8",
     )
     (out / "reseau_acteurs.html").write_text(
         '<script id="donnees" type="application/json">{"liens": [{"preuve": "appeler le 06.71.28.45.90"}]}'
@@ -326,7 +343,9 @@ def test_scan_of_files_written_for_people(tmp_path):
     assert any("93/rapport_diagnostic.html" in f and "e-mail" in f for f in found)
     clean = tmp_path / "propre"
     clean.mkdir()
-    (clean / "rapport.html").write_text("<p>Rencontre avec [PERSONNE_0a1b2c3d] le 3 mars.</p>", encoding="utf-8")
+    (clean / "rapport.html").write_text(
+        "<p>Rencontre avec [PERSONNE_0a1b2c3d] le 3 mars.</p>", encoding="utf-8"
+    )
     assert scan_files(clean) == []
 
 

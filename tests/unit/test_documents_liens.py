@@ -73,7 +73,12 @@ def test_link_to_etc_passwd_reaches_no_table(hostile_inbox, warehouse, data_dir)
     rows = warehouse.execute(
         "select source_file, reason from quarantine.rejets where reason like 'lien symbolique refusé%'"
     ).fetchall()
-    assert {Path(f).name for f, _ in rows} == {"notes.txt", "partage", "entretien_passwd.md", "export_passwd.csv"}
+    assert {Path(f).name for f, _ in rows} == {
+        "notes.txt",
+        "partage",
+        "entretien_passwd.md",
+        "export_passwd.csv",
+    }
     marker = _passwd_marker()
     columns = warehouse.execute(
         "select table_schema, table_name, column_name from information_schema.columns "
@@ -81,7 +86,8 @@ def test_link_to_etc_passwd_reaches_no_table(hostile_inbox, warehouse, data_dir)
     ).fetchall()
     for schema, table, column in columns:
         hit = warehouse.execute(
-            f'select count(*) from "{schema}"."{table}" where cast("{column}" as varchar) like ?', [f"%{marker}%"]
+            f'select count(*) from "{schema}"."{table}" where cast("{column}" as varchar) like ?',
+            [f"%{marker}%"],
         ).fetchone()[0]
         assert hit == 0, f"content of {PASSWD} in {schema}.{table}.{column}"
     # the real files beside the links are still read
@@ -100,7 +106,9 @@ def test_data_reader_refuses_a_link(tmp_path):
     assert len(good.frame) == 1 and not good.quarantine
     bad = read_csv(folder / "lien.csv", spec)
     assert bad.frame.empty
-    assert [(q.line, q.reason.split(" :")[0]) for q in bad.quarantine] == [(0, "lien symbolique refusé (le fichier)")]
+    assert [(q.line, q.reason.split(" :")[0]) for q in bad.quarantine] == [
+        (0, "lien symbolique refusé (le fichier)")
+    ]
 
 
 def test_unsafe_path_cases(tmp_path):

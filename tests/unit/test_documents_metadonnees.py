@@ -94,7 +94,9 @@ def test_authors_are_organisations_never_a_login(ingested):
     assert files["courrier_relance.pdf"][1:] == (None, None)  # nothing better than a login: empty
 
 
-def test_the_manifest_publisher_is_the_author_when_the_file_names_a_person(base_warehouse, tmp_path, data_dir):
+def test_the_manifest_publisher_is_the_author_when_the_file_names_a_person(
+    base_warehouse, tmp_path, data_dir
+):
     folder = tmp_path / "inbox" / "93" / "documents"
     folder.mkdir(parents=True)
     shutil.copy(LETTRES / "courrier_relance.pdf", folder)

@@ -74,7 +74,9 @@ def test_respondent_rows_are_kept_out_of_the_analysts_copy(tmp_path, data_dir, m
     try:
         relations = {
             f"{s}.{n}"
-            for s, n in copy.execute("select table_schema, table_name from information_schema.tables").fetchall()
+            for s, n in copy.execute(
+                "select table_schema, table_name from information_schema.tables"
+            ).fetchall()
         }
         assert "raw.questionnaires_reponses" not in relations
         assert "staging.stg_questionnaires__reponses" not in relations
@@ -123,9 +125,7 @@ def test_nothing_is_published_when_personal_data_is_left(tmp_path, data_dir, man
     assert not result.success
     assert not published_copy_path(tmp_path / "w.duckdb").exists()
     checks = [
-        e.event_specific_data
-        for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
     ]
     assert [c.check_name for c in checks] == ["aucune_donnee_personnelle"]
     assert not checks[0].passed and checks[0].blocking
