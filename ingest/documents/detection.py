@@ -69,6 +69,7 @@ _KINDS_FR = {
     "iban": "IBAN",
     "adresse": "adresse postale",
     "personne": "nom de personne après une civilité",
+    "metadonnee": "nom de personne ou identifiant de connexion comme titre ou auteur",
 }
 _RUN_SEPARATORS = set(" \t\u00a0\u202f./-_()+")
 _IBAN_LENGTHS = {
@@ -412,12 +413,63 @@ def _text_columns(con, schema: str, name: str) -> list[str]:
     return [c for c, t in rows if t.upper().startswith("VARCHAR") or t.upper() in {"JSON", "VARCHAR[]"}]
 
 
+# columns naming a document (title, author, publisher): a whole value that is a person or a login
+METADATA_COLUMNS = {"titre", "auteur", "titre_document", "titre_manifeste", "editeur_manifeste"}
+_NOT_PERSON_WORDS = {
+    "article", "chapitre", "titre", "annexe", "fiche", "section", "partie", "axe", "france", "pôle",
+    "pole", "cap", "mission", "maison", "point", "espace", "centre", "conseil", "carnet", "contrat",
+    "bilan", "guide", "rapport", "note", "plan", "charte", "schéma", "schema", "pacte", "projet",
+    "dossier", "courrier", "lettre", "modèle", "modele", "formulaire", "compte", "budget", "dispositif",
+}  # fmt: skip
+# common nouns of titles (« Convocation RSA », « Accompagnement CER »), not first names
+_NOUN_ENDINGS = ("tion", "sion", "ement", "age", "ité", "eur", "ure", "isme", "gramme")  # not Clément, Claire
+
+
+def metadata_person(value: str | None, author: bool = False) -> bool:
+    """A title or an author that is a person (« Claire LEBLANC », « LEBLANC, Claire », « Mme X »)
+    or, for an ``author``, a login (« jdupont », « j.dupont », « dupont2 ») — by token shape."""
+    text = " ".join(str(value or "").split())
+    if not text or any(c.isdigit() for c in text.replace(" ", "")) and " " in text:
+        return False
+    tokens = text.replace(",", " ").split()
+    if len(tokens) == 1:
+        token = tokens[0]
+        lowered = token.lower() == token and any(c.isalpha() for c in token)
+        return (
+            author
+            and lowered
+            and 3 <= len(token) <= 30
+            and (any(c.isdigit() for c in token) or token.count(".") == 1 or "_" in token or token.isalpha())
+        )
+    if tokens[0].lower().rstrip(".") in {"m", "mme", "mlle", "madame", "monsieur", "mademoiselle"}:
+        return len(tokens) <= 4 and tokens[1][:1].isupper()
+    if not 2 <= len(tokens) <= 3 or any(t.lower() in _NOT_PERSON_WORDS for t in tokens):
+        return False
+    upper = [
+        t for t in tokens if t.isupper() and len(t.replace("-", "")) >= 2 and t.replace("-", "").isalpha()
+    ]
+    capital = [
+        t
+        for t in tokens
+        if t.replace("-", "").isalpha() and all(p[:1].isupper() and p[1:].islower() for p in t.split("-"))
+    ]
+    roman = any(set(t) <= set("IVXLCDM") for t in upper)
+    nouns = any(t.lower().endswith(_NOUN_ENDINGS) for t in capital)
+    return len(upper) == 1 and len(capital) == len(tokens) - 1 and not roman and not nouns
+
+
 def _scan_rows(rows: Iterable[tuple], columns: list[str], where: str, out: dict[str, int]) -> None:
     for row in rows:
         for column, value in zip(columns, row, strict=True):
             values = value if isinstance(value, list) else [value]
             for item in values:
-                for finding in find_personal_data(item if isinstance(item, str) else None):
+                text = item if isinstance(item, str) else None
+                findings = find_personal_data(text)
+                if column in METADATA_COLUMNS and metadata_person(
+                    text, author=column.startswith(("auteur", "editeur"))
+                ):
+                    findings.append(Finding("metadonnee", _mask(text or "")))
+                for finding in findings:
                     key = f"{finding.label} dans {where}.{column}"
                     out[key] = out.get(key, 0) + 1
 

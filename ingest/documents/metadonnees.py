@@ -53,7 +53,12 @@ _HEADING_WORDS = {
     "article", "chapitre", "titre", "section", "annexe", "partie", "livre", "axe", "fiche", "action",
     "objectif", "mesure", "tome", "volume", "programme", "page", "étape", "etape", "phase", "niveau",
     "premier", "première", "premiere", "unique", "bis", "ter", "sommaire", "préambule", "preambule",
+    "bilan", "guide", "rapport", "note", "plan", "charte", "schéma", "schema", "pacte", "projet",
+    "dossier", "courrier", "lettre", "modèle", "modele", "formulaire", "compte", "budget", "dispositif",
+    "contrat", "convention", "carnet",
 }  # fmt: skip
+# words of titles with a person's shape but a common noun's ending (« Convocation RSA »)
+_TITLE_NOUN = re.compile(r"(?i)(?:tion|sion|ement|age|ité|eur|ure|isme|gramme)$")  # not Clément, Claire
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 
 
@@ -62,7 +67,7 @@ def _person_shaped(text: str) -> bool:
     if not any(shape.match(text) for shape in _PERSON_SHAPES) or _ORGANISATION_WORDS.search(text):
         return False
     words = re.findall(r"[\w'’\-]+", text)
-    return not any(w.lower() in _HEADING_WORDS or _ROMAN.match(w) for w in words)
+    return not any(w.lower() in _HEADING_WORDS or _ROMAN.match(w) or _TITLE_NOUN.search(w) for w in words)
 
 
 def pseudonymise_person_lines(text: str, pseudo: Pseudonymiser) -> str:

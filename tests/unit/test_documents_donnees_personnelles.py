@@ -356,3 +356,24 @@ def test_command_line_on_a_build_output(tmp_path, capsys):
     assert "numéro de téléphone dans 93/note.md (1)" in capsys.readouterr().out
     (tmp_path / "93" / "note.md").write_text("Portable : [TEL_0a1b2c3d]\n", encoding="utf-8")
     assert detection.main(["--sorties", str(tmp_path)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("titre", "auteur", "flagged"),
+    [
+        ("Claire LEBLANC", "Conseil départemental", {"titre"}),
+        ("Convocation RSA", "jdupont", {"auteur"}),
+        ("Madame,", "m.durand", {"auteur"}),  # a salutation has no name: the login is what is flagged
+        ("LEBLANC, Claire", "Jean-Pierre DURAND", {"titre", "auteur"}),
+        ("data.insertion", "DGEFP", set()),
+        ("Chapitre III", "France TRAVAIL", set()),
+    ],
+)
+def test_person_or_login_as_title_or_author_is_flagged(tmp_path, titre, auteur, flagged):
+    con = _raw_warehouse(tmp_path / "w.duckdb")
+    row = {"code_departement": "93", "id_document": "93-a", "categorie": "document", "checksum": "c1"}
+    _insert(con, "documents_fichiers", {**row, "chemin": "lettre.docx", "titre": titre, "auteur": auteur})
+    found = scan_warehouse(con, None, "93")
+    columns = {line.split("raw.documents_fichiers.")[1].split(" ")[0] for line in found}
+    assert columns == flagged, found
+    con.close()

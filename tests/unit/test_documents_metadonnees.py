@@ -158,6 +158,9 @@ def test_stored_text_is_pseudonymised_before_passages_are_cut(ingested):
         ("Règlement départemental du RSA", False),
         ("data.insertion", False),
         ("France Travail", False),
+        ("Convocation RSA", False),
+        ("Contrat CER", False),
+        ("Clément DUVAL", True),
     ],
 )
 def test_title_candidates(title, refused):
