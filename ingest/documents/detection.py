@@ -36,6 +36,7 @@ import argparse
 import json
 import re
 import sys
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -455,7 +456,9 @@ def metadata_person(value: str | None, author: bool = False) -> bool:
     ]
     roman = any(set(t) <= set("IVXLCDM") for t in upper)
     nouns = any(t.lower().endswith(_NOUN_ENDINGS) for t in capital)
-    return len(upper) == 1 and len(capital) == len(tokens) - 1 and not roman and not nouns
+    first = tokens[0]
+    glossary = first in upper and len(first) <= 5 and unicodedata.normalize("NFD", tokens[1])[0] == first[0]
+    return len(upper) == 1 and len(capital) == len(tokens) - 1 and not (roman or nouns or glossary)
 
 
 def _scan_rows(rows: Iterable[tuple], columns: list[str], where: str, out: dict[str, int]) -> None:

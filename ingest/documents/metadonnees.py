@@ -67,6 +67,8 @@ def _person_shaped(text: str) -> bool:
     if not any(shape.match(text) for shape in _PERSON_SHAPES) or _ORGANISATION_WORDS.search(text):
         return False
     words = re.findall(r"[\w'’\-]+", text)
+    if 2 <= len(words[0]) <= 5 and words[0].isupper() and fold(words[1]).folded[:1].upper() == words[0][0]:
+        return False  # an acronym and its expansion in a glossary (« EA Entreprise Adaptée »)
     return not any(w.lower() in _HEADING_WORDS or _ROMAN.match(w) or _TITLE_NOUN.search(w) for w in words)
 
 

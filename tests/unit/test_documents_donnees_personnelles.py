@@ -367,6 +367,7 @@ def test_command_line_on_a_build_output(tmp_path, capsys):
         ("LEBLANC, Claire", "Jean-Pierre DURAND", {"titre", "auteur"}),
         ("data.insertion", "DGEFP", set()),
         ("Chapitre III", "France TRAVAIL", set()),
+        ("EA Entreprise Adaptée", "Convocation RSA", set()),
     ],
 )
 def test_person_or_login_as_title_or_author_is_flagged(tmp_path, titre, auteur, flagged):

@@ -161,6 +161,8 @@ def test_stored_text_is_pseudonymised_before_passages_are_cut(ingested):
         ("Convocation RSA", False),
         ("Contrat CER", False),
         ("Clément DUVAL", True),
+        ("EA Entreprise Adaptée", False),  # a glossary line of the real PDF, not a person
+        ("J. Durand", True),
     ],
 )
 def test_title_candidates(title, refused):
