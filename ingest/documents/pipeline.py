@@ -48,7 +48,7 @@ __all__ = [
     "size_limit_bytes",
 ]
 
-ANALYSIS_VERSION = "documents-5"
+ANALYSIS_VERSION = "documents-6"
 SIZE_LIMIT_ENV = "PACTE_DOCUMENTS_TAILLE_MAX_MO"
 DEFAULT_SIZE_LIMIT_MB = 50.0
 _TABLE_OF = {
@@ -103,6 +103,12 @@ def size_limit_bytes(environ: dict[str, str] | None = None) -> int:
     if megabytes <= 0:
         raise ValueError(f"{SIZE_LIMIT_ENV} must be a positive number of megabytes, not {raw!r}")
     return int(megabytes * 1024 * 1024)
+
+
+def _text_version(version: str) -> tuple[str, str]:
+    """(code version, salt fingerprint) of an analysis version ``code:lexicon:salt``."""
+    parts = version.split(":")
+    return parts[0], parts[-1]
 
 
 def _meta(frame: pd.DataFrame, source: str, checksum: str, loaded_at) -> pd.DataFrame:
@@ -322,11 +328,16 @@ def ingest_departement(
             [departement],
         ).fetchall()
     }
+    # a stored text is reused only when it was pseudonymised by this version with this salt: a
+    # better pseudonymisation must start again from the file (the stored text is pseudonymised)
+    text_version = _text_version(report.version)
     known_texts = {
-        row[0]
-        for row in con.execute(
-            "select distinct checksum from raw.documents_extractions where categorie = 'document'"
+        checksum
+        for checksum, version in con.execute(
+            "select distinct e.checksum, f.version_analyse from raw.documents_extractions e "
+            "join raw.documents_fichiers f using (checksum) where e.categorie = 'document'"
         ).fetchall()
+        if _text_version(version or "") == text_version
     }
     manifests = {folder: read_manifest(folder) for folder, _ in sources.document_folders}
     kept: set[str] = set()

@@ -187,3 +187,14 @@ def test_author_candidates(author, organisation):
 
 def test_extraction_alone_already_refuses_the_salutation():
     assert extract(LETTRES / "courrier_relance.pdf").titre == "courrier relance"
+
+
+def test_a_new_pseudonymisation_reads_the_files_again(ingested, data_dir):
+    """The stored text is pseudonymised: a text stored by an older version is not reused."""
+    con, folder = ingested
+    con.execute("update raw.documents_pages set texte = 'texte stocké par une version ancienne'")
+    con.execute("update raw.documents_fichiers set version_analyse = 'documents-1' || ':x:' || ?", ["abc"])
+    ingest_departement(con, "93", folder.parent.parent, data_dir, environ=SALT)
+    texts = [t for (t,) in con.execute("select texte from raw.documents_pages").fetchall()]
+    assert texts and not any("version ancienne" in t for t in texts)
+    assert any("[PERSONNE_" in t for t in texts)
