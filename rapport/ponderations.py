@@ -100,6 +100,8 @@ def validate_ponderations(config: Any, where: str = "priorites.yml") -> dict[str
         "coordination": {"poids": _number(config, "coordination", "poids", where, 0, 10)},
         "pistes": {
             "par_axe": int(_number(config, "pistes", "par_axe", where, 1, 50)),
+            "territoires_max": int(_number(config, "pistes", "territoires_max", where, 1, 50)),
+            "acteurs_max": int(_number(config, "pistes", "acteurs_max", where, 1, 20)),
             "preuves_max": int(_number(config, "pistes", "preuves_max", where, 1, 100)),
         },
     }

@@ -1,11 +1,20 @@
 {{ config(tags=["apres_graphe"]) }}
 
 {#-
-  Contractualisation leads (Étape 3): for the first priorities of each axis (see pistes_selection),
-  one lead written in French from the domain's rule
-  template (seed priorites_modeles_pistes). Whether the lead is new or a reinforcement comes from
-  the offer already present; its actors and evidence are in marts.pistes_acteurs and
-  marts.pistes_preuves.
+  Contractualisation leads (Étape 3): one lead per département and domain, about the group of
+  territories where the gap is worst (see pistes_selection), written in French from the domain's
+  template (seed priorites_modeles_pistes):
+    intitule            action, object and territories (« Renforcer … sur les territoires de A, B et C »);
+    actions_proposees   the template's concrete actions;
+    pourquoi            two or three stored figures: the need indicator of the first territory
+                        against France, the services per 1 000 people of the target public on the
+                        lead's territories against France, and the distance to the nearest service;
+    acteurs_a_associer  at most pistes.acteurs_max actors of the graph (marts.pistes_acteurs,
+                        cite = true) and « et N autres »;
+    partenaires_manquants  never one of the actors to associate (see pistes_acteurs);
+    limites             the data the lead lacks (seed priorites_donnees_domaines) and the gaps
+                        noted on its priority lines.
+  Numbers are written the French way (macro nombre_fr).
 -#}
 {%- set p = var('priorites', none) -%}
 {%- if execute and p is none -%}
@@ -13,53 +22,143 @@
       "marts.pistes needs the dbt var 'priorites' (the weights of config/priorites.yml)") }}
 {%- endif %}
 
-with retenues as (
+with selection as (
     select * from {{ ref('pistes_selection') }}
 ),
 
-acteurs as (
-    select pa.id_piste, pa.role, pa.ordre, pa.libelle_acteur, n.libelle_type_acteur
-    from {{ ref('pistes_acteurs') }} as pa
-    left join {{ source('graphe', 'acteurs') }} as n
-        on n.id_noeud = pa.id_acteur and n.code_departement = pa.code_departement
+noms as (
+    -- a territory's name after « de » (elided before a vowel or a mute h)
+    select *,
+        case when regexp_matches(lower(strip_accents(libelle_territoire)), '^[aeiouyh]')
+             then 'd''' || libelle_territoire else 'de ' || libelle_territoire end as de_territoire
+    from selection
 ),
 
-noms as (
-    -- who the lead names: two pilots of the related dispositifs, two missing partners, and the kinds
-    -- of operators present (the full list is in marts.pistes_acteurs)
-    select id_piste,
-        list(libelle_acteur order by ordre) filter (where role = 'pilote_dispositif')[1:2] as pilotes,
-        list(libelle_acteur order by ordre) filter (where role = 'partenaire_manquant')[1:2] as manquants,
-        list_sort(list_distinct(list(libelle_type_acteur) filter (where role = 'operateur'))) as types_operateurs
-    from acteurs
+retenues as (
+    select
+        id_piste,
+        any_value(code_departement) as code_departement,
+        any_value(code_axe) as code_axe,
+        any_value(libelle_axe) as libelle_axe,
+        any_value(code_domaine) as code_domaine,
+        any_value(libelle_domaine) as libelle_domaine,
+        any_value(echelle) as echelle,
+        any_value(niveau) as niveau,
+        any_value(rang_piste) as rang_piste,
+        any_value(nb_territoires_classes) as nb_territoires_classes,
+        count(*) as nb_territoires,
+        arg_min(id_priorite, rang_territoire) as id_priorite,
+        arg_min(code_territoire, rang_territoire) as code_territoire,
+        arg_min(libelle_territoire, rang_territoire) as libelle_territoire_principal,
+        arg_min(rang_axe, rang_territoire) as rang_axe,
+        max(score) as score,
+        list(libelle_territoire order by rang_territoire) as territoires,
+        list(code_territoire order by rang_territoire) as codes_territoires,
+        list(de_territoire order by rang_territoire)[1] as de_premier,
+        sum(nb_services_existants) as nb_services_existants,
+        any_value(public_cible) as public_cible,
+        bool_and(coalesce(zone_blanche, false)) as toutes_zones_blanches,
+        bool_or(faiblesse_coordination is null) as coordination_non_evaluee,
+        min(nb_composantes_besoin) as nb_composantes_besoin_min
+    from noms
     group by id_piste
 ),
 
-elements as (
-    select id_piste,
-        list_concat(
-            coalesce(pilotes, []),
-            list_filter(coalesce(manquants, []), lambda x: not list_contains(coalesce(pilotes, []), x)),
-            case when len(coalesce(types_operateurs, [])) > 0
-                 then ['les structures ' || array_to_string(types_operateurs, ', ') || ' présentes sur le territoire']
-                 else [] end
-        ) as liste
-    from noms
+-- « pourquoi » 1: the need indicator with the highest index on the first territory, against France
+besoin as (
+    select r.id_piste,
+        arg_max(
+            c.libelle || ' (' || r.libelle_territoire_principal || ', ' || b.annee || ') : '
+            || {{ nombre_fr('b.valeur', 1) }} || ' ' || coalesce(c.unite, '') || ' contre '
+            || {{ nombre_fr('b.valeur_france', 1) }} || case when c.unite = '%' then ' %' else '' end
+            || ' en France',
+            b.indice) as figure_besoin
+    from retenues as r
+    inner join {{ ref('besoins_composantes') }} as b
+        on b.niveau = r.niveau and b.code_territoire = r.code_territoire and b.code_domaine = r.code_domaine
+    inner join {{ ref('indicateurs_catalogue') }} as c on c.code_indicateur = b.code_indicateur
+    where b.inclus_dans_indice and b.valeur is not null and b.valeur_france is not null
+    group by r.id_piste
 ),
 
-acteurs_pistes as (
-    select id_piste,
-        case when len(liste) = 0 then null
-             when len(liste) = 1 then liste[1]
-             else array_to_string(liste[1:len(liste) - 1], ', ') || ' et ' || liste[len(liste)] end as acteurs
-    from elements
+-- « pourquoi » 2: services per 1 000 people of the target public on the lead's territories, against France
+offre_territoires as (
+    select s.id_piste, sum(e.nb_services) as nb_services, sum(e.population_cible) as population_cible
+    from selection as s
+    inner join {{ ref('ecarts') }} as e
+        on e.niveau = s.niveau and e.code_territoire = s.code_territoire and e.code_domaine = s.code_domaine
+    where coalesce(e.offre_observee, true)
+    group by s.id_piste
+    having sum(e.population_cible) > 0
 ),
 
-manquants as (
-    select id_piste, string_agg(distinct libelle_acteur, ', ' order by libelle_acteur) as partenaires_manquants
-    from {{ ref('pistes_acteurs') }}
-    where role = 'partenaire_manquant'
+offre_france as (
+    select code_domaine, any_value(services_pour_1000_public_cible) as pour_1000_france,
+        any_value(public_cible) as public_cible
+    from {{ ref('offre') }}
+    where niveau = 'france'
     group by all
+),
+
+offre as (
+    select o.id_piste,
+        case when o.nb_services = 0 then 'aucun service du domaine recensé'
+             else {{ nombre_fr('1000.0 * o.nb_services / o.population_cible', 2) }} || ' service'
+                  || case when 1000.0 * o.nb_services / o.population_cible >= 2 then 's' else '' end
+                  || ' pour 1 000 ' || case when lower(coalesce(f.public_cible, r.public_cible, '')) = 'tous les habitants'
+                                            then 'habitants'
+                                            else lower(left(coalesce(f.public_cible, r.public_cible, 'personnes du public cible'), 1))
+                                                 || substr(coalesce(f.public_cible, r.public_cible, 'personnes du public cible'), 2) end
+        end
+        || case when r.nb_territoires > 1 then ' sur ces territoires' else ' sur le territoire' end
+        || coalesce(' contre ' || {{ nombre_fr('f.pour_1000_france', 2) }} || ' en France', '') as figure_offre
+    from offre_territoires as o
+    inner join retenues as r using (id_piste)
+    left join offre_france as f on f.code_domaine = r.code_domaine
+),
+
+-- « pourquoi » 3: distance from the communes of the lead's territories to the nearest service
+acces as (
+    select s.id_piste,
+        sum(a.population_au_dela_5km) / nullif(sum(a.population), 0) as part_au_dela_5km,
+        max(a.distance_max_km) as distance_max_km
+    from selection as s
+    inner join {{ ref('accessibilite_synthese') }} as a
+        on a.niveau = s.niveau and a.code_territoire = s.code_territoire and a.code_domaine = s.code_domaine
+    group by s.id_piste
+    having max(a.distance_max_km) is not null
+),
+
+figure_acces as (
+    select id_piste,
+        'commune la plus éloignée à ' || {{ nombre_fr('distance_max_km', 1) }}
+        || ' km du service le plus proche, '
+        || {{ nombre_fr('100 * coalesce(part_au_dela_5km, 0)', 0) }} || ' % des habitants à plus de 5 km'
+            as figure_acces
+    from acces
+),
+
+acteurs as (
+    select id_piste,
+        list(libelle_acteur order by rang_citation) filter (where cite) as cites,
+        count(*) filter (where rang_citation is not null) as nb_associes,
+        count(*) filter (where cite) as nb_cites,
+        string_agg(libelle_acteur, ', ' order by ordre) filter (where role = 'partenaire_manquant')
+            as partenaires_manquants
+    from {{ ref('pistes_acteurs') }}
+    group by id_piste
+),
+
+acteurs_texte as (
+    select id_piste, nb_associes, partenaires_manquants,
+        case when len(coalesce(cites, [])) = 0 then null
+             when nb_associes > nb_cites
+             then array_to_string(cites, ', ') || ' et ' || (nb_associes - nb_cites)
+                  || case when nb_associes - nb_cites > 1 then ' autres' else ' autre' end
+             when len(cites) = 1 then cites[1]
+             else array_to_string(cites[1:len(cites) - 1], ', ') || ' et ' || cites[len(cites)] end
+            as acteurs
+    from acteurs
 ),
 
 preuves as (
@@ -75,38 +174,38 @@ preuves as (
 
 redaction as (
     select
-        r.id_piste,
-        r.id_priorite,
-        r.code_departement,
-        r.code_axe,
-        r.libelle_axe,
-        r.code_domaine,
-        r.libelle_domaine,
-        r.niveau,
-        r.code_territoire,
-        r.libelle_territoire,
-        r.rang_axe,
-        r.score,
-        r.nb_services_existants,
-        r.public_cible,
-        r.nature,
+        r.*,
+        case when r.nb_services_existants = 0 or r.toutes_zones_blanches then 'nouvelle' else 'renforcement' end
+            as nature,
         m.cadre,
         m.dispositifs_lies,
         m.indicateur_suivi,
         m.partenaires_modele,
+        m.actions,
+        m.objet,
+        m.action_nouvelle,
+        m.action_renforcement,
+        dd.donnees_manquantes,
+        dd.detenteurs,
         a.acteurs,
-        mq.partenaires_manquants,
+        coalesce(a.nb_associes, 0) as nb_acteurs_associes,
+        a.partenaires_manquants,
         case when r.echelle = 'departement'
-             then 'à l''échelle du département (' || r.libelle_territoire || ')'
-             when regexp_matches(lower(strip_accents(r.libelle_territoire)), '^[aeiouyh]')
-             then 'sur le territoire d''' || r.libelle_territoire
-             else 'sur le territoire de ' || r.libelle_territoire end as lieu,
-        case when r.nature = 'nouvelle' then m.action_nouvelle else m.action_renforcement end as action,
-        m.objet
+             then 'à l''échelle du département (' || r.libelle_territoire_principal || ')'
+             when r.nb_territoires = 1 then 'sur le territoire ' || r.de_premier
+             else 'en priorité sur les territoires ' || r.de_premier
+                  || case when r.nb_territoires > 2
+                          then ', ' || array_to_string(r.territoires[2:len(r.territoires) - 1], ', ')
+                          else '' end
+                  || ' et ' || r.territoires[len(r.territoires)] end as lieu,
+        concat_ws(' ; ', b.figure_besoin, o.figure_offre, fa.figure_acces) as pourquoi_brut
     from retenues as r
     inner join {{ ref('priorites_modeles_pistes') }} as m on m.code_domaine = r.code_domaine
-    left join acteurs_pistes as a on a.id_piste = r.id_piste
-    left join manquants as mq on mq.id_piste = r.id_piste
+    left join {{ ref('priorites_donnees_domaines') }} as dd on dd.code_domaine = r.code_domaine
+    left join acteurs_texte as a on a.id_piste = r.id_piste
+    left join besoin as b on b.id_piste = r.id_piste
+    left join offre as o on o.id_piste = r.id_piste
+    left join figure_acces as fa on fa.id_piste = r.id_piste
 ),
 
 final as (
@@ -118,20 +217,32 @@ final as (
         libelle_axe,
         code_domaine,
         libelle_domaine,
+        echelle,
         niveau,
         code_territoire,
-        libelle_territoire,
+        array_to_string(territoires, ', ') as libelle_territoire,
+        array_to_string(codes_territoires, ', ') as codes_territoires,
+        nb_territoires,
+        nb_territoires_classes,
+        rang_piste,
         rang_axe,
         score,
         nature,
-        action || ' ' || objet || ' ' || lieu
-            || ' avec ' || coalesce(acteurs, partenaires_modele)
-            || case when regexp_matches(coalesce(acteurs, partenaires_modele), '(,| et )')
-                    then ', dans le cadre ' else ' et dans le cadre ' end
-            || cadre as intitule,
+        case when nature = 'nouvelle' then action_nouvelle else action_renforcement end
+            || ' ' || objet || ' ' || lieu as intitule,
+        upper(left(actions, 1)) || substr(actions, 2) || '.' as actions_proposees,
+        nullif(pourquoi_brut, '') as pourquoi,
         coalesce(acteurs, partenaires_modele) as acteurs_a_associer,
         acteurs is not null as acteurs_issus_du_graphe,
+        nb_acteurs_associes,
         partenaires_manquants,
+        concat_ws(' ; ',
+            'données manquantes : ' || donnees_manquantes || ' (détenues par ' || detenteurs || ')',
+            case when nb_composantes_besoin_min = 1 then 'besoin mesuré par un seul indicateur' end,
+            case when coordination_non_evaluee
+                 then 'coordination des acteurs non évaluée par le graphe sur '
+                      || case when nb_territoires > 1 then 'une partie de ces territoires' else 'ce territoire' end
+            end) as limites,
         cadre,
         dispositifs_lies,
         indicateur_suivi,
