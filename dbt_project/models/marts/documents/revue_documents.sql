@@ -42,9 +42,9 @@ select
     coalesce(t.revue_actions, false) and coalesce(p.nb_mentions_locales, 0) >= {{ mentions_minimum }} as revu,
     case
         when not coalesce(t.revue_actions, false)
-            then 'type de document non retenu pour la revue (' || coalesce(d.libelle_type_document, d.type_document) || ')'
+            then 'type non retenu pour la revue : ' || coalesce(d.libelle_type_document, d.type_document)
         when coalesce(p.nb_mentions_locales, 0) < {{ mentions_minimum }}
-            then 'document national ou non situé : il nomme le département ou ses territoires '
+            then 'document national ou non situé : il ne nomme le département ou ses territoires que '
                  || coalesce(p.nb_mentions_locales, 0) || ' fois (moins de {{ mentions_minimum }})'
     end as motif_exclusion
 from documents as d

@@ -55,7 +55,7 @@ retenues as (
         list(libelle_territoire order by rang_territoire) as territoires,
         list(code_territoire order by rang_territoire) as codes_territoires,
         list(de_territoire order by rang_territoire)[1] as de_premier,
-        sum(nb_services_existants) as nb_services_existants,
+        cast(sum(nb_services_existants) as integer) as nb_services_existants,
         any_value(public_cible) as public_cible,
         bool_and(coalesce(zone_blanche, false)) as toutes_zones_blanches,
         bool_or(faiblesse_coordination is null) as coordination_non_evaluee,

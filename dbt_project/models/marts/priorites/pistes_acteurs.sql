@@ -180,7 +180,14 @@ manquants as (
     qualify row_number() over (partition by m.id_piste order by min(m.ordre), any_value(m.libelle_acteur)) <= 5
 )
 
-select p.code_departement, x.id_piste, x.id_acteur, x.libelle_acteur, x.role, x.ordre,
+select p.code_departement, x.id_piste, x.id_acteur, x.libelle_acteur, x.role,
+    case x.role
+        when 'pilote_dispositif' then 'pilote d''un dispositif lié'
+        when 'courtier' then 'relais entre groupes d''acteurs'
+        when 'operateur' then 'structure présente'
+        when 'partenaire_manquant' then 'partenaire manquant'
+    end as libelle_role,
+    x.ordre,
     x.rang_citation,
     coalesce(x.rang_nom <= {{ acteurs_max }}, false) as cite,
     x.justification

@@ -149,7 +149,7 @@ facteurs as (
             '{{ pub['code'] }}', part_{{ loop.index }}{{ ',' if not loop.last }}
             {%- endfor %}
         ) {%- else %} '{}' {%- endif %} as parts_publics_prioritaires,
-        concat_ws('; ',
+        concat_ws(' ; ',
             case when indice_besoin is null then 'indice de besoin absent' end,
             case when indice_besoin is not null
                   and coalesce(nb_composantes_besoin, 0) < {{ p['besoin']['composantes_minimum'] }}
@@ -160,7 +160,7 @@ facteurs as (
             case when faiblesse_coordination is null then 'coordination non évaluée' end
             {%- endif %}
         ) as raison_brute,
-        concat_ws('; ',
+        concat_ws(' ; ',
             {%- if p['coordination']['si_absente'] == 'neutre' %}
             case when faiblesse_coordination is null
                  then 'coordination non évaluée : facteur neutre (1)' end,
