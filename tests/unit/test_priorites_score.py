@@ -20,6 +20,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _priorites_dbt  # noqa: E402
+import _rapport_entrepot  # noqa: E402
+import pandas as pd  # noqa: E402
 
 from rapport.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
 from rapport.preuves import CLES_PREUVES, preuves_orphelines  # noqa: E402
@@ -131,43 +133,108 @@ def test_coordination_missing_can_make_a_line_insufficient(ponderations):
     assert frame["raison"].str.contains("coordination non évaluée").all()
 
 
-def test_leads_take_the_first_priorities_of_each_axis(entrepot, ponderations):
+def test_one_lead_per_ranked_domain_on_its_worst_territories(entrepot, ponderations):
     pistes = _requete(entrepot, "select * from marts.pistes")
-    priorites = _requete(
-        entrepot,
-        "select * from marts.priorites where echelle = 'infra' and rang_axe <= ?",
-        [ponderations["pistes"]["par_axe"]],
+    priorites = _requete(entrepot, "select * from marts.priorites where donnees_suffisantes")
+    # one lead per département and domain with a ranked line (par_axe covers every domain of an axis)
+    assert ponderations["pistes"]["par_axe"] >= priorites.groupby("code_axe")["code_domaine"].nunique().max()
+    assert sorted(pistes["id_piste"]) == sorted(
+        f"{d}-{c}" for d, c in set(zip(priorites["code_departement"], priorites["code_domaine"], strict=True))
     )
-    assert set(pistes["id_piste"]) == set(priorites["id_priorite"])
+    assert pistes["intitule"].is_unique
     assert set(pistes["nature"]) <= {"nouvelle", "renforcement"}
     for row in pistes.itertuples():
+        lignes = priorites[priorites["code_domaine"] == row.code_domaine]
+        infra = lignes[lignes["echelle"] == "infra"]
+        # an infra lead names the best-scored territories of the domain, never the département line
+        attendus = (
+            infra.sort_values(["score", "code_territoire"], ascending=[False, True])
+            .head(ponderations["pistes"]["territoires_max"])["libelle_territoire"]
+            .tolist()
+            if len(infra)
+            else lignes["libelle_territoire"].tolist()
+        )
+        assert row.libelle_territoire == ", ".join(attendus)
+        assert row.echelle == ("infra" if len(infra) else "departement")
         assert row.intitule.startswith(
             ("Renforcer", "Développer", "Mettre en place", "Créer", "Organiser", "Étendre")
         )
-        assert row.libelle_territoire in row.intitule
+        assert all(t in row.intitule for t in attendus)
         assert "dans le cadre" in row.intitule
+        assert row.actions_proposees and row.limites.startswith("données manquantes : ")
+
+
+def test_lead_why_gives_french_figures_against_france(entrepot):
+    piste = _requete(entrepot, "select * from marts.pistes where code_domaine = 'accompagnement_emploi'")
+    pourquoi = piste.iloc[0]["pourquoi"]
+    morceaux = pourquoi.split(" ; ")
+    assert 2 <= len(morceaux) <= 3
+    assert "en France" in morceaux[0] and "14,5 %" in morceaux[0]  # decimal comma, unit repeated
+    assert " pour 1 000 " in morceaux[1]
+    assert "." not in pourquoi  # no decimal point anywhere
 
 
 def test_lead_of_rsa_support_names_the_graph_actors(entrepot):
     piste = _requete(entrepot, "select * from marts.pistes where code_domaine = 'accompagnement_emploi'")
     assert len(piste) == 1
     texte = piste.iloc[0]["intitule"]
-    assert texte.startswith(
-        "Renforcer l'accompagnement des allocataires du RSA sur le territoire d'Est Ensemble"
-    )
-    # the PDI's pilot and the missing partner of the graph; no operator of the domain in Est Ensemble
-    assert "Conseil départemental <b>93</b>" in texte and "France Travail Seine-Saint-Denis" in texte
+    assert texte.startswith("Renforcer l'accompagnement des allocataires du RSA en priorité sur les territoires ")
+    assert "Est Ensemble" in texte and "Plaine Commune" in texte
     assert "programme départemental d'insertion (PDI)" in texte
     acteurs = _requete(
         entrepot, "select * from marts.pistes_acteurs where id_piste = ?", [piste.iloc[0]["id_piste"]]
     )
     roles = dict(zip(acteurs["id_acteur"], acteurs["role"], strict=True))
-    # the mission locale has no tie to France Travail nor to the PDI: both are partners to bring in
+    # the PDI's pilot; the EPT Est Ensemble, a broker of the graph, acting on a territory of the lead;
+    # the mission locale offers the domain's services in Plaine Commune: it is associated, so it is
+    # not also reported missing although it has no tie to France Travail (that tie stays evidence)
     assert roles == {
         "conseil_departemental:93": "pilote_dispositif",
+        "ept:200057875": "courtier",
+        "structure:s1": "operateur",
         "france_travail:93": "partenaire_manquant",
-        "structure:s1": "partenaire_manquant",
     }
+    associes = piste.iloc[0]["acteurs_a_associer"]
+    assert "Conseil départemental <b>93</b>" in associes and "Mission locale de Saint-Denis" in associes
+    assert "France Travail" not in associes
+    assert piste.iloc[0]["partenaires_manquants"] == "France Travail Seine-Saint-Denis"
+
+
+def test_an_actor_is_never_both_associated_and_missing(entrepot):
+    acteurs = _requete(entrepot, "select * from marts.pistes_acteurs")
+    assert not acteurs.duplicated(["id_piste", "id_acteur"]).any()
+    preuves = _requete(entrepot, "select * from marts.pistes_preuves where type_preuve = 'lien_manquant'")
+    # the mission locale's missing tie is still evidence of the RSA lead
+    assert "93-accompagnement_emploi" in set(preuves["id_piste"])
+
+
+def test_at_most_five_named_actors_and_the_others_counted(tmp_path, ponderations):
+    # ten operators of the RSA domain in Plaine Commune: five are named, « et 6 autres » counts the rest
+    tables = _rapport_entrepot.entrees()
+    noeuds, liens = [tables["acteurs"]], [tables["liens"]]
+    for i in range(10):
+        noeuds.append(pd.DataFrame([
+            {"code_departement": "93", "id_noeud": f"structure:x{i}", "type_noeud": "acteur",
+             "libelle": f"Structure {i:02d}", "type_acteur": "association", "code_commune": "93001",
+             "historique": False},
+            {"code_departement": "93", "id_noeud": f"service:x{i}", "type_noeud": "service",
+             "libelle": f"Service x{i}", "code_domaine": "accompagnement_emploi", "code_commune": "93001",
+             "historique": False},
+        ]))
+        liens.append(pd.DataFrame([{"code_departement": "93", "source": f"structure:x{i}",
+                                    "cible": f"service:x{i}", "type_lien": "offre"}]))
+    tables["acteurs"] = pd.concat(noeuds, ignore_index=True)
+    tables["liens"] = pd.concat(liens, ignore_index=True)
+    entrepot = _priorites_dbt.entrepot_priorites(tmp_path, ponderations, tables)
+    piste = _requete(entrepot, "select * from marts.pistes where code_domaine = 'accompagnement_emploi'").iloc[0]
+    acteurs = _requete(entrepot, "select * from marts.pistes_acteurs where id_piste = ?", [piste["id_piste"]])
+    associes = acteurs[acteurs["role"] != "partenaire_manquant"]
+    assert len(associes) == 13 and acteurs["cite"].sum() == 5
+    assert piste["acteurs_a_associer"].endswith(" et 8 autres")
+    assert piste["acteurs_a_associer"].count(", ") == 4
+    # pilot first, then the broker, then the operator with most services
+    assert acteurs.sort_values("rang_citation")["role"].tolist()[:3] == [
+        "pilote_dispositif", "courtier", "operateur"]
 
 
 def test_operators_come_from_the_graph_offer_edges(entrepot):
@@ -175,7 +242,9 @@ def test_operators_come_from_the_graph_offer_edges(entrepot):
     assert set(acteurs["id_acteur"]) <= {"structure:s1", "structure:s2"}
     # the Aubervilliers grocery offers food aid in Plaine Commune only
     epicerie = acteurs[acteurs["id_acteur"] == "structure:s2"]
-    assert set(epicerie["id_piste"]) <= {"93-ept-200057867-aide_alimentaire"}
+    assert set(epicerie["id_piste"]) <= {"93-aide_alimentaire"}
+    pistes = _requete(entrepot, "select * from marts.pistes where code_domaine = 'aide_alimentaire'")
+    assert pistes.empty or "Plaine Commune" in pistes.iloc[0]["libelle_territoire"]
 
 
 def test_every_evidence_key_resolves(entrepot):

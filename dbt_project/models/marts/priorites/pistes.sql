@@ -229,7 +229,7 @@ final as (
         score,
         nature,
         case when nature = 'nouvelle' then action_nouvelle else action_renforcement end
-            || ' ' || objet || ' ' || lieu as intitule,
+            || ' ' || objet || ' ' || lieu || ', dans le cadre ' || cadre as intitule,
         upper(left(actions, 1)) || substr(actions, 2) || '.' as actions_proposees,
         nullif(pourquoi_brut, '') as pourquoi,
         coalesce(acteurs, partenaires_modele) as acteurs_a_associer,
