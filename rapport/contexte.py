@@ -279,7 +279,8 @@ def _revue_actions(
     """
     documents = lire(
         con,
-        "select * from marts.revue_documents where code_departement = ? order by revu desc, titre, id_document",
+        "select * from marts.revue_documents where code_departement = ? "
+        "order by revu desc, titre, id_document",
         [code],
     )
     rapports, ecartes = [], []

@@ -23,7 +23,14 @@ REPO = Path(__file__).resolve().parents[2]
 PROJET = REPO / "dbt_project"
 MODELES = PROJET / "models" / "marts" / "priorites"
 SEEDS = ["priorites_modeles_pistes", "priorites_donnees_domaines"]
-A_CONSTRUIRE = ["priorites", "pistes_selection", "pistes_acteurs", "pistes_preuves", "pistes", "priorites_couverture"]
+A_CONSTRUIRE = [
+    "priorites",
+    "pistes_selection",
+    "pistes_acteurs",
+    "pistes_preuves",
+    "pistes",
+    "priorites_couverture",
+]
 
 
 def refs_amont() -> set[str]:

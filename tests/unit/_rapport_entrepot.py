@@ -349,12 +349,27 @@ def entrees() -> dict[str, pd.DataFrame]:
     acteurs = pd.DataFrame(noeuds)
     coordination_acteurs = pd.DataFrame(
         [
-            {"code_departement": DEP, "id_noeud": "ept:200057875", "type_noeud": "acteur",
-             "role_courtage": "gardien_representant", "intermediarite": 0.2},
-            {"code_departement": DEP, "id_noeud": "conseil_departemental:93", "type_noeud": "acteur",
-             "role_courtage": "consultant", "intermediarite": 0.4},
-            {"code_departement": DEP, "id_noeud": "structure:s2", "type_noeud": "acteur",
-             "role_courtage": "aucun", "intermediarite": 0.0},
+            {
+                "code_departement": DEP,
+                "id_noeud": "ept:200057875",
+                "type_noeud": "acteur",
+                "role_courtage": "gardien_representant",
+                "intermediarite": 0.2,
+            },
+            {
+                "code_departement": DEP,
+                "id_noeud": "conseil_departemental:93",
+                "type_noeud": "acteur",
+                "role_courtage": "consultant",
+                "intermediarite": 0.4,
+            },
+            {
+                "code_departement": DEP,
+                "id_noeud": "structure:s2",
+                "type_noeud": "acteur",
+                "role_courtage": "aucun",
+                "intermediarite": 0.0,
+            },
         ]
     )
     liens = pd.DataFrame(liens)
@@ -509,25 +524,52 @@ def entrees() -> dict[str, pd.DataFrame]:
     )
     revue_documents = pd.DataFrame(
         [
-            {"id_document": "d1", "code_departement": DEP, "titre": "Bilan CALPAE 2022",
-             "nom_fichier": "bilan_calpae_2022.pdf", "type_document": "rapport_calpae_spie",
-             "libelle_type_document": "Rapport d'exécution CALPAE / SPIE", "type_revu": True,
-             "nb_mentions_locales": 5, "revu": True, "motif_exclusion": None},
-            {"id_document": "d2", "code_departement": DEP, "titre": "Pacte national pour l'IAE",
-             "nom_fichier": "pacte_iae.pdf", "type_document": "autre", "libelle_type_document": "Autre document",
-             "type_revu": False, "nb_mentions_locales": 1, "revu": False,
-             "motif_exclusion": "type non retenu pour la revue : Autre document"},
+            {
+                "id_document": "d1",
+                "code_departement": DEP,
+                "titre": "Bilan CALPAE 2022",
+                "nom_fichier": "bilan_calpae_2022.pdf",
+                "type_document": "rapport_calpae_spie",
+                "libelle_type_document": "Rapport d'exécution CALPAE / SPIE",
+                "type_revu": True,
+                "nb_mentions_locales": 5,
+                "revu": True,
+                "motif_exclusion": None,
+            },
+            {
+                "id_document": "d2",
+                "code_departement": DEP,
+                "titre": "Pacte national pour l'IAE",
+                "nom_fichier": "pacte_iae.pdf",
+                "type_document": "autre",
+                "libelle_type_document": "Autre document",
+                "type_revu": False,
+                "nb_mentions_locales": 1,
+                "revu": False,
+                "motif_exclusion": "type non retenu pour la revue : Autre document",
+            },
         ]
     )
     revue_actions = pd.DataFrame(
         [
-            {"id_mention": "m3", "code_departement": DEP, "id_document": "d1",
-             "titre_document": "Bilan CALPAE 2022", "nom_fichier": "bilan_calpae_2022.pdf",
-             "libelle_type_document": "Rapport d'exécution CALPAE / SPIE", "id_passage": "p1", "page": 3,
-             "objet_type": "action", "objet_code": "CALPAE",
-             "objet_libelle": "Le référent de parcours <i>unique</i>", "statut_avancement": "realise",
-             "libelle_statut": "réalisé", "ordre_statut": 1, "annee": 2021,
-             "texte_trouve": "a été mis en place"},
+            {
+                "id_mention": "m3",
+                "code_departement": DEP,
+                "id_document": "d1",
+                "titre_document": "Bilan CALPAE 2022",
+                "nom_fichier": "bilan_calpae_2022.pdf",
+                "libelle_type_document": "Rapport d'exécution CALPAE / SPIE",
+                "id_passage": "p1",
+                "page": 3,
+                "objet_type": "action",
+                "objet_code": "CALPAE",
+                "objet_libelle": "Le référent de parcours <i>unique</i>",
+                "statut_avancement": "realise",
+                "libelle_statut": "réalisé",
+                "ordre_statut": 1,
+                "annee": 2021,
+                "texte_trouve": "a été mis en place",
+            },
         ]
     )
     return {

@@ -178,7 +178,9 @@ def test_lead_of_rsa_support_names_the_graph_actors(entrepot):
     piste = _requete(entrepot, "select * from marts.pistes where code_domaine = 'accompagnement_emploi'")
     assert len(piste) == 1
     texte = piste.iloc[0]["intitule"]
-    assert texte.startswith("Renforcer l'accompagnement des allocataires du RSA en priorité sur les territoires ")
+    assert texte.startswith(
+        "Renforcer l'accompagnement des allocataires du RSA en priorité sur les territoires "
+    )
     assert "Est Ensemble" in texte and "Plaine Commune" in texte
     assert "programme départemental d'insertion (PDI)" in texte
     acteurs = _requete(
@@ -213,20 +215,48 @@ def test_at_most_five_named_actors_and_the_others_counted(tmp_path, ponderations
     tables = _rapport_entrepot.entrees()
     noeuds, liens = [tables["acteurs"]], [tables["liens"]]
     for i in range(10):
-        noeuds.append(pd.DataFrame([
-            {"code_departement": "93", "id_noeud": f"structure:x{i}", "type_noeud": "acteur",
-             "libelle": f"Structure {i:02d}", "type_acteur": "association", "code_commune": "93001",
-             "historique": False},
-            {"code_departement": "93", "id_noeud": f"service:x{i}", "type_noeud": "service",
-             "libelle": f"Service x{i}", "code_domaine": "accompagnement_emploi", "code_commune": "93001",
-             "historique": False},
-        ]))
-        liens.append(pd.DataFrame([{"code_departement": "93", "source": f"structure:x{i}",
-                                    "cible": f"service:x{i}", "type_lien": "offre"}]))
+        noeuds.append(
+            pd.DataFrame(
+                [
+                    {
+                        "code_departement": "93",
+                        "id_noeud": f"structure:x{i}",
+                        "type_noeud": "acteur",
+                        "libelle": f"Structure {i:02d}",
+                        "type_acteur": "association",
+                        "code_commune": "93001",
+                        "historique": False,
+                    },
+                    {
+                        "code_departement": "93",
+                        "id_noeud": f"service:x{i}",
+                        "type_noeud": "service",
+                        "libelle": f"Service x{i}",
+                        "code_domaine": "accompagnement_emploi",
+                        "code_commune": "93001",
+                        "historique": False,
+                    },
+                ]
+            )
+        )
+        liens.append(
+            pd.DataFrame(
+                [
+                    {
+                        "code_departement": "93",
+                        "source": f"structure:x{i}",
+                        "cible": f"service:x{i}",
+                        "type_lien": "offre",
+                    }
+                ]
+            )
+        )
     tables["acteurs"] = pd.concat(noeuds, ignore_index=True)
     tables["liens"] = pd.concat(liens, ignore_index=True)
     entrepot = _priorites_dbt.entrepot_priorites(tmp_path, ponderations, tables)
-    piste = _requete(entrepot, "select * from marts.pistes where code_domaine = 'accompagnement_emploi'").iloc[0]
+    piste = _requete(
+        entrepot, "select * from marts.pistes where code_domaine = 'accompagnement_emploi'"
+    ).iloc[0]
     acteurs = _requete(entrepot, "select * from marts.pistes_acteurs where id_piste = ?", [piste["id_piste"]])
     associes = acteurs[acteurs["role"] != "partenaire_manquant"]
     assert len(associes) == 13 and acteurs["cite"].sum() == 5
@@ -234,7 +264,10 @@ def test_at_most_five_named_actors_and_the_others_counted(tmp_path, ponderations
     assert piste["acteurs_a_associer"].count(", ") == 4
     # pilot first, then the broker, then the operator with most services
     assert acteurs.sort_values("rang_citation")["role"].tolist()[:3] == [
-        "pilote_dispositif", "courtier", "operateur"]
+        "pilote_dispositif",
+        "courtier",
+        "operateur",
+    ]
 
 
 def test_operators_come_from_the_graph_offer_edges(entrepot):

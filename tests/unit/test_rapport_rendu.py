@@ -149,7 +149,9 @@ def test_kit_sheet_keeps_the_two_rankings_apart_and_says_what_is_missing(sortie)
     matrices = fiche.select("table.matrice")
     assert len(matrices) == 2
     # the first table ranks EPT only, the second the département only
-    territoires = [[tr.find_all("td")[2].get_text(strip=True) for tr in t.select("tbody tr")] for t in matrices]
+    territoires = [
+        [tr.find_all("td")[2].get_text(strip=True) for tr in t.select("tbody tr")] for t in matrices
+    ]
     assert territoires[0] and "Seine-Saint-Denis" not in territoires[0]
     assert set(territoires[1]) == {"Seine-Saint-Denis"}
     couverture = fiche.select_one("table.couverture").get_text(" ")
