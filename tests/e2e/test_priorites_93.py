@@ -23,12 +23,15 @@ def test_rankings_never_mix_the_departement_and_its_territories(built_93):
         assert niveaux == {"departement"} if echelle == "departement" else "departement" not in niveaux
 
 
-def test_every_axis_with_need_and_offer_measured_is_ranked(built_93):
+def test_every_axis_with_the_data_is_ranked(built_93):
+    # with the shipped weights an unmeasured offer is neutral: a measured need is enough
+    neutre = load_ponderations(DEFAULT_PATH)["ecart_offre"]["si_absente"] == "neutre"
     mesures = {
         r[0]
         for r in built_93.query(
             "select distinct code_axe from marts.priorites where code_departement = '93' "
-            "and indice_besoin is not null and indice_offre is not null"
+            "and indice_besoin is not null and (? or indice_offre is not null)",
+            [neutre],
         )
     }
     classes = {

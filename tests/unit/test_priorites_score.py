@@ -67,13 +67,18 @@ def test_score_is_the_product_of_the_stored_factors(entrepot, ponderations):
         )
         assert math.isclose(row.score, attendu, rel_tol=1e-4), row.id_priorite
         assert math.isclose(row.facteur_besoin, row.indice_besoin / 100, rel_tol=1e-6)
+        # a coordination or an offer the sources do not measure counts as neutral (policy `neutre`)
+        faiblesse = 0 if math.isnan(row.faiblesse_coordination) else row.faiblesse_coordination
         assert math.isclose(
             row.facteur_coordination,
-            1 + ponderations["coordination"]["poids"] * row.faiblesse_coordination,
+            1 + ponderations["coordination"]["poids"] * faiblesse,
             rel_tol=1e-6,
         )
-        borne = min(max(100 / max(row.indice_offre, 10), 0.25), 4.0)
-        assert math.isclose(row.facteur_ecart_offre, borne, rel_tol=1e-6)
+        if math.isnan(row.indice_offre):
+            assert row.facteur_ecart_offre == 1 and "offre non mesurée" in row.remarques
+        else:
+            borne = min(max(100 / max(row.indice_offre, 10), 0.25), 4.0)
+            assert math.isclose(row.facteur_ecart_offre, borne, rel_tol=1e-6)
 
 
 def test_priority_public_factor_uses_the_qpv_share(entrepot):
@@ -89,7 +94,11 @@ def test_priority_public_factor_uses_the_qpv_share(entrepot):
     assert frame["remarques"].str.contains("part_population_rurale absent").all()
 
 
-def test_insufficient_lines_are_marked_and_not_ranked(entrepot):
+def test_insufficient_lines_are_marked_and_not_ranked(ponderations):
+    # with the offer policy `insuffisant`, a line without offer measure is insufficient too
+    strict = copy.deepcopy(ponderations)
+    strict["ecart_offre"]["si_absente"] = "insuffisant"
+    entrepot = _priorites_dbt.entrepot_priorites(RACINE, strict)
     frame = _requete(entrepot, "select * from marts.priorites where not donnees_suffisantes")
     assert set(frame["code_domaine"]) == {"alimentation_durable", "mobilite_solidaire"}
     assert frame["rang_axe"].isna().all() and frame["score"].isna().all()
@@ -98,6 +107,24 @@ def test_insufficient_lines_are_marked_and_not_ranked(entrepot):
     assert sans_besoin["raison"].str.contains("indice de besoin absent").all()
     sans_offre = frame[(frame["code_domaine"] == "mobilite_solidaire")]
     assert sans_offre["raison"].str.contains("offre non mesurée").all()
+
+
+def test_unmeasured_offer_is_neutral_by_default_and_said(entrepot, ponderations):
+    assert ponderations["ecart_offre"]["si_absente"] == "neutre"
+    frame = _requete(entrepot, "select * from marts.priorites where not donnees_suffisantes")
+    # only the domain without any need index stays unranked
+    assert set(frame["code_domaine"]) == {"alimentation_durable"}
+    sans_offre = _requete(
+        entrepot,
+        "select * from marts.priorites where code_domaine = 'mobilite_solidaire' and indice_offre is null",
+    )
+    assert len(sans_offre) == 2 and sans_offre["rang_axe"].notna().all()
+    assert (sans_offre["facteur_ecart_offre"] == 1).all()
+    assert sans_offre["remarques"].str.contains("offre non mesurée").all()
+    piste = _requete(entrepot, "select * from marts.pistes where code_domaine = 'mobilite_solidaire'").iloc[0]
+    # the lead does not call itself new nor a reinforcement when no source measures the offer
+    assert piste["nature"] == "a_preciser" and piste["intitule"].startswith("Créer ou renforcer ")
+    assert "offre non mesurée" in piste["limites"]
 
 
 def test_ranks_are_dense_within_each_axis_and_scale(entrepot):
@@ -142,7 +169,7 @@ def test_one_lead_per_ranked_domain_on_its_worst_territories(entrepot, ponderati
         f"{d}-{c}" for d, c in set(zip(priorites["code_departement"], priorites["code_domaine"], strict=True))
     )
     assert pistes["intitule"].is_unique
-    assert set(pistes["nature"]) <= {"nouvelle", "renforcement"}
+    assert set(pistes["nature"]) <= {"nouvelle", "renforcement", "a_preciser"}
     for row in pistes.itertuples():
         lignes = priorites[priorites["code_domaine"] == row.code_domaine]
         infra = lignes[lignes["echelle"] == "infra"]

@@ -58,27 +58,68 @@ retenues as (
         cast(sum(nb_services_existants) as integer) as nb_services_existants,
         any_value(public_cible) as public_cible,
         bool_and(coalesce(zone_blanche, false)) as toutes_zones_blanches,
+        bool_or(indice_offre is not null) as offre_mesuree,
+        bool_and(indice_offre is not null) as offre_mesuree_partout,
         bool_or(faiblesse_coordination is null) as coordination_non_evaluee,
         min(nb_composantes_besoin) as nb_composantes_besoin_min
     from noms
     group by id_piste
 ),
 
--- « pourquoi » 1: the need indicator with the highest index on the first territory, against France
-besoin as (
-    select r.id_piste,
-        arg_max(
-            c.libelle || ' (' || r.libelle_territoire_principal || ', ' || b.annee || ') : '
+-- « pourquoi » 1: the need indicator with the highest index on the first territory, against France.
+-- When the offer gives no figure, the second figure is, in this order: the next need indicator of
+-- the first territory, its poverty rate (the Pacte's headline indicator) if the first figure is not
+-- already it, the first indicator on the second territory of the lead.
+besoins_figures as (
+    select s.id_piste, s.rang_territoire, b.code_indicateur,
+        c.libelle || ' (' || s.libelle_territoire || ', ' || b.annee || ') : '
             || {{ nombre_fr('b.valeur', 1) }} || ' ' || coalesce(c.unite, '') || ' contre '
             || {{ nombre_fr('b.valeur_france', 1) }} || case when c.unite = '%' then ' %' else '' end
-            || ' en France',
-            b.indice) as figure_besoin
-    from retenues as r
+            || ' en France' as figure,
+        row_number() over (partition by s.id_piste, s.rang_territoire
+                           order by b.indice desc, b.code_indicateur) as rang
+    from selection as s
     inner join {{ ref('besoins_composantes') }} as b
-        on b.niveau = r.niveau and b.code_territoire = r.code_territoire and b.code_domaine = r.code_domaine
+        on b.niveau = s.niveau and b.code_territoire = s.code_territoire and b.code_domaine = s.code_domaine
     inner join {{ ref('indicateurs_catalogue') }} as c on c.code_indicateur = b.code_indicateur
-    where b.inclus_dans_indice and b.valeur is not null and b.valeur_france is not null
-    group by r.id_piste
+    where s.rang_territoire <= 2
+      and b.inclus_dans_indice and b.valeur is not null and b.valeur_france is not null
+),
+
+premier as (
+    select id_piste, code_indicateur, figure from besoins_figures where rang_territoire = 1 and rang = 1
+),
+
+pauvrete as (
+    select s.id_piste,
+        arg_max(c.libelle || ' (' || s.libelle_territoire || ', ' || i.annee || ') : '
+            || {{ nombre_fr('i.valeur', 1) }} || ' % contre '
+            || {{ nombre_fr('i.valeur_france', 1) }} || ' % en France', i.annee) as figure
+    from selection as s
+    inner join {{ ref('indicateurs') }} as i
+        on i.niveau = s.niveau and i.code_territoire = s.code_territoire and i.code_indicateur = 'taux_pauvrete'
+    inner join {{ ref('indicateurs_catalogue') }} as c on c.code_indicateur = i.code_indicateur
+    where s.rang_territoire = 1 and i.valeur is not null and i.valeur_france is not null
+      and not coalesce(i.secret, false)
+    group by s.id_piste
+),
+
+seconds as (
+    select id_piste, 2 as priorite, figure from besoins_figures where rang_territoire = 1 and rang = 2
+    union all
+    select pa.id_piste, 3, pa.figure from pauvrete as pa
+    left join premier as pr using (id_piste)
+    where coalesce(pr.code_indicateur, '') <> 'taux_pauvrete'
+    union all
+    select b.id_piste, 4, b.figure from besoins_figures as b
+    inner join premier as pr on pr.id_piste = b.id_piste and pr.code_indicateur = b.code_indicateur
+    where b.rang_territoire = 2
+),
+
+besoin as (
+    select pr.id_piste, pr.figure as figure_besoin,
+        (select arg_min(x.figure, x.priorite) from seconds as x where x.id_piste = pr.id_piste) as figure_besoin_2
+    from premier as pr
 ),
 
 -- « pourquoi » 2: services per 1 000 people of the target public on the lead's territories, against France
@@ -175,8 +216,9 @@ preuves as (
 redaction as (
     select
         r.*,
-        case when r.nb_services_existants = 0 or r.toutes_zones_blanches then 'nouvelle' else 'renforcement' end
-            as nature,
+        case when not r.offre_mesuree then 'a_preciser'
+             when r.nb_services_existants = 0 or r.toutes_zones_blanches then 'nouvelle'
+             else 'renforcement' end as nature,
         m.cadre,
         m.dispositifs_lies,
         m.indicateur_suivi,
@@ -198,7 +240,8 @@ redaction as (
                           then ', ' || array_to_string(r.territoires[2:len(r.territoires) - 1], ', ')
                           else '' end
                   || ' et ' || r.territoires[len(r.territoires)] end as lieu,
-        concat_ws(' ; ', b.figure_besoin, o.figure_offre, fa.figure_acces) as pourquoi_brut
+        concat_ws(' ; ', b.figure_besoin, coalesce(o.figure_offre, b.figure_besoin_2), fa.figure_acces)
+            as pourquoi_brut
     from retenues as r
     inner join {{ ref('priorites_modeles_pistes') }} as m on m.code_domaine = r.code_domaine
     left join {{ ref('priorites_donnees_domaines') }} as dd on dd.code_domaine = r.code_domaine
@@ -228,7 +271,11 @@ final as (
         rang_axe,
         score,
         nature,
-        case when nature = 'nouvelle' then action_nouvelle else action_renforcement end
+        case nature when 'nouvelle' then 'nouvelle' when 'renforcement' then 'renforcement'
+             else 'à préciser (offre non mesurée)' end as libelle_nature,
+        case nature when 'nouvelle' then action_nouvelle
+                    when 'renforcement' then action_renforcement
+                    else action_nouvelle || ' ou ' || lower(action_renforcement) end
             || ' ' || objet || ' ' || lieu || ', dans le cadre ' || cadre as intitule,
         upper(left(actions, 1)) || substr(actions, 2) || '.' as actions_proposees,
         nullif(pourquoi_brut, '') as pourquoi,
@@ -239,6 +286,11 @@ final as (
         concat_ws(' ; ',
             'données manquantes : ' || donnees_manquantes || ' (détenues par ' || detenteurs || ')',
             case when nb_composantes_besoin_min = 1 then 'besoin mesuré par un seul indicateur' end,
+            case when not offre_mesuree_partout
+                 then 'offre non mesurée sur '
+                      || case when offre_mesuree then 'une partie de ces territoires'
+                              when nb_territoires > 1 then 'ces territoires' else 'ce territoire' end
+                      || ' : aucune source publique ne la recense' end,
             case when coordination_non_evaluee
                  then 'coordination des acteurs non évaluée par le graphe sur '
                       || case when nb_territoires > 1 then 'une partie de ces territoires' else 'ce territoire' end
