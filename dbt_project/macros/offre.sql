@@ -12,7 +12,7 @@
 {% macro offre_tables_sources() -%}
     {{ return(['di_export', 'di_api', 'france_services', 'siae', 'siae_geocodees', 'geiq', 'esat', 'ft_agences',
                'missions_locales', 'prescripteurs', 'cnfs', 'fabriques_territoire', 'mediation_numerique',
-               'local']) }}
+               'aide_alimentaire', 'local']) }}
 {%- endmacro %}
 
 {#- The source families that also describe services (a reader writes `raw.offre_services__<src>`);

@@ -1,6 +1,7 @@
 """Great Expectations suites on the raw tables, as blocking Dagster asset checks.
 
-One check ``attentes_great_expectations`` per raw table of the need side (the suites are
+One check ``attentes_great_expectations`` per raw table of the need side (and of the offer
+side tables that have a suite) (the suites are
 plain data in :mod:`ingest.expectations`). The check reads ``raw.<table>`` from the
 warehouse, runs the suite with Great Expectations (imported only when a check runs, so
 the definitions load fast), stores the failing expectations with their observed value
@@ -26,7 +27,7 @@ from dagster import (
 
 from ingest import expectations
 from orchestration.assets._raw import raw_asset_key
-from orchestration.assets.raw_besoins import SOURCES
+from orchestration.assets import raw_besoins, raw_offre
 from orchestration.resources import WarehouseResource
 
 __all__ = ["CHECKS", "CHECK_NAME", "ge_check", "failures_markdown"]
@@ -130,4 +131,10 @@ def _reused(context: AssetCheckExecutionContext, suite: expectations.Suite, pass
     )
 
 
-CHECKS = [ge_check(expectations.SUITES[s.table]) for s in SOURCES if s.table in expectations.SUITES]
+# the need side's raw tables all have a suite; on the offer side, the tables read from files
+# that are not in the catalogue's shape (BPE, CNAF, DREES) and the food-aid list
+CHECKS = [
+    ge_check(expectations.SUITES[s.table])
+    for s in [*raw_besoins.SOURCES, *raw_offre.SOURCES]
+    if s.table in expectations.SUITES
+]

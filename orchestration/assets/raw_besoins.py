@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from ingest import anct, caf, cog, dora, filosofi, france_travail, jeunesse, live_insee, qpv, recensement
+from ingest import (
+    anct,
+    caf,
+    cog,
+    couverture_petite_enfance,
+    dora,
+    filosofi,
+    france_travail,
+    jeunesse,
+    live_insee,
+    qpv,
+    recensement,
+    transition_ecologique,
+)
 from orchestration.assets._raw import RawSource, raw_asset
 
 __all__ = ["SOURCES", "ASSETS"]
@@ -89,6 +102,13 @@ SOURCES: list[RawSource] = [
         live_reader=live_insee.read_rp_dossier_complet_2022_live,
     ),
     RawSource(
+        "rp_comparateur_2021",
+        recensement.read_comparateur_2021,
+        "Recensement 2021 pour toutes les communes de France (géographie 2024) : population, ménages, "
+        "chômeurs et actifs de 15 à 64 ans",
+        GROUP,
+    ),
+    RawSource(
         "estimations_population_departements",
         recensement.read_estimations_population_departements,
         "Estimations de population INSEE par département, sexe et âge quinquennal, 2015-2021",
@@ -105,6 +125,13 @@ SOURCES: list[RawSource] = [
         "caf_iris_2020",
         caf.read_caf_iris_2020,
         "CNAF au 31/12/2020 par IRIS : allocataires, RSA, AAH, prime d'activité, aides au logement",
+        GROUP,
+    ),
+    RawSource(
+        "cnaf_taux_couverture_communes",
+        couverture_petite_enfance.read_taux_couverture_communes,
+        "CNAF : taux de couverture de l'accueil des enfants de moins de 3 ans (places pour 100 enfants), "
+        "communes de plus de 10 000 habitants, 2017-2022",
         GROUP,
     ),
     # Quartiers prioritaires (ANCT, ONPV)
@@ -160,6 +187,21 @@ SOURCES: list[RawSource] = [
         "anct_grille_centralite",
         anct.read_grille_centralite,
         "Niveau de centralité ANCT-INRAE par commune",
+        GROUP,
+    ),
+    # Transition écologique: tables derived by a third party, 411 communes of the Nord and the Pas-de-Calais
+    RawSource(
+        "te_cadre_urbain_59_62",
+        transition_ecologique.read_cadre_urbain_59_62,
+        "Logement et motorisation des ménages, 411 communes du Nord et du Pas-de-Calais (table dérivée "
+        "par un tiers, couverture partielle)",
+        GROUP,
+    ),
+    RawSource(
+        "te_dpe_59_62",
+        transition_ecologique.read_dpe_59_62,
+        "Diagnostics de performance énergétique (ADEME) des logements diagnostiqués, 411 communes du Nord "
+        "et du Pas-de-Calais (table dérivée par un tiers, couverture partielle)",
         GROUP,
     ),
     # DORA (GIP de l'inclusion)

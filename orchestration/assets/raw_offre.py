@@ -16,10 +16,13 @@ from pathlib import Path
 from dagster import AssetExecutionContext
 
 from ingest.core import ReadResult
+from ingest.offre import aide_alimentaire as aa
 from ingest.offre import api_data_inclusion as api
+from ingest.offre import bpe
 from ingest.offre import data_inclusion as di
 from ingest.offre import listes_nationales as ln
 from ingest.offre import local
+from ingest.offre import petite_enfance as pe
 from orchestration.assets._raw import RawSource, raw_asset
 from orchestration.partitions import validate_departement
 from orchestration.resources import PacteSettingsResource
@@ -104,6 +107,19 @@ SOURCES: list[RawSource] = [
               "Lieux de médiation numérique (échantillons régionaux PACA 2023, AURA 2022)", GROUP),
     RawSource("offre_services__mediation_numerique", ln.read_mediation_numerique_services,
               "Services des lieux de médiation numérique (libellés tels que publiés)", GROUP),
+    RawSource("offre_structures__aide_alimentaire", aa.read_aide_alimentaire,
+              "Banques Alimentaires : épiceries sociales et solidaires (partenaires, ANDES, UGESS, "
+              "étudiantes), banques alimentaires et antennes (carte de la fédération, 2023)", GROUP),
+    # counts and places per territory, not catalogue records (docs/offre.md, « Équipements et places »)
+    RawSource("bpe_2018_equipements", bpe.read_bpe_2018,
+              "INSEE : base permanente des équipements 2018, nombre d'équipements par commune (COG 2018) "
+              "et type", GROUP),
+    RawSource("cnaf_places_petite_enfance_communes", pe.read_cnaf_places_communes,
+              "CNAF : places d'accueil formel des moins de 3 ans, communes de plus de 10 000 habitants, "
+              "2017-2022", GROUP),
+    RawSource("drees_accueil_jeune_enfant_departements", pe.read_drees_accueil_jeune_enfant,
+              "DREES : crèches, places et agréments d'assistants maternels par département, 2010-2023",
+              GROUP),
     RawSource("offre_structures__local", _local_default(services=False),
               "Offre locale saisie par les analystes (PACTE_INBOX/<dép>/offre_locale/*.csv) : lieux",
               GROUP, context_reader=_local_reader(services=False)),

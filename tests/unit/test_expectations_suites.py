@@ -115,6 +115,40 @@ GOOD: dict[str, pd.DataFrame] = {
             "p22_pop90p", "c22_menpseul", "c22_menfam", "c22_coupaenf", "c22_fammono", "c22_coupsenf",
             "p22_act1524", "p22_act2554", "p22_act5564", "p22_chom1524", "p22_chom2554", "p22_chom5564")},
     }),
+    "rp_comparateur_2021": _frame({
+        "insee_com": ["93066", "01015", "01015", "75101"], "commune_type": ["COM", "COM", "COMD", "ARM"],
+        "insee_dep": ["93", "01", None, "75"], "insee_parente": [None, None, "01015", "75056"],
+        "codes_postaux": ["93200|93210", "01300", "01300", "75001"],
+        **{c: pd.array(v, dtype="Int64") for c, v in {
+            "population_2021": [113942, 667, 667, 15919], "population_2015": [111103, 637, 637, 16545],
+            "menages_2021": [46379, 303, 303, 9499], "naissances_2022": [1889, 2, 2, 160],
+            "deces_2022": [624, 3, 3, 117], "pop_15_64_totale_2021": [77800, 394, 394, 11351],
+            "pop_15_64_chomage_2021": [11101, 39, 39, 846], "pop_15_64_active_2021": [55167, 307, 307, 9252],
+        }.items()},
+    }),
+    "cnaf_taux_couverture_communes": _frame({
+        "annee": pd.array([2022, 2021, 2022], dtype="Int64"), "code_commune": ["93066", "93066", "59350"],
+        "nom_commune": ["SAINT DENIS", "SAINT DENIS", "LILLE"],
+        "code_epci": ["200054781", "200054781", None], "code_departement": ["93", "93", "59"],
+        **{c: [v, v + 2, 2 * v] for c, v in (
+            ("taux_de_couv_eaje_psu", 20.0), ("taux_de_couv_hors_eaje_psu", 1.5),
+            ("taux_de_couv_eaje_ensemble", 21.5), ("taux_de_couv_prescolarisation", 2.8),
+            ("taux_de_couv_assistante_maternelle", 10.4), ("taux_de_couv_salariee_a_domicile", 2.9),
+            ("taux_de_couv_accueil_individuel_ensemble", 11.3), ("taux_de_couv_global", 35.7))},
+    }),
+    "te_cadre_urbain_59_62": _frame({
+        "code_insee": ["59350", "62041"], "dep": ["59", "62"],
+        "population_municipale": pd.array([236710, 42600], dtype="Int64"),
+        "part_logts_vacants": [8.0, 10.3], "part_maisons": [19.7, 33.5], "part_proprietaires": [27.6, 33.5],
+        "part_hlm": [19.7, 30.6], "part_menages_sans_voiture": [45.2, 29.0],
+        "part_menages_2voit_plus": [11.2, 17.6],
+    }),
+    "te_dpe_59_62": _frame({
+        "code_insee": ["59350", "62041"], "dep": ["59", "62"],
+        "population_municipale": pd.array([236710, 42600], dtype="Int64"),
+        "dpe_n": pd.array([88606, 18062], dtype="Int64"), "part_passoires_pct": [8.9, 12.0],
+        "part_dpe_g_pct": [2.9, 2.1], "part_dpe_abc_pct": [37.7, 27.0],
+    }),
     "estimations_population_departements": _frame({
         "annee": pd.array([2021, 2021, 2020], dtype="Int64"), "dep": ["93", "93", "93"],
         "sexe": ["ensemble", "femmes", "ensemble"],
@@ -182,6 +216,33 @@ GOOD: dict[str, pd.DataFrame] = {
         **{c: pd.array([9869, 141], dtype="Int64") for c in (
             "num_accompagnateurs", "num_dea_brsa", "num_conseillers_ft_les_emplois", "num_dea_202309",
             "num_brsa_202309")},
+    }),
+    # supply side (issue 10), real rows of the snapshot
+    "cnaf_places_petite_enfance_communes": _frame({
+        "annee": pd.array([2022, 2018, 2022], dtype="Int64"),
+        "code_commune": ["59350", "93066", "93066"], "code_departement_cnaf": ["59", "93", "93"],
+        **{c: pd.array(v, dtype="Int64") for c, v in {
+            "places_eaje_psu": [2633, 1047, 1200], "places_hors_eaje_psu": [100, 36, 40],
+            "places_eaje_ensemble": [2733, 1083, 1240], "places_prescolarisation": [120, 90, 80],
+            "places_assistante_maternelle": [2200, 700, 650], "places_salariee_domicile": [104, 47, 40],
+            "places_accueil_individuel_ensemble": [2304, 747, 690],
+            "places_offertes_ensemble": [5157, 1920, 2010]}.items()},
+    }),
+    "drees_accueil_jeune_enfant_departements": _frame({
+        "tableau": ["tab23", "tab23", "tab28", "tab28"], "code_territoire_drees": ["59", "93", "59", "69M"],
+        "annee": pd.array([2023, 2023, 2016, 2023], dtype="Int64"),
+        "valeur": [813.0, 406.0, 11070.0, 14345.0],
+    }),
+    "bpe_2018_equipements": _frame({
+        "code_region": ["11", "32", "11"], "code_departement": ["93", "59", "75"],
+        "code_commune_2018": ["93066", "59350", "75101"], "type_equipement": ["D502", "D502", "D703"],
+        "nb_equipements": pd.array([40, 75, 1], dtype="Int64"),
+    }),
+    "offre_structures__aide_alimentaire": _frame({
+        "id": ["aide_alimentaire--48f8b6cb8d46", "aide_alimentaire--1c84ccb1435f"],
+        "nom": ['"Episol" Saintes', "BANQUE ALIMENTAIRE DE l'AIN"],
+        "famille": ["epicerie_partenaire_ba", "banque_alimentaire"], "code_postal": ["17100", "01000"],
+        "longitude": [-0.6283134, 5.2554297], "latitude": [45.7484297, 46.196843],
     }),
 }
 

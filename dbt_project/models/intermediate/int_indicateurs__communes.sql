@@ -22,6 +22,20 @@ france_travail as (
     select * from {{ ref('int_france_travail__communes_harmonisees') }}
 ),
 
+rp_2021 as (
+    select * from {{ ref('int_rp__communes_harmonisees_2021') }}
+),
+
+-- active 15-64 of the most recent census of each commune: RP 2022 where the snapshot has it,
+-- else RP 2021 (every commune)
+actifs as (
+    select
+        coalesce(r22.code_commune, r21.code_commune) as code_commune,
+        coalesce(r22.actifs_15_64, r21.actifs_15_64) as actifs_15_64
+    from rp_2021 as r21
+    full outer join (select * from rp where actifs_15_64 is not null) as r22 on r22.code_commune = r21.code_commune
+),
+
 lignes as (
     -- Filosofi 2021: published rate (recomputed from poor persons for merged communes)
     select code_commune, 'taux_pauvrete' as code_indicateur, 2021 as annee, taux_pauvrete as valeur,
@@ -79,14 +93,27 @@ lignes as (
     from rp
     {% endfor %}
 
-    -- France Travail (early 2025) per 100 active people (RP 2022) and per 100 inhabitants
+    -- Census 2021 for every commune (COG 2024 counts summed to COG 2026); the 2022 rows above stay
+    union all
+    select code_commune, 'taux_chomage_15_64', 2021,
+        100 * chomeurs_15_64 / nullif(actifs_15_64, 0), chomeurs_15_64, actifs_15_64, false, 'recalcule', true
+    from rp_2021
+
+    -- births of 2022 (état civil, by the mother's commune of residence) per 100 inhabitants of 2021
+    union all
+    select code_commune, 'naissances_pour_100_habitants', 2022,
+        100 * naissances_2022 / nullif(population, 0), naissances_2022, population, false, 'recalcule', true
+    from rp_2021
+    where naissances_2022 is not null
+
+    -- France Travail (early 2025) per 100 active people (most recent census) and per 100 inhabitants
     union all
     select ft.code_commune, 'demandeurs_emploi_pour_100_actifs', 2025,
-        100 * ft.demandeurs_emploi / nullif(rp.actifs_15_64, 0),
-        ft.demandeurs_emploi, rp.actifs_15_64, ft.demandeurs_emploi_secret and ft.demandeurs_emploi is null,
+        100 * ft.demandeurs_emploi / nullif(a.actifs_15_64, 0),
+        ft.demandeurs_emploi, a.actifs_15_64, ft.demandeurs_emploi_secret and ft.demandeurs_emploi is null,
         'recalcule', true
     from france_travail as ft
-    inner join rp on rp.code_commune = ft.code_commune
+    inner join actifs as a on a.code_commune = ft.code_commune
 
     union all
     select ft.code_commune, 'demandeurs_emploi_pour_100_habitants', 2025,
@@ -95,6 +122,22 @@ lignes as (
         'recalcule', true
     from france_travail as ft
     inner join communes as c on c.code_commune = ft.code_commune
+
+    -- CNAF childcare coverage (places per 100 children under 3): published rate where the CNAF commune
+    -- is the whole 2026 commune, else recomputed from places and estimated children; summed above
+    union all
+    select code_commune, 'taux_couverture_accueil_jeune_enfant', annee, taux_couverture_global,
+        places_accueil_formel, enfants_moins_3_ans_estimes, false, methode, enfants_moins_3_ans_estimes is not null
+    from {{ ref('int_cnaf__couverture_communes') }}
+    where taux_couverture_global is not null
+
+    -- Nord / Pas-de-Calais (third-party tables, 411 communes): households without a car (census),
+    -- energy-poor diagnosed dwellings (DPE F or G, ADEME since 2021)
+    union all
+    select code_commune, code_indicateur,
+        case code_indicateur when 'part_menages_sans_voiture' then 2022 else 2026 end,
+        valeur, numerateur, denominateur, false, methode, true
+    from {{ ref('int_transition_ecologique__communes') }}
 
     -- NEET: published rates, no counts
     union all

@@ -11,6 +11,13 @@ population-weighted points are not available in the snapshot, so distances are t
 middle of the commune, not of its inhabitants. A service located only at commune level sits at
 that commune's point (distance 0 from its own commune).
 
+Targets are the catalogue's services and, for the domains of seed ``offre_bpe_types``, the BPE
+2018 equipments, which are counts per commune, not addresses: each commune with at least one
+equipment of the domain is one target at the commune's point (``nature_plus_proche =
+'equipement'``, id ``bpe_2018--<domaine>--<commune>``), so that they enter the distances without
+becoming records of ``marts.structures`` / ``marts.services``. ``nb_services_dans_rayon`` counts
+services of the catalogue only.
+
 Nearest neighbours are searched with a k-d tree (scipy ``cKDTree``) on 3-D unit vectors: the
 chord length is monotonic in the great-circle distance, so the nearest by chord is the nearest
 on the sphere, and the exact great-circle distance is recomputed from the chord. All communes
@@ -159,14 +166,17 @@ def access_table(communes: pd.DataFrame, services: pd.DataFrame, radius_km: floa
     """One row per commune × domain present in ``services``.
 
     ``communes``: code_commune, code_departement, longitude, latitude (+ any other columns, kept).
-    ``services``: id_service, code_domaine, code_commune, code_departement, longitude, latitude.
-    Nearest services are searched in the commune's zone only (see :func:`search_zone`); the
-    nearest one inside the commune's own département is given too.
+    ``services``: id_service, code_domaine, code_commune, code_departement, longitude, latitude and
+    optionally ``nature`` (``service`` or ``equipement``; absent = all services). Nearest targets are
+    searched in the commune's zone only (see :func:`search_zone`); the nearest one inside the
+    commune's own département is given too; the count within the radius is of services only.
     """
     communes = communes.reset_index(drop=True).copy()
     communes["zone_recherche"] = communes["code_departement"].map(search_zone)
     # sorted, so that among services at the same distance the same one is named at every build
     # (DuckDB returns the catalogue in no particular order)
+    if "nature" not in services:
+        services = services.assign(nature="service")
     services = (
         services[services["longitude"].notna() & services["latitude"].notna()]
         .sort_values(["code_domaine", "id_service"], kind="stable")
@@ -187,10 +197,11 @@ def access_table(communes: pd.DataFrame, services: pd.DataFrame, radius_km: floa
         index, chord = _nearest_in_groups(commune_xyz, commune_zones, target_xyz, target_zones)
         _, chord_dep = _nearest_in_groups(commune_xyz, commune_deps, target_xyz, target_deps)
         counts = np.zeros(len(communes), dtype=int)
-        for zone in np.unique(target_zones):
+        is_service = (cibles["nature"] == "service").to_numpy()
+        for zone in np.unique(target_zones[is_service]):
             origins = np.flatnonzero((commune_zones == zone) & has_point)
             if len(origins):
-                tree = cKDTree(target_xyz[target_zones == zone])
+                tree = cKDTree(target_xyz[(target_zones == zone) & is_service])
                 counts[origins] = tree.query_ball_point(commune_xyz[origins], r=radius_chord,
                                                         return_length=True)
         found = index >= 0
@@ -200,9 +211,12 @@ def access_table(communes: pd.DataFrame, services: pd.DataFrame, radius_km: floa
         service_communes[found] = cibles["code_commune"].to_numpy(dtype=object)[index[found]]
         service_deps = np.full(len(communes), None, dtype=object)
         service_deps[found] = target_deps[index[found]]
+        natures = np.full(len(communes), None, dtype=object)
+        natures[found] = cibles["nature"].to_numpy(dtype=object)[index[found]]
         out = communes.copy()
         out["code_domaine"] = domaine
         out["id_service_plus_proche"] = ids
+        out["nature_plus_proche"] = natures
         out["distance_km"] = chord_to_km(chord)
         out["code_commune_service"] = service_communes
         out["code_departement_service"] = service_deps
@@ -211,7 +225,8 @@ def access_table(communes: pd.DataFrame, services: pd.DataFrame, radius_km: floa
         out["nb_services_dans_rayon"] = counts
         frames.append(out)
     if not frames:
-        return communes.head(0).assign(code_domaine=None, id_service_plus_proche=None, distance_km=None)
+        return communes.head(0).assign(code_domaine=None, id_service_plus_proche=None, nature_plus_proche=None,
+                                        distance_km=None)
     return pd.concat(frames, ignore_index=True)
 
 
@@ -228,8 +243,18 @@ def model(dbt, session):
     communes["commune_sans_point"] = communes["longitude"].isna()
     services = dbt.ref("services").df()[
         ["id_service", "code_domaine", "code_commune", "code_departement", "longitude", "latitude"]]
-    services = services[services["longitude"].notna() & services["latitude"].notna()]
-    table = access_table(communes, services, radius_km)
+    services = services[services["longitude"].notna() & services["latitude"].notna()].assign(nature="service")
+    # BPE equipments: one target per commune × domain at the commune's point
+    equipements = dbt.ref("int_offre__equipements_communes").df()
+    equipements = (
+        equipements.groupby(["code_commune", "code_domaine"], as_index=False)["nb_equipements"].sum()
+        .query("nb_equipements > 0")
+        .merge(communes[["code_commune", "code_departement", "longitude", "latitude"]], on="code_commune")
+    )
+    equipements["id_service"] = "bpe_2018--" + equipements["code_domaine"] + "--" + equipements["code_commune"]
+    equipements["nature"] = "equipement"
+    cibles = pd.concat([services, equipements[services.columns]], ignore_index=True)
+    table = access_table(communes, cibles, radius_km)
     axes = dbt.ref("axes_domaines").df()
     axes = axes[["code_axe", "code_domaine"]].drop_duplicates()
     table = table.merge(axes, on="code_domaine", how="left")
@@ -238,7 +263,7 @@ def model(dbt, session):
                 "population",
                 "code_axe", "code_domaine", "longitude", "latitude", "commune_sans_point", "zone_recherche",
                 "distance_km",
-                "id_service_plus_proche", "code_commune_service", "code_departement_service",
+                "id_service_plus_proche", "nature_plus_proche", "code_commune_service", "code_departement_service",
                 "service_hors_departement", "distance_km_dans_departement", "nb_services_dans_rayon",
                 "rayon_km"]
     return table[colonnes]
