@@ -63,8 +63,14 @@ def test_one_lead_per_ranked_domain_with_unique_sentences(built_93):
     assert pistes["intitule"].is_unique and pistes["id_piste"].is_unique
     assert not pistes.duplicated(["code_domaine"]).any()
     for row in pistes.itertuples():
-        assert 2 <= len(row.pourquoi.split(" ; ")) <= 3, row.pourquoi
-        assert "en France" in row.pourquoi and "." not in row.pourquoi
+        figures = row.pourquoi.split(" ; ")
+        assert 2 <= len(figures) <= 3, row.pourquoi
+        assert "." not in row.pourquoi  # French decimal comma
+        for figure in figures:
+            # a figure is set against a reference (France, or the communes a partial source covers),
+            # or is the distance to the nearest service
+            distance = figure.startswith(("commune la plus éloignée", "un service du"))
+            assert " contre " in figure or distance, figure
         assert row.limites.startswith("données manquantes : ")
 
 

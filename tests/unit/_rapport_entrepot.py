@@ -183,6 +183,8 @@ def entrees() -> dict[str, pd.DataFrame]:
                     "annee": 2021,
                     "valeur": indice * 0.145,
                     "valeur_france": 14.5,
+                    "reference_indice": "france",
+                    "valeur_reference": 14.5,
                     "indice": float(indice),
                     "inclus_dans_indice": True,
                 }
@@ -207,6 +209,10 @@ def entrees() -> dict[str, pd.DataFrame]:
                     "base_indice_offre": "public_cible",
                     "nb_services": services,
                     "population_cible": 1000,
+                    "source_offre": "catalogue",
+                    "unite_offre": "services",
+                    "offre_mesuree": float(services),
+                    "offre_pour_1000_public_cible": services * 1.0,
                 }
             )
             if niveau != "commune":

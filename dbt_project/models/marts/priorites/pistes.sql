@@ -74,8 +74,9 @@ besoins_figures as (
     select s.id_piste, s.rang_territoire, b.code_indicateur,
         c.libelle || ' (' || s.libelle_territoire || ', ' || b.annee || ') : '
             || {{ nombre_fr('b.valeur', 1) }} || ' ' || coalesce(c.unite, '') || ' contre '
-            || {{ nombre_fr('b.valeur_france', 1) }} || case when c.unite = '%' then ' %' else '' end
-            || ' en France' as figure,
+            || {{ nombre_fr('b.valeur_reference', 1) }} || case when c.unite = '%' then ' %' else '' end
+            || case when b.reference_indice = 'france' then ' en France'
+                    else ' sur l''ensemble des communes que couvre la source' end as figure,
         row_number() over (partition by s.id_piste, s.rang_territoire
                            order by b.indice desc, b.code_indicateur) as rang
     from selection as s
@@ -83,7 +84,7 @@ besoins_figures as (
         on b.niveau = s.niveau and b.code_territoire = s.code_territoire and b.code_domaine = s.code_domaine
     inner join {{ ref('indicateurs_catalogue') }} as c on c.code_indicateur = b.code_indicateur
     where s.rang_territoire <= 2
-      and b.inclus_dans_indice and b.valeur is not null and b.valeur_france is not null
+      and b.inclus_dans_indice and b.valeur is not null and b.valeur_reference is not null
 ),
 
 premier as (
@@ -122,40 +123,60 @@ besoin as (
     from premier as pr
 ),
 
--- « pourquoi » 2: services per 1 000 people of the target public on the lead's territories, against France
-offre_territoires as (
-    select s.id_piste, sum(e.nb_services) as nb_services, sum(e.population_cible) as population_cible
+-- « pourquoi » 2: the observed offer (places, equipments or services, marts.ecarts.unite_offre) per
+-- 1 000 people of the target public on the lead's territories measured by the same source as the
+-- first one, against the reference of that source (the ratio over the départements or communes it
+-- measures: indice_offre = 100 × ratio / reference)
+references_offre as (
+    -- the reference ratio of each (domain, source), read back from any territory's index
+    select code_domaine, source_offre,
+        median(100.0 * offre_pour_1000_public_cible / indice_offre) as reference_pour_1000
+    from {{ ref('ecarts') }}
+    where base_indice_offre = 'public_cible' and indice_offre > 0
+      and niveau in ('departement', 'epci', 'ept')
+    group by all
+),
+
+offre_lignes as (
+    select s.id_piste, s.rang_territoire, e.source_offre, e.unite_offre, e.offre_mesuree,
+        e.population_cible, ro.reference_pour_1000
     from selection as s
     inner join {{ ref('ecarts') }} as e
         on e.niveau = s.niveau and e.code_territoire = s.code_territoire and e.code_domaine = s.code_domaine
-    where coalesce(e.offre_observee, true)
-    group by s.id_piste
-    having sum(e.population_cible) > 0
+    left join references_offre as ro on ro.code_domaine = e.code_domaine and ro.source_offre = e.source_offre
+    where e.offre_observee and e.base_indice_offre = 'public_cible' and e.population_cible > 0
 ),
 
-offre_france as (
-    select code_domaine, any_value(services_pour_1000_public_cible) as pour_1000_france,
-        any_value(public_cible) as public_cible
-    from {{ ref('offre') }}
-    where niveau = 'france'
-    group by all
+offre_territoires as (
+    select o.id_piste, any_value(o.unite_offre) as unite_offre, sum(o.offre_mesuree) as quantite,
+        sum(o.population_cible) as population_cible, any_value(o.reference_pour_1000) as reference_pour_1000,
+        count(*) as nb_territoires_mesures
+    from offre_lignes as o
+    inner join (select id_piste, arg_min(source_offre, rang_territoire) as source_offre
+                from offre_lignes group by id_piste) as premiere using (id_piste, source_offre)
+    group by o.id_piste
 ),
 
 offre as (
     select o.id_piste,
-        case when o.nb_services = 0 then 'aucun service du domaine recensé'
-             else {{ nombre_fr('1000.0 * o.nb_services / o.population_cible', 2) }} || ' service'
-                  || case when 1000.0 * o.nb_services / o.population_cible >= 2 then 's' else '' end
-                  || ' pour 1 000 ' || case when lower(coalesce(f.public_cible, r.public_cible, '')) = 'tous les habitants'
+        case when o.quantite = 0
+             then case o.unite_offre when 'places' then 'aucune place du domaine recensée'
+                                     when 'equipements' then 'aucun équipement du domaine recensé'
+                                     else 'aucun service du domaine recensé' end
+             else {{ nombre_fr('1000.0 * o.quantite / o.population_cible', 2) }} || ' '
+                  || case o.unite_offre when 'places' then 'place' when 'equipements' then 'équipement'
+                          else 'service' end
+                  || case when 1000.0 * o.quantite / o.population_cible >= 2 then 's' else '' end
+                  || ' pour 1 000 ' || case when lower(coalesce(r.public_cible, '')) = 'tous les habitants'
                                             then 'habitants'
-                                            else lower(left(coalesce(f.public_cible, r.public_cible, 'personnes du public cible'), 1))
-                                                 || substr(coalesce(f.public_cible, r.public_cible, 'personnes du public cible'), 2) end
+                                            else lower(left(coalesce(r.public_cible, 'personnes du public cible'), 1))
+                                                 || substr(coalesce(r.public_cible, 'personnes du public cible'), 2) end
         end
-        || case when r.nb_territoires > 1 then ' sur ces territoires' else ' sur le territoire' end
-        || coalesce(' contre ' || {{ nombre_fr('f.pour_1000_france', 2) }} || ' en France', '') as figure_offre
+        || case when o.nb_territoires_mesures > 1 then ' sur ces territoires' else ' sur le territoire' end
+        || coalesce(' contre ' || {{ nombre_fr('o.reference_pour_1000', 2) }} || ' pour la référence nationale',
+                    '') as figure_offre
     from offre_territoires as o
     inner join retenues as r using (id_piste)
-    left join offre_france as f on f.code_domaine = r.code_domaine
 ),
 
 -- « pourquoi » 3: distance from the communes of the lead's territories to the nearest service
@@ -172,11 +193,16 @@ acces as (
 
 figure_acces as (
     select id_piste,
-        'commune la plus éloignée à ' || {{ nombre_fr('distance_max_km', 1) }}
-        || ' km du service le plus proche, '
-        || {{ nombre_fr('100 * coalesce(part_au_dela_5km, 0)', 0) }} || ' % des habitants à plus de 5 km'
+        case when distance_max_km < 0.05
+             then 'un service du domaine dans chaque commune de '
+                  || case when nb_territoires > 1 then 'ces territoires' else 'ce territoire' end
+             else 'commune la plus éloignée à ' || {{ nombre_fr('distance_max_km', 1) }}
+                  || ' km du service le plus proche, '
+                  || {{ nombre_fr('100 * coalesce(part_au_dela_5km, 0)', 0) }} || ' % des habitants à plus de 5 km'
+        end
             as figure_acces
     from acces
+    inner join retenues using (id_piste)
 ),
 
 acteurs as (

@@ -43,11 +43,17 @@ besoin as (
 
 offre as (
     select e.code_departement, e.code_domaine,
-        case when e.offre_observee and e.base_indice_offre = 'public_cible' and o.public_cible is not null
-             then 'services recensés pour 1 000 '
-                  || case when lower(o.public_cible) = 'tous les habitants' then 'habitants'
-                          else lower(left(o.public_cible, 1)) || substr(o.public_cible, 2) end
-             when e.offre_observee then 'services recensés pour 10 000 habitants'
+        case when not e.offre_observee then null
+             else case e.source_offre
+                      when 'cnaf_places' then 'places d''accueil (CNAF)'
+                      when 'drees_places' then 'places d''accueil (DREES)'
+                      when 'bpe_2018' then 'équipements (INSEE, BPE 2018)'
+                      else 'services recensés (catalogue de l''offre)' end
+                  || case when e.base_indice_offre = 'public_cible' and o.public_cible is not null
+                          then ' pour 1 000 '
+                               || case when lower(o.public_cible) = 'tous les habitants' then 'habitants'
+                                       else lower(left(o.public_cible, 1)) || substr(o.public_cible, 2) end
+                          else ' pour 10 000 habitants' end
         end as offre_mesuree
     from {{ ref('ecarts') }} as e
     left join {{ ref('offre') }} as o
