@@ -16,7 +16,7 @@ Sources, in the order they are merged (an earlier source names a node; later one
 6. dispositif instances (template + territories + CLPE list + contrats de ville 2015-2023 +
    registry), with their pilot when the law names it;
 7. registry links, then documents: mentions and co-mentions (``marts.mentions``,
-   ``marts.liens_candidats``).
+   ``marts.liens_candidats``) become ties between actors and dispositifs, never nodes.
 
 Every edge keeps its evidence and a confidence; rejected registry references are returned with
 their file, line and field.
@@ -850,7 +850,7 @@ class _Builder:
         return None
 
     def _document_index(self) -> dict[str, dict[str, str | None]]:
-        """id_document → title, category (``entretien`` for interviews) and interviewee node."""
+        """id_document → category (``entretien`` for interviews) and interviewee node."""
         docs = self.inputs.documents
         index: dict[str, dict[str, str | None]] = {}
         if docs is None or not len(docs) or "id_document" not in docs.columns:
@@ -861,27 +861,21 @@ class _Builder:
             )
             interviewee = text_or_none(row.get("acteur_entretien"))
             index[str(row["id_document"])] = {
-                "titre": text_or_none(row.get("titre")) or text_or_none(row.get("nom_fichier")),
                 "categorie": category,
                 "interroge": self.resolve_entity("acteur", None, interviewee) if interviewee else None,
             }
         return index
 
-    def _document_node(self, doc_id: str, info: dict[str, str | None]) -> str:
-        node = f"document:{doc_id}"
-        add_node(
-            self.graph,
-            node,
-            "document",
-            info.get("titre") or doc_id,
-            id_document=doc_id,
-            type_document=info.get("categorie") or None,
-            sources=["documents"],
-        )
-        return node
-
     def add_documents(self) -> None:
-        """Mentions (document → entity), co-mentions and interviews (actor ↔ actor or dispositif)."""
+        """Mentions, co-mentions and interviews: ties between actors and dispositifs, never nodes.
+
+        A document is the evidence of a tie, not a member of the network: a mention (an entity of the
+        gazetteers found in a passage) is resolved to its node and counted, a co-mention becomes a
+        ``partenaire_de`` tie whose evidence is the passages, and an actor cited in an interview is
+        tied to the interviewee. No document node is created, so a document's title (« Article 6 »,
+        « décision de sanction … [NOM] ») never appears among the actors; the passages, their page and
+        their document stay in ``marts.passages`` / ``marts.documents`` for whoever shows the evidence.
+        """
         mentions, candidats = self.inputs.mentions, self.inputs.liens_candidats
         if mentions is None and candidats is None:
             self.messages.append(
@@ -904,21 +898,7 @@ class _Builder:
             interview = "entretien" in (
                 info.get("categorie") or normalise_name(text_or_none(row.get("categorie_document")) or "")
             )
-            doc = self._document_node(doc_id, info)
-            kind = "se_refere_a" if type_entite == "dispositif" else "mentionne"
             passage = str(row.get("id_passage"))
-            add_edge(
-                g,
-                doc,
-                target,
-                kind,
-                Evidence(
-                    "entretiens" if interview else "documents",
-                    "entretien" if interview else "passage",
-                    passage,
-                    0.8,
-                ),
-            )
             count += 1
             who = info.get("interroge")
             if interview and who and who != target and _kind(g, target) in ("acteur", "dispositif"):
@@ -1107,6 +1087,6 @@ def build_graph(inputs: GraphInputs) -> BuildResult:
     builder.add_documents()
     g = builder.graph
     builder.stats.update({"noeuds": g.number_of_nodes(), "aretes": g.number_of_edges()})
-    for kind in ("acteur", "dispositif", "territoire", "service", "document"):
+    for kind in ("acteur", "dispositif", "territoire", "service"):
         builder.stats[f"noeuds_{kind}"] = sum(1 for _, d in g.nodes(data=True) if d["type_noeud"] == kind)
     return BuildResult(g, builder.terr, builder.rejets, builder.messages, builder.stats)

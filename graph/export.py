@@ -116,7 +116,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     "acteurs": {
         "code_departement": "Département du graphe (code COG).",
         "id_noeud": "Identifiant du nœud (ex. caf:93, structure:<id>, dispositif:pdi:departement:93).",
-        "type_noeud": "Nature du nœud : acteur, dispositif, territoire, domaine, axe, service, document.",
+        "type_noeud": "Nature du nœud : acteur, dispositif, territoire, domaine, axe, service.",
         "libelle": "Nom affiché.",
         "type_acteur": "Type d'acteur (conseil_departemental, france_travail, siae, association...).",
         "libelle_type_acteur": "Type d'acteur en clair.",
@@ -154,7 +154,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "cible": "Nœud d'arrivée.",
         "type_lien": "Nature du lien : pilote, signe, finance, opere, partenaire_de, membre_de, couvre, "
         "offre, "
-        "releve_de, situe_dans, mentionne, se_refere_a.",
+        "releve_de, situe_dans.",
         "type_lien_en": "Nom anglais du type de lien (pilots, signs, funds...).",
         "type_noeud_source": "Nature du nœud d'origine.",
         "type_noeud_cible": "Nature du nœud d'arrivée.",

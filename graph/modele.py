@@ -56,7 +56,8 @@ __all__ = [
     "zone_communes",
 ]
 
-NODE_KINDS: tuple[str, ...] = ("acteur", "dispositif", "territoire", "domaine", "axe", "service", "document")
+# Documents are not nodes: they are the evidence of ties (passages), see construction.add_documents.
+NODE_KINDS: tuple[str, ...] = ("acteur", "dispositif", "territoire", "domaine", "axe", "service")
 
 # French kind → English synonym of the issue (kept in docs/graphe.md).
 EDGE_KINDS: dict[str, str] = {
@@ -70,12 +71,10 @@ EDGE_KINDS: dict[str, str] = {
     "offre": "offers",
     "releve_de": "belongs_to",
     "situe_dans": "located_in",
-    "mentionne": "mentions",
-    "se_refere_a": "refers_to",
 }
 
 # Edges that are coordination ties between actors and dispositifs (the other kinds describe
-# places, domains, services and documents). Metrics and rules work on these only.
+# places, domains and services). Metrics and rules work on these only.
 COORDINATION_KINDS: frozenset[str] = frozenset(
     {"pilote", "signe", "finance", "opere", "partenaire_de", "membre_de"}
 )

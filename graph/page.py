@@ -8,9 +8,15 @@ styles and ``data:`` images).
 
 What the page shows (in French): actors coloured by type and sized by betweenness centrality,
 dispositifs as diamonds, the offer aggregated per domain, edge style by link kind, a legend,
-filters by axis and by kind of node, tooltips built as DOM text (a hostile name such as
+the names of the :data:`ETIQUETTES_PERMANENTES` most central actors and dispositifs always drawn
+(the others when hovered, found, focused or zoomed in; never truncated, never overlapping), a search
+box, a focus mode (one actor, its neighbours and the evidence of each link: the quoted passage with
+its document and page, or the registry source with its web address), filters by axis and by kind of
+node that hide nodes without moving any (« Tout afficher » puts every node back where the layout left
+it), a live counter of the nodes and links drawn, tooltips built as DOM text (a hostile name such as
 ``<script>`` is shown as text, never run) and a "France Travail / PDI-PTI" view that highlights
-those nodes and their neighbours. Past :data:`SEUIL_AGREGATION` nodes, actors with no
+those nodes and their neighbours. Documents are not nodes (they are the evidence of ties).
+Past :data:`SEUIL_AGREGATION` nodes, actors with no
 coordination tie are grouped per type and intercommunality, and services per domain and
 intercommunality. The layout is computed (stabilisation iterations) before display, then the
 physics is switched off.
@@ -20,6 +26,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import unicodedata
 from collections import Counter, defaultdict
 from importlib import resources
 from pathlib import Path
@@ -35,6 +43,9 @@ __all__ = ["SEUIL_AGREGATION", "display_model", "render_page", "write_page", "js
 
 SEUIL_AGREGATION = 300  # nodes above which the page aggregates
 MAX_SERVICES_DETAIL = 120  # services drawn one by one below this number
+ETIQUETTES_PERMANENTES = 15  # actors and dispositifs whose name is always drawn (most central first)
+MAX_PREUVES = 6  # pieces of evidence kept per link
+MAX_CITATION = 420  # characters of a quoted passage
 
 TYPE_COLOURS: dict[str, str] = {
     "conseil_departemental": "#c0392b",
@@ -70,7 +81,6 @@ TYPE_COLOURS: dict[str, str] = {
 }
 DISPOSITIF_COLOUR = "#2e2e2e"
 OFFRE_COLOUR = "#d5dbdb"
-DOCUMENT_COLOUR = "#f7dc6f"
 EDGE_STYLES: dict[str, dict[str, object]] = {
     "pilote": {"color": "#922b21", "dashes": False, "width": 3, "libelle": "pilote"},
     "signe": {"color": "#1f618d", "dashes": False, "width": 2, "libelle": "signe"},
@@ -79,14 +89,11 @@ EDGE_STYLES: dict[str, dict[str, object]] = {
     "partenaire_de": {"color": "#5d6d7e", "dashes": [8, 5], "width": 2, "libelle": "partenaire de"},
     "membre_de": {"color": "#95a5a6", "dashes": [2, 4], "width": 1, "libelle": "membre de"},
     "offre": {"color": "#bfc9ca", "dashes": [1, 3], "width": 1, "libelle": "offre (services)"},
-    "mentionne": {"color": "#d4ac0d", "dashes": [4, 4], "width": 1, "libelle": "mentionné par un document"},
-    "se_refere_a": {"color": "#b7950b", "dashes": [4, 4], "width": 1, "libelle": "document qui s'y réfère"},
 }
 NODE_KINDS_FR = {
     "acteur": "Acteurs",
     "dispositif": "Dispositifs",
     "offre": "Offre (services)",
-    "document": "Documents",
     "groupe": "Groupes d'acteurs sans lien",
 }
 AXES_FR = {
@@ -96,6 +103,33 @@ AXES_FR = {
     "A4": "A4 Transition",
     "": "Sans axe",
 }
+ROLES_FR = {
+    "liaison": "liaison (relie des groupes différents)",
+    "gardien_representant": "gardien / représentant",
+    "consultant": "consultant",
+    "coordinateur": "coordinateur (au sein de son groupe)",
+    "aucun": "aucun",
+}
+# where a node or a piece of evidence comes from, as a person reads it
+ORIGINES_FR = {
+    "registre": "registre local des acteurs",
+    "modele": "modèle national des dispositifs",
+    "territoires": "géographie administrative (INSEE, COG)",
+    "catalogue": "catalogue de l'offre d'insertion",
+    "documents": "documents du territoire",
+    "entretiens": "entretiens",
+    "regle_reglementaire": "texte réglementaire",
+    "donnee": "données publiques",
+}
+TYPES_PREUVE_FR = {
+    "site_public": "site public",
+    "convention": "convention",
+    "texte_officiel": "texte officiel",
+    "donnee": "donnée publique",
+    "passage": "passage de document",
+    "entretien": "entretien",
+}
+_FICHIER = re.compile(r"\s*\([^()]*\.(?:csv|json|xlsx?|parquet|ods|txt)\)", re.I)
 
 
 def vis_assets() -> tuple[str, str]:
@@ -150,9 +184,30 @@ def json_for_script(value: object) -> str:
     return text
 
 
-def _short(text: object, limit: int = 38) -> str:
-    value = str(text or "")
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+# networks whose sites are often named by their town only in the sources (« Drancy » for an agency)
+TYPES_RESEAU = ("france_travail", "mission_locale", "cap_emploi", "france_services", "plie")
+
+
+def _fold(text: str) -> str:
+    return re.sub(
+        r"[^a-z0-9]+", " ", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    )
+
+
+def _with_type(libelle: str, type_acteur: str | None) -> str:
+    """The name of a site of a network, prefixed by its network when the name is only a town.
+
+    >>> _with_type("Drancy", "france_travail"), _with_type("Mission locale de Bondy", "mission_locale")
+    ('France Travail — Drancy', 'Mission locale de Bondy')
+    """
+    if type_acteur not in TYPES_RESEAU:
+        return libelle
+    label = ACTOR_TYPES.get(type_acteur, ("", ""))[0]
+    short = re.sub(r"\s*\(.*\)$", "", label)  # « Mission locale » out of « Mission locale (…) »
+    words = set(_fold(short).split()) - {"de", "d", "la", "le", "des", "et", "l"}
+    if not short or words & set(_fold(libelle).split()) or ("pole emploi" in _fold(libelle)):
+        return libelle
+    return f"{short} — {libelle}"
 
 
 def _reference(graph: nx.MultiDiGraph, commune: str | None) -> tuple[str, str] | None:
@@ -174,31 +229,78 @@ def _territory_label(graph: nx.MultiDiGraph, ref: tuple[str, str] | None) -> str
     return str(graph.nodes[node].get("libelle")) if node in graph else ref[1]
 
 
-def _evidence(data: dict, limit: int = 6) -> list[dict[str, object]]:
-    proofs = sorted(data.get("preuves", []), key=lambda p: -float(p.get("confiance", 0)))
-    return [
-        {
-            k: p.get(k)
-            for k in ("origine", "type_preuve", "reference", "confiance", "date", "commentaire")
-            if p.get(k) is not None
+def _passages_index(passages: pd.DataFrame | None) -> dict[str, dict[str, object]]:
+    """id_passage → quoted text, document title and page (from ``marts.passages`` / ``marts.documents``)."""
+    if passages is None or not len(passages):
+        return {}
+    index = {}
+    for row in passages.to_dict("records"):
+        texte = " ".join(str(row.get("texte") or "").split())
+        if len(texte) > MAX_CITATION:
+            texte = texte[: MAX_CITATION - 1].rstrip() + "…"
+        page = row.get("page")
+        unite = str(row.get("unite_page") or "page")
+        index[str(row["id_passage"])] = {
+            "citation": texte,
+            "document": str(row.get("titre") or "") or None,
+            "page": (f"p. {int(page)}" if unite == "page" else f"section {int(page)}")
+            if page is not None and not pd.isna(page)
+            else None,
         }
-        for p in proofs[:limit]
-    ]
+    return index
+
+
+def _evidence(data: dict, passages: dict[str, dict[str, object]], limit: int = MAX_PREUVES) -> list[dict]:
+    """The evidence of one edge as a person reads it: a quoted passage with its document and page, or a
+    source (registry web address, official text, public data); never an identifier."""
+    proofs = sorted(data.get("preuves", []), key=lambda p: -float(p.get("confiance", 0)))
+    shown: list[dict[str, object]] = []
+    for p in proofs:
+        origine, kind = p.get("origine"), p.get("type_preuve")
+        base = {
+            "origine": ORIGINES_FR.get(origine, "autre source"),
+            "nature": TYPES_PREUVE_FR.get(kind, "donnée"),
+            "confiance": p.get("confiance"),
+            "date": p.get("date"),
+            "note": p.get("commentaire"),
+        }
+        reference = str(p.get("reference") or "")
+        if kind in ("passage", "entretien"):
+            found = [passages[r] for r in reference.split(",") if r in passages]
+            if not found:  # the passage is not in the warehouse any more: say so, without its id
+                shown.append({**base, "citation": None, "document": "passage introuvable dans l'entrepôt"})
+            for item in found:
+                shown.append({**base, **item})
+        elif re.match(r"https?://", reference):
+            shown.append({**base, "adresse": reference})
+        elif origine == "catalogue":
+            shown.append(base)  # the reference is a row id of the catalogue
+        else:
+            shown.append({**base, "source": _FICHIER.sub("", reference) or None})
+        if len(shown) >= limit:
+            break
+    return [{k: v for k, v in e.items() if v is not None} for e in shown[:limit]]
 
 
 def display_model(
-    graph: nx.MultiDiGraph, metrics: pd.DataFrame | None = None, seuil: int = SEUIL_AGREGATION
+    graph: nx.MultiDiGraph,
+    metrics: pd.DataFrame | None = None,
+    seuil: int = SEUIL_AGREGATION,
+    passages: pd.DataFrame | None = None,
 ) -> dict[str, object]:
-    """Nodes, edges, legend and aggregation notes of the page (plain data, no HTML)."""
+    """Nodes, edges, legend and aggregation notes of the page (plain data, no HTML).
+
+    ``passages`` (``id_passage``, ``texte``, ``page``, ``unite_page``, ``titre``) turns the passage
+    references of the evidence into quotations."""
     metrics = metrics if metrics is not None else pd.DataFrame()
+    citations = _passages_index(passages)
     by_id = metrics.set_index("id_noeud").to_dict("index") if len(metrics) else {}
     gc = coordination_graph(graph)
     actors = [n for n, d in graph.nodes(data=True) if d["type_noeud"] == "acteur"]
     dispositifs = [n for n, d in graph.nodes(data=True) if d["type_noeud"] == "dispositif"]
     services = [n for n, d in graph.nodes(data=True) if d["type_noeud"] == "service"]
-    documents = [n for n, d in graph.nodes(data=True) if d["type_noeud"] == "document"]
     notes: list[str] = []
-    total = len(actors) + len(dispositifs) + len(services) + len(documents)
+    total = len(actors) + len(dispositifs) + len(services)
     aggregate = total > seuil
     group_of: dict[str, str] = {}
     if aggregate:
@@ -229,12 +331,6 @@ def display_model(
                 service_unit[node] = f"offre:{data.get('code_domaine') or 'sans_domaine'}:{key}"
         if not detail:
             notes.append(f"{len(services)} services regroupés par domaine et intercommunalité")
-    show_documents = len(documents) <= 60
-    if documents and not show_documents:
-        notes.append(
-            f"{len(documents)} documents non dessinés (trop nombreux) : leurs preuves restent dans les "
-            "infobulles des liens"
-        )
 
     def unit(node: str) -> str | None:
         kind = graph.nodes[node]["type_noeud"]
@@ -244,8 +340,6 @@ def display_model(
             return node
         if kind == "service":
             return service_unit.get(node)
-        if kind == "document":
-            return node if show_documents else None
         return None
 
     max_bt = max((float(m.get("intermediarite") or 0) for m in by_id.values()), default=0.0) or 1.0
@@ -292,14 +386,14 @@ def display_model(
             "code_dispositif": data.get("code_dispositif"),
             "periode": data.get("periode"),
             "historique": bool(data.get("historique")),
-            "sources": list(data.get("sources") or []),
+            "sources": sorted({ORIGINES_FR.get(x, "autre source") for x in data.get("sources") or []}),
             "axes": axes,
             "degre": m.get("degre"),
             "intermediarite": m.get("intermediarite"),
             "communaute": m.get("communaute"),
             "role": m.get("role_courtage"),
             "distance_ft": m.get("distance_france_travail"),
-            "reference": data.get("reference"),
+            "reference": _FICHIER.sub("", str(data["reference"])) if data.get("reference") else None,
             "source_publique": data.get("source_publique"),
         }
         nodes[node] = entry
@@ -330,14 +424,12 @@ def display_model(
         elif genre == "dispositif":
             entry["couleur"], entry["forme"] = DISPOSITIF_COLOUR, "diamond"
             entry["taille"] = 10 + 25 * math.sqrt(float(entry.get("intermediarite") or 0) / max_bt)
-        elif genre == "document":
-            entry["couleur"], entry["forme"], entry["taille"] = DOCUMENT_COLOUR, "triangle", 8
         else:
+            entry["libelle"] = _with_type(entry["libelle"], entry.get("type_acteur"))
             entry["couleur"] = TYPE_COLOURS.get(entry.get("type_acteur") or "autre", TYPE_COLOURS["autre"])
             entry["forme"] = "dot"
             entry["taille"] = 8 + 32 * math.sqrt(float(entry.get("intermediarite") or 0) / max_bt)
         entry["axes"] = sorted(entry["axes"])
-        entry["etiquette"] = _short(entry["libelle"])
         entry["vue_ft"] = entry.get("type_acteur") == "france_travail" or entry.get("code_dispositif") in (
             "pdi",
             "pti",
@@ -354,8 +446,8 @@ def display_model(
         )
         entry["nb"] += 1
         entry["confiance"] = max(entry["confiance"], float(data.get("confiance", 0)))
-        if len(entry["preuves"]) < 6:
-            entry["preuves"].extend(_evidence(data, 6 - len(entry["preuves"])))
+        if len(entry["preuves"]) < MAX_PREUVES:
+            entry["preuves"].extend(_evidence(data, citations, MAX_PREUVES - len(entry["preuves"])))
     present_types = Counter(
         n.get("type_acteur") for n in nodes.values() if n["genre"] in ("acteur", "groupe")
     )
@@ -383,6 +475,14 @@ def display_model(
         for k, s in EDGE_STYLES.items()
         if present_edges[k]
     ]
+    # labels drawn at every zoom: the most central actors and dispositifs (betweenness, then degree)
+    central = sorted(
+        (n for n in nodes.values() if n["genre"] in ("acteur", "dispositif")),
+        key=lambda n: (-float(n.get("intermediarite") or 0), -float(n.get("degre") or 0), n["libelle"]),
+    )
+    for rank, entry in enumerate(central, start=1):
+        entry["rang"] = rank
+        entry["etiquette_permanente"] = rank <= ETIQUETTES_PERMANENTES
     return {
         "noeuds": sorted(nodes.values(), key=lambda n: n["id"]),
         "liens": [{**e, "style": EDGE_STYLES[e["type"]]} for e in edges.values()],
@@ -393,6 +493,7 @@ def display_model(
         "total_noeuds_graphe": graph.number_of_nodes(),
         "genres": {g: NODE_KINDS_FR[g] for g in sorted({n["genre"] for n in nodes.values()})},
         "axes": {a: AXES_FR[a] for a in ("A1", "A2", "A3", "A4", "")},
+        "etiquettes_permanentes": ETIQUETTES_PERMANENTES,
     }
 
 
@@ -407,9 +508,10 @@ def render_page(
     metrics: pd.DataFrame | None = None,
     titre: str | None = None,
     seuil: int = SEUIL_AGREGATION,
+    passages: pd.DataFrame | None = None,
 ) -> tuple[str, dict[str, object]]:
     """The HTML text of the page and a summary (counts, aggregation)."""
-    model = display_model(graph, metrics, seuil)
+    model = display_model(graph, metrics, seuil, passages)
     code = graph.graph.get("code_departement") or ""
     dep = f"territoire:departement:{code}"
     nom = graph.nodes[dep].get("libelle") if dep in graph else code
@@ -425,17 +527,18 @@ def render_page(
         for row in top.head(25).to_dict("records"):
             principaux.append(
                 {
-                    "libelle": row["libelle"],
+                    "libelle": _with_type(str(row["libelle"]), row.get("type_acteur")),
                     "type": ACTOR_TYPES.get(row.get("type_acteur") or "", (row.get("type_acteur"), ""))[0],
                     "degre": row["degre"],
-                    "intermediarite": f"{float(row['intermediarite']):.4f}",
-                    "role": row["role_courtage"],
+                    "intermediarite": f"{float(row['intermediarite']):.4f}".replace(".", ","),
+                    "role": ROLES_FR.get(row["role_courtage"], row["role_courtage"]),
                 }
             )
     script, style = vis_assets()
     resume = (
-        f"{n_nodes} nœuds et {n_edges} liens affichés (graphe complet : {graph.number_of_nodes()} nœuds, "
-        f"{graph.number_of_edges()} liens)"
+        f"Réseau de la page : {n_nodes} nœuds et {n_edges} liens au total, le compteur en haut à gauche dit "
+        f"ce qui est affiché (graphe complet, territoires et domaines compris : {graph.number_of_nodes()} "
+        f"nœuds, {graph.number_of_edges()} liens)"
     )
     html = TEMPLATE.render(
         titre=titre,
@@ -457,10 +560,14 @@ def render_page(
 
 
 def write_page(
-    graph: nx.MultiDiGraph, metrics: pd.DataFrame | None, path: Path, seuil: int = SEUIL_AGREGATION
+    graph: nx.MultiDiGraph,
+    metrics: pd.DataFrame | None,
+    path: Path,
+    seuil: int = SEUIL_AGREGATION,
+    passages: pd.DataFrame | None = None,
 ) -> dict[str, object]:
     """Write the page to ``path``; returns the summary of :func:`render_page` plus the size."""
-    html, info = render_page(graph, metrics, seuil=seuil)
+    html, info = render_page(graph, metrics, seuil=seuil, passages=passages)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")

@@ -42,6 +42,7 @@ __all__ = [
     "load_graph",
     "analyse_and_write",
     "page_and_write",
+    "read_passages",
     "run_departements",
 ]
 
@@ -215,13 +216,31 @@ def analyse_and_write(
     return frames
 
 
+def read_passages(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    """The passages of the département's documents with their page and document title (the evidence the
+    network page quotes); empty when the documents were not analysed."""
+    if not {"marts.passages", "marts.documents"} <= _tables(con):
+        return pd.DataFrame(columns=["id_passage", "texte", "page", "unite_page", "titre"])
+    return con.execute(
+        """
+        select p.id_passage, p.texte, p.page, p.unite_page,
+               coalesce(d.titre_manifeste, p.titre_document, d.titre, d.nom_fichier) as titre
+        from marts.passages as p
+        left join marts.documents as d using (id_document)
+        where p.code_departement = ?
+        """,
+        [code],
+    ).df()
+
+
 def page_and_write(warehouse: Warehouse, code: str, output_dir: Path) -> dict[str, object]:
     """Write ``<output_dir>/reseau_acteurs.html``; returns its summary (nodes shown, size...)."""
     with _connect(warehouse, read_only=True) as con:
         graph = load_graph(con, code)
         metrics = read_departement(con, "marts.coordination_acteurs", code)
+        passages = read_passages(con, code)
     path = Path(output_dir) / "reseau_acteurs.html"
-    info = page.write_page(graph, metrics, path)
+    info = page.write_page(graph, metrics, path, passages=passages)
     info["path"] = str(path)
     return info
 

@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager, nullcontext, redirect_stdout
 from pathlib import Path
 
 __all__ = ["main"]
@@ -61,8 +62,9 @@ def failure_summary(events) -> list[str]:
     return lines
 
 
-def _build(code: str, log_level: str = "WARNING") -> int:
-    from orchestration.partitions import UnknownDepartement, validate_departement
+def _build(code: str, verbose: bool = False) -> int:
+    """Build one département; show progress and a summary (or every event with ``verbose``)."""
+    from orchestration.partitions import UnknownDepartement, departements, validate_departement
 
     try:
         departement = validate_departement(code)
@@ -71,53 +73,210 @@ def _build(code: str, log_level: str = "WARNING") -> int:
         return 2
     _dagster_home()
     from dagster import DagsterInstance
+    from dagster._core.utils import make_new_run_id
 
     from orchestration import dagster_storage
 
     dagster_storage.install()
 
-    from orchestration.assets.publication import published_copy_path
     from orchestration.definitions import defs
+    from orchestration.progression import Progression
+    from orchestration.resources import warehouse_held
     from orchestration.settings import load_settings
 
     settings = load_settings()
+    nom = departements().get(departement, "")
+    libelle = f"{nom} ({departement})" if nom else departement
     started = time.perf_counter()
-    print(f"pacte: building the diagnostic of département {departement} into {settings.warehouse}")
+    print(f"pacte : construction du diagnostic de {libelle} dans {settings.warehouse}", flush=True)
     job = defs.resolve_job_def("diagnostic")
-    from orchestration.resources import warehouse_held
-
-    with DagsterInstance.get() as instance, warehouse_held():
-        result = job.execute_in_process(
-            partition_key=departement,
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-        )
+    run_id = make_new_run_id()
+    niveau = "DEBUG" if verbose else "CRITICAL"
+    try:
+        with DagsterInstance.get() as instance, warehouse_held():
+            display = nullcontext() if verbose else Progression(instance, run_id, len(job.graph.nodes))
+            # dagster-dbt copies every dbt event to stdout: off the screen, into the build's journal
+            journal = nullcontext() if verbose else _journal(settings.warehouse.parent, departement)
+            with display, journal:
+                result = job.execute_in_process(
+                    partition_key=departement,
+                    instance=instance,
+                    raise_on_error=False,
+                    run_id=run_id,
+                    # without --verbose, Dagster's own stream stays in the run history, off the screen
+                    run_config={"loggers": {"console": {"config": {"log_level": niveau}}}},
+                )
+    except KeyboardInterrupt:
+        print(f"\npacte : construction de {libelle} interrompue (Ctrl-C).", file=sys.stderr)
+        return 130
     elapsed = time.perf_counter() - started
-    if not result.success:
-        print(f"pacte: the build of {departement} FAILED after {elapsed:.0f} s", file=sys.stderr)
-        for line in failure_summary(result.all_events):
-            print(f"  - {line}", file=sys.stderr)
-        return 1
+    if _interrupted(result.all_events):
+        print(f"\npacte : construction de {libelle} interrompue (Ctrl-C).", file=sys.stderr)
+        return 130
+    return _summary(result, settings, departement, libelle, elapsed)
+
+
+def _journal_path(folder: Path, departement: str) -> Path:
+    return folder / "journaux" / f"construction_{departement}.log"
+
+
+@contextmanager
+def _journal(folder: Path, departement: str):
+    """Send what the steps print on stdout (dbt's own lines) to the build's journal file."""
+    path = _journal_path(folder, departement)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle, redirect_stdout(handle):
+        yield path
+
+
+def _interrupted(events) -> bool:
+    for event in events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = getattr(event.event_specific_data, "error", None)
+            if error is not None and "DagsterExecutionInterruptedError" in (error.cls_name or ""):
+                return True
+    return False
+
+
+def _summary(result, settings, departement: str, libelle: str, elapsed: float) -> int:
+    """The end of a build in about 30 lines: steps, checks, set-aside rows, files."""
+    from orchestration.assets.publication import published_copy_path
+    from orchestration.progression import bilan_controles, bilan_quarantaine, duree, nombre, pluriel
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    bilan = bilan_controles(result.all_events)
+    ok = result.success
+    out = sys.stdout if ok else sys.stderr
+    etat = "construit" if ok else "ÉCHEC de la construction"
+    print(f"pacte : {etat} pour {libelle} en {duree(elapsed)}", file=out)
+    etapes = f"  Étapes : {pluriel(bilan.etapes_reussies, 'réussie')}"
+    if bilan.etapes_echouees:
+        etapes += f", {bilan.etapes_echouees} en échec"
+    if bilan.etapes_sautees:
+        etapes += f", {bilan.etapes_sautees} non lancées"
+    print(etapes, file=out)
+    print(
+        f"  Contrôles : {pluriel(bilan.controles_reussis, 'réussi')}, "
+        f"{pluriel(len(bilan.avertissements), 'avertissement')}, {len(bilan.echecs)} en échec",
+        file=out,
+    )
+    if not ok:
+        for line in failure_summary(result.all_events)[:15]:
+            print(f"  - {line}", file=out)
+    for text in bilan.avertissements[:5]:
+        print(f"    avertissement : {text}", file=out)
+    if len(bilan.avertissements) > 5:
+        reste = len(bilan.avertissements) - 5
+        print(f"    … et {pluriel(reste, 'autre')} {pluriel(reste, 'avertissement').split()[1]}", file=out)
+    rejets = settings.output_dir / "quarantaine" / "lignes_ecartees.csv"
+    counts = bilan_quarantaine(settings.warehouse, rejets)
+    if counts:
+        total = sum(n for _, n in counts)
+        print(f"  Lignes écartées à la lecture : {nombre(total)} (liste : {rejets})", file=out)
+        for name, n in counts[:6]:
+            print(f"    {name} : {nombre(n)}", file=out)
+        if len(counts) > 6:
+            reste = len(counts) - 6
+            print(f"    … et {pluriel(reste, 'autre')} {pluriel(reste, 'fichier').split()[1]}", file=out)
     output = settings.output_for(departement)
-    print(f"pacte: département {departement} built in {elapsed:.0f} s")
-    print(f"  warehouse (DuckDB): {settings.warehouse}")
-    print(f"  files for people:  {output}")
-    if output.exists():
-        for path in sorted(p for p in output.rglob("*") if p.is_file()):
-            print(f"    {path.relative_to(settings.output_dir)}")
-    print(f"  read-only copy for analysts: {published_copy_path(settings.warehouse)}")
-    return 0
+    if ok and output.exists():
+        print(f"  Fichiers pour les lecteurs : {output}", file=out)
+        for label, relative in (
+            ("rapport", "rapport_diagnostic.html"),
+            ("rapport PDF", "rapport_diagnostic.pdf"),
+            ("réseau des acteurs", "reseau_acteurs.html"),
+        ):
+            path = output / relative
+            if path.exists():
+                print(f"    {label} : {path.relative_to(settings.output_dir)}", file=out)
+        for label, folder in (("kit du comité", "kit"), ("exports", "exports")):
+            files = [p for p in (output / folder).rglob("*") if p.is_file()]
+            if files:
+                where = (output / folder).relative_to(settings.output_dir)
+                print(f"    {label} : {len(files)} fichiers dans {where}/", file=out)
+        if not (output / "rapport_diagnostic.pdf").exists():
+            from rapport.rendu import pourquoi_pas_de_pdf
+
+            print(f"    {pourquoi_pas_de_pdf(departement)}", file=out)
+        print(f"  Copie de lecture pour les analystes : {published_copy_path(settings.warehouse)}", file=out)
+    journal = _journal_path(settings.warehouse.parent, departement)
+    if journal.exists():
+        print(
+            f"  Journal de la construction : {journal} (dbt : {DBT_PROJECT_DIR / 'logs' / 'dbt.log'})",
+            file=out,
+        )
+    print("  L'option --verbose affiche chaque événement de la construction.", file=out)
+    return 0 if ok else 1
+
+
+#: Seconds the Dagster UI gets to stop by itself after SIGINT/SIGTERM before its process group is killed.
+UI_STOP_GRACE = 6.0
 
 
 def _ui(port: int) -> int:
+    """Run ``dagster dev`` until SIGINT or SIGTERM, then stop it and every process it started.
+
+    ``dagster dev`` maps SIGTERM onto its SIGINT handler; a shell that starts a job in the
+    background hands it SIGINT *ignored*, so it then ignored SIGTERM as well and outlived us
+    with its webserver and daemon. Here both signals get a Python handler before the child
+    is started (an exec'd child then starts with the default disposition for both), the child
+    runs in its own process group, gets SIGINT (its clean shutdown) and, past the grace period,
+    the whole group is killed.
+    """
+    import signal
+    import threading
+
     _dagster_home()
     from orchestration.settings import REPO_ROOT
 
     exe = Path(sys.executable).with_name("dagster")
     cmd = [str(exe), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "orchestration.definitions"]
-    print(f"pacte: Dagster UI on http://127.0.0.1:{port} (Ctrl-C to stop)")
-    return subprocess.call(cmd, cwd=REPO_ROOT)
+    received: list[int] = []
+    stop = threading.Event()
+
+    def _on_signal(signum, _frame):
+        received.append(signum)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, start_new_session=True)
+        print(f"pacte : interface Dagster sur http://127.0.0.1:{port} (Ctrl-C pour l'arrêter)")
+        while proc.poll() is None and not stop.wait(0.5):
+            pass
+        if proc.poll() is None:
+            print("pacte : arrêt de l'interface Dagster…", file=sys.stderr)
+            _stop_group(proc, UI_STOP_GRACE)
+        else:
+            _kill_group(proc.pid)  # processes the UI left behind (code servers)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if received:
+        return 128 + received[0]
+    return proc.returncode or 0
+
+
+def _kill_group(pgid: int) -> None:
+    import signal
+
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _stop_group(proc: subprocess.Popen, grace: float) -> None:
+    """SIGINT to ``proc`` (the leader of its own process group), then SIGKILL to the group."""
+    import signal
+
+    try:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+    _kill_group(proc.pid)
+    proc.wait()
 
 
 def _departements() -> int:
@@ -141,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("departements", help="list the accepted département codes")
     args = parser.parse_args(argv)
     if args.command == "build":
-        return _build(args.departement, "DEBUG" if args.verbose else "WARNING")
+        return _build(args.departement, verbose=args.verbose)
     if args.command == "ui":
         return _ui(args.port)
     return _departements()

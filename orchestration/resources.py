@@ -131,6 +131,7 @@ def default_resources() -> dict[str, object]:
         "dbt": _dbt_resource_class()(
             project_dir=dbt_project,
             profiles_dir=str(dbt_project.project_dir),
-            dbt_executable=str(Path(sys.executable).with_name("dbt")),
+            # dbt dies with the build that started it (orchestration/dbt_lie.py)
+            dbt_executable=str(Path(sys.executable).with_name("pacte-dbt")),
         ),
     }

@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     from rapport.donnees import MartManquant
     from rapport.ponderations import load_ponderations
     from rapport.production import produire_dictionnaire, produire_exports, produire_kit, produire_rapport
-    from rapport.rendu import chromium
+    from rapport.rendu import chromium, pourquoi_pas_de_pdf
 
     parser = argparse.ArgumentParser(prog="python -m rapport", description=__doc__.split("\n\n")[0])
     parser.add_argument("--departement", "-d", action="append", default=[], help="COG code, e.g. 93")
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     ponderations = load_ponderations()
     if not args.sans_pdf and chromium() is None:
         print(
-            "rapport: no Chromium found (Debian package 'chromium' or PACTE_CHROMIUM): HTML only, no PDF",
+            f"rapport : {pourquoi_pas_de_pdf(args.departement[0] if args.departement else '93')}",
             file=sys.stderr,
         )
     # one Chromium at a time, overlapping the Python work of the following départements
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             echecs = _attendre(impressions)
             print(f"rapport: {len(codes)} département(s) in {time.perf_counter() - total:.1f} s")
             if echecs:
-                print(f"rapport: PDF not printed for {', '.join(echecs)}", file=sys.stderr)
+                print(f"rapport : PDF non imprimé pour {', '.join(echecs)}", file=sys.stderr)
                 return 1
     finally:
         imprimeur.shutdown(wait=True, cancel_futures=True)
@@ -122,7 +122,7 @@ def _imprimer(html: Path, pdf: Path) -> tuple[bool, float]:
     try:
         ok = imprimer_pdf(html, pdf)
     except Exception as exc:  # a timeout or a crash of Chromium: reported, the others go on
-        print(f"rapport: PDF {pdf}: {exc}", file=sys.stderr)
+        print(f"rapport : PDF {pdf} : {exc}", file=sys.stderr)
         ok = False
     return ok, time.perf_counter() - debut
 

@@ -410,6 +410,7 @@ def _carte(
     secret_col: str | None = None,
     inverser: bool = False,
     decimales: int = 1,
+    **style: Any,
 ):
     """The choropleth map of ``colonne`` by commune, or None when there is nothing to draw: no
     geometry, or not one commune with a value or under secrecy (a map of blank communes says
@@ -431,6 +432,7 @@ def _carte(
         secrets=secrets,
         inverser=inverser,
         decimales=decimales,
+        **style,
     )
 
 
@@ -512,6 +514,11 @@ def contexte_departement(
         geo_erreur = None
     except FileNotFoundError as exc:
         communes_geo, geo_erreur = [], str(exc)
+    # the maps name the most populated communes
+    communes_geo = cartes.avec_populations(
+        communes_geo,
+        {r["code_territoire"]: _propre(r.get("population")) for r in communes_frame.to_dict("records")},
+    )
     if not communes_geo and geo_erreur is None:
         geo_erreur = f"le fond de carte ({geo_dir}) ne contient aucune commune du territoire {code}"
 
@@ -621,6 +628,8 @@ def contexte_departement(
             f"{annees_besoins.get(domaine_carte, '')}) ; géométrie IGN ADMIN EXPRESS, COG 2026",
             "",
             decimales=0,
+            centre=100,
+            libelle_centre="100 = valeur de la France",
         )
         _ranger(carte, titre, cartes_axe, cartes_non_tracees, communes_geo)
         ec = ecarts_all[(ecarts_all["niveau"] == "commune") & (ecarts_all["code_domaine"] == domaine_carte)]
@@ -634,6 +643,8 @@ def contexte_departement(
             f"{_entre_parentheses(annees_besoins.get(domaine_carte))} moins "
             f"indice d'offre, {catalogue_offre}) ; géométrie IGN ADMIN EXPRESS, COG 2026",
             "",
+            centre=0,
+            libelle_centre="0 = besoin et offre au même niveau",
         )
         _ranger(carte, titre, cartes_axe, cartes_non_tracees, communes_geo)
         ac = acces[acces["code_domaine"] == domaine_carte].rename(columns={"code_commune": "code_territoire"})

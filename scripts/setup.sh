@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up everything on a fresh machine: uv, the locked virtual environment, the dbt manifest.
+# Set up everything on a fresh machine: uv, the locked virtual environment, the dbt manifest, and
+# Debian's Chromium (PDF of the report, browser tests) when it can be installed (scripts/chromium.sh).
 # Idempotent and quick when nothing changed. Installs only from the package registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,3 +12,5 @@ export UV_PYTHON_DOWNLOADS=never
 uv sync --frozen --quiet
 # The dbt manifest is prepared here, once, not at every load of the Dagster definitions.
 uv run --frozen --no-sync python -c "from orchestration.manifest import ensure_manifest; ensure_manifest()"
+# Chromium prints the report to PDF: installed when we can, otherwise the user is told how.
+bash scripts/chromium.sh

@@ -64,6 +64,7 @@ class Build:
     departement: str
     warehouse: Path
     output: Path
+    console: str = ""  # what ``pacte build`` printed (stdout and stderr)
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         import duckdb
@@ -90,12 +91,18 @@ _BUILDS: dict[str, Build] = {}
 def build_departement(code: str) -> Build:
     """Build one département once per session via ``pacte build`` (the CLI code path)."""
     if code not in _BUILDS:
+        import contextlib
+        import io
+
         from orchestration.cli import main
 
-        rc = main(["build", "--departement", code])
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            rc = main(["build", "--departement", code])
+        print(printed.getvalue())
         assert rc == 0, f"pacte build --departement {code} failed (exit {rc})"
         _BUILDS[code] = Build(code, Path(os.environ["PACTE_WAREHOUSE"]),
-                              Path(os.environ["PACTE_OUTPUT"]) / code)
+                              Path(os.environ["PACTE_OUTPUT"]) / code, printed.getvalue())
     return _BUILDS[code]
 
 

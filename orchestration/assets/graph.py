@@ -75,7 +75,8 @@ def _spec(name: str, description: str, deps: list[AssetKey]) -> AssetSpec:
         _spec(
             "acteurs",
             "Nœuds du graphe des acteurs et dispositifs d'un département (acteurs, dispositifs, "
-            "territoires, domaines, axes, services, documents).",
+            "territoires, domaines, axes, services ; les documents sont les preuves des liens, "
+            "pas des nœuds).",
             list(SOURCE_KEYS.values()),
         ),
         _spec(

@@ -100,13 +100,12 @@ def _rapport(
     )
     fichiers = resultat["fichiers"]
     if fichiers["pdf"] is None:
-        context.log.warning(
-            "PDF not produced (no Chromium found or it failed): the HTML report is complete "
-            "and prints to PDF from a browser"
-        )
+        from rapport.rendu import pourquoi_pas_de_pdf
+
+        context.log.warning(pourquoi_pas_de_pdf(code))
     return {
         "html": str(fichiers["html"]),
-        "pdf": str(fichiers["pdf"]) if fichiers["pdf"] else "non produit (Chromium absent)",
+        "pdf": str(fichiers["pdf"]) if fichiers["pdf"] else "non produit (voir l'avertissement de l'étape)",
         "pistes": resultat["nb_pistes"],
         "taille_html_ko": round(fichiers["html"].stat().st_size / 1024),
     }

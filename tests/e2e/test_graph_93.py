@@ -159,3 +159,48 @@ def test_page_draws_offline(built_93, tmp_path):
     assert attrs.get("etat") == "stabilise" and int(attrs["noeuds"]) > 50
     assert int(attrs["positions"]) == int(attrs["noeuds"]) and int(attrs["pixels"]) > 200
     assert "violations" not in attrs
+
+
+def test_no_document_title_or_redacted_mention_is_a_node(built_93):
+    """The 93 corpus has documents titled « Article 6 » and « décision de sanction … [NOM] … »: none is a
+    node, no node is a document."""
+    rows = built_93.query(
+        "select type_noeud, libelle from marts.acteurs where code_departement = '93' and "
+        "(type_noeud = 'document' or regexp_matches(libelle, '^Article [LRD]?[0-9]') "
+        "or libelle like '%[NOM]%' or libelle ilike 'décision de sanction%')"
+    )
+    assert rows == []
+
+
+@pytest.mark.skipif(
+    not Path("/usr/bin/chromium").exists() and not shutil.which("chromium"),
+    reason="Chromium absent : apt-get update && apt-get install -y chromium",
+)
+def test_page_filters_counter_and_names_on_real_data(built_93, tmp_path):
+    """On the real page: unticking then reticking « Sans axe » moves no node, the counter says what is
+    drawn at every step, the most central names are drawn and none overlaps another, and no text a person
+    reads (page, tooltips, focus panels) holds a node id, a passage id or a table name."""
+    from tests.unit import _reseau_chromium as rc
+    from tests.unit.test_graph_page import IDENTIFIANT
+
+    steps = [
+        "R.defaut = etat(); R.superposees = document.getElementById('reseau')"
+        ".getAttribute('data-etiquettes-superposees');",
+        "cocher('Sans axe', false);",
+        "R.sans_axe = etat();",
+        "cocher('Sans axe', true);",
+        "R.retour = etat();",
+        # every text a person can read: the page, the tooltips, the focus panel of every node
+        "R.textes = [document.body.innerText].concat(window.reseauActeurs.infobulles());"
+        " Object.keys(window.reseauActeurs.reseau.getPositions()).forEach(function (id) {"
+        " window.reseauActeurs.focaliser(id); R.textes.push(document.getElementById('fiche').innerText); });",
+    ]
+    result = rc.run(built_93.output / "reseau_acteurs.html", steps, tmp_path, budget_ms=120_000)
+    assert "erreur" not in result
+    defaut, sans_axe, retour = result["defaut"], result["sans_axe"], result["retour"]
+    assert sans_axe["noeuds_dessines"] < defaut["noeuds_dessines"] == retour["noeuds_dessines"]
+    assert rc.moved(defaut["positions"], retour["positions"]) == []
+    assert all(rc.counter_matches(s) for s in (defaut, sans_axe, retour))
+    assert len(defaut["etiquettes"]) >= 15 and result["superposees"] == "0"
+    found = [m.group(0) for text in result["textes"] for m in IDENTIFIANT.finditer(text)]
+    assert len(result["textes"]) > 300 and found == []

@@ -56,7 +56,11 @@ def test_build_produces_report_kit_workbook_exports_and_dictionary(built_93):
     exports = {p.stem for p in (sortie / "exports").glob("*.parquet")}
     assert marts == exports
     if chromium() is not None:
+        from rapport.rendu import controle_pdf
+
         assert (sortie / "rapport_diagnostic.pdf").read_bytes().startswith(b"%PDF")
+        # page numbers, outline, numbered sommaire, no empty page, nothing printed under 7,9 pt
+        assert controle_pdf(sortie / "rapport_diagnostic.pdf") == []
 
 
 def test_every_lead_of_93_has_resolvable_evidence(built_93):

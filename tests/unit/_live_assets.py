@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from dagster import DagsterInstance, materialize
@@ -9,6 +10,11 @@ from dagster import DagsterInstance, materialize
 from orchestration.assets._raw import raw_asset
 from orchestration.assets.raw_besoins import SOURCES
 from orchestration.resources import PacteSettingsResource, WarehouseResource
+
+#: Deadline given to live readers whose (mocked) source answers at once: it only stops a hang,
+#: so a busy machine never turns a success into a fall back. Tests of the deadline itself use
+#: short deadlines against sources that never answer.
+HANG_GUARD = 600.0
 
 
 def materialize_live(table: str, data_dir: Path, tmp_path: Path, timeout: float):
@@ -28,3 +34,16 @@ def materialize_live(table: str, data_dir: Path, tmp_path: Path, timeout: float)
     with DagsterInstance.ephemeral() as instance:
         result = materialize([raw_asset(source)], resources=resources, instance=instance)
     return result, warehouse
+
+
+def wait_for_live_workers(bound: float = 300.0) -> None:
+    """Wait until every live worker thread (``pacte-live-*``) has ended.
+
+    A condition, not a clock: the bound only stops a hang on a very busy machine, and
+    failing it means a worker never stopped (which is what the callers test).
+    """
+    waited = 0.0
+    while any(t.name.startswith("pacte-live-") and t.is_alive() for t in threading.enumerate()):
+        assert waited < bound, "a live worker thread is still running"
+        threading.Event().wait(0.1)
+        waited += 0.1

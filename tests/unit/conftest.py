@@ -80,3 +80,4 @@ def hanging_proxy(monkeypatch):
     for conn in held:
         conn.close()
     server.close()
+

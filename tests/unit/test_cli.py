@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -39,23 +40,76 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_pacte_ui_serves_the_dagster_ui_on_localhost(data_dir, tmp_path):
+def _descendants(pid: int) -> list[int]:
+    import psutil
+
+    try:
+        return [child.pid for child in psutil.Process(pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _alive(pids: list[int]) -> list[int]:
+    import psutil
+
+    alive = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.append(pid)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+def _ignore_sigint():
+    """What a shell does to a job it starts in the background: SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _wait_for_ui(proc: subprocess.Popen, port: int, bound: float = 900) -> str:
+    """Wait until the UI answers or the command ends; the bound is generous, it only stops a hang."""
+    waited = 0.0
+    while waited < bound and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=10) as resp:
+                return resp.read().decode()
+        except OSError:
+            time.sleep(1)
+            waited += 1
+    return ""
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_pacte_ui_serves_the_dagster_ui_and_stops_with_its_children(data_dir, tmp_path, stop_signal):
+    """Served on 127.0.0.1; then one signal to its process group stops it and everything it started,
+    even when it was launched as a background job (SIGINT ignored), which once made it deaf to SIGTERM."""
     port = _free_port()
     env = dict(os.environ, DAGSTER_HOME=str(tmp_path / "dagster"))
     exe = Path(sys.executable).with_name("pacte")
-    proc = subprocess.Popen([str(exe), "ui", "--port", str(port)], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(exe), "ui", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=_ignore_sigint,
+    )
+    children: list[int] = []
     try:
-        deadline = time.monotonic() + 120
-        body = ""
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5) as resp:
-                    body = resp.read().decode()
-                    break
-            except OSError:
-                time.sleep(1)
+        body = _wait_for_ui(proc, port)
         assert "dagster_webserver_version" in body, "the Dagster UI did not answer on 127.0.0.1"
+        children = _descendants(proc.pid)
+        assert len(children) >= 3, f"expected dagster dev, its webserver and daemon, got {children}"
+        os.killpg(proc.pid, stop_signal)
+        # pacte kills what is left after UI_STOP_GRACE (6 s); the bound only guards against a hang
+        assert proc.wait(timeout=120) == 128 + stop_signal
+        assert _alive(children) == [], "processes of the UI outlived pacte ui"
     finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=30)
+        for pid in [proc.pid, *children]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        proc.wait()

@@ -4,6 +4,7 @@ marts.documents, marts.mentions, marts.liens_candidats) and fixture files in the
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ import pytest
 from graph import analyse
 from graph.construction import GraphInputs, build_graph
 from graph.dispositifs import ModeleInvalide, read_modele
+from graph.modele import NODE_KINDS
 from graph.registre import read_registre_departement
 from ingest.france_travail import read_clpe_communes
 from ingest.politique_ville import read_contrats_de_ville
@@ -417,12 +419,14 @@ def test_registry_links_and_unknown_references(built):
 
 def test_documents_mentions_co_mentions_and_interviews(built):
     g = built.graph
-    assert g.nodes["document:D1"]["libelle"] == "PDI 2024 <b>gras</b>"
-    assert g.has_edge("document:D1", "caf:93", "mentionne")
-    assert g.has_edge("document:D1", "dispositif:pdi:departement:93", "se_refere_a")
-    assert g.has_edge("document:D1", "dispositif:comite_departemental_emploi:departement:93", "se_refere_a")
-    assert g.has_edge("document:D1", "territoire:commune:93066", "mentionne")
-    assert "document:D9" not in g  # another département
+    # documents are evidence, never nodes: neither their id nor their title is in the graph
+    assert not any(n.startswith("document:") for n in g)
+    assert "PDI 2024 <b>gras</b>" not in {d.get("libelle") for _, d in g.nodes(data=True)}
+    assert "document" not in NODE_KINDS
+    assert {d["type_noeud"] for _, d in g.nodes(data=True)} <= set(NODE_KINDS)
+    # the mentions of the département's documents are resolved and counted (CAF, PDI, comités, Saint-Denis,
+    # France Travail in the interview); the generic mission locale is not; the 92 one is not read
+    assert built.stats["mentions"] == 5
     co = g.edges["caf:93", "dispositif:pdi:departement:93", "partenaire_de"]
     # a PDI document: 0.3 per passage; a convention: 0.45 per passage (cap 0.9); a legal text: no tie
     assert co["confiance"] == pytest.approx(1 - 0.7**2) and co["preuves"][0]["reference"] == "P1,P7"
@@ -508,3 +512,53 @@ def test_template_covers_every_dispositif_of_the_domain_reference():
     assert (modele["reference"].str.len() > 10).all()
     assert json.dumps(list(modele["axes"]))  # every row has axes
     assert (modele["axes"] != "").all()
+
+
+def test_document_mentions_never_become_nodes(inputs):
+    """Documents titled like an article number or carrying a redacted name, as the 93 corpus has (« Article
+    6 », « décision de sanction à l'encontre de la structure [NOM] … »), and mentions of them, give no node:
+    the network holds actors, dispositifs and their context only."""
+    docs = pd.DataFrame(
+        [
+            {
+                "id_document": "L6",
+                "code_departement": "93",
+                "categorie": "document",
+                "titre": "Article 6",
+                "type_document": "texte_juridique",
+                "acteur_entretien": None,
+            },
+            {
+                "id_document": "DS",
+                "code_departement": "93",
+                "categorie": "document",
+                "titre": "décision de sanction à l’encontre de la structure [NOM] dans le cadre du contrôle",
+                "type_document": "autre",
+                "acteur_entretien": None,
+            },
+        ]
+    )
+    columns = [
+        "id_mention",
+        "id_passage",
+        "id_document",
+        "code_departement",
+        "type_entite",
+        "code_entite",
+        "libelle_entite",
+        "categorie_document",
+    ]
+    mentions = pd.DataFrame(
+        [
+            ("A1", "L6-p1", "L6", "93", "acteur", "CAF", "CAF", "document"),
+            ("A2", "L6-p1", "L6", "93", "dispositif", "PDI", "PDI", "document"),
+            ("A3", "DS-p1", "DS", "93", "acteur", "DDETS", "DDETS", "document"),
+            ("A4", "DS-p1", "DS", "93", "acteur", "[NOM]", "[NOM]", "document"),
+            ("A5", "DS-p1", "DS", "93", "acteur", "Article 6", "Article 6", "document"),
+        ],
+        columns=columns,
+    )
+    g = build_graph(replace(inputs, documents=docs, mentions=mentions)).graph
+    labels = {str(d.get("libelle")) for _, d in g.nodes(data=True)}
+    assert not {label for label in labels if "Article 6" in label or "[NOM]" in label or "sanction" in label}
+    assert not any(n.startswith("document:") for n in g) and "caf:93" in g

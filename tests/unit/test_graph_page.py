@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,10 @@ import pytest
 
 from graph import analyse, page
 from graph.modele import Evidence, add_edge, add_node, new_graph
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _reseau_chromium as rc  # noqa: E402
 
 HOSTILE_SCRIPT = "<script>document.body.setAttribute('data-xss', 'script')</script>"
 HOSTILE_IMG = "\"><img src=x onerror=\"document.body.setAttribute('data-xss', 'img')\">"
@@ -134,7 +139,9 @@ def test_display_model_legend_styles_and_ft_view():
     # actors with no service take the axes of their dispositifs (for the axis filter)
     assert by_id["conseil_departemental:93"]["axes"] == ["A2"] and by_id["x1"]["axes"] == ["A2", "A3"]
     edge = next(e for e in model["liens"] if e["type"] == "partenaire_de" and e["de"] == "france_travail:93")
-    assert edge["preuves"][0]["reference"].startswith("P1")
+    # a passage missing from the warehouse is said so, never shown by its id
+    assert edge["preuves"][0]["document"] == "passage introuvable dans l'entrepôt"
+    assert "P1 </script>" not in json.dumps(model, ensure_ascii=False)
 
 
 def test_large_graphs_are_aggregated():
@@ -276,3 +283,270 @@ def test_france_travail_view_highlights_ft_pdi_pti_and_neighbours(tmp_path):
     # France Travail and the PDI, plus their neighbours (the département, the hostile association); the
     # SIAE tied only to the association stays dimmed
     assert attrs["vue"] == "france_travail" and attrs["noeuds-vue"] == "4"
+
+
+# -- evidence, labels, search, focus, filters and counter --------------------------------------------------
+
+PASSAGE = "93-abc-p0003-002"
+PASSAGES = pd.DataFrame(
+    [
+        {
+            "id_passage": PASSAGE,
+            "texte": "La CAF et France Travail animent ensemble les rendez-vous d'orientation "
+            "des allocataires.",
+            "page": 3,
+            "unite_page": "page",
+            "titre": "Pacte territorial d'insertion 2022-2026",
+        },
+        {
+            "id_passage": "P1 </script><script>alert(1)</script>",
+            "texte": HOSTILE_SCRIPT,
+            "page": 1,
+            "unite_page": "section",
+            "titre": HOSTILE_IMG,
+        },
+    ]
+)
+URL = "https://www.seine-saint-denis.gouv.fr/pti"
+
+
+def medium_graph():
+    """The shape that broke the old filters: a central DDETS and a dozen partners with no axis (« Sans
+    axe »), dispositifs with axes, a tie evidenced by a passage and one by the registry."""
+    g = hostile_graph()
+    add_node(g, "ddets:93", "acteur", "DDETS de la Seine-Saint-Denis", type_acteur="ddets")
+    add_node(g, "caf:93", "acteur", "Caisse d'allocations familiales", type_acteur="caf")
+    add_node(
+        g, "ml:1", "acteur", "Mission locale de Bondy", type_acteur="mission_locale", code_commune="93001"
+    )
+    add_node(g, "ft:drancy", "acteur", "Drancy", type_acteur="france_travail", code_commune="93001")
+    add_node(g, "sdsf", "dispositif", "Schéma des services aux familles", code_dispositif="sdsf", axes=["A1"])
+    for i in range(12):
+        add_node(g, f"asso:{i}", "acteur", f"Association d'insertion numéro {i}", type_acteur="association")
+        add_edge(g, f"asso:{i}", "ddets:93", "partenaire_de", Evidence("registre", "convention", URL, 0.6))
+    add_edge(
+        g,
+        "ddets:93",
+        "conseil_departemental:93",
+        "partenaire_de",
+        Evidence("modele", "donnee", "réseau", 0.7),
+    )
+    add_edge(
+        g,
+        "caf:93",
+        "sdsf",
+        "pilote",
+        Evidence("modele", "texte_officiel", "Circulaire du 22 janvier 2015", 0.9),
+    )
+    add_edge(
+        g, "caf:93", "france_travail:93", "partenaire_de", Evidence("documents", "passage", PASSAGE, 0.3)
+    )
+    add_edge(
+        g,
+        "ml:1",
+        "ddets:93",
+        "signe",
+        Evidence("registre", "site_public", URL, 0.8, "2024-03", "« convention signée avec l'État »"),
+    )
+    add_edge(g, "ft:drancy", "france_travail:93", "membre_de", Evidence("modele", "donnee", "réseau", 1.0))
+    return g
+
+
+def test_evidence_is_quoted_with_its_document_and_page_never_an_id():
+    g = medium_graph()
+    model = page.display_model(g, analyse.coordination_acteurs(g), passages=PASSAGES)
+    liens = {(e["de"], e["vers"], e["type"]): e for e in model["liens"]}
+    quote = liens[("caf:93", "france_travail:93", "partenaire_de")]["preuves"][0]
+    assert quote["citation"].startswith("La CAF et France Travail animent")
+    assert quote["document"] == "Pacte territorial d'insertion 2022-2026" and quote["page"] == "p. 3"
+    registry = liens[("ml:1", "ddets:93", "signe")]["preuves"][0]
+    assert registry["adresse"] == URL and registry["note"] == "« convention signée avec l'État »"
+    assert registry["origine"] == "registre local des acteurs" and registry["date"] == "2024-03"
+    law = liens[("caf:93", "sdsf", "pilote")]["preuves"][0]
+    assert law["source"] == "Circulaire du 22 janvier 2015" and law["nature"] == "texte officiel"
+    text = json.dumps(model, ensure_ascii=False)
+    assert PASSAGE not in text  # no passage id anywhere in the page's data
+    assert not any("reference" in p for e in model["liens"] for p in e["preuves"])  # no raw reference
+    # a site named by its town only is named with its network; the most central nodes carry a label
+    by_id = {n["id"]: n for n in model["noeuds"]}
+    assert by_id["ft:drancy"]["libelle"] == "France Travail — Drancy"
+    assert by_id["ml:1"]["libelle"] == "Mission locale de Bondy"
+    assert by_id["ddets:93"]["rang"] == 1 and by_id["ddets:93"]["etiquette_permanente"]
+    assert sum(n.get("etiquette_permanente", False) for n in model["noeuds"]) == page.ETIQUETTES_PERMANENTES
+
+
+def test_documents_are_not_drawn_as_nodes():
+    g = medium_graph()
+    model = page.display_model(g, analyse.coordination_acteurs(g))
+    assert "document" not in {n["genre"] for n in model["noeuds"]} and "document" not in model["genres"]
+    assert {n["genre"] for n in model["noeuds"]} <= {"acteur", "dispositif", "offre", "groupe"}
+
+
+needs_chromium_driver = pytest.mark.skipif(
+    rc.CHROMIUM is None, reason="Chromium absent (/usr/bin/chromium) : apt-get install -y chromium"
+)
+
+SCENARIO = [
+    "R.defaut = etat();",
+    "cocher('Sans axe', false);",
+    "R.sans_axe = etat();",
+    "cocher('Sans axe', true);",
+    "R.sans_axe_retour = etat();",
+    "cocher('Dispositifs', false); cocher('A2 Emploi', false);",
+    "R.deux_filtres = etat();",
+    "cocher('Dispositifs', true); cocher('A2 Emploi', true);",
+    "R.deux_filtres_retour = etat();",
+    # the check below must catch a moved node: move one, then « Tout afficher » must put it back
+    "var p = window.reseauActeurs.reseau.getPositions(['ddets:93'])['ddets:93'];"
+    " window.reseauActeurs.reseau.moveNode('ddets:93', p.x + 120, p.y + 40);",
+    "R.deplace = etat();",
+    "cocher('Sans axe', false); cliquer('vue-tout');",
+    "R.repare = etat();",
+    "taper('mission');",
+    "R.recherche = etat();",
+    "taper('zzzz');",
+    "R.recherche_vide = etat();",
+    "taper('allocations'); document.querySelector('#resultats button').click();",
+    "R.focus = etat();",
+    "cliquer('quitter-focus');",
+    "R.apres_focus = etat();",
+    "window.reseauActeurs.focaliser('x1');",
+    "R.focus_hostile = etat(); R.xss = document.body.getAttribute('data-xss');",
+    "cliquer('vue-tout'); window.reseauActeurs.reseau.moveTo({scale: 0.4, animation: false});",
+    "R.loin = etat();",
+    # hovering a node that has no permanent name shows its name
+    "var r = window.reseauActeurs.reseau, c = r.canvasToDOM(r.getPositions(['asso:7'])['asso:7']);"
+    " var b = document.querySelector('#reseau canvas').getBoundingClientRect();"
+    " document.querySelector('#reseau canvas').dispatchEvent(new MouseEvent('mousemove',"
+    " {clientX: b.left + c.x, clientY: b.top + c.y, bubbles: true}));",
+    "R.survol = etat();",
+    "window.reseauActeurs.reseau.moveTo({scale: 1.2, animation: false});",
+    "R.zoom = etat();",
+    # every text a person can read: the page, every tooltip, the focus panel of every node
+    "R.textes = [document.body.innerText].concat(window.reseauActeurs.infobulles());"
+    " Object.keys(window.reseauActeurs.reseau.getPositions()).forEach(function (id) {"
+    " window.reseauActeurs.focaliser(id); R.textes.push(document.getElementById('fiche').innerText); });",
+]
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory):
+    if rc.CHROMIUM is None:
+        pytest.skip("Chromium absent")
+    work = tmp_path_factory.mktemp("reseau")
+    g = medium_graph()
+    path = work / "reseau_acteurs.html"
+    page.write_page(g, analyse.coordination_acteurs(g), path, passages=PASSAGES)
+    result = rc.run(path, SCENARIO, work)
+    assert "erreur" not in result, result.get("erreur")
+    return result
+
+
+@needs_chromium_driver
+def test_filter_round_trip_puts_every_node_back_in_place(scenario):
+    defaut = scenario["defaut"]
+    # unticking « Sans axe » hides the DDETS and its partners (the filter does something)...
+    assert "ddets:93" not in scenario["sans_axe"]["noeuds_dessines_ids"]
+    assert scenario["sans_axe"]["noeuds_dessines"] <= defaut["noeuds_dessines"] - 13
+    # ...and reticking it puts every node back exactly where it was
+    for state in ("sans_axe_retour", "deux_filtres_retour"):
+        assert sorted(scenario[state]["noeuds_dessines_ids"]) == sorted(defaut["noeuds_dessines_ids"])
+        assert rc.moved(defaut["positions"], scenario[state]["positions"]) == [], state
+    assert scenario["deux_filtres"]["noeuds_dessines"] < defaut["noeuds_dessines"]
+
+
+@needs_chromium_driver
+def test_tout_afficher_repairs_a_moved_node(scenario):
+    defaut = scenario["defaut"]
+    assert rc.moved(defaut["positions"], scenario["deplace"]["positions"]) == [
+        "ddets:93"
+    ]  # the check sees it
+    assert rc.moved(defaut["positions"], scenario["repare"]["positions"]) == []
+    assert scenario["repare"]["noeuds_dessines"] == defaut["noeuds_dessines"]
+
+
+@needs_chromium_driver
+def test_counter_says_what_is_drawn_in_every_state(scenario):
+    assert scenario["defaut"]["noeuds_dessines"] == 22 and scenario["defaut"]["liens_dessines"] > 20
+    for name, state in scenario.items():
+        if isinstance(state, dict):
+            assert rc.counter_matches(state), (name, state["compteur"], state["noeuds_dessines"])
+    # the counter changes with the filters, and a counter that did not would be caught
+    assert scenario["sans_axe"]["compteur"] != scenario["defaut"]["compteur"]
+    stale = {**scenario["sans_axe"], "compteur": scenario["defaut"]["compteur"]}
+    assert not rc.counter_matches(stale)
+
+
+@needs_chromium_driver
+def test_most_central_names_always_drawn_without_overlap(scenario):
+    defaut = scenario["defaut"]
+    assert {"ddets:93", "pdi", "conseil_departemental:93"} <= set(defaut["etiquettes"])
+    boxes = defaut["boites"]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            overlap = a["x"] < b["x"] + b["l"] and b["x"] < a["x"] + a["l"] and a["y"] < b["y"] + b["h"]
+            assert not (overlap and b["y"] < a["y"] + a["h"]), (a["id"], b["id"])
+
+
+@needs_chromium_driver
+def test_search_finds_names_and_says_when_nothing_matches(scenario):
+    found = scenario["recherche"]
+    assert found["resultats"] == ["Mission locale de Bondy"] and found["recherche_etat"] == "1 résultat"
+    assert "ml:1" in found["etiquettes"]  # the match is named on the canvas
+    assert scenario["recherche_vide"]["recherche_etat"] == "Aucun résultat"
+
+
+@needs_chromium_driver
+def test_focus_shows_neighbours_and_quoted_evidence(scenario):
+    focus = scenario["focus"]
+    assert sorted(focus["noeuds_dessines_ids"]) == ["caf:93", "france_travail:93", "sdsf"]
+    fiche = focus["fiche"]
+    assert fiche.startswith("Focus : Caisse d'allocations familiales")
+    assert "« La CAF et France Travail animent ensemble" in fiche
+    assert "Pacte territorial d'insertion 2022-2026, p. 3" in fiche
+    assert "Circulaire du 22 janvier 2015" in fiche and PASSAGE not in fiche
+    # leaving the focus shows every node again, in place
+    after = scenario["apres_focus"]
+    assert after["fiche"] is None and after["noeuds_dessines"] == scenario["defaut"]["noeuds_dessines"]
+    assert rc.moved(scenario["defaut"]["positions"], after["positions"]) == []
+    # a hostile name in the focus panel is text
+    assert (
+        scenario["focus_hostile"]["fiche"].startswith("Focus : " + HOSTILE_SCRIPT) and scenario["xss"] is None
+    )
+
+
+@needs_chromium_driver
+def test_hovering_a_node_names_it(scenario):
+    assert "asso:7" not in scenario["loin"]["etiquettes"] and "asso:7" in scenario["survol"]["etiquettes"]
+
+
+@needs_chromium_driver
+def test_zooming_in_names_more_nodes_without_overlap(scenario):
+    zoom = scenario["zoom"]
+    loin = scenario["loin"]
+    # zoomed out: the 15 most central names only; zoomed in: more names
+    assert loin["echelle"] == pytest.approx(0.4) and len(loin["etiquettes"]) == page.ETIQUETTES_PERMANENTES
+    assert zoom["echelle"] == pytest.approx(1.2) and len(zoom["etiquettes"]) > len(loin["etiquettes"])
+    boxes = zoom["boites"]
+    assert not [
+        (a["id"], b["id"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a["x"] < b["x"] + b["l"]
+        and b["x"] < a["x"] + a["l"]
+        and a["y"] < b["y"] + b["h"]
+        and b["y"] < a["y"] + a["h"]
+    ]
+
+
+# what a node id, a passage id or a table name looks like
+IDENTIFIANT = re.compile(r"\b[a-z_]+:[A-Za-z0-9]|\bmarts\.|\b93-[0-9a-f]{3,}-p\d+|\bcode_[a-z]+")
+
+
+@needs_chromium_driver
+def test_no_identifier_in_anything_a_person_reads(scenario):
+    textes = scenario["textes"]
+    assert len(textes) > 2 * 22  # the page, the tooltips of nodes and links, one focus panel per node
+    for text in textes:
+        assert not IDENTIFIANT.search(text), IDENTIFIANT.search(text).group(0) + " in " + text[:300]
+    assert IDENTIFIANT.search("caf:93") and IDENTIFIANT.search("93-abc-p0003-002")  # the check can fail

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import time
 import zipfile
 from dataclasses import replace
@@ -27,7 +28,7 @@ import pandas as pd
 import pytest
 import requests
 import responses
-from _live_assets import materialize_live
+from _live_assets import HANG_GUARD, materialize_live, wait_for_live_workers
 
 from ingest import live_insee, recensement
 
@@ -116,7 +117,7 @@ def assert_fell_back(result, snapshot, *fragments: str) -> None:
 
 
 def test_live_comparateur_is_the_snapshot_table(insee_files, data_dir):
-    result = live_insee.read_rp_comparateur_2022_live(data_dir, 10)
+    result = live_insee.read_rp_comparateur_2022_live(data_dir, HANG_GUARD)
     snapshot = recensement.read_comparateur_2022(data_dir)
     assert result.table_name == "rp_comparateur_2022"
     assert result.source.mode == "live" and not result.source.stale
@@ -132,7 +133,7 @@ def test_live_comparateur_is_the_snapshot_table(insee_files, data_dir):
 
 
 def test_live_dossier_complet_keeps_the_snapshot_columns_of_the_published_file(insee_files, data_dir):
-    result = live_insee.read_rp_dossier_complet_2022_live(data_dir, 10)
+    result = live_insee.read_rp_dossier_complet_2022_live(data_dir, HANG_GUARD)
     snapshot = recensement.read_dossier_complet_2022(data_dir)
     assert result.table_name == "rp_dossier_complet_2022"
     assert result.source.mode == "live" and not result.source.stale
@@ -152,7 +153,7 @@ def test_unreadable_rows_are_quarantined_with_their_published_line(no_internet, 
     short_row = ";".join(row[:-3])
     bad_code = ";".join(["9300", *row[1:]])
     with _serve(comparateur_zip(data_dir, [*lines, bad_number, short_row, bad_code])):
-        result = live_insee.read_rp_comparateur_2022_live(data_dir, 10)
+        result = live_insee.read_rp_comparateur_2022_live(data_dir, HANG_GUARD)
     snapshot = recensement.read_comparateur_2022(data_dir)
     assert result.source.mode == "live" and not result.source.stale
     source = f"{COMPARATEUR_URL} (base_cc_comparateur.csv)"
@@ -174,7 +175,7 @@ def test_another_vintage_falls_back_naming_the_columns_found(no_internet, data_d
     lines = comparateur_lines(data_dir)
     newer = [lines[0].replace("P22_", "P23_").replace("24;", "25;").replace("24\n", "25"), *lines[1:]]
     with _serve(comparateur_zip(data_dir, newer)):
-        result = live_insee.read_rp_comparateur_2022_live(data_dir, 10)
+        result = live_insee.read_rp_comparateur_2022_live(data_dir, HANG_GUARD)
     assert_fell_back(
         result,
         recensement.read_comparateur_2022(data_dir),
@@ -188,13 +189,13 @@ def test_another_vintage_falls_back_naming_the_columns_found(no_internet, data_d
 
 def test_a_page_instead_of_an_archive_falls_back(no_internet, data_dir):
     with _serve("<html><body>Page introuvable</body></html>", content_type="text/html"):
-        result = live_insee.read_rp_comparateur_2022_live(data_dir, 10)
+        result = live_insee.read_rp_comparateur_2022_live(data_dir, HANG_GUARD)
     assert_fell_back(result, recensement.read_comparateur_2022(data_dir), "n'est pas une archive zip")
 
 
 def test_an_archive_without_the_member_falls_back(no_internet, data_dir):
     with _serve(_archive("autre_fichier.csv", comparateur_lines(data_dir))):
-        result = live_insee.read_rp_comparateur_2022_live(data_dir, 10)
+        result = live_insee.read_rp_comparateur_2022_live(data_dir, HANG_GUARD)
     assert_fell_back(
         result,
         recensement.read_comparateur_2022(data_dir),
@@ -209,14 +210,14 @@ def test_a_file_in_another_encoding_falls_back(no_internet, data_dir):
         lines = comparateur_lines(data_dir)
         bundle.writestr("base_cc_comparateur.csv", "\n".join([lines[0], lines[1] + "é"]).encode("latin-1"))
     with _serve(buffer.getvalue()):
-        result = live_insee.read_rp_comparateur_2022_live(data_dir, 10)
+        result = live_insee.read_rp_comparateur_2022_live(data_dir, HANG_GUARD)
     assert_fell_back(result, recensement.read_comparateur_2022(data_dir), "illisible en utf-8-sig")
 
 
 @pytest.mark.parametrize("status", [404, 503])
 def test_http_errors_fall_back(no_internet, data_dir, status):
     with _serve("erreur", status=status, url=DOSSIER_URL) as rsps:
-        result = live_insee.read_rp_dossier_complet_2022_live(data_dir, 10)
+        result = live_insee.read_rp_dossier_complet_2022_live(data_dir, HANG_GUARD)
         calls = len(rsps.calls)
     assert_fell_back(result, recensement.read_dossier_complet_2022(data_dir), str(status))
     assert calls <= 2, "one retry at most, not pynsee's seven"
@@ -224,7 +225,7 @@ def test_http_errors_fall_back(no_internet, data_dir, status):
 
 def test_unmocked_url_is_refused_and_falls_back(no_internet, data_dir):
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:  # nothing registered
-        result = live_insee.read_rp_comparateur_2022_live(data_dir, 5)
+        result = live_insee.read_rp_comparateur_2022_live(data_dir, HANG_GUARD)
         assert [c.request.url for c in rsps.calls] == [COMPARATEUR_URL]
     assert_fell_back(result, recensement.read_comparateur_2022(data_dir), "ConnectionError")
     assert no_internet == []
@@ -243,7 +244,7 @@ def test_an_oversized_answer_is_refused_before_it_is_read(no_internet, data_dir)
 
     announced = str(2 * live_insee.COMPARATEUR_FILE.max_bytes)
     with _serve(io.BufferedReader(Untouched()), headers={"Content-Length": announced}):
-        result = live_insee.read_rp_comparateur_2022_live(data_dir, 10)
+        result = live_insee.read_rp_comparateur_2022_live(data_dir, HANG_GUARD)
     assert_fell_back(result, recensement.read_comparateur_2022(data_dir), "annonce 128 Mo, au-delà des 64 Mo")
     assert Untouched.reads == 0
 
@@ -252,7 +253,7 @@ def test_a_download_growing_past_its_bound_is_stopped(no_internet, data_dir, mon
     small = replace(live_insee.COMPARATEUR_FILE, max_bytes=1024)
     monkeypatch.setattr(live_insee, "COMPARATEUR_FILE", small)
     with _serve(b"PK" + b"\0" * 500_000):  # no Content-Length announced by a stream
-        result = live_insee.read_rp_comparateur_2022_live(data_dir, 10)
+        result = live_insee.read_rp_comparateur_2022_live(data_dir, HANG_GUARD)
     assert_fell_back(
         result, recensement.read_comparateur_2022(data_dir), "dépasse 0 Mo : téléchargement arrêté"
     )
@@ -276,39 +277,41 @@ class _Trickle(io.RawIOBase):
 
 
 def test_a_slow_download_falls_back_at_the_deadline_and_stops(no_internet, data_dir):
+    """A download that never ends is cut by the deadline, and the worker stops reading.
+
+    The body never ends, so only the deadline can end the call (its timeout is named in
+    the message); then we wait for the worker thread to end (a condition) and check that
+    the body is no longer read.
+    """
     trickle = _Trickle()
     with _serve(io.BufferedReader(trickle)):
-        started = time.monotonic()
         result = live_insee.read_rp_comparateur_2022_live(data_dir, 1)
-        elapsed = time.monotonic() - started
-        time.sleep(2)  # the worker notices the deadline at its next chunk
+        wait_for_live_workers()  # the worker notices the deadline at its next chunk
         reads = trickle.reads
-        time.sleep(1)
+        threading.Event().wait(1)
         assert trickle.reads == reads, "the download went on after the deadline"
-    assert elapsed < 1 + 1.5, f"fell back after {elapsed:.1f} s (deadline 1 s, snapshot read < 1 s)"
     assert_fell_back(result, recensement.read_comparateur_2022(data_dir), "LiveTimeout", "limite 1 s")
 
 
-def test_a_hanging_server_falls_back_within_the_deadline(hanging_proxy, no_internet, data_dir):
-    started = time.monotonic()
+def test_a_hanging_server_falls_back_at_the_deadline(hanging_proxy, no_internet, data_dir):
+    """The server never answers: only the deadline can end the call, and the message says so."""
     result = live_insee.read_rp_dossier_complet_2022_live(data_dir, 2)
-    elapsed = time.monotonic() - started
     assert hanging_proxy, "the request did reach the (local) hanging server"
-    assert elapsed < 2 + 2, f"fell back after {elapsed:.1f} s (deadline 2 s, snapshot read < 1 s)"
     assert_fell_back(result, recensement.read_dossier_complet_2022(data_dir), "Timeout", "limite 2 s")
     assert no_internet == []
 
 
 def test_refused_connections_do_not_wait_for_the_deadline(no_internet, data_dir):
+    """Refused: the fall back names the refusal, not the (10 min) deadline; one retry at most."""
     def refused(request):
         raise requests.ConnectionError("[Errno 111] Connection refused")
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         rsps.add_callback(responses.GET, re.compile(r"https://www\.insee\.fr/.*"), callback=refused)
-        started = time.monotonic()
-        result = live_insee.read_rp_comparateur_2022_live(data_dir, 30)
-        elapsed = time.monotonic() - started
-    assert elapsed < 10, "a refused connection must fall back at once"
+        result = live_insee.read_rp_comparateur_2022_live(data_dir, 600)
+        calls = len(rsps.calls)
+    assert 1 <= calls <= 2, f"{calls} requests for one refused connection (one retry at most)"
+    assert "Timeout" not in result.source.message
     assert_fell_back(result, recensement.read_comparateur_2022(data_dir), "Connection refused")
 
 
@@ -330,7 +333,7 @@ def _materialize(table: str, data_dir: Path, tmp_path: Path, timeout: float):
 
 def test_raw_census_assets_in_live_mode_load_the_published_files(insee_files, data_dir, tmp_path):
     for table, url in (("rp_comparateur_2022", COMPARATEUR_URL), ("rp_dossier_complet_2022", DOSSIER_URL)):
-        result, modes, loads = _materialize(table, data_dir, tmp_path / table, 10)
+        result, modes, loads = _materialize(table, data_dir, tmp_path / table, HANG_GUARD)
         assert result.success
         assert len(modes) == 1 and modes[0][:2] == ("live", False) and modes[0][2].startswith(url)
         mode, stale, rows, message = loads[0]

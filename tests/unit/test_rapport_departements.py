@@ -191,6 +191,20 @@ def test_command_prints_the_pdf_in_the_background_and_waits_for_it(
     assert re.search(r"^rapport: 93 pdf \d+\.\d s$", capsys.readouterr().out, re.M)
 
 
+def test_command_says_in_french_why_there_is_no_pdf_when_chromium_is_absent(
+    entrepot, manifest, tmp_path, monkeypatch, capsys
+):
+    import rapport.rendu
+
+    monkeypatch.setattr(rapport.rendu, "chromium", lambda: None)
+    assert _commande(entrepot, tmp_path, monkeypatch, "-d", "93") == 0
+    assert (tmp_path / "93" / "rapport_diagnostic.html").exists()
+    assert not (tmp_path / "93" / "rapport_diagnostic.pdf").exists()
+    erreurs = capsys.readouterr().err
+    assert "PDF du rapport non produit : Chromium est absent" in erreurs
+    assert "apt-get install chromium" in erreurs and "python -m rapport --departement 93" in erreurs
+
+
 def test_command_fails_when_a_pdf_is_not_printed_and_leaves_no_older_pdf(
     entrepot, manifest, tmp_path, monkeypatch, capsys
 ):
@@ -206,4 +220,4 @@ def test_command_fails_when_a_pdf_is_not_printed_and_leaves_no_older_pdf(
     assert (tmp_path / "sortie" / "93" / "rapport_diagnostic.html").exists()
     sorties = capsys.readouterr()
     assert "rapport: 93 pdf" in sorties.out and "FAILED" in sorties.out
-    assert "PDF not printed for 93" in sorties.err
+    assert "PDF non imprimé pour 93" in sorties.err

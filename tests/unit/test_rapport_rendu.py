@@ -229,6 +229,31 @@ def test_pdf_is_printed_by_chromium(sortie):
     assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.skipif(chromium() is None, reason="no Chromium (Debian package 'chromium'): PDF not tested")
+def test_pdf_has_page_numbers_outline_numbered_sommaire_and_maps_printed_at_8_pt(sortie):
+    from pypdf import PdfReader
+
+    from rapport.rendu import _releve_tailles, controle_pdf
+
+    pdf = sortie["rapport"]["fichiers"]["pdf"]
+    assert controle_pdf(pdf) == []
+    lecteur = PdfReader(str(pdf))
+    titres, a_voir = set(), list(lecteur.outline)
+    while a_voir:
+        noeud = a_voir.pop()
+        if isinstance(noeud, list):
+            a_voir += noeud
+        else:
+            titres.add(noeud.title)
+    assert {"Portrait territorial", "Annexes"} <= titres
+    # the maps' legends and commune names as printed, not as written in the SVG
+    tailles: list = []
+    for i, page in enumerate(lecteur.pages):
+        page.extract_text(visitor_text=_releve_tailles(tailles, i + 1))
+    legendes = [t for t in tailles if "proche de la" in t[2] or t[2].strip() in {"Saint-Denis", "Montreuil"}]
+    assert legendes and min(t[0] for t in legendes) >= 7.95, min(legendes)
+
+
 def test_a_missing_mart_stops_the_report_with_its_name(tmp_path, data_dir):
     import _rapport_entrepot
 

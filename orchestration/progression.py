@@ -1,0 +1,237 @@
+"""What ``pacte build`` shows a person: a progress line while the job runs, a summary at the end.
+
+The job runs in process (``execute_in_process``) and stores its events in the Dagster
+instance; a small thread reads them back (``instance.all_logs``) twice a second and moves a
+``rich`` progress bar. Nothing here decides anything about the build: it only reads events
+and the quarantine table, and writes French text.
+
+Step keys are identifiers; people see the stage a step belongs to (``etape``).
+"""
+
+from __future__ import annotations
+
+import csv
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "etape",
+    "Progression",
+    "BilanControles",
+    "bilan_controles",
+    "bilan_quarantaine",
+    "duree",
+    "nombre",
+    "pluriel",
+]
+
+#: (prefix or fragment of a step key, French stage), first match wins.
+_ETAPES: tuple[tuple[str, str], ...] = (
+    ("attentes_great_expectations", "Contrôle des sources"),
+    ("raw__", "Lecture des sources"),
+    ("boite_de_depot", "Lecture des documents déposés"),
+    ("pacte_dbt_apres_graphe", "Calcul des priorités et des pistes"),
+    ("pacte_dbt", "Calcul des indicateurs, de l'offre et des écarts"),
+    ("intermediate__", "Contrôle du catalogue de l'offre"),
+    ("marts__", "Contrôle des tables"),
+    ("outputs__", "Fichiers des besoins et page du réseau"),
+    ("graphe_acteurs", "Graphe des acteurs"),
+    ("analyse_coordination", "Analyse de la coordination"),
+    ("rapport__", "Rapport, kit du comité et exports"),
+    ("publication__", "Copie de lecture pour les analystes"),
+)
+
+
+def etape(step_key: str) -> str:
+    """The stage a Dagster step belongs to, in French.
+
+    >>> etape("raw__cog_communes"), etape("raw__cog_communes_attentes_great_expectations")
+    ('Lecture des sources', 'Contrôle des sources')
+    >>> etape("pacte_dbt_apres_graphe"), etape("inconnue")
+    ('Calcul des priorités et des pistes', 'Construction')
+    """
+    for fragment, label in _ETAPES:
+        if fragment in step_key:
+            return label
+    return "Construction"
+
+
+def duree(seconds: float) -> str:
+    """A duration in French.
+
+    >>> duree(42.4), duree(125), duree(3725)
+    ('42 s', '2 min 05 s', '1 h 02 min')
+    """
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, sec = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {sec:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def nombre(value: int) -> str:
+    """An integer with a (narrow no-break) space between thousands.
+
+    >>> nombre(1234567)
+    '1\\u202f234\\u202f567'
+    """
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def pluriel(value: int, mot: str) -> str:
+    """A count and its noun or adjective, plural from 2 on (French rule: 0 and 1 take the singular).
+
+    >>> pluriel(1, "avertissement"), pluriel(0, "réussi"), pluriel(1234, "réussie")
+    ('1 avertissement', '0 réussi', '1\u202f234 réussies')
+    """
+    return f"{nombre(value)} {mot}{'s' if value > 1 else ''}"
+
+
+_STEP_TYPES = ("STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED")
+
+
+class Progression:
+    """A progress bar fed by the events of one run, read from the instance in a thread.
+
+    Use as a context manager around ``execute_in_process(run_id=...)``.
+    """
+
+    def __init__(self, instance, run_id: str, total: int, console=None, interval: float = 0.5):
+        from rich.console import Console
+
+        self.instance = instance
+        self.run_id = run_id
+        self.total = total
+        self.interval = interval
+        self.console = console or Console(stderr=True)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._progress = None
+        self._task = None
+
+    def __enter__(self) -> Progression:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("étapes"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=True,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("Démarrage", total=self.total)
+        self._thread = threading.Thread(target=self._run, name="pacte-progression", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        self._refresh()
+        if self._progress is not None:
+            self._progress.stop()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self._refresh()
+            except Exception:  # noqa: BLE001 - a display error never stops a build
+                pass
+
+    def _refresh(self) -> None:
+        from dagster import DagsterEventType
+
+        types = {getattr(DagsterEventType, name) for name in _STEP_TYPES}
+        started: dict[str, None] = {}
+        done: set[str] = set()
+        for record in self.instance.all_logs(self.run_id, of_type=types):
+            event = record.dagster_event
+            if event is None or event.step_key is None:
+                continue
+            if event.event_type_value == "STEP_START":
+                started[event.step_key] = None
+            else:
+                done.add(event.step_key)
+        running = [key for key in started if key not in done]
+        description = etape(running[-1]) if running else ("Terminé" if done else "Démarrage")
+        if self._progress is not None:
+            self._progress.update(self._task, completed=min(len(done), self.total), description=description)
+
+
+@dataclass
+class BilanControles:
+    """Counts of the steps and checks of one run, from its events."""
+
+    etapes_reussies: int = 0
+    etapes_echouees: int = 0
+    etapes_sautees: int = 0
+    controles_reussis: int = 0
+    avertissements: list[str] = field(default_factory=list)
+    echecs: list[str] = field(default_factory=list)
+
+
+def bilan_controles(events: Iterable) -> BilanControles:
+    """Steps and checks of a run: passed, warned (WARN severity), failed (ERROR severity)."""
+    bilan = BilanControles()
+    for event in events:
+        kind = event.event_type_value
+        if kind == "STEP_SUCCESS":
+            bilan.etapes_reussies += 1
+        elif kind == "STEP_FAILURE":
+            bilan.etapes_echouees += 1
+        elif kind == "STEP_SKIPPED":
+            bilan.etapes_sautees += 1
+        elif kind == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if evaluation.passed:
+                bilan.controles_reussis += 1
+                continue
+            text = (evaluation.description or evaluation.check_name).strip().splitlines()[0][:240]
+            if getattr(evaluation.severity, "value", str(evaluation.severity)) == "WARN":
+                bilan.avertissements.append(text)
+            else:
+                bilan.echecs.append(text)
+    return bilan
+
+
+def bilan_quarantaine(warehouse: Path, destination: Path) -> list[tuple[str, int]]:
+    """Rows set aside per source file, and the list of them (file, line, field, reason) as CSV.
+
+    The row contents are not copied: they may hold what a source should not have held.
+    Returns ``[(file name, rows)]``, largest first; an empty list when nothing was set aside
+    or the warehouse cannot be read.
+    """
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        rows = con.execute(
+            "select source_file, line, field, reason from quarantine.rejets order by all"
+        ).fetchall()
+    except duckdb.Error:
+        return []
+    finally:
+        con.close()
+    counts = Counter(Path(str(source_file or "")).name or "(source inconnue)" for source_file, *_ in rows)
+    if rows:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        partial = destination.with_suffix(".csv.partiel")
+        with open(partial, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow(["fichier", "ligne", "champ", "motif"])
+            writer.writerows(rows)
+        partial.replace(destination)
+    return counts.most_common()

@@ -1,0 +1,70 @@
+"""dbt started by a build dies with it (orchestration/dbt_lie.py)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from orchestration.resources import default_resources
+
+REPO = Path(__file__).resolve().parents[2]
+
+# A parent that starts a tied child (as dagster-dbt starts dbt), says its pid, then waits forever.
+_PARENT = """
+import subprocess, sys
+child = subprocess.Popen([sys.executable, "-c", sys.argv[1]])
+print(child.pid, flush=True)
+child.wait()
+"""
+_CHILD = """
+import threading
+from orchestration.dbt_lie import lier_au_parent
+assert lier_au_parent()
+print("lié", flush=True)
+threading.Event().wait(600)
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split(")")[-1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux only")
+def test_a_tied_child_dies_when_its_parent_is_killed():
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _PARENT, _CHILD], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    child = None
+    try:
+        child = int(parent.stdout.readline())
+        assert parent.stdout.readline().strip() == "lié"  # the child has asked for the tie
+        parent.kill()  # kill -9: the parent has no chance to stop its child
+        parent.wait()
+        waited = 0.0
+        while not _gone(child) and waited < 120:  # a condition; the bound only stops a hang
+            threading.Event().wait(0.1)
+            waited += 0.1
+        assert _gone(child), "the child outlived its killed parent"
+    finally:
+        if child is not None and not _gone(child):
+            os.kill(child, signal.SIGKILL)
+        parent.kill()
+        parent.wait()
+
+
+def test_the_build_runs_dbt_through_the_tied_entry_point():
+    dbt = default_resources()["dbt"]
+    assert Path(dbt.dbt_executable).name == "pacte-dbt"
+    assert Path(dbt.dbt_executable).exists(), "pacte-dbt is installed with the project (pyproject scripts)"
+    out = subprocess.run([dbt.dbt_executable, "--help"], capture_output=True, text=True, check=True).stdout
+    assert "Usage: dbt" in out
