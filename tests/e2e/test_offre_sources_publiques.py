@@ -35,6 +35,10 @@ def test_cnaf_and_drees_places_come_out_unchanged(built_93):
            from marts.offre where niveau = 'commune' and code_territoire = '59350'
              and code_domaine = 'petite_enfance'""")[0]
     assert lille == (2733, "places", "cnaf_places", 2022, 2733, 5157)   # PROVENANCE §12: Lille 2022
+    # and the CNAF's coverage rate where it covers the whole commune (Lille 2022: 67.4 published)
+    assert built_93.query(
+        """select taux_couverture_cnaf, methode_taux_couverture from marts.offre where niveau = 'commune'
+           and code_territoire = '59350' and code_domaine = 'petite_enfance'""") == [(67.4, "publie")]
     assert built_93.query(
         """select places_eaje, places_accueil_formel from staging.stg_petite_enfance__cnaf_places_communes
            where code_commune_source = '93066' and annee = 2018""") == [(1083, 1920)]

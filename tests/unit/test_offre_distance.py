@@ -156,3 +156,23 @@ def test_the_nearest_of_services_at_the_same_place_does_not_depend_on_their_orde
         for order in (rows, rows[::-1], rows[1:] + rows[:1])
     }
     assert len(named) == 1
+
+
+def test_equipments_are_targets_at_their_commune_point_but_not_counted_as_services(acces):
+    # Saint-Ouen (93070): a crèche counted by the BPE in Saint-Denis (at the commune's point) is nearer
+    # than the only childcare service of the catalogue, in Paris 18e farther south
+    communes = communes_frame([("93070", "93", 2.3340, 48.9110)])
+    cibles = services_frame([
+        ("paris--1", "petite_enfance", "75056", "75", 2.3420, 48.8700),
+        ("bpe_2018--petite_enfance--93066", "petite_enfance", "93066", "93", 2.3600, 48.9365),
+    ])
+    cibles["nature"] = ["service", "equipement"]
+    row = acces.access_table(communes, cibles, radius_km=10.0).iloc[0]
+    assert row.id_service_plus_proche == "bpe_2018--petite_enfance--93066"
+    assert row.nature_plus_proche == "equipement"
+    assert row.distance_km == pytest.approx(acces.haversine_km(2.3340, 48.9110, 2.3600, 48.9365), abs=1e-6)
+    # the radius counts the catalogue's services only
+    assert row.nb_services_dans_rayon == 1
+    # without a nature column, every target is a service (the catalogue alone)
+    alone = acces.access_table(communes, cibles.drop(columns="nature"), radius_km=10.0).iloc[0]
+    assert alone.nature_plus_proche == "service" and alone.nb_services_dans_rayon == 2

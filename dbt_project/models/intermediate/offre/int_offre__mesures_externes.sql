@@ -1,8 +1,9 @@
 -- Offer measured outside the catalogue, per territory × domain, as candidates for marts.offre
 -- (which keeps, per territory and domain, the candidate of smallest `priorite`, then the
 -- catalogue's services):
---   cnaf_places   (1) petite_enfance, communes covered by the CNAF file (over 10,000 inhabitants):
---                     places in EAJE in December of the file's latest year;
+--   cnaf_places   (1) petite_enfance, communes wholly covered by the CNAF files (over 10,000
+--                     inhabitants; int_cnaf__couverture_communes): places in EAJE in December of
+--                     the latest year;
 --   drees_places  (1) petite_enfance, départements: places in crèches collectives + parent-run
 --                     establishments (DREES, latest year); régions when every département of the
 --                     région is published (or a DREES collectivité covers the région exactly, seed
@@ -87,6 +88,10 @@ cnaf_communes as (
         1 as priorite
     from cnaf as c
     inner join correspondance as co on co.code_commune_source = c.code_commune_source
+    -- only 2026 communes wholly covered by CNAF rows (a commune merged with one under 10,000
+    -- inhabitants would otherwise get a part of its places): the completeness of the coverage model
+    inner join {{ ref('int_cnaf__couverture_communes') }} as k
+        on k.code_commune = co.code_commune and k.annee = c.annee and k.methode is not null
     group by all
     having bool_and(c.places_eaje is not null)
 ),

@@ -127,12 +127,14 @@ places as (
     from {{ ref('int_offre__mesures_externes') }} where unite_offre = 'places'
 ),
 
+-- all formal places and the CNAF coverage rate (places per 100 children under 3, published or
+-- recomputed from summed counts) of the communes wholly covered by the CNAF, latest year
 places_formelles as (
-    select co.code_commune as code_territoire, sum(c.places_accueil_formel) as nb_places_accueil_formel
-    from {{ ref('stg_petite_enfance__cnaf_places_communes') }} as c
-    inner join {{ ref('int_communes__correspondance') }} as co on co.code_commune_source = c.code_commune_source
-    where c.annee = (select max(annee) from {{ ref('stg_petite_enfance__cnaf_places_communes') }})
-    group by all
+    select code_commune as code_territoire, places_accueil_formel as nb_places_accueil_formel,
+        taux_couverture_global as taux_couverture_cnaf, methode as methode_taux_couverture
+    from {{ ref('int_cnaf__couverture_communes') }}
+    where methode is not null
+        and annee = (select max(annee) from {{ ref('stg_petite_enfance__cnaf_places_communes') }})
 ),
 
 final as (
@@ -184,7 +186,11 @@ final as (
         pl.source_places,
         pl.annee_places,
         case when t.niveau = 'commune' and d.code_domaine = 'petite_enfance' then pf.nb_places_accueil_formel end
-            as nb_places_accueil_formel
+            as nb_places_accueil_formel,
+        case when t.niveau = 'commune' and d.code_domaine = 'petite_enfance' then pf.taux_couverture_cnaf end
+            as taux_couverture_cnaf,
+        case when t.niveau = 'commune' and d.code_domaine = 'petite_enfance' then pf.methode_taux_couverture end
+            as methode_taux_couverture
     from territoires as t
     cross join domaines as d
     left join comptes as c
