@@ -56,6 +56,8 @@ retenues as (
         list(code_territoire order by rang_territoire) as codes_territoires,
         list(de_territoire order by rang_territoire)[1] as de_premier,
         cast(sum(nb_services_existants) as integer) as nb_services_existants,
+        sum(offre_mesuree) as quantite_offre,
+        arg_min(unite_offre, rang_territoire) filter (where unite_offre is not null) as unite_offre,
         any_value(public_cible) as public_cible,
         bool_and(coalesce(zone_blanche, false)) as toutes_zones_blanches,
         bool_or(indice_offre is not null) as offre_mesuree,
@@ -243,7 +245,7 @@ redaction as (
     select
         r.*,
         case when not r.offre_mesuree then 'a_preciser'
-             when r.nb_services_existants = 0 or r.toutes_zones_blanches then 'nouvelle'
+             when coalesce(r.quantite_offre, 0) = 0 or r.toutes_zones_blanches then 'nouvelle'
              else 'renforcement' end as nature,
         m.cadre,
         m.dispositifs_lies,
@@ -325,6 +327,17 @@ final as (
         dispositifs_lies,
         indicateur_suivi,
         nb_services_existants,
+        case when unite_offre is null then 'offre non mesurée'
+             when coalesce(quantite_offre, 0) = 0
+             then case unite_offre when 'places' then 'aucune place d''accueil'
+                                   when 'equipements' then 'aucun équipement du domaine'
+                                   else 'aucun service du domaine' end
+             else {{ nombre_fr('quantite_offre', 0) }} || ' '
+                  || case unite_offre when 'places' then 'place' when 'equipements' then 'équipement'
+                                      else 'service' end
+                  || case when quantite_offre >= 2 then 's' else '' end
+                  || case unite_offre when 'places' then ' d''accueil' else ' du domaine' end
+        end as offre_existante,
         public_cible,
         coalesce(pr.nb_preuves_indicateurs, 0) as nb_preuves_indicateurs,
         coalesce(pr.nb_preuves_ecarts, 0) as nb_preuves_ecarts,

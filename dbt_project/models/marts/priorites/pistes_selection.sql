@@ -71,6 +71,9 @@ select
     o.rang_piste,
     t.*,
     cast(coalesce(of.nb_services, 0) as integer) as nb_services_existants,
+    -- the observed offer (places, equipments or services) where a source measures it
+    case when e.offre_observee then e.offre_mesuree end as offre_mesuree,
+    case when e.offre_observee then e.unite_offre end as unite_offre,
     of.public_cible,
     m.dispositifs_lies
 from territoires as t
@@ -78,5 +81,7 @@ inner join ordre_domaines as o using (code_departement, code_axe, code_domaine)
 inner join {{ ref('priorites_modeles_pistes') }} as m on m.code_domaine = t.code_domaine
 left join offre as of
     on of.niveau = t.niveau and of.code_territoire = t.code_territoire and of.code_domaine = t.code_domaine
+left join {{ ref('ecarts') }} as e
+    on e.niveau = t.niveau and e.code_territoire = t.code_territoire and e.code_domaine = t.code_domaine
 where t.rang_territoire <= {{ territoires_max }}
   and o.rang_piste <= {{ par_axe }}
