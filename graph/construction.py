@@ -475,7 +475,10 @@ class _Builder:
                 longitude=_float(row.get("longitude")),
                 latitude=_float(row.get("latitude")),
             )
-            add_node(g, target, "acteur", name, sources=["catalogue"], **attrs)
+            # the name people read (marts.structures.nom_affiche: casing, commune of a site); the
+            # source's name stays the one matched against the registry and the documents
+            label = text_or_none(row.get("nom_affiche")) or name
+            add_node(g, target, "acteur", label, sources=["catalogue"], **attrs)
             ids = g.nodes[target].setdefault("ids_structures", [])
             if sid not in ids:
                 ids.append(sid)
@@ -587,7 +590,8 @@ class _Builder:
                 g,
                 node,
                 "service",
-                text_or_none(row.get("nom")) or sid,
+                # the name people read (marts.services.nom_affiche), else the source's
+                text_or_none(row.get("nom_affiche")) or text_or_none(row.get("nom")) or sid,
                 code_axe=text_or_none(row.get("code_axe")),
                 code_domaine=domaine,
                 code_commune=commune,

@@ -49,6 +49,7 @@ __all__ = [
     "number_columns",
     "with_year",
     "file_checksum",
+    "unsafe_path",
     "COMMUNE_CODE",
     "DEPARTEMENT_CODE",
 ]
@@ -311,6 +312,30 @@ def _file_failure(spec: FileSpec, path: Path, checksum: str, reason: str) -> Rea
     )
 
 
+def unsafe_path(path: Path, folder: Path | None = None) -> str | None:
+    """Why a file must not be read (French, for the quarantine), or ``None``.
+
+    Refused: a symbolic link (the file itself or a folder between ``folder`` and it) and a path
+    resolving outside ``folder`` (default: the file's own folder), so that a link such as
+    ``données.csv -> /etc/passwd`` never puts another file's content into the warehouse.
+    """
+    path = Path(path)
+    folder = Path(folder) if folder is not None else path.parent
+    try:
+        parts = path.relative_to(folder).parts
+    except ValueError:
+        return f"chemin hors du dossier {folder} : non lu"
+    current = folder
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            what = "le fichier" if current == path else "un dossier de son chemin"
+            return f"lien symbolique refusé ({what}) : seuls les fichiers réels du dossier sont lus"
+    if not path.resolve().is_relative_to(folder.resolve()):
+        return f"chemin hors du dossier {folder} : non lu"
+    return None
+
+
 def read_csv(path: Path, spec: FileSpec) -> ReadResult:
     """Read a delimited file according to ``spec``.
 
@@ -318,6 +343,9 @@ def read_csv(path: Path, spec: FileSpec) -> ReadResult:
     rejected ones. Never raises on bad content: the reason goes to the quarantine.
     """
     path = Path(path)
+    refused = unsafe_path(path)
+    if refused:
+        return _file_failure(spec, path, "", refused)
     if not path.exists():
         return _file_failure(spec, path, "", f"file not found: {path}")
     checksum = file_checksum(path)

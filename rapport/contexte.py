@@ -169,6 +169,306 @@ def _chargements(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return enregistrements(frame)
 
 
+def _sources(con: duckdb.DuckDBPyConnection, chargements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sources of the diagnostic as people name them (seed ``sources_donnees``: publisher and
+    dataset), one row per dataset, grouped by part of the diagnostic, with the rows loaded.
+
+    A loaded table the seed does not name is listed under « Autres sources » with the reader's own
+    description of its vintage, never under its table name."""
+    noms: dict[str, dict[str, Any]] = {}
+    if "sources_donnees" in liste_marts(con):
+        noms = {
+            r["table_brute"]: r for r in enregistrements(lire(con, "select * from marts.sources_donnees"))
+        }
+    groupes: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for c in chargements:
+        nom = noms.get(c["table_name"])
+        cle = (
+            (nom["theme"], nom["producteur"], nom["jeu_de_donnees"])
+            if nom
+            else ("Autres sources", "–", str(c.get("vintage") or "source non décrite"))
+        )
+        g = groupes.setdefault(
+            cle,
+            {
+                "theme": cle[0],
+                "producteur": cle[1],
+                "jeu_de_donnees": cle[2],
+                "lignes": 0,
+                "rejets": 0,
+                "charge_le": "",
+                "ancienne_copie": False,
+            },
+        )
+        g["lignes"] += int(c.get("rows_loaded") or 0)
+        g["rejets"] += int(c.get("rows_quarantined") or 0)
+        g["ancienne_copie"] = g["ancienne_copie"] or bool(c.get("stale"))
+        date = str(c.get("loaded_at") or "")[:10]
+        g["charge_le"] = max(g["charge_le"], date, key=lambda d: d[6:10] + d[3:5] + d[0:2])
+    ordre = ["Besoins", "Offre", "Acteurs et dispositifs", "Documents et entretiens", "Territoires"]
+    return sorted(
+        groupes.values(),
+        key=lambda g: (
+            ordre.index(g["theme"]) if g["theme"] in ordre else len(ordre),
+            g["producteur"],
+            g["jeu_de_donnees"],
+        ),
+    )
+
+
+def _niveaux(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """Territorial level code → its names (seed ``vocabulaire_niveaux``); empty when absent."""
+    if "vocabulaire_niveaux" not in liste_marts(con):
+        return {}
+    return {r["niveau"]: r for r in enregistrements(lire(con, "select * from marts.vocabulaire_niveaux"))}
+
+
+def _sources_offre(con: duckdb.DuckDBPyConnection, code: str) -> str:
+    """The offer lists the département's structures come from, by their names (seed
+    ``offre_sources``), e.g. « Agences France Travail, Missions locales, Structures de l'IAE »."""
+    if "offre_sources" not in liste_marts(con) or "tables_sources" not in colonnes(con, "structures"):
+        return "catalogue de l'offre"
+    rows = con.execute(
+        """
+        with t as (select distinct unnest(tables_sources) as table_source from marts.structures
+                   where code_departement = ?)
+        select s.libelle from t inner join marts.offre_sources as s using (table_source)
+        order by s.priorite""",
+        [code],
+    ).fetchall()
+    return ", ".join(r[0] for r in rows) or "catalogue de l'offre"
+
+
+def _sources_besoins(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, str]:
+    """Per domain, the sources (catalogue ``source`` column) of the indicators in its communes' need index."""
+    if "besoins_composantes" not in liste_marts(con):
+        return {}
+    rows = con.execute(
+        """
+        select distinct b.code_domaine, c.source
+        from marts.besoins_composantes as b
+        inner join marts.indicateurs_catalogue as c using (code_indicateur)
+        where b.code_departement = ? and b.niveau = 'commune' and c.source is not null
+        order by 1, 2""",
+        [code],
+    ).fetchall()
+    # a catalogue source may list several (« France Travail 2025 ; population légale 2023 »): each once
+    par_domaine: dict[str, list[str]] = {}
+    for domaine, source in rows:
+        morceaux = par_domaine.setdefault(domaine, [])
+        for morceau in str(source).split(" ; "):
+            if morceau.strip() and morceau.strip() not in morceaux:
+                morceaux.append(morceau.strip())
+    return {d: " ; ".join(m) for d, m in par_domaine.items()}
+
+
+TYPOLOGIES = {
+    "grille_densite": ("Grille communale de densité", "anct_grille_densite"),
+    "grille_ruralite": ("Typologie des campagnes et des ruralités", "anct_grille_ruralite"),
+    "grille_centralite": ("Niveaux de centralité", "anct_grille_centralite"),
+}
+
+
+def _avec_niveaux(lignes: list[dict[str, Any]], niveaux: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """Rows with ``libelle_niveau`` (« EPT », « département ») beside their ``niveau`` code."""
+    for ligne in lignes:
+        n = ligne.get("niveau")
+        ligne["libelle_niveau"] = niveaux[n]["libelle_court"] if n in niveaux else (n or "")
+        ligne["nom_niveau"] = niveaux[n]["libelle"] if n in niveaux else (n or "")
+    return lignes
+
+
+STATUTS_AVANCEMENT = {
+    "prevu": "prévu",
+    "en_cours": "en cours",
+    "realise": "réalisé",
+    "abandonne": "abandonné",
+}
+
+TYPES_PREUVES = {
+    "indicateur": "Indicateur",
+    "ecart": "Écart entre besoin et offre",
+    "lien_manquant": "Lien attendu absent",
+    "passage": "Extrait de document",
+    "parole": "Parole recueillie",
+}
+
+ROLES_ACTEURS = {
+    "pilote_dispositif": "pilote d'un dispositif lié",
+    "operateur": "opérateur présent",
+    "partenaire_manquant": "partenaire attendu absent",
+}
+
+
+def _preuves(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    """The leads' evidence with, instead of the mart keys, where a person finds it: the indicator's
+    source and year, the document's title and page, the kind of testimony."""
+    documents = "documents" in liste_marts(con)
+    genre_parole = [f"pa.{c}" for c in ("modalite", "type_parole") if c in colonnes(con, "parole")]
+    titre = "coalesce(d.titre, d.nom_fichier)" if documents else "null"
+    jointure_doc = "left join marts.documents as d on d.id_document = ps.id_document" if documents else ""
+    return lire(
+        con,
+        f"""
+        select p.*,
+            case p.type_preuve
+                when 'indicateur' then c.source || coalesce(', ' || p.annee, '')
+                when 'ecart' then 'indice de besoin et offre recensée du domaine'
+                when 'lien_manquant' then 'graphe de coordination des acteurs'
+                when 'passage' then {titre} || coalesce(', p. ' || ps.page, '')
+                when 'parole' then coalesce({", ".join([*genre_parole, "'entretien ou questionnaire'"])})
+            end as origine
+        from marts.pistes_preuves as p
+        left join marts.indicateurs_catalogue as c on p.type_preuve = 'indicateur'
+            and c.code_indicateur = p.code_indicateur
+        left join marts.passages as ps on p.type_preuve = 'passage' and ps.id_passage = p.id_passage
+        {jointure_doc}
+        left join marts.parole as pa on p.type_preuve = 'parole' and pa.id_parole = p.id_parole
+        where p.code_departement = ?
+        order by p.id_piste,
+            list_position(['indicateur', 'ecart', 'lien_manquant', 'passage', 'parole'], p.type_preuve),
+            p.ordre""",
+        [code],
+    )
+
+
+def _rapport_a_la_france(ligne: dict[str, Any]) -> float | None:
+    """Relative gap of a département indicator to France, signed so that > 0 is unfavourable."""
+    valeur, france = ligne.get("valeur"), ligne.get("valeur_france")
+    if ligne.get("secret") or valeur is None or france in (None, 0):
+        return None
+    ecart = valeur / france - 1
+    sens = ligne.get("sens")
+    if sens == "hausse_favorable":
+        return -ecart
+    if sens == "hausse_defavorable":
+        return ecart
+    return None
+
+
+def _niveau_coordination(faiblesse: float) -> str:
+    """« faible », « à consolider » or « établie », as :func:`constats_axe` says it."""
+    return "faible" if faiblesse >= 0.5 else ("à consolider" if faiblesse >= 0.25 else "établie")
+
+
+def constats_classes(
+    indicateurs: list[dict[str, Any]],
+    lignes_departement: list[dict[str, Any]],
+    zones_blanches: list[dict[str, Any]],
+    nb_liens_manquants: int,
+    maximum: int = 6,
+) -> list[str]:
+    """The few findings of one axis, the most telling first, each with its figures.
+
+    First the département's indicators furthest from France on the unfavourable side, then the
+    need and supply indices of the domains that have them, then the communes with a strong need
+    and no service within reach, then the missing expected links.
+
+    Examples
+    --------
+    >>> print(*constats_classes([{"libelle_indicateur": "Taux de pauvreté", "valeur": 27.6,
+    ...   "valeur_france": 14.4, "sens": "hausse_defavorable", "unite": "%", "annee": 2021, "secret": False}],
+    ...   [], [], 0))
+    Taux de pauvreté : 27,6\u202f% en 2021, contre 14,4\u202f% en France (1,9 fois la valeur nationale).
+    """
+    constats: list[tuple[float, str]] = []
+    for ligne in indicateurs:
+        rapport = _rapport_a_la_france(ligne)
+        if rapport is None or rapport <= 0.05:
+            continue
+        unite = ligne.get("unite") or ""
+        espace = "" if not unite else (" " if unite != "%" else " ")
+        valeur = cartes.format_nombre(ligne["valeur"], 1) + espace + unite
+        # a word unit (« pour 100 ménages ») is said once; a sign (« % ») after each figure
+        france = cartes.format_nombre(ligne["valeur_france"], 1) + (espace + unite if unite == "%" else "")
+        facteur = ligne["valeur"] / ligne["valeur_france"]
+        comparaison = (
+            f"{cartes.format_nombre(facteur, 1)} fois la valeur nationale"
+            if facteur >= 1.25
+            else (
+                f"{cartes.format_nombre(100 * abs(facteur - 1), 0)} % de "
+                + ("plus" if facteur > 1 else "moins")
+                + " qu'en France"
+            )
+        )
+        constats.append(
+            (
+                2 + rapport,
+                f"{ligne.get('libelle_indicateur') or ligne.get('code_indicateur')} : {valeur} en "
+                f"{ligne.get('annee')}, contre {france} en France ({comparaison}).",
+            )
+        )
+    for ligne in lignes_departement:
+        if not ligne.get("donnees_suffisantes"):
+            continue
+        besoin, offre = ligne.get("indice_besoin"), ligne.get("indice_offre")
+        if besoin is None or offre is None:
+            continue
+        poids = max(0.0, (besoin - offre) / 100)
+        constats.append(
+            (
+                1 + poids,
+                f"{ligne['libelle_domaine']} : besoin à l'indice {cartes.format_nombre(besoin, 0)} et offre "
+                f"à l'indice {cartes.format_nombre(offre, 0)} (100 = France)"
+                + (
+                    f", coordination {_niveau_coordination(ligne['faiblesse_coordination'])}"
+                    if ligne.get("faiblesse_coordination") is not None
+                    else ""
+                )
+                + ".",
+            )
+        )
+    par_domaine: dict[str, int] = {}
+    for z in zones_blanches:
+        nom = z.get("libelle_domaine") or z.get("code_domaine")
+        par_domaine[nom] = par_domaine.get(nom, 0) + 1
+    for nom, n in sorted(par_domaine.items(), key=lambda x: -x[1]):
+        constats.append(
+            (
+                1,
+                f"{nom} : {n} commune{'s' if n > 1 else ''} à besoin fort sans service à portée "
+                "(zone blanche).",
+            )
+        )
+    if nb_liens_manquants:
+        constats.append(
+            (
+                0.5,
+                (
+                    f"{cartes.format_nombre(nb_liens_manquants, 0)} liens attendus entre acteurs "
+                    "des domaines "
+                    "de l'axe ne sont pas observés"
+                    if nb_liens_manquants > 1
+                    else "1 lien attendu entre acteurs des domaines de l'axe n'est pas observé"
+                )
+                + " (détail dans la partie Coordination de l'axe).",
+            )
+        )
+    constats.sort(key=lambda x: -x[0])
+    return [texte for _, texte in constats[:maximum]]
+
+
+def donnees_manquantes(lignes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The axis' domains that cannot be ranked, with what they lack (priority reasons), one entry
+    per reason: ``[{"raison": ..., "domaines": [...]}]``.
+
+    Examples
+    --------
+    >>> donnees_manquantes([
+    ...   {"libelle_domaine": "Santé", "donnees_suffisantes": False, "raison": "offre non mesurée"},
+    ...   {"libelle_domaine": "Formation", "donnees_suffisantes": False, "raison": "offre non mesurée"}])
+    [{'raison': 'offre non mesurée', 'domaines': ['Formation', 'Santé']}]
+    """
+    par_raison: dict[str, set[str]] = {}
+    for ligne in lignes:
+        if ligne.get("donnees_suffisantes"):
+            continue
+        par_raison.setdefault(ligne.get("raison") or "raison non précisée", set()).add(
+            ligne["libelle_domaine"]
+        )
+    return [{"raison": r, "domaines": sorted(d)} for r, d in sorted(par_raison.items())]
+
+
 def _indicateurs(con, code: str) -> pd.DataFrame:
     return lire(
         con,
@@ -542,12 +842,7 @@ def contexte_departement(
         "list_position(['pilote_dispositif', 'operateur', 'partenaire_manquant'], role), ordre",
         [code],
     )
-    pistes_preuves = lire(
-        con,
-        "select * from marts.pistes_preuves where code_departement = ? order by id_piste, "
-        "list_position(['indicateur', 'ecart', 'lien_manquant', 'passage', 'parole'], type_preuve), ordre",
-        [code],
-    )
+    pistes_preuves = _preuves(con, code)
     liens_manquants = lire(con, "select * from marts.liens_manquants where code_departement = ?", [code])
     parole = lire(con, "select * from marts.parole where code_departement = ?", [code])
     passages = lire(con, "select * from marts.passages where code_departement = ?", [code])
@@ -579,6 +874,9 @@ def contexte_departement(
         else ("catalogue de l'offre")
     )
     annees_besoins = _annees_composantes(con, code)
+    sources_besoins = _sources_besoins(con, code)
+    sources_offre = _sources_offre(con, code)
+    niveaux = _niveaux(con)
 
     axes: list[dict[str, Any]] = []
     for code_axe, groupe in axes_frame.groupby("code_axe", sort=True):
@@ -624,8 +922,9 @@ def contexte_departement(
             bc,
             "indice_besoin",
             titre,
-            "Source : marts.besoins (indicateurs INSEE, CAF, France Travail du catalogue"
-            f"{annees_besoins.get(domaine_carte, '')}) ; géométrie IGN ADMIN EXPRESS, COG 2026",
+            "Source : indice de besoin calculé à partir de "
+            + (sources_besoins.get(domaine_carte) or "indicateurs du catalogue")
+            + f"{annees_besoins.get(domaine_carte, '')} ; fond de carte IGN, ADMIN EXPRESS, COG 2026",
             "",
             decimales=0,
             centre=100,
@@ -639,9 +938,10 @@ def contexte_departement(
             ec,
             "ecart",
             titre,
-            "Source : marts.ecarts (indice de besoin"
+            "Source : indice de besoin"
             f"{_entre_parentheses(annees_besoins.get(domaine_carte))} moins "
-            f"indice d'offre, {catalogue_offre}) ; géométrie IGN ADMIN EXPRESS, COG 2026",
+            f"indice d'offre ({catalogue_offre} : {sources_offre}) ; "
+            "fond de carte IGN, ADMIN EXPRESS, COG 2026",
             "",
             centre=0,
             libelle_centre="0 = besoin et offre au même niveau",
@@ -654,8 +954,9 @@ def contexte_departement(
             ac,
             "distance_km",
             titre,
-            f"Source : marts.accessibilite (distances à vol d'oiseau, {catalogue_offre}) ; "
-            "géométrie IGN ADMIN EXPRESS, COG 2026",
+            "Source : distances à vol d'oiseau au service le plus proche "
+            f"({catalogue_offre} : {sources_offre}) ; "
+            "fond de carte IGN, ADMIN EXPRESS, COG 2026",
             "km",
         )
         _ranger(carte, titre, cartes_axe, cartes_non_tracees, communes_geo)
@@ -696,14 +997,23 @@ def contexte_departement(
                 "non_classees_departement": non_classees(lignes_dep),
                 "couverture": enregistrements(couverture[couverture["code_axe"] == code_axe]),
                 "constats": constats_axe(lignes_dep),
+                "constats_classes": constats_classes(
+                    enregistrements(ind_axe),
+                    lignes_dep,
+                    enregistrements(zones),
+                    len(lm_axe),
+                ),
+                "donnees_manquantes": donnees_manquantes(lignes_infra + lignes_dep),
+                "classees_infra": classees,
                 "domaine_carte": libelle_domaine_carte,
                 "motif_carte": motif_carte,
                 "cartes": cartes_axe,
                 "cartes_non_tracees": cartes_non_tracees,
                 "indicateurs": enregistrements(ind_axe),
                 "indicateurs_infra": enregistrements(ind_infra[ind_infra["code_axe"] == code_axe]),
-                "offre": enregistrements(
-                    offre_axe.sort_values(["code_domaine", "niveau", "code_territoire"])
+                "offre": _avec_niveaux(
+                    enregistrements(offre_axe.sort_values(["code_domaine", "niveau", "code_territoire"])),
+                    niveaux,
                 ),
                 "zones_blanches": enregistrements(zones.sort_values(["code_domaine", "code_territoire"])),
                 "liens_manquants": enregistrements(lm_axe.head(30)),
@@ -726,9 +1036,16 @@ def contexte_departement(
             {
                 **piste,
                 "acteurs": enregistrements(pistes_acteurs[pistes_acteurs["id_piste"] == pid]),
-                "preuves": enregistrements(pistes_preuves[pistes_preuves["id_piste"] == pid]),
+                "preuves": [
+                    {**p, "libelle_type": TYPES_PREUVES.get(p["type_preuve"], p["type_preuve"])}
+                    for p in enregistrements(pistes_preuves[pistes_preuves["id_piste"] == pid])
+                ],
             }
         )
+    fiches = _avec_niveaux(fiches, niveaux)
+    for f in fiches:
+        for a in f["acteurs"]:
+            a["libelle_role"] = ROLES_ACTEURS.get(a.get("role"), (a.get("role") or "").replace("_", " "))
 
     communes_frame = communes_frame.assign(
         type_zone=[
@@ -742,7 +1059,8 @@ def contexte_departement(
     )
     typologie = [
         {
-            "grille": "zones (urbain ou rural, avec ou sans QPV)",
+            "grille": "Zones : urbain ou rural, avec ou sans quartier prioritaire",
+            "source": "INSEE et ANCT, grille communale de densité ; ANCT, quartiers prioritaires 2024",
             "classes": enregistrements(
                 communes_frame.groupby("type_zone")
                 .agg(nb_communes=("code_territoire", "count"), population=("population", "sum"))
@@ -761,7 +1079,15 @@ def contexte_departement(
                 .reset_index()
                 .rename(columns={"_c": "classe"})
             )
-            typologie.append({"grille": colonne.replace("grille_", ""), "classes": enregistrements(groupe)})
+            titre, table = TYPOLOGIES[colonne]
+            source = next(
+                (
+                    f"{s['producteur']}, {s['jeu_de_donnees']}"
+                    for s in _sources(con, [c for c in millesimes if c["table_name"] == table])
+                ),
+                None,
+            )
+            typologie.append({"grille": titre, "source": source, "classes": enregistrements(groupe)})
     qpv_col = "est_qpv" if "est_qpv" in communes_frame else None
     communes_qpv = int(communes_frame[qpv_col].fillna(False).astype(bool).sum()) if qpv_col else None
 
@@ -771,10 +1097,21 @@ def contexte_departement(
     for terr in enregistrements(infra):
         lignes = ind_infra[ind_infra["code_territoire"] == terr["code_territoire"]]
         annexes.append({**terr, "indicateurs": enregistrements(lignes)})
+    annexes = _avec_niveaux(annexes, niveaux)
 
     repertoire = acteurs
     if "type_noeud" in acteurs:
         repertoire = acteurs[acteurs["type_noeud"] == "acteur"]
+    noms_communes = dict(zip(communes_frame["code_territoire"], communes_frame["libelle"], strict=True))
+    repertoire = [
+        {
+            **a,
+            "libelle_commune": noms_communes.get(a.get("code_commune")),
+            "libelle_type": a.get("libelle_type_acteur") or (a.get("type_acteur") or "").replace("_", " "),
+        }
+        for a in enregistrements(repertoire)
+    ]
+    repertoire.sort(key=lambda a: (str(a.get("libelle_type") or ""), str(a.get("libelle") or "")))
 
     carte_typologie = None
     if communes_geo:
@@ -801,7 +1138,7 @@ def contexte_departement(
         "communes": enregistrements(communes_frame),
         "nb_communes": len(communes_frame),
         "communes_qpv": communes_qpv,
-        "territoires_infra": enregistrements(infra),
+        "territoires_infra": _avec_niveaux(enregistrements(infra), niveaux),
         "colonnes_territoires": colonnes_territoires,
         "typologie": typologie,
         "carte_typologie": carte_typologie,
@@ -813,6 +1150,10 @@ def contexte_departement(
         "documents_ecartes_revue": revue["ecartes"],
         "nb_documents": len(documents),
         "annexes": annexes,
-        "repertoire": enregistrements(repertoire),
+        "repertoire": repertoire,
+        "sources_offre": sources_offre,
+        "statuts_avancement": STATUTS_AVANCEMENT,
+        "sources": _sources(con, millesimes),
+        "niveaux": niveaux,
         "geo_erreur": geo_erreur,
     }

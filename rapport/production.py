@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from rapport.contexte import contexte_departement
-from rapport.dictionnaire import descriptions, rendre_dictionnaire
+from rapport.dictionnaire import descriptions_completes, rendre_dictionnaire
 from rapport.exports import exporter_excel, exporter_parquet
 from rapport.rendu import imprimer_pdf, rendre_fiche_axe, rendre_rapport
 
@@ -79,7 +79,7 @@ def produire_kit(
     descr = {}
     if manifest_path and Path(manifest_path).exists():
         manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
-        descr = {m: info["colonnes"] for m, info in descriptions(manifest).items()}
+        descr = {m: info["colonnes"] for m, info in descriptions_completes(manifest).items()}
     classeur = kit / f"diagnostic_{code}.xlsx"
     lignes = exporter_excel(con, code, classeur, descriptions=descr)
     return {"fiches": fiches, "classeur": classeur, "lignes": lignes}

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.documents.metadonnees import is_letter, letter_subject, not_a_title
+
 __all__ = [
     "Page",
     "Extraction",
@@ -178,6 +180,8 @@ def _good_title(title: object) -> str | None:
         return None
     if text.lower() in {"untitled", "sans titre", "document1", "document", "titre"}:
         return None
+    if not_a_title(text):  # a salutation (« Madame, ») or a person is never a title
+        return None
     return text[:300]
 
 
@@ -194,8 +198,10 @@ def _first_lines_title(text: str, max_lines: int = 3) -> str | None:
             if lines:
                 break
             continue
-        if not lines and (_LABEL_LINE.match(clean) or stated_date(clean)):
+        if not lines and (_LABEL_LINE.match(clean) or stated_date(clean) or not_a_title(clean)):
             continue
+        if not_a_title(clean):
+            break
         candidates += 1
         if len(clean) > 120:
             break
@@ -599,7 +605,11 @@ def extract(path: Path) -> Extraction:
         raise DocumentRejete(f"aucun texte lisible dans le fichier{hint}")
     first = "\n".join(p.texte for p in result.pages[:2])[:4000]
     if not result.titre:
-        result.titre = _first_lines_title(first) or _title_from_name(path)
+        subject = _good_title(letter_subject(first) or "")
+        if subject or is_letter(first):  # a letter: its « Objet : » line, else its file name
+            result.titre = subject or _title_from_name(path)
+        else:
+            result.titre = _first_lines_title(first) or _title_from_name(path)
     written = stated_date(first)
     if written and result.date_source != "entete":
         result.date, result.date_source = written, "texte"

@@ -32,6 +32,7 @@ from ingest.documents.analyse import Mention, analyse_page, classify_kind, terms
 from ingest.documents.entretiens import Entretien, read_interview
 from ingest.documents.extraction import SUPPORTED_FORMATS, DocumentRejete, Extraction, Page, extract
 from ingest.documents.lexiques import Lexicon, load_lexicon
+from ingest.documents.metadonnees import protect_document
 from ingest.documents.passages import split_pages
 from ingest.documents.pseudonymisation import Pseudonymiser, load_salt, salt_fingerprint
 from ingest.documents.questionnaires import MappingError, read_mapping, read_questionnaire
@@ -47,7 +48,7 @@ __all__ = [
     "size_limit_bytes",
 ]
 
-ANALYSIS_VERSION = "documents-4"
+ANALYSIS_VERSION = "documents-6"
 SIZE_LIMIT_ENV = "PACTE_DOCUMENTS_TAILLE_MAX_MO"
 DEFAULT_SIZE_LIMIT_MB = 50.0
 _TABLE_OF = {
@@ -102,6 +103,12 @@ def size_limit_bytes(environ: dict[str, str] | None = None) -> int:
     if megabytes <= 0:
         raise ValueError(f"{SIZE_LIMIT_ENV} must be a positive number of megabytes, not {raw!r}")
     return int(megabytes * 1024 * 1024)
+
+
+def _text_version(version: str) -> tuple[str, str]:
+    """(code version, salt fingerprint) of an analysis version ``code:lexicon:salt``."""
+    parts = version.split(":")
+    return parts[0], parts[-1]
 
 
 def _meta(frame: pd.DataFrame, source: str, checksum: str, loaded_at) -> pd.DataFrame:
@@ -321,11 +328,16 @@ def ingest_departement(
             [departement],
         ).fetchall()
     }
+    # a stored text is reused only when it was pseudonymised by this version with this salt: a
+    # better pseudonymisation must start again from the file (the stored text is pseudonymised)
+    text_version = _text_version(report.version)
     known_texts = {
-        row[0]
-        for row in con.execute(
-            "select distinct checksum from raw.documents_extractions where categorie = 'document'"
+        checksum
+        for checksum, version in con.execute(
+            "select distinct e.checksum, f.version_analyse from raw.documents_extractions e "
+            "join raw.documents_fichiers f using (checksum) where e.categorie = 'document'"
         ).fetchall()
+        if _text_version(version or "") == text_version
     }
     manifests = {folder: read_manifest(folder) for folder, _ in sources.document_folders}
     kept: set[str] = set()
@@ -333,6 +345,13 @@ def ingest_departement(
     results: list[_Analysed] = []
     seen: dict[str, str] = {}
     base_pseudo = Pseudonymiser(salt)
+    for item, reason in sources.refused:  # symbolic links, paths resolving outside their folder
+        shown = (
+            str(item.path)
+            if item.categorie == "document"
+            else str(item.dossier / base_pseudo.path(item.relative))
+        )
+        _reject(rejets, departement, item, shown, reason, loaded_at)
     for item in sources.files:
         if item.categorie == "questionnaire":
             continue
@@ -412,6 +431,13 @@ def ingest_departement(
             _reject(rejets, departement, item, shown, f"lecture impossible : {exc}", loaded_at)
             continue
         seconds = time.perf_counter() - reading
+        rewritten = False
+        if item.categorie == "document":
+            manifest = manifests.get(item.dossier, {}).get(item.relative, {})
+            # documents go through the same pseudonymisation as interviews (pages, title, author)
+            stated = (extraction.titre, extraction.auteur, extraction.auteur_source)
+            rewritten = protect_document(extraction, pseudo, lexicon, publisher=manifest.get("publisher"))
+            rewritten = rewritten or stated != (extraction.titre, extraction.auteur, extraction.auteur_source)
         if not (item.categorie == "document" and checksum in known_texts):
             report.nouveaux += 1
         passages, mentions = _analyse(lexicon, departement, id_document, extraction)
@@ -420,7 +446,6 @@ def ingest_departement(
             manifest = {}
         else:
             kind, rule = classify_kind(lexicon, extraction.titre or "", item.path.name, extraction.pages)
-            manifest = manifests.get(item.dossier, {}).get(item.relative, {})
         fichier = {
             "code_departement": departement,
             "id_document": id_document,
@@ -446,8 +471,8 @@ def ingest_departement(
             "nb_caracteres": extraction.nb_caracteres,
             "nb_passages": len(passages),
             "nb_mentions": len(mentions),
-            "titre_manifeste": manifest.get("title") or None,
-            "editeur_manifeste": manifest.get("publisher") or None,
+            "titre_manifeste": pseudo.text(manifest.get("title")) or None,
+            "editeur_manifeste": pseudo.text(manifest.get("publisher")) or None,
             "date_manifeste": manifest.get("document_date") or None,
             "version_analyse": report.version,
             "analyse_le": loaded_at,
@@ -471,7 +496,7 @@ def ingest_departement(
                 "personnes": interview.personnes,
                 "cles_ignorees": interview.cles_ignorees,
             }
-        fresh = item.categorie == "entretien" or checksum not in known_texts
+        fresh = item.categorie == "entretien" or checksum not in known_texts or rewritten
         results.append(
             _Analysed(
                 fichier,

@@ -29,6 +29,8 @@ import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
+import phonenumbers
+
 from ingest.documents.texte import fold, fold_key
 
 __all__ = [
@@ -39,24 +41,56 @@ __all__ = [
     "Pseudonymiser",
     "EMAIL",
     "PHONE",
+    "NIR",
+    "IBAN",
+    "ADDRESS",
 ]
 
 SALT_ENV = "PACTE_PSEUDO_SALT"
 SALT_FILE = ".pacte_sel_pseudonymisation"
 
-EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"[\w.+'-]+[ \t]?@[ \t]?[\w-]+(?:\.[\w-]+)+")
+# « prenom.nom [at] exemple [dot] fr », « prenom.nom(arobase)exemple.fr »
+EMAIL_OBFUSCATED = re.compile(
+    r"(?i)[\w.+'-]+\s*(?:\[\s*(?:at|arobase)\s*\]|\(\s*(?:at|arobase)\s*\)|\s(?:at|arobase)\s)\s*"
+    r"[\w-]+(?:\s*(?:\.|\[\s*(?:dot|point)\s*\]|\(\s*(?:dot|point)\s*\)|\s(?:dot|point)\s)\s*[\w-]+)+"
+)
+_GAP = r"[ \t\u00a0\u202f]"
+# between two digits: nothing, spaces, or one of . / - _ with spaces around
+_SEP = rf"(?:{_GAP}{{0,2}}[./_\-]?{_GAP}{{0,2}})"
+_FR_INTERNATIONAL = rf"(?:\({_GAP}?(?:\+|00){_GAP}?33{_GAP}?\)|(?:\+|00){_GAP}?33)"
+_FR_TRUNK = rf"(?:{_SEP}\({_GAP}?0{_GAP}?\))?"
+# French numbers in any grouping: 0X + 8 digits, or +33 / (+33) / 0033 / 00 33 [(0)] + 9 digits
 PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)33[\s.\-]?(?:\(0\)[\s.\-]?)?[1-9](?:[\s.\-]?\d{2}){4}"
-    r"|0[1-9](?:[\s.\-]?\d{2}){4}"
-    r"|\+(?!33)\d{1,3}(?:[\s.\-]?\d{2,4}){3,5})(?!\d)"
+    rf"(?<![\d+])(?:{_FR_INTERNATIONAL}{_FR_TRUNK}{_SEP}|0{_SEP})[1-9](?:{_SEP}\d){{8}}(?![\dA-Za-zÀ-ÿ])"
+    rf"|(?<![\w+])(?:\+|00){_GAP}?(?!33)[1-9]\d{{0,2}}(?:{_SEP}\(?\d{{1,4}}\)?){{2,6}}(?!\d)"
 )
+_NIR_SEP = r"[ \t\u00a0.\-_/]?"
 NIR = re.compile(
-    r"(?<!\d)[12][\s.]?\d{2}[\s.]?(?:0[1-9]|1[0-2]|[2-9]\d)[\s.]?(?:\d{2}|2[AB])[\s.]?\d{3}"
-    r"[\s.]?\d{3}(?:[\s.]?\d{2})?(?!\d)"
+    rf"(?<!\d)[1-478]{_NIR_SEP}\d{{2}}{_NIR_SEP}(?:0[1-9]|1[0-2]|[2-9]\d){_NIR_SEP}(?:\d{{2}}|2[ABab])"
+    rf"{_NIR_SEP}\d{{3}}{_NIR_SEP}\d{{3}}(?:{_NIR_SEP}\d{{2}})?(?!\d)"
 )
+# IBAN: country code, check digits, 11 to 30 letters or digits, grouped by four or not
+IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
+_STREET_ALWAYS = (
+    r"rue|avenue|av\.|boulevard|bd|all[ée]e|impasse|chemin|route|quai|square|sentier|r[ée]sidence|"
+    r"faubourg|chauss[ée]e|esplanade|parvis|promenade|lotissement|hameau|lieu-dit|rond-point|ruelle|venelle"
+)
+# words that are also common nouns (« 3 cours collectifs »): a street only before a capitalised name
+_STREET_NAMED = r"place|cours|cit[ée]|villa|passage|mail|voie|cour|clos|domaine"
+_TOWN = (
+    r"[A-ZÀ-Ý][\w'’\-]*(?:[ ](?:(?:sur|sous|en|l[èe]s|le|la|de|du|des|d['’])[ \-]?)?[A-ZÀ-Ý][\w'’\-]*){0,3}"
+)
+_POSTAL_CODE = r"(?:\d{5}|\d{2}[ \u00a0]\d{3})"
+_POSTAL_TOWN = (
+    rf"(?:,?[ \t]*(?:\n[ \t]*){{0,2}}{_POSTAL_CODE}[ \t]+(?-i:{_TOWN})(?:[ \t]+cedex(?:[ \t]*\d+)?)?)?"
+)
+_STREET_NAME = r"(?:[^\n,;.\d]|(?<!\d)\d{1,4}(?!\d))"  # « rue du 8 Mai 1945 », not the postal code
 ADDRESS = re.compile(
-    r"(?i)\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|all[ée]e|impasse|place|chemin|route|"
-    r"quai|cours|square|r[ée]sidence|cit[ée]|villa|passage|sentier)\b[^\n,;.]{2,60}"
+    r"(?i)\b\d{1,4}(?:\s?(?:bis|ter|[a-d]\b))?,?\s+"
+    rf"(?:(?:{_STREET_ALWAYS})\b{_STREET_NAME}{{2,60}}"
+    rf"|(?:{_STREET_NAMED})\s+(?-i:(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+)?[A-ZÀ-Ý]){_STREET_NAME}{{1,60}})"
+    + _POSTAL_TOWN
 )
 BIRTH = re.compile(
     r"(?i)\b(?:n[ée]e?\s+le|date\s+de\s+naissance\s*:?)\s*(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|"
@@ -67,9 +101,14 @@ CIVILITY = re.compile(
     r"\b(M\.|MM\.|Mme|Mmes|Mlle|Mlles|Madame|Monsieur|Mademoiselle|Messieurs|Mesdames|Dr\.?|Docteur|Ma[îi]tre|Pr\.)"
     rf"(\s+)((?:{_NAME_TOKEN}\.?\s+){{0,2}}{_NAME_TOKEN})"
 )
+# the next label of a blank form (« Nom : … Prénom : Date de naissance : ») is not a name
+_FORM_LABEL = (
+    r"(?:Date|Nom|Pr[ée]nom|Adresse|Organisme|T[ée]l|T[ée]l[ée]phone|Mail|Courriel|Fax|Portable|Num[ée]ro|"
+    r"Lieu|Sexe|Signature|Qualit[ée]|Fonction|Service|Commune|Code|Ville|Identifiant|Motif|Objet)\b"
+)
 SELF_NAMED = re.compile(
     r"(?i:\b(?:je m'appelle|je m’appelle|mon nom est|nom\s*:|pr[ée]nom\s*:|sign[ée]\s*:?))"
-    rf"(\s*)((?:{_NAME_TOKEN}\s+){{0,2}}{_NAME_TOKEN})"
+    rf"([ \t]*)(?!{_FORM_LABEL})((?:{_NAME_TOKEN}[ \t]+){{0,2}}{_NAME_TOKEN})"
 )
 
 
@@ -132,15 +171,37 @@ class Pseudonymiser:
         return f"[EMAIL_{self.digest('email', value.strip().lower())}]"
 
     def phone(self, value: str) -> str:
+        """Pseudonym of a phone number: the same line in any written form gives the same token."""
         digits = re.sub(r"\D", "", value)
-        international = None
-        if digits.startswith("0033"):
-            international = digits[4:]
-        elif digits.startswith("33") and value.strip().startswith("+"):
-            international = digits[2:]
-        if international is not None:
-            digits = "0" + international.removeprefix("0")  # "+33 (0)6…" and "+33 6…" are "06…"
+        international = re.match(r"\W*(?:\+|00)", value) is not None
+        if digits.startswith("00"):
+            digits = digits[2:]
+        if international and digits.startswith("33"):
+            digits = "0" + digits[2:].removeprefix("0")  # "+33 (0)6…", "0033 6…" and "06…" are one line
+        elif international:
+            digits = "+" + digits
         return f"[TEL_{self.digest('tel', digits)}]"
+
+    def _replace_phones(self, text: str) -> str:
+        """French forms by :data:`PHONE`; other countries also by the ``phonenumbers`` matcher
+        (only numbers written with ``+`` or ``00``, so that amounts and references stay)."""
+        spans = [(m.start(), m.end()) for m in PHONE.finditer(text)]
+        if "+" in text or "00" in text:
+            for match in phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.VALID):
+                if re.match(r"\(?\s*(?:\+|00)", match.raw_string):
+                    spans.append((match.start, match.end))
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start < merged[-1][1]:  # overlapping detections: one span
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        pieces, cursor = [], 0
+        for start, end in merged:
+            pieces += [text[cursor:start], self.phone(text[start:end])]
+            cursor = end
+        pieces.append(text[cursor:])
+        return "".join(pieces)
 
     def add_name(self, name: str) -> None:
         """Declare a person's name: it and each of its parts (≥ 3 letters) will be replaced."""
@@ -218,8 +279,10 @@ class Pseudonymiser:
             return None
         text = self._replace_literals(str(value))
         text = EMAIL.sub(lambda m: self.email(m.group(0)), text)
-        text = PHONE.sub(lambda m: self.phone(m.group(0)), text)
+        text = EMAIL_OBFUSCATED.sub(lambda m: self.email(m.group(0)), text)
+        text = IBAN.sub("[IBAN]", text)
         text = NIR.sub("[NIR]", text)
+        text = self._replace_phones(text)
         text = BIRTH.sub("[DATE_NAISSANCE]", text)
         text = ADDRESS.sub("[ADRESSE]", text)
         text = self._replace_known(text)

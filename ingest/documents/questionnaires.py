@@ -200,6 +200,10 @@ def read_mapping(folder: Path) -> dict[str, FileMapping]:
     out: dict[str, FileMapping] = {}
     for name in ("mapping.yml", "mapping.yaml"):
         path = folder / name
+        if path.is_symlink():
+            raise MappingError(
+                f"{path}: lien symbolique refusé (la correspondance doit être un vrai fichier)"
+            )
         if not path.exists():
             continue
         try:
@@ -225,6 +229,8 @@ def read_mapping(folder: Path) -> dict[str, FileMapping]:
                 source=str(path),
             )
     path = folder / "mapping.csv"
+    if path.is_symlink():
+        raise MappingError(f"{path}: lien symbolique refusé (la correspondance doit être un vrai fichier)")
     if path.exists():
         text = decode_text(path.read_bytes(), path)
         dialect = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","

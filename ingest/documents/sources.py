@@ -34,6 +34,8 @@ from pathlib import Path
 
 import yaml
 
+from ingest.core import unsafe_path
+
 __all__ = [
     "DEFAULT_DOCUMENT_FOLDERS",
     "NOTE_FILES",
@@ -89,6 +91,7 @@ class Sources:
     notes: list[str] = field(default_factory=list)
     exclude_patterns: list[str] = field(default_factory=list)
     inbox_folder: Path | None = None
+    refused: list[tuple[SourceFile, str]] = field(default_factory=list)  # symlinks, paths outside
 
     def of(self, categorie: str) -> list[SourceFile]:
         return [f for f in self.files if f.categorie == categorie]
@@ -109,6 +112,10 @@ def env_variable(departement: str) -> str:
 
 
 def _sources_yml(path: Path) -> tuple[list[Path], list[str]]:
+    if path.is_symlink():
+        raise SourcesError(
+            f"{path}: lien symbolique refusé (le fichier de configuration doit être un vrai fichier)"
+        )
     try:
         content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
@@ -137,12 +144,20 @@ def _skip(path: Path, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(str(path), p) for p in patterns)
 
 
-def _walk(folder: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
+def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Regular files under ``folder`` and the entries refused with their reason: symbolic links
+    (to a file or a folder, never followed) and anything resolving outside ``folder``."""
+    files: list[Path] = []
+    refused: list[tuple[Path, str]] = []
+    for path in sorted(folder.rglob("*")):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        reason = unsafe_path(path, folder)
+        if reason:
+            refused.append((path, reason))
+        elif path.is_file():
+            files.append(path)
+    return files, refused
 
 
 def resolve_sources(
@@ -181,7 +196,10 @@ def resolve_sources(
         if not folder.is_dir():
             sources.notes.append(f"dossier de documents introuvable : {folder} ({origin})")
             continue
-        for path in _walk(folder):
+        files, refused = _walk(folder)
+        sources.refused += [(SourceFile(p, "document", folder), r) for p, r in refused if p not in seen]
+        seen.update(p for p, _ in refused)
+        for path in files:
             if path in seen:
                 continue
             seen.add(path)
@@ -197,10 +215,12 @@ def resolve_sources(
             sources.interview_folder = folder.resolve()
         else:
             sources.questionnaire_folder = folder.resolve()
-        for path in _walk(folder):
+        files, refused = _walk(folder.resolve())
+        sources.refused += [(SourceFile(p, categorie, folder.resolve()), r) for p, r in refused]
+        for path in files:
             if _skip(path, patterns):
                 continue
-            sources.files.append(SourceFile(path.resolve(), categorie, folder.resolve()))
+            sources.files.append(SourceFile(path, categorie, folder.resolve()))
     return sources
 
 
@@ -211,7 +231,7 @@ def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
     the files); it is stored beside the document and never decides its kind.
     """
     path = Path(folder) / "manifest.csv"
-    if not path.exists():
+    if not path.exists() or path.is_symlink():
         return {}
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:

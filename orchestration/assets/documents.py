@@ -10,9 +10,11 @@ Sensor ``boite_de_depot_documents``: every minute, for each département having 
 fingerprint differs from the cursor it requests a run of the job ``documents_departement``
 (the raw assets and the document dbt models) for that partition.
 
-Checks: ``aucune_donnee_personnelle`` (blocking) looks for e-mail addresses and phone numbers
-left in what interviews and questionnaires produced; ``fichiers_lus`` warns when files were
-quarantined.
+Checks: ``aucune_donnee_personnelle`` (blocking) runs the independent detector of
+:mod:`ingest.documents.detection` over every raw table the inbox wrote (documents, interviews,
+questionnaires, quarantine); the same detector scans the marts and the files written for people
+before the read-only copy is published (:mod:`orchestration.assets.publication`);
+``fichiers_lus`` warns when files were quarantined.
 """
 
 import json
@@ -40,8 +42,8 @@ from dagster import (
 )
 from dagster_dbt import build_dbt_asset_selection
 
+from ingest.documents.detection import scan_warehouse
 from ingest.documents.pipeline import ingest_departement, size_limit_bytes
-from ingest.documents.pseudonymisation import EMAIL, PHONE
 from ingest.documents.sources import inbox_fingerprint, resolve_sources, watched_departements
 from ingest.documents.stockage import TABLES
 from orchestration.assets.dbt_models import pacte_dbt_models
@@ -83,8 +85,9 @@ CHECK_PERSONAL = AssetCheckSpec(
     "aucune_donnee_personnelle",
     asset=RAW_KEYS["documents_passages"],
     blocking=True,
-    description="Aucune adresse e-mail ni numéro de téléphone dans les textes issus des "
-    "entretiens et questionnaires (pseudonymisation à l'ingestion).",
+    description="Aucune donnée personnelle (téléphone, e-mail, numéro de sécurité sociale, IBAN, adresse, "
+    "nom après une civilité) dans les tables des documents, entretiens et questionnaires, selon un "
+    "détecteur indépendant de la pseudonymisation.",
 )
 CHECK_FILES = AssetCheckSpec(
     "fichiers_lus",
@@ -92,36 +95,11 @@ CHECK_FILES = AssetCheckSpec(
     description="Avertit quand des fichiers de la boîte de dépôt sont en quarantaine.",
 )
 
-# texts coming from interviews and questionnaires of one département ($1)
-_PERSONAL_SCAN = {
-    "raw.documents_passages": """select p.texte from raw.documents_passages p
-        join raw.documents_fichiers f using (code_departement, id_document)
-        where f.categorie = 'entretien' and p.code_departement = $1""",
-    "raw.documents_pages": """select g.texte from raw.documents_pages g
-        join raw.documents_fichiers f on g.checksum = f.checksum
-        where f.categorie = 'entretien' and f.code_departement = $1""",
-    "raw.documents_entretiens": """select concat_ws(' ', acteur, role, territoire)
-        from raw.documents_entretiens where code_departement = $1""",
-    "raw.documents_fichiers": """select concat_ws(' ', chemin, titre) from raw.documents_fichiers
-        where categorie = 'entretien' and code_departement = $1""",
-    "raw.questionnaires_reponses": """select concat_ws(' ', dispositif_reponse, territoire_reponse,
-            satisfaction_reponse, array_to_string(raisons_non_recours, ' '), texte_libre, fichier)
-        from raw.questionnaires_reponses where code_departement = $1""",
-    "raw.documents_rejets": """select concat_ws(' ', source_file, field, content) from raw.documents_rejets
-        where categorie in ('entretien', 'questionnaire') and code_departement = $1""",
-}
-
 
 def personal_data_left(con, departement: str) -> list[str]:
-    """E-mail addresses or phone numbers found in the texts of interviews and questionnaires."""
-    found: set[str] = set()
-    for table, query in _PERSONAL_SCAN.items():
-        for (text,) in con.execute(query, [departement]).fetchall():
-            if text and EMAIL.search(text):
-                found.add(f"adresse e-mail dans {table}")
-            if text and PHONE.search(text):
-                found.add(f"numéro de téléphone dans {table}")
-    return sorted(found)
+    """Personal data the independent detector still finds in the raw document tables of a
+    département (documents, interviews, questionnaires, their quarantine), one line per place."""
+    return scan_warehouse(con, manifest=None, departement=departement)
 
 
 # The op is not named after the job ``documents_departement``: Dagster refuses a repository where

@@ -3,17 +3,56 @@
 DuckDB refuses to open a file read-only while another process writes it, so analysts
 query ``warehouse_lecture.duckdb`` (beside ``PACTE_WAREHOUSE``), replaced atomically
 at the end of every successful build.
+
+Before anything is published, the blocking check ``aucune_donnee_personnelle`` runs the
+independent detector of :mod:`ingest.documents.detection` over every warehouse table holding
+text from documents, interviews or questionnaires (the raw tables and every dbt model
+downstream of them, from the dbt manifest) and over every file written for people under
+``PACTE_OUTPUT`` (Parquet exports, workbook, report and pages): when it finds anything, nothing
+is published and the build fails, naming the places.
+
+The copy then loses what statistical secrecy forbids analysts to see: every relation holding
+one row per questionnaire respondent (a column ``id_repondant``: ``raw.questionnaires_reponses``
+and its staging view), from which a suppressed group of fewer than 5 respondents could be
+recomputed, and the content of the questionnaires' line-level quarantine rows. The published
+figures stay those of ``marts.parole`` (suppressed groups included).
 """
 
 import os
 import shutil
 from pathlib import Path
 
-from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, asset
+import duckdb
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
-from orchestration.resources import WarehouseResource
+from ingest.documents.detection import scan_files, scan_warehouse
+from orchestration.resources import PacteSettingsResource, WarehouseResource
+from orchestration.settings import DBT_TARGET_DIR
 
-__all__ = ["published_copy_path", "publication_asset"]
+__all__ = ["published_copy_path", "publication_asset", "RESPONDENT_COLUMN", "strip_respondent_rows"]
+
+KEY = AssetKey(["publication", "entrepot_lecture"])
+RESPONDENT_COLUMN = "id_repondant"
+CHECK_PERSONAL = AssetCheckSpec(
+    "aucune_donnee_personnelle",
+    asset=KEY,
+    blocking=True,
+    description="Aucune donnée personnelle (téléphone, e-mail, numéro de sécurité sociale, IBAN, adresse, "
+    "nom après une civilité) dans les tables issues des documents, entretiens et questionnaires ni dans "
+    "les fichiers produits (exports Parquet, classeur, rapport), selon un détecteur indépendant de la "
+    "pseudonymisation ; sinon rien n'est publié.",
+)
 
 
 def published_copy_path(warehouse: Path) -> Path:
@@ -21,25 +60,93 @@ def published_copy_path(warehouse: Path) -> Path:
     return Path(warehouse).with_name(Path(warehouse).stem + "_lecture.duckdb")
 
 
+def strip_respondent_rows(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Drop from a (copied) warehouse every relation with one row per respondent and blank the
+    content of the questionnaires' line-level quarantine rows; returns the relations dropped."""
+    relations = con.execute(
+        "select distinct c.table_schema, c.table_name, t.table_type from information_schema.columns c "
+        "join information_schema.tables t using (table_catalog, table_schema, table_name) "
+        "where c.column_name = ? order by t.table_type desc",  # views first
+        [RESPONDENT_COLUMN],
+    ).fetchall()
+    dropped = []
+    for schema, name, kind in relations:
+        statement = "drop view" if kind == "VIEW" else "drop table"
+        con.execute(f'{statement} if exists "{schema}"."{name}" cascade')
+        dropped.append(f"{schema}.{name}")
+    for table in ("quarantine.rejets", "raw.documents_rejets"):
+        schema, name = table.split(".")
+        exists = con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+        if exists:
+            con.execute(
+                f"update {table} set content = '' where table_name = 'questionnaires_reponses' and line > 0"
+            )
+    return dropped
+
+
 def publication_asset(upstream: list[AssetKey]) -> AssetsDefinition:
     """The last asset of every build: depends on all the others."""
 
     @asset(
-        key=AssetKey(["publication", "entrepot_lecture"]),
+        key=KEY,
         group_name="publication",
         deps=upstream,
-        description="Copie en lecture seule de l'entrepôt DuckDB pour les analystes.",
+        check_specs=[CHECK_PERSONAL],
+        description="Copie en lecture seule de l'entrepôt DuckDB pour les analystes, sans les réponses "
+        "individuelles aux questionnaires, publiée seulement si aucune donnée personnelle n'est détectée.",
         kinds={"duckdb"},
     )
-    def entrepot_lecture(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    def entrepot_lecture(
+        context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
+    ):
         source = Path(warehouse.path)
+        manifest = DBT_TARGET_DIR / "manifest.json"
         with warehouse.connect() as con:
             con.execute("checkpoint")
+            found = scan_warehouse(con, manifest)
+        found += scan_files(Path(settings.output_dir), manifest)
+        if found:
+            description = "données personnelles détectées, rien n'est publié : " + "; ".join(found[:20])
+            yield AssetCheckResult(
+                check_name=CHECK_PERSONAL.name,
+                asset_key=KEY,
+                passed=False,
+                severity=AssetCheckSeverity.ERROR,
+                description=description,
+                metadata={"emplacements": MetadataValue.md("\n".join(f"- {f}" for f in found))},
+            )
+            raise Failure(description=description)
         target = published_copy_path(source)
         partial = target.with_suffix(".duckdb.partiel")
         shutil.copyfile(source, partial)
-        os.replace(partial, target)
+        try:
+            copy = duckdb.connect(str(partial))
+            try:
+                dropped = strip_respondent_rows(copy)
+                copy.execute("checkpoint")
+            finally:
+                copy.close()
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
         context.log.info(f"published {target}")
-        return MaterializeResult(metadata={"path": str(target), "bytes": target.stat().st_size})
+        yield MaterializeResult(
+            metadata={
+                "path": str(target),
+                "bytes": target.stat().st_size,
+                "retire_de_la_copie": ", ".join(dropped) or "rien",
+            }
+        )
+        yield AssetCheckResult(
+            check_name=CHECK_PERSONAL.name,
+            asset_key=KEY,
+            passed=True,
+            severity=AssetCheckSeverity.ERROR,
+            description="aucune donnée personnelle détectée dans les tables des documents ni dans les "
+            "fichiers produits",
+        )
 
     return entrepot_lecture

@@ -165,16 +165,10 @@ def test_committee_sheets_and_workbook(built_93):
         soupe = BeautifulSoup((kit / f"fiche_axe_{axe}.html").read_text(encoding="utf-8"), "html.parser")
         assert soupe.find("h1").get_text().startswith(f"Axe {axe}")
     classeur = load_workbook(kit / "diagnostic_93.xlsx", read_only=False)
-    marts = {
-        r[0]
-        for r in built_93.query(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-        )
-    }
-    assert {n for n in classeur.sheetnames} == {m[:31] for m in marts}
-    feuille = classeur["indicateurs"]
+    assert classeur.sheetnames[0] == "Lisez-moi"
+    feuille = classeur["Indicateurs"]
     assert feuille.freeze_panes == "A2" and feuille.auto_filter.ref
-    assert "Code territoire" in [c.value for c in feuille[1]]
+    assert "Code du territoire" in [c.value for c in feuille[1]]
 
 
 def test_every_mart_and_column_is_described(built_93):
@@ -228,3 +222,66 @@ def test_a_weight_change_through_dbt_vars_changes_the_real_ranking(built_93, tmp
         con.close()
     assert [r[0] for r in avant] == [r[0] for r in apres]
     assert avant != apres
+
+
+def test_what_people_read_holds_no_table_name_id_or_mode_name(built_93):
+    """Issue 11: the report and the committee sheets of the real 93 name no table (« marts.… »),
+    key (« ddets:93 »), SIREN, passage id, UUID or mode (« snapshot », « inbox »), and write
+    numbers the French way. The data dictionary is the analysts' reference to the tables: out
+    of scope (see rapport.lisible)."""
+    from rapport.lisible import identifiants_visibles
+
+    pages = [
+        built_93.output / "rapport_diagnostic.html",
+        *sorted((built_93.output / "kit").glob("fiche_axe_*.html")),
+    ]
+    assert len(pages) == 1 + len(AXES)
+    trouves = {p.name: identifiants_visibles(p.read_text(encoding="utf-8")) for p in pages}
+    assert all(not t for t in trouves.values()), {n: t[:10] for n, t in trouves.items() if t}
+
+
+def test_sources_are_named_by_publisher_and_dataset(page):
+    sources = page.find("section", id="sources")
+    entetes = [th.get_text(strip=True) for th in sources.find_all("th")]
+    assert entetes[:3] == ["Partie", "Producteur", "Jeu de données"]
+    # the part of the diagnostic spans its rows: the producer is the fifth cell from the end
+    producteurs = {tr.find_all("td")[-5].get_text(strip=True) for tr in sources.find("tbody").find_all("tr")}
+    assert {"INSEE", "France Travail", "ANCT", "IGN"} <= producteurs
+    assert "Autres sources" not in sources.get_text()
+
+
+def test_actors_are_named_for_people(built_93, page):
+    """Names in capitals are title-cased, France Travail sites are named as agencies and the
+    « MISSION LOCALE » rows carry their commune: one name per actor, from marts.structures."""
+    annuaire = [tr.find("td").get_text(strip=True) for tr in page.select("table.annuaire tbody tr")]
+    assert annuaire
+    assert "France Travail – agence de Bobigny" in annuaire
+    missions = [n for n in annuaire if n.lower().startswith("mission locale")]
+    assert len(missions) >= 10 and len(set(missions)) == len(missions), missions
+    assert not [n for n in annuaire if n == n.upper() and len(n) > 12], "names left in capitals"
+    con = duckdb.connect(str(built_93.warehouse), read_only=True)
+    try:
+        n = con.execute(
+            "select count(*) from marts.structures where code_departement = '93' and nom_affiche is null"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert n == 0
+
+
+def test_committee_sheets_rank_levels_apart_and_say_what_is_missing(built_93):
+    for axe in AXES:
+        soupe = BeautifulSoup(
+            (built_93.output / "kit" / f"fiche_axe_{axe}.html").read_text(encoding="utf-8"), "html.parser"
+        )
+        titres = [h.get_text(strip=True) for h in soupe.find_all("h3")]
+        matrices = soupe.select("table.matrice")
+        if matrices:
+            assert "Classement des territoires infra-départementaux" in titres
+            for matrice in matrices:  # one ranking per table: ranks never repeat
+                rangs = [tr.find("td").get_text(strip=True) for tr in matrice.find("tbody").find_all("tr")]
+                assert len(rangs) == len(set(rangs)), (axe, rangs)
+        else:
+            texte = soupe.get_text(" ")
+            assert "Aucune priorité n'est classée sur cet axe" in texte
+            assert "Données encore manquantes" in texte, axe

@@ -151,4 +151,4 @@ def test_sources_seed_lists_every_raw_offer_table():
     tables = {r["table_source"] for r in read("offre_sources.csv")}
     for table in tables:
         assert f"'{table}'" in macro
-    assert len(tables) == 14
+    assert len(tables) == 15  # 14 lists + the Banques Alimentaires map (issue 10)

@@ -92,8 +92,7 @@ def test_map_caption_says_first_priority_only_when_the_axis_has_one(complet, rap
             legende = section.find("figcaption")
             if legende is None:
                 continue
-            # two ranked lists (territories, département): the axis has a priority if either has one
-            classee = any("Aucune priorité classée" not in _texte(ol) for ol in section.find_all("ol"))
+            classee = "Aucune priorité classée" not in _texte(section.find(class_="priorites"))
             assert ("première priorité de l'axe" in legende.get_text()) == classee, _texte(legende)
     a1 = _page(rapport_lacunaire).find("section", id="synthese-A1")
     assert "Aucune priorité classée" in _texte(a1)

@@ -127,7 +127,11 @@ def test_one_action_sheet_per_lead_with_its_evidence(page, entrepot):
     fiches = page.select("article.fiche")
     assert sorted(f["id"] for f in fiches) == sorted(f"piste-{p}" for p in pistes)
     rsa = page.find("article", id="piste-93-accompagnement_emploi")
-    assert "marts.passages p1" in rsa.get_text() and "marts.parole q1" in rsa.get_text()
+    # evidence named where a person finds it (document title and page, testimony), never by mart key
+    texte = rsa.get_text(" ")
+    assert "Bilan CALPAE 2022, p. 3" in texte and "Parole recueillie" in texte
+    assert "On attend des mois avant un premier rendez-vous." in texte
+    assert "marts." not in texte and "p1" not in texte.split() and "q1" not in texte.split()
 
 
 def test_calpae_review_cites_progress_statements_and_passages(page):
@@ -137,7 +141,7 @@ def test_calpae_review_cites_progress_statements_and_passages(page):
     # the status in words, never its code; the national text set aside is named with the reason
     assert "réalisé" in revue and "realise" not in revue
     assert "Pacte national pour l'IAE (type non retenu pour la revue : Autre document)" in revue
-    assert "marts.passages p1" in revue
+    assert "(Bilan CALPAE 2022, p. 3)" in revue and "marts." not in revue
 
 
 def test_kit_sheet_keeps_the_two_rankings_apart_and_says_what_is_missing(sortie):
@@ -145,7 +149,8 @@ def test_kit_sheet_keeps_the_two_rankings_apart_and_says_what_is_missing(sortie)
         (sortie["dossier"] / "kit" / "fiche_axe_A2.html").read_text(encoding="utf-8"), "html.parser"
     )
     titres = [h.get_text(strip=True) for h in fiche.find_all("h3")]
-    assert "Classement des territoires (EPT ou EPCI)" in titres and "Classement du département" in titres
+    assert "Classement des territoires infra-départementaux" in titres
+    assert "Classement des domaines à l'échelle du département" in titres
     matrices = fiche.select("table.matrice")
     assert len(matrices) == 2
     # the first table ranks EPT only, the second the département only
@@ -173,24 +178,34 @@ def test_committee_kit_has_one_sheet_per_axis(sortie):
 
 
 def test_workbook_has_one_filtered_sheet_per_mart(sortie, entrepot):
+    from _classeur_controle import LISEZ_MOI, defauts_classeur
+
+    from rapport.classeur_libelles import FEUILLES
+
     classeur = load_workbook(sortie["kit"]["classeur"])
     con = duckdb.connect(str(entrepot), read_only=True)
     try:
         marts = liste_marts(con)
     finally:
         con.close()
-    assert sorted(classeur.sheetnames) == sorted(marts)
-    feuille = classeur["priorites"]
+    lignes = sortie["kit"]["lignes"]
+    assert set(lignes) == set(marts)
+    # read-me, one synthesis per axis, then one sheet per mart that has rows for the département
+    assert classeur.sheetnames[:5] == [LISEZ_MOI] + [f"Synthèse axe {a}" for a in AXES]
+    attendus = [FEUILLES[m][1] if m in FEUILLES else m for m in FEUILLES if m in marts and lignes[m]]
+    assert classeur.sheetnames[5:] == attendus
+    assert defauts_classeur(sortie["kit"]["classeur"]) == []
+    feuille = classeur[FEUILLES["priorites"][1]]
     entetes = [c.value for c in feuille[1]]
     assert "Code département" in entetes and "Données suffisantes" in entetes
     assert feuille.freeze_panes == "A2"
     assert feuille.auto_filter.ref and feuille.auto_filter.ref.startswith("A1:")
-    assert feuille.max_row == sortie["kit"]["lignes"]["priorites"] + 1
+    assert feuille.max_row == lignes["priorites"] + 1
     # the header keeps its style and the column name as a comment (the workbook is streamed)
     entete = feuille["A1"]
     assert entete.font.b and entete.fill.fgColor.rgb.endswith("DDE4EE")
     assert entete.comment is not None
-    assert entete.comment.text.startswith(colonnes_du_mart(entrepot, "priorites")[0])
+    assert f"« {colonnes_du_mart(entrepot, 'priorites')[0]} »" in entete.comment.text
     assert feuille.column_dimensions["A"].width >= 12
 
 

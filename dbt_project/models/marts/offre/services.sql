@@ -17,12 +17,20 @@ axes as (
     select distinct code_axe, code_domaine, libelle_domaine from {{ ref('axes_domaines') }}
 ),
 
+noms_propres as (
+    {{ noms_propres('services', 'id_service', 'nom') }}
+),
+
 final as (
     select
         s.id_service,
         s.id_structure,
         s.nom,
+        -- the name people read: the structure's for a service named after it (see structures.nom_affiche)
+        case when s.service_implicite or s.nom = st.nom then st.nom_affiche
+             else coalesce(np.nom_propre, s.nom) end as nom_affiche,
         st.nom as nom_structure,
+        st.nom_affiche as nom_affiche_structure,
         s.source,
         s.table_source,
         s.service_implicite,
@@ -54,6 +62,7 @@ final as (
         coalesce(l.hors_departement, st.hors_departement, false) as hors_departement
     from services as s
     inner join structures as st on st.id_structure = s.id_structure
+    left join noms_propres as np on np.cle = s.id_service
     left join lieux_services as l on l.cle = s.id_service
     left join axes as a on a.code_domaine = s.code_domaine
     left join {{ ref('int_communes__hierarchie') }} as c on c.code_commune = coalesce(l.code_commune, st.code_commune)

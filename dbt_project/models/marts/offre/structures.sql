@@ -77,10 +77,48 @@ groupes as (
     group by id_structure
 ),
 
+noms_propres as (
+    {{ noms_propres('(select * from enregistrements where rang = 1)', 'id_structure', 'nom') }}
+),
+
+-- the name people read: the source's name in title case when written in capitals, or the
+-- source's pattern for lists naming a site by its commune only (seed offre_noms_sites)
+noms as (
+    select
+        g.id_structure,
+        coalesce(
+            replace(src.gabarit_nom_affiche, '{de_commune}', {{ de_lieu('c.libelle') }}),
+            np.nom_propre,
+            e.nom
+        ) as nom_base,
+        c.libelle as libelle_commune,
+        c.code_departement
+    from groupes as g
+    inner join enregistrements as e on e.id_structure = g.id_structure and e.rang = 1
+    left join noms_propres as np on np.cle = g.id_structure
+    left join {{ ref('int_communes__hierarchie') }} as c on c.code_commune = g.code_commune
+    left join {{ ref('offre_noms_sites') }} as src on src.table_source = e.table_source
+),
+
+-- a name several structures of a département share (« Mission Locale ») gets its commune
+noms_affiches as (
+    select
+        id_structure,
+        case
+            when count(*) over (partition by code_departement, lower(strip_accents(nom_base))) > 1
+                and libelle_commune is not null
+                and strpos(lower(strip_accents(nom_base)), lower(strip_accents(libelle_commune))) = 0
+            then nom_base || ' – ' || libelle_commune
+            else nom_base
+        end as nom_affiche
+    from noms
+),
+
 final as (
     select
         g.id_structure,
         e.nom,
+        na.nom_affiche,
         g.siret,
         g.code_commune,
         c.libelle as libelle_commune,
@@ -109,6 +147,7 @@ final as (
         g.structure_reconstituee
     from groupes as g
     inner join enregistrements as e on e.id_structure = g.id_structure and e.rang = 1
+    left join noms_affiches as na on na.id_structure = g.id_structure
     left join {{ ref('int_communes__hierarchie') }} as c on c.code_commune = g.code_commune
 )
 

@@ -71,10 +71,15 @@ ecarts as (
         null::varchar as id_lien_manquant, null::varchar as id_passage, null::varchar as id_parole,
         'marts.ecarts ' || e.niveau || ' ' || e.code_territoire || ' ' || e.code_domaine as reference,
         case when e.niveau = 'commune'
-             then 'Zone blanche : commune ' || e.code_territoire || ', indice de besoin '
-                  || coalesce(cast(round(e.indice_besoin) as varchar), '–') || ', aucun service à portée'
-             else 'Indice de besoin ' || coalesce(cast(round(e.indice_besoin) as varchar), '–')
-                  || ' pour un indice d''offre ' || coalesce(cast(round(e.indice_offre) as varchar), '–')
+             -- read by people: the commune's name, whole indices (« 157 », never « 157.0 »)
+             then 'Zone blanche : ' || coalesce((select t.libelle from {{ ref('territoires') }} as t
+                                                   where t.niveau = 'commune' and t.code_territoire = e.code_territoire),
+                                                  e.code_territoire)
+                  || ', indice de besoin '
+                  || coalesce(cast(cast(round(e.indice_besoin) as integer) as varchar), '–') || ', aucun service à portée'
+             else 'Indice de besoin ' || coalesce(cast(cast(round(e.indice_besoin) as integer) as varchar), '–')
+                  || ' pour un indice d''offre '
+                  || coalesce(cast(cast(round(e.indice_offre) as integer) as varchar), '–')
                   || coalesce(' (' || e.typologie || ')', '') end as extrait,
         s.rang_territoire,
         row_number() over (partition by s.id_piste, e.niveau = 'commune'

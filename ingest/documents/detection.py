@@ -1,0 +1,668 @@
+"""Independent detector of personal data left in what the platform writes.
+
+It backs the blocking check ``aucune_donnee_personnelle``. It deliberately shares no pattern
+and no function with :mod:`ingest.documents.pseudonymisation` (which replaces personal data
+at ingestion): a gap in one is not hidden by the same gap in the other. It works on
+character classes and digit arithmetic instead of the pseudonymiser's regular expressions:
+
+- **phones**: the text is cut into *digit runs* (digits separated by at most three of
+  ``space . / - _ ( ) +``); every sequence of consecutive digit groups of a run that spells a
+  French number (``0`` + 9 digits, ``33`` or ``0033`` + 9 digits with an optional trunk ``0``
+  when written after ``+`` or ``00``) or, after ``+`` or ``00``, 8 to 15 digits (E.164), is a
+  phone;
+- **e-mails**: every ``@`` (or ``[at]``, ``(at)``, `` arobase ``) with a local part before it
+  and a dotted domain after it;
+- **NIR**: digit runs of 13 digits (or 15 with a key that verifies, 97 − n mod 97) shaped
+  like a social-security number (sex 1, 2, 3, 4, 7 or 8, month 01–12 or 20–99);
+- **IBAN**: a country code, two check digits and the length of that country's IBAN whose
+  mod-97 checksum verifies;
+- **addresses**: a house number followed by a street word (rue, avenue, boulevard…) and a
+  name;
+- **names after a civility**: « M. », « Mme », « Madame », « Monsieur »… followed by a
+  capitalised word that is not a function (« Madame la Présidente » is not a person's name).
+
+Pseudonyms (``[TEL_…]``, ``[PERSONNE_…]``…) are not personal data and are skipped.
+
+:func:`scan_warehouse` scans every text column of the raw document tables and of every dbt
+model downstream of them (found in the dbt manifest), plus the documents' quarantine rows;
+:func:`scan_files` scans the files written for people (Parquet, workbook, HTML, CSV…).
+``python -m ingest.documents.detection --entrepot <warehouse.duckdb> --sorties <output>`` runs
+both on a real build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+__all__ = [
+    "Finding",
+    "find_personal_data",
+    "scan_warehouse",
+    "scan_files",
+    "document_relations",
+    "RAW_DOCUMENT_TABLES",
+]
+
+RAW_DOCUMENT_TABLES = (
+    "documents_fichiers",
+    "documents_extractions",
+    "documents_pages",
+    "documents_passages",
+    "documents_mentions",
+    "documents_entretiens",
+    "questionnaires_fichiers",
+    "questionnaires_reponses",
+    "documents_rejets",
+)
+_KINDS_FR = {
+    "telephone": "numéro de téléphone",
+    "email": "adresse e-mail",
+    "nir": "numéro de sécurité sociale",
+    "iban": "IBAN",
+    "adresse": "adresse postale",
+    "personne": "nom de personne après une civilité",
+    "metadonnee": "nom de personne ou identifiant de connexion comme titre ou auteur",
+}
+_RUN_SEPARATORS = set(" \t\u00a0\u202f./-_()+")
+_IBAN_LENGTHS = {
+    "FR": 27, "MC": 27, "DE": 22, "BE": 16, "ES": 24, "IT": 27, "PT": 25, "NL": 18, "LU": 20,
+    "CH": 21, "GB": 22, "IE": 22, "AT": 20, "PL": 28, "RO": 24, "MA": 28, "TN": 24, "DZ": 26,
+    "SN": 28, "CI": 28, "GR": 27, "SE": 24, "DK": 18, "FI": 18, "NO": 15, "CZ": 24, "SK": 24,
+    "HU": 28, "BG": 22, "HR": 21, "SI": 19, "LT": 20, "LV": 21, "EE": 20, "CY": 28, "MT": 31,
+    "TR": 26, "LB": 28, "GP": 27, "MQ": 27, "RE": 27, "GF": 27, "YT": 27, "NC": 27, "PF": 27,
+}  # fmt: skip
+_STREET_WORDS = {
+    "rue", "avenue", "av", "boulevard", "bd", "allée", "allee", "impasse", "chemin", "quai",
+    "square", "sentier", "résidence", "residence", "faubourg", "chaussée", "chaussee", "esplanade",
+    "parvis", "promenade", "lotissement", "ruelle", "venelle",
+}  # fmt: skip
+_CIVILITIES = {
+    "m.", "mme", "mme.", "mlle", "mlle.", "madame", "monsieur", "mademoiselle", "mm.", "mmes", "dr",
+    "dr.", "docteur", "maître", "maitre",
+}  # fmt: skip
+# capitalised words after a civility that designate a function, not a person
+_NOT_A_NAME = {
+    "le", "la", "les", "l", "président", "présidente", "president", "presidente", "préfet",
+    "préfète", "prefet", "maire", "directeur", "directrice", "ministre", "député", "députée",
+    "sénateur", "sénatrice", "conseiller", "conseillère", "vice-président", "vice-présidente",
+    "adjoint", "adjointe", "délégué", "déléguée", "et", "ou", "x", "xx", "xxx",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One personal datum found: its kind and a masked excerpt (never the datum itself)."""
+
+    kind: str
+    masked: str
+
+    @property
+    def label(self) -> str:
+        return _KINDS_FR[self.kind]
+
+
+def _mask(value: str) -> str:
+    kept = value.strip()
+    return kept[:2] + "…" if len(kept) > 2 else "…"
+
+
+def _in_pseudonym(text: str, index: int) -> bool:
+    """Whether position ``index`` lies inside a pseudonym token such as ``[TEL_0a1b2c3d]``."""
+    opening = text.rfind("[", 0, index + 1)
+    if opening < 0:
+        return False
+    closing = text.find("]", opening)
+    if closing < index:
+        return False
+    prefix, _, rest = text[opening + 1 : closing].partition("_")
+    return prefix.isalpha() and prefix.isupper() and (not rest or rest.isalnum())
+
+
+# ------------------------------------------------------------------ digit runs
+def _digit_runs(text: str) -> Iterator[tuple[list[tuple[int, str]], bool]]:
+    """Runs of digit groups ``([(start, digits)…], written after '+')``.
+
+    Digits glued to letters (identifiers, checksums, « L262 ») belong to no run, nor do the
+    decimals of a number (« 803809,0397991965 », « 48.8908166 ») or a date (« 05/12/2026 »)."""
+    i, n = 0, len(text)
+    while i < n:
+        if not text[i].isdigit():
+            i += 1
+            continue
+        if (i > 0 and text[i - 1].isalpha()) or (i > 1 and text[i - 1] in ".," and text[i - 2].isdigit()):
+            while i < n and text[i].isalnum():
+                i += 1
+            continue
+        back = i - 1
+        while back >= 0 and back >= i - 3 and text[back] in " \t\u00a0(":
+            back -= 1
+        plus = back >= 0 and text[back] == "+"
+        groups: list[tuple[int, str]] = []
+        seps: list[str] = []
+        j = i
+        while j < n:
+            start = j
+            while j < n and text[j].isdigit():
+                j += 1
+            groups.append((start, text[start:j]))
+            gap = j
+            while gap < n and gap - j < 3 and text[gap] in _RUN_SEPARATORS:
+                gap += 1
+            if not (j < gap < n and text[gap].isdigit()):
+                break
+            after = gap
+            while after < n and text[after].isdigit():
+                after += 1
+            separator, next_size = text[j:gap], after - gap
+            prefix = "".join(g for _, g in groups) in ({"33", "0033"} if plus else {"0033"})  # « 00 33.6… »
+            if separator == "." and next_size > 4 and not prefix:
+                break  # a decimal number, not a grouping
+            year = text[gap:after]
+            if (
+                separator == "/"
+                and next_size == 4
+                and 1900 <= int(year) <= 2100
+                and len(groups) >= 2
+                and seps[-1] == "/"
+                and (len(groups) == 2 or seps[-2] != "/")  # exactly day/month/year, no more slashes
+                and not (after + 1 < n and text[after] == "/" and text[after + 1].isdigit())
+                and _day_month(groups[-2][1], groups[-1][1])
+            ):
+                groups = groups[:-2]  # day and month of a date (« 05/12/2026 »); its year is skipped too
+                j = after
+                break
+            seps.append(separator)
+            j = gap
+        if j < n and text[j].isalpha():
+            groups = groups[:-1]  # the last group belongs to an identifier (« 93-0612345678abcdef »)
+        if groups:
+            yield groups, plus
+        while j < n and text[j].isalnum():
+            j += 1
+        i = j + 1
+
+
+def _day_month(day: str, month: str) -> bool:
+    return len(day) <= 2 and len(month) <= 2 and 1 <= int(day) <= 31 and 1 <= int(month) <= 12
+
+
+def _is_french_phone(digits: str, international: bool) -> bool:
+    if len(digits) == 10 and digits[0] == "0" and digits[1] != "0":
+        return True
+    if international or digits.startswith("0033"):
+        rest = digits[4:] if digits.startswith("0033") else digits[2:] if digits.startswith("33") else None
+        if rest is not None:
+            rest = rest[1:] if rest.startswith("0") and len(rest) == 10 else rest
+            return len(rest) == 9 and rest[0] != "0"
+    return False
+
+
+def _phones(text: str) -> Iterator[Finding]:
+    for groups, plus in _digit_runs(text):
+        if _in_pseudonym(text, groups[0][0]):
+            continue
+        values = [g for _, g in groups]
+        for a in range(len(values)):
+            joined = ""
+            for b in range(a, len(values)):
+                joined += values[b]
+                if len(joined) > 15:
+                    break
+                international = (plus and a == 0) or joined.startswith("0033")
+                other_country = (plus and a == 0 and 8 <= len(joined) <= 15) or (
+                    joined.startswith("00")
+                    and len(joined) > 2
+                    and joined[2] != "0"
+                    and 8 <= len(joined) - 2 <= 15
+                )
+                if _is_french_phone(joined, international) or other_country:
+                    yield Finding("telephone", _mask(joined))
+                    break
+
+
+def _nir_key_ok(number: str, key: str) -> bool:
+    return 97 - (int(number) % 97) == int(key)
+
+
+def _nirs(text: str) -> Iterator[Finding]:
+    corsica = text.replace("2A", "19").replace("2B", "18").replace("2a", "19").replace("2b", "18")
+    for groups, _ in _digit_runs(corsica):
+        digits = "".join(g for _, g in groups)
+        sizes = [len(g) for _, g in groups]
+        if len(digits) == 15:
+            shaped = _nir_key_ok(digits[:13], digits[13:])
+        elif len(digits) == 13:  # without its key: only when written as one block or grouped like a NIR
+            shaped = sizes in ([13], [1, 2, 2, 2, 3, 3], [1, 2, 2, 5, 3])
+        else:
+            continue
+        month = int(digits[3:5])
+        if shaped and digits[0] in "123478" and (1 <= month <= 12 or month >= 20):
+            yield Finding("nir", _mask(digits))
+
+
+# ------------------------------------------------------------------ e-mails
+_LOCAL = set("abcdefghijklmnopqrstuvwxyz0123456789._+-'")
+_DOMAIN = set("abcdefghijklmnopqrstuvwxyz0123456789.-")
+
+
+def _emails(text: str) -> Iterator[Finding]:
+    plain = text
+    for token in ("[at]", "(at)", " arobase ", "[arobase]", "(arobase)"):
+        plain = _replace_folded(plain, token, "@")
+    for token in ("[dot]", "(dot)", "[point]", "(point)"):
+        plain = _replace_folded(plain, token, ".")
+    plain = re.sub(r"[ \t]*([@.])[ \t]*", r"\1", plain) if "@" in plain else plain
+    lowered = plain.lower()
+    position = lowered.find("@")
+    while position >= 0:
+        left = position - 1
+        while left >= 0 and (lowered[left] in _LOCAL or lowered[left].isalpha()):
+            left -= 1
+        right = position + 1
+        while right < len(lowered) and (lowered[right] in _DOMAIN or lowered[right].isalpha()):
+            right += 1
+        local = lowered[left + 1 : position].strip(".")
+        labels = lowered[position + 1 : right].strip(".-").split(".")
+        if (
+            local
+            and len(labels) >= 2
+            and all(labels)
+            and len(labels[-1]) >= 2
+            and labels[-1].isalpha()
+            and not _in_pseudonym(plain, position)
+        ):
+            yield Finding("email", _mask(local))
+        position = lowered.find("@", position + 1)
+
+
+def _replace_folded(text: str, token: str, by: str) -> str:
+    lowered, out, cursor = text.lower(), [], 0
+    index = lowered.find(token)
+    while index >= 0:
+        out += [text[cursor:index], by]
+        cursor = index + len(token)
+        index = lowered.find(token, cursor)
+    return "".join(out) + text[cursor:]
+
+
+# ------------------------------------------------------------------ IBAN
+def _iban_ok(candidate: str) -> bool:
+    rearranged = candidate[4:] + candidate[:4]
+    number = "".join(str(int(c, 36)) for c in rearranged)
+    return int(number) % 97 == 1
+
+
+def _ibans(text: str) -> Iterator[Finding]:
+    upper = text.upper()
+    for i in range(len(upper) - 15):
+        country = upper[i : i + 2]
+        if country not in _IBAN_LENGTHS or (i > 0 and upper[i - 1].isalnum()):
+            continue
+        if not upper[i + 2 : i + 4].isdigit():
+            continue
+        wanted = _IBAN_LENGTHS[country]
+        compact, j = "", i
+        while j < len(upper) and len(compact) < wanted:
+            if upper[j].isalnum():
+                compact += upper[j]
+            elif upper[j] not in " -\u00a0":
+                break
+            j += 1
+        if len(compact) == wanted and compact.isalnum() and _iban_ok(compact):
+            yield Finding("iban", _mask(compact))
+
+
+# ------------------------------------------------------------------ words
+def _words(text: str) -> list[tuple[int, str]]:
+    words, current, start = [], "", 0
+    for index, char in enumerate(text + " "):
+        if char.isalnum() or char in "-'’." and current:
+            if not current:
+                start = index
+            current += char
+        else:
+            if current:
+                words.append((start, current))
+            current = ""
+    return words
+
+
+def _addresses_and_names(text: str) -> Iterator[Finding]:
+    words = _words(text)
+
+    def spaced(k: int) -> bool:  # only white space between word k and word k + 1
+        start, word = words[k]
+        return k + 1 < len(words) and not text[start + len(word) : words[k + 1][0]].strip()
+
+    for k, (start, word) in enumerate(words):
+        if word.isdigit() and len(word) <= 4 and spaced(k) and not _in_pseudonym(text, start):
+            s = k + 1
+            if words[s][1].lower() in {"bis", "ter"} and spaced(s):
+                s += 1
+            if s < len(words) and words[s][1].lower().rstrip(".") in _STREET_WORDS and spaced(s):
+                yield Finding("adresse", _mask(word + " " + words[s][1]))
+        street_name = k > 0 and words[k - 1][1].lower() in {"du", "de", "des"} | _STREET_WORDS
+        if word.lower() in _CIVILITIES and spaced(k) and not street_name:  # « rue du Docteur Roux »
+            name = words[k + 1][1].rstrip(".")
+            if (
+                name[:1].isalpha()
+                and name[:1].isupper()
+                and name.lower() not in _NOT_A_NAME
+                and not _in_pseudonym(text, words[k + 1][0])
+            ):
+                yield Finding("personne", _mask(name))
+
+
+ALL_KINDS = frozenset(_KINDS_FR)
+# files mixing document facts with public registries (the structures' addresses of the offer):
+# addresses are looked for only where the text comes from documents
+MIXED_KINDS = ALL_KINDS - {"adresse"}
+
+
+def find_personal_data(text: str | None, kinds: frozenset[str] = ALL_KINDS) -> list[Finding]:
+    """Every personal datum of the given kinds the detector sees in ``text`` (masked)."""
+    if not text:
+        return []
+    text = str(text)
+    found: list[Finding] = []
+    for finder in (_emails, _ibans, _nirs, _phones, _addresses_and_names):
+        found.extend(f for f in finder(text) if f.kind in kinds)
+    return found
+
+
+# ------------------------------------------------------------------ warehouse
+def document_relations(manifest: Path | None) -> list[tuple[str, str]]:
+    """(schema, name) of the dbt models downstream of the raw document sources, from the manifest."""
+    relations = [("raw", t) for t in RAW_DOCUMENT_TABLES]
+    if manifest is None or not Path(manifest).exists():
+        return relations
+    data = json.loads(Path(manifest).read_text(encoding="utf-8"))
+    children = data.get("child_map", {})
+    stack = [
+        key
+        for key, node in data.get("sources", {}).items()
+        if node.get("schema") == "raw" and node.get("name") in RAW_DOCUMENT_TABLES
+    ]
+    seen: set[str] = set()
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    for key in sorted(seen):
+        node = data.get("nodes", {}).get(key)
+        if node and node.get("resource_type") in {"model", "snapshot"}:
+            relations.append((node["schema"], node.get("alias") or node["name"]))
+    return relations
+
+
+def _text_columns(con, schema: str, name: str) -> list[str]:
+    rows = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, name],
+    ).fetchall()
+    return [c for c, t in rows if t.upper().startswith("VARCHAR") or t.upper() in {"JSON", "VARCHAR[]"}]
+
+
+# columns naming a document (title, author, publisher): a whole value that is a person or a login
+METADATA_COLUMNS = {"titre", "auteur", "titre_document", "titre_manifeste", "editeur_manifeste"}
+_NOT_PERSON_WORDS = {
+    "article", "chapitre", "titre", "annexe", "fiche", "section", "partie", "axe", "france", "pôle",
+    "pole", "cap", "mission", "maison", "point", "espace", "centre", "conseil", "carnet", "contrat",
+    "bilan", "guide", "rapport", "note", "plan", "charte", "schéma", "schema", "pacte", "projet",
+    "dossier", "courrier", "lettre", "modèle", "modele", "formulaire", "compte", "budget", "dispositif",
+}  # fmt: skip
+# common nouns of titles (« Convocation RSA », « Accompagnement CER »), not first names
+_NOUN_ENDINGS = ("tion", "sion", "ement", "age", "ité", "eur", "ure", "isme", "gramme")  # not Clément, Claire
+
+
+def metadata_person(value: str | None, author: bool = False) -> bool:
+    """A title or an author that is a person (« Claire LEBLANC », « LEBLANC, Claire », « Mme X »)
+    or, for an ``author``, a login (« jdupont », « j.dupont », « dupont2 ») — by token shape."""
+    text = " ".join(str(value or "").split())
+    if not text or any(c.isdigit() for c in text.replace(" ", "")) and " " in text:
+        return False
+    tokens = text.replace(",", " ").split()
+    if len(tokens) == 1:
+        token = tokens[0]
+        lowered = token.lower() == token and any(c.isalpha() for c in token)
+        return (
+            author
+            and lowered
+            and 3 <= len(token) <= 30
+            and (any(c.isdigit() for c in token) or token.count(".") == 1 or "_" in token or token.isalpha())
+        )
+    if tokens[0].lower().rstrip(".") in {"m", "mme", "mlle", "madame", "monsieur", "mademoiselle"}:
+        return len(tokens) <= 4 and tokens[1][:1].isupper()
+    if not 2 <= len(tokens) <= 3 or any(t.lower() in _NOT_PERSON_WORDS for t in tokens):
+        return False
+    upper = [
+        t for t in tokens if t.isupper() and len(t.replace("-", "")) >= 2 and t.replace("-", "").isalpha()
+    ]
+    capital = [
+        t
+        for t in tokens
+        if t.replace("-", "").isalpha() and all(p[:1].isupper() and p[1:].islower() for p in t.split("-"))
+    ]
+    roman = any(set(t) <= set("IVXLCDM") for t in upper)
+    nouns = any(t.lower().endswith(_NOUN_ENDINGS) for t in capital)
+    first = tokens[0]
+    glossary = first in upper and len(first) <= 5 and unicodedata.normalize("NFD", tokens[1])[0] == first[0]
+    return len(upper) == 1 and len(capital) == len(tokens) - 1 and not (roman or nouns or glossary)
+
+
+def _scan_rows(rows: Iterable[tuple], columns: list[str], where: str, out: dict[str, int]) -> None:
+    for row in rows:
+        for column, value in zip(columns, row, strict=True):
+            values = value if isinstance(value, list) else [value]
+            for item in values:
+                text = item if isinstance(item, str) else None
+                findings = find_personal_data(text)
+                if column in METADATA_COLUMNS and metadata_person(
+                    text, author=column.startswith(("auteur", "editeur"))
+                ):
+                    findings.append(Finding("metadonnee", _mask(text or "")))
+                for finding in findings:
+                    key = f"{finding.label} dans {where}.{column}"
+                    out[key] = out.get(key, 0) + 1
+
+
+def scan_warehouse(con, manifest: Path | None = None, departement: str | None = None) -> list[str]:
+    """Personal data left in the document tables of the warehouse (French, one line per place)."""
+    found: dict[str, int] = {}
+    existing = {
+        (s, n)
+        for s, n in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+    }
+    for schema, name in document_relations(manifest):
+        if (schema, name) not in existing:
+            continue
+        columns = _text_columns(con, schema, name)
+        if not columns:
+            continue
+        has_code = bool(
+            con.execute(
+                "select count(*) from information_schema.columns where table_schema = ? and table_name = ? "
+                "and column_name = 'code_departement'",
+                [schema, name],
+            ).fetchone()[0]
+        )
+        select = ", ".join(f'"{c}"' for c in columns)
+        query = f'select {select} from "{schema}"."{name}"'
+        params: list[str] = []
+        if departement and has_code:
+            query += " where code_departement = ?"
+            params.append(departement)
+        _scan_rows(con.execute(query, params).fetchall(), columns, f"{schema}.{name}", found)
+    if ("quarantine", "rejets") in existing:
+        rows = con.execute(
+            "select source_file, field, reason, content from quarantine.rejets where table_name in "
+            "(select unnest(?::varchar[]))",
+            [list(RAW_DOCUMENT_TABLES)],
+        ).fetchall()
+        _scan_rows(rows, ["source_file", "field", "reason", "content"], "quarantine.rejets", found)
+    return [f"{place} ({count})" for place, count in sorted(found.items())]
+
+
+# ------------------------------------------------------------------ files
+class _HtmlText(HTMLParser):
+    """Text, titles and links of a page, and the strings of its JSON data islands
+    (``<script type="application/json">``, e.g. the network page's data); code is skipped."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+        self._json: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script" and dict(attrs).get("type", "").endswith("json"):
+            self._json = []
+        elif tag in {"script", "style"}:
+            self._skip += 1
+        for name, value in attrs:
+            if name in {"title", "alt", "aria-label", "href", "data-texte"} and value:
+                self.parts.append(value.removeprefix("mailto:").removeprefix("tel:"))
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._json is not None:
+            try:
+                self.parts.extend(_json_strings(json.loads("".join(self._json))))
+            except ValueError:
+                self.parts.append("".join(self._json))
+            self._json = None
+        elif tag in {"script", "style"} and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if self._json is not None:
+            self._json.append(data)
+        elif not self._skip:
+            self.parts.append(data)
+
+
+def _json_strings(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
+def _file_texts(path: Path) -> Iterator[str]:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        import duckdb
+
+        con = duckdb.connect()
+        try:
+            described = con.execute(
+                "select column_name, column_type from (describe select * from read_parquet(?))", [str(path)]
+            ).fetchall()
+            columns = [c for c, t in described if t.upper().startswith("VARCHAR")]
+            if columns:
+                select = ", ".join(f'"{c}"' for c in columns)
+                for row in con.execute(f"select {select} from read_parquet(?)", [str(path)]).fetchall():
+                    for value in row:
+                        for item in value if isinstance(value, list) else [value]:
+                            if isinstance(item, str):
+                                yield item
+        finally:
+            con.close()
+    elif suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        try:
+            for sheet in book.worksheets:
+                for row in sheet.iter_rows(values_only=True):
+                    for value in row:
+                        if isinstance(value, str):
+                            yield value
+        finally:
+            book.close()
+    elif suffix in {".html", ".htm", ".svg"}:
+        parser = _HtmlText()
+        parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+        yield from parser.parts
+    elif suffix in {".csv", ".md", ".txt", ".json", ".geojson"}:
+        yield from path.read_text(encoding="utf-8", errors="replace").splitlines()
+    elif suffix in {".odt", ".docx"}:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.namelist():
+                if member.endswith(".xml"):
+                    yield archive.read(member).decode("utf-8", errors="replace")
+
+
+SCANNED_SUFFIXES = {".parquet", ".xlsx", ".html", ".htm", ".svg", ".csv", ".md", ".txt", ".json", ".geojson"}
+
+
+def scan_files(folder: Path, manifest: Path | None = None) -> list[str]:
+    """Personal data left in the files written for people under ``folder`` (French, per file).
+
+    Everything is looked for in the Parquet exports of document tables (named after a dbt
+    model downstream of the documents); addresses are not looked for in the other files, where
+    the public addresses of the offer's structures are expected."""
+    found: dict[str, int] = {}
+    folder = Path(folder)
+    if not folder.exists():
+        return []
+    documentary = {name for schema, name in document_relations(manifest) if schema != "raw"}
+    documentary |= {"passages", "documents", "mentions", "parole", "liens_candidats"}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SCANNED_SUFFIXES):
+        if path.name.endswith(".partiel") or path.is_symlink():
+            continue
+        kinds = ALL_KINDS if path.suffix.lower() == ".parquet" and path.stem in documentary else MIXED_KINDS
+        for text in _file_texts(path):
+            for finding in find_personal_data(text, kinds):
+                key = f"{finding.label} dans {path.relative_to(folder)}"
+                found[key] = found.get(key, 0) + 1
+    return [f"{place} ({count})" for place, count in sorted(found.items())]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest.documents.detection",
+        description="Cherche des données personnelles restantes dans l'entrepôt et les fichiers produits.",
+    )
+    parser.add_argument("--entrepot", type=Path, help="fichier DuckDB (PACTE_WAREHOUSE)")
+    parser.add_argument("--sorties", type=Path, help="dossier des fichiers produits (PACTE_OUTPUT)")
+    parser.add_argument("--manifeste", type=Path, help="manifest.json de dbt (par défaut celui du projet)")
+    parser.add_argument("--departement", help="limiter l'entrepôt à un département")
+    args = parser.parse_args(argv)
+    manifest = (
+        args.manifeste or Path(__file__).resolve().parents[2] / "dbt_project" / "target" / "manifest.json"
+    )
+    found: list[str] = []
+    if args.entrepot:
+        import duckdb
+
+        con = duckdb.connect(str(args.entrepot), read_only=True)
+        try:
+            found += scan_warehouse(con, manifest, args.departement)
+        finally:
+            con.close()
+    if args.sorties:
+        found += scan_files(args.sorties, manifest)
+    for line in found:
+        print(line)
+    print("aucune donnée personnelle détectée" if not found else f"{len(found)} emplacement(s) à corriger")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

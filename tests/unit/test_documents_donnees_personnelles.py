@@ -1,0 +1,380 @@
+"""Personal data: the pseudonymiser on generated written forms, and the independent detector.
+
+Property-based: phone numbers in every French and international written form (separators
+``.``, ``/``, ``-``, ``_``, spaces, brackets, ``+33``, ``(+33)``, ``0033``, ``00 33``, ``(0)``,
+irregular groups), e-mails (plain and obfuscated), NIR with key (Corsica included), IBAN
+(FR, DE) and postal addresses. For each generated form: the detector sees it in the raw text,
+the pseudonymiser leaves nothing the detector sees, and every form of one phone line gets
+the same pseudonym.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ingest.documents import detection
+from ingest.documents.detection import find_personal_data, scan_files, scan_warehouse
+from ingest.documents.pseudonymisation import Pseudonymiser
+from ingest.documents.stockage import ensure_tables
+
+PSEUDO = Pseudonymiser(b"sel-des-tests")
+SEPARATORS = ["", " ", ".", "/", "-", "_", " - ", "  ", " / ", "\u00a0"]
+CONTEXTS = [
+    "Tél. : {} .",
+    "la joindre au {}, merci",
+    "({})",
+    "{}",
+    "Portable:{}\nFixe : aucun",
+    "« {} »",
+    "appeler le {} avant 18 h",
+]
+DIGITS = st.sampled_from("0123456789")
+PROFILE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def french_phones(draw) -> tuple[str, str]:
+    """(written form, national form ``0XXXXXXXXX``)."""
+    nine = draw(st.sampled_from("123456789")) + "".join(draw(st.lists(DIGITS, min_size=8, max_size=8)))
+    groups, cursor = [], 0
+    while cursor < 9:  # irregular groups of 1 to 4 digits (« 06 71 284 590 », « 0 6712 8459 0 »)
+        size = draw(st.integers(1, min(4, 9 - cursor)))
+        groups.append(nine[cursor : cursor + size])
+        cursor += size
+    mixed = draw(st.booleans())
+    first = draw(st.sampled_from(SEPARATORS))
+    body = groups[0]
+    for group in groups[1:]:
+        body += (draw(st.sampled_from(SEPARATORS[1:])) if mixed else first) + group
+    prefix = draw(
+        st.sampled_from(["0", "0", "+33", "+33 (0)", "+33(0)", "(+33)", "(+33) (0)", "0033", "00 33"])
+    )
+    if prefix == "0":
+        written = "0" + draw(st.sampled_from(["", "", "", " "])) + body
+    else:
+        written = prefix + draw(st.sampled_from(["", " ", ".", "-"])) + body
+    return written, "0" + nine
+
+
+@st.composite
+def international_phones(draw) -> str:
+    country, size = draw(
+        st.sampled_from([("44", 10), ("32", 9), ("49", 10), ("1", 10), ("212", 9), ("41", 9)])
+    )
+    digits = "".join(draw(st.lists(DIGITS, min_size=size, max_size=size)))
+    digits = draw(st.sampled_from("23456789")) + digits[1:]
+    step = draw(st.sampled_from([2, 3, 4]))
+    sep = draw(st.sampled_from([" ", ".", "-"]))
+    grouped = sep.join(digits[i : i + step] for i in range(0, size, step))
+    return draw(st.sampled_from(["+", "00"])) + country + " " + grouped
+
+
+@st.composite
+def emails(draw) -> str:
+    word = st.text("abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=8)
+    local = draw(word) + draw(st.sampled_from(["", ".", "-", "_"])) + draw(word)
+    domain = draw(word) + draw(st.sampled_from(["", "-"])) + draw(word)
+    tld = draw(st.sampled_from(["fr", "com", "org", "gouv.fr", "net"]))
+    form = draw(st.sampled_from(["plain", "spaced", "at", "arobase", "brackets"]))
+    if form == "plain":
+        return f"{local}@{domain}.{tld}"
+    if form == "spaced":
+        return f"{local} @ {domain}.{tld}"
+    if form == "at":
+        return f"{local} [at] {domain} [dot] {tld.replace('.', ' [dot] ')}"
+    if form == "arobase":
+        return f"{local} arobase {domain}.{tld}"
+    return f"{local}(at){domain}(dot){tld.replace('.', '(dot)')}"
+
+
+@st.composite
+def nirs(draw) -> str:
+    sex = draw(st.sampled_from("12"))
+    year = f"{draw(st.integers(0, 99)):02d}"
+    month = f"{draw(st.integers(1, 12)):02d}"
+    dept = draw(st.sampled_from(["75", "93", "13", "2A", "2B", "59", "01"]))
+    commune = f"{draw(st.integers(1, 999)):03d}"
+    order = f"{draw(st.integers(1, 999)):03d}"
+    number = sex + year + month + dept + commune + order
+    key = 97 - int(number.replace("2A", "19").replace("2B", "18")) % 97
+    sep = draw(st.sampled_from([" ", ".", "-", ""]))
+    return sep.join([sex, year, month, dept, commune, order, f"{key:02d}"])
+
+
+def _iban(country: str, bban: str) -> str:
+    rearranged = bban + country + "00"
+    check = 98 - int("".join(str(int(c, 36)) for c in rearranged)) % 97
+    return f"{country}{check:02d}{bban}"
+
+
+@st.composite
+def ibans(draw) -> str:
+    if draw(st.booleans()):
+        bban = "".join(draw(st.lists(DIGITS, min_size=10, max_size=10)))
+        bban += "".join(draw(st.lists(st.sampled_from("0123456789ABCDEFGHJK"), min_size=11, max_size=11)))
+        bban += "".join(draw(st.lists(DIGITS, min_size=2, max_size=2)))
+        iban = _iban("FR", bban)
+    else:
+        iban = _iban("DE", "".join(draw(st.lists(DIGITS, min_size=18, max_size=18))))
+    if draw(st.booleans()):
+        return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+    return iban
+
+
+@st.composite
+def addresses(draw) -> str:
+    number = str(draw(st.integers(1, 250))) + draw(st.sampled_from(["", " bis", " ter"]))
+    street = draw(
+        st.sampled_from(["rue", "avenue", "boulevard", "allée", "impasse", "chemin", "quai", "square"])
+    )
+    name = draw(
+        st.sampled_from(["des Lilas", "Jean Jaurès", "du 8 Mai 1945", "de la République", "Gabriel Péri"])
+    )
+    town = draw(
+        st.sampled_from(
+            ["", ", 93200 Saint-Denis", " 93000 Bobigny", "\n93 140 Bondy", ", 75011 Paris Cedex 11"]
+        )
+    )
+    return f"{number} {street} {name}{town}"
+
+
+def _kinds(text: str) -> set[str]:
+    return {f.kind for f in find_personal_data(text)}
+
+
+@PROFILE
+@given(french_phones(), st.sampled_from(CONTEXTS))
+def test_french_phone_forms_are_seen_and_pseudonymised_alike(phone, context):
+    written, national = phone
+    text = context.format(written)
+    assert "telephone" in _kinds(text), text
+    out = PSEUDO.text(text)
+    assert PSEUDO.phone(national) in out, (text, out)
+    assert find_personal_data(out) == [], (text, out)
+
+
+@PROFILE
+@given(international_phones(), st.sampled_from(CONTEXTS))
+def test_international_phones_are_seen_and_pseudonymised(written, context):
+    text = context.format(written)
+    assert "telephone" in _kinds(text), text
+    out = PSEUDO.text(text)
+    assert "[TEL_" in out and find_personal_data(out) == [], (text, out)
+
+
+@PROFILE
+@given(emails(), st.sampled_from(CONTEXTS))
+def test_emails_plain_or_obfuscated(email, context):
+    text = context.format(email)
+    assert "email" in _kinds(text), text
+    out = PSEUDO.text(text)
+    assert "[EMAIL_" in out and find_personal_data(out) == [], (text, out)
+
+
+@PROFILE
+@given(nirs(), st.sampled_from(CONTEXTS))
+def test_social_security_numbers(nir, context):
+    text = context.format(nir)
+    assert "nir" in _kinds(text), text
+    out = PSEUDO.text(text)
+    assert "[NIR]" in out and find_personal_data(out) == [], (text, out)
+
+
+@PROFILE
+@given(ibans(), st.sampled_from(CONTEXTS))
+def test_ibans(iban, context):
+    text = context.format(iban)
+    assert "iban" in _kinds(text), text
+    out = PSEUDO.text(text)
+    assert "[IBAN]" in out and find_personal_data(out) == [], (text, out)
+
+
+@PROFILE
+@given(addresses())
+def test_postal_addresses(address):
+    text = f"Elle habite au {address}. Elle viendra au rendez-vous."
+    assert "adresse" in _kinds(text), text
+    out = PSEUDO.text(text)
+    assert "[ADRESSE]" in out and find_personal_data(out) == [], (text, out)
+    for secret in ("Lilas", "Jaurès", "République", "Péri", "93200", "93 140", "75011"):
+        assert secret not in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Budget 2019-2024 : 2 000 000 €, 123 456 789 € ; article L. 262-16 du CASF ; arrêté du 01/02/2020.",
+        "Identifiant 93-0612345678abcdef, empreinte 0612345678ab9f3e.",
+        "Madame, Monsieur, Madame la Présidente et Monsieur le Préfet.",
+        "3 cours collectifs et 2 places en crèche ; suivre @CAF93.",
+        "Appeler le 3949 ou le 39 49 ; SIRET 130 025 265 00013.",
+        "Rencontre avec [PERSONNE_0a1b2c3d] ([TEL_06123456], [EMAIL_deadbeef]) au [ADRESSE].",
+        # met in the files of a real build of the 93 (dates, decimals, coordinates, street names)
+        "Produit le 05/12/2026 06:55 ; le 5/1/2026 à 10 h.",
+        "taux_chomage_15_64;2022;15,82;127163,6298686943;803809,0397991965;non",
+        '{"latitude": 48.8908166042527, "longitude": 2.48995054659587, "typologie": "RFS"}',
+        "Rue DU DR JEAN VAQUIER, place du Docteur Roux",
+    ],
+)
+def test_detector_leaves_ordinary_text_and_pseudonyms_alone(text):
+    assert find_personal_data(text) == []
+
+
+def test_the_forms_reported_by_the_trials_are_caught():
+    text = (
+        "Joindre Mme Delaunay au 01/48/30/20/11, au (+33) 6 71 28 45 90, au 00 33 6 71 28 45 90, "
+        "au 06 71 284 590 ou au 06_71_28_45_90."
+    )
+    kinds = [f.kind for f in find_personal_data(text)]
+    assert kinds.count("telephone") == 5 and "personne" in kinds
+    out = PSEUDO.text(text)
+    assert find_personal_data(out) == []
+    assert out.count(PSEUDO.phone("0671284590")) == 4
+
+
+def test_detector_shares_no_code_with_the_pseudonymiser():
+    tree = ast.parse(Path(detection.__file__).read_text(encoding="utf-8"))
+    imported = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    } | {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert not any("pseudonymisation" in name or "phonenumbers" in name for name in imported)
+
+
+def _raw_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    ensure_tables(con)
+    return con
+
+
+def _insert(con, table: str, row: dict) -> None:
+    frame = pd.DataFrame([row])  # noqa: F841 - used by DuckDB's replacement scan
+    columns = ", ".join(row)
+    con.execute(f"insert into raw.{table} ({columns}) select {columns} from frame")
+
+
+@pytest.mark.parametrize(
+    ("categorie", "texte"),
+    [
+        ("entretien", "Rappeler au 01/48/30/20/11 demain."),
+        ("entretien", "Son portable : (+33) 6 71 28 45 90."),
+        ("document", "Contact : 06 71 284 590."),
+        ("document", "RIB : FR76 3000 6000 0112 3456 7890 189."),
+    ],
+)
+def test_blocking_check_scans_every_raw_document_table(tmp_path, categorie, texte):
+    from orchestration.manifest import ensure_manifest
+
+    ensure_manifest()  # the module builds its job from the dbt manifest
+    from orchestration.assets.documents import personal_data_left
+
+    con = _raw_warehouse(tmp_path / "w.duckdb")
+    _insert(
+        con,
+        "documents_fichiers",
+        {
+            "code_departement": "93",
+            "id_document": "93-a",
+            "categorie": categorie,
+            "checksum": "c1",
+            "chemin": "x.md",
+        },
+    )
+    _insert(
+        con,
+        "documents_passages",
+        {"code_departement": "93", "id_document": "93-a", "id_passage": "93-a-p1", "texte": texte},
+    )
+    found = personal_data_left(con, "93")
+    assert found and "raw.documents_passages.texte" in found[0]
+    assert personal_data_left(con, "974") == []  # another département's rows are not its fault
+    con.close()
+
+
+def test_scan_of_dbt_models_found_in_the_manifest(tmp_path):
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(
+        '{"sources": {"source.p.raw.documents_passages": {"schema": "raw", "name": "documents_passages"}},'
+        ' "child_map": {"source.p.raw.documents_passages": ["model.p.passages"], "model.p.passages": []},'
+        ' "nodes": {"model.p.passages": {"resource_type": "model", "schema": "marts", "name": "passages",'
+        ' "alias": "passages"}}}'
+    )
+    con = _raw_warehouse(tmp_path / "w.duckdb")
+    con.execute("create schema if not exists marts")
+    con.execute("create table marts.passages as select 'Écrire à jeanne.exemple@exemple.fr' as texte")
+    con.execute("create table marts.autre as select 'Écrire à jeanne.exemple@exemple.fr' as texte")
+    assert scan_warehouse(con, manifest) == ["adresse e-mail dans marts.passages.texte (1)"]
+    con.close()
+
+
+def test_scan_of_files_written_for_people(tmp_path):
+    from openpyxl import Workbook
+
+    out = tmp_path / "sortie" / "93"
+    (out / "exports").mkdir(parents=True)
+    (out / "kit").mkdir()
+    con = duckdb.connect()
+    target = (out / "exports" / "passages.parquet").as_posix()
+    con.execute(f"copy (select 'Appeler le 06_71_28_45_90' as texte) to '{target}' (format parquet)")
+    con.close()
+    book = Workbook()
+    book.active.append(["Passage", "Rappeler Mme Delaunay au 00 33 6 71 28 45 90"])
+    book.save(out / "kit" / "diagnostic_93.xlsx")
+    (out / "rapport_diagnostic.html").write_text(
+        "<html><body><p>Contact : <a href='mailto:a.b@exemple.fr'>écrire</a></p></body></html>",
+        encoding="utf-8",
+    )
+    (out / "reseau_acteurs.html").write_text(
+        '<script id="donnees" type="application/json">{"liens": [{"preuve": "appeler le 06.71.28.45.90"}]}'
+        "</script><script>var x = 0612345678;</script>",
+        encoding="utf-8",
+    )
+    found = scan_files(tmp_path / "sortie")
+    assert "numéro de téléphone dans 93/reseau_acteurs.html (1)" in found  # the data island, not the code
+    assert any("93/exports/passages.parquet" in f and "téléphone" in f for f in found)
+    assert any("93/kit/diagnostic_93.xlsx" in f and "téléphone" in f for f in found)
+    assert any("93/kit/diagnostic_93.xlsx" in f and "civilité" in f for f in found)
+    assert any("93/rapport_diagnostic.html" in f and "e-mail" in f for f in found)
+    clean = tmp_path / "propre"
+    clean.mkdir()
+    (clean / "rapport.html").write_text(
+        "<p>Rencontre avec [PERSONNE_0a1b2c3d] le 3 mars.</p>", encoding="utf-8"
+    )
+    assert scan_files(clean) == []
+
+
+def test_command_line_on_a_build_output(tmp_path, capsys):
+    (tmp_path / "93").mkdir()
+    (tmp_path / "93" / "note.md").write_text("Portable : 06.71.28.45.90\n", encoding="utf-8")
+    assert detection.main(["--sorties", str(tmp_path)]) == 1
+    assert "numéro de téléphone dans 93/note.md (1)" in capsys.readouterr().out
+    (tmp_path / "93" / "note.md").write_text("Portable : [TEL_0a1b2c3d]\n", encoding="utf-8")
+    assert detection.main(["--sorties", str(tmp_path)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("titre", "auteur", "flagged"),
+    [
+        ("Claire LEBLANC", "Conseil départemental", {"titre"}),
+        ("Convocation RSA", "jdupont", {"auteur"}),
+        ("Madame,", "m.durand", {"auteur"}),  # a salutation has no name: the login is what is flagged
+        ("LEBLANC, Claire", "Jean-Pierre DURAND", {"titre", "auteur"}),
+        ("data.insertion", "DGEFP", set()),
+        ("Chapitre III", "France TRAVAIL", set()),
+        ("EA Entreprise Adaptée", "Convocation RSA", set()),
+    ],
+)
+def test_person_or_login_as_title_or_author_is_flagged(tmp_path, titre, auteur, flagged):
+    con = _raw_warehouse(tmp_path / "w.duckdb")
+    row = {"code_departement": "93", "id_document": "93-a", "categorie": "document", "checksum": "c1"}
+    _insert(con, "documents_fichiers", {**row, "chemin": "lettre.docx", "titre": titre, "auteur": auteur})
+    found = scan_warehouse(con, None, "93")
+    columns = {line.split("raw.documents_fichiers.")[1].split(" ")[0] for line in found}
+    assert columns == flagged, found
+    con.close()
