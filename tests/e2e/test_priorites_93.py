@@ -143,9 +143,8 @@ def test_kit_sheet_lists_as_unranked_only_what_its_level_does_not_rank(built_93)
             (built_93.output / "kit" / f"fiche_axe_{code_axe}.html").read_text(encoding="utf-8"),
             "html.parser",
         )
-        titre_dep = next(
-            h for h in fiche.find_all("h3") if h.get_text(strip=True) == "Classement du département"
-        )
+        titre = "Classement des domaines à l'échelle du département"
+        titre_dep = next(h for h in fiche.find_all("h3") if h.get_text(strip=True) == titre)
         non_classes_dep = ""
         for frere in titre_dep.find_next_siblings():
             if frere.name in ("h2", "h3"):
