@@ -76,6 +76,22 @@ FEUILLES: dict[str, tuple[str, str, str]] = {
         "Pistes - éléments de preuve",
         "Éléments qui fondent chaque piste : indicateurs, écarts, liens manquants, passages de documents.",
     ),
+    "priorites_couverture": (
+        "Priorités et pistes",
+        "Mesuré et manquant par domaine",
+        "Par domaine : indicateurs du besoin, mesure de l'offre, classement à chaque niveau, données "
+        "manquantes et qui les détient.",
+    ),
+    "revue_documents": (
+        "Documents et paroles",
+        "Revue CALPAE - documents",
+        "Documents déposés lus ou non par la revue des actions CALPAE / SPIE, avec la raison.",
+    ),
+    "revue_actions": (
+        "Documents et paroles",
+        "Revue CALPAE - avancement",
+        "Déclarations d'avancement des documents lus par la revue des actions CALPAE / SPIE.",
+    ),
     "territoires": (
         "Besoins",
         "Territoires",
@@ -220,6 +236,16 @@ FEUILLES: dict[str, tuple[str, str, str]] = {
         "Référentiels",
         "Modèles de pistes",
         "Modèles de rédaction des pistes, un par domaine.",
+    ),
+    "priorites_donnees_domaines": (
+        "Référentiels",
+        "Données manquantes par domaine",
+        "Données qui manquent au diagnostic pour chaque domaine et qui les détient.",
+    ),
+    "documents_statuts_avancement": (
+        "Référentiels",
+        "Statuts d'avancement",
+        "Libellé en mots de chaque statut d'avancement.",
     ),
     "offre_publics_cibles": (
         "Référentiels",
@@ -685,6 +711,33 @@ COLONNES: dict[str, tuple[str, str | None]] = {
     "type_equipement": ("Type d'équipement (code)", None),
     "tableau": ("Tableau", None),
     "code_mesure": ("Code de la mesure", None),
+    # priorities, leads and the CALPAE/SPIE review (h-prio)
+    "libelle_nature": ("Nature (en mots)", None),
+    "actions_proposees": ("Actions proposées", None),
+    "pourquoi": ("Pourquoi (chiffres)", None),
+    "nb_acteurs_associes": ("Acteurs à associer (nombre)", "entier"),
+    "limites": ("Limites des données", None),
+    "offre_existante": ("Offre existante", None),
+    "codes_territoires": ("Codes des territoires", None),
+    "nb_territoires": ("Territoires nommés", "entier"),
+    "nb_territoires_classes": ("Territoires classés", "entier"),
+    "rang_piste": ("Rang de la piste dans l'axe", "entier"),
+    "libelle_role": ("Rôle (en mots)", None),
+    "rang_citation": ("Rang de citation", "entier"),
+    "cite": ("Nommé dans la piste", None),
+    "besoin_mesure": ("Besoin mesuré par", None),
+    "offre_mesuree": ("Offre mesurée", None),
+    "classe_departement": ("Classé au niveau du département", None),
+    "rang_departement": ("Rang au niveau du département", "entier"),
+    "nb_territoires_infra": ("Territoires du département", "entier"),
+    "donnees_manquantes": ("Données manquantes", None),
+    "detenteurs": ("Qui les détient", None),
+    "type_revu": ("Type lu par la revue", None),
+    "nb_mentions_locales": ("Mentions du département", "entier"),
+    "revu": ("Lu par la revue", None),
+    "libelle_statut": ("Statut", None),
+    "ordre_statut": ("Ordre du statut", "entier"),
+    "revue_actions": ("Lu par la revue des actions", None),
 }
 
 # (mart, column) → (header, format) where a column name means something else in one mart

@@ -45,6 +45,9 @@ MARTS_REQUIS = [
     "pistes",
     "pistes_acteurs",
     "pistes_preuves",
+    "priorites_couverture",
+    "revue_documents",
+    "revue_actions",
 ]
 
 
@@ -565,31 +568,39 @@ DISPOSITIFS_REVUE = ("CALPAE", "SPIE", "STRATEGIE_PAUVRETE")
 
 
 def _revue_actions(
-    con: duckdb.DuckDBPyConnection, code: str, documents: pd.DataFrame, passages: pd.DataFrame
+    con: duckdb.DuckDBPyConnection, code: str, passages: pd.DataFrame
 ) -> dict[str, list[dict[str, Any]]]:
-    """What the documents say about the CALPAE/SPIE actions.
+    """What the documents the review reads say about the CALPAE/SPIE actions.
 
-    The documents typed as CALPAE or SPIE reports with their passages; every statement of progress
-    (planned, under way, done, abandoned) found in the documents, those about the CALPAE, the SPIE
-    or the poverty strategy first; and the passages that cite those dispositifs.
+    Only the documents marts.revue_documents keeps (relevant kinds, local documents): their
+    passages; their statements of progress with the status in words (marts.revue_actions), those
+    about the CALPAE, the SPIE or the poverty strategy first; their passages citing those
+    dispositifs. The documents set aside are listed with the reason.
     """
-    rapports = []
-    if not documents.empty and "type_document" in documents:
-        cibles = documents[documents["type_document"].astype(str).str.contains("calpae|spie", case=False)]
-        for doc in enregistrements(cibles):
+    documents = lire(
+        con,
+        "select * from marts.revue_documents where code_departement = ? "
+        "order by revu desc, titre, id_document",
+        [code],
+    )
+    rapports, ecartes = [], []
+    for doc in enregistrements(documents):
+        if doc["revu"]:
             extraits = passages[passages["id_document"] == doc["id_document"]].head(8)
             rapports.append({**doc, "passages": enregistrements(extraits)})
+        else:
+            ecartes.append(doc)
     codes = ", ".join(f"'{c}'" for c in DISPOSITIFS_REVUE)
     avancements = enregistrements(
         lire(
             con,
             f"""
-        select m.objet_libelle, m.objet_code, m.statut_avancement, m.annee, m.texte_trouve, m.page,
-            d.titre as titre_document, d.nom_fichier, m.id_passage
-        from marts.mentions as m
-        left join marts.documents as d using (id_document)
-        where m.code_departement = ? and m.type_entite = 'avancement'
-        order by (upper(coalesce(m.objet_code, '')) in ({codes})) desc, m.annee nulls last, m.id_mention
+        select objet_libelle, objet_code, statut_avancement, libelle_statut, annee, texte_trouve, page,
+            titre_document, nom_fichier, id_passage
+        from marts.revue_actions
+        where code_departement = ?
+        order by (upper(coalesce(objet_code, '')) in ({codes})) desc, annee nulls last, ordre_statut,
+            id_mention
         limit 40""",
             [code],
         )
@@ -602,14 +613,42 @@ def _revue_actions(
             m.code_entite as code_dispositif
         from marts.mentions as m
         inner join marts.passages as p using (id_passage)
-        left join marts.documents as d on d.id_document = p.id_document
+        inner join marts.revue_documents as d on d.id_document = p.id_document and d.revu
         where m.code_departement = ? and m.type_entite = 'dispositif' and upper(m.code_entite) in ({codes})
         order by code_dispositif, p.id_passage
         limit 20""",
             [code],
         )
     )
-    return {"documents": rapports, "avancements": avancements, "passages": citations}
+    return {"documents": rapports, "ecartes": ecartes, "avancements": avancements, "passages": citations}
+
+
+def non_classees(lignes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The domains of which no line of ``lignes`` (one ranking level) is ranked, with the reasons.
+
+    A domain ranked on one territory of the level is not listed, even if other territories of the
+    same level lack data: the list says which domains the ranking of that level leaves out.
+
+    Examples
+    --------
+    >>> non_classees([
+    ...     {"code_domaine": "a", "libelle_domaine": "A", "rang_axe": 1, "raison": None},
+    ...     {"code_domaine": "a", "libelle_domaine": "A", "rang_axe": None, "raison": "offre non mesurée"},
+    ...     {"code_domaine": "b", "libelle_domaine": "B", "rang_axe": None, "raison": "offre non mesurée"}])
+    [{'code_domaine': 'b', 'libelle_domaine': 'B', 'raisons': 'offre non mesurée'}]
+    """
+    classes = {x["code_domaine"] for x in lignes if x.get("rang_axe") is not None}
+    sortie: dict[str, dict[str, Any]] = {}
+    for x in lignes:
+        if x["code_domaine"] in classes:
+            continue
+        ligne = sortie.setdefault(
+            x["code_domaine"],
+            {"code_domaine": x["code_domaine"], "libelle_domaine": x["libelle_domaine"], "raisons": []},
+        )
+        if x.get("raison") and x["raison"] not in ligne["raisons"]:
+            ligne["raisons"].append(x["raison"])
+    return [{**v, "raisons": " ; ".join(v["raisons"])} for v in sortie.values()]
 
 
 def _entre_parentheses(annees: str | None) -> str:
@@ -746,6 +785,11 @@ def contexte_departement(
         raise ValueError(f"marts.priorites has no line for département {code}: was its graph built?")
 
     axes_frame = lire(con, "select * from marts.axes_domaines order by code_axe, code_domaine")
+    couverture = lire(
+        con,
+        "select * from marts.priorites_couverture where code_departement = ? order by code_axe, code_domaine",
+        [code],
+    )
     communes_frame = lire(
         con,
         "select * from marts.territoires where niveau = 'commune' "
@@ -946,9 +990,12 @@ def contexte_departement(
                 "domaines": domaines,
                 "lignes_departement": lignes_dep,
                 "lignes_infra": lignes_infra,
+                # the EPT/EPCI ranking and the département's own ranking: two lists, never merged
                 "classees": classees,
-                "classees_toutes": classees
-                + sorted((x for x in lignes_dep if x["rang_axe"] is not None), key=lambda x: x["rang_axe"]),
+                "classees_departement": classees_dep,
+                "non_classees_infra": non_classees(lignes_infra),
+                "non_classees_departement": non_classees(lignes_dep),
+                "couverture": enregistrements(couverture[couverture["code_axe"] == code_axe]),
                 "constats": constats_axe(lignes_dep),
                 "constats_classes": constats_classes(
                     enregistrements(ind_axe),
@@ -958,7 +1005,6 @@ def contexte_departement(
                 ),
                 "donnees_manquantes": donnees_manquantes(lignes_infra + lignes_dep),
                 "classees_infra": classees,
-                "classees_departement": classees_dep,
                 "domaine_carte": libelle_domaine_carte,
                 "motif_carte": motif_carte,
                 "cartes": cartes_axe,
@@ -1045,7 +1091,7 @@ def contexte_departement(
     qpv_col = "est_qpv" if "est_qpv" in communes_frame else None
     communes_qpv = int(communes_frame[qpv_col].fillna(False).astype(bool).sum()) if qpv_col else None
 
-    revue = _revue_actions(con, code, documents, passages)
+    revue = _revue_actions(con, code, passages)
 
     annexes = []
     for terr in enregistrements(infra):
@@ -1101,6 +1147,7 @@ def contexte_departement(
         "revue": revue["documents"],
         "avancements": revue["avancements"],
         "passages_calpae_spie": revue["passages"],
+        "documents_ecartes_revue": revue["ecartes"],
         "nb_documents": len(documents),
         "annexes": annexes,
         "repertoire": repertoire,

@@ -100,6 +100,8 @@ def validate_ponderations(config: Any, where: str = "priorites.yml") -> dict[str
         "coordination": {"poids": _number(config, "coordination", "poids", where, 0, 10)},
         "pistes": {
             "par_axe": int(_number(config, "pistes", "par_axe", where, 1, 50)),
+            "territoires_max": int(_number(config, "pistes", "territoires_max", where, 1, 50)),
+            "acteurs_max": int(_number(config, "pistes", "acteurs_max", where, 1, 20)),
             "preuves_max": int(_number(config, "pistes", "preuves_max", where, 1, 100)),
         },
     }
@@ -111,6 +113,12 @@ def validate_ponderations(config: Any, where: str = "priorites.yml") -> dict[str
             f"{where}: coordination.si_absente must be 'neutre' or 'insuffisant', not {si_absente!r}"
         )
     out["coordination"]["si_absente"] = si_absente
+    si_absente = config["ecart_offre"].get("si_absente", "neutre")
+    if si_absente not in {"neutre", "insuffisant"}:
+        raise PonderationsError(
+            f"{where}: ecart_offre.si_absente must be 'neutre' or 'insuffisant', not {si_absente!r}"
+        )
+    out["ecart_offre"]["si_absente"] = si_absente
     publics = config.get("publics_prioritaires", [])
     if not isinstance(publics, list):
         raise PonderationsError(f"{where}: publics_prioritaires must be a list")

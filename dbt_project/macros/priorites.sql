@@ -6,3 +6,11 @@
         coalesce({{ alias }}.id_cible, ''), coalesce({{ alias }}.niveau, ''),
         coalesce({{ alias }}.code_territoire, ''), coalesce({{ alias }}.code_domaine, '')))
 {%- endmacro %}
+
+{#- A number written the French way, as the report writes it (rapport.cartes.format_nombre): narrow
+    no-break space (U+202F) between thousands, decimal comma, `decimales` digits; NULL stays NULL. -#}
+{% macro nombre_fr(expression, decimales=1) -%}
+    case when ({{ expression }}) is not null
+         then replace(replace(format('{:,.{{ decimales }}f}', cast({{ expression }} as double)), ',', chr(8239)), '.', ',')
+    end
+{%- endmacro %}

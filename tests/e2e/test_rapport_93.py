@@ -66,11 +66,11 @@ def test_build_produces_report_kit_workbook_exports_and_dictionary(built_93):
 def test_every_lead_of_93_has_resolvable_evidence(built_93):
     pistes = built_93.query("select id_piste from marts.pistes where code_departement = '93'")
     assert len(pistes) >= 1
-    # every axis with ranked infra-departmental priorities gets min(par_axe, ranked) leads
+    # one lead per ranked domain (at either level), at most par_axe per axis
     par_axe = load_ponderations(DEFAULT_PATH)["pistes"]["par_axe"]
     attendues = built_93.query(
-        "select code_axe, least(count(*), ?) from marts.priorites where code_departement = '93' "
-        "and echelle = 'infra' and donnees_suffisantes group by all order by 1",
+        "select code_axe, least(count(distinct code_domaine), ?) from marts.priorites "
+        "where code_departement = '93' and donnees_suffisantes group by all order by 1",
         [par_axe],
     )
     obtenues = built_93.query(

@@ -22,8 +22,15 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[2]
 PROJET = REPO / "dbt_project"
 MODELES = PROJET / "models" / "marts" / "priorites"
-SEED_MODELES = PROJET / "seeds" / "priorites_modeles_pistes.csv"
-A_CONSTRUIRE = ["priorites", "pistes_selection", "pistes_acteurs", "pistes_preuves", "pistes"]
+SEEDS = ["priorites_modeles_pistes", "priorites_donnees_domaines"]
+A_CONSTRUIRE = [
+    "priorites",
+    "pistes_selection",
+    "pistes_acteurs",
+    "pistes_preuves",
+    "pistes",
+    "priorites_couverture",
+]
 
 
 def refs_amont() -> set[str]:
@@ -47,7 +54,7 @@ def projet_temporaire(dossier: Path) -> Path:
         encoding="utf-8",
     )
     shutil.copytree(MODELES, projet / "models" / "marts" / "priorites")
-    for nom in refs_amont() | {"priorites_modeles_pistes"}:
+    for nom in refs_amont() | set(SEEDS):
         (projet / "models" / "marts" / f"{nom}.sql").write_text(
             "select 1 as stub -- stands for the real mart\n"
         )
@@ -55,12 +62,13 @@ def projet_temporaire(dossier: Path) -> Path:
 
 
 def charger_modeles_pistes(con: duckdb.DuckDBPyConnection) -> None:
-    """The lead templates seed, as ``marts.priorites_modeles_pistes``."""
-    with open(SEED_MODELES, encoding="utf-8", newline="") as handle:
-        frame = pd.DataFrame(list(csv.DictReader(handle)))
-    con.register("_m", frame)
-    con.execute("create or replace table marts.priorites_modeles_pistes as select * from _m")
-    con.unregister("_m")
+    """The priority seeds (lead templates, missing data per domain), as ``marts.<seed>``."""
+    for nom in SEEDS:
+        with open(PROJET / "seeds" / f"{nom}.csv", encoding="utf-8", newline="") as handle:
+            frame = pd.DataFrame(list(csv.DictReader(handle)))
+        con.register("_m", frame)
+        con.execute(f"create or replace table marts.{nom} as select * from _m")
+        con.unregister("_m")
 
 
 def executer(projet: Path, entrepot: Path, ponderations: dict) -> subprocess.CompletedProcess:

@@ -152,6 +152,7 @@ def entrees() -> dict[str, pd.DataFrame]:
     indicateurs = pd.DataFrame(ind)
     domaines = _seed("axes_domaines")
     besoins, ecarts, offre, faiblesse, acces = [], [], [], [], []
+    composantes, acces_synthese = [], []
     niveaux = [("departement", DEP), ("ept", EPT_PC), ("ept", EPT_EE)] + [
         ("commune", c) for c, *_ in COMMUNES
     ]
@@ -171,6 +172,23 @@ def entrees() -> dict[str, pd.DataFrame]:
                     "nb_composantes": 2,
                 }
             )
+            composantes.append(
+                {
+                    "niveau": niveau,
+                    "code_territoire": code,
+                    "code_departement": DEP,
+                    "code_axe": dom["code_axe"],
+                    "code_domaine": dom["code_domaine"],
+                    "code_indicateur": "taux_pauvrete",
+                    "annee": 2021,
+                    "valeur": indice * 0.145,
+                    "valeur_france": 14.5,
+                    "reference_indice": "france",
+                    "valeur_reference": 14.5,
+                    "indice": float(indice),
+                    "inclus_dans_indice": True,
+                }
+            )
             if dom["code_domaine"] == "mobilite_solidaire" and niveau == "ept":
                 continue  # need without offer measure: insufficient
             indice_offre = float(40 + 15 * ((k + j) % 6))
@@ -187,8 +205,28 @@ def entrees() -> dict[str, pd.DataFrame]:
                     "ecart": indice - indice_offre,
                     "typologie": "besoin fort / offre faible",
                     "zone_blanche": services == 0,
+                    "offre_observee": True,
+                    "base_indice_offre": "public_cible",
+                    "nb_services": services,
+                    "population_cible": 1000,
+                    "source_offre": "catalogue",
+                    "unite_offre": "services",
+                    "offre_mesuree": float(services),
+                    "offre_pour_1000_public_cible": services * 1.0,
                 }
             )
+            if niveau != "commune":
+                acces_synthese.append(
+                    {
+                        "niveau": niveau,
+                        "code_territoire": code,
+                        "code_departement": DEP,
+                        "code_domaine": dom["code_domaine"],
+                        "population": 1000,
+                        "population_au_dela_5km": 100 * (j % 3),
+                        "distance_max_km": 2.5 + j,
+                    }
+                )
             offre.append(
                 {
                     "niveau": niveau,
@@ -268,6 +306,14 @@ def entrees() -> dict[str, pd.DataFrame]:
             code_commune="93001",
         ),
         noeud(
+            "ept:200057875",
+            "acteur",
+            "Établissement public territorial Est Ensemble",
+            type_acteur="ept",
+            niveau="ept",
+            code_territoire=EPT_EE,
+        ),
+        noeud(
             "dispositif:pdi:departement:93",
             "dispositif",
             "PDI de la Seine-Saint-Denis",
@@ -307,6 +353,31 @@ def entrees() -> dict[str, pd.DataFrame]:
             {"code_departement": DEP, "source": structure, "cible": f"service:sv{i}", "type_lien": "offre"}
         )
     acteurs = pd.DataFrame(noeuds)
+    coordination_acteurs = pd.DataFrame(
+        [
+            {
+                "code_departement": DEP,
+                "id_noeud": "ept:200057875",
+                "type_noeud": "acteur",
+                "role_courtage": "gardien_representant",
+                "intermediarite": 0.2,
+            },
+            {
+                "code_departement": DEP,
+                "id_noeud": "conseil_departemental:93",
+                "type_noeud": "acteur",
+                "role_courtage": "consultant",
+                "intermediarite": 0.4,
+            },
+            {
+                "code_departement": DEP,
+                "id_noeud": "structure:s2",
+                "type_noeud": "acteur",
+                "role_courtage": "aucun",
+                "intermediarite": 0.0,
+            },
+        ]
+    )
     liens = pd.DataFrame(liens)
     liens_manquants = pd.DataFrame(
         [
@@ -457,7 +528,62 @@ def entrees() -> dict[str, pd.DataFrame]:
             },
         ]
     )
+    revue_documents = pd.DataFrame(
+        [
+            {
+                "id_document": "d1",
+                "code_departement": DEP,
+                "titre": "Bilan CALPAE 2022",
+                "nom_fichier": "bilan_calpae_2022.pdf",
+                "type_document": "rapport_calpae_spie",
+                "libelle_type_document": "Rapport d'exécution CALPAE / SPIE",
+                "type_revu": True,
+                "nb_mentions_locales": 5,
+                "revu": True,
+                "motif_exclusion": None,
+            },
+            {
+                "id_document": "d2",
+                "code_departement": DEP,
+                "titre": "Pacte national pour l'IAE",
+                "nom_fichier": "pacte_iae.pdf",
+                "type_document": "autre",
+                "libelle_type_document": "Autre document",
+                "type_revu": False,
+                "nb_mentions_locales": 1,
+                "revu": False,
+                "motif_exclusion": "type non retenu pour la revue : Autre document",
+            },
+        ]
+    )
+    revue_actions = pd.DataFrame(
+        [
+            {
+                "id_mention": "m3",
+                "code_departement": DEP,
+                "id_document": "d1",
+                "titre_document": "Bilan CALPAE 2022",
+                "nom_fichier": "bilan_calpae_2022.pdf",
+                "libelle_type_document": "Rapport d'exécution CALPAE / SPIE",
+                "id_passage": "p1",
+                "page": 3,
+                "objet_type": "action",
+                "objet_code": "CALPAE",
+                "objet_libelle": "Le référent de parcours <i>unique</i>",
+                "statut_avancement": "realise",
+                "libelle_statut": "réalisé",
+                "ordre_statut": 1,
+                "annee": 2021,
+                "texte_trouve": "a été mis en place",
+            },
+        ]
+    )
     return {
+        "revue_documents": revue_documents,
+        "revue_actions": revue_actions,
+        "besoins_composantes": pd.DataFrame(composantes),
+        "accessibilite_synthese": pd.DataFrame(acces_synthese),
+        "coordination_acteurs": coordination_acteurs,
         "territoires": territoires,
         "indicateurs": indicateurs,
         "axes_domaines": domaines,

@@ -48,8 +48,11 @@ def test_environment_variable_points_to_another_file(tmp_path, monkeypatch, brut
         (("ecart_offre", "plancher_indice_offre"), 0, "plancher_indice_offre = 0 is outside"),
         (("ecart_offre", "minimum"), 9, "minimum is greater than ecart_offre.maximum"),
         (("coordination", "si_absente"), "zero", "si_absente must be 'neutre' or 'insuffisant'"),
+        (("ecart_offre", "si_absente"), "zero", "ecart_offre.si_absente must be 'neutre' or 'insuffisant'"),
         (("coordination", "poids"), True, "coordination.poids must be a number"),
         (("pistes", "par_axe"), 0, "pistes.par_axe = 0 is outside"),
+        (("pistes", "territoires_max"), 0, "pistes.territoires_max = 0 is outside"),
+        (("pistes", "acteurs_max"), "cinq", "pistes.acteurs_max must be a number"),
     ],
 )
 def test_invalid_values_are_refused(brut, chemin, valeur, message):

@@ -126,7 +126,7 @@ def test_one_action_sheet_per_lead_with_its_evidence(page, entrepot):
         con.close()
     fiches = page.select("article.fiche")
     assert sorted(f["id"] for f in fiches) == sorted(f"piste-{p}" for p in pistes)
-    rsa = page.find("article", id="piste-93-ept-200057875-accompagnement_emploi")
+    rsa = page.find("article", id="piste-93-accompagnement_emploi")
     # evidence named where a person finds it (document title and page, testimony), never by mart key
     texte = rsa.get_text(" ")
     assert "Bilan CALPAE 2022, p. 3" in texte and "Parole recueillie" in texte
@@ -137,8 +137,30 @@ def test_one_action_sheet_per_lead_with_its_evidence(page, entrepot):
 def test_calpae_review_cites_progress_statements_and_passages(page):
     revue = page.find("section", id="revue").get_text(" ")
     assert "Bilan CALPAE 2022" in revue
-    assert "Le référent de parcours <i>unique</i>" in revue and "réalisé" in revue
+    assert "Le référent de parcours <i>unique</i>" in revue
+    # the status in words, never its code; the national text set aside is named with the reason
+    assert "réalisé" in revue and "realise" not in revue
+    assert "Pacte national pour l'IAE (type non retenu pour la revue : Autre document)" in revue
     assert "(Bilan CALPAE 2022, p. 3)" in revue and "marts." not in revue
+
+
+def test_kit_sheet_keeps_the_two_rankings_apart_and_says_what_is_missing(sortie):
+    fiche = BeautifulSoup(
+        (sortie["dossier"] / "kit" / "fiche_axe_A2.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    titres = [h.get_text(strip=True) for h in fiche.find_all("h3")]
+    assert "Classement des territoires infra-départementaux" in titres
+    assert "Classement des domaines à l'échelle du département" in titres
+    matrices = fiche.select("table.matrice")
+    assert len(matrices) == 2
+    # the first table ranks EPT only, the second the département only
+    territoires = [
+        [tr.find_all("td")[2].get_text(strip=True) for tr in t.select("tbody tr")] for t in matrices
+    ]
+    assert territoires[0] and "Seine-Saint-Denis" not in territoires[0]
+    assert set(territoires[1]) == {"Seine-Saint-Denis"}
+    couverture = fiche.select_one("table.couverture").get_text(" ")
+    assert "France Travail" in couverture and "Qui les détient" in couverture
 
 
 def test_insufficient_priorities_are_shown_as_such(page):

@@ -1,35 +1,48 @@
 {{ config(tags=["apres_graphe"]) }}
 
 {#-
-  The actors to associate with each contractualisation lead, drawn from the coordination graph:
+  The actors of each contractualisation lead, drawn from the coordination graph, one row per
+  (lead, actor): an actor has one role in a lead.
+  Actors to associate (role, in this order of precedence when an actor qualifies twice):
     pilote_dispositif   pilots (edges `pilote`) of the current instances of the dispositifs related
                         to the lead's domain (seed priorites_modeles_pistes.dispositifs_lies) that
-                        cover the lead's territory or the whole département;
+                        cover one of the lead's territories or the whole département;
+    courtier            brokers of the graph (marts.coordination_acteurs.role_courtage other than
+                        `aucun`) tied to one of those dispositifs or acting on one of the lead's
+                        territories, by decreasing betweenness;
     operateur           actors that offer (edges `offre`) services of the domain located in a
-                        commune of the territory, the 5 with most services;
+                        commune of the lead's territories, by number of services.
+  The lead names `pistes.acteurs_max` of them (cite), taking in turn the first pilot, the first
+  broker, the first operator, the second pilot... (rang_citation), and counts the others.
+  Missing partners:
     partenaire_manquant the expected partners named by the graph's missing links that bear on the
-                        lead (see pistes_liens_manquants), 5 at most.
+                        lead (see pistes_liens_manquants), 5 at most, EXCEPT the actors already
+                        associated with the lead: an actor the lead associates is not also reported
+                        missing from it (its missing tie stays among the lead's evidence).
 -#}
+{%- set p = var('priorites', none) -%}
+{%- set acteurs_max = p['pistes']['acteurs_max'] if p else 5 -%}
 
 with selection as (
-    select s.id_piste, s.code_departement, s.code_axe, s.code_domaine, s.niveau, s.code_territoire, s.echelle,
-        m.dispositifs_lies
-    from {{ ref('pistes_selection') }} as s
-    inner join {{ ref('priorites_modeles_pistes') }} as m on m.code_domaine = s.code_domaine
+    select * from {{ ref('pistes_selection') }}
+),
+
+pistes as (
+    select distinct id_piste, code_departement, code_domaine, dispositifs_lies from selection
 ),
 
 noeuds as (
     select * from {{ source('graphe', 'acteurs') }}
-    where code_departement in (select code_departement from selection)
+    where code_departement in (select code_departement from pistes)
 ),
 
 liens as (
     select * from {{ source('graphe', 'liens') }}
-    where code_departement in (select code_departement from selection)
+    where code_departement in (select code_departement from pistes)
 ),
 
 dispositifs as (
-    select s.id_piste, d.id_noeud as id_dispositif, d.libelle as libelle_dispositif
+    select distinct s.id_piste, d.id_noeud as id_dispositif, d.libelle as libelle_dispositif
     from selection as s
     inner join noeuds as d
         on d.type_noeud = 'dispositif' and d.code_departement = s.code_departement
@@ -41,7 +54,7 @@ dispositifs as (
 
 pilotes as (
     select dsp.id_piste, a.id_noeud as id_acteur, any_value(a.libelle) as libelle_acteur,
-        'pilote_dispositif' as role,
+        'pilote_dispositif' as role, 1 as priorite_role,
         'pilote : ' || string_agg(distinct dsp.libelle_dispositif, ', ') as justification,
         -count(distinct dsp.id_dispositif) as rang
     from dispositifs as dsp
@@ -50,15 +63,52 @@ pilotes as (
     group by dsp.id_piste, a.id_noeud
 ),
 
+courtage as (
+    select id_noeud, role_courtage, intermediarite
+    from {{ source('graphe', 'coordination_acteurs') }}
+    where type_noeud = 'acteur' and coalesce(role_courtage, 'aucun') <> 'aucun'
+      and code_departement in (select code_departement from pistes)
+),
+
+courtiers_bruts as (
+    -- brokers tied (any edge, either way) to a related dispositif of the lead...
+    select dsp.id_piste, l.source as id_acteur
+    from dispositifs as dsp
+    inner join liens as l on l.cible = dsp.id_dispositif
+    union
+    select dsp.id_piste, l.cible as id_acteur
+    from dispositifs as dsp
+    inner join liens as l on l.source = dsp.id_dispositif
+    union
+    -- ...or acting on one of the lead's territories (an EPT, an EPCI, the département's services)
+    select s.id_piste, a.id_noeud as id_acteur
+    from selection as s
+    inner join noeuds as a
+        on a.type_noeud = 'acteur' and a.niveau = s.niveau and a.code_territoire = s.code_territoire
+),
+
+courtiers as (
+    select b.id_piste, a.id_noeud as id_acteur, a.libelle as libelle_acteur, 'courtier' as role,
+        2 as priorite_role,
+        'relie des groupes d''acteurs séparés (rôle de courtage : '
+            || replace(c.role_courtage, '_', ' ') || ')' as justification,
+        -c.intermediarite as rang
+    from (select distinct id_piste, id_acteur from courtiers_bruts) as b
+    inner join courtage as c on c.id_noeud = b.id_acteur
+    inner join noeuds as a on a.id_noeud = b.id_acteur and a.type_noeud = 'acteur'
+),
+
 communes as (
     select code_territoire as code_commune, code_departement, coalesce(code_ept, code_epci) as code_infra
     from {{ ref('territoires') }}
     where niveau = 'commune'
 ),
 
-operateurs_bruts as (
+operateurs as (
     select s.id_piste, a.id_noeud as id_acteur, any_value(a.libelle) as libelle_acteur,
-        count(distinct sv.id_noeud) as nb_services
+        'operateur' as role, 3 as priorite_role,
+        count(distinct sv.id_noeud) || ' service(s) du domaine sur les territoires de la piste' as justification,
+        -count(distinct sv.id_noeud) as rang
     from selection as s
     inner join noeuds as sv
         on sv.type_noeud = 'service' and sv.code_domaine = s.code_domaine
@@ -71,11 +121,41 @@ operateurs_bruts as (
     group by s.id_piste, a.id_noeud
 ),
 
-operateurs as (
-    select id_piste, id_acteur, libelle_acteur, 'operateur' as role,
-        nb_services || ' service(s) du domaine sur le territoire' as justification, -nb_services as rang
-    from operateurs_bruts
-    qualify row_number() over (partition by id_piste order by nb_services desc, libelle_acteur) <= 5
+associes_bruts as (
+    select * from pilotes
+    union all by name select * from courtiers
+    union all by name select * from operateurs
+),
+
+associes as (
+    -- one role per actor: the first in the order pilot, broker, operator
+    select * from associes_bruts
+    qualify row_number() over (partition by id_piste, id_acteur order by priorite_role) = 1
+),
+
+associes_ordonnes as (
+    select *,
+        row_number() over (partition by id_piste, role order by rang, libelle_acteur, id_acteur) as ordre
+    from associes
+),
+
+associes_cites as (
+    -- citation order; an actor whose name another actor of the lead already bears (several
+    -- « MISSION LOCALE » structures) is counted among the others, not named twice
+    select *,
+        row_number() over (partition by id_piste order by ordre, priorite_role, libelle_acteur, id_acteur)
+            as rang_citation,
+        row_number() over (partition by id_piste, libelle_acteur
+                           order by ordre, priorite_role, id_acteur) = 1 as premier_du_nom
+    from associes_ordonnes
+),
+
+associes_numerotes as (
+    select *,
+        case when premier_du_nom
+             then row_number() over (partition by id_piste, premier_du_nom order by rang_citation) end
+            as rang_nom
+    from associes_cites
 ),
 
 manquants_bruts as (
@@ -90,20 +170,34 @@ manquants_bruts as (
 ),
 
 manquants as (
-    select id_piste, id_acteur, any_value(libelle_acteur) as libelle_acteur, 'partenaire_manquant' as role,
-        arg_min(raison, ordre) as justification, min(ordre) as rang
-    from manquants_bruts
-    where id_acteur is not null
-    group by id_piste, id_acteur
-    qualify row_number() over (partition by id_piste order by min(ordre), any_value(libelle_acteur)) <= 5
+    select m.id_piste, m.id_acteur, any_value(m.libelle_acteur) as libelle_acteur,
+        'partenaire_manquant' as role,
+        arg_min(m.raison, m.ordre) as justification, min(m.ordre) as rang
+    from manquants_bruts as m
+    anti join associes as a on a.id_piste = m.id_piste and a.id_acteur = m.id_acteur
+    where m.id_acteur is not null
+    group by m.id_piste, m.id_acteur
+    qualify row_number() over (partition by m.id_piste order by min(m.ordre), any_value(m.libelle_acteur)) <= 5
 )
 
-select s.code_departement, x.id_piste, x.id_acteur, x.libelle_acteur, x.role,
-    row_number() over (partition by x.id_piste, x.role order by x.rang, x.libelle_acteur) as ordre,
+select p.code_departement, x.id_piste, x.id_acteur, x.libelle_acteur, x.role,
+    case x.role
+        when 'pilote_dispositif' then 'pilote d''un dispositif lié'
+        when 'courtier' then 'relais entre groupes d''acteurs'
+        when 'operateur' then 'structure présente'
+        when 'partenaire_manquant' then 'partenaire manquant'
+    end as libelle_role,
+    x.ordre,
+    x.rang_citation,
+    coalesce(x.rang_nom <= {{ acteurs_max }}, false) as cite,
     x.justification
 from (
-    select * from pilotes
-    union all by name select * from operateurs
-    union all by name select * from manquants
+    select id_piste, id_acteur, libelle_acteur, role, ordre, rang_citation, rang_nom, justification
+    from associes_numerotes
+    union all by name
+    select id_piste, id_acteur, libelle_acteur, role,
+        row_number() over (partition by id_piste order by rang, libelle_acteur) as ordre,
+        null::bigint as rang_citation, null::bigint as rang_nom, justification
+    from manquants
 ) as x
-inner join selection as s using (id_piste)
+inner join pistes as p using (id_piste)

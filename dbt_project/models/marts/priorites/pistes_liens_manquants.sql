@@ -1,23 +1,25 @@
 {{ config(tags=["apres_graphe"], materialized="ephemeral") }}
 
 {#-
-  The graph's missing links (marts.liens_manquants) that bear on each lead, with the order in which
-  they are cited (pertinence 1 first):
+  The graph's missing links (marts.liens_manquants) that bear on each lead, once per lead even when
+  several of its territories see the same link, with the order in which they are cited
+  (pertinence 1 first):
     1  a rule of the lead's domain (operateurs_sans_lien, besoin_eleve_offre_non_coordonnee...) on
-       the lead's territory, one of its communes, or the whole département;
+       one of the lead's territories, one of their communes, or the whole département;
     2  an expected partner absent (partenaire_attendu_absent) from an instance of a dispositif
-       related to the domain (seed priorites_modeles_pistes.dispositifs_lies) covering the
-       territory or the département;
-    3  for axis A2, an insertion actor of the territory without any tie to France Travail nor to
+       related to the domain (seed priorites_modeles_pistes.dispositifs_lies) covering one of the
+       territories or the département;
+    3  for axis A2, an insertion actor of the territories without any tie to France Travail nor to
        the PDI/PTI (insertion_sans_lien_ft_pdi).
   Shared by marts.pistes_preuves (evidence) and marts.pistes_acteurs (missing partners).
 -#}
 
 with selection as (
-    select s.id_piste, s.code_departement, s.code_axe, s.code_domaine, s.niveau, s.code_territoire, s.echelle,
-        m.dispositifs_lies
-    from {{ ref('pistes_selection') }} as s
-    inner join {{ ref('priorites_modeles_pistes') }} as m on m.code_domaine = s.code_domaine
+    select * from {{ ref('pistes_selection') }}
+),
+
+pistes as (
+    select distinct id_piste, code_departement, code_axe, code_domaine, dispositifs_lies from selection
 ),
 
 communes as (
@@ -32,14 +34,14 @@ liens_manquants as (
 ),
 
 dispositifs as (
-    select id_noeud, code_dispositif, niveau, code_territoire, code_departement
+    select id_noeud, code_dispositif
     from {{ source('graphe', 'acteurs') }}
     where type_noeud = 'dispositif' and not coalesce(historique, false)
 ),
 
 sur_le_territoire as (
-    -- (lead, missing link) pairs whose territory is the lead's, one of its communes, or the département
-    select s.id_piste, l.id_lien_manquant
+    -- (lead, missing link) pairs whose territory is one of the lead's, one of their communes, or the département
+    select distinct s.id_piste, l.id_lien_manquant
     from selection as s
     inner join liens_manquants as l on l.code_departement = s.code_departement
     where (l.niveau = s.niveau and l.code_territoire = s.code_territoire)
@@ -52,16 +54,16 @@ sur_le_territoire as (
 ),
 
 candidats as (
-    select s.id_piste, l.*,
+    select p.id_piste, l.*,
         case
-            when l.code_domaine = s.code_domaine then 1
+            when l.code_domaine = p.code_domaine then 1
             when l.regle = 'partenaire_attendu_absent' and exists (
                 select 1 from dispositifs as d
                 where d.id_noeud = l.id_source
-                  and list_contains(string_split(s.dispositifs_lies, '|'), d.code_dispositif)) then 2
-            when l.regle = 'insertion_sans_lien_ft_pdi' and s.code_axe = 'A2' then 3
+                  and list_contains(string_split(p.dispositifs_lies, '|'), d.code_dispositif)) then 2
+            when l.regle = 'insertion_sans_lien_ft_pdi' and p.code_axe = 'A2' then 3
         end as pertinence
-    from selection as s
+    from pistes as p
     inner join sur_le_territoire as t using (id_piste)
     inner join liens_manquants as l using (id_lien_manquant)
 )

@@ -14,8 +14,15 @@
 {%- set maxi = p['pistes']['preuves_max'] if p else 5 -%}
 
 with selection as (
-    select id_piste, code_departement, code_axe, code_domaine, niveau, code_territoire, echelle
+    -- one row per (lead, territory)
+    select id_piste, code_departement, code_axe, code_domaine, niveau, code_territoire, echelle,
+        rang_territoire
     from {{ ref('pistes_selection') }}
+),
+
+pistes as (
+    -- one row per lead: the evidence that is not about one territory (links, passages, words)
+    select distinct id_piste, code_departement, code_domaine from selection
 ),
 
 catalogue as (
@@ -38,7 +45,9 @@ indicateurs as (
             || ' en ' || i.annee
             || coalesce(' (France : ' || replace(cast(round(i.valeur_france, 1) as varchar), '.', ',') || ')', '')
             as extrait,
-        row_number() over (partition by s.id_piste, i.code_indicateur order by i.annee desc) as r
+        s.rang_territoire,
+        row_number() over (partition by s.id_piste, i.niveau, i.code_territoire, i.code_indicateur
+                           order by i.annee desc) as r
     from selection as s
     inner join {{ ref('indicateurs') }} as i
         on i.niveau = s.niveau and i.code_territoire = s.code_territoire
@@ -72,6 +81,7 @@ ecarts as (
                   || ' pour un indice d''offre '
                   || coalesce(cast(cast(round(e.indice_offre) as integer) as varchar), '–')
                   || coalesce(' (' || e.typologie || ')', '') end as extrait,
+        s.rang_territoire,
         row_number() over (partition by s.id_piste, e.niveau = 'commune'
                            order by e.indice_besoin desc nulls last, e.code_territoire) as r
     from selection as s
@@ -94,9 +104,10 @@ liens_manquants as (
             || coalesce(' → ' || l.id_cible, '') || coalesce(' (' || l.niveau || ' ' || l.code_territoire || ')', '')
             as reference,
         l.raison as extrait,
+        null::bigint as rang_territoire,
         l.ordre as r
     from {{ ref('pistes_liens_manquants') }} as l
-    inner join selection as s using (id_piste)
+    inner join pistes as s using (id_piste)
 ),
 
 mentions_territoire as (
@@ -105,7 +116,9 @@ mentions_territoire as (
     inner join {{ ref('mentions') }} as m
         on m.code_departement = s.code_departement and m.type_entite = 'territoire'
     where m.code_entite = s.code_territoire
-       or m.code_entite in (select code_commune from communes_territoire where code_infra = s.code_territoire)
+       or m.code_entite in (select code_commune from communes_territoire as ct
+                            where (s.echelle = 'infra' and ct.code_infra = s.code_territoire)
+                               or (s.echelle = 'departement' and ct.code_departement = s.code_territoire))
 ),
 
 passages as (
@@ -117,10 +130,11 @@ passages as (
         'marts.passages ' || pa.id_passage || ' (document ' || pa.id_document || ', page ' || coalesce(cast(pa.page as varchar), '?') || ')'
             as reference,
         left(pa.texte, 400) as extrait,
+        null::bigint as rang_territoire,
         row_number() over (partition by s.id_piste
                            order by (mt.id_passage is null), pa.score_classement desc nulls last,
                                     length(pa.texte) desc, pa.id_passage) as r
-    from selection as s
+    from pistes as s
     inner join {{ ref('passages') }} as pa
         on pa.code_departement = s.code_departement and pa.code_domaine = s.code_domaine
     left join mentions_territoire as mt on mt.id_passage = pa.id_passage and mt.id_piste = s.id_piste
@@ -136,15 +150,17 @@ parole as (
         null::varchar as id_lien_manquant, null::varchar as id_passage, pr.id_parole,
         'marts.parole ' || pr.id_parole as reference,
         left(pr.texte, 400) as extrait,
+        null::bigint as rang_territoire,
         row_number() over (partition by s.id_piste order by pr.id_parole) as r
-    from selection as s
+    from pistes as s
     inner join {{ ref('parole') }} as pr
         on pr.code_departement = s.code_departement and pr.code_domaine = s.code_domaine
     where not coalesce(pr.secret, false)
 ),
 
 toutes as (
-    -- latest year of each indicator; the territory's gap line then its zone-blanche communes
+    -- latest year of each indicator of each territory; the territories' gap lines then their
+    -- zone-blanche communes
     select * from indicateurs where r = 1
     union all by name select * from ecarts where r <= {{ maxi }}
     union all by name select * from liens_manquants where r <= {{ maxi }}
@@ -155,7 +171,8 @@ toutes as (
 numerotees as (
     select *,
         row_number() over (partition by id_piste, type_preuve
-                           order by (niveau = 'commune') nulls first, r, reference) as ordre
+                           order by (niveau = 'commune') nulls first, rang_territoire nulls first, r, reference)
+            as ordre
     from toutes
 )
 

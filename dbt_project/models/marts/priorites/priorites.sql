@@ -20,7 +20,8 @@
 {%- endif -%}
 {%- if p is none -%}
   {%- set p = {'besoin': {'exposant': 1, 'composantes_minimum': 1},
-               'ecart_offre': {'exposant': 1, 'plancher_indice_offre': 10, 'minimum': 0.25, 'maximum': 4},
+               'ecart_offre': {'exposant': 1, 'plancher_indice_offre': 10, 'minimum': 0.25, 'maximum': 4,
+                               'si_absente': 'neutre'},
                'coordination': {'poids': 1, 'si_absente': 'neutre'},
                'publics_prioritaires': []} -%}
 {%- endif -%}
@@ -135,10 +136,15 @@ facteurs as (
     select
         *,
         power(indice_besoin / 100.0, {{ p['besoin']['exposant'] }}) as facteur_besoin,
-        least(greatest(
-            power(100.0 / greatest(indice_offre, {{ p['ecart_offre']['plancher_indice_offre'] }}),
-                  {{ p['ecart_offre']['exposant'] }}),
-            {{ p['ecart_offre']['minimum'] }}), {{ p['ecart_offre']['maximum'] }}) as facteur_ecart_offre,
+        -- offer not measured (no source covers the domain there): neutral factor 1, noted in
+        -- remarques, when ecart_offre.si_absente is `neutre`; else the line is insufficient
+        -- (greatest() skips NULLs: the unmeasured case must be tested first)
+        case when indice_offre is null then 1.0
+             else least(greatest(
+                power(100.0 / greatest(indice_offre, {{ p['ecart_offre']['plancher_indice_offre'] }}),
+                      {{ p['ecart_offre']['exposant'] }}),
+                {{ p['ecart_offre']['minimum'] }}), {{ p['ecart_offre']['maximum'] }})
+        end as facteur_ecart_offre,
         1 + {{ p['coordination']['poids'] }} * coalesce(faiblesse_coordination, 0) as facteur_coordination,
         1
         {%- for pub in publics %} + {{ pub['poids'] }} * coalesce(part_{{ loop.index }}, 0){% endfor %}
@@ -155,12 +161,19 @@ facteurs as (
                   and coalesce(nb_composantes_besoin, 0) < {{ p['besoin']['composantes_minimum'] }}
                  then 'indice de besoin calculé sur ' || coalesce(nb_composantes_besoin, 0)
                       || ' indicateur(s), minimum {{ p['besoin']['composantes_minimum'] }}' end,
-            case when indice_offre is null then 'offre non mesurée' end
+            {%- if p['ecart_offre'].get('si_absente', 'insuffisant') == 'insuffisant' %}
+            case when indice_offre is null then 'offre non mesurée' end,
+            {%- endif %}
+            null
             {%- if p['coordination']['si_absente'] == 'insuffisant' %},
             case when faiblesse_coordination is null then 'coordination non évaluée' end
             {%- endif %}
         ) as raison_brute,
         concat_ws(' ; ',
+            {%- if p['ecart_offre'].get('si_absente', 'insuffisant') == 'neutre' %}
+            case when indice_offre is null
+                 then 'offre non mesurée (aucune source ne la couvre ici) : facteur neutre (1)' end,
+            {%- endif %}
             {%- if p['coordination']['si_absente'] == 'neutre' %}
             case when faiblesse_coordination is null
                  then 'coordination non évaluée : facteur neutre (1)' end,
