@@ -1,32 +1,45 @@
-"""What a person reads in the analysts' workbook: sheet titles and groups, column headers and formats.
+"""What a person reads in the analysts' workbook, read from the dbt seeds that own it.
 
-One dictionary, written by hand, instead of a word-by-word translation of column names (which gave
-« Entite à », « Nombre de enregistrements »…). The meaning of each column stays in the dbt
-descriptions (written as the header's comment); here is only its short French header and how its
-numbers are shown.
+The workbook's vocabulary is data, owned by dbt seeds (``dbt_project/seeds/classeur_*.csv``, declared
+with their tests in ``dbt_project/seeds/_rapport__seeds.yml``, built into schema ``rapport``):
 
-- :data:`FEUILLES`: every mart, in reading order, with its group and its sheet title (≤ 31 chars).
-- :data:`COLONNES`: header and number format of a column name, the same in every mart;
-  :data:`COLONNES_PAR_MART` overrides it where a name means something else in one mart.
-- :data:`NOMS_AJOUTES`: the codes beside which the workbook writes a name (territory, indicator,
-  domain), with the table that gives the name.
+- ``classeur_groupes``: the groups of detailed sheets, in reading order;
+- ``classeur_feuilles``: every mart, in reading order (``ordre``), with its group, its sheet title
+  (≤ 31 characters), what the sheet holds and why it is absent when the mart has no row;
+- ``classeur_colonnes``: the French header and number format kind of a column name, the same in
+  every mart (``mart`` empty) or in one mart only (overrides the former there);
+- ``classeur_noms_ajoutes``: the codes beside which the workbook writes a name (territory,
+  indicator, domain), with the table that gives the name;
+- ``classeur_noms_deja_la``: the name columns that make such an added name useless.
 
-A mart or a column missing here is still written (title and header from its name) and the tests
-on the real build list it (``tests/e2e/test_classeur_93.py``).
+This module only reads them from the warehouse connection the exporter already holds
+(:func:`charger`) and answers the writer's questions (:meth:`Libelles.entete`,
+:meth:`Libelles.format_colonne`); it keeps no copy and never reads the CSV files.
+
+:data:`FORMATS` stays here: it maps a format kind to its Excel number format code, which is
+technique of the writer (the code names kinds itself for typed fallbacks: ``entier``,
+``decimal``, ``date``, ``horodatage``), not vocabulary a person edits. The kinds a seed row may
+name are the keys of :data:`FORMATS` plus ``liste`` (accepted_values test of the seed; a unit test
+checks that both agree).
+
+A mart or a column missing from the seeds is still written (title and header from its name) and the
+tests on the real build list it (``tests/e2e/test_classeur_93.py``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+import duckdb
+
 __all__ = [
-    "GROUPES",
-    "FEUILLES",
     "FORMATS",
-    "COLONNES",
-    "COLONNES_PAR_MART",
-    "NOMS_AJOUTES",
-    "VIDES",
-    "entete",
-    "format_colonne",
+    "KINDS",
+    "SCHEMA",
+    "SEEDS",
+    "Libelles",
+    "LibellesManquants",
+    "charger",
 ]
 
 # number formats (Excel codes; Excel shows the separators of the reader's locale: « 1 234,5 » in French);
@@ -42,790 +55,149 @@ FORMATS: dict[str, str] = {
     "date": "dd/mm/yyyy",
     "horodatage": "dd/mm/yyyy hh:mm",
 }
+#: every format kind a seed row may name
+KINDS: frozenset[str] = frozenset(FORMATS) | {"liste"}
 
-# groups of detailed sheets, in reading order (after the read-me and the synthesis of each axis)
-GROUPES = [
-    "Priorités et pistes",
-    "Besoins",
-    "Offre",
-    "Coordination",
-    "Documents et paroles",
-    "Référentiels",
-]
+#: the warehouse schema of the workbook's seeds (``+schema`` in ``_rapport__seeds.yml``), and the seeds
+SCHEMA = "rapport"
+SEEDS = (
+    "classeur_groupes",
+    "classeur_feuilles",
+    "classeur_colonnes",
+    "classeur_noms_ajoutes",
+    "classeur_noms_deja_la",
+)
 
-# mart → (group, sheet title, what the sheet holds); the order of this table is the order of the sheets
-FEUILLES: dict[str, tuple[str, str, str]] = {
-    "priorites": (
-        "Priorités et pistes",
-        "Priorités (matrice)",
-        "Matrice des priorités : chaque domaine et territoire (EPT ou EPCI, département) avec ses facteurs, "
-        "son score et son rang dans l'axe ; les lignes non classées disent pourquoi.",
-    ),
-    "pistes": (
-        "Priorités et pistes",
-        "Pistes d'action",
-        "Pistes de contractualisation proposées pour les premières priorités de chaque axe.",
-    ),
-    "pistes_acteurs": (
-        "Priorités et pistes",
-        "Pistes - acteurs à associer",
-        "Acteurs à associer à chaque piste, avec leur rôle et la raison de leur choix.",
-    ),
-    "pistes_preuves": (
-        "Priorités et pistes",
-        "Pistes - éléments de preuve",
-        "Éléments qui fondent chaque piste : indicateurs, écarts, liens manquants, passages de documents.",
-    ),
-    "priorites_couverture": (
-        "Priorités et pistes",
-        "Mesuré et manquant par domaine",
-        "Par domaine : indicateurs du besoin, mesure de l'offre, classement à chaque niveau, données "
-        "manquantes et qui les détient.",
-    ),
-    "revue_documents": (
-        "Documents et paroles",
-        "Revue CALPAE - documents",
-        "Documents déposés lus ou non par la revue des actions CALPAE / SPIE, avec la raison.",
-    ),
-    "revue_actions": (
-        "Documents et paroles",
-        "Revue CALPAE - avancement",
-        "Déclarations d'avancement des documents lus par la revue des actions CALPAE / SPIE.",
-    ),
-    "territoires": (
-        "Besoins",
-        "Territoires",
-        "Communes, EPT, EPCI et QPV du département, avec la région et la France pour comparaison : "
-        "population et typologies.",
-    ),
-    "indicateurs": (
-        "Besoins",
-        "Indicateurs",
-        "Indicateurs de besoin par territoire et année, avec les valeurs du département, de la région et de "
-        "la France et les écarts.",
-    ),
-    "besoins": (
-        "Besoins",
-        "Besoins par domaine",
-        "Indice de besoin par territoire et domaine (100 = France).",
-    ),
-    "besoins_composantes": (
-        "Besoins",
-        "Besoins - composantes",
-        "Indicateurs qui composent chaque indice de besoin, retenus ou non, avec leur indice (100 = France).",
-    ),
-    "ecarts": (
-        "Offre",
-        "Écarts besoin-offre",
-        "Besoin face à l'offre par territoire et domaine : indices, écart, typologie et zones blanches.",
-    ),
-    "offre": (
-        "Offre",
-        "Offre par domaine",
-        "Structures et services par territoire et domaine, rapportés aux habitants et au public cible.",
-    ),
-    "accessibilite_synthese": (
-        "Offre",
-        "Accès aux services - synthèse",
-        "Habitants éloignés (5, 10, 20 km) du service le plus proche, par territoire et domaine.",
-    ),
-    "accessibilite": (
-        "Offre",
-        "Accès aux services - communes",
-        "Distance de chaque commune au service le plus proche de chaque domaine.",
-    ),
-    "structures": (
-        "Offre",
-        "Structures",
-        "Structures de l'offre d'accompagnement localisées dans le département, après rapprochement des "
-        "listes sources.",
-    ),
-    "services": ("Offre", "Services", "Services de ces structures, un par domaine du Pacte."),
-    "thematiques_non_rattachees": (
-        "Offre",
-        "Thématiques non rattachées",
-        "Thématiques et réseaux de l'offre qui ne rattachent aucun service à un domaine du Pacte, et "
-        "pourquoi.",
-    ),
-    "faiblesse_coordination": (
-        "Coordination",
-        "Faiblesse de coordination",
-        "Faiblesse de coordination (0 à 1) par territoire et domaine : isolement, fragmentation, "
-        "partenaires manquants.",
-    ),
-    "liens_manquants": (
-        "Coordination",
-        "Liens manquants",
-        "Liens de coordination attendus mais non observés, avec leur raison.",
-    ),
-    "coordination_dispositifs": (
-        "Coordination",
-        "Partenaires des dispositifs",
-        "Pour chaque dispositif, les partenaires attendus, ceux qui sont liés et ceux qui manquent.",
-    ),
-    "coordination_acteurs": (
-        "Coordination",
-        "Place des acteurs",
-        "Place de chaque acteur dans le réseau : nombre de partenaires, rôle d'intermédiaire, distance à "
-        "France Travail.",
-    ),
-    "acteurs": (
-        "Coordination",
-        "Acteurs et dispositifs",
-        "Acteurs, dispositifs et territoires du réseau de coordination du département.",
-    ),
-    "liens": (
-        "Coordination",
-        "Liens entre acteurs",
-        "Liens observés entre acteurs et dispositifs (pilote, signe, finance, opère, partenaire…) et leur "
-        "confiance.",
-    ),
-    "documents": (
-        "Documents et paroles",
-        "Documents",
-        "Documents et notes d'entretien déposés pour le département, avec leur type, leur date et ce qu'on "
-        "y a trouvé.",
-    ),
-    "parole": (
-        "Documents et paroles",
-        "Paroles recueillies",
-        "Ce que disent les personnes rencontrées et les usagers interrogés (entretiens, questionnaires).",
-    ),
-    "passages": (
-        "Documents et paroles",
-        "Passages des documents",
-        "Passages des documents, classés par axe et domaine du Pacte.",
-    ),
-    "mentions": (
-        "Documents et paroles",
-        "Mentions dans les documents",
-        "Acteurs, dispositifs, territoires et énoncés d'avancement trouvés dans les passages.",
-    ),
-    "liens_candidats": (
-        "Documents et paroles",
-        "Cités ensemble",
-        "Acteurs ou dispositifs nommés ensemble dans un même passage : liens possibles, à confirmer.",
-    ),
-    "axes_domaines": (
-        "Référentiels",
-        "Axes et domaines",
-        "Les 4 axes du Pacte des solidarités et leurs 18 domaines.",
-    ),
-    "indicateurs_catalogue": (
-        "Référentiels",
-        "Catalogue des indicateurs",
-        "Définition, source, millésime et unité de chaque indicateur de besoin.",
-    ),
-    "indicateurs_domaines": (
-        "Référentiels",
-        "Indicateurs et domaines",
-        "Domaines que mesure chaque indicateur de besoin : son domaine principal et ses domaines "
-        "complémentaires.",
-    ),
-    "indicateurs_domaines_complementaires": (
-        "Référentiels",
-        "Domaines complémentaires",
-        "Domaines qu'un indicateur de besoin mesure aussi, au-delà de son domaine principal, avec la raison.",
-    ),
-    "dispositifs_modele": (
-        "Référentiels",
-        "Modèle des dispositifs",
-        "Modèle national des dispositifs : pilotes, signataires et partenaires attendus.",
-    ),
-    "priorites_modeles_pistes": (
-        "Référentiels",
-        "Modèles de pistes",
-        "Modèles de rédaction des pistes, un par domaine.",
-    ),
-    "priorites_donnees_domaines": (
-        "Référentiels",
-        "Données manquantes par domaine",
-        "Données qui manquent au diagnostic pour chaque domaine et qui les détient.",
-    ),
-    "documents_statuts_avancement": (
-        "Référentiels",
-        "Statuts d'avancement",
-        "Libellé en mots de chaque statut d'avancement.",
-    ),
-    "offre_publics_cibles": (
-        "Référentiels",
-        "Publics cibles de l'offre",
-        "Public cible de chaque domaine et indicateur qui en donne l'effectif.",
-    ),
-    "offre_sources": (
-        "Référentiels",
-        "Sources de l'offre",
-        "Listes sources de l'offre et leur ordre de préférence.",
-    ),
-    "offre_correspondance_domaines": (
-        "Référentiels",
-        "Rattachement aux domaines",
-        "Rattachement des thématiques et réseaux de l'offre aux domaines du Pacte.",
-    ),
-    "offre_bpe_types": (
-        "Référentiels",
-        "Équipements BPE lus comme offre",
-        "Types d'équipement de la base permanente des équipements (INSEE) lus comme offre, et leur domaine.",
-    ),
-    "offre_drees_tableaux": (
-        "Référentiels",
-        "Tableaux DREES petite enfance",
-        "Ce que compte chaque tableau départemental de la DREES sur l'accueil du jeune enfant.",
-    ),
-    "offre_referentiels_v1": (
-        "Référentiels",
-        "Référentiels data·inclusion",
-        "Codes et libellés des référentiels data·inclusion.",
-    ),
-    "offre_thematiques_v0_v1": (
-        "Référentiels",
-        "Thématiques v0 vers v1",
-        "Correspondance des thématiques data·inclusion de l'ancien au nouveau schéma.",
-    ),
-    "offre_typologies_v0_v1": (
-        "Référentiels",
-        "Typologies v0 vers v1",
-        "Correspondance des typologies de structure vers les réseaux porteurs.",
-    ),
-    "offre_publics_v0_v1": (
-        "Référentiels",
-        "Publics v0 vers v1",
-        "Correspondance des publics data·inclusion de l'ancien au nouveau schéma.",
-    ),
-    "offre_types_v0_v1": (
-        "Référentiels",
-        "Types de service v0 vers v1",
-        "Correspondance des types de service de l'ancien au nouveau schéma.",
-    ),
-    "offre_frais_v0_v1": (
-        "Référentiels",
-        "Frais v0 vers v1",
-        "Correspondance des frais de l'ancien au nouveau schéma.",
-    ),
-    "vocabulaire_axes": (
-        "Référentiels",
-        "Vocabulaire des axes",
-        "Termes qui classent les passages de documents dans les axes et domaines.",
-    ),
-    "gazetteer_acteurs": (
-        "Référentiels",
-        "Noms des acteurs",
-        "Noms et sigles des acteurs cherchés dans les documents.",
-    ),
-    "gazetteer_dispositifs": (
-        "Référentiels",
-        "Noms des dispositifs",
-        "Noms et sigles des dispositifs cherchés dans les documents.",
-    ),
-    "documents_types": ("Référentiels", "Types de documents", "Types de documents reconnus."),
-    "documents_regles_type": (
-        "Référentiels",
-        "Règles de typage",
-        "Règles qui décident du type d'un document.",
-    ),
-    "documents_expressions_avancement": (
-        "Référentiels",
-        "Expressions d'avancement",
-        "Expressions qui signalent l'avancement d'une action (prévu, en cours, réalisé, abandonné).",
-    ),
-}
-
-# why a sheet is absent when its table has no row for the département (else a generic reason)
-VIDES: dict[str, str] = {
-    "parole": "aucun entretien ni résultat de questionnaire n'a été déposé pour ce département",
-    "pistes": "aucune priorité n'est classée, faute de données suffisantes",
-    "pistes_acteurs": "aucune piste d'action n'a été proposée",
-    "pistes_preuves": "aucune piste d'action n'a été proposée",
-    "documents": "aucun document n'a été déposé pour ce département",
-    "passages": "aucun document n'a été déposé pour ce département",
-    "mentions": "aucun document n'a été déposé pour ce département",
-    "liens_candidats": "aucun passage de document ne cite ensemble deux acteurs ou dispositifs",
-}
-
-# column name → (header, format key of FORMATS or None: by type)
-COLONNES: dict[str, tuple[str, str | None]] = {
-    # territories
-    "niveau": ("Niveau", None),
-    "code_territoire": ("Code du territoire", None),
-    "libelle": ("Nom", None),
-    "code_commune_parente": ("Code de la commune du QPV", None),
-    "code_epci": ("Code EPCI", None),
-    "code_ept": ("Code EPT", None),
-    "code_departement": ("Code département", None),
-    "code_region": ("Code région", None),
-    "population": ("Population", "entier"),
-    "annee_population": ("Année de la population", "annee"),
-    "nb_communes": ("Nombre de communes", "entier"),
-    "grille_densite": ("Densité (grille INSEE)", None),
-    "grille_ruralite": ("Ruralité (ANCT)", None),
-    "grille_centralite": ("Centralité (ANCT-INRAE)", None),
-    "est_qpv": ("Compte un QPV", None),
-    "nb_qpv_2024": ("Nombre de QPV (2024)", "entier"),
-    "type_epci": ("Nature de l'EPCI", None),
-    "codes_communes": ("Communes touchées", "liste"),
-    "code_commune": ("Code commune", None),
-    "libelle_commune": ("Commune", None),
-    "libelle_territoire": ("Territoire", None),
-    "niveau_territoire": ("Niveau du territoire", None),
-    "zone_recherche": ("Zone de recherche", None),
-    "commune_sans_point": ("Commune sans contour", None),
-    # indicators and needs
-    "code_indicateur": ("Code de l'indicateur", None),
-    "annee": ("Année", "annee"),
-    "valeur": ("Valeur", "decimal"),
-    "numerateur": ("Numérateur", "decimal"),
-    "denominateur": ("Dénominateur", "decimal"),
-    "secret": ("Secret statistique", None),
-    "methode": ("Méthode", None),
-    "couverture": ("Couverture de la population", "part"),
-    "valeur_departement": ("Valeur du département", "decimal"),
-    "annee_reference_departement": ("Année (département)", "annee"),
-    "valeur_region": ("Valeur de la région", "decimal"),
-    "annee_reference_region": ("Année (région)", "annee"),
-    "valeur_france": ("Valeur de la France", "decimal"),
-    "annee_reference_france": ("Année (France)", "annee"),
-    "ecart_departement": ("Écart au département", "decimal"),
-    "ecart_region": ("Écart à la région", "decimal"),
-    "ecart_france": ("Écart à la France", "decimal"),
-    "code_axe": ("Axe", None),
-    "libelle_axe": ("Intitulé de l'axe", None),
-    "code_domaine": ("Code du domaine", None),
-    "libelle_domaine": ("Domaine", None),
-    "sens": ("Sens de lecture", None),
-    "indice": ("Indice (100 = France)", "decimal"),
-    "motif_exclusion": ("Motif d'exclusion", None),
-    "inclus_dans_indice": ("Compté dans l'indice", None),
-    "indice_besoin": ("Indice de besoin (100 = France)", "decimal"),
-    "nb_composantes": ("Nombre de composantes", "entier"),
-    "nb_composantes_exclues": ("Composantes exclues", "entier"),
-    "nb_composantes_besoin": ("Composantes du besoin", "entier"),
-    "composantes": ("Composantes", None),
-    "unite": ("Unité", None),
-    "niveaux": ("Niveaux publiés", "liste"),
-    "millesime": ("Millésime", None),
-    "couverture_minimale": ("Couverture minimale", "part"),
-    "definition": ("Définition", None),
-    "description": ("Description", None),
-    # offer
-    "nb_structures": ("Nombre de structures", "entier"),
-    "nb_services": ("Nombre de services", "entier"),
-    "services_pour_10000_habitants": ("Services pour 10 000 habitants", "decimal2"),
-    "public_cible": ("Public cible", None),
-    "population_cible": ("Effectif du public cible", "entier"),
-    "annee_population_cible": ("Année du public cible", "annee"),
-    "source_public": ("Source du public cible", None),
-    "services_pour_1000_public_cible": ("Services pour 1 000 personnes du public", "decimal2"),
-    "indice_offre": ("Indice d'offre (100 = référence)", "decimal"),
-    "base_indice_offre": ("Base de l'indice d'offre", None),
-    "ecart": ("Écart besoin - offre", "decimal"),
-    "typologie": ("Typologie", None),
-    "classe_besoin": ("Besoin", None),
-    "classe_offre": ("Offre", None),
-    "offre_observee": ("Offre observée", None),
-    "distance_km_service_plus_proche": ("Distance au service le plus proche (km)", "decimal"),
-    "population_hors_portee": ("Habitants hors de portée", "entier"),
-    "part_population_hors_portee": ("Part des habitants hors de portée", "part"),
-    "zone_blanche": ("Zone blanche", None),
-    "longitude": ("Longitude", "coordonnee"),
-    "latitude": ("Latitude", "coordonnee"),
-    "distance_km": ("Distance au service le plus proche (km)", "decimal"),
-    "id_service_plus_proche": ("Service le plus proche", None),
-    "code_commune_service": ("Code de la commune du service", None),
-    "code_departement_service": ("Département du service", None),
-    "service_hors_departement": ("Service hors du département", None),
-    "distance_km_dans_departement": ("Distance dans le département (km)", "decimal"),
-    "nb_services_dans_rayon": ("Services dans le rayon", "entier"),
-    "rayon_km": ("Rayon (km)", "decimal"),
-    "population_sans_distance": ("Habitants sans distance", "entier"),
-    "population_au_dela_5km": ("Habitants à plus de 5 km", "entier"),
-    "population_au_dela_10km": ("Habitants à plus de 10 km", "entier"),
-    "population_au_dela_20km": ("Habitants à plus de 20 km", "entier"),
-    "part_au_dela_5km": ("Part à plus de 5 km", "part"),
-    "part_au_dela_10km": ("Part à plus de 10 km", "part"),
-    "part_au_dela_20km": ("Part à plus de 20 km", "part"),
-    "distance_moyenne_km": ("Distance moyenne (km)", "decimal"),
-    "distance_max_km": ("Distance maximale (km)", "decimal"),
-    "nb_communes_service_hors_departement": ("Communes servies hors du département", "entier"),
-    "id_structure": ("Identifiant de la structure", None),
-    "nom": ("Nom", None),
-    "siret": ("SIRET", None),
-    "adresse": ("Adresse", None),
-    "origine_coordonnees": ("Origine des coordonnées", None),
-    "methode_localisation": ("Méthode de localisation", None),
-    "hors_departement": ("Coordonnées hors du département", None),
-    "coordonnees_corrigees": ("Coordonnées corrigées", None),
-    "sources": ("Sources", None),
-    "ids_sources": ("Fiches sources", None),
-    "tables_sources": ("Listes d'origine", None),
-    "nb_enregistrements": ("Nombre de fiches sources", "entier"),
-    "regle_fusion": ("Règle de fusion", None),
-    "reseaux_porteurs": ("Réseaux porteurs", None),
-    "capacite": ("Capacité (places)", "entier"),
-    "nb_conseillers": ("Conseillers numériques", "entier"),
-    "site_web": ("Site web", None),
-    "date_maj": ("Mise à jour", "date"),
-    "structure_reconstituee": ("Structure reconstituée", None),
-    "id_service": ("Identifiant du service", None),
-    "nom_structure": ("Structure", None),
-    "source": ("Source", None),
-    "table_source": ("Liste d'origine", None),
-    "service_implicite": ("Service déduit du réseau", None),
-    "origines_domaine": ("Rattaché au domaine par", None),
-    "thematique": ("Thématique", None),
-    "thematiques_rattachantes": ("Thématiques rattachantes", None),
-    "reseaux_rattachants": ("Réseaux rattachants", None),
-    "thematiques_source": ("Thématiques publiées", None),
-    "type_service": ("Type de service", None),
-    "publics": ("Publics", None),
-    "frais": ("Frais", None),
-    "modes_accueil": ("Modes d'accueil", None),
-    "lieu_de_reference": ("Lieu de référence", None),
-    "type_valeur": ("Nature de la valeur", None),
-    "statut": ("Statut", None),
-    "nb_porteurs": ("Nombre de porteurs", "entier"),
-    "nb_services_sans_domaine": ("Services sans domaine", "entier"),
-    "commentaire": ("Commentaire", None),
-    # priorities and leads
-    "id_priorite": ("Identifiant de la priorité", None),
-    "echelle": ("Échelle", None),
-    "ecart_besoin_offre": ("Écart besoin - offre", "decimal"),
-    "typologie_ecart": ("Typologie de l'écart", None),
-    "faiblesse_coordination": ("Faiblesse de coordination (0 à 1)", "decimal2"),
-    "parts_publics_prioritaires": ("Parts des publics prioritaires", None),
-    "facteur_besoin": ("Facteur besoin", "decimal2"),
-    "facteur_ecart_offre": ("Facteur écart d'offre", "decimal2"),
-    "facteur_coordination": ("Facteur coordination", "decimal2"),
-    "facteur_publics_prioritaires": ("Facteur publics prioritaires", "decimal2"),
-    "score": ("Score", "decimal2"),
-    "donnees_suffisantes": ("Données suffisantes", None),
-    "raison": ("Raison", None),
-    "remarques": ("Remarques", None),
-    "rang_axe": ("Rang dans l'axe", "entier"),
-    "id_piste": ("Identifiant de la piste", None),
-    "nature": ("Nature", None),
-    "intitule": ("Intitulé", None),
-    "acteurs_a_associer": ("Acteurs à associer", None),
-    "acteurs_issus_du_graphe": ("Acteurs issus du réseau local", None),
-    "partenaires_manquants": ("Partenaires manquants", None),
-    "cadre": ("Cadre", None),
-    "dispositifs_lies": ("Dispositifs liés", "liste"),
-    "indicateur_suivi": ("Indicateur de suivi", None),
-    "nb_services_existants": ("Services existants", "entier"),
-    "nb_preuves_indicateurs": ("Preuves : indicateurs", "entier"),
-    "nb_preuves_ecarts": ("Preuves : écarts", "entier"),
-    "nb_preuves_liens_manquants": ("Preuves : liens manquants", "entier"),
-    "nb_preuves_passages": ("Preuves : passages", "entier"),
-    "nb_preuves_parole": ("Preuves : paroles", "entier"),
-    "id_acteur": ("Identifiant de l'acteur", None),
-    "libelle_acteur": ("Acteur", None),
-    "role": ("Rôle", None),
-    "ordre": ("Ordre", "entier"),
-    "justification": ("Justification", None),
-    "id_preuve": ("Identifiant de la preuve", None),
-    "type_preuve": ("Type de preuve", None),
-    "id_lien_manquant": ("Lien manquant", None),
-    "reference": ("Référence", None),
-    "extrait": ("Extrait", None),
-    "action_nouvelle": ("Action nouvelle", None),
-    "action_renforcement": ("Action de renforcement", None),
-    "objet": ("Objet", None),
-    "partenaires_modele": ("Partenaires du modèle", None),
-    # coordination graph
-    "id_noeud": ("Identifiant", None),
-    "type_noeud": ("Nature", None),
-    "type_acteur": ("Type d'acteur (code)", None),
-    "libelle_type_acteur": ("Type d'acteur", None),
-    "groupe_acteur": ("Groupe d'acteurs", None),
-    "code_dispositif": ("Code du dispositif", None),
-    "libelle_dispositif": ("Dispositif", None),
-    "periode": ("Période", None),
-    "historique": ("Historique", None),
-    "source_publique": ("Source publique", None),
-    "axes": ("Axes", None),
-    "domaines": ("Domaines", None),
-    "ids_structures": ("Structures rassemblées", None),
-    "communes": ("Communes", None),
-    "pilotes_attendus": ("Pilotes attendus", None),
-    "signataires_attendus": ("Signataires attendus", "liste"),
-    "partenaires_attendus": ("Partenaires attendus", "liste"),
-    "attributs": ("Autres attributs", None),
-    "id_lien": ("Identifiant du lien", None),
-    "cible": ("Nœud d'arrivée", None),
-    "type_lien": ("Nature du lien", None),
-    "type_lien_en": ("Nature du lien (anglais)", None),
-    "type_noeud_source": ("Nature du nœud de départ", None),
-    "type_noeud_cible": ("Nature du nœud d'arrivée", None),
-    "libelle_source": ("Nom du nœud de départ", None),
-    "libelle_cible": ("Nom du nœud d'arrivée", None),
-    "confiance": ("Confiance (0 à 1)", "decimal2"),
-    "nb_preuves": ("Nombre de preuves", "entier"),
-    "origines": ("Origines des preuves", None),
-    "preuves": ("Preuves", None),
-    "degre": ("Nombre de partenaires", "entier"),
-    "degre_pondere": ("Partenaires pondérés par la confiance", "decimal2"),
-    "intermediarite": ("Intermédiarité", "decimal3"),
-    "methode_intermediarite": ("Calcul de l'intermédiarité", None),
-    "k_echantillon": ("Pivots tirés", "entier"),
-    "communaute": ("Communauté", "entier"),
-    "taille_communaute": ("Taille de la communauté", "entier"),
-    "role_courtage": ("Rôle d'intermédiaire", None),
-    "nb_liaison": ("Paires reliées : liaison", "entier"),
-    "nb_gardien_representant": ("Paires reliées : gardien ou représentant", "entier"),
-    "nb_consultant": ("Paires reliées : consultant", "entier"),
-    "nb_coordinateur": ("Paires reliées : coordinateur", "entier"),
-    "distance_france_travail": ("Liens jusqu'à France Travail", "entier"),
-    "id_dispositif": ("Instance du dispositif", None),
-    "role_attendu": ("Rôle attendu", None),
-    "type_lien_attendu": ("Lien attendu", None),
-    "nb_candidats": ("Acteurs candidats", "entier"),
-    "candidats": ("Candidats", None),
-    "nb_observes": ("Acteurs liés", "entier"),
-    "observes": ("Liés", None),
-    "present": ("Présent", None),
-    "manquants": ("Manquants", None),
-    "taux_couverture_dispositif": ("Types attendus présents", "part"),
-    "regle": ("Règle", None),
-    "id_source": ("Nœud de départ", None),
-    "id_cible": ("Partenaire attendu", None),
-    "details": ("Détails", None),
-    "isolement": ("Isolement", "part"),
-    "fragmentation": ("Fragmentation", "part"),
-    "eloignement_france_travail": ("Éloignement de France Travail", "part"),
-    "nb_operateurs": ("Nombre d'opérateurs", "entier"),
-    "nb_dispositifs": ("Nombre de dispositifs", "entier"),
-    # documents and what people say
-    "id_document": ("Identifiant du document", None),
-    "categorie": ("Catégorie", None),
-    "titre": ("Titre", None),
-    "type_document": ("Type de document (code)", None),
-    "libelle_type_document": ("Type de document", None),
-    "regle_type": ("Règle de typage", None),
-    "date_document": ("Date du document", None),
-    "date_source": ("Date lue dans", None),
-    "auteur": ("Auteur", None),
-    "auteur_source": ("Auteur lu dans", None),
-    "format": ("Format", None),
-    "unite_page": ("Unité de page", None),
-    "nb_pages": ("Pages ou sections", "entier"),
-    "nb_caracteres": ("Caractères", "entier"),
-    "taille_octets": ("Taille (octets)", "entier"),
-    "nb_passages": ("Passages", "entier"),
-    "nb_passages_classes": ("Passages classés", "entier"),
-    "nb_citations": ("Citations", "entier"),
-    "axe_principal": ("Axe principal", None),
-    "nb_mentions_acteurs": ("Mentions d'acteurs", "entier"),
-    "nb_mentions_dispositifs": ("Mentions de dispositifs", "entier"),
-    "nb_mentions_territoires": ("Mentions de territoires", "entier"),
-    "nb_mentions_avancement": ("Énoncés d'avancement", "entier"),
-    "acteur_entretien": ("Acteur rencontré", None),
-    "role_entretien": ("Rôle de la personne rencontrée", None),
-    "date_entretien": ("Date de l'entretien", None),
-    "niveau_territoire_entretien": ("Niveau du territoire de l'entretien", None),
-    "code_territoire_entretien": ("Territoire de l'entretien", None),
-    "chemin": ("Chemin du fichier", None),
-    "nom_fichier": ("Fichier", None),
-    "dossier_source": ("Dossier", None),
-    "origine_dossier": ("Pourquoi ce dossier", None),
-    "checksum": ("Empreinte SHA-256", None),
-    "titre_manifeste": ("Titre (manifeste)", None),
-    "editeur_manifeste": ("Éditeur (manifeste)", None),
-    "date_manifeste": ("Date (manifeste)", None),
-    "analyse_le": ("Analysé le", "horodatage"),
-    "id_passage": ("Identifiant du passage", None),
-    "page": ("Page ou section", "entier"),
-    "numero": ("Rang dans la page", "entier"),
-    "debut": ("Premier caractère", "entier"),
-    "fin": ("Dernier caractère", "entier"),
-    "texte": ("Texte", None),
-    "score_classement": ("Score de classement", "decimal"),
-    "termes_trouves": ("Termes trouvés", None),
-    "est_citation": ("Citation d'entretien", None),
-    "intitule_section": ("Section", None),
-    "titre_document": ("Document", None),
-    "id_mention": ("Identifiant de la mention", None),
-    "type_entite": ("Nature de l'entité", None),
-    "code_entite": ("Code de l'entité", None),
-    "libelle_entite": ("Entité", None),
-    "texte_trouve": ("Texte trouvé", None),
-    "categorie_acteur": ("Famille d'acteur", None),
-    "statut_avancement": ("Avancement", None),
-    "objet_type": ("Objet de l'énoncé", None),
-    "objet_code": ("Code du dispositif de l'énoncé", None),
-    "objet_libelle": ("Dispositif ou action de l'énoncé", None),
-    "categorie_document": ("Catégorie du document", None),
-    "entite_a": ("Code de la première entité", None),
-    "type_a": ("Nature de la première entité", None),
-    "libelle_a": ("Première entité", None),
-    "entite_b": ("Code de la seconde entité", None),
-    "type_b": ("Nature de la seconde entité", None),
-    "libelle_b": ("Seconde entité", None),
-    "nb_documents": ("Nombre de documents", "entier"),
-    "passages": ("Passages", None),
-    "types_documents": ("Types des documents", None),
-    "cite_en_entretien": ("Cité en entretien", None),
-    "id_parole": ("Identifiant de la parole", None),
-    "type_parole": ("Nature de la parole", None),
-    "niveau_agregation": ("Niveau d'agrégation", None),
-    "acteur": ("Organisation rencontrée", None),
-    "mesure": ("Mesure", None),
-    "modalite": ("Raison citée", None),
-    "nb_repondants": ("Répondants", "entier"),
-    "effectif": ("Effectif", "entier"),
-    "taux": ("Taux", "part"),
-    "note_moyenne": ("Note moyenne (0 à 1)", "decimal2"),
-    "motif_secret": ("Motif du masquage", None),
-    # reference lists
-    "terme": ("Terme", None),
-    "poids": ("Poids", "decimal"),
-    "sensible_casse": ("Sensible à la casse", None),
-    "code_acteur": ("Code de l'acteur", None),
-    "alias": ("Nom ou sigle cherché", None),
-    "code_regle": ("Code de la règle", None),
-    "zone": ("Zone de recherche", None),
-    "motif": ("Motif recherché", None),
-    "expression": ("Expression", None),
-    "pilotes": ("Pilotes", "liste"),
-    "pilote_de_droit": ("Pilote désigné par un texte", None),
-    "condition": ("Condition", None),
-    "generation": ("Création des instances", None),
-    "reseau_porteur_defaut": ("Réseau porteur par défaut", None),
-    "priorite": ("Priorité", "entier"),
-    "a_des_services": ("Décrit des services", None),
-    "referentiel": ("Référentiel", None),
-    "thematique_v0": ("Thématique v0", None),
-    "thematique_v1": ("Thématique v1", None),
-    "origine": ("Origine", None),
-    "typologie_v0": ("Typologie v0", None),
-    "reseau_porteur_v1": ("Réseau porteur v1", None),
-    "profil_v0": ("Public v0", None),
-    "public_v1": ("Public v1", None),
-    "frais_v0": ("Frais v0", None),
-    "frais_v1": ("Frais v1", None),
-    "type_v0": ("Type de service v0", None),
-    "type_v1": ("Type de service v1", None),
-    "portee": ("Portée", None),
-    "grandeur": ("Grandeur utilisée", None),
-    "rattachement": ("Rattachement", None),
-    "reference_indice": ("Référence de l'indice", None),
-    "valeur_reference": ("Valeur de référence", "decimal"),
-    "type_equipement": ("Type d'équipement (code)", None),
-    "tableau": ("Tableau", None),
-    "code_mesure": ("Code de la mesure", None),
-    # priorities, leads and the CALPAE/SPIE review (h-prio)
-    "libelle_nature": ("Nature (en mots)", None),
-    "actions_proposees": ("Actions proposées", None),
-    "pourquoi": ("Pourquoi (chiffres)", None),
-    "nb_acteurs_associes": ("Acteurs à associer (nombre)", "entier"),
-    "limites": ("Limites des données", None),
-    "offre_existante": ("Offre existante", None),
-    "codes_territoires": ("Codes des territoires", None),
-    "nb_territoires": ("Territoires nommés", "entier"),
-    "nb_territoires_classes": ("Territoires classés", "entier"),
-    "rang_piste": ("Rang de la piste dans l'axe", "entier"),
-    "libelle_role": ("Rôle (en mots)", None),
-    "rang_citation": ("Rang de citation", "entier"),
-    "cite": ("Nommé dans la piste", None),
-    "besoin_mesure": ("Besoin mesuré par", None),
-    "offre_mesuree": ("Offre mesurée", None),
-    "classe_departement": ("Classé au niveau du département", None),
-    "rang_departement": ("Rang au niveau du département", "entier"),
-    "nb_territoires_infra": ("Territoires du département", "entier"),
-    "donnees_manquantes": ("Données manquantes", None),
-    "detenteurs": ("Qui les détient", None),
-    "type_revu": ("Type lu par la revue", None),
-    "nb_mentions_locales": ("Mentions du département", "entier"),
-    "revu": ("Lu par la revue", None),
-    "libelle_statut": ("Statut", None),
-    "ordre_statut": ("Ordre du statut", "entier"),
-    "revue_actions": ("Lu par la revue des actions", None),
-}
-
-# (mart, column) → (header, format) where a column name means something else in one mart
-COLONNES_PAR_MART: dict[tuple[str, str], tuple[str, str | None]] = {
-    ("territoires", "libelle"): ("Territoire", None),
-    ("offre", "libelle"): ("Territoire", None),
-    ("ecarts", "libelle"): ("Territoire", None),
-    ("accessibilite_synthese", "libelle"): ("Territoire", None),
-    ("accessibilite", "libelle"): ("Commune", None),
-    ("indicateurs_catalogue", "libelle"): ("Indicateur", None),
-    ("indicateurs_catalogue", "source"): ("Source", None),
-    ("dispositifs_modele", "libelle"): ("Dispositif", None),
-    ("offre_sources", "libelle"): ("Source", None),
-    ("offre_bpe_types", "libelle"): ("Type d'équipement", None),
-    ("offre_drees_tableaux", "libelle"): ("Mesure", None),
-    ("offre_referentiels_v1", "libelle"): ("Libellé", None),
-    ("offre_referentiels_v1", "valeur"): ("Code", None),
-    ("thematiques_non_rattachees", "valeur"): ("Valeur publiée", None),
-    ("offre_correspondance_domaines", "valeur"): ("Valeur publiée", None),
-    ("gazetteer_acteurs", "categorie"): ("Famille d'acteur", None),
-    ("faiblesse_coordination", "score"): ("Faiblesse de coordination (0 à 1)", "decimal2"),
-    ("faiblesse_coordination", "partenaires_manquants"): ("Partenaires attendus manquants", "part"),
-    ("liens", "source"): ("Nœud de départ", None),
-    ("parole", "source"): ("Origine", None),
-    ("services", "source"): ("Producteur", None),
-    ("acteurs", "libelle"): ("Nom", None),
-    ("acteurs", "niveau"): ("Niveau (territoires et dispositifs)", None),
-    ("acteurs", "sources"): ("Origines", None),
-    ("coordination_acteurs", "libelle"): ("Nom", None),
-    ("coordination_acteurs", "type_noeud"): ("Nature", None),
-    ("liens_manquants", "raison"): ("Raison", None),
-    ("parole", "page"): ("Page", "entier"),
-    ("pistes_preuves", "niveau"): ("Niveau du territoire", None),
-}
-
-# names written beside codes: code column → (added header, table, key column, name column, level)
-# ``level`` fixes the territory level when the code alone says it; None: the mart's own level column
-NOMS_AJOUTES: dict[str, tuple[str, str, str, str, str | None]] = {
-    "code_territoire": ("Territoire", "territoires", "code_territoire", "libelle", None),
-    "code_commune": ("Commune", "territoires", "code_territoire", "libelle", "commune"),
-    "code_commune_service": (
-        "Commune du service (nom)",
-        "territoires",
-        "code_territoire",
-        "libelle",
-        "commune",
-    ),
-    "code_commune_parente": ("Commune du QPV", "territoires", "code_territoire", "libelle", "commune"),
-    "code_epci": ("EPCI", "territoires", "code_territoire", "libelle", "epci"),
-    "code_ept": ("EPT", "territoires", "code_territoire", "libelle", "ept"),
-    "code_departement": ("Département", "territoires", "code_territoire", "libelle", "departement"),
-    "code_region": ("Région", "territoires", "code_territoire", "libelle", "region"),
-    "code_indicateur": ("Indicateur", "indicateurs_catalogue", "code_indicateur", "libelle", None),
-    "code_domaine": ("Domaine", "axes_domaines", "code_domaine", "libelle_domaine", None),
-}
-
-# a name column already in a mart makes the added one useless: column names, or « mart.column » where
-# a column holds that name in one mart only (elsewhere « libelle » names an actor or an indicator)
-NOMS_DEJA_LA: dict[str, tuple[str, ...]] = {
-    "code_territoire": (
-        "libelle_territoire",
-        "territoires.libelle",
-        "offre.libelle",
-        "ecarts.libelle",
-        "accessibilite_synthese.libelle",
-    ),
-    "code_commune": ("libelle_commune", "accessibilite.libelle"),
-    "code_indicateur": ("indicateurs_catalogue.libelle",),
-    "code_domaine": ("libelle_domaine",),
-}
+_AUTRES = "Autres tables"
+_VIDE = "aucune ligne pour ce département"
 
 
-def entete(mart: str, colonne: str) -> str:
-    """The French header of ``colonne`` in ``mart`` (its name, spaced, when it is not in the dictionary).
+class LibellesManquants(RuntimeError):
+    """The warehouse lacks the workbook's seeds (``dbt seed`` or ``pacte build`` not run)."""
 
-    Examples
-    --------
-    >>> entete("indicateurs", "valeur_france"), entete("liens_candidats", "libelle_a")
-    ('Valeur de la France', 'Première entité')
+
+@dataclass(frozen=True)
+class Libelles:
+    """The workbook's vocabulary as read from the seeds (see the module's docstring).
+
+    Attributes
+    ----------
+    groupes : list
+        Groups of detailed sheets, in reading order.
+    feuilles : dict
+        ``{mart: (group, sheet title, what it holds)}`` in reading order.
+    vides : dict
+        ``{mart: why the sheet is absent when the mart has no row}`` (else a generic reason).
+    colonnes : dict
+        ``{column: (header, format kind or None)}`` for every mart.
+    colonnes_par_mart : dict
+        ``{(mart, column): (header, format kind or None)}`` where a name means something else.
+    noms_ajoutes : dict
+        ``{code column: (added header, table, key column, name column, level or None)}``.
+    noms_deja_la : dict
+        ``{code column: (name column or « mart.column », ...)}``.
     """
-    trouve = COLONNES_PAR_MART.get((mart, colonne)) or COLONNES.get(colonne)
-    if trouve:
-        return trouve[0]
-    texte = colonne.replace("_", " ").strip() or colonne
-    return texte[0].upper() + texte[1:]
+
+    groupes: list[str] = field(default_factory=list)
+    feuilles: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    vides: dict[str, str] = field(default_factory=dict)
+    colonnes: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    colonnes_par_mart: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
+    noms_ajoutes: dict[str, tuple[str, str, str, str, str | None]] = field(default_factory=dict)
+    noms_deja_la: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def entete(self, mart: str, colonne: str) -> str:
+        """The French header of ``colonne`` in ``mart`` (its name, spaced, when no seed row gives it).
+
+        Examples
+        --------
+        >>> lib = Libelles(colonnes={"valeur_france": ("Valeur de la France", "decimal")})
+        >>> lib.entete("indicateurs", "valeur_france"), lib.entete("liens_candidats", "libelle_a")
+        ('Valeur de la France', 'Libelle a')
+        """
+        trouve = self.colonnes_par_mart.get((mart, colonne)) or self.colonnes.get(colonne)
+        if trouve:
+            return trouve[0]
+        texte = colonne.replace("_", " ").strip() or colonne
+        return texte[0].upper() + texte[1:]
+
+    def format_colonne(self, mart: str, colonne: str) -> str | None:
+        """The format kind (see :data:`FORMATS`) declared for ``colonne`` in ``mart``, or None."""
+        trouve = self.colonnes_par_mart.get((mart, colonne)) or self.colonnes.get(colonne)
+        return trouve[1] if trouve else None
+
+    def entetes_generales(self) -> dict[str, str]:
+        """``{column: header}`` valid in every mart (the keys of a mapping written as text)."""
+        return {c: e for c, (e, _) in self.colonnes.items()}
+
+    def feuille(self, mart: str) -> tuple[str, str, str]:
+        """(group, sheet title, what it holds) of ``mart``; a mart without a seed row gets its name."""
+        return self.feuilles.get(mart, (_AUTRES, mart.replace("_", " ").capitalize(), ""))
+
+    def motif_absence(self, mart: str) -> str:
+        """Why the sheet of ``mart`` is absent when the mart has no row for the département."""
+        return self.vides.get(mart, _VIDE)
+
+    def ordre(self, marts: list[str]) -> list[str]:
+        """``marts`` in reading order (those without a seed row last, by name)."""
+        rang = {m: i for i, m in enumerate(self.feuilles)}
+        return sorted(marts, key=lambda m: (rang.get(m, len(rang)), m))
 
 
-def format_colonne(mart: str, colonne: str) -> str | None:
-    """The format key (see :data:`FORMATS`) declared for ``colonne`` in ``mart``, or None."""
-    trouve = COLONNES_PAR_MART.get((mart, colonne)) or COLONNES.get(colonne)
-    return trouve[1] if trouve else None
+def charger(con: duckdb.DuckDBPyConnection) -> Libelles:
+    """The workbook's vocabulary from the seeds of schema :data:`SCHEMA` of the warehouse ``con``.
+
+    Raises
+    ------
+    LibellesManquants
+        When a seed table is absent (the message names it and says how to build it).
+    """
+    presentes = {
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [SCHEMA]
+        ).fetchall()
+    }
+    absentes = [s for s in SEEDS if s not in presentes]
+    if absentes:
+        raise LibellesManquants(
+            "the workbook's vocabulary is not in the warehouse: "
+            + ", ".join(f"{SCHEMA}.{s}" for s in absentes)
+            + " (dbt seeds of dbt_project/seeds/_rapport__seeds.yml: run `dbt seed` or `pacte build`)"
+        )
+
+    def lignes(sql: str) -> list[tuple]:
+        return con.execute(sql).fetchall()
+
+    groupes = [g for (g,) in lignes(f"select groupe from {SCHEMA}.classeur_groupes order by ordre")]
+    feuilles: dict[str, tuple[str, str, str]] = {}
+    vides: dict[str, str] = {}
+    for mart, groupe, titre, contenu, motif in lignes(
+        f"select mart, groupe, titre, contenu, motif_absence from {SCHEMA}.classeur_feuilles order by ordre"
+    ):
+        feuilles[mart] = (groupe, titre, contenu or "")
+        if motif:
+            vides[mart] = motif
+    colonnes: dict[str, tuple[str, str | None]] = {}
+    par_mart: dict[tuple[str, str], tuple[str, str | None]] = {}
+    for colonne, mart, entete, kind in lignes(
+        f"select colonne, mart, entete, format from {SCHEMA}.classeur_colonnes order by colonne, mart"
+    ):
+        if mart:
+            par_mart[(mart, colonne)] = (entete, kind or None)
+        else:
+            colonnes[colonne] = (entete, kind or None)
+    noms_ajoutes = {
+        code: (entete, table, cle, nom, niveau or None)
+        for code, entete, table, cle, nom, niveau in lignes(
+            f"select colonne_code, entete, table_noms, colonne_cle, colonne_nom, niveau "
+            f"from {SCHEMA}.classeur_noms_ajoutes order by colonne_code"
+        )
+    }
+    noms_deja_la: dict[str, tuple[str, ...]] = {}
+    for code, mart, nom in lignes(
+        f"select colonne_code, mart, colonne_nom from {SCHEMA}.classeur_noms_deja_la "
+        "order by colonne_code, mart nulls first, colonne_nom"
+    ):
+        noms_deja_la[code] = (*noms_deja_la.get(code, ()), f"{mart}.{nom}" if mart else nom)
+    return Libelles(groupes, feuilles, vides, colonnes, par_mart, noms_ajoutes, noms_deja_la)

@@ -5,8 +5,8 @@ Parquet goes through DuckDB's ``COPY ... (FORMAT parquet)`` (no extension to ins
 The workbook (streamed with openpyxl's write-only mode: rows go straight to the file) opens on a
 « Lisez-moi » sheet (what each sheet holds, the sources, the date, how to filter), then one
 synthesis sheet per axis (ranked priorities, leads, key indicators against France), then one
-detailed sheet per mart, grouped and ordered as in :mod:`rapport.classeur_libelles`, which also
-gives the sheet titles, the French headers and the number formats. In the detailed sheets:
+detailed sheet per mart, grouped and ordered as the seeds read by :mod:`rapport.classeur_libelles`
+say, which also give the sheet titles, the French headers and the number formats. In the detailed sheets:
 
 - a name is written beside each territory, indicator and domain code;
 - lists (JSON or Python text, DuckDB lists, « a|b ») are written « a ; b »;
@@ -37,16 +37,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rapport.classeur_libelles import (
-    COLONNES,
-    FEUILLES,
-    FORMATS,
-    NOMS_AJOUTES,
-    NOMS_DEJA_LA,
-    VIDES,
-    entete,
-    format_colonne,
-)
+from rapport.classeur_libelles import FORMATS, Libelles, charger
 from rapport.donnees import filtre_departement, liste_marts
 
 __all__ = [
@@ -123,33 +114,38 @@ def _nombre_fr(x: float) -> str:
     return f"{x:.4f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
-def _cle_lisible(cle: Any) -> str:
+def _cle_lisible(cle: Any, entetes: dict[str, str]) -> str:
     """The key of a mapping as a person reads it: the column's header when the key is a column name."""
-    trouve = COLONNES.get(cle) if isinstance(cle, str) else None
-    return trouve[0] if trouve else str(cle).replace("_", " ")
+    trouve = entetes.get(cle) if isinstance(cle, str) else None
+    return trouve or str(cle).replace("_", " ")
 
 
-def texte_lisible(valeur: Any) -> str | None:
+def texte_lisible(valeur: Any, entetes: dict[str, str] | None = None) -> str | None:
     """A list or a mapping as text a person reads: « a ; b », « clé : valeur, clé : valeur ».
+
+    ``entetes`` (``{column: header}``, see :meth:`Libelles.entetes_generales`) names the keys
+    of a mapping that are column names.
 
     Examples
     --------
     >>> texte_lisible(["93-5667", "93-5668"]), texte_lisible({"qpv": 0.3801, "familles_monoparentales": 0.0})
     ('93-5667 ; 93-5668', 'qpv : 0,3801, familles monoparentales : 0')
-    >>> texte_lisible([{"annee": 2022, "confiance": 0.9}, {"annee": 2021}]), texte_lisible([])
+    >>> entetes = {"annee": "Année", "confiance": "Confiance (0 à 1)"}
+    >>> texte_lisible([{"annee": 2022, "confiance": 0.9}, {"annee": 2021}], entetes), texte_lisible([])
     ('Année : 2022, Confiance (0 à 1) : 0,9 ; Année : 2021', None)
     """
     if valeur is None:
         return None
+    entetes = entetes or {}
     if isinstance(valeur, dict):
         morceaux = [
-            f"{_cle_lisible(k)} : {texte_lisible(v)}"
+            f"{_cle_lisible(k, entetes)} : {texte_lisible(v, entetes)}"
             for k, v in valeur.items()
-            if texte_lisible(v) is not None
+            if texte_lisible(v, entetes) is not None
         ]
         return ", ".join(morceaux) or None
     if isinstance(valeur, list | tuple | set):
-        morceaux = [t for t in (texte_lisible(v) for v in valeur) if t is not None and t != ""]
+        morceaux = [t for t in (texte_lisible(v, entetes) for v in valeur) if t is not None and t != ""]
         return " ; ".join(morceaux) or None
     if isinstance(valeur, int | float):
         return _nombre_fr(valeur)
@@ -184,13 +180,13 @@ def _convertisseur(kind: str | None) -> Callable[[Any], Any]:
     return separer
 
 
-def _lisible(valeur: Any) -> Any:
+def _lisible(valeur: Any, entetes: dict[str, str]) -> Any:
     """A list or mapping (or its JSON or Python text) as readable text; any other value unchanged."""
     if isinstance(valeur, list | tuple | dict):
-        return texte_lisible(valeur)
+        return texte_lisible(valeur, entetes)
     if _est_structure(valeur):
         structure = _structure(valeur)
-        return valeur if isinstance(structure, str) else texte_lisible(structure)
+        return valeur if isinstance(structure, str) else texte_lisible(structure, entetes)
     return valeur
 
 
@@ -387,7 +383,13 @@ class _Feuille:
 # detailed sheets (one per mart)
 
 
-def _requete(con: duckdb.DuckDBPyConnection, mart: str, code: str, colonnes_marts: dict[str, dict[str, str]]):
+def _requete(
+    con: duckdb.DuckDBPyConnection,
+    mart: str,
+    code: str,
+    colonnes_marts: dict[str, dict[str, str]],
+    lib: Libelles,
+):
     """The SELECT of a detailed sheet (with the names beside the codes) and its columns.
 
     Returns ``(sql, params, [(column, header, kind, added)])``: ``added`` is True for a name column
@@ -399,11 +401,11 @@ def _requete(con: duckdb.DuckDBPyConnection, mart: str, code: str, colonnes_mart
     where, params = filtre_departement(con, mart, code)
     select, joins, colonnes_sortie = [], [], []
     for i, nom in enumerate(noms):
-        kind = format_colonne(mart, nom) or _kind_du_type(types[nom])
+        kind = lib.format_colonne(mart, nom) or _kind_du_type(types[nom])
         select.append(f'm."{nom}"')
-        colonnes_sortie.append((nom, entete(mart, nom), kind, False))
-        ajout = NOMS_AJOUTES.get(nom)
-        deja = NOMS_DEJA_LA.get(nom, ())
+        colonnes_sortie.append((nom, lib.entete(mart, nom), kind, False))
+        ajout = lib.noms_ajoutes.get(nom)
+        deja = lib.noms_deja_la.get(nom, ())
         if ajout is None or any((n if "." in n else f"{mart}.{n}") in qualifiees for n in deja):
             continue
         libelle, table, cle, colonne_nom, niveau = ajout
@@ -461,15 +463,19 @@ def _feuille_detail(
     colonnes_sortie: list[tuple[str, str, str | None, bool]],
     descriptions: dict[str, str],
     titres: dict[str, str],
+    lib: Libelles,
 ) -> None:
     feuille = _Feuille(classeur, titre)
+    entetes_generales = lib.entetes_generales()
     echantillon = donnees[:_ECHANTILLON]
     convertisseurs = [_convertisseur(kind) for _, _, kind, _ in colonnes_sortie]
     largeurs = []
     for j, (_, libelle, kind, _) in enumerate(colonnes_sortie):
         conv = convertisseurs[j]
         valeurs = (
-            (r[j] for r in echantillon) if conv is _identite else (_lisible(conv(r[j])) for r in echantillon)
+            (r[j] for r in echantillon)
+            if conv is _identite
+            else (_lisible(conv(r[j]), entetes_generales) for r in echantillon)
         )
         contenu = max((_largeur_valeur(v, kind) for v in valeurs), default=0)
         largeurs.append(max(contenu, min(len(libelle), 24)) + 2)
@@ -486,14 +492,14 @@ def _feuille_detail(
         cell.font, cell.fill, cell.alignment = _GRAS, _FOND, _ENVELOPPE
         if ajoute:
             code = nom.removesuffix("__nom")
-            texte = f"Nom correspondant à la colonne « {entete('', code)} », ajouté au classeur."
+            texte = f"Nom correspondant à la colonne « {lib.entete('', code)} », ajouté au classeur."
         else:
             texte = _commentaire(descriptions.get(nom, ""), nom, titres)
         cell.comment = Comment(texte, "pacte-diagnostic", width=320, height=140)
         entetes.append(cell)
     feuille.append(entetes)
     ecrivains = [
-        _ecrivain(feuille, j, conv, kind)
+        _ecrivain(feuille, j, conv, kind, entetes_generales)
         for j, (conv, (_, _, kind, _)) in enumerate(zip(convertisseurs, colonnes_sortie, strict=True))
     ]
     _lignes_directes(feuille.ws)
@@ -532,7 +538,7 @@ def _lignes_directes(ws) -> None:
 
 
 def _ecrivain(
-    feuille: _Feuille, j: int, conv: Callable[[Any], Any], kind: str | None
+    feuille: _Feuille, j: int, conv: Callable[[Any], Any], kind: str | None, entetes: dict[str, str]
 ) -> Callable[[Any], Any]:
     """The function writing one column's values (a fast path for plain numbers and plain text)."""
     cellule = feuille.cellule
@@ -561,7 +567,7 @@ def _ecrivain(
             entier.data_type = "n"
             return entier
         if t is str and v[:1] in ("[", "{") or t in (list, tuple, dict):
-            v = _lisible(v)
+            v = _lisible(v, entetes)
             if v is None:
                 return None
             t = type(v)
@@ -647,6 +653,7 @@ def _synthese_axe(
     nom_dep: str,
     presents: set[str],
     genere_le: str,
+    lib: Libelles,
 ):
     """The rows of an axis's synthesis sheet."""
     lignes: list[list[tuple]] = [
@@ -673,12 +680,12 @@ def _synthese_axe(
         if rows:
             lignes += [[], [("Besoin du département par domaine", None, "section")]]
             lignes += _table(
-                [entete("besoins", c) for c in cols],
+                [lib.entete("besoins", c) for c in cols],
                 [
                     [
                         (
                             v,
-                            format_colonne("besoins", c) or ("decimal" if isinstance(v, float) else None),
+                            lib.format_colonne("besoins", c) or ("decimal" if isinstance(v, float) else None),
                             None,
                         )
                         for c, v in zip(cols, r, strict=True)
@@ -716,10 +723,14 @@ def _synthese_axe(
             lignes += [[], [(titre, None, "section")]]
             if rows:
                 lignes += _table(
-                    [entete("priorites", c) for c in cols],
+                    [lib.entete("priorites", c) for c in cols],
                     [
                         [
-                            (_oui_non(v) if c == "zone_blanche" else v, format_colonne("priorites", c), None)
+                            (
+                                _oui_non(v) if c == "zone_blanche" else v,
+                                lib.format_colonne("priorites", c),
+                                None,
+                            )
                             for c, v in zip(cols, r, strict=True)
                         ]
                         for r in rows
@@ -743,7 +754,7 @@ def _synthese_axe(
                     (
                         f"{len(absentes)} ligne(s) non classée(s) faute de données suffisantes"
                         + (f" : {' ; '.join(raisons[:5])}" if raisons else "")
-                        + f" (feuille « {FEUILLES['priorites'][1]} », colonne « Raison »).",
+                        + f" (feuille « {lib.feuille('priorites')[1]} », colonne « Raison »).",
                         None,
                         "note",
                     )
@@ -770,12 +781,12 @@ def _synthese_axe(
         lignes += [[], [("Pistes d'action", None, "section")]]
         if rows:
             lignes += _table(
-                [entete("pistes", c) for c in cols],
+                [lib.entete("pistes", c) for c in cols],
                 [
                     [
                         (
                             v,
-                            format_colonne("pistes", c),
+                            lib.format_colonne("pistes", c),
                             "enveloppe" if isinstance(v, str) and len(v) > 60 else None,
                         )
                         for c, v in zip(cols, r, strict=True)
@@ -1034,11 +1045,6 @@ def _lisez_moi(
     return lignes
 
 
-def _ordre(marts: list[str]) -> list[str]:
-    rang = {m: i for i, m in enumerate(FEUILLES)}
-    return sorted(marts, key=lambda m: (rang.get(m, len(rang)), m))
-
-
 def exporter_excel(
     con: duckdb.DuckDBPyConnection,
     code: str,
@@ -1067,7 +1073,8 @@ def exporter_excel(
     descriptions = descriptions or {}
     genere_le = genere_le or dt.datetime.now().strftime("%d/%m/%Y à %H:%M")
     presents = set(liste_marts(con))
-    marts = _ordre(list(marts) if marts is not None else sorted(presents))
+    lib = charger(con)
+    marts = lib.ordre(list(marts) if marts is not None else sorted(presents))
     nom_dep = f"département {code}"
     if "territoires" in presents:
         trouve = con.execute(
@@ -1096,30 +1103,28 @@ def exporter_excel(
             feuille = _Feuille(classeur, nom_feuille(f"Synthèse axe {axe}", pris))
             _ecrire_page(
                 feuille,
-                _synthese_axe(con, colonnes_marts, code, axe, libelle_axe, nom_dep, presents, genere_le),
+                _synthese_axe(con, colonnes_marts, code, axe, libelle_axe, nom_dep, presents, genere_le, lib),
                 [14],
                 largeur_max=32,
             )
             syntheses.append((feuille.titre, f"Synthèse de l'axe {axe} : {libelle_axe}"))
-    titres = {m: FEUILLES[m][1] if m in FEUILLES else m for m in marts}
+    titres = {m: lib.feuilles[m][1] if m in lib.feuilles else m for m in marts}
     lignes: dict[str, int] = {}
     detail: list[tuple[str, str, str, int]] = []
     absentes: list[tuple[str, str]] = []
     for mart in marts:
-        groupe, titre, contenu = FEUILLES.get(
-            mart, ("Autres tables", mart.replace("_", " ").capitalize(), "")
-        )
-        sql, params, colonnes_sortie = _requete(con, mart, code, colonnes_marts)
+        groupe, titre, contenu = lib.feuille(mart)
+        sql, params, colonnes_sortie = _requete(con, mart, code, colonnes_marts, lib)
         donnees = con.execute(sql, params).fetchall()
         if len(donnees) > MAX_LIGNES_EXCEL:
             raise ValueError(f"marts.{mart} has {len(donnees)} rows for {code}: too many for one Excel sheet")
         lignes[mart] = len(donnees)
         if not donnees:
-            absentes.append((titre, VIDES.get(mart, "aucune ligne pour ce département")))
+            absentes.append((titre, lib.motif_absence(mart)))
             continue
         nom = nom_feuille(titre, pris)
         titres[mart] = nom
-        _feuille_detail(classeur, nom, donnees, colonnes_sortie, descriptions.get(mart, {}), titres)
+        _feuille_detail(classeur, nom, donnees, colonnes_sortie, descriptions.get(mart, {}), titres, lib)
         detail.append((groupe, nom, contenu, len(donnees)))
         del donnees
     page = _lisez_moi(nom_dep, genere_le, syntheses, detail, absentes, _sources(con, code, presents))

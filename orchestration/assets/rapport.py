@@ -16,6 +16,8 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Materiali
 from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 from orchestration.settings import DBT_TARGET_DIR
+from rapport.classeur_libelles import SCHEMA as SCHEMA_LIBELLES
+from rapport.classeur_libelles import SEEDS as SEEDS_LIBELLES
 
 __all__ = ["ASSETS", "livrable"]
 
@@ -23,6 +25,8 @@ GROUP = "rapport"
 MARTS_PRIORITES = [
     AssetKey(["marts", name]) for name in ("priorites", "pistes", "pistes_acteurs", "pistes_preuves")
 ]
+# the workbook's vocabulary: dbt seeds of schema rapport, read by the kit's workbook writer
+LIBELLES_CLASSEUR = [AssetKey([SCHEMA_LIBELLES, name]) for name in SEEDS_LIBELLES]
 
 
 def _geo_dir(settings: PacteSettingsResource) -> Path:
@@ -36,8 +40,15 @@ Production = Callable[
 ]
 
 
-def livrable(nom: str, description: str, kinds: set[str], produire: Production) -> AssetsDefinition:
-    """The asset ``rapport/<nom>`` of a département, written by ``produire`` after the priority marts.
+def livrable(
+    nom: str,
+    description: str,
+    kinds: set[str],
+    produire: Production,
+    autres_deps: list[AssetKey] | None = None,
+) -> AssetsDefinition:
+    """The asset ``rapport/<nom>`` of a département, written by ``produire`` after the priority marts
+    (and after ``autres_deps``, other tables it reads).
 
     ``produire`` reads the warehouse read-only and writes under ``settings.output_for(code)``;
     the asset adds the time it took (``secondes``) to the metadata it returns.
@@ -47,7 +58,7 @@ def livrable(nom: str, description: str, kinds: set[str], produire: Production) 
         key=AssetKey(["rapport", nom]),
         group_name=GROUP,
         partitions_def=departement_partitions,
-        deps=MARTS_PRIORITES,
+        deps=[*MARTS_PRIORITES, *(autres_deps or [])],
         description=description,
         kinds=kinds,
     )
@@ -164,6 +175,7 @@ kit_comite = livrable(
     "analystes (une feuille par mart, en-têtes en français, filtres).",
     {"html", "excel"},
     _kit,
+    autres_deps=LIBELLES_CLASSEUR,
 )
 exports = livrable(
     "exports",

@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 
 from _classeur_controle import LISEZ_MOI, defauts_classeur, texte_lisez_moi  # noqa: E402
 
-from rapport.classeur_libelles import COLONNES, COLONNES_PAR_MART, FEUILLES, VIDES  # noqa: E402
+from rapport.classeur_libelles import Libelles, charger  # noqa: E402
 from rapport.donnees import filtre_departement  # noqa: E402
 
 pytestmark = pytest.mark.e2e
@@ -23,6 +23,18 @@ def classeur(built_93) -> Path:
     chemin = built_93.output / "kit" / "diagnostic_93.xlsx"
     assert chemin.exists(), chemin
     return chemin
+
+
+@pytest.fixture(scope="module")
+def libelles(built_93) -> Libelles:
+    """The workbook's vocabulary as the build seeded it (dbt seeds of schema rapport)."""
+    import duckdb
+
+    con = duckdb.connect(str(built_93.warehouse), read_only=True)
+    try:
+        return charger(con)
+    finally:
+        con.close()
 
 
 def _lignes_par_mart(built_93) -> dict[str, int]:
@@ -53,31 +65,35 @@ def test_the_workbook_of_93_has_no_defect(classeur):
     assert defauts_classeur(classeur) == []
 
 
-def test_every_mart_with_rows_has_its_sheet_and_every_empty_one_is_explained(built_93, classeur):
+def test_every_mart_with_rows_has_its_sheet_and_every_empty_one_is_explained(built_93, classeur, libelles):
     lignes = _lignes_par_mart(built_93)
     noms = load_workbook(classeur, read_only=True).sheetnames
     texte = texte_lisez_moi(classeur)
     assert noms[0] == LISEZ_MOI and noms[1:5] == [f"Synthèse axe A{i}" for i in range(1, 5)]
-    assert set(lignes) <= set(FEUILLES), sorted(set(lignes) - set(FEUILLES))
+    assert set(lignes) <= set(libelles.feuilles), sorted(set(lignes) - set(libelles.feuilles))
     for mart, n in lignes.items():
-        titre = FEUILLES[mart][1]
+        titre = libelles.feuilles[mart][1]
         if n:
             assert titre in noms, mart
             assert f"{titre} | " in texte, mart
         else:
             assert titre not in noms, mart
-            assert f"{titre} | {VIDES.get(mart, 'aucune ligne pour ce département')}" in texte, mart
+            assert f"{titre} | {libelles.motif_absence(mart)}" in texte, mart
     # the 93 has no interview nor questionnaire in the snapshot: « parole » is left out and said so
     if lignes.get("parole") == 0:
         assert "Paroles recueillies | aucun entretien" in texte
 
 
-def test_every_column_of_the_real_marts_has_a_french_header(built_93):
+def test_every_column_of_the_real_marts_has_a_french_header(built_93, libelles):
     colonnes = built_93.query(
         "select table_name, column_name from information_schema.columns where table_schema = 'marts'"
     )
-    sans = sorted(f"{m}.{c}" for m, c in colonnes if c not in COLONNES and (m, c) not in COLONNES_PAR_MART)
-    assert sans == [], f"columns without a header in rapport/classeur_libelles.py: {sans}"
+    sans = sorted(
+        f"{m}.{c}"
+        for m, c in colonnes
+        if c not in libelles.colonnes and (m, c) not in libelles.colonnes_par_mart
+    )
+    assert sans == [], f"columns without a header in dbt_project/seeds/classeur_colonnes.csv: {sans}"
 
 
 def test_synthesis_sheets_show_ranked_priorities_and_indicators_against_france(built_93, classeur):

@@ -28,6 +28,24 @@ def _seed(name: str) -> pd.DataFrame:
         return pd.DataFrame(list(csv.DictReader(handle)))
 
 
+def charger_libelles(con: duckdb.DuckDBPyConnection) -> None:
+    """The workbook's seeds (``classeur_*``) into schema ``rapport``, as ``dbt seed`` puts them there."""
+    from rapport.classeur_libelles import SCHEMA
+    from rapport.classeur_libelles import SEEDS as LIBELLES
+
+    con.execute(f"create schema if not exists {SCHEMA}")
+    for name in LIBELLES:
+        # text columns, empty fields NULL (as dbt seeds them); « ordre » is the only integer column
+        con.execute(
+            f"create or replace table {SCHEMA}.{name} as "
+            "select * from read_csv(?, header = true, all_varchar = true)",
+            [str(SEEDS / f"{name}.csv")],
+        )
+        colonnes = {c for (c, *_) in con.execute(f"describe {SCHEMA}.{name}").fetchall()}
+        if "ordre" in colonnes:
+            con.execute(f"alter table {SCHEMA}.{name} alter ordre type integer")
+
+
 def entrees() -> dict[str, pd.DataFrame]:
     """The upstream marts (need, offer, graph, documents) as frames."""
     terr = [
@@ -618,6 +636,7 @@ def ecrire(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
             "insert into raw._chargements values ('filosofi_communes', '/x/cc_filosofi_2021_COM.csv', "
             "'abc', 'Filosofi 2021', 'snapshot', false, '', 34909, 0, now())"
         )
+        charger_libelles(con)
         for name, frame in tables.items():
             con.register("_t", frame)
             con.execute(f"create or replace table marts.{name} as select * from _t")

@@ -20,11 +20,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _rapport_entrepot  # noqa: E402
 from _classeur_controle import LISEZ_MOI, MAUVAISES_TRADUCTIONS, defauts_classeur, texte_lisez_moi  # noqa: E402
 
-from rapport.classeur_libelles import COLONNES, COLONNES_PAR_MART, FEUILLES  # noqa: E402
+from rapport.classeur_libelles import KINDS, SCHEMA, Libelles, charger  # noqa: E402
 from rapport.exports import LARGEUR_MAX, exporter_excel, nom_feuille, texte_lisible  # noqa: E402
 
 RACINE = Path(__file__).resolve().parents[2]
 PIEGES = ['=HYPERLINK("http://example.org","clic")', "+33 1 23 45 67 89", "-2 places", "@SUM(A1:A3)"]
+
+
+@pytest.fixture(scope="module")
+def libelles() -> Libelles:
+    """The workbook's vocabulary as the exporter reads it: the seeds, loaded into a warehouse."""
+    con = duckdb.connect()
+    try:
+        _rapport_entrepot.charger_libelles(con)
+        return charger(con)
+    finally:
+        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +71,10 @@ def test_the_workbook_of_a_small_warehouse_has_no_defect(classeur):
     assert defauts_classeur(classeur, LARGEUR_MAX) == []
 
 
-def test_read_me_first_then_syntheses_then_groups_in_order(classeur):
+def test_read_me_first_then_syntheses_then_groups_in_order(classeur, libelles):
     noms = load_workbook(classeur, read_only=True).sheetnames
     assert noms[:5] == [LISEZ_MOI] + [f"Synthèse axe A{i}" for i in range(1, 5)]
-    titres = {v[1]: i for i, v in enumerate(FEUILLES.values())}
+    titres = {v[1]: i for i, v in enumerate(libelles.feuilles.values())}
     detail = noms[5:]
     assert [titres[n] for n in detail] == sorted(titres[n] for n in detail)
     assert detail[:2] == ["Territoires", "Indicateurs"]
@@ -202,7 +213,8 @@ def _colonnes_declarees() -> dict[str, list[str]]:
         marts_dir = "marts" in fichier.relative_to(projet).parts or fichier.parent.name == "seeds"
         for cle in ("models", "seeds"):
             for objet in contenu.get(cle) or []:
-                if marts_dir:
+                # a seed built into another schema (the workbook's vocabulary, schema rapport) is no mart
+                if marts_dir and (objet.get("config") or {}).get("schema", "marts") == "marts":
                     declarees.setdefault(objet["name"], []).extend(
                         c["name"] for c in objet.get("columns", [])
                     )
@@ -217,24 +229,27 @@ def _colonnes_declarees() -> dict[str, list[str]]:
     return declarees
 
 
-def test_every_declared_column_has_a_french_header_and_every_mart_a_sheet_title():
+def test_every_declared_column_has_a_french_header_and_every_mart_a_sheet_title(libelles):
     declarees = _colonnes_declarees()
     ephemeres = {"pistes_selection", "pistes_liens_manquants"}  # dbt ephemeral models: no table
-    assert set(declarees) - ephemeres <= set(FEUILLES), sorted(set(declarees) - ephemeres - set(FEUILLES))
+    feuilles = set(libelles.feuilles)
+    assert set(declarees) - ephemeres <= feuilles, sorted(set(declarees) - ephemeres - feuilles)
     sans = sorted(
         {
             f"{m}.{c}"
             for m, cols in declarees.items()
             for c in cols
-            if c not in COLONNES and (m, c) not in COLONNES_PAR_MART
+            if c not in libelles.colonnes and (m, c) not in libelles.colonnes_par_mart
         }
     )
-    assert sans == [], f"columns without a header in rapport/classeur_libelles.py: {sans}"
+    assert sans == [], f"columns without a header in dbt_project/seeds/classeur_colonnes.csv: {sans}"
 
 
-def test_sheet_titles_and_readable_lists():
-    assert all(len(t) <= 31 and "_" not in t for _, t, _ in FEUILLES.values())
-    assert len({t.lower() for _, t, _ in FEUILLES.values()}) == len(FEUILLES)
+def test_sheet_titles_and_readable_lists(libelles):
+    feuilles = libelles.feuilles
+    assert feuilles and all(len(t) <= 31 and "_" not in t for _, t, _ in feuilles.values())
+    assert len({t.lower() for _, t, _ in feuilles.values()}) == len(feuilles)
+    assert {g for g, _, _ in feuilles.values()} <= set(libelles.groupes)
     pris: set[str] = set()
     assert nom_feuille("Écarts : besoin/offre [A1]?", pris) == "Écarts - besoin-offre -A1--"
     assert texte_lisible(["a", None, "b"]) == "a ; b" and texte_lisible({}) is None
@@ -242,6 +257,7 @@ def test_sheet_titles_and_readable_lists():
 
 def test_lists_after_many_empty_rows_are_readable_too(tmp_path):
     con = duckdb.connect()
+    _rapport_entrepot.charger_libelles(con)
     con.execute("create schema marts")
     con.execute(
         "create table marts.liens as select '93' as code_departement, lpad(i::varchar, 4, '0') as id_lien, "
@@ -256,3 +272,28 @@ def test_lists_after_many_empty_rows_are_readable_too(tmp_path):
     assert derniere[entetes.index("Preuves")] == "Origine : registre"
     # (no territory nor axis in this warehouse: no names, no synthesis; but no raw list anywhere)
     assert not [d for d in defauts_classeur(tmp_path / "k.xlsx") if "raw list" in d]
+
+
+def test_format_kinds_of_the_seed_are_the_writers_and_its_yml_says_so(libelles):
+    """The seed names only kinds the writer knows (FORMATS + « liste »), and its dbt test lists them all."""
+    kinds = {k for _, k in [*libelles.colonnes.values(), *libelles.colonnes_par_mart.values()] if k}
+    assert kinds <= KINDS, sorted(kinds - KINDS)
+    yml = yaml.safe_load(
+        (RACINE / "dbt_project" / "seeds" / "_rapport__seeds.yml").read_text(encoding="utf-8")
+    )
+    seed = next(s for s in yml["seeds"] if s["name"] == "classeur_colonnes")
+    assert seed["config"]["schema"] == SCHEMA
+    colonne = next(c for c in seed["columns"] if c["name"] == "format")
+    acceptees = next(t["accepted_values"]["arguments"]["values"] for t in colonne["data_tests"])
+    assert set(acceptees) == KINDS
+
+
+def test_a_warehouse_without_the_seeds_is_refused_with_their_names(tmp_path):
+    from rapport.classeur_libelles import LibellesManquants
+
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute("create table marts.liens as select '93' as code_departement")
+    with pytest.raises(LibellesManquants, match=r"rapport\.classeur_feuilles.*dbt seed"):
+        exporter_excel(con, "93", tmp_path / "k.xlsx")
+    assert not (tmp_path / "k.xlsx").exists()

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import duckdb
 from openpyxl import load_workbook
 
-from rapport.exports import exporter_excel, exporter_parquet
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _rapport_entrepot  # noqa: E402
+
+from rapport.exports import exporter_excel, exporter_parquet  # noqa: E402
 
 ROWS = [("93", "93066", 3.5, ["a", "b"]), ("93", "93001", None, []), ("93", "93066", 1.0, None),
         ("59", "59350", 2.0, ["c"])]
@@ -13,6 +20,7 @@ ROWS = [("93", "93066", 3.5, ["a", "b"]), ("93", "93001", None, []), ("93", "930
 
 def _warehouse(rows):
     con = duckdb.connect()
+    _rapport_entrepot.charger_libelles(con)  # the workbook's vocabulary, as dbt seeds it
     con.execute("create schema marts")
     con.execute("create table marts.liens (code_departement varchar, code_commune varchar, valeur double, "
                 "sources varchar[])")
