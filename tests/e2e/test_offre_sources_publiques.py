@@ -111,3 +111,21 @@ def test_food_aid_points_are_located_by_their_coordinates(built_93):
     assert methods["coordonnees"] >= 1760 and set(methods) <= {"coordonnees", "code_postal"}
     assert scalar(built_93, """select offre_observee from marts.offre where niveau = 'departement'
         and code_territoire = '93' and code_domaine = 'aide_alimentaire'""") > 20
+
+
+def test_cnaf_published_figures_come_out_of_the_marts_unchanged(built_93):
+    """PROVENANCE §12: Saint-Denis 2022 coverage 35,7 and 2018 places 1 083 / 1 920, Lille 2022
+    67,4 and 2 733 / 5 157, as published, on the CNAF's own communes (Saint-Denis before it took in
+    Pierrefitte-sur-Seine), each tied to its COG 2026 commune."""
+    rows = {
+        (annee, code): (commune, taux, eaje, formel)
+        for annee, code, commune, taux, eaje, formel in built_93.query(
+            "select annee, code_commune_cnaf, code_commune, taux_couverture_global, places_eaje, "
+            "places_accueil_formel from marts.accueil_jeune_enfant_cnaf "
+            "where code_commune_cnaf in ('93066', '93059', '59350')"
+        )
+    }
+    assert rows[(2022, "93066")][:2] == ("93066", 35.7)
+    assert rows[(2018, "93066")][2:] == (1083, 1920)
+    assert rows[(2022, "59350")][1:] == (67.4, 2733, 5157)
+    assert rows[(2022, "93059")][0] == "93066"  # Pierrefitte-sur-Seine, now part of Saint-Denis
