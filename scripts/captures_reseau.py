@@ -3,7 +3,8 @@
     uv run --frozen --no-sync python scripts/captures_reseau.py output/93/reseau_acteurs.html docs/captures
 
 Five PNG files: the page as it opens, after a search, in focus mode, with « Sans axe » unticked, and
-after that filter round trip (unticked then ticked again). The script also checks what the captures show (the counter says what
+after that filter round trip (unticked then ticked again). The script also checks what the captures
+show (the counter says what
 is drawn, the round trip moves no node) and stops with an error otherwise.
 """
 

@@ -118,47 +118,107 @@ class Famille:
 
 FAMILLES: list[Famille] = [
     Famille(
-        "epicerie_partenaire_ba", "ffba_epiceries_sociales_partenaires_banques_alimentaires.csv",
-        ("BA", "Associatio", "Adresse", "Volumes", "Personnes_", "15_25_ans", "ANDES",
-         "UGESS-AC", "UGESS-SC", "code_postal_extrait", "lon", "lat"),
-        nom="Associatio", adresse="Adresse", banque="BA",
-        extra={"volume_declare": ("Volumes", "number"), "personnes_declarees": ("Personnes_", "number"),
-               "personnes_15_25_ans_declarees": ("15_25_ans", "number"), "membre_andes": ("ANDES", "flag"),
-               "membre_ugess": ("UGESS-AC", "flag")},
+        "epicerie_partenaire_ba",
+        "ffba_epiceries_sociales_partenaires_banques_alimentaires.csv",
+        (
+            "BA",
+            "Associatio",
+            "Adresse",
+            "Volumes",
+            "Personnes_",
+            "15_25_ans",
+            "ANDES",
+            "UGESS-AC",
+            "UGESS-SC",
+            "code_postal_extrait",
+            "lon",
+            "lat",
+        ),
+        nom="Associatio",
+        adresse="Adresse",
+        banque="BA",
+        extra={
+            "volume_declare": ("Volumes", "number"),
+            "personnes_declarees": ("Personnes_", "number"),
+            "personnes_15_25_ans_declarees": ("15_25_ans", "number"),
+            "membre_andes": ("ANDES", "flag"),
+            "membre_ugess": ("UGESS-AC", "flag"),
+        },
     ),
     Famille(
-        "epicerie_andes", "ffba_epiceries_solidaires_reseau_ANDES.csv",
+        "epicerie_andes",
+        "ffba_epiceries_solidaires_reseau_ANDES.csv",
         ("address", "store", "permalink", "city", "zip", "code_postal_extrait", "lon", "lat"),
-        nom="store", adresse="address", ville="city", extra={"site_web": ("permalink", "text")},
+        nom="store",
+        adresse="address",
+        ville="city",
+        extra={"site_web": ("permalink", "text")},
     ),
     Famille(
-        "epicerie_ugess", "ffba_epiceries_solidaires_reseau_UGESS.csv",
+        "epicerie_ugess",
+        "ffba_epiceries_solidaires_reseau_UGESS.csv",
         ("Associatio", "Adresse", "code_postal_extrait", "lon", "lat"),
-        nom="Associatio", adresse="Adresse",
+        nom="Associatio",
+        adresse="Adresse",
     ),
     Famille(
-        "epicerie_etudiante", "ffba_epiceries_etudiantes_partenaires_banques_alimentaires.csv",
-        ("BA", "Volume", "N Bénéfi", "Raison soc", "Type", "Adresse 2", "Code posta", "Ville", "ANDES", "code_postal_extrait", "lon", "lat"),
-        nom="Raison soc", adresse="Adresse 2", ville="Ville", banque="BA",
-        extra={"volume_declare": ("Volume", "number"), "personnes_declarees": ("N Bénéfi", "number"),
-               "membre_andes": ("ANDES", "flag")},
+        "epicerie_etudiante",
+        "ffba_epiceries_etudiantes_partenaires_banques_alimentaires.csv",
+        (
+            "BA",
+            "Volume",
+            "N Bénéfi",
+            "Raison soc",
+            "Type",
+            "Adresse 2",
+            "Code posta",
+            "Ville",
+            "ANDES",
+            "code_postal_extrait",
+            "lon",
+            "lat",
+        ),
+        nom="Raison soc",
+        adresse="Adresse 2",
+        ville="Ville",
+        banque="BA",
+        extra={
+            "volume_declare": ("Volume", "number"),
+            "personnes_declarees": ("N Bénéfi", "number"),
+            "membre_andes": ("ANDES", "flag"),
+        },
     ),
     Famille(
-        "banque_alimentaire", "ffba_banques_alimentaires_sieges.csv",
+        "banque_alimentaire",
+        "ffba_banques_alimentaires_sieges.csv",
         ("REGION", "BANQUES AL", "Full Addre", "code_postal_extrait", "lon", "lat"),
-        nom="BANQUES AL", adresse="Full Addre", typologie="BANQUE_ALIMENTAIRE", reseau="banques-alimentaires",
+        nom="BANQUES AL",
+        adresse="Full Addre",
+        typologie="BANQUE_ALIMENTAIRE",
+        reseau="banques-alimentaires",
     ),
     Famille(
-        "antenne_ba", "ffba_banques_alimentaires_antennes.csv",
+        "antenne_ba",
+        "ffba_banques_alimentaires_antennes.csv",
         ("REGION", "Adresse", "BANQUES AL", "code_postal_extrait", "lon", "lat"),
-        nom="BANQUES AL", adresse="Adresse", typologie="BANQUE_ALIMENTAIRE", reseau="banques-alimentaires",
+        nom="BANQUES AL",
+        adresse="Adresse",
+        typologie="BANQUE_ALIMENTAIRE",
+        reseau="banques-alimentaires",
     ),
 ]
 
 EXTRA_TYPES = {
-    "famille": TEXT, "banque_alimentaire": TEXT, "ville_indiquee": TEXT, "code_postal_source": TEXT,
-    "texte_altere": BOOL, "volume_declare": FLOAT, "personnes_declarees": FLOAT,
-    "personnes_15_25_ans_declarees": FLOAT, "membre_andes": BOOL, "membre_ugess": BOOL,
+    "famille": TEXT,
+    "banque_alimentaire": TEXT,
+    "ville_indiquee": TEXT,
+    "code_postal_source": TEXT,
+    "texte_altere": BOOL,
+    "volume_declare": FLOAT,
+    "personnes_declarees": FLOAT,
+    "personnes_15_25_ans_declarees": FLOAT,
+    "membre_andes": BOOL,
+    "membre_ugess": BOOL,
 }
 _EXTRA_ORDER = list(EXTRA_TYPES)
 
@@ -166,10 +226,14 @@ _EXTRA_ORDER = list(EXTRA_TYPES)
 def _liste(famille: Famille) -> ListeNationale:
     def read_id(record: Mapping[str, Any], check: RowChecker) -> str:
         name = check.require(famille.nom, record.get(famille.nom))
-        return stable_id(SOURCE, famille.code, name, record.get(famille.adresse), record.get("code_postal_extrait"))
+        return stable_id(
+            SOURCE, famille.code, name, record.get(famille.adresse), record.get("code_postal_extrait")
+        )
 
     def text(column: str | None):
-        return lambda record, check: _squash(check.soft(column, clean_text, record.get(column))) if column else None
+        return lambda record, check: (
+            _squash(check.soft(column, clean_text, record.get(column))) if column else None
+        )
 
     def altered(record: Mapping[str, Any], check: RowChecker) -> bool:
         return any(isinstance(v, str) and "\ufffd" in v for v in record.values())
@@ -178,8 +242,9 @@ def _liste(famille: Famille) -> ListeNationale:
         "id": read_id,
         "nom": text(famille.nom),
         "adresse": text(famille.adresse),
-        "code_postal": lambda record, check: check.soft("code_postal_extrait", padded_postcode,
-                                                        record.get("code_postal_extrait")),
+        "code_postal": lambda record, check: check.soft(
+            "code_postal_extrait", padded_postcode, record.get("code_postal_extrait")
+        ),
         "famille": lambda record, check: famille.code,
         "banque_alimentaire": text(famille.banque),
         "ville_indiquee": text(famille.ville),
@@ -188,7 +253,9 @@ def _liste(famille: Famille) -> ListeNationale:
     }
     kinds = {"number": _number, "flag": _flag, "text": clean_text}
     for name, (column, kind) in (famille.extra or {}).items():
-        champs[name] = (lambda c, k: lambda record, check: check.soft(c, kinds[k], record.get(c)))(column, kind)
+        champs[name] = (lambda c, k: lambda record, check: check.soft(c, kinds[k], record.get(c)))(
+            column, kind
+        )
     # every family writes the same columns, in one order, so that the stacked table is regular
     for name in _EXTRA_ORDER:
         champs.setdefault(name, lambda record, check: None)

@@ -54,7 +54,14 @@ BPE_PARQUET = Path("bpe") / "bpe18_ensemble_commune_typequ_long.parquet"
 BPE_RDA = Path("bpe") / "doremifasolData_bpe_ens_2018.rda"
 BPE_VINTAGE = "INSEE, Base permanente des équipements 2018 (COG 2018), par commune et type d'équipement"
 TYPE_EQUIPEMENT = re.compile(r"^[A-G]\d{3}$")
-COLUMNS = ["_line", "code_region", "code_departement", "code_commune_2018", "type_equipement", "nb_equipements"]
+COLUMNS = [
+    "_line",
+    "code_region",
+    "code_departement",
+    "code_commune_2018",
+    "type_equipement",
+    "nb_equipements",
+]
 
 
 def check_bpe_frame(
@@ -76,20 +83,35 @@ def check_bpe_frame(
     ([3], [(2, 'DEPCOM'), (3, 'NB_EQUIP'), (4, 'DEP')])
     """
     work = frame.reset_index(drop=True)
-    text = {c: work[c].astype("string").str.strip().str.upper().fillna("") for c in ("REG", "DEP", "DEPCOM", "TYPEQU")}
+    text = {
+        c: work[c].astype("string").str.strip().str.upper().fillna("")
+        for c in ("REG", "DEP", "DEPCOM", "TYPEQU")
+    }
     unit = work[key].astype("string").str.strip().str.upper().fillna("") if key in work else text["DEPCOM"]
     number = pd.to_numeric(work["NB_EQUIP"], errors="coerce")
     expected_dep = text["DEPCOM"].where(~text["DEPCOM"].str.startswith("97"), text["DEPCOM"].str[:3])
     expected_dep = expected_dep.where(text["DEPCOM"].str.startswith("97"), text["DEPCOM"].str[:2])
     problems = [
-        ("DEPCOM", ~text["DEPCOM"].str.match(COMMUNE_CODE.pattern),
-         lambda r: f"not an INSEE commune code: {r['DEPCOM']!r}"),
-        ("TYPEQU", ~text["TYPEQU"].str.match(TYPE_EQUIPEMENT.pattern),
-         lambda r: f"not a BPE equipment type: {r['TYPEQU']!r}"),
-        ("NB_EQUIP", number.isna() | (number < 0) | (number.fillna(0) % 1 != 0),
-         lambda r: f"not a whole non-negative count: {r['NB_EQUIP']}"),
-        ("DEP", text["DEP"] != expected_dep,
-         lambda r: f"département {r['DEP']!r} does not match commune {r['DEPCOM']}"),
+        (
+            "DEPCOM",
+            ~text["DEPCOM"].str.match(COMMUNE_CODE.pattern),
+            lambda r: f"not an INSEE commune code: {r['DEPCOM']!r}",
+        ),
+        (
+            "TYPEQU",
+            ~text["TYPEQU"].str.match(TYPE_EQUIPEMENT.pattern),
+            lambda r: f"not a BPE equipment type: {r['TYPEQU']!r}",
+        ),
+        (
+            "NB_EQUIP",
+            number.isna() | (number < 0) | (number.fillna(0) % 1 != 0),
+            lambda r: f"not a whole non-negative count: {r['NB_EQUIP']}",
+        ),
+        (
+            "DEP",
+            text["DEP"] != expected_dep,
+            lambda r: f"département {r['DEP']!r} does not match commune {r['DEPCOM']}",
+        ),
     ]
     rejected = pd.Series(False, index=work.index)
     reasons: dict[int, tuple[str, str]] = {}
@@ -101,32 +123,45 @@ def check_bpe_frame(
     duplicate = pd.DataFrame({"u": unit, "t": text["TYPEQU"]})[~rejected].duplicated(keep="first")
     first_line = (
         pd.DataFrame({"u": unit, "t": text["TYPEQU"], "l": work["_line"]})[~rejected]
-        .groupby(["u", "t"])["l"].transform("min")
+        .groupby(["u", "t"])["l"]
+        .transform("min")
     )
     for i in duplicate[duplicate].index:
-        reasons[i] = (key, f"duplicate {key} × type {unit[i]} {text['TYPEQU'][i]} "
-                           f"(first seen at row {first_line[i]})")
+        reasons[i] = (
+            key,
+            f"duplicate {key} × type {unit[i]} {text['TYPEQU'][i]} (first seen at row {first_line[i]})",
+        )
         rejected[i] = True
     quarantine = [
-        QuarantineRow(BPE_TABLE, source_file, int(work.loc[i, "_line"]), field_name, reason,
-                      ";".join(str(work.loc[i, c]) for c in ("REG", "DEP", "DEPCOM", "TYPEQU", "NB_EQUIP")))
+        QuarantineRow(
+            BPE_TABLE,
+            source_file,
+            int(work.loc[i, "_line"]),
+            field_name,
+            reason,
+            ";".join(str(work.loc[i, c]) for c in ("REG", "DEP", "DEPCOM", "TYPEQU", "NB_EQUIP")),
+        )
         for i, (field_name, reason) in sorted(reasons.items())
     ]
     ok = ~rejected
-    rows = pd.DataFrame({
-        "_line": work.loc[ok, "_line"].astype("int64"),
-        "code_region": text["REG"][ok].replace("", None).astype(object),
-        "code_departement": text["DEP"][ok].astype(object),
-        "code_commune_2018": text["DEPCOM"][ok].astype(object),
-        "type_equipement": text["TYPEQU"][ok].astype(object),
-        "nb_equipements": number[ok].astype("int64"),
-    }, columns=COLUMNS).reset_index(drop=True)
+    rows = pd.DataFrame(
+        {
+            "_line": work.loc[ok, "_line"].astype("int64"),
+            "code_region": text["REG"][ok].replace("", None).astype(object),
+            "code_departement": text["DEP"][ok].astype(object),
+            "code_commune_2018": text["DEPCOM"][ok].astype(object),
+            "type_equipement": text["TYPEQU"][ok].astype(object),
+            "nb_equipements": number[ok].astype("int64"),
+        },
+        columns=COLUMNS,
+    ).reset_index(drop=True)
     return rows, quarantine
 
 
 def _failure(path: Path, checksum: str, reason: str) -> ReadResult:
     return ReadResult(
-        BPE_TABLE, pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS}),
+        BPE_TABLE,
+        pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS}),
         SourceInfo(str(path), checksum, BPE_VINTAGE),
         [QuarantineRow(BPE_TABLE, str(path), 0, "", reason)],
     )
@@ -182,8 +217,11 @@ def read_bpe_2018_rda(path: Path, object_name: str = "bpe_ens_2018") -> ReadResu
     frame = frame[["_line", "REG", "DEP", "DEPCOM", "DCIRIS", "TYPEQU", "NB_EQUIP"]].astype(object)
     rows, quarantine = check_bpe_frame(frame, str(path), key="DCIRIS")
     summed = (
-        rows.groupby(["code_region", "code_departement", "code_commune_2018", "type_equipement"],
-                     as_index=False, dropna=False)
+        rows.groupby(
+            ["code_region", "code_departement", "code_commune_2018", "type_equipement"],
+            as_index=False,
+            dropna=False,
+        )
         .agg(_line=("_line", "min"), nb_equipements=("nb_equipements", "sum"))
         .sort_values("_line", kind="stable")
     )[COLUMNS].reset_index(drop=True)

@@ -64,14 +64,24 @@ def places_are_consistent(row: dict[str, object]) -> tuple[str, str] | None:
     ('places_EAJE_ensemble', 'places_EAJE_PSU + places_hors_EAJE_PSU = 83, not 84')
     """
     checks = [
-        ("places_EAJE_ensemble", "places_eaje_ensemble", ["places_eaje_psu", "places_hors_eaje_psu"],
-         "places_EAJE_PSU + places_hors_EAJE_PSU"),
-        ("places_accueil_individuel_ensemble", "places_accueil_individuel_ensemble",
-         ["places_assistante_maternelle", "places_salariee_domicile"],
-         "places_assistante_maternelle + places_salariee_domicile"),
-        ("places_offertes_ensemble", "places_offertes_ensemble",
-         ["places_eaje_ensemble", "places_prescolarisation", "places_accueil_individuel_ensemble"],
-         "places_EAJE_ensemble + places_prescolarisation + places_accueil_individuel_ensemble"),
+        (
+            "places_EAJE_ensemble",
+            "places_eaje_ensemble",
+            ["places_eaje_psu", "places_hors_eaje_psu"],
+            "places_EAJE_PSU + places_hors_EAJE_PSU",
+        ),
+        (
+            "places_accueil_individuel_ensemble",
+            "places_accueil_individuel_ensemble",
+            ["places_assistante_maternelle", "places_salariee_domicile"],
+            "places_assistante_maternelle + places_salariee_domicile",
+        ),
+        (
+            "places_offertes_ensemble",
+            "places_offertes_ensemble",
+            ["places_eaje_ensemble", "places_prescolarisation", "places_accueil_individuel_ensemble"],
+            "places_EAJE_ensemble + places_prescolarisation + places_accueil_individuel_ensemble",
+        ),
     ]
     for field_name, total, parts, label in checks:
         values = [row.get(p) for p in parts]
@@ -85,7 +95,10 @@ def places_are_consistent(row: dict[str, object]) -> tuple[str, str] | None:
 
 CNAF_PLACES = FileSpec(
     table="cnaf_places_petite_enfance_communes",
-    vintage="CNAF, offre d'accueil formel des moins de 3 ans au 31/12, 2017-2022, communes de plus de 10 000 habitants",
+    vintage=(
+        "CNAF, offre d'accueil formel des moins de 3 ans au 31/12, 2017-2022, "
+        "communes de plus de 10 000 habitants"
+    ),
     sep=",",
     row_check=places_are_consistent,
     columns=[
@@ -95,8 +108,13 @@ CNAF_PLACES = FileSpec(
         C("numero_EPCI", "code_epci", kind="code", pattern=r"\d{9}", na_values=("XX",)),
         C("nom_EPCI", "nom_epci", na_values=("XX",)),
         # the CNAF's own codes: 20R (Corse), 69D / 69M (Rhône / Métropole de Lyon), 977, 978
-        C("numero_departement", "code_departement_cnaf", kind="code", required=True,
-          pattern=CNAF_DEPARTEMENT),
+        C(
+            "numero_departement",
+            "code_departement_cnaf",
+            kind="code",
+            required=True,
+            pattern=CNAF_DEPARTEMENT,
+        ),
         C("nom_departement", "nom_departement"),
         C("places_EAJE_PSU", "places_eaje_psu", kind="integer"),
         C("places_hors_EAJE_PSU", "places_hors_eaje_psu", kind="integer"),
@@ -119,12 +137,21 @@ def _duplicates_to_quarantine(result: ReadResult, keys: list[str], label: str) -
     quarantine = list(result.quarantine)
     for _, row in frame[repeated].iterrows():
         first = frame[(frame[keys] == row[keys]).all(axis=1)]["_line"].iloc[0]
-        quarantine.append(QuarantineRow(
-            result.table_name, result.source.source_file, int(row["_line"]), label,
-            f"duplicate {label} {' '.join(str(row[k]) for k in keys)} (first seen at line {first})",
-        ))
-    return ReadResult(result.table_name, frame[~repeated].reset_index(drop=True), result.source,
-                      sorted(quarantine, key=lambda q: q.line))
+        quarantine.append(
+            QuarantineRow(
+                result.table_name,
+                result.source.source_file,
+                int(row["_line"]),
+                label,
+                f"duplicate {label} {' '.join(str(row[k]) for k in keys)} (first seen at line {first})",
+            )
+        )
+    return ReadResult(
+        result.table_name,
+        frame[~repeated].reset_index(drop=True),
+        result.source,
+        sorted(quarantine, key=lambda q: q.line),
+    )
 
 
 def _year_in(first: int, last: int):
@@ -159,8 +186,13 @@ def _drees_spec(tableau: str) -> FileSpec:
         row_check=check,
         columns=[
             C("code_region", "code_region", kind="code", pattern=r"\d{2,3}"),
-            C("code_departement", "code_territoire_drees", kind="code", required=True,
-              pattern=DREES_TERRITOIRE),
+            C(
+                "code_departement",
+                "code_territoire_drees",
+                kind="code",
+                required=True,
+                pattern=DREES_TERRITOIRE,
+            ),
             C("departement", "departement"),
             C("annee", "annee", kind="integer", required=True),
             C("valeur", "valeur", kind="number"),
@@ -169,7 +201,9 @@ def _drees_spec(tableau: str) -> FileSpec:
 
 
 def read_drees_accueil_jeune_enfant(data_dir: Path) -> ReadResult:
-    """Every DREES early-childhood table per département, stacked → ``raw.drees_accueil_jeune_enfant_departements``.
+    """Every DREES early-childhood table per département, stacked.
+
+    Written to ``raw.drees_accueil_jeune_enfant_departements``.
 
     ``tableau`` is the table number from the file name (``tab23``...). A file named otherwise
     is not read; no file at all gives an empty table and one quarantine entry.
@@ -183,8 +217,11 @@ def read_drees_accueil_jeune_enfant(data_dir: Path) -> ReadResult:
             continue
         result = read_csv(path, _drees_spec(match.group(1)))
         result = insert_columns(result, {"tableau": match.group(1)})
-        results.append(_duplicates_to_quarantine(result, ["tableau", "code_territoire_drees", "annee"],
-                                                 "code_departement"))
+        results.append(
+            _duplicates_to_quarantine(
+                result, ["tableau", "code_territoire_drees", "annee"], "code_departement"
+            )
+        )
     if not results:
         missing = read_csv(folder / "drees_eaje_dep_tab23.csv", _drees_spec("tab23"))
         return insert_columns(missing, {"tableau": "tab23"})

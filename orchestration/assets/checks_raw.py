@@ -26,8 +26,8 @@ from dagster import (
 )
 
 from ingest import expectations
-from orchestration.assets._raw import raw_asset_key
 from orchestration.assets import raw_besoins, raw_offre
+from orchestration.assets._raw import raw_asset_key
 from orchestration.resources import WarehouseResource
 
 __all__ = ["CHECKS", "CHECK_NAME", "ge_check", "failures_markdown"]

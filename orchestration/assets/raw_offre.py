@@ -18,10 +18,9 @@ from dagster import AssetExecutionContext
 from ingest.core import ReadResult
 from ingest.offre import aide_alimentaire as aa
 from ingest.offre import api_data_inclusion as api
-from ingest.offre import bpe
+from ingest.offre import bpe, local
 from ingest.offre import data_inclusion as di
 from ingest.offre import listes_nationales as ln
-from ingest.offre import local
 from ingest.offre import petite_enfance as pe
 from orchestration.assets._raw import RawSource, raw_asset
 from orchestration.partitions import validate_departement

@@ -21,11 +21,20 @@ def _quarantine(result):
 def test_cnaf_places_bom_codes_of_the_cnaf_and_quarantine():
     result = petite_enfance.read_cnaf_places_communes(DATA)
     assert _quarantine(result) == [
-        ("cnaf_nbpla_pe_com_2017_2022.csv", 5, "places_offertes_ensemble",
-         "places_EAJE_ensemble + places_prescolarisation + places_accueil_individuel_ensemble = 1378, not 1386"),
+        (
+            "cnaf_nbpla_pe_com_2017_2022.csv",
+            5,
+            "places_offertes_ensemble",
+            "places_EAJE_ensemble + places_prescolarisation + places_accueil_individuel_ensemble"
+            " = 1378, not 1386",
+        ),
         ("cnaf_nbpla_pe_com_2017_2022.csv", 9, "num_commune", "not an INSEE commune code: '9306'"),
-        ("cnaf_nbpla_pe_com_2017_2022.csv", 10, "num_commune",
-         "duplicate num_commune 2022 59350 (first seen at line 6)"),
+        (
+            "cnaf_nbpla_pe_com_2017_2022.csv",
+            10,
+            "num_commune",
+            "duplicate num_commune 2022 59350 (first seen at line 6)",
+        ),
         ("cnaf_nbpla_pe_com_2017_2022.csv", 11, "places_EAJE_PSU", "not a number: '12a'"),
     ]
     frame = result.frame.set_index(["annee", "code_commune"])
@@ -44,10 +53,18 @@ def test_cnaf_places_bom_codes_of_the_cnaf_and_quarantine():
 def test_drees_tables_stacked_with_collectivites_and_quarantine():
     result = petite_enfance.read_drees_accueil_jeune_enfant(DATA)
     assert _quarantine(result) == [
-        ("drees_eaje_dep_tab23.csv", 8, "code_departement", "code 'XX' does not match "
-         + petite_enfance.DREES_TERRITOIRE),
-        ("drees_eaje_dep_tab23.csv", 9, "code_departement", "duplicate code_departement tab23 59 2023 "
-         "(first seen at line 4)"),
+        (
+            "drees_eaje_dep_tab23.csv",
+            8,
+            "code_departement",
+            "code 'XX' does not match " + petite_enfance.DREES_TERRITOIRE,
+        ),
+        (
+            "drees_eaje_dep_tab23.csv",
+            9,
+            "code_departement",
+            "duplicate code_departement tab23 59 2023 (first seen at line 4)",
+        ),
         ("drees_eaje_dep_tab28.csv", 10, "valeur", "negative count -5.0"),
     ]
     frame = result.frame
@@ -69,8 +86,12 @@ def test_bpe_parquet_quarantine_and_counts():
     result = bpe.read_bpe_2018(DATA)
     assert result.source.source_file.endswith(".parquet")
     assert _quarantine(result) == [
-        ("bpe18_ensemble_commune_typequ_long.parquet", 6, "DEPCOM",
-         "duplicate DEPCOM × type 93066 D502 (first seen at row 2)"),
+        (
+            "bpe18_ensemble_commune_typequ_long.parquet",
+            6,
+            "DEPCOM",
+            "duplicate DEPCOM × type 93066 D502 (first seen at row 2)",
+        ),
         ("bpe18_ensemble_commune_typequ_long.parquet", 7, "NB_EQUIP", "not a whole non-negative count: -1"),
     ]
     counts = result.frame.set_index(["code_commune_2018", "type_equipement"])["nb_equipements"]
@@ -81,15 +102,21 @@ def test_bpe_parquet_quarantine_and_counts():
 def test_bpe_original_rda_summed_from_iris_to_commune(tmp_path):
     result = bpe.read_bpe_2018_rda(DATA / bpe.BPE_RDA)
     assert _quarantine(result) == [
-        ("doremifasolData_bpe_ens_2018.rda", 5, "DCIRIS",
-         "duplicate DCIRIS × type 593500101 D502 (first seen at row 4)"),
+        (
+            "doremifasolData_bpe_ens_2018.rda",
+            5,
+            "DCIRIS",
+            "duplicate DCIRIS × type 593500101 D502 (first seen at row 4)",
+        ),
         ("doremifasolData_bpe_ens_2018.rda", 8, "DEPCOM", "not an INSEE commune code: '9306'"),
         ("doremifasolData_bpe_ens_2018.rda", 9, "TYPEQU", "not a BPE equipment type: 'D50'"),
         ("doremifasolData_bpe_ens_2018.rda", 10, "DEP", "département '59' does not match commune 93066"),
     ]
     counts = result.frame.set_index(["code_commune_2018", "type_equipement"])["nb_equipements"]
     # two IRIS of Saint-Denis summed; Mayotte's département has three characters
-    assert counts[("93066", "D502")] == 5 and counts[("59350", "D502")] == 4 and counts[("97611", "D502")] == 2
+    assert (
+        counts[("93066", "D502")] == 5 and counts[("59350", "D502")] == 4 and counts[("97611", "D502")] == 2
+    )
     assert list(result.frame.columns) == bpe.COLUMNS
     # without the Parquet, the reader falls back on the original
     (tmp_path / "bpe").mkdir()
@@ -108,12 +135,24 @@ def test_bpe_unreadable_file_is_one_quarantine_entry(tmp_path):
 def test_food_aid_map_quirks_and_quarantine():
     result = aide_alimentaire.read_aide_alimentaire(DATA)
     assert _quarantine(result) == [
-        ("ffba_epiceries_sociales_partenaires_banques_alimentaires.csv", 5, "Associatio",
-         "empty value in a required field"),
-        ("ffba_epiceries_sociales_partenaires_banques_alimentaires.csv", 6, "lon/lat",
-         "longitude out of range [-180, 180]: 200.0"),
-        ("ffba_epiceries_solidaires_reseau_ANDES.csv", 4, "id",
-         "duplicate id 'aide_alimentaire--e17a8f4ec577' (first seen at line 3)"),
+        (
+            "ffba_epiceries_sociales_partenaires_banques_alimentaires.csv",
+            5,
+            "Associatio",
+            "empty value in a required field",
+        ),
+        (
+            "ffba_epiceries_sociales_partenaires_banques_alimentaires.csv",
+            6,
+            "lon/lat",
+            "longitude out of range [-180, 180]: 200.0",
+        ),
+        (
+            "ffba_epiceries_solidaires_reseau_ANDES.csv",
+            4,
+            "id",
+            "duplicate id 'aide_alimentaire--e17a8f4ec577' (first seen at line 3)",
+        ),
         ("ffba_epiceries_solidaires_reseau_UGESS.csv", 4, "code_postal_extrait", "not a postcode: '9A100'"),
     ]
     frame = result.frame.set_index("nom")
@@ -139,7 +178,10 @@ def test_food_aid_map_quirks_and_quarantine():
     assert set(result.frame["typologie"]) == {"ES", "BANQUE_ALIMENTAIRE"}
     saintes = frame.loc['"Episol" Saintes']
     assert (saintes["volume_declare"], saintes["personnes_declarees"], bool(saintes["membre_andes"])) == (
-        118456.2587, 1147.0, True)
+        118456.2587,
+        1147.0,
+        True,
+    )
     assert not any("@" in str(v) for v in result.frame.astype(str).to_numpy().ravel())
     assert not any("@" in q.content for q in result.quarantine)
 

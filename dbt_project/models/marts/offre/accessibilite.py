@@ -225,8 +225,9 @@ def access_table(communes: pd.DataFrame, services: pd.DataFrame, radius_km: floa
         out["nb_services_dans_rayon"] = counts
         frames.append(out)
     if not frames:
-        return communes.head(0).assign(code_domaine=None, id_service_plus_proche=None, nature_plus_proche=None,
-                                        distance_km=None)
+        return communes.head(0).assign(
+            code_domaine=None, id_service_plus_proche=None, nature_plus_proche=None, distance_km=None
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -251,7 +252,9 @@ def model(dbt, session):
         .query("nb_equipements > 0")
         .merge(communes[["code_commune", "code_departement", "longitude", "latitude"]], on="code_commune")
     )
-    equipements["id_service"] = "bpe_2018--" + equipements["code_domaine"] + "--" + equipements["code_commune"]
+    equipements["id_service"] = (
+        "bpe_2018--" + equipements["code_domaine"] + "--" + equipements["code_commune"]
+    )
     equipements["nature"] = "equipement"
     cibles = pd.concat([services, equipements[services.columns]], ignore_index=True)
     table = access_table(communes, cibles, radius_km)
@@ -263,7 +266,8 @@ def model(dbt, session):
                 "population",
                 "code_axe", "code_domaine", "longitude", "latitude", "commune_sans_point", "zone_recherche",
                 "distance_km",
-                "id_service_plus_proche", "nature_plus_proche", "code_commune_service", "code_departement_service",
+                "id_service_plus_proche", "nature_plus_proche",
+                "code_commune_service", "code_departement_service",
                 "service_hors_departement", "distance_km_dans_departement", "nb_services_dans_rayon",
                 "rayon_km"]
     return table[colonnes]
