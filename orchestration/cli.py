@@ -168,7 +168,9 @@ def _summary(result, settings, departement: str, libelle: str, elapsed: float) -
     if len(bilan.avertissements) > 5:
         reste = len(bilan.avertissements) - 5
         print(f"    … et {pluriel(reste, 'autre')} {pluriel(reste, 'avertissement').split()[1]}", file=out)
-    rejets = settings.output_dir / "quarantaine" / "lignes_ecartees.csv"
+    # the operator's list, beside the build journal: not among the files for people (PACTE_OUTPUT),
+    # which the publication scans for personal data (a rejected identifier can look like one)
+    rejets = settings.warehouse.parent / "journaux" / "lignes_ecartees.csv"
     counts = bilan_quarantaine(settings.warehouse, rejets)
     if counts:
         total = sum(n for _, n in counts)

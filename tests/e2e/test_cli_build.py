@@ -24,11 +24,13 @@ def test_build_prints_a_short_french_summary(built_93):
 def test_build_lists_set_aside_rows_per_source_file(built_93):
     text = built_93.console
     assert "Lignes écartées à la lecture : " in text
-    path = built_93.output.parent / "quarantaine" / "lignes_ecartees.csv"
+    path = built_93.warehouse.parent / "journaux" / "lignes_ecartees.csv"
     assert str(path) in text
     with open(path, encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
     assert rows[0] == ["fichier", "ligne", "champ", "motif"]
+    # an operator's file, not one for people: the publication's personal-data scan never reads it
+    assert not (built_93.output.parent / "quarantaine").exists()
     counts = built_93.query("select count(*) from quarantine.rejets")[0][0]
     assert len(rows) - 1 == counts
     # the largest source of set-aside rows is named with its count
