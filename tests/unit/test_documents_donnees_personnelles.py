@@ -378,3 +378,14 @@ def test_person_or_login_as_title_or_author_is_flagged(tmp_path, titre, auteur, 
     columns = {line.split("raw.documents_fichiers.")[1].split(" ")[0] for line in found}
     assert columns == flagged, found
     con.close()
+
+
+def test_digits_in_a_web_address_are_no_phone_number():
+    """A food-aid point's page (Nord) once stopped the build: its path looks like a phone number."""
+    from ingest.documents.detection import find_personal_data
+
+    assert find_personal_data("https://andes-france.com/lieu/06-09-21-26-92/") == []
+    assert find_personal_data("www.exemple.fr/06.09.21.26.92") == []
+    # a number beside the address is still found
+    found = find_personal_data("voir https://exemple.fr/page ou appeler le 06 09 21 26 92")
+    assert [f.kind for f in found] == ["telephone"]
