@@ -46,8 +46,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.core import FieldError, ReadResult, concat_results
-from ingest.offre._common import BOOL, FLOAT, TEXT, RowChecker, clean_text, parse_french_number, stable_id
+from ingest.core import ReadResult, concat_results
+from ingest.offre._common import (
+    BOOL,
+    FLOAT,
+    TEXT,
+    RowChecker,
+    check_postcode,
+    clean_text,
+    parse_french_number,
+    stable_id,
+)
 from ingest.offre.listes_nationales import ListeNationale, read_liste
 
 __all__ = ["FAMILLES", "read_aide_alimentaire", "padded_postcode"]
@@ -55,7 +64,7 @@ __all__ = ["FAMILLES", "read_aide_alimentaire", "padded_postcode"]
 SOURCE = "aide_alimentaire"
 FOLDER = Path("aide-alimentaire")
 VINTAGE = "Fédération française des Banques Alimentaires, carte des épiceries et banques alimentaires (2023)"
-_FOUR_OR_FIVE_DIGITS = re.compile(r"^\d{4,5}$")
+_FOUR_DIGITS = re.compile(r"^\d{4}$")
 
 
 def padded_postcode(raw: Any) -> str | None:
@@ -70,13 +79,8 @@ def padded_postcode(raw: Any) -> str | None:
     ...
     ingest.core.FieldError: not a postcode: '9320O'
     """
-    text = clean_text(raw)
-    if text is None:
-        return None
-    text = re.sub(r"\s", "", text)
-    if not _FOUR_OR_FIVE_DIGITS.match(text):
-        raise FieldError(f"not a postcode: {raw!r}")
-    return text.zfill(5)
+    compact = re.sub(r"\s", "", clean_text(raw) or "")
+    return check_postcode("0" + compact if _FOUR_DIGITS.match(compact) else raw)
 
 
 def _number(raw: Any) -> float | None:
