@@ -8,6 +8,10 @@
     Starts the Dagster UI on 127.0.0.1 (offline).
 ``pacte departements``
     Lists the accepted département codes.
+``pacte apercu [--region CODE ...] [--france]``
+    After ``pacte build`` of several départements, writes the overview pages of the régions and
+    of France (``PACTE_OUTPUT/apercu/region_<code>.html``, ``france.html``); without option, every
+    région and France.
 """
 
 from __future__ import annotations
@@ -289,6 +293,40 @@ def _departements() -> int:
     return 0
 
 
+def _apercu(regions: list[str] | None, france: bool) -> int:
+    """Write the overview pages from the warehouse (read-only)."""
+    import duckdb
+
+    from orchestration.settings import load_settings
+    from rapport.apercu import produire_apercus
+    from rapport.donnees import MartManquant
+
+    settings = load_settings()
+    if not settings.warehouse.exists():
+        print(f"pacte : entrepôt introuvable ({settings.warehouse}) : lancez d'abord pacte build.", file=sys.stderr)
+        return 2
+    toutes = regions is None and not france
+    debut = time.perf_counter()
+    try:
+        con = duckdb.connect(str(settings.warehouse), read_only=True)
+    except duckdb.IOException as exc:
+        print(f"pacte : entrepôt occupé par une construction en cours ({exc}).", file=sys.stderr)
+        return 2
+    try:
+        pages = produire_apercus(
+            con, settings.output_dir, settings.data_dir / "geo", regions=None if toutes else (regions or []),
+            france=toutes or france,
+        )
+    except (MartManquant, ValueError, FileNotFoundError) as exc:
+        print(f"pacte : aperçu impossible : {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    print(f"pacte : {len(pages)} page{'s' if len(pages) > 1 else ''} d'aperçu écrite{'s' if len(pages) > 1 else ''} "
+          f"en {time.perf_counter() - debut:.1f} s dans {settings.output_dir / 'apercu'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="pacte", description="Diagnostic territorial du Pacte des solidarités"
@@ -300,11 +338,16 @@ def main(argv: list[str] | None = None) -> int:
     ui = sub.add_parser("ui", help="start the Dagster UI on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
     sub.add_parser("departements", help="list the accepted département codes")
+    apercu = sub.add_parser("apercu", help="write the overview pages of the régions and of France")
+    apercu.add_argument("--region", "-r", action="append", help="code of a région (repeatable), e.g. 11")
+    apercu.add_argument("--france", action="store_true", help="the page of France")
     args = parser.parse_args(argv)
     if args.command == "build":
         return _build(args.departement, verbose=args.verbose)
     if args.command == "ui":
         return _ui(args.port)
+    if args.command == "apercu":
+        return _apercu(args.region, args.france)
     return _departements()
 
 

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from rapport import cartes
+from rapport.comparaison import completer as completer_comparaison
 from rapport.donnees import colonnes, exige_marts, lire, liste_marts
 
 __all__ = [
@@ -1124,7 +1125,7 @@ def contexte_departement(
             ordre=TYPES_ZONES,
         )
 
-    return {
+    contexte = {
         "departement": dep,
         "genere_le": dt.datetime.now().strftime("%d/%m/%Y à %H:%M"),
         "axes": axes,
@@ -1157,3 +1158,5 @@ def contexte_departement(
         "niveaux": niveaux,
         "geo_erreur": geo_erreur,
     }
+    # the « Comparaison » part (peers, région, France, trends): its own module
+    return completer_comparaison(con, code, contexte)

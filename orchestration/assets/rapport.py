@@ -162,6 +162,23 @@ def _dictionnaire(
     return {"page": str(page)}
 
 
+def _apercu(
+    context: AssetExecutionContext, con: duckdb.DuckDBPyConnection, code: str, settings: PacteSettingsResource
+) -> dict[str, Any]:
+    """The overview pages of the département's région and of France (issue 16), linked from the
+    partition's materialisation; ``pacte apercu`` writes every région at once."""
+    from rapport.apercu import produire_apercus
+
+    region = con.execute(
+        "select code_region from marts.territoires where niveau = 'departement' and code_territoire = ?", [code]
+    ).fetchone()
+    pages = produire_apercus(con, settings.output_dir, _geo_dir(settings), regions=[region[0]] if region else [])
+    return {
+        "pages": MetadataValue.json([str(p) for p in pages]),
+        **{f"apercu_{p.stem}": MetadataValue.url(p.resolve().as_uri()) for p in pages},
+    }
+
+
 rapport_diagnostic = livrable(
     "rapport_diagnostic",
     "Rapport de diagnostic du département (HTML autonome et PDF) : synthèse, méthode, portrait, "
@@ -190,4 +207,14 @@ dictionnaire = livrable(
     _dictionnaire,
 )
 
-ASSETS = [rapport_diagnostic, kit_comite, exports, dictionnaire]
+apercu = livrable(
+    "apercu_region",
+    "Aperçu de la région du département et de la France : chaque département sur une carte et dans "
+    "un tableau, pour un indicateur, un indice de besoin, un score de priorité ou une faiblesse de "
+    "coordination choisis dans la page (HTML autonome, sous apercu/ du dossier des sorties).",
+    {"html"},
+    _apercu,
+    autres_deps=[AssetKey(["marts", "comparaison_departements"])],
+)
+
+ASSETS = [rapport_diagnostic, kit_comite, exports, dictionnaire, apercu]
