@@ -303,7 +303,8 @@ def _apercu(regions: list[str] | None, france: bool) -> int:
 
     settings = load_settings()
     if not settings.warehouse.exists():
-        print(f"pacte : entrepôt introuvable ({settings.warehouse}) : lancez d'abord pacte build.", file=sys.stderr)
+        message = f"pacte : entrepôt introuvable ({settings.warehouse}) : lancez d'abord pacte build."
+        print(message, file=sys.stderr)
         return 2
     toutes = regions is None and not france
     debut = time.perf_counter()
@@ -314,7 +315,10 @@ def _apercu(regions: list[str] | None, france: bool) -> int:
         return 2
     try:
         pages = produire_apercus(
-            con, settings.output_dir, settings.data_dir / "geo", regions=None if toutes else (regions or []),
+            con,
+            settings.output_dir,
+            settings.data_dir / "geo",
+            regions=None if toutes else (regions or []),
             france=toutes or france,
         )
     except (MartManquant, ValueError, FileNotFoundError) as exc:
@@ -322,8 +326,11 @@ def _apercu(regions: list[str] | None, france: bool) -> int:
         return 1
     finally:
         con.close()
-    print(f"pacte : {len(pages)} page{'s' if len(pages) > 1 else ''} d'aperçu écrite{'s' if len(pages) > 1 else ''} "
-          f"en {time.perf_counter() - debut:.1f} s dans {settings.output_dir / 'apercu'}")
+    pluriel = "s" if len(pages) > 1 else ""
+    print(
+        f"pacte : {len(pages)} page{pluriel} d'aperçu écrite{pluriel} "
+        f"en {time.perf_counter() - debut:.1f} s dans {settings.output_dir / 'apercu'}"
+    )
     return 0
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from rapport.cartes import _lire_geojson, chemin, projection
+from rapport.contexte import enregistrements
 from rapport.donnees import exige_marts, lire
 
 __all__ = ["FICHIER_DEPARTEMENTS", "donnees_apercu", "rendre_apercu", "produire_apercus", "nom_fichier"]
@@ -55,46 +55,43 @@ def nom_fichier(region: str | None) -> str:
     return "france.html" if region is None else f"region_{region}.html"
 
 
-def _propre(v: Any) -> Any:
-    return None if isinstance(v, float) and math.isnan(v) else v
-
-
 def donnees_apercu(con: duckdb.DuckDBPyConnection, region: str | None) -> dict[str, Any]:
     """The départements of ``region`` (all of France when None) and every measure's values."""
     exige_marts(con, ["comparaison_departements", "territoires"])
     filtre, params = ("and d.code_region = ?", [region]) if region else ("", [])
-    departements = [
-        {k: _propre(v) for k, v in r.items()}
-        for r in lire(
+    departements = enregistrements(
+        lire(
             con,
             f"""
-            select d.code_territoire as code, d.libelle, d.code_region, r.libelle as libelle_region, d.population
+            select d.code_territoire as code, d.libelle, d.code_region, r.libelle as libelle_region,
+                d.population
             from marts.territoires as d
             left join marts.territoires as r on r.niveau = 'region' and r.code_territoire = d.code_region
             where d.niveau = 'departement' {filtre}
               and d.code_territoire in (select code_departement from marts.comparaison_departements)
             order by d.code_territoire""",
             params,
-        ).to_dict("records")
-    ]
+        )
+    )
     if not departements:
         raise ValueError(f"aucun département pour la région {region!r} dans les données de comparaison")
     codes = [d["code"] for d in departements]
     marqueurs = ", ".join("?" for _ in codes)
-    lignes = lire(
-        con,
-        f"""
+    lignes = enregistrements(
+        lire(
+            con,
+            f"""
         select famille, code_mesure, libelle_mesure, unite, sens, code_departement, annee, valeur,
             mediane_pairs, rang_pairs, nb_classes, tendance
         from marts.comparaison_departements
         where code_departement in ({marqueurs})
           and (famille <> 'priorite' or code_mesure like 'score:%')
         order by famille, libelle_mesure, code_departement""",
-        codes,
-    ).to_dict("records")
+            codes,
+        )
+    )
     mesures: dict[str, dict[str, Any]] = {}
     for r in lignes:
-        r = {k: _propre(v) for k, v in r.items()}
         cle = f"{r['famille']}|{r['code_mesure']}"
         m = mesures.setdefault(
             cle,
@@ -183,7 +180,9 @@ def rendre_apercu(donnees: dict[str, Any], geo_dir: Path) -> str:
     if initiale not in donnees["mesures"]:
         initiale = familles[0]["options"][0]["cle"] if familles else ""
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True), trim_blocks=True,
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
         lstrip_blocks=True,
     )
     charge = {
@@ -233,7 +232,9 @@ def produire_apercus(
     dossier = Path(sortie) / "apercu"
     ecrits = []
     for region in regions:
-        ecrits.append(_ecrire(dossier / nom_fichier(region), rendre_apercu(donnees_apercu(con, region), geo_dir)))
+        ecrits.append(
+            _ecrire(dossier / nom_fichier(region), rendre_apercu(donnees_apercu(con, region), geo_dir))
+        )
     if france:
         ecrits.append(_ecrire(dossier / nom_fichier(None), rendre_apercu(donnees_apercu(con, None), geo_dir)))
     return ecrits

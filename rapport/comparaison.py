@@ -22,11 +22,16 @@ import duckdb
 from markupsafe import Markup, escape
 
 from rapport.cartes import format_nombre
-from rapport.donnees import liste_marts, lire
+from rapport.donnees import lire, liste_marts
 
 __all__ = ["MARTS", "completer", "rang_texte", "petit_graphique", "contexte_comparaison"]
 
-MARTS = ("comparaison_departements", "departements_comparables", "indicateurs_tendances", "departements_profil")
+MARTS = (
+    "comparaison_departements",
+    "departements_comparables",
+    "indicateurs_tendances",
+    "departements_profil",
+)
 
 # colours of the small multiples: the département, its région, France (readable in grey when printed)
 COULEURS = {"departement": "#b30000", "region": "#1d3557", "france": "#7a7a7a"}
@@ -126,11 +131,12 @@ def petit_graphique(
                 parts.append(
                     f'<text x="{x + 2:.1f}" y="{y + 3:.1f}" font-size="8">{format_nombre(dv, dec)}</text>'
                 )
-    parts.append(f'<text x="{marge_g}" y="{haut + zone_h + 9}" font-size="8" text-anchor="middle">{a0}</text>')
+    parts.append(
+        f'<text x="{marge_g}" y="{haut + zone_h + 9}" font-size="8" text-anchor="middle">{a0}</text>'
+    )
     if a1 > a0:
-        parts.append(
-            f'<text x="{largeur - marge_d}" y="{haut + zone_h + 9}" font-size="8" text-anchor="middle">{a1}</text>'
-        )
+        x_fin, y_annee = largeur - marge_d, haut + zone_h + 9
+        parts.append(f'<text x="{x_fin}" y="{y_annee}" font-size="8" text-anchor="middle">{a1}</text>')
     if lecture:
         parts.append(f'<text x="2" y="{hauteur - 3}" font-size="8">{escape(_court(lecture, 40))}</text>')
     parts.append("</svg>")
@@ -142,10 +148,10 @@ def _court(texte: str, n: int) -> str:
 
 
 def _enregistrements(frame) -> list[dict[str, Any]]:
-    lignes = []
-    for r in frame.to_dict("records"):
-        lignes.append({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()})
-    return lignes
+    # rapport.contexte imports this module: its helper is imported at call time
+    from rapport.contexte import enregistrements
+
+    return enregistrements(frame)
 
 
 def _series(con: duckdb.DuckDBPyConnection, code: str, code_region: str | None) -> dict[str, dict[str, Any]]:
@@ -162,10 +168,12 @@ def _series(con: duckdb.DuckDBPyConnection, code: str, code_region: str | None) 
     par_serie: dict[str, dict[str, Any]] = {}
     for ligne in lignes:
         entree = par_serie.setdefault(ligne["code_serie"], {"series": {}})
-        points = [(int(p["annee"]), p["valeur"]) for p in (ligne["serie"] or []) if p["valeur"] is not None]
+        serie = [] if ligne["serie"] is None else list(ligne["serie"])  # a numpy array from pandas
+        points = [(int(p["annee"]), p["valeur"]) for p in serie if p["valeur"] is not None]
         entree["series"][ligne["niveau"]] = points
-        if ligne["niveau"] == "departement":
+        if ligne["niveau"] == "departement" and ligne["annee_debut"] is not None:
             entree.update(libelle=ligne["libelle_serie"], unite=ligne["unite"], lecture=ligne["lecture"])
+    # a small multiple only for a series with a comparable period (never a line across a break)
     return {k: v for k, v in par_serie.items() if "libelle" in v and len(v["series"]["departement"]) >= 2}
 
 
@@ -210,12 +218,14 @@ def contexte_comparaison(con: duckdb.DuckDBPyConnection, code: str) -> dict[str,
     code_region = None if region.empty else region.iloc[0, 0]
     series = _series(con, code, code_region)
     multiples = {
-        serie: petit_graphique(s["libelle"], s["series"], s["unite"], s["lecture"]) for serie, s in series.items()
+        serie: petit_graphique(s["libelle"], s["series"], s["unite"], s["lecture"])
+        for serie, s in series.items()
     }
     profil = _enregistrements(
         lire(
             con,
-            "select p.code_departement, p.libelle_departement, p.code_variable, p.libelle_variable, p.valeur, "
+            "select p.code_departement, p.libelle_departement, p.code_variable, "
+            "p.libelle_court_variable as libelle_variable, p.valeur, "
             "p.annee from marts.departements_profil as p where p.code_region = ? "
             "order by p.code_departement, p.code_variable",
             [code_region],
@@ -228,7 +238,8 @@ def contexte_comparaison(con: duckdb.DuckDBPyConnection, code: str) -> dict[str,
     departements_region: dict[str, dict[str, Any]] = {}
     for p in profil:
         d = departements_region.setdefault(
-            p["code_departement"], {"code": p["code_departement"], "libelle": p["libelle_departement"], "valeurs": {}}
+            p["code_departement"],
+            {"code": p["code_departement"], "libelle": p["libelle_departement"], "valeurs": {}},
         )
         d["valeurs"][p["code_variable"]] = p["valeur"]
     indicateurs = [r for r in lignes if r["famille"] == "indicateur"]
@@ -238,11 +249,13 @@ def contexte_comparaison(con: duckdb.DuckDBPyConnection, code: str) -> dict[str,
         "lignes": lignes,
         "transversaux": [r for r in indicateurs if r.get("code_axe") is None],
         "multiples_transversaux": [
-            multiples[r["code_mesure"]] for r in indicateurs if r.get("code_axe") is None and r["code_mesure"] in multiples
+            multiples[r["code_mesure"]]
+            for r in indicateurs
+            if r.get("code_axe") is None and r["code_mesure"] in multiples
         ],
         "multiples": multiples,
         "region": {
-            "variables": [v for v in variables if v["code"] != "population_log"],
+            "variables": variables,
             "departements": list(departements_region.values()),
         },
     }
@@ -264,7 +277,9 @@ def comparaison_axe(comparaison: dict[str, Any] | None, code_axe: str) -> dict[s
         "indicateurs": indicateurs,
         "domaines": domaines,
         "multiples": [
-            comparaison["multiples"][r["code_mesure"]] for r in indicateurs if r["code_mesure"] in comparaison["multiples"]
+            comparaison["multiples"][r["code_mesure"]]
+            for r in indicateurs
+            if r["code_mesure"] in comparaison["multiples"]
         ],
     }
 

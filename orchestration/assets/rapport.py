@@ -170,9 +170,11 @@ def _apercu(
     from rapport.apercu import produire_apercus
 
     region = con.execute(
-        "select code_region from marts.territoires where niveau = 'departement' and code_territoire = ?", [code]
+        "select code_region from marts.territoires where niveau = 'departement' and code_territoire = ?",
+        [code],
     ).fetchone()
-    pages = produire_apercus(con, settings.output_dir, _geo_dir(settings), regions=[region[0]] if region else [])
+    regions = [region[0]] if region else []
+    pages = produire_apercus(con, settings.output_dir, _geo_dir(settings), regions=regions)
     return {
         "pages": MetadataValue.json([str(p) for p in pages]),
         **{f"apercu_{p.stem}": MetadataValue.url(p.resolve().as_uri()) for p in pages},

@@ -72,6 +72,7 @@ final as (
         d.groupe_comparaison,
         va.code_variable,
         va.libelle as libelle_variable,
+        va.libelle_court as libelle_court_variable,
         va.famille,
         va.poids,
         t.annee,
