@@ -14,6 +14,7 @@ A warehouse without these marts (built before them) gets no « Comparaison » pa
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -159,7 +160,8 @@ def _series(con: duckdb.DuckDBPyConnection, code: str, code_region: str | None) 
     lignes = _enregistrements(
         lire(
             con,
-            "select niveau, code_serie, libelle_serie, unite, serie, lecture, annee_debut, annee_fin "
+            "select niveau, code_serie, libelle_serie, unite, cast(to_json(serie) as varchar) as serie, "
+            "lecture, annee_debut, annee_fin "
             "from marts.indicateurs_tendances where (niveau = 'departement' and code_territoire = ?) "
             "or (niveau = 'region' and code_territoire = ?) or niveau = 'france'",
             [code, code_region],
@@ -168,7 +170,7 @@ def _series(con: duckdb.DuckDBPyConnection, code: str, code_region: str | None) 
     par_serie: dict[str, dict[str, Any]] = {}
     for ligne in lignes:
         entree = par_serie.setdefault(ligne["code_serie"], {"series": {}})
-        serie = [] if ligne["serie"] is None else list(ligne["serie"])  # a numpy array from pandas
+        serie = [] if ligne["serie"] is None else json.loads(ligne["serie"])
         points = [(int(p["annee"]), p["valeur"]) for p in serie if p["valeur"] is not None]
         entree["series"][ligne["niveau"]] = points
         if ligne["niveau"] == "departement" and ligne["annee_debut"] is not None:
