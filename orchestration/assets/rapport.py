@@ -174,7 +174,11 @@ def _apercu(
         [code],
     ).fetchone()
     regions = [region[0]] if region else []
-    pages = produire_apercus(con, settings.output_dir, _geo_dir(settings), regions=regions)
+    try:
+        pages = produire_apercus(con, settings.output_dir, _geo_dir(settings), regions=regions)
+    except FileNotFoundError as exc:  # no outline file: the report itself goes on without maps too
+        context.log.warning(f"aperçus non produits : {exc}")
+        return {"pages": "non produites (fond de carte absent)"}
     return {
         "pages": MetadataValue.json([str(p) for p in pages]),
         **{f"apercu_{p.stem}": MetadataValue.url(p.resolve().as_uri()) for p in pages},
