@@ -37,6 +37,8 @@ __all__ = [
     "DESCRIPTIONS",
     "tables_from_graph",
     "graph_from_tables",
+    "LIST_COLUMNS",
+    "as_list",
     "write_departement",
     "read_departement",
     "write_graphml",
@@ -112,144 +114,82 @@ EDGE_COLUMNS = [
     "preuves",
 ]
 
-DESCRIPTIONS: dict[str, dict[str, str]] = {
-    "acteurs": {
-        "code_departement": "Département du graphe (code COG).",
-        "id_noeud": "Identifiant du nœud (ex. caf:93, structure:<id>, dispositif:pdi:departement:93).",
-        "type_noeud": "Nature du nœud : acteur, dispositif, territoire, domaine, axe, service.",
-        "libelle": "Nom affiché.",
-        "type_acteur": "Type d'acteur (conseil_departemental, france_travail, siae, association...).",
-        "libelle_type_acteur": "Type d'acteur en clair.",
-        "groupe_acteur": "Groupe de types d'acteurs (collectivités, État, service public de l'emploi...).",
-        "code_dispositif": "Code du dispositif dans le modèle national (pdi, pti, contrat_de_ville...).",
-        "niveau": "Niveau du territoire (territoires et dispositifs) : commune, ept, epci, departement, "
-        "clpe...",
-        "code_territoire": "Code du territoire du nœud ou de son périmètre.",
-        "niveau_territoire": "Niveau du périmètre d'action d'un acteur (departement, ept, commune...).",
-        "code_commune": "Commune d'implantation (acteurs du catalogue, services).",
-        "code_axe": "Axe du Pacte (domaines, services).",
-        "code_domaine": "Domaine (services, domaines).",
-        "siret": "SIRET ou SIREN connu.",
-        "id_structure": "Identifiant de la structure du catalogue de l'offre réutilisée.",
-        "periode": "Période du dispositif (ex. 2024-2027).",
-        "historique": "Vrai si la période du dispositif est close (exclu des règles de partenaires "
-        "attendus).",
-        "reference": "Texte ou source qui fonde le dispositif.",
-        "source_publique": "Source publique citée par le registre pour l'acteur.",
-        "echelle": "Échelle du dispositif dans le modèle national.",
-        "axes": "Axes du Pacte (liste JSON) : ceux du dispositif ou des services de l'acteur.",
-        "domaines": "Domaines des services de l'acteur (liste JSON).",
-        "ids_structures": "Identifiants des structures du catalogue fusionnées dans ce nœud (liste JSON).",
-        "communes": "Communes couvertes par le dispositif (liste JSON).",
-        "pilotes_attendus": "Types d'acteurs pilotes selon le modèle (liste JSON).",
-        "signataires_attendus": "Types d'acteurs signataires attendus (liste JSON).",
-        "partenaires_attendus": "Types d'acteurs partenaires attendus (liste JSON).",
-        "sources": "Origines du nœud : registre, modele, territoires, catalogue, documents (liste JSON).",
-        "attributs": "Autres attributs (JSON) : population, coordonnées, typologie...",
-    },
-    "liens": {
-        "code_departement": "Département du graphe.",
-        "id_lien": "Identifiant stable du lien (empreinte de source, cible et type).",
-        "source": "Nœud d'origine.",
-        "cible": "Nœud d'arrivée.",
-        "type_lien": "Nature du lien : pilote, signe, finance, opere, partenaire_de, membre_de, couvre, "
-        "offre, "
-        "releve_de, situe_dans.",
-        "type_lien_en": "Nom anglais du type de lien (pilots, signs, funds...).",
-        "type_noeud_source": "Nature du nœud d'origine.",
-        "type_noeud_cible": "Nature du nœud d'arrivée.",
-        "libelle_source": "Nom du nœud d'origine.",
-        "libelle_cible": "Nom du nœud d'arrivée.",
-        "confiance": "Confiance combinée des preuves (0 à 1) : 1 - produit des (1 - confiance de chaque "
-        "preuve).",
-        "nb_preuves": "Nombre de preuves.",
-        "origines": "Origines des preuves (liste JSON) : registre, modele, catalogue, documents, "
-        "entretiens...",
-        "preuves": "Preuves (liste JSON) : origine, type_preuve, reference, confiance, date, commentaire.",
-    },
-    "coordination_acteurs": {
-        "code_departement": "Département.",
-        "id_noeud": "Acteur ou dispositif.",
-        "libelle": "Nom.",
-        "type_noeud": "acteur ou dispositif.",
-        "type_acteur": "Type d'acteur.",
-        "groupe_acteur": "Groupe utilisé pour les rôles de courtage (dispositif pour les dispositifs).",
-        "code_dispositif": "Code du dispositif (pour les dispositifs).",
-        "degre": "Nombre de partenaires distincts (liens de coordination, toutes directions).",
-        "degre_pondere": "Somme des confiances des liens de coordination.",
-        "intermediarite": "Centralité d'intermédiarité normalisée (part des plus courts chemins qui passent "
-        "par "
-        "le nœud).",
-        "methode_intermediarite": "exacte, ou approchee au-delà du seuil de taille (voir k_echantillon).",
-        "k_echantillon": "Nombre de nœuds pivots tirés (graine fixe) quand la méthode est approchée.",
-        "communaute": "Communauté (méthode de Louvain, graine fixe), numérotée par taille décroissante.",
-        "taille_communaute": "Nombre de nœuds de la communauté.",
-        "role_courtage": "Rôle de courtage dominant : liaison, gardien_representant, consultant, "
-        "coordinateur, "
-        "aucun.",
-        "nb_liaison": "Paires de partenaires non liés entre eux, de trois groupes différents, reliées par "
-        "ce nœud.",
-        "nb_gardien_representant": "Paires reliées dont un seul partenaire est du groupe du nœud.",
-        "nb_consultant": "Paires reliées dont les deux partenaires sont d'un même autre groupe.",
-        "nb_coordinateur": "Paires reliées dont les deux partenaires sont du groupe du nœud.",
-        "distance_france_travail": "Nombre de liens jusqu'au plus proche acteur France Travail (vide : aucun "
-        "chemin).",
-    },
-    "coordination_dispositifs": {
-        "code_departement": "Département.",
-        "id_dispositif": "Instance de dispositif.",
-        "code_dispositif": "Code du modèle national.",
-        "libelle_dispositif": "Nom de l'instance.",
-        "niveau": "Niveau du territoire couvert.",
-        "code_territoire": "Code du territoire couvert.",
-        "role_attendu": "pilote, signataire ou partenaire.",
-        "type_lien_attendu": "Type de lien attendu (pilote, signe, partenaire_de).",
-        "type_acteur": "Type d'acteur attendu (intercommunalite = EPT ou EPCI).",
-        "libelle_type_acteur": "Type d'acteur attendu en clair.",
-        "nb_candidats": "Acteurs de ce type connus sur le territoire de l'instance.",
-        "candidats": "Leurs identifiants (liste JSON, 50 au plus).",
-        "nb_observes": "Acteurs de ce type liés à l'instance dans le graphe.",
-        "observes": "Leurs identifiants (liste JSON).",
-        "present": "Vrai si au moins un acteur de ce type est lié à l'instance.",
-        "manquants": "Candidats attendus sans lien observé quand le type est absent (liste JSON).",
-        "taux_couverture_dispositif": "Part des types attendus présents pour cette instance.",
-    },
-    "liens_manquants": {
-        "code_departement": "Département.",
-        "regle": "Règle : partenaire_attendu_absent, insertion_sans_lien_ft_pdi, operateurs_sans_lien, "
-        "besoin_eleve_offre_non_coordonnee.",
-        "id_source": "Acteur ou dispositif concerné.",
-        "libelle_source": "Son nom.",
-        "id_cible": "Partenaire attendu quand il est unique.",
-        "libelle_cible": "Son nom.",
-        "type_lien_attendu": "Type de lien attendu.",
-        "niveau": "Niveau du territoire concerné.",
-        "code_territoire": "Territoire concerné.",
-        "code_axe": "Axe (règles par domaine).",
-        "code_domaine": "Domaine (règles par domaine).",
-        "raison": "Raison, en clair.",
-        "details": "Détails (JSON) : candidats, opérateurs, indice de besoin...",
-    },
-    "faiblesse_coordination": {
-        "niveau": "Niveau du territoire : commune, ept, epci, departement.",
-        "code_territoire": "Code du territoire.",
-        "code_departement": "Département.",
-        "code_axe": "Axe du domaine.",
-        "code_domaine": "Domaine.",
-        "score": "Faiblesse de coordination (0 = bien coordonné, 1 = pas du tout) : moyenne pondérée des "
-        "composantes mesurées.",
-        "nb_composantes": "Nombre de composantes mesurées.",
-        "composantes": "Composantes mesurées (JSON).",
-        "isolement": "Part des opérateurs du domaine sans aucun lien de coordination.",
-        "fragmentation": "Part des paires d'opérateurs non liés (ni directement, ni par un dispositif "
-        "commun).",
-        "partenaires_manquants": "Part moyenne des types de partenaires attendus absents des dispositifs qui "
-        "couvrent le territoire sur l'axe du domaine.",
-        "eloignement_france_travail": "Axe 2 : part des opérateurs à plus de deux liens de France Travail.",
-        "nb_operateurs": "Nombre d'opérateurs (acteurs offrant un service du domaine sur le territoire).",
-        "nb_dispositifs": "Nombre de dispositifs en cours couvrant le territoire sur l'axe du domaine.",
-    },
+# The graph's tables are declared, with their French column descriptions, as the dbt source
+# ``graphe`` (dbt owns the declaration; dbt also writes them as DuckDB COMMENTs, macro
+# ``commenter_sources``). Read here for the Dagster column schemas and the data dictionary.
+SOURCES_YML = (
+    Path(__file__).resolve().parent.parent
+    / "dbt_project" / "models" / "marts" / "priorites" / "_priorites__sources.yml"
+)
+
+
+def _descriptions_from_dbt(path: Path = SOURCES_YML) -> dict[str, dict[str, str]]:
+    """``{table: {column: description}}`` of the dbt source ``graphe``."""
+    import yaml
+
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    (source,) = [s for s in document["sources"] if s["name"] == "graphe"]
+    return {
+        table["name"]: {c["name"]: c.get("description", "") for c in table.get("columns", [])}
+        for table in source["tables"]
+    }
+
+
+DESCRIPTIONS: dict[str, dict[str, str]] = _descriptions_from_dbt()
+
+# Columns stored as native DuckDB lists (the frames carry them as JSON text; converted on write).
+_TEXT_LIST = '["VARCHAR"]'
+_EVIDENCE_LIST = json.dumps(
+    [{"origine": "VARCHAR", "type_preuve": "VARCHAR", "reference": "VARCHAR", "confiance": "DOUBLE",
+      "date": "VARCHAR", "commentaire": "VARCHAR"}]
+)
+LIST_COLUMNS: dict[str, dict[str, str]] = {
+    "acteurs": {attr: _TEXT_LIST for attr in _JSON_ATTRS},
+    "liens": {"origines": _TEXT_LIST, "preuves": _EVIDENCE_LIST},
+    "coordination_dispositifs": {"candidats": _TEXT_LIST, "observes": _TEXT_LIST, "manquants": _TEXT_LIST},
 }
+
+
+def as_list(value: object) -> list | None:
+    """A list column's value as a Python list, whether JSON text (a frame of :func:`tables_from_graph`)
+    or a DuckDB list read back (``numpy`` array of values or of dicts); ``None`` when missing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_list('["A1", "A3"]'), as_list(np.array(["A1"], dtype=object)), as_list(None)
+    (['A1', 'A3'], ['A1'], None)
+    >>> as_list(np.array([{"origine": "registre", "date": None}], dtype=object))
+    [{'origine': 'registre'}]
+    """
+    if isinstance(value, str):
+        return json.loads(value)
+    if hasattr(value, "tolist") and not isinstance(value, str | bytes):
+        value = value.tolist()
+    if isinstance(value, list | tuple):
+        # a struct read back carries every field; keep only the ones set, as Evidence.as_dict does
+        return [{k: v for k, v in x.items() if v is not None} if isinstance(x, dict) else x for x in value]
+    return None if missing_to_none(value) is None else value  # type: ignore[return-value]
+
+
+def _as_json_text(frame: pd.DataFrame, lists: dict[str, str]) -> pd.DataFrame:
+    """``frame`` with its list columns as JSON text (``None`` when missing), ready for ``from_json``."""
+    frame = frame.copy()
+    for column in lists:
+        if column in frame.columns:
+            frame[column] = [
+                None if (items := as_list(v)) is None else json.dumps(items, ensure_ascii=False)
+                for v in frame[column].astype(object)
+            ]
+    return frame
+
+
+def _select_typed(columns: list[str], lists: dict[str, str]) -> str:
+    """SELECT over ``_graph_rows`` turning the JSON text of the list columns into native lists."""
+    parts = [
+        f"from_json(\"{c}\", '{lists[c]}') as \"{c}\"" if c in lists else f'"{c}"' for c in columns
+    ]
+    return "select " + ", ".join(parts) + " from _graph_rows"
 
 
 def _jsonable(value: object) -> object:
@@ -324,9 +264,9 @@ def graph_from_tables(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.MultiDiGra
         if historique is not None:
             data["historique"] = bool(historique)
         for attr in _JSON_ATTRS:
-            value = missing_to_none(row.get(attr))
+            value = as_list(row.get(attr))
             if value is not None:
-                data[attr] = json.loads(value)
+                data[attr] = value
         extra = missing_to_none(row.get("attributs"))
         if extra:
             data.update(json.loads(extra))
@@ -339,8 +279,8 @@ def graph_from_tables(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.MultiDiGra
             key=row["type_lien"],
             type_lien=row["type_lien"],
             confiance=float(row["confiance"]),
-            origines=json.loads(row["origines"] or "[]"),
-            preuves=json.loads(row["preuves"] or "[]"),
+            origines=as_list(row["origines"]) or [],
+            preuves=as_list(row["preuves"]) or [],
         )
     return graph
 
@@ -349,13 +289,17 @@ def write_departement(con: duckdb.DuckDBPyConnection, table: str, frame: pd.Data
     """Replace the rows of département ``code`` in ``table`` (``schema.name``) by ``frame``.
 
     Creates the table when missing; when its columns differ from the frame's (new version of
-    the code), the rows of the other départements are kept and the table is rebuilt with the
-    new columns. Returns the number of rows written.
+    the code), or a list column is not yet a native list (JSON text of an earlier version), the
+    rows of the other départements are kept and the table is rebuilt with the new columns. The
+    columns of :data:`LIST_COLUMNS` are stored as native DuckDB lists. Returns the number of rows
+    written.
     """
-    schema = table.split(".")[0]
+    schema, name = table.split(".")
+    lists = LIST_COLUMNS.get(name, {})
     con.execute(f"create schema if not exists {schema}")
-    frame = frame.copy()
+    frame = _as_json_text(frame, lists)
     frame["code_departement"] = code
+    typed = _select_typed(list(frame.columns), lists)
     exists = con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         table.split("."),
@@ -363,22 +307,25 @@ def write_departement(con: duckdb.DuckDBPyConnection, table: str, frame: pd.Data
     con.register("_graph_rows", frame)
     try:
         if not exists:
-            con.execute(f"create table {table} as select * from _graph_rows")
+            con.execute(f"create table {table} as {typed}")
             return len(frame)
-        columns = [r[0] for r in con.execute(f"describe {table}").fetchall()]
-        if columns != list(frame.columns):
+        described = con.execute(f"describe {table}").fetchall()
+        columns = [r[0] for r in described]
+        not_lists = [r[0] for r in described if r[0] in lists and not str(r[1]).endswith("[]")]
+        if columns != list(frame.columns) or not_lists:
             others = con.execute(
                 f"select * from {table} where code_departement is distinct from ?", [code]
             ).df()
+            others = _as_json_text(others, lists)
             merged = pd.concat([others, frame], ignore_index=True) if len(others) else frame
             merged = merged[list(frame.columns)]
             con.unregister("_graph_rows")
             con.register("_graph_rows", merged)
-            con.execute(f"create or replace table {table} as select * from _graph_rows")
+            con.execute(f"create or replace table {table} as {typed}")
             return len(frame)
         con.execute("begin transaction")
         con.execute(f"delete from {table} where code_departement = ?", [code])
-        con.execute(f"insert into {table} select * from _graph_rows")
+        con.execute(f"insert into {table} {typed}")
         con.execute("commit")
     finally:
         con.unregister("_graph_rows")

@@ -169,7 +169,9 @@ def territoires_departement(frame: pd.DataFrame, code: str) -> TerritoiresDepart
     if len(qpv_rows):
         records = []
         for row in qpv_rows.to_dict("records"):
-            members = [c for c in (text_or_none(row.get("codes_communes")) or "").split("|") if c]
+            # a native list of codes (a numpy array when read through pandas), NULL outside QPV
+            listed = missing_to_none(row.get("codes_communes"))
+            members = [str(c) for c in (listed if listed is not None else []) if text_or_none(c)]
             members = members or [c for c in [text_or_none(row.get("code_commune_parente"))] if c]
             records.extend(
                 {

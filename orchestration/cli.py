@@ -204,6 +204,9 @@ def _summary(result, settings, departement: str, libelle: str, elapsed: float) -
             from rapport.rendu import pourquoi_pas_de_pdf
 
             print(f"    {pourquoi_pas_de_pdf(departement)}", file=out)
+        dictionnaire = settings.output_dir / "dictionnaire" / "index.html"
+        if dictionnaire.exists():
+            print(f"    dictionnaire des données : {dictionnaire.relative_to(settings.output_dir)}", file=out)
         print(f"  Copie de lecture pour les analystes : {published_copy_path(settings.warehouse)}", file=out)
     journal = _journal_path(settings.warehouse.parent, departement)
     if journal.exists():

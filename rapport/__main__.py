@@ -92,9 +92,6 @@ def main(argv: list[str] | None = None) -> int:
                     debut = time.perf_counter()
                     produire_exports(con, code, sortie)
                     temps["exports"] = time.perf_counter() - debut
-                    debut = time.perf_counter()
-                    produire_dictionnaire(con, sortie, DBT_TARGET_DIR / "manifest.json")
-                    temps["dictionnaire"] = time.perf_counter() - debut
                 except (MartManquant, ValueError, FileNotFoundError) as exc:
                     print(f"rapport: {code}: {exc}", file=sys.stderr)
                     return 1
@@ -104,6 +101,14 @@ def main(argv: list[str] | None = None) -> int:
                     + f" → {sortie}",
                     flush=True,
                 )
+            # one dictionary for the whole warehouse (its marts are national), beside the départements
+            debut = time.perf_counter()
+            try:
+                page = produire_dictionnaire(con, settings.output_dir, DBT_TARGET_DIR / "manifest.json")
+            except FileNotFoundError as exc:
+                print(f"rapport: {exc}", file=sys.stderr)
+                return 1
+            print(f"rapport: dictionnaire {time.perf_counter() - debut:.1f} s → {page}", flush=True)
             echecs = _attendre(impressions)
             print(f"rapport: {len(codes)} département(s) in {time.perf_counter() - total:.1f} s")
             if echecs:

@@ -1,11 +1,11 @@
-"""Write the files of one département: report (HTML + PDF), committee kit, exports, dictionary.
+"""Write the files of one département (report, PDF, committee kit, exports) and the national dictionary.
 
-Layout under ``<output>/<code>/``::
+Layout under ``<output>/``::
 
-    rapport_diagnostic.html, rapport_diagnostic.pdf
-    kit/fiche_axe_A1.html … kit/fiche_axe_A4.html, kit/diagnostic_<code>.xlsx
-    exports/<mart>.parquet (every mart)
-    dictionnaire/index.html
+    <code>/rapport_diagnostic.html, <code>/rapport_diagnostic.pdf
+    <code>/kit/fiche_axe_A1.html … <code>/kit/fiche_axe_A4.html, <code>/kit/diagnostic_<code>.xlsx
+    <code>/exports/<mart>.parquet (every mart)
+    dictionnaire/index.html (one for the whole warehouse: the marts are national tables)
 
 Each function takes an open DuckDB connection and returns the paths it wrote.
 """
@@ -92,7 +92,11 @@ def produire_exports(con: duckdb.DuckDBPyConnection, code: str, sortie: Path) ->
 
 
 def produire_dictionnaire(con: duckdb.DuckDBPyConnection, sortie: Path, manifest_path: Path) -> Path:
-    """The static data dictionary page ``dictionnaire/index.html``."""
+    """The static data dictionary page ``<sortie>/dictionnaire/index.html``.
+
+    ``sortie`` is the output root (``PACTE_OUTPUT``), not a département's folder: the dictionary
+    describes the warehouse's marts, the same for every département, and is published once.
+    """
     if not Path(manifest_path).exists():
         raise FileNotFoundError(f"dbt manifest not found: {manifest_path} (run dbt parse)")
     page = rendre_dictionnaire(manifest_path, con, dt.datetime.now().strftime("%d/%m/%Y à %H:%M"))

@@ -51,7 +51,7 @@ _PERIMETER = """
 
 EXTRACTS: dict[str, str] = {
     "territoires": _PERIMETER + """
-        select t.*
+        select t.* replace (array_to_string(t.codes_communes, '|') as codes_communes)  -- one CSV cell
         from marts.territoires as t
         inner join perimetre as p using (niveau, code_territoire)
         order by case t.niveau when 'departement' then 0 when 'epci' then 1 when 'ept' then 2 else 3 end,
@@ -72,7 +72,8 @@ EXTRACTS: dict[str, str] = {
     """,
     "besoins": _PERIMETER + """
         select b.niveau, b.code_territoire, t.libelle as libelle_territoire, b.code_axe, b.code_domaine,
-            b.libelle_domaine, b.indice_besoin, b.nb_composantes, b.nb_composantes_exclues, b.composantes
+            b.libelle_domaine, b.indice_besoin, b.nb_composantes, b.nb_composantes_exclues,
+            to_json(b.composantes)::varchar as composantes  -- a CSV cell holds the list as JSON text
         from marts.besoins as b
         inner join perimetre as p using (niveau, code_territoire)
         inner join marts.territoires as t using (niveau, code_territoire)

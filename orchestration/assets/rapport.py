@@ -158,7 +158,8 @@ def _dictionnaire(
 ) -> dict[str, Any]:
     from rapport.production import produire_dictionnaire
 
-    page = produire_dictionnaire(con, settings.output_for(code), DBT_TARGET_DIR / "manifest.json")
+    # one dictionary for the warehouse (its marts are national), not one per département
+    page = produire_dictionnaire(con, Path(settings.output_dir), DBT_TARGET_DIR / "manifest.json")
     return {"page": str(page)}
 
 
@@ -208,7 +209,8 @@ exports = livrable(
 )
 dictionnaire = livrable(
     "dictionnaire",
-    "Dictionnaire des données : chaque mart et chaque colonne avec sa description (page HTML statique).",
+    "Dictionnaire des données de l'entrepôt, unique pour tous les départements : chaque table et "
+    "chaque colonne avec sa description (page HTML statique dictionnaire/index.html du dossier de sortie).",
     {"html"},
     _dictionnaire,
 )

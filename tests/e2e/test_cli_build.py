@@ -39,6 +39,15 @@ def test_build_lists_set_aside_rows_per_source_file(built_93):
         "group by 1 order by 2 desc, 1 limit 1"
     )
     assert f"{largest} : {n}" in text.replace("\u202f", "")
+    # a count per source file: the six largest by name, the others counted
+    per_source = built_93.query(
+        "select regexp_extract(source_file, '[^/]+$'), count(*) from quarantine.rejets group by 1"
+    )
+    shown = [(name, n) for name, n in per_source if f"    {name} : {n}" in text.replace("\u202f", "")]
+    assert len(shown) == min(6, len(per_source)), (shown, per_source)
+    assert min(n for _, n in shown) >= max([n for name, n in per_source if (name, n) not in shown], default=0)
+    if len(per_source) > 6:
+        assert f"… et {len(per_source) - 6} autre" in text
 
 
 def test_every_step_of_the_job_has_a_stage_in_french():

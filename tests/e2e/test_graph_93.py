@@ -56,7 +56,8 @@ def test_registry_and_catalogue_are_merged_without_duplicates(built_93):
     )
     assert name == [("Département de la Seine-Saint-Denis (conseil départemental)",)]
     registry_edges = built_93.query(
-        "select count(*) from marts.liens where code_departement = '93' and origines like '%registre%'"
+        "select count(*) from marts.liens "
+        "where code_departement = '93' and list_contains(origines, 'registre')"
     )[0][0]
     assert registry_edges >= 8
     # the four EPT and the Métropole du Grand Paris come from the COG

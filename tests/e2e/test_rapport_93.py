@@ -42,7 +42,7 @@ def test_build_produces_report_kit_workbook_exports_and_dictionary(built_93):
     attendus = [
         sortie / "rapport_diagnostic.html",
         sortie / "kit" / "diagnostic_93.xlsx",
-        sortie / "dictionnaire" / "index.html",
+        sortie.parent / "dictionnaire" / "index.html",  # one national dictionary, beside the départements
     ]
     attendus += [sortie / "kit" / f"fiche_axe_{a}.html" for a in AXES]
     for path in attendus:
@@ -180,7 +180,8 @@ def test_every_mart_and_column_is_described(built_93):
     finally:
         con.close()
     assert manquants == [], f"marts or columns without a description: {manquants}"
-    page = (built_93.output / "dictionnaire" / "index.html").read_text(encoding="utf-8")
+    page = (built_93.output.parent / "dictionnaire" / "index.html").read_text(encoding="utf-8")
+    assert not (built_93.output / "dictionnaire").exists()  # published once, not per département
     assert "marts.priorites" in page and "rang_axe" in page
 
 

@@ -25,6 +25,8 @@ def marts() -> duckdb.DuckDBPyConnection:
             ('departement', '59', 'Nord', null, null, '59')
         ) as t(niveau, code_territoire, libelle, code_epci, code_ept, code_departement)"""
     )
+    # a QPV's communes are a native list in the mart
+    con.execute("alter table marts.territoires add column codes_communes varchar[]")
     con.execute(
         """create table marts.indicateurs_catalogue as select * from (values
             ('taux_pauvrete', 'Taux de pauvreté au seuil de 60 %', '%'))
@@ -43,7 +45,8 @@ def marts() -> duckdb.DuckDBPyConnection:
     con.execute(
         """create table marts.besoins as select niveau, code_territoire, code_departement, 'A2' as code_axe,
             'accompagnement_emploi' as code_domaine, 'Accompagnement vers l''emploi' as libelle_domaine,
-            150.0 as indice_besoin, 1 as nb_composantes, 0 as nb_composantes_exclues, '[]' as composantes
+            150.0 as indice_besoin, 1 as nb_composantes, 0 as nb_composantes_exclues,
+            [{'code_indicateur': 'taux_pauvrete', 'indice': 185.6, 'inclus': true}] as composantes
         from marts.territoires"""
     )
     con.execute(
@@ -93,3 +96,12 @@ def test_to_french_csv_keeps_codes_as_text(tmp_path):
     path = to_french_csv(frame, tmp_path / "t.csv")
     text = path.read_text(encoding="utf-8-sig").splitlines()
     assert text == ["Code du territoire;Commune avec QPV", "01001;oui", "2A004;non"]
+
+
+def test_a_list_column_is_one_csv_cell_of_json_text(marts, tmp_path, data_dir):
+    import json
+
+    export_besoins(marts, "93", tmp_path)
+    frame = pd.read_csv(tmp_path / "besoins.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    (composantes,) = set(frame["Composantes (JSON)"])
+    assert json.loads(composantes) == [{"code_indicateur": "taux_pauvrete", "indice": 185.6, "inclus": True}]

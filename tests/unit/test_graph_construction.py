@@ -51,7 +51,7 @@ def territoires() -> pd.DataFrame:
             "code_territoire": "QN09301M",
             "libelle": "Quartier test",
             "code_departement": "93",
-            "codes_communes": "93001|93066",
+            "codes_communes": ["93001", "93066"],
             "code_commune_parente": None,
         },
         {"niveau": "commune", "code_territoire": "92004", "libelle": "Asnières", "code_departement": "92"},

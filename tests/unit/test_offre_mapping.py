@@ -1,5 +1,5 @@
 """Mapping of the offer to data·inclusion v1 and to the Pacte: the seeds are complete and coherent
-with the schema's referentials, DOMAIN.md's codes and the values met in the real Réunion export."""
+with the schema's referentials, docs/domaine.md's codes and the values met in the real Réunion export."""
 
 from __future__ import annotations
 

@@ -185,7 +185,7 @@ def test_command_prints_the_pdf_in_the_background_and_waits_for_it(
     sortie = tmp_path / "93"
     assert (sortie / "rapport_diagnostic.pdf").read_bytes().startswith(b"%PDF")
     assert (sortie / "kit" / "diagnostic_93.xlsx").exists() and (
-        sortie / "dictionnaire" / "index.html"
+        tmp_path / "dictionnaire" / "index.html"
     ).exists()
     assert re.search(r"^rapport: 93 pdf \d+\.\d s$", capsys.readouterr().out, re.M)
 

@@ -1,6 +1,6 @@
 -- Need index per territory and domain: mean of the component indices (100 = France of the same
 -- year), comparable across communes, EPCI, EPT and départements. Every component, counted or
--- not, is listed in `composantes` (JSON) and in marts.besoins_composantes.
+-- not, is listed in `composantes` (a native list of structs) and in marts.besoins_composantes.
 with composantes as (
     select * from {{ ref('besoins_composantes') }}
 ),
@@ -20,7 +20,7 @@ final as (
         round(avg(c.indice) filter (where c.inclus_dans_indice), 1) as indice_besoin,
         cast(count(*) filter (where c.inclus_dans_indice) as integer) as nb_composantes,
         cast(count(*) filter (where not c.inclus_dans_indice) as integer) as nb_composantes_exclues,
-        to_json(list(struct_pack(
+        list(struct_pack(
             code_indicateur := c.code_indicateur,
             annee := c.annee,
             valeur := c.valeur,
@@ -29,7 +29,7 @@ final as (
             indice := c.indice,
             inclus := c.inclus_dans_indice,
             motif_exclusion := c.motif_exclusion
-        ) order by c.code_indicateur))::varchar as composantes
+        ) order by c.code_indicateur) as composantes
     from composantes as c
     inner join domaines as d on d.code_domaine = c.code_domaine
     group by c.niveau, c.code_territoire, c.code_axe, c.code_domaine

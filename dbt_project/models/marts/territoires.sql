@@ -48,7 +48,7 @@ qpv as (
         code_qpv,
         any_value(libelle_qpv) as libelle,
         any_value(code_departement) as code_departement,
-        string_agg(distinct code_commune, '|' order by code_commune) as codes_communes,
+        list(distinct code_commune order by code_commune) as codes_communes,
         case when count(distinct code_commune) = 1 then any_value(code_commune) end as code_commune_parente
     from {{ ref('int_qpv__communes') }}
     group by code_qpv
@@ -59,7 +59,7 @@ lignes as (
         'commune' as niveau, code_commune as code_territoire, libelle, null as code_commune_parente,
         code_epci, code_ept, code_departement, code_region, population, 1 as nb_communes,
         grille_densite, grille_ruralite, grille_centralite, est_qpv, nb_qpv_2024,
-        null as type_epci, null as codes_communes
+        null as type_epci, null::varchar[] as codes_communes
     from communes
 
     union all

@@ -324,7 +324,8 @@ final as (
                       || case when nb_territoires > 1 then 'une partie de ces territoires' else 'ce territoire' end
             end) as limites,
         cadre,
-        dispositifs_lies,
+        -- the seed writes the list « a|b » (a CSV cell); the mart holds a native list
+        string_split(nullif(trim(dispositifs_lies), ''), '|') as dispositifs_lies,
         indicateur_suivi,
         nb_services_existants,
         case when unite_offre is null then 'offre non mesurée'

@@ -1,7 +1,7 @@
 {{ config(tags=["apres_graphe"]) }}
 
 {#-
-  Priorities of Étape 3 (DOMAIN.md §6), per département, axis, domain and territory:
+  Priorities of Étape 3 (docs/domaine.md §6), per département, axis, domain and territory:
 
     score = facteur_besoin × facteur_ecart_offre × facteur_coordination × facteur_publics_prioritaires
 
