@@ -227,11 +227,12 @@ def bilan_quarantaine(warehouse: Path, destination: Path) -> list[tuple[str, int
         con.close()
     counts = Counter(Path(str(source_file or "")).name or "(source inconnue)" for source_file, *_ in rows)
     if rows:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        partial = destination.with_suffix(".csv.partiel")
-        with open(partial, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, delimiter=";")
-            writer.writerow(["fichier", "ligne", "champ", "motif"])
-            writer.writerows(rows)
-        partial.replace(destination)
+        from rapport.ecriture import ecriture_atomique
+        from rapport.formules import neutraliser
+
+        with ecriture_atomique(destination) as partiel:
+            with open(partiel, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle, delimiter=";")
+                writer.writerow(["fichier", "ligne", "champ", "motif"])
+                writer.writerows([neutraliser(cell) for cell in row] for row in rows)
     return counts.most_common()
