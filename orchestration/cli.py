@@ -71,6 +71,15 @@ def _build(code: str, verbose: bool = False) -> int:
     except UnknownDepartement as exc:
         print(f"pacte: {exc}", file=sys.stderr)
         return 2
+    # the configuration first: a wrong weight or template stops here, in seconds, nothing rewritten
+    from orchestration.verification import verifier_configuration
+
+    problemes = verifier_configuration()
+    if problemes:
+        print("pacte : configuration invalide, rien n'a été construit ni réécrit :", file=sys.stderr)
+        for ligne in problemes:
+            print(f"  - {ligne}", file=sys.stderr)
+        return 2
     _dagster_home()
     from dagster import DagsterInstance
     from dagster._core.utils import make_new_run_id
