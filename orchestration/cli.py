@@ -40,26 +40,67 @@ def _dagster_home() -> Path:
     return home
 
 
+def _error_texts(error) -> list[str]:
+    """The messages of an error and of every error in its chain (``cause``, ``context``)."""
+    texts: list[str] = []
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        texts.append(f"{current.cls_name or ''}: {current.message or ''}")
+        texts.extend(line for line in (current.stack or [])[-3:])
+        pending += [getattr(current, "cause", None), getattr(current, "context", None)]
+    return texts
+
+
+def error_texts(events) -> list[str]:
+    """Every error text of a run's failed steps and of its failure, for :func:`cause_premiere`."""
+    texts: list[str] = []
+    for event in events:
+        if event.event_type_value in ("STEP_FAILURE", "RUN_FAILURE"):
+            error = getattr(event.event_specific_data, "error", None)
+            texts += _error_texts(error) if error is not None else []
+            texts.append(event.message or "")
+    return texts
+
+
 def failure_summary(events) -> list[str]:
-    """Say why a run failed: each failed step with its error, each failed check with its description."""
-    lines: list[str] = []
+    """Why a run failed, in French: failed steps and blocking checks first, then the other checks.
+
+    Steps that failed with the same message (dozens of dbt steps when the warehouse is locked)
+    are counted on one line.
+    """
+    from orchestration.progression import etape
+
+    bloquants: list[str] = []
+    autres: list[str] = []
+    par_message: dict[str, list[str]] = {}
     for event in events:
         if event.event_type_value == "STEP_FAILURE":
             error = getattr(event.event_specific_data, "error", None)
-            text = (error.message if error is not None else event.message) or ""
-            lines.append(f"step {event.step_key}: {text.strip()[:600]}")
+            text = ((error.message if error is not None else event.message) or "").strip()
+            par_message.setdefault(text[:600], []).append(event.step_key or "")
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
-            if not evaluation.passed:
-                blocking = "blocking " if evaluation.blocking else ""
-                description = evaluation.description or ""
-                lines.append(
-                    f"{blocking}check {evaluation.check_name} on {evaluation.asset_key.to_user_string()} "
-                    f"failed {description.strip()[:300]}".rstrip()
-                )
-        elif event.event_type_value == "RUN_FAILURE":
-            lines.append(f"run: {(event.message or '').strip()}")
-    return lines
+            if evaluation.passed:
+                continue
+            description = (evaluation.description or "").strip()[:300]
+            severite = getattr(evaluation.severity, "value", str(evaluation.severity))
+            if evaluation.blocking or severite != "WARN":
+                bloquants.append(f"contrôle bloquant « {evaluation.check_name} » en échec : {description}")
+            else:
+                autres.append(f"contrôle « {evaluation.check_name} » non tenu (non bloquant) : {description}")
+    etapes = []
+    for text, keys in par_message.items():
+        stades = sorted({etape(k) for k in keys})
+        if len(keys) == 1:
+            etapes.append(f"étape en échec ({stades[0]}, {keys[0]}) : {text}")
+        else:
+            etapes.append(f"{len(keys)} étapes en échec ({', '.join(stades)}) : {text}")
+    return etapes + bloquants + autres
 
 
 def _build(code: str, verbose: bool = False) -> int:
@@ -80,6 +121,17 @@ def _build(code: str, verbose: bool = False) -> int:
         for ligne in problemes:
             print(f"  - {ligne}", file=sys.stderr)
         return 2
+    from orchestration.causes import verrou_entrepot
+    from orchestration.settings import load_settings
+
+    settings = load_settings()
+    nom = departements().get(departement, "")
+    libelle = f"{nom} ({departement})" if nom else departement
+    # a warehouse another process holds (a concurrent build, a reader, a dbt left by a killed build)
+    verrou = verrou_entrepot(settings.warehouse)
+    if verrou is not None:
+        print(f"pacte : construction de {libelle} impossible.\n  {verrou.texte}", file=sys.stderr)
+        return 1
     _dagster_home()
     from dagster import DagsterInstance
     from dagster._core.utils import make_new_run_id
@@ -91,11 +143,6 @@ def _build(code: str, verbose: bool = False) -> int:
     from orchestration.definitions import defs
     from orchestration.progression import Progression
     from orchestration.resources import warehouse_held
-    from orchestration.settings import load_settings
-
-    settings = load_settings()
-    nom = departements().get(departement, "")
-    libelle = f"{nom} ({departement})" if nom else departement
     started = time.perf_counter()
     print(f"pacte : construction du diagnostic de {libelle} dans {settings.warehouse}", flush=True)
     job = defs.resolve_job_def("diagnostic")
@@ -158,6 +205,12 @@ def _summary(result, settings, departement: str, libelle: str, elapsed: float) -
     out = sys.stdout if ok else sys.stderr
     etat = "construit" if ok else "ÉCHEC de la construction"
     print(f"pacte : {etat} pour {libelle} en {duree(elapsed)}", file=out)
+    if not ok:  # the root cause first (lock, read-only or full disk, weights, refused source)
+        from orchestration.causes import cause_premiere
+
+        cause = cause_premiere(error_texts(result.all_events))
+        if cause is not None:
+            print(f"  {cause.texte}", file=out)
     etapes = f"  Étapes : {pluriel(bilan.etapes_reussies, 'réussie')}"
     if bilan.etapes_echouees:
         etapes += f", {bilan.etapes_echouees} en échec"
