@@ -225,6 +225,14 @@ def _summary(result, settings, departement: str, libelle: str, elapsed: float) -
     if not ok:
         for line in failure_summary(result.all_events)[:15]:
             print(f"  - {line}", file=out)
+    from orchestration.progression import sources_perimees
+
+    perimees = sources_perimees(settings.warehouse)
+    if perimees:
+        print(f"  Sources périmées (dernier chargement réussi conservé, PACTE_SOURCES_PERIMEES) : "
+              f"{len(perimees)}", file=out)
+        for text in perimees:
+            print(f"    {text}", file=out)
     for text in bilan.avertissements[:5]:
         print(f"    avertissement : {text}", file=out)
     if len(bilan.avertissements) > 5:

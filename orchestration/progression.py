@@ -23,6 +23,7 @@ __all__ = [
     "BilanControles",
     "bilan_controles",
     "bilan_quarantaine",
+    "sources_perimees",
     "duree",
     "nombre",
     "pluriel",
@@ -202,6 +203,30 @@ def bilan_controles(events: Iterable) -> BilanControles:
             else:
                 bilan.echecs.append(text)
     return bilan
+
+
+def sources_perimees(warehouse: Path) -> list[str]:
+    """The sources whose last delivery was refused and whose older load was kept, marked stale
+    (``PACTE_SOURCES_PERIMEES``): the refusal of each, as :mod:`ingest.livraison` wrote it."""
+    import duckdb
+
+    from ingest.livraison import REFUSED_MARK
+
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        rows = con.execute(
+            "select message from raw._chargements qualify row_number() over "
+            "(partition by table_name order by loaded_at desc) = 1 "
+            "and stale and starts_with(message, ?) order by table_name", [REFUSED_MARK]
+        ).fetchall()
+    except duckdb.Error:
+        return []
+    finally:
+        con.close()
+    return [str(m).removeprefix(REFUSED_MARK).lstrip(" :") for (m,) in rows]
 
 
 def bilan_quarantaine(warehouse: Path, destination: Path) -> list[tuple[str, int]]:

@@ -21,7 +21,9 @@ from ingest.offre import listes_nationales as ln
 from ingest.warehouse import write_raw
 from orchestration.assets._raw import max_loss, raw_asset, source_label
 from orchestration.assets.raw_offre import SOURCES
+from orchestration.progression import sources_perimees
 from orchestration.resources import PacteSettingsResource, WarehouseResource
+from rapport.contexte import _chargements, _sources
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "offre" / "data"
 TABLE = "offre_structures__france_services"
@@ -146,3 +148,9 @@ def test_the_raw_asset_keeps_the_last_good_load_and_fails_naming_the_source(data
     after, stale, (last_stale, last_message) = _table(warehouse)
     assert after == before and stale and last_stale
     assert last_message.startswith(REFUSED_MARK) and "ANCT, France services" in last_message
+    # visible in the build summary and in the report's table of sources
+    (perimee,) = sources_perimees(warehouse)
+    assert perimee.startswith("Source « ANCT, France services labellisées, août 2024 » refusée")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (groupe,) = _sources(con, _chargements(con))
+    assert groupe["ancienne_copie"] and groupe["livraison_refusee"]
