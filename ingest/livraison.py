@@ -45,7 +45,16 @@ from ingest.core import ReadResult
 from ingest.expectations import SUITES
 from ingest.warehouse import LOADS_TABLE, ensure_schemas
 
-__all__ = ["Verdict", "check_delivery", "documented_range", "mark_stale", "REFUSED_MARK"]
+__all__ = [
+    "Verdict",
+    "LivraisonRefusee",
+    "check_delivery",
+    "documented_range",
+    "inbox_refusal",
+    "mark_stale",
+    "mark_inbox_stale",
+    "REFUSED_MARK",
+]
 
 #: Start of the message of a load kept stale after a refused delivery (``raw._chargements``).
 REFUSED_MARK = "livraison refusée"
@@ -75,6 +84,50 @@ class Verdict:
         """French, for the build summary: the source named, what failed, what was kept."""
         head = f"Source « {self.label} » refusée à la livraison ({_fmt(self.rows)} lignes lues) : "
         return head + " ; ".join(self.reasons) + ". Le dernier chargement réussi est conservé."
+
+
+class LivraisonRefusee(Exception):
+    """A delivery refused before anything was written; the message (French) names the source."""
+
+
+def inbox_refusal(departement: str, config_error: str | None, missing_folders: list[str],
+                  removed: int) -> str | None:
+    """Why the documents' inbox of a département is refused, or ``None``.
+
+    Refused: its configuration (``sources.yml``) could not be read, or a declared documents folder
+    is missing while documents read from it earlier would be removed (an unmounted drive, a
+    wrong ``PACTE_DOCUMENTS_<code>``). Files the analysts take out of a folder that is still
+    there are a withdrawal, never refused.
+
+    >>> print(inbox_refusal("93", None, ["/mnt/partage"], removed=12).split(" : ", 1)[1])  # doctest: +ELLIPSIS
+    dossier /mnt/partage introuvable, 12 documents lus auparavant seraient retirés. Le dernier chargement ...
+    >>> inbox_refusal("93", None, ["/mnt/partage/documents"], removed=0) is None
+    True
+    """
+    reasons = []
+    if config_error:
+        reasons.append(f"configuration illisible ({config_error})")
+    if missing_folders and removed:
+        reasons.append(f"dossier {', '.join(missing_folders)} introuvable, {removed} documents lus "
+                       "auparavant seraient retirés")
+    if not reasons:
+        return None
+    return (f"Source « boîte de dépôt du {departement} (documents, entretiens, questionnaires) » refusée "
+            f"à la livraison : {' ; '.join(reasons)}. Le dernier chargement réussi est conservé.")
+
+
+def mark_inbox_stale(con: duckdb.DuckDBPyConnection, tables: list[str], message: str) -> None:
+    """Keep the inbox's tables as they are and record, per table, a stale load with the refusal."""
+    ensure_schemas(con)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    for table in tables:
+        con.execute(
+            f"insert into {LOADS_TABLE} (table_name, source_file, checksum, vintage, mode, stale, message, "
+            "rows_loaded, rows_quarantined, loaded_at) select ?, source_file, checksum, vintage, mode, true, "
+            "?, rows_loaded, rows_quarantined, ? from (select * from raw._chargements where table_name = ? "
+            "order by loaded_at desc limit 1)",
+            [table, f"{REFUSED_MARK} : {message}", now, table],
+        )
 
 
 def documented_range(table: str) -> tuple[int, int | None] | None:
@@ -126,6 +179,15 @@ def _loss(before: int, after: int) -> float:
     return (before - after) / before if before else 0.0
 
 
+def _pct(share: float) -> str:
+    return f"{round(share * 100)}\u00a0%"
+
+
+def _lost(after: int, before: int, max_loss: float) -> str:
+    return (f"{_fmt(after)} lignes contre {_fmt(before)} au dernier chargement réussi "
+            f"(perte de {_pct(_loss(before, after))}, seuil {_pct(max_loss)})")
+
+
 def check_delivery(con: duckdb.DuckDBPyConnection, result: ReadResult, max_loss: float,
                    label: str | None = None) -> Verdict:
     """Check ``result`` against what ``raw.<table>`` must receive (see the module's docstring)."""
@@ -151,13 +213,9 @@ def check_delivery(con: duckdb.DuckDBPyConnection, result: ReadResult, max_loss:
             for name, before in sorted(per_file.items()):
                 after = int(now.get(name, 0))
                 if name in now and _loss(before, after) > max_loss:
-                    verdict.reasons.append(
-                        f"fichier {name} : {_fmt(after)} lignes contre {_fmt(before)} au dernier chargement "
-                        f"réussi (perte de {_loss(before, after):.0%}, seuil {max_loss:.0%})".replace("%", " %"))
+                    verdict.reasons.append(f"fichier {name} : {_lost(after, before, max_loss)}")
         elif _loss(previous, result.rows) > max_loss:
-            verdict.reasons.append(
-                f"{_fmt(result.rows)} lignes contre {_fmt(previous)} au dernier chargement réussi "
-                f"(perte de {_loss(previous, result.rows):.0%}, seuil {max_loss:.0%})".replace("%", " %"))
+            verdict.reasons.append(_lost(result.rows, previous, max_loss))
     return verdict
 
 
@@ -186,8 +244,8 @@ def mark_stale(con: duckdb.DuckDBPyConnection, verdict: Verdict) -> dict[str, ob
     con.execute(
         f"insert into {LOADS_TABLE} (table_name, source_file, checksum, vintage, mode, stale, message, "
         "rows_loaded, rows_quarantined, loaded_at, signature) values (?, ?, ?, ?, ?, true, ?, ?, ?, ?, null)",
-        [table, source_file, checksum, vintage, mode, f"{REFUSED_MARK} : {verdict.message}", rows, quarantined,
-         dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+        [table, source_file, checksum, vintage, mode, f"{REFUSED_MARK} : {verdict.message}", rows,
+         quarantined, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
     )
     return {"table": f"raw.{table}", "rows": rows, "quarantined": quarantined, "source_file": source_file,
             "checksum": checksum, "vintage": vintage, "mode": mode, "stale": True}

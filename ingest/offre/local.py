@@ -148,8 +148,9 @@ def _row_function(departement: str, codes: dict[str, frozenset[str]], fichier: s
             raise RowRejected("thematiques", "empty value in a required field")
         code_insee = check.hard("code_insee", check_commune, record.get("code_insee"))
         if code_insee is not None and code_insee not in communes:
-            raise RowRejected("code_insee", f"code commune {code_insee} inexistant au COG 2026 (ni commune "
-                                            "actuelle, déléguée ou associée, ni arrondissement, ni ancien code)")
+            raise RowRejected("code_insee", f"code commune {code_insee} inexistant au COG 2026 (ni commune"
+                                            " actuelle, déléguée ou associée, ni arrondissement, ni ancien"
+                                            " code)")
         code_postal = check.hard("code_postal", check_postcode, record.get("code_postal"))
         commune = check.hard("commune", clean_text, record.get("commune"))
         if code_insee is None and (code_postal is None or commune is None):
