@@ -99,8 +99,8 @@ def inbox_refusal(departement: str, config_error: str | None, missing_folders: l
     wrong ``PACTE_DOCUMENTS_<code>``). Files the analysts take out of a folder that is still
     there are a withdrawal, never refused.
 
-    >>> print(inbox_refusal("93", None, ["/mnt/partage"], removed=12).split(" : ", 1)[1])  # doctest: +ELLIPSIS
-    dossier /mnt/partage introuvable, 12 documents lus auparavant seraient retirés. Le dernier chargement ...
+    >>> print(inbox_refusal("93", None, ["/mnt/p"], removed=12).split(" : ", 1)[1])  # doctest: +ELLIPSIS
+    dossier /mnt/p introuvable, 12 documents lus auparavant seraient retirés. Le dernier chargement ...
     >>> inbox_refusal("93", None, ["/mnt/partage/documents"], removed=0) is None
     True
     """
