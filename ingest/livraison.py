@@ -8,7 +8,7 @@ on the reader's result *before* writing it. The read is refused when:
 2. its row count is outside the range documented for the table: the ``rows`` expectation
    (whole table, no ``where``) of its Great Expectations suite in :mod:`ingest.expectations`,
    the one place that range is declared;
-3. it lost more than ``max_loss`` of the rows of the last good load (``raw._chargements``):
+3. it lost more than ``max_loss`` of the rows of the last good load in the same mode (``raw._chargements``):
    a truncated or half-rejected file. For the inbox sources whose rows name their ``fichier``
    (the local offer), the comparison is per file present in both loads: a file the analysts
    took out of the inbox is a withdrawal, not a loss. ``max_loss`` is the dbt variable
@@ -152,14 +152,18 @@ def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     ).fetchone()[0])
 
 
-def _last_load_rows(con: duckdb.DuckDBPyConnection, table: str) -> int | None:
-    """Rows of ``raw.<table>`` as last loaded (the table itself: a stale mark keeps the older rows)."""
+def _last_load_rows(con: duckdb.DuckDBPyConnection, table: str, mode: str) -> int | None:
+    """Rows of ``raw.<table>`` as last loaded (the table itself: a stale mark keeps the older rows).
+
+    ``None`` when there is no earlier load, or when it was read in another mode: a live read of the
+    run's département is not comparable with a national snapshot.
+    """
     if not _table_exists(con, "_chargements") or not _table_exists(con, table):
         return None
-    loaded = con.execute(
-        f"select count(*) from {LOADS_TABLE} where table_name = ?", [table]
-    ).fetchone()[0]
-    if not loaded:
+    last = con.execute(
+        f"select mode from {LOADS_TABLE} where table_name = ? order by loaded_at desc limit 1", [table]
+    ).fetchone()
+    if last is None or last[0] != mode:
         return None
     return int(con.execute(f'select count(*) from raw."{table}"').fetchone()[0])
 
@@ -205,7 +209,7 @@ def check_delivery(con: duckdb.DuckDBPyConnection, result: ReadResult, max_loss:
         if result.rows < low or (high is not None and result.rows > high):
             attendu = f"entre {_fmt(low)} et {_fmt(high)}" if high is not None else f"au moins {_fmt(low)}"
             verdict.reasons.append(f"{_fmt(result.rows)} lignes, {attendu} attendues")
-    previous = _last_load_rows(con, table)
+    previous = _last_load_rows(con, table, result.source.mode)
     if previous:
         per_file = _per_file(con, table) if FILE_COLUMN in result.frame.columns else None
         if per_file is not None:
