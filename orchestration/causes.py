@@ -16,10 +16,12 @@ words. :func:`cause_premiere` looks through those texts for the causes an operat
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Cause", "cause_premiere", "decrire_processus", "verrou_entrepot"]
+__all__ = ["Cause", "cause_premiere", "construction_exclusive", "decrire_processus", "verrou_entrepot"]
 
 _VERROU = re.compile(r'Could not set lock on file "(?P<fichier>[^"]+)": Conflicting lock is held in '
                      r"(?P<programme>\S+) \(PID (?P<pid>\d+)\)")
@@ -134,6 +136,36 @@ def cause_premiere(textes: list[str]) -> Cause | None:
             premiere = detail.splitlines()[0]
             return Cause("ponderations", f"Cause : fichier de pondérations invalide : {premiere}")
     return None
+
+
+@contextmanager
+def construction_exclusive(entrepot: Path) -> Iterator[Cause | None]:
+    """Hold ``<warehouse>.construction`` (an ``flock``) for a whole build; yield the cause when
+    another build holds it. The kernel drops the lock when the holder ends, even by ``kill -9``:
+    a dead build never leaves it behind. The file keeps the holder's PID and command line."""
+    import fcntl
+    import os
+    import sys
+
+    chemin = Path(entrepot).with_name(Path(entrepot).name + ".construction")
+    chemin.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(chemin, "a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            qui = handle.read().strip() or "PID inconnu"
+            yield Cause("construction", f"Cause : une autre construction utilise déjà l'entrepôt {entrepot} "
+                                        f"({qui}). Attendez qu'elle se termine puis relancez.")
+            return
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"PID {os.getpid()} : {' '.join(sys.argv)[:200]}")
+        handle.flush()
+        yield None
+    finally:
+        handle.close()
 
 
 def verrou_entrepot(entrepot: Path) -> Cause | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
@@ -82,6 +83,9 @@ def failure_summary(events) -> list[str]:
         if event.event_type_value == "STEP_FAILURE":
             error = getattr(event.event_specific_data, "error", None)
             text = ((error.message if error is not None else event.message) or "").strip()
+            # Dagster's wrapper names the op: the same cause on every step must count as one message
+            text = re.sub(r'op "[^"]+"', "op", text).removeprefix(
+                "dagster._core.errors.DagsterExecutionStepExecutionError: ").rstrip(":")
             par_message.setdefault(text[:600], []).append(event.step_key or "")
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
@@ -99,7 +103,8 @@ def failure_summary(events) -> list[str]:
         if len(keys) == 1:
             etapes.append(f"étape en échec ({stades[0]}, {keys[0]}) : {text}")
         else:
-            etapes.append(f"{len(keys)} étapes en échec ({', '.join(stades)}) : {text}")
+            exemples = ", ".join(keys[:3]) + (", …" if len(keys) > 3 else "")
+            etapes.append(f"{len(keys)} étapes en échec ({', '.join(stades)} : {exemples}) : {text}")
     return etapes + bloquants + autres
 
 
@@ -121,17 +126,24 @@ def _build(code: str, verbose: bool = False) -> int:
         for ligne in problemes:
             print(f"  - {ligne}", file=sys.stderr)
         return 2
-    from orchestration.causes import verrou_entrepot
+    from orchestration.causes import construction_exclusive, verrou_entrepot
     from orchestration.settings import load_settings
 
     settings = load_settings()
     nom = departements().get(departement, "")
     libelle = f"{nom} ({departement})" if nom else departement
-    # a warehouse another process holds (a concurrent build, a reader, a dbt left by a killed build)
-    verrou = verrou_entrepot(settings.warehouse)
-    if verrou is not None:
-        print(f"pacte : construction de {libelle} impossible.\n  {verrou.texte}", file=sys.stderr)
-        return 1
+    # one build at a time on a warehouse (a lock the kernel drops when the build ends, even killed),
+    # and none while another process holds it (a reader, a dbt left by a killed build)
+    with construction_exclusive(settings.warehouse) as autre:
+        verrou = autre or verrou_entrepot(settings.warehouse)
+        if verrou is not None:
+            print(f"pacte : construction de {libelle} impossible.\n  {verrou.texte}", file=sys.stderr)
+            return 1
+        return _run(departement, libelle, settings, verbose)
+
+
+def _run(departement: str, libelle: str, settings, verbose: bool) -> int:
+    """Run the job of one département (the warehouse is this build's) and print its summary."""
     _dagster_home()
     from dagster import DagsterInstance
     from dagster._core.utils import make_new_run_id

@@ -47,8 +47,7 @@ def warehouse(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_live_process_holding_the_lock_is_named_and_the_build_stops_before_running(
-        warehouse, tmp_path, monkeypatch, capsys):
+def test_a_live_process_holding_the_lock_is_named(warehouse, tmp_path):
     pidfile = tmp_path / "pid"
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(warehouse), str(pidfile)])
     try:
@@ -56,12 +55,6 @@ def test_a_live_process_holding_the_lock_is_named_and_the_build_stops_before_run
         cause = verrou_entrepot(warehouse)
         assert cause.genre == "verrou"
         assert f"l'entrepôt {warehouse} est verrouillé par un autre processus (PID {pid} : " in cause.texte
-        monkeypatch.setenv("PACTE_WAREHOUSE", str(warehouse))
-        monkeypatch.setenv("PACTE_OUTPUT", str(tmp_path / "output"))
-        monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
-        assert cli.main(["build", "-d", "93"]) == 1
-        err = capsys.readouterr().err
-        assert "construction de Seine-Saint-Denis (93) impossible" in err and f"PID {pid}" in err
     finally:
         holder.kill()
         holder.wait()
@@ -116,12 +109,33 @@ def _step(key: str, message: str):
 
 def test_blocking_failures_come_before_warnings_and_repeated_steps_are_counted():
     events = [_check("conformite_schema_data_inclusion", False, "WARN"),
-              *(_step(k, "Error occurred while executing op")
+              *(_step(k, f'Error occurred while executing op "{k}":')
                 for k in ("pacte_dbt", "pacte_dbt_apres_graphe")),
               _check("identifiants_uniques", True, "ERROR")]
     lines = cli.failure_summary(events)
     assert lines[0].startswith("2 étapes en échec (")
+    assert lines[0].endswith(": Error occurred while executing op")
     assert lines[1].startswith("contrôle bloquant « identifiants_uniques » en échec")
     assert lines[2].startswith("contrôle « conformite_schema_data_inclusion » non tenu (non bloquant)")
     cause = cause_premiere(cli.error_texts(events))
     assert cause.genre == "verrou" and "PID 999999999" in cause.texte
+
+
+def test_a_second_build_on_the_same_warehouse_is_refused_at_once(warehouse, tmp_path):
+    """The build's lock is the kernel's: held for the whole build, gone with its process."""
+    from orchestration.causes import construction_exclusive
+
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\nfrom pathlib import Path\nfrom orchestration.causes import construction_exclusive\n"
+        "with construction_exclusive(Path(sys.argv[1])) as autre:\n"
+        "    assert autre is None; Path(sys.argv[2]).write_text('1'); time.sleep(120)\n"),
+        str(warehouse), str(tmp_path / "pret")])
+    try:
+        _wait_for(tmp_path / "pret", holder)
+        with construction_exclusive(warehouse) as autre:
+            assert autre.genre == "construction" and f"PID {holder.pid}" in autre.texte
+    finally:
+        holder.kill()  # as kill -9 would: the kernel releases the lock
+        holder.wait()
+    with construction_exclusive(warehouse) as autre:
+        assert autre is None
