@@ -126,7 +126,8 @@ def test_a_second_build_on_the_same_warehouse_is_refused_at_once(warehouse, tmp_
     from orchestration.causes import construction_exclusive
 
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\nfrom pathlib import Path\nfrom orchestration.causes import construction_exclusive\n"
+        "import sys, time\nfrom pathlib import Path\n"
+        "from orchestration.causes import construction_exclusive\n"
         "with construction_exclusive(Path(sys.argv[1])) as autre:\n"
         "    assert autre is None; Path(sys.argv[2]).write_text('1'); time.sleep(120)\n"),
         str(warehouse), str(tmp_path / "pret")])
