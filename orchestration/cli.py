@@ -82,8 +82,12 @@ def failure_summary(events) -> list[str]:
     for event in events:
         if event.event_type_value == "STEP_FAILURE":
             error = getattr(event.event_specific_data, "error", None)
-            text = ((error.message if error is not None else event.message) or "").strip()
-            # Dagster's wrapper names the op: the same cause on every step must count as one message
+            # the innermost error says what happened; Dagster's wrapper only names the op
+            while error is not None and getattr(error, "cause", None) is not None:
+                error = error.cause
+            text = (f"{error.cls_name}: {error.message}" if error is not None else event.message) or ""
+            text = text.strip()
+            # the same cause on every step must count as one message
             text = re.sub(r'op "[^"]+"', "op", text).removeprefix(
                 "dagster._core.errors.DagsterExecutionStepExecutionError: ").rstrip(":")
             par_message.setdefault(text[:600], []).append(event.step_key or "")
