@@ -114,8 +114,8 @@ def test_blocking_failures_come_before_warnings_and_repeated_steps_are_counted()
               _check("identifiants_uniques", True, "ERROR")]
     lines = cli.failure_summary(events)
     assert lines[0].startswith("2 étapes en échec (")
-    assert lines[0].endswith(": IOException: Could not set lock on file \"/w.duckdb\": Conflicting lock is held in "
-                             "/usr/bin/python3 (PID 999999999)")
+    assert lines[0].endswith(': IOException: Could not set lock on file "/w.duckdb": Conflicting lock '
+                             "is held in /usr/bin/python3 (PID 999999999)")
     assert lines[1].startswith("contrôle bloquant « identifiants_uniques » en échec")
     assert lines[2].startswith("contrôle « conformite_schema_data_inclusion » non tenu (non bloquant)")
     cause = cause_premiere(cli.error_texts(events))
