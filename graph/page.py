@@ -38,6 +38,7 @@ from jinja2 import Environment
 
 from graph.analyse import coordination_graph
 from graph.modele import ACTOR_GROUPS, ACTOR_TYPES, EDGE_KINDS
+from rapport.ecriture import ecrire_texte
 
 __all__ = ["SEUIL_AGREGATION", "display_model", "render_page", "write_page", "json_for_script", "vis_assets"]
 
@@ -570,6 +571,6 @@ def write_page(
     html, info = render_page(graph, metrics, seuil=seuil, passages=passages)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    ecrire_texte(path, html)
     info["taille_octets"] = path.stat().st_size
     return info

@@ -199,8 +199,10 @@ def _reject(
     rows.append(QuarantineRow(spec.table, str(path), int(line), field_name, reason, content[:500]))
 
 
-def _check_rows(name: str, result: ReadResult, path: Path) -> tuple[pd.DataFrame, list[QuarantineRow]]:
-    """Checks beyond the column types: confidence range, duplicates, territory pairs."""
+def _check_rows(name: str, result: ReadResult, path: Path, communes: frozenset[str] | None = None
+                ) -> tuple[pd.DataFrame, list[QuarantineRow]]:
+    """Checks beyond the column types: confidence range, duplicates, territory pairs, and (when
+    ``communes``, the codes of the COG, is given) commune codes that name a commune."""
     spec = FILES[name]
     frame = result.frame
     errors: list[QuarantineRow] = []
@@ -257,6 +259,16 @@ def _check_rows(name: str, result: ReadResult, path: Path) -> tuple[pd.DataFrame
             bad.add(idx)
     if name == "acteurs.csv" and len(frame):
         for idx, row in frame.iterrows():
+            codes = [("code_commune", row["code_commune"])]
+            if row["niveau_territoire"] == "commune":
+                codes.append(("code_territoire", row["code_territoire"]))
+            unknown = [(f, c) for f, c in codes if communes is not None and _filled(c) and c not in communes]
+            if unknown:
+                field_name, code = unknown[0]
+                _reject(errors, spec, path, row["_line"], field_name,
+                        f"code commune {code} inexistant au COG 2026")
+                bad.add(idx)
+                continue
             if _filled(row["niveau_territoire"]) != _filled(row["code_territoire"]):
                 _reject(
                     errors,
@@ -270,7 +282,7 @@ def _check_rows(name: str, result: ReadResult, path: Path) -> tuple[pd.DataFrame
     return frame.drop(index=list(bad)).reset_index(drop=True), errors
 
 
-def read_registre_departement(folder: Path, code: str) -> Registre:
+def read_registre_departement(folder: Path, code: str, communes: frozenset[str] | None = None) -> Registre:
     """Read and check the three files of one département folder (missing files are empty).
 
     Returns the valid rows and the rejected ones (``errors``); never raises on content.
@@ -287,7 +299,7 @@ def read_registre_departement(folder: Path, code: str) -> Registre:
             continue
         result = read_csv(path, spec)
         errors.extend(result.quarantine)
-        frame, more = _check_rows(name, result, path)
+        frame, more = _check_rows(name, result, path, communes)
         errors.extend(more)
         frame.insert(0, "code_departement", code)
         frame["_source_file"] = str(path)
@@ -336,7 +348,7 @@ def read_registre_departement(folder: Path, code: str) -> Registre:
     return Registre(frames["acteurs.csv"], frames["dispositifs.csv"], frames["liens.csv"], errors, [code])
 
 
-def read_registre(root: Path) -> Registre:
+def read_registre(root: Path, communes: frozenset[str] | None = None) -> Registre:
     """Read every ``<root>/<code>/`` folder (code = a département code), stacked.
 
     A folder whose name is not a département code is reported in ``errors``.
@@ -357,7 +369,7 @@ def read_registre(root: Path) -> Registre:
                     )
                 )
                 continue
-            parts.append(read_registre_departement(folder, folder.name))
+            parts.append(read_registre_departement(folder, folder.name, communes))
     empty = {name: read_csv(root / "_absent_" / name, spec).frame.iloc[0:0] for name, spec in FILES.items()}
 
     def stack(attr: str, name: str) -> pd.DataFrame:
@@ -407,13 +419,14 @@ def registre_departement(
     return Registre(*parts, departements=[code] if present else [])
 
 
-def read_registre_table(root: Path, name: str) -> ReadResult:
+def read_registre_table(root: Path, name: str, communes: frozenset[str] | None = None) -> ReadResult:
     """One table (``acteurs.csv``, ``dispositifs.csv`` or ``liens.csv``) of every département folder.
 
     The raw-table reader of the Dagster assets: valid rows of all départements stacked, the
-    rejected ones (with file, line, field and reason) in ``quarantine``.
+    rejected ones (with file, line, field and reason) in ``quarantine``. ``communes``: the commune
+    codes of the COG (:func:`ingest.cog.known_communes`); an actor in a commune outside it is rejected.
     """
-    return as_read_result(read_registre(Path(root)), name, Path(root))
+    return as_read_result(read_registre(Path(root), communes), name, Path(root))
 
 
 def as_read_result(registre: Registre, name: str, root: Path) -> ReadResult:

@@ -8,6 +8,8 @@ separated) and the INSEE originals ``v_commune_2023.csv.gz`` and
 
 from __future__ import annotations
 
+import csv
+from functools import lru_cache
 from pathlib import Path
 
 from ingest.core import ColumnSpec as C
@@ -22,6 +24,7 @@ __all__ = [
     "read_epci_membres",
     "read_communes_2023",
     "read_mouvements",
+    "known_communes",
 ]
 
 COG_VINTAGE = "COG 2026"
@@ -179,3 +182,34 @@ def read_communes_2023(data_dir: Path) -> ReadResult:
 
 def read_mouvements(data_dir: Path) -> ReadResult:
     return read_csv(Path(data_dir) / "cog" / "v_mvtcommune_2023.csv.gz", MOUVEMENTS)
+
+
+def _communes_file(data_dir: Path) -> Path:
+    return Path(data_dir) / "cog" / "communes_2026.csv"
+
+
+@lru_cache(maxsize=4)
+def _known_communes(path: str, stamp: tuple[int, int]) -> frozenset[str]:
+    codes: set[str] = set()
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            codes.add(row["code_insee"].strip())
+            codes.update(c.strip() for c in (row.get("anciens_codes") or "").split("|") if c.strip())
+    return frozenset(codes)
+
+
+def known_communes(data_dir: Path) -> frozenset[str]:
+    """Every commune code of the COG 2026 file: current, delegated and associated communes,
+    municipal arrondissements and the former codes they list (a well-formed code outside this
+    set, such as 93999, names no commune). Raises ``FileNotFoundError`` when the file is absent.
+
+    Examples
+    --------
+    >>> import os
+    >>> codes = known_communes(Path(os.environ.get("PACTE_DATA_DIR", "../shared/data")))
+    >>> "93066" in codes, "75101" in codes, "93999" in codes
+    (True, True, False)
+    """
+    path = _communes_file(data_dir)
+    stat = path.stat()
+    return _known_communes(str(path), (stat.st_size, stat.st_mtime_ns))

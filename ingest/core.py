@@ -50,6 +50,7 @@ __all__ = [
     "with_year",
     "file_checksum",
     "unsafe_path",
+    "detect_encoding",
     "COMMUNE_CODE",
     "DEPARTEMENT_CODE",
 ]
@@ -302,6 +303,40 @@ def _convert(spec: ColumnSpec, raw: str) -> tuple[object, str | None]:
     raise ValueError(f"unknown column kind {spec.kind!r}")
 
 
+_UTF8 = {"utf-8", "utf-8-sig", "utf8", "utf_8", "utf_8_sig"}
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def detect_encoding(path: Path, declared: str) -> str:
+    """The encoding to read ``path`` with: ``declared``, unless it is UTF-8 and the file starts
+    with a UTF-16 or UTF-32 byte-order mark (a list re-saved as « Unicode text » by a spreadsheet).
+
+    A byte-order mark is a detection; a single-byte encoding (Windows-1252, Latin-1) is not: it
+    would be a guess, so such a file stays unreadable (quarantined at line 0) and the delivery
+    gate of :mod:`ingest.livraison` refuses it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "x.csv"; _ = p.write_text("a;b", encoding="utf-16")
+    >>> detect_encoding(p, "utf-8-sig"), detect_encoding(p, "latin-1")
+    ('utf-16', 'latin-1')
+    """
+    if declared.lower() not in _UTF8:
+        return declared
+    try:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rb") as handle:
+            head = handle.read(4)
+    except OSError:
+        return declared
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding
+    return declared
+
+
 def _file_failure(spec: FileSpec, path: Path, checksum: str, reason: str) -> ReadResult:
     names = [c.target for c in spec.columns] + ["_line", "_secret", "_indisponible"]
     return ReadResult(
@@ -349,10 +384,11 @@ def read_csv(path: Path, spec: FileSpec) -> ReadResult:
     if not path.exists():
         return _file_failure(spec, path, "", f"file not found: {path}")
     checksum = file_checksum(path)
+    encoding = detect_encoding(path, spec.encoding)
     rows: list[dict[str, object]] = []
     rejected: list[QuarantineRow] = []
     try:
-        with _open_text(path, spec.encoding) as handle:
+        with _open_text(path, encoding) as handle:
             reader = csv.reader(handle, delimiter=spec.sep)
             try:
                 header = next(reader)
@@ -437,7 +473,7 @@ def read_csv(path: Path, spec: FileSpec) -> ReadResult:
                 out["_indisponible"] = unavailable
                 rows.append(out)
     except UnicodeDecodeError as exc:
-        return _file_failure(spec, path, checksum, f"not readable as {spec.encoding}: {exc}")
+        return _file_failure(spec, path, checksum, f"not readable as {encoding}: {exc}")
     except (csv.Error, OSError, EOFError) as exc:
         return _file_failure(spec, path, checksum, f"unreadable file: {exc}")
     columns = ["_line"] + [c.target for c in spec.columns]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
@@ -44,26 +45,75 @@ def _dagster_home() -> Path:
     return home
 
 
+def _error_texts(error) -> list[str]:
+    """The messages of an error and of every error in its chain (``cause``, ``context``)."""
+    texts: list[str] = []
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        texts.append(f"{current.cls_name or ''}: {current.message or ''}")
+        texts.extend(line for line in (current.stack or [])[-3:])
+        pending += [getattr(current, "cause", None), getattr(current, "context", None)]
+    return texts
+
+
+def error_texts(events) -> list[str]:
+    """Every error text of a run's failed steps and of its failure, for :func:`cause_premiere`."""
+    texts: list[str] = []
+    for event in events:
+        if event.event_type_value in ("STEP_FAILURE", "RUN_FAILURE"):
+            error = getattr(event.event_specific_data, "error", None)
+            texts += _error_texts(error) if error is not None else []
+            texts.append(event.message or "")
+    return texts
+
+
 def failure_summary(events) -> list[str]:
-    """Say why a run failed: each failed step with its error, each failed check with its description."""
-    lines: list[str] = []
+    """Why a run failed, in French: failed steps and blocking checks first, then the other checks.
+
+    Steps that failed with the same message (dozens of dbt steps when the warehouse is locked)
+    are counted on one line.
+    """
+    from orchestration.progression import etape
+
+    bloquants: list[str] = []
+    autres: list[str] = []
+    par_message: dict[str, list[str]] = {}
     for event in events:
         if event.event_type_value == "STEP_FAILURE":
             error = getattr(event.event_specific_data, "error", None)
-            text = (error.message if error is not None else event.message) or ""
-            lines.append(f"step {event.step_key}: {text.strip()[:600]}")
+            # the innermost error says what happened; Dagster's wrapper only names the op
+            while error is not None and getattr(error, "cause", None) is not None:
+                error = error.cause
+            text = (f"{error.cls_name}: {error.message}" if error is not None else event.message) or ""
+            text = text.strip()
+            # the same cause on every step must count as one message
+            text = re.sub(r'op "[^"]+"', "op", text).removeprefix(
+                "dagster._core.errors.DagsterExecutionStepExecutionError: ").rstrip(":")
+            par_message.setdefault(text[:600], []).append(event.step_key or "")
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
-            if not evaluation.passed:
-                blocking = "blocking " if evaluation.blocking else ""
-                description = evaluation.description or ""
-                lines.append(
-                    f"{blocking}check {evaluation.check_name} on {evaluation.asset_key.to_user_string()} "
-                    f"failed {description.strip()[:300]}".rstrip()
-                )
-        elif event.event_type_value == "RUN_FAILURE":
-            lines.append(f"run: {(event.message or '').strip()}")
-    return lines
+            if evaluation.passed:
+                continue
+            description = (evaluation.description or "").strip()[:300]
+            severite = getattr(evaluation.severity, "value", str(evaluation.severity))
+            if evaluation.blocking or severite != "WARN":
+                bloquants.append(f"contrôle bloquant « {evaluation.check_name} » en échec : {description}")
+            else:
+                autres.append(f"contrôle « {evaluation.check_name} » non tenu (non bloquant) : {description}")
+    etapes = []
+    for text, keys in par_message.items():
+        stades = sorted({etape(k) for k in keys})
+        if len(keys) == 1:
+            etapes.append(f"étape en échec ({stades[0]}, {keys[0]}) : {text}")
+        else:
+            exemples = ", ".join(keys[:3]) + (", …" if len(keys) > 3 else "")
+            etapes.append(f"{len(keys)} étapes en échec ({', '.join(stades)} : {exemples}) : {text}")
+    return etapes + bloquants + autres
 
 
 def _build(code: str, verbose: bool = False) -> int:
@@ -75,6 +125,33 @@ def _build(code: str, verbose: bool = False) -> int:
     except UnknownDepartement as exc:
         print(f"pacte: {exc}", file=sys.stderr)
         return 2
+    # the configuration first: a wrong weight or template stops here, in seconds, nothing rewritten
+    from orchestration.verification import verifier_configuration
+
+    problemes = verifier_configuration()
+    if problemes:
+        print("pacte : configuration invalide, rien n'a été construit ni réécrit :", file=sys.stderr)
+        for ligne in problemes:
+            print(f"  - {ligne}", file=sys.stderr)
+        return 2
+    from orchestration.causes import construction_exclusive, verrou_entrepot
+    from orchestration.settings import load_settings
+
+    settings = load_settings()
+    nom = departements().get(departement, "")
+    libelle = f"{nom} ({departement})" if nom else departement
+    # one build at a time on a warehouse (a lock the kernel drops when the build ends, even killed),
+    # and none while another process holds it (a reader, a dbt left by a killed build)
+    with construction_exclusive(settings.warehouse) as autre:
+        verrou = autre or verrou_entrepot(settings.warehouse)
+        if verrou is not None:
+            print(f"pacte : construction de {libelle} impossible.\n  {verrou.texte}", file=sys.stderr)
+            return 1
+        return _run(departement, libelle, settings, verbose)
+
+
+def _run(departement: str, libelle: str, settings, verbose: bool) -> int:
+    """Run the job of one département (the warehouse is this build's) and print its summary."""
     _dagster_home()
     from dagster import DagsterInstance
     from dagster._core.utils import make_new_run_id
@@ -86,11 +163,6 @@ def _build(code: str, verbose: bool = False) -> int:
     from orchestration.definitions import defs
     from orchestration.progression import Progression
     from orchestration.resources import warehouse_held
-    from orchestration.settings import load_settings
-
-    settings = load_settings()
-    nom = departements().get(departement, "")
-    libelle = f"{nom} ({departement})" if nom else departement
     started = time.perf_counter()
     print(f"pacte : construction du diagnostic de {libelle} dans {settings.warehouse}", flush=True)
     job = defs.resolve_job_def("diagnostic")
@@ -153,6 +225,12 @@ def _summary(result, settings, departement: str, libelle: str, elapsed: float) -
     out = sys.stdout if ok else sys.stderr
     etat = "construit" if ok else "ÉCHEC de la construction"
     print(f"pacte : {etat} pour {libelle} en {duree(elapsed)}", file=out)
+    if not ok:  # the root cause first (lock, read-only or full disk, weights, refused source)
+        from orchestration.causes import cause_premiere
+
+        cause = cause_premiere(error_texts(result.all_events))
+        if cause is not None:
+            print(f"  {cause.texte}", file=out)
     etapes = f"  Étapes : {pluriel(bilan.etapes_reussies, 'réussie')}"
     if bilan.etapes_echouees:
         etapes += f", {bilan.etapes_echouees} en échec"
@@ -167,6 +245,14 @@ def _summary(result, settings, departement: str, libelle: str, elapsed: float) -
     if not ok:
         for line in failure_summary(result.all_events)[:15]:
             print(f"  - {line}", file=out)
+    from orchestration.progression import sources_perimees
+
+    perimees = sources_perimees(settings.warehouse)
+    if perimees:
+        print(f"  Sources périmées (dernier chargement réussi conservé, PACTE_SOURCES_PERIMEES) : "
+              f"{len(perimees)}", file=out)
+        for text in perimees:
+            print(f"    {text}", file=out)
     for text in bilan.avertissements[:5]:
         print(f"    avertissement : {text}", file=out)
     if len(bilan.avertissements) > 5:

@@ -23,6 +23,7 @@ __all__ = [
     "BilanControles",
     "bilan_controles",
     "bilan_quarantaine",
+    "sources_perimees",
     "duree",
     "nombre",
     "pluriel",
@@ -204,6 +205,30 @@ def bilan_controles(events: Iterable) -> BilanControles:
     return bilan
 
 
+def sources_perimees(warehouse: Path) -> list[str]:
+    """The sources whose last delivery was refused and whose older load was kept, marked stale
+    (``PACTE_SOURCES_PERIMEES``): the refusal of each, as :mod:`ingest.livraison` wrote it."""
+    import duckdb
+
+    from ingest.livraison import REFUSED_MARK
+
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        rows = con.execute(
+            "select message from raw._chargements qualify row_number() over "
+            "(partition by table_name order by loaded_at desc) = 1 "
+            "and stale and starts_with(message, ?) order by table_name", [REFUSED_MARK]
+        ).fetchall()
+    except duckdb.Error:
+        return []
+    finally:
+        con.close()
+    return [str(m).removeprefix(REFUSED_MARK).lstrip(" :") for (m,) in rows]
+
+
 def bilan_quarantaine(warehouse: Path, destination: Path) -> list[tuple[str, int]]:
     """Rows set aside per source file, and the list of them (file, line, field, reason) as CSV.
 
@@ -227,11 +252,12 @@ def bilan_quarantaine(warehouse: Path, destination: Path) -> list[tuple[str, int
         con.close()
     counts = Counter(Path(str(source_file or "")).name or "(source inconnue)" for source_file, *_ in rows)
     if rows:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        partial = destination.with_suffix(".csv.partiel")
-        with open(partial, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, delimiter=";")
-            writer.writerow(["fichier", "ligne", "champ", "motif"])
-            writer.writerows(rows)
-        partial.replace(destination)
+        from rapport.ecriture import ecriture_atomique
+        from rapport.formules import neutraliser
+
+        with ecriture_atomique(destination) as partiel:
+            with open(partiel, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle, delimiter=";")
+                writer.writerow(["fichier", "ligne", "champ", "motif"])
+                writer.writerows([neutraliser(cell) for cell in row] for row in rows)
     return counts.most_common()

@@ -77,6 +77,7 @@ class PacteSettingsResource(ConfigurableResource):
     insee_mode: str = "snapshot"
     live_timeout: float = 20.0
     full_refresh: bool = False
+    stale_sources: bool = False  # PACTE_SOURCES_PERIMEES: a refused source keeps its last load, marked stale
 
     def output_for(self, departement: str) -> Path:
         path = Path(self.output_dir) / departement
@@ -127,6 +128,7 @@ def default_resources() -> dict[str, object]:
             insee_mode=settings.insee_mode,
             live_timeout=settings.live_timeout,
             full_refresh=settings.full_refresh,
+            stale_sources=settings.stale_sources,
         ),
         "dbt": _dbt_resource_class()(
             project_dir=dbt_project,

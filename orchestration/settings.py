@@ -13,6 +13,9 @@ PACTE_INSEE_MODE ``snapshot`` (default) or ``live`` (pynsee, falls back to the s
 PACTE_LIVE_TIMEOUT seconds allowed to one live call (default: 20)
 PACTE_FULL_REFRESH ``1`` to redo everything: re-read every source file and rebuild every dbt
                  model even when nothing they depend on changed since the last build (default: 0)
+PACTE_SOURCES_PERIMEES ``1`` to go on when a source's delivery is refused (unreadable file, rows out of
+                 range or lost): its last good load is kept, marked stale in the summary and the report
+                 (default: 0, the build stops and names the source)
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class Settings:
     insee_mode: str
     live_timeout: float
     full_refresh: bool = False
+    stale_sources: bool = False
 
     def output_for(self, departement: str) -> Path:
         """Folder for the files of one (already validated) département."""
@@ -84,4 +88,5 @@ def load_settings() -> Settings:
         insee_mode=mode,
         live_timeout=float(os.environ.get("PACTE_LIVE_TIMEOUT", "20")),
         full_refresh=env_flag("PACTE_FULL_REFRESH"),
+        stale_sources=env_flag("PACTE_SOURCES_PERIMEES"),
     )

@@ -158,7 +158,8 @@ def _chargements(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     frame = lire(
         con,
         """
-        select table_name, source_file, vintage, mode, stale, rows_loaded, rows_quarantined, loaded_at
+        select table_name, source_file, vintage, mode, stale, rows_loaded, rows_quarantined, loaded_at,
+               coalesce(starts_with(message, 'livraison refusée'), false) as livraison_refusee
         from raw._chargements
         qualify row_number() over (partition by table_name order by loaded_at desc) = 1
         order by table_name""",
@@ -199,11 +200,14 @@ def _sources(con: duckdb.DuckDBPyConnection, chargements: list[dict[str, Any]]) 
                 "rejets": 0,
                 "charge_le": "",
                 "ancienne_copie": False,
+                "livraison_refusee": False,
             },
         )
         g["lignes"] += int(c.get("rows_loaded") or 0)
         g["rejets"] += int(c.get("rows_quarantined") or 0)
         g["ancienne_copie"] = g["ancienne_copie"] or bool(c.get("stale"))
+        # stale because its last delivery was refused (ingest.livraison.REFUSED_MARK), not a live fallback
+        g["livraison_refusee"] = g["livraison_refusee"] or bool(c.get("livraison_refusee"))
         date = str(c.get("loaded_at") or "")[:10]
         g["charge_le"] = max(g["charge_le"], date, key=lambda d: d[6:10] + d[3:5] + d[0:2])
     ordre = ["Besoins", "Offre", "Acteurs et dispositifs", "Documents et entretiens", "Territoires"]

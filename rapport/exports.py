@@ -12,7 +12,8 @@ say, which also give the sheet titles, the French headers and the number formats
 - lists (JSON or Python text, DuckDB lists, « a|b ») are written « a ; b »;
 - numbers carry a format (thousands, one decimal, percentages, years), never « Standard »;
   yes/no values are written « oui » / « non »;
-- text starting with ``= + - @`` is stored as text, never as a formula (formula injection);
+- text starting with ``= + - @``, a tab or a carriage return is stored as text, never as a formula
+  (formula injection, the rule of :mod:`rapport.formules` shared with the CSV files);
 - the header row is frozen, filtered, and carries the column's description as a comment;
 - a mart without any row for the département gets no sheet: the read-me says why.
 """
@@ -39,6 +40,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from rapport.classeur_libelles import FORMATS, Libelles, charger
 from rapport.donnees import filtre_departement, liste_marts
+from rapport.ecriture import ecriture_atomique
+from rapport.formules import est_formule
 
 __all__ = [
     "MAX_LIGNES_EXCEL",
@@ -55,7 +58,6 @@ LARGEUR_MAX = 60  # widest column, in characters
 LISEZ_MOI = "Lisez-moi"
 _MAX_TEXTE = 32_767  # longest text an Excel cell holds
 _ECHANTILLON = 300  # rows read to size the columns and to recognise list columns
-_FORMULE = ("=", "+", "-", "@", "\t", "\r")  # first characters a spreadsheet may take for a formula
 
 _GRAS = Font(bold=True)
 _TITRE = Font(bold=True, size=14)
@@ -96,7 +98,9 @@ def exporter_parquet(
         cible = dossier / f"{mart}.parquet"
         # ORDER BY ALL: the same rows in the same order at every build (DuckDB scans in parallel)
         requete = f'select * from marts."{mart}" where {where} order by all'
-        con.execute(f"copy ({requete}) to '{cible.as_posix()}' (format parquet)", params)
+        with ecriture_atomique(cible) as partiel:
+            chemin_sql = partiel.as_posix().replace("'", "''")
+            con.execute(f"copy ({requete}) to '{chemin_sql}' (format parquet)", params)
         lignes[mart] = con.execute(f"select count(*) from ({requete})", params).fetchone()[0]
     return lignes
 
@@ -303,7 +307,7 @@ class _Feuille:
         valeur = _propre(valeur)
         if valeur is None and style is None:
             return None
-        formule = isinstance(valeur, str) and valeur.startswith(_FORMULE)
+        formule = est_formule(valeur)
         numerique = isinstance(valeur, int | float) and not isinstance(valeur, bool)
         date = isinstance(valeur, dt.date)
         format_ = FORMATS.get(kind) if (numerique or date) else None
@@ -571,7 +575,7 @@ def _ecrivain(
             if v is None:
                 return None
             t = type(v)
-        if t is str and v[:1] not in _FORMULE and v[:1] != "#" and len(v) <= _MAX_TEXTE and not recherche(v):
+        if t is str and not est_formule(v) and v[:1] != "#" and len(v) <= _MAX_TEXTE and not recherche(v):
             return v
         return cellule(j, v, kind)
 
@@ -1129,9 +1133,6 @@ def exporter_excel(
         del donnees
     page = _lisez_moi(nom_dep, genere_le, syntheses, detail, absentes, _sources(con, code, presents))
     _ecrire_page(lisez_moi, page, [22, 30, 90, 10])
-    chemin = Path(chemin)
-    chemin.parent.mkdir(parents=True, exist_ok=True)
-    partiel = chemin.with_suffix(chemin.suffix + ".partiel")
-    classeur.save(partiel)
-    partiel.replace(chemin)
+    with ecriture_atomique(Path(chemin)) as partiel:
+        classeur.save(partiel)
     return lignes

@@ -30,8 +30,44 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "config" / "priorites.ym
 _CODE = re.compile(r"^[a-z0-9_]+$")
 
 
+_ABSENTE = object()
+
+
 class PonderationsError(ValueError):
-    """An invalid weights file; the message names the file and the key."""
+    """An invalid weights file; the message names the file and the key.
+
+    ``fichier``, ``cle``, ``valeur`` and ``attendu`` (French) say the same for people:
+    :meth:`en_francais` is what ``pacte build`` prints before anything runs.
+
+    >>> print(PonderationsError("x", fichier="config/priorites.yml", cle="besoin.exposant",
+    ...                         valeur="beaucoup", attendu="un nombre").en_francais())
+    fichier config/priorites.yml, clé « besoin.exposant » : valeur « beaucoup » refusée, attendu : un nombre
+    """
+
+    def __init__(self, message: str, fichier: str = "", cle: str = "", valeur: Any = _ABSENTE,
+                 attendu: str = ""):
+        super().__init__(message)
+        self.fichier, self.cle, self.valeur, self.attendu = fichier, cle, valeur, attendu
+
+    def en_francais(self) -> str:
+        """The error for people: file, key, value and what is expected."""
+        if not self.cle:
+            return f"fichier {self.fichier} : {self.attendu or self}"
+        if self.valeur is _ABSENTE:
+            return f"fichier {self.fichier}, clé « {self.cle} » absente, attendu : {self.attendu}"
+        return (f"fichier {self.fichier}, clé « {self.cle} » : valeur « {self.valeur} » refusée, "
+                f"attendu : {self.attendu}")
+
+
+def _bornes(low: float | None, high: float | None) -> str:
+    def nombre(x: float) -> str:
+        return f"{x:g}".replace(".", ",")
+
+    if low is not None and high is not None:
+        return f"un nombre entre {nombre(low)} et {nombre(high)}"
+    if low is not None:
+        return f"un nombre supérieur ou égal à {nombre(low)}"
+    return "un nombre"
 
 
 def config_path() -> Path:
@@ -44,13 +80,16 @@ def _number(
     config: dict, section: str, key: str, where: str, low: float | None = None, high: float | None = None
 ) -> float:
     block = config.get(section)
+    cle, attendu = f"{section}.{key}", _bornes(low, high)
     if not isinstance(block, dict) or key not in block:
-        raise PonderationsError(f"{where}: missing key {section}.{key}")
+        raise PonderationsError(f"{where}: missing key {section}.{key}", where, cle, attendu=attendu)
     value = block[key]
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PonderationsError(f"{where}: {section}.{key} must be a number, not {value!r}")
+        raise PonderationsError(f"{where}: {section}.{key} must be a number, not {value!r}", where, cle,
+                                value, attendu)
     if (low is not None and value < low) or (high is not None and value > high):
-        raise PonderationsError(f"{where}: {section}.{key} = {value} is outside [{low}, {high}]")
+        raise PonderationsError(f"{where}: {section}.{key} = {value} is outside [{low}, {high}]", where, cle,
+                                value, attendu)
     return float(value)
 
 
@@ -85,7 +124,8 @@ def validate_ponderations(config: Any, where: str = "priorites.yml") -> dict[str
     rapport.ponderations.PonderationsError: priorites.yml: besoin.exposant must be a number, not 'x'
     """
     if not isinstance(config, dict):
-        raise PonderationsError(f"{where}: the file must be a YAML mapping")
+        raise PonderationsError(f"{where}: the file must be a YAML mapping", where,
+                                attendu="le fichier doit être un dictionnaire YAML (clé: valeur)")
     out: dict[str, Any] = {
         "besoin": {
             "exposant": _number(config, "besoin", "exposant", where, 0, 5),
@@ -106,43 +146,54 @@ def validate_ponderations(config: Any, where: str = "priorites.yml") -> dict[str
         },
     }
     if out["ecart_offre"]["minimum"] > out["ecart_offre"]["maximum"]:
-        raise PonderationsError(f"{where}: ecart_offre.minimum is greater than ecart_offre.maximum")
+        raise PonderationsError(f"{where}: ecart_offre.minimum is greater than ecart_offre.maximum", where,
+                                "ecart_offre.minimum", config["ecart_offre"]["minimum"],
+                                "une valeur inférieure ou égale à ecart_offre.maximum")
     si_absente = config["coordination"].get("si_absente", "neutre")
     if si_absente not in {"neutre", "insuffisant"}:
         raise PonderationsError(
-            f"{where}: coordination.si_absente must be 'neutre' or 'insuffisant', not {si_absente!r}"
+            f"{where}: coordination.si_absente must be 'neutre' or 'insuffisant', not {si_absente!r}",
+            where, "coordination.si_absente", si_absente, "« neutre » ou « insuffisant »"
         )
     out["coordination"]["si_absente"] = si_absente
     si_absente = config["ecart_offre"].get("si_absente", "neutre")
     if si_absente not in {"neutre", "insuffisant"}:
         raise PonderationsError(
-            f"{where}: ecart_offre.si_absente must be 'neutre' or 'insuffisant', not {si_absente!r}"
+            f"{where}: ecart_offre.si_absente must be 'neutre' or 'insuffisant', not {si_absente!r}",
+            where, "ecart_offre.si_absente", si_absente, "« neutre » ou « insuffisant »"
         )
     out["ecart_offre"]["si_absente"] = si_absente
     publics = config.get("publics_prioritaires", [])
     if not isinstance(publics, list):
-        raise PonderationsError(f"{where}: publics_prioritaires must be a list")
+        raise PonderationsError(f"{where}: publics_prioritaires must be a list", where,
+                                "publics_prioritaires", publics, "une liste")
     seen: set[str] = set()
     out["publics_prioritaires"] = []
     for index, item in enumerate(publics):
         label = f"publics_prioritaires[{index}]"
         if not isinstance(item, dict):
-            raise PonderationsError(f"{where}: {label} must be a mapping")
+            raise PonderationsError(f"{where}: {label} must be a mapping", where, label, item,
+                                    "un dictionnaire (code, libelle, indicateur, poids)")
         for key in ("code", "libelle", "indicateur", "poids"):
             if key not in item:
-                raise PonderationsError(f"{where}: {label}.{key} is missing")
+                raise PonderationsError(f"{where}: {label}.{key} is missing", where, f"{label}.{key}",
+                                        attendu="une valeur")
         code, indicateur = str(item["code"]), str(item["indicateur"])
         if not _CODE.match(code) or not _CODE.match(indicateur):
             raise PonderationsError(
                 f"{where}: {label}: code and indicateur must be lower-case codes ([a-z0-9_]), "
-                f"not {code!r} / {indicateur!r}"
+                f"not {code!r} / {indicateur!r}",
+                where, f"{label}.code / indicateur", f"{code} / {indicateur}",
+                "des codes en minuscules (lettres, chiffres, _)"
             )
         if code in seen:
-            raise PonderationsError(f"{where}: {label}: code {code!r} appears twice")
+            raise PonderationsError(f"{where}: {label}: code {code!r} appears twice", where, f"{label}.code",
+                                    code, "un code qui n'apparaît qu'une fois")
         seen.add(code)
         weight = item["poids"]
         if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight <= 10:
-            raise PonderationsError(f"{where}: {label}.poids must be a number in [0, 10], not {weight!r}")
+            raise PonderationsError(f"{where}: {label}.poids must be a number in [0, 10], not {weight!r}",
+                                    where, f"{label}.poids", weight, _bornes(0, 10))
         out["publics_prioritaires"].append(
             {"code": code, "libelle": str(item["libelle"]), "indicateur": indicateur, "poids": float(weight)}
         )
@@ -153,11 +204,12 @@ def load_ponderations(path: Path | None = None) -> dict[str, Any]:
     """Read and validate the weights file (default :func:`config_path`)."""
     path = Path(path) if path else config_path()
     if not path.exists():
-        raise PonderationsError(f"weights file not found: {path}")
+        raise PonderationsError(f"weights file not found: {path}", str(path), attendu="fichier introuvable")
     try:
         parsed = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise PonderationsError(f"{path}: not valid YAML: {exc}") from exc
+        raise PonderationsError(f"{path}: not valid YAML: {exc}", str(path),
+                                attendu=f"YAML illisible : {exc}") from exc
     return validate_ponderations(parsed, where=str(path))
 
 

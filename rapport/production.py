@@ -22,6 +22,7 @@ import duckdb
 
 from rapport.contexte import contexte_departement
 from rapport.dictionnaire import descriptions_completes, rendre_dictionnaire
+from rapport.ecriture import ecrire_texte
 from rapport.exports import exporter_excel, exporter_parquet
 from rapport.rendu import imprimer_pdf, rendre_fiche_axe, rendre_rapport
 
@@ -31,11 +32,7 @@ LOG = logging.getLogger(__name__)
 
 
 def _ecrire(chemin: Path, texte: str) -> Path:
-    chemin.parent.mkdir(parents=True, exist_ok=True)
-    partiel = chemin.with_suffix(chemin.suffix + ".partiel")
-    partiel.write_text(texte, encoding="utf-8")
-    partiel.replace(chemin)
-    return chemin
+    return ecrire_texte(chemin, texte)
 
 
 def produire_rapport(

@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from rapport.cartes import format_nombre
 from rapport.contexte import valeur_affichee
+from rapport.ecriture import ecriture_atomique
 
 __all__ = [
     "TEMPLATES",
@@ -305,9 +306,8 @@ def imprimer_pdf(html: Path, pdf: Path, timeout: float = 120.0) -> bool:
         else:
             if cibles:
                 LOG.warning("sommaire du PDF : numéros de page encore changeants après 3 impressions")
-        partiel = pdf.with_name(pdf.name + ".partiel")
-        shutil.move(str(page), partiel)
-        partiel.replace(pdf)
+        with ecriture_atomique(pdf) as partiel:
+            shutil.move(str(page), partiel)
     # controle_pdf is left to the tests: reading back every page's text costs more than printing
     return True
 

@@ -38,6 +38,7 @@ from ingest.documents.pseudonymisation import Pseudonymiser, load_salt, salt_fin
 from ingest.documents.questionnaires import MappingError, read_mapping, read_questionnaire
 from ingest.documents.sources import SourceFile, Sources, SourcesError, read_manifest, resolve_sources
 from ingest.documents.territoires import territory_entries
+from ingest.livraison import LivraisonRefusee, inbox_refusal
 
 __all__ = [
     "ANALYSIS_VERSION",
@@ -300,9 +301,11 @@ def ingest_departement(
     )
     report.version = f"{ANALYSIS_VERSION}:{lexicon.fingerprint}:{salt_fingerprint(salt)}"
     rejets: list[dict[str, object]] = []
+    config_error: str | None = None
     try:
         sources = resolve_sources(departement, Path(inbox_dir), Path(data_dir), environ)
     except SourcesError as exc:
+        config_error = str(exc)
         sources = Sources(departement)
         rejets.append(
             {
@@ -600,6 +603,13 @@ def ingest_departement(
         [c for c, row in existing.items() if c not in kept and row[3] not in current_paths]
     )
 
+    # delivery gate (ingest.livraison): an unreadable configuration or a vanished folder never
+    # empties the département's documents; the tables stay as they are
+    introuvables = [note.split(" : ", 1)[1] for note in sources.notes
+                    if note.startswith("dossier de documents introuvable")]
+    refusal = inbox_refusal(departement, config_error, introuvables, len(removed))
+    if refusal:
+        raise LivraisonRefusee(refusal)
     con.execute("begin transaction")
     try:
         for table in (

@@ -17,6 +17,9 @@ structures table with its file, line and field; its service is therefore missing
 - ``thematiques`` (v1 thématiques or catégories), ``types``, ``publics``, ``frais``,
   ``modes_accueil`` and ``reseaux_porteurs`` are ``|``-separated codes that must exist in
   ``data-inclusion-schema/referentiels_v1.csv``;
+- ``code_insee`` must name a commune of the COG 2026 (``cog/communes_2026.csv`` in the snapshot
+  folder: current, delegated, associated communes, arrondissements and their former codes), so a
+  well-formed code such as 93999 is rejected;
 - ``code_insee`` and ``code_postal`` must have the right shape, coordinates must be in
   range and given together, ``capacite`` a whole number of places, ``date_maj`` a date;
 - ``id_local`` (optional) must be unique in the département;
@@ -34,6 +37,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ingest.cog import known_communes
 from ingest.core import (
     ColumnSpec,
     FieldError,
@@ -130,7 +134,8 @@ def _departement_of(code_insee: str | None, code_postal: str | None) -> str | No
     return code[:2]
 
 
-def _row_function(departement: str, codes: dict[str, frozenset[str]], fichier: str):
+def _row_function(departement: str, codes: dict[str, frozenset[str]], fichier: str,
+                  communes: frozenset[str] = frozenset()):
     def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
         nom = check.require("nom", record.get("nom"))
         source_locale = check.require("source_locale", record.get("source_locale"))
@@ -142,6 +147,10 @@ def _row_function(departement: str, codes: dict[str, frozenset[str]], fichier: s
         if not lists["thematiques"]:
             raise RowRejected("thematiques", "empty value in a required field")
         code_insee = check.hard("code_insee", check_commune, record.get("code_insee"))
+        if code_insee is not None and code_insee not in communes:
+            raise RowRejected("code_insee", f"code commune {code_insee} inexistant au COG 2026 (ni commune"
+                                            " actuelle, déléguée ou associée, ni arrondissement, ni ancien"
+                                            " code)")
         code_postal = check.hard("code_postal", check_postcode, record.get("code_postal"))
         commune = check.hard("commune", clean_text, record.get("commune"))
         if code_insee is None and (code_postal is None or commune is None):
@@ -213,6 +222,7 @@ def read_local_folder(folder: Path, departement: str, data_dir: Path
     quarantine: list[QuarantineRow] = []
     checksums: list[str] = []
     codes = _codes(data_dir)
+    communes = known_communes(data_dir)
     seen: dict[str, tuple[str, int]] = {}
     spec = FileSpec(table=STRUCTURES, vintage=LOCAL_VINTAGE, sep=";",
                     columns=[ColumnSpec(name, name=name) for name in TEMPLATE_COLUMNS])
@@ -225,7 +235,7 @@ def read_local_folder(folder: Path, departement: str, data_dir: Path
                                      if k not in ("_secret", "_indisponible")})
             for row in raw.frame.to_dict("records")
         ]
-        rows, problems = convert_records(records, _row_function(departement, codes, path.name),
+        rows, problems = convert_records(records, _row_function(departement, codes, path.name, communes),
                                          STRUCTURES, str(path), id_label="id_local")
         quarantine.extend(problems)
         for row in rows:
@@ -268,8 +278,9 @@ def read_local_inbox(inbox_dir: Path, data_dir: Path) -> tuple[ReadResult, ReadR
         try:
             rows = read_local_folder(folder, departement, data_dir)
         except (FileNotFoundError, KeyError) as exc:
+            what = ("COG 2026 communes" if "communes_2026" in str(exc) else "v1 referentiels")
             quarantine.append(QuarantineRow(STRUCTURES, str(folder), 0, "",
-                                             f"v1 referentiels unavailable to check the codes: {exc}"))
+                                             f"{what} unavailable to check the codes: {exc}"))
             continue
         structures.extend(rows[0])
         services.extend(rows[1])

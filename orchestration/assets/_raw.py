@@ -1,16 +1,57 @@
-"""Factory for raw-table assets: call a reader, write ``raw.<table>``, report metadata."""
+"""Factory for raw-table assets: call a reader, check its delivery, write ``raw.<table>``, report metadata.
 
+Before a read replaces ``raw.<table>`` it passes the delivery gate of :mod:`ingest.livraison`
+(every file read, row count in the documented range, no wholesale loss against the last good
+load). A refused read leaves the table as it was and fails the step with the source named in
+French; with ``PACTE_SOURCES_PERIMEES=1`` the build goes on with the last good load marked stale.
+"""
+
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
 from ingest.core import ReadResult
+from ingest.livraison import check_delivery, mark_stale
 from ingest.warehouse import unchanged_load, write_raw
 from orchestration.resources import PacteSettingsResource, WarehouseResource
+from orchestration.settings import DBT_PROJECT_DIR
 
-__all__ = ["RawSource", "raw_asset", "raw_asset_key"]
+__all__ = ["RawSource", "raw_asset", "raw_asset_key", "source_label", "max_loss"]
+
+
+@lru_cache(maxsize=1)
+def _seed_labels() -> dict[str, str]:
+    path = DBT_PROJECT_DIR / "seeds" / "sources_donnees.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {r["table_brute"]: f"{r['producteur']}, {r['jeu_de_donnees']}" for r in csv.DictReader(handle)}
+
+
+def source_label(table: str, description: str = "") -> str:
+    """How people name a source (seed ``sources_donnees``: producer, dataset), else its description.
+
+    >>> source_label("offre_structures__france_services")
+    'ANCT, France services labellisées, août 2024'
+    """
+    return _seed_labels().get(table) or description or table
+
+
+def max_loss() -> float:
+    """Largest share of a source's rows a new load may lose (dbt variable ``chargement_perte_maximale``)."""
+    from orchestration.assets.checks_offre import dbt_var
+
+    return float(dbt_var("chargement_perte_maximale"))
 
 
 @dataclass(frozen=True)
@@ -67,6 +108,15 @@ def raw_asset(source: RawSource) -> AssetsDefinition:
         if result.source.stale:
             context.log.warning(result.source.message)
         with warehouse.connect() as con:
+            verdict = check_delivery(con, result, max_loss(), source_label(source.table, source.description))
+            if not verdict.accepted:
+                kept = mark_stale(con, verdict) if settings.stale_sources else None
+                if kept is None:
+                    context.log.error(verdict.message)
+                    raise Failure(description=verdict.message, metadata={"source": source.table})
+                context.log.warning(verdict.message + " Construction poursuivie avec cette copie, marquée "
+                                    "périmée (PACTE_SOURCES_PERIMEES).")
+                return _materialize(kept, preview=None, unchanged=True)
             meta = write_raw(con, result, inputs=str(data_dir) if source.context_reader is None else "")
         return _materialize(meta, preview=_preview(result), unchanged=False)
 

@@ -30,6 +30,7 @@ from dagster import (
     AssetSelection,
     AssetSpec,
     DefaultSensorStatus,
+    Failure,
     MaterializeResult,
     MetadataValue,
     RunRequest,
@@ -46,6 +47,7 @@ from ingest.documents.detection import scan_warehouse
 from ingest.documents.pipeline import ingest_departement, size_limit_bytes
 from ingest.documents.sources import inbox_fingerprint, resolve_sources, watched_departements
 from ingest.documents.stockage import TABLES
+from ingest.livraison import LivraisonRefusee, mark_inbox_stale
 from orchestration.assets.dbt_models import pacte_dbt_models
 from orchestration.partitions import departement_partitions, departements, validate_departement
 from orchestration.resources import PacteSettingsResource, WarehouseResource
@@ -123,9 +125,29 @@ def documents_departement(
     """Ingest the files of the partition's département (see :mod:`ingest.documents.pipeline`)."""
     code = validate_departement(context.partition_key)
     with warehouse.connect() as con:
-        report = ingest_departement(
-            con, code, Path(settings.inbox_dir), Path(settings.data_dir), log=context.log.info
-        )
+        try:
+            report = ingest_departement(
+                con, code, Path(settings.inbox_dir), Path(settings.data_dir), log=context.log.info
+            )
+        except LivraisonRefusee as refus:
+            if not settings.stale_sources:
+                context.log.error(str(refus))
+                raise Failure(description=str(refus)) from None
+            # opted in (PACTE_SOURCES_PERIMEES): the last good load goes on, marked stale
+            mark_inbox_stale(con, list(TABLES), str(refus))
+            context.log.warning(f"{refus} Construction poursuivie avec cette copie, marquée périmée.")
+            for key in RAW_KEYS.values():
+                yield MaterializeResult(asset_key=key, metadata={"departement": code, "stale": True})
+            personal = personal_data_left(con, code)
+            yield AssetCheckResult(
+                check_name=CHECK_PERSONAL.name, asset_key=CHECK_PERSONAL.asset_key, passed=not personal,
+                severity=AssetCheckSeverity.ERROR,
+                description="aucune donnée personnelle détectée" if not personal
+                else "données personnelles restantes : " + "; ".join(personal),
+            )
+            yield AssetCheckResult(check_name=CHECK_FILES.name, asset_key=CHECK_FILES.asset_key, passed=False,
+                                   severity=AssetCheckSeverity.WARN, description=str(refus))
+            return
         personal = personal_data_left(con, code)
         counts = {
             name: con.execute(

@@ -15,6 +15,8 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 
 from orchestration.partitions import departement_partitions, validate_departement
 from orchestration.resources import PacteSettingsResource, WarehouseResource
+from rapport.ecriture import ecriture_atomique
+from rapport.formules import neutraliser_textes
 
 __all__ = [
     "ASSETS",
@@ -164,7 +166,8 @@ def read_extract(con: duckdb.DuckDBPyConnection, name: str, departement: str) ->
 
 def to_french_csv(frame: pd.DataFrame, path: Path) -> Path:
     """Write ``frame`` for a French spreadsheet: ``;``, decimal comma, UTF-8 with BOM,
-    French headers, booleans as ``oui``/``non``.
+    French headers, booleans as ``oui``/``non``, text never taken for a formula
+    (:func:`rapport.formules.neutraliser_textes`). Written beside, then moved in place.
 
     Examples
     --------
@@ -180,9 +183,11 @@ def to_french_csv(frame: pd.DataFrame, path: Path) -> Path:
     for column in out.columns:
         if out[column].dtype == bool or str(out[column].dtype) == "boolean":
             out[column] = out[column].map({True: "oui", False: "non"})
-    out = out.rename(columns=lambda c: FRENCH_HEADERS.get(c, c))
+    out = neutraliser_textes(out.rename(columns=lambda c: FRENCH_HEADERS.get(c, c)))
     path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(path, sep=";", decimal=",", encoding="utf-8-sig", index=False)
+    with ecriture_atomique(path) as partiel:
+        # CRLF ends the lines: a cell holding a carriage return is then quoted, never split
+        out.to_csv(partiel, sep=";", decimal=",", encoding="utf-8-sig", index=False, lineterminator="\r\n")
     return path
 
 

@@ -18,7 +18,6 @@ recomputed, and the content of the questionnaires' line-level quarantine rows. T
 figures stay those of ``marts.parole`` (suppressed groups included).
 """
 
-import os
 import shutil
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from dagster import (
 from ingest.documents.detection import scan_files, scan_warehouse
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 from orchestration.settings import DBT_TARGET_DIR
+from rapport.ecriture import ecriture_atomique
 
 __all__ = ["published_copy_path", "publication_asset", "RESPONDENT_COLUMN", "strip_respondent_rows"]
 
@@ -120,18 +120,14 @@ def publication_asset(upstream: list[AssetKey]) -> AssetsDefinition:
             )
             raise Failure(description=description)
         target = published_copy_path(source)
-        partial = target.with_suffix(".duckdb.partiel")
-        shutil.copyfile(source, partial)
-        try:
+        with ecriture_atomique(target) as partial:  # a full disk leaves neither half a copy nor a .partiel
+            shutil.copyfile(source, partial)
             copy = duckdb.connect(str(partial))
             try:
                 dropped = strip_respondent_rows(copy)
                 copy.execute("checkpoint")
             finally:
                 copy.close()
-            os.replace(partial, target)
-        finally:
-            partial.unlink(missing_ok=True)
         context.log.info(f"published {target}")
         yield MaterializeResult(
             metadata={

@@ -9,6 +9,7 @@ from functools import partial
 
 from graph.registre import read_registre_table
 from ingest import politique_ville
+from ingest.cog import known_communes
 from orchestration.assets._raw import RawSource, raw_asset
 from orchestration.settings import REPO_ROOT
 
@@ -19,7 +20,7 @@ REGISTRE_ROOT = REPO_ROOT / "registre"
 
 
 def _registre(name: str, data_dir) -> object:
-    return read_registre_table(REGISTRE_ROOT, name)
+    return read_registre_table(REGISTRE_ROOT, name, known_communes(data_dir))
 
 
 SOURCES: list[RawSource] = [

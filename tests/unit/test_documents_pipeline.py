@@ -258,3 +258,40 @@ def test_no_name_email_or_phone_of_the_fixture_people_in_any_table(warehouse, tm
     assert scan_warehouse(warehouse, strings, skip_prefixes=("cog_", "qpv_")) == [
         ("raw.temoin", "Malbranque")
     ]
+
+
+def test_a_vanished_folder_or_an_unreadable_configuration_never_empties_the_documents(
+    warehouse, tmp_path, data_dir
+):
+    """Issue 15 point 1, the documents' inbox: refused at delivery, the last good load kept."""
+    from ingest.livraison import LivraisonRefusee
+
+    partage = tmp_path / "partage"
+    partage.mkdir()
+    for name in ("calpae_exemple.md", "abs_exemple.txt"):
+        shutil.copy(FORMATS / name, partage)
+    inbox = tmp_path / "inbox"
+    environ = {"PACTE_DOCUMENTS_93": str(partage)}
+    assert _run(warehouse, inbox, data_dir, environ=environ).documents == 2
+
+    def counts():
+        return [warehouse.execute(f"select count(*) from raw.{t}").fetchone()[0]
+                for t in ("documents_fichiers", "documents_passages", "documents_mentions")]
+
+    before = counts()
+    shutil.move(partage, tmp_path / "ailleurs")  # an unmounted share
+    with pytest.raises(LivraisonRefusee, match=r"boîte de dépôt du 93 .* refusée à la livraison : dossier "
+                       r".*partage .*introuvable, 2 documents lus auparavant seraient retirés"):
+        _run(warehouse, inbox, data_dir, environ=environ)
+    assert counts() == before
+
+    (inbox / "93").mkdir(parents=True)
+    (inbox / "93" / "sources.yml").write_text("documents: [../partage\n", encoding="utf-8")
+    with pytest.raises(LivraisonRefusee, match="configuration illisible"):
+        _run(warehouse, inbox, data_dir)
+    assert counts() == before
+
+    # files the analysts take out of a folder that is still there: a withdrawal, not a refusal
+    shutil.move(tmp_path / "ailleurs", partage)
+    (partage / "abs_exemple.txt").unlink()
+    assert _run(warehouse, inbox, data_dir, environ=environ).supprimes == 1

@@ -121,3 +121,24 @@ def test_raw_tables_keep_department_line_and_file(fixtures_dir):
     )
     assert not back.empty and "_source_file" in back.liens.columns
     assert registre_departement(None, None, None, "974").empty
+
+
+def test_an_actor_in_a_commune_that_does_not_exist_is_rejected(fixtures_dir, tmp_path, data_dir):
+    """Issue 15 point 9 for the registry: 93999 is well formed but names no commune of the COG."""
+    import shutil
+
+    from ingest.cog import known_communes
+
+    folder = tmp_path / "93"
+    shutil.copytree(fixtures_dir / "graph" / "registre_valide" / "93", folder)
+    acteurs = folder / "acteurs.csv"
+    text = acteurs.read_text(encoding="utf-8")
+    acteurs.write_text(text.replace(",93001,departement,", ",93999,departement,", 1), encoding="utf-8")
+    communes = known_communes(data_dir)
+    registre = read_registre_departement(folder, "93", communes)
+    reason = _errors(registre)[("acteurs.csv", 2, "code_commune")]
+    assert reason == "code commune 93999 inexistant au COG 2026"
+    assert "conseil_departemental:93" not in set(registre.acteurs["id_acteur"])
+    assert not validate_registre(REPO / "registre" / "93", "93").errors  # the real registry: real communes
+    real = read_registre(REPO / "registre", communes)
+    assert not [e for e in real.errors if "inexistant" in e.reason]

@@ -142,3 +142,20 @@ def test_folder_names_must_be_departement_codes(tmp_path, name):
     assert structures.rows == 0
     assert [(q.line, q.reason.split(":")[0]) for q in structures.quarantine] == [
         (0, f"folder {name!r} is not a département code (e.g. 93, 2A, 974)")]
+
+
+def test_a_well_formed_commune_code_that_names_no_commune_is_rejected(tmp_path):
+    """Issue 15 point 9: 93999 has the shape of a code but is no commune of the COG 2026."""
+    header = ";".join(local.TEMPLATE_COLUMNS)
+    line = ("{id};Épicerie;;ES;;;;equipement-et-alimentation--alimentation;;;;;;{code};93200;Saint-Denis;;;;;"
+            "Mairie;2025-01-01")
+    folder = tmp_path / "93" / "offre_locale"
+    folder.mkdir(parents=True)
+    (folder / "offre.csv").write_text(
+        "\n".join([header, line.format(id="E1", code="93999"), line.format(id="E2", code="93066")]) + "\n",
+        encoding="utf-8")
+    structures, services = local.read_local_inbox(tmp_path, DATA)
+    assert list(structures.frame["id"]) == ["local-93--E2"] and services.rows == 1
+    (rejected,) = structures.quarantine
+    assert (rejected.line, rejected.field) == (2, "code_insee")
+    assert rejected.reason.startswith("code commune 93999 inexistant au COG 2026")

@@ -1,0 +1,143 @@
+"""The root cause leads the failure summary of ``pacte build`` (issue 15 point 5).
+
+Small simulations, no build: a process holding the DuckDB lock of a tiny warehouse (a live one,
+and one left behind by a stopped build, adopted by another parent), a full device (``/dev/full``),
+a read-only file system, an invalid weights file; and the order of the summary's lines.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import duckdb
+import pytest
+
+from orchestration import cli
+from orchestration.causes import cause_premiere, verrou_entrepot
+
+HOLDER = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+open(sys.argv[2], "w").write(str(__import__("os").getpid()))
+time.sleep(120)
+"""
+
+
+def _wait_for(path: Path, proc=None) -> int:
+    for _ in range(600):  # a condition, not a deadline: the holder writes its PID once it holds the lock
+        if path.exists() and path.read_text():
+            return int(path.read_text())
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError("the lock holder stopped")
+        time.sleep(0.05)
+    raise AssertionError("the lock holder never started")
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    path = tmp_path / "w.duckdb"
+    duckdb.connect(str(path)).close()
+    return path
+
+
+def test_a_live_process_holding_the_lock_is_named(warehouse, tmp_path):
+    pidfile = tmp_path / "pid"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(warehouse), str(pidfile)])
+    try:
+        pid = _wait_for(pidfile, holder)
+        cause = verrou_entrepot(warehouse)
+        assert cause.genre == "verrou"
+        assert f"l'entrepôt {warehouse} est verrouillé par un autre processus (PID {pid} : " in cause.texte
+    finally:
+        holder.kill()
+        holder.wait()
+    assert verrou_entrepot(warehouse) is None
+
+
+def test_a_dbt_process_left_by_a_stopped_build_is_named_as_stale(warehouse, tmp_path):
+    """A dbt child whose ``pacte build`` died (here: its shell parent exits at once) keeps the lock."""
+    pidfile = tmp_path / "pid"
+    subprocess.run(["sh", "-c", 'exec 0</dev/null; "$0" -c "$1" "$2" "$3" pacte-dbt build >/dev/null 2>&1 &',
+                    sys.executable, HOLDER, str(warehouse), str(pidfile)], check=True)
+    pid = _wait_for(pidfile)
+    try:
+        cause = verrou_entrepot(warehouse)
+        assert cause.genre == "verrou_perime"
+        assert "reste d'une construction arrêtée" in cause.texte and f"kill {pid}" in cause.texte
+    finally:
+        os.kill(pid, signal.SIGKILL)
+
+
+def test_full_disk_read_only_and_weights_are_recognised(tmp_path):
+    with pytest.raises(OSError) as full:
+        with open("/dev/full", "w") as handle:
+            handle.write("x")
+    assert cause_premiere([f"{type(full.value).__name__}: {full.value}"]).genre == "disque_plein"
+    read_only = OSError(errno.EROFS, os.strerror(errno.EROFS), str(tmp_path / "sortie" / "93"))
+    cause = cause_premiere(["Error occurred while executing op rapport", f"OSError: {read_only}"])
+    assert cause.genre == "lecture_seule" and str(tmp_path / "sortie" / "93") in cause.texte
+    weights = cause_premiere(["rapport.ponderations.PonderationsError: config/priorites.yml: besoin.exposant "
+                              "must be a number, not 'x'"])
+    assert weights.texte.startswith("Cause : fichier de pondérations invalide : config/priorites.yml: ")
+    assert cause_premiere(["Error occurred while executing op raw__x"]) is None
+
+
+def _check(name: str, blocking: bool, severity: str):
+    return SimpleNamespace(event_type_value="ASSET_CHECK_EVALUATION", step_key=None, message="",
+                           event_specific_data=SimpleNamespace(
+                               passed=False, blocking=blocking, check_name=name,
+                               description=f"{name} : détail", severity=SimpleNamespace(value=severity)))
+
+
+def _step(key: str, message: str):
+    error = SimpleNamespace(message=message, cls_name="DagsterExecutionStepExecutionError", stack=[],
+                            cause=SimpleNamespace(message='Could not set lock on file "/w.duckdb": '
+                                                  "Conflicting lock is held in /usr/bin/python3 "
+                                                  "(PID 999999999)",
+                                                  cls_name="IOException", stack=[], cause=None, context=None),
+                            context=None)
+    return SimpleNamespace(event_type_value="STEP_FAILURE", step_key=key, message=message,
+                           event_specific_data=SimpleNamespace(error=error))
+
+
+def test_blocking_failures_come_before_warnings_and_repeated_steps_are_counted():
+    events = [_check("conformite_schema_data_inclusion", False, "WARN"),
+              *(_step(k, f'Error occurred while executing op "{k}":')
+                for k in ("pacte_dbt", "pacte_dbt_apres_graphe")),
+              _check("identifiants_uniques", True, "ERROR")]
+    lines = cli.failure_summary(events)
+    assert lines[0].startswith("2 étapes en échec (")
+    assert lines[0].endswith(': IOException: Could not set lock on file "/w.duckdb": Conflicting lock '
+                             "is held in /usr/bin/python3 (PID 999999999)")
+    assert lines[1].startswith("contrôle bloquant « identifiants_uniques » en échec")
+    assert lines[2].startswith("contrôle « conformite_schema_data_inclusion » non tenu (non bloquant)")
+    cause = cause_premiere(cli.error_texts(events))
+    assert cause.genre == "verrou" and "PID 999999999" in cause.texte
+
+
+def test_a_second_build_on_the_same_warehouse_is_refused_at_once(warehouse, tmp_path):
+    """The build's lock is the kernel's: held for the whole build, gone with its process."""
+    from orchestration.causes import construction_exclusive
+
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\nfrom pathlib import Path\n"
+        "from orchestration.causes import construction_exclusive\n"
+        "with construction_exclusive(Path(sys.argv[1])) as autre:\n"
+        "    assert autre is None; Path(sys.argv[2]).write_text('1'); time.sleep(120)\n"),
+        str(warehouse), str(tmp_path / "pret")])
+    try:
+        _wait_for(tmp_path / "pret", holder)
+        with construction_exclusive(warehouse) as autre:
+            assert autre.genre == "construction" and f"PID {holder.pid}" in autre.texte
+    finally:
+        holder.kill()  # as kill -9 would: the kernel releases the lock
+        holder.wait()
+    with construction_exclusive(warehouse) as autre:
+        assert autre is None
