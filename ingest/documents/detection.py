@@ -71,6 +71,7 @@ _KINDS_FR = {
     "adresse": "adresse postale",
     "personne": "nom de personne après une civilité",
     "metadonnee": "nom de personne ou identifiant de connexion comme titre ou auteur",
+    "nom_declare": "nom d'une personne déclarée par un entretien ou un questionnaire",
 }
 _RUN_SEPARATORS = set(" \t\u00a0\u202f./-_()+")
 _IBAN_LENGTHS = {
@@ -467,7 +468,32 @@ def metadata_person(value: str | None, author: bool = False) -> bool:
     return len(upper) == 1 and len(capital) == len(tokens) - 1 and not (roman or nouns or glossary)
 
 
-def _scan_rows(rows: Iterable[tuple], columns: list[str], where: str, out: dict[str, int]) -> None:
+def _plain(text: str) -> str:
+    """Lower case without accents, every run of non-letters a single space (own folding: this module
+    shares nothing with the pseudonymiser)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    letters = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return " " + " ".join(letters.split()) + " "
+
+
+def declared_name_finder(names: Iterable[str]):
+    """A function telling whether a text holds one of ``names`` (a person declared to the
+    pseudonymiser), whole, in either word order, accents, case and punctuation ignored."""
+    keys: set[str] = set()
+    for name in names:
+        words = _plain(str(name)).split()
+        if not words or sum(len(w) for w in words) < 4:
+            continue
+        keys.add(" " + " ".join(words) + " ")
+        keys.add(" " + " ".join(reversed(words)) + " ")
+    if not keys:
+        return lambda text: False
+    return lambda text: any(key in _plain(text) for key in keys)
+
+
+def _scan_rows(
+    rows: Iterable[tuple], columns: list[str], where: str, out: dict[str, int], declared=None
+) -> None:
     for row in rows:
         for column, value in zip(columns, row, strict=True):
             values = value if isinstance(value, list) else [value]
@@ -478,14 +504,20 @@ def _scan_rows(rows: Iterable[tuple], columns: list[str], where: str, out: dict[
                     text, author=column.startswith(("auteur", "editeur"))
                 ):
                     findings.append(Finding("metadonnee", _mask(text or "")))
+                if declared is not None and text and declared(text):
+                    findings.append(Finding("nom_declare", "…"))
                 for finding in findings:
                     key = f"{finding.label} dans {where}.{column}"
                     out[key] = out.get(key, 0) + 1
 
 
-def scan_warehouse(con, manifest: Path | None = None, departement: str | None = None) -> list[str]:
-    """Personal data left in the document tables of the warehouse (French, one line per place)."""
+def scan_warehouse(
+    con, manifest: Path | None = None, departement: str | None = None, names: Iterable[str] = ()
+) -> list[str]:
+    """Personal data left in the document tables of the warehouse (French, one line per place);
+    ``names`` are the persons declared to the pseudonymiser in this run (none may be left)."""
     found: dict[str, int] = {}
+    declared = declared_name_finder(names)
     existing = {
         (s, n)
         for s, n in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
@@ -509,14 +541,14 @@ def scan_warehouse(con, manifest: Path | None = None, departement: str | None = 
         if departement and has_code:
             query += " where code_departement = ?"
             params.append(departement)
-        _scan_rows(con.execute(query, params).fetchall(), columns, f"{schema}.{name}", found)
+        _scan_rows(con.execute(query, params).fetchall(), columns, f"{schema}.{name}", found, declared)
     if ("quarantine", "rejets") in existing:
         rows = con.execute(
             "select source_file, field, reason, content from quarantine.rejets where table_name in "
             "(select unnest(?::varchar[]))",
             [list(RAW_DOCUMENT_TABLES)],
         ).fetchall()
-        _scan_rows(rows, ["source_file", "field", "reason", "content"], "quarantine.rejets", found)
+        _scan_rows(rows, ["source_file", "field", "reason", "content"], "quarantine.rejets", found, declared)
     return [f"{place} ({count})" for place, count in sorted(found.items())]
 
 

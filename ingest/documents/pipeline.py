@@ -77,6 +77,9 @@ class IngestReport:
     mentions: dict[str, int] = field(default_factory=dict)
     duree_s: float = 0.0
     rejets: list[tuple[str, str]] = field(default_factory=list)
+    # the names declared to the pseudonymiser by the files read in this run (interviews' headers,
+    # questionnaires' identifying columns): in memory only, never written, for the blocking check
+    noms_declares: set[str] = field(default_factory=set, repr=False)
 
     def as_metadata(self) -> dict[str, object]:
         return {
@@ -417,6 +420,7 @@ def ingest_departement(
         try:
             if item.categorie == "entretien":
                 interview = read_interview(item.path, pseudo)
+                report.noms_declares.update(pseudo.declared_names)
                 extraction = interview.extraction
             else:
                 extraction = _stored_extraction(con, checksum) if checksum in known_texts else None
@@ -573,6 +577,7 @@ def ingest_departement(
         except (UnicodeDecodeError, LookupError, OSError) as exc:
             _reject(rejets, departement, item, shown, f"fichier illisible : {exc}", loaded_at)
             continue
+        report.noms_declares.update(pseudo.declared_names)
         for q in result.quarantine:
             _reject(rejets, departement, item, q.source_file, q.reason, loaded_at, q.line, q.field, q.content)
         questionnaire_frames.append(_meta(result.frame, shown, checksum, loaded_at))

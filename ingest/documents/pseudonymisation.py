@@ -154,6 +154,7 @@ class Pseudonymiser:
         self._parts: dict[str, str] = {}
         self._regex: re.Pattern | None = None
         self._literals: dict[str, str] = {}
+        self._declared: set[str] = set()
         for name in names:
             self.add_name(name)
 
@@ -209,6 +210,7 @@ class Pseudonymiser:
         if len(name) < 2 or EMAIL.search(name) or PHONE.search(name):
             return
         pseudonym = self.person(name)
+        self._declared.add(name)
         self._known[name] = pseudonym
         self._parts.setdefault(_name_key(name), pseudonym)
         for part in re.split(r"[\s,;]+", name):
@@ -239,6 +241,11 @@ class Pseudonymiser:
                 cursor = end
             text = "".join(pieces) + text[cursor:]
         return text
+
+    @property
+    def declared_names(self) -> list[str]:
+        """The names declared whole (kept in memory only, for the check that none is left)."""
+        return sorted(self._declared)
 
     @property
     def known_names(self) -> list[str]:
