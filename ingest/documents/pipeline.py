@@ -48,7 +48,7 @@ __all__ = [
     "size_limit_bytes",
 ]
 
-ANALYSIS_VERSION = "documents-6"
+ANALYSIS_VERSION = "documents-7"
 SIZE_LIMIT_ENV = "PACTE_DOCUMENTS_TAILLE_MAX_MO"
 DEFAULT_SIZE_LIMIT_MB = 50.0
 _TABLE_OF = {
@@ -164,6 +164,8 @@ def _analyse(
                     "texte": passage.texte,
                     "est_citation": passage.est_citation,
                     "intitule_section": passage.intitule_section,
+                    "ocr": passage.ocr,
+                    "confiance_ocr": passage.confiance_ocr,
                     "code_axe": classement.code_axe,
                     "code_domaine": classement.code_domaine,
                     "score": classement.score,
@@ -229,7 +231,8 @@ def _stored_extraction(con: duckdb.DuckDBPyConnection, checksum: str) -> Extract
     if head is None:
         return None
     pages = con.execute(
-        "select page, texte, intitule_section from raw.documents_pages where checksum = ? order by page",
+        "select page, texte, intitule_section, coalesce(ocr, false), confiance_ocr from raw.documents_pages "
+        "where checksum = ? order by page",
         [checksum],
     ).fetchall()
     if not pages:
@@ -237,7 +240,7 @@ def _stored_extraction(con: duckdb.DuckDBPyConnection, checksum: str) -> Extract
     extraction = Extraction(
         head[0],
         head[1],
-        [Page(p, t or "", s) for p, t, s in pages],
+        [Page(p, t or "", s, o, c) for p, t, s, o, c in pages],
         titre=head[2],
         auteur=head[3],
         auteur_source=head[4],
@@ -642,6 +645,8 @@ def ingest_departement(
                             "page": p.numero,
                             "intitule_section": p.intitule,
                             "texte": p.texte,
+                            "ocr": p.ocr,
+                            "confiance_ocr": p.confiance_ocr,
                         }
                         for p in result.pages
                     ]

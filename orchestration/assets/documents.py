@@ -190,7 +190,7 @@ documents_job = define_asset_job(
     | build_dbt_asset_selection(
         [pacte_dbt_models],
         dbt_select="+path:models/marts/documents vocabulaire_axes gazetteer_acteurs documents_regles_type "
-        "documents_expressions_avancement",
+        "documents_expressions_avancement documents_expressions_lien",
     ),
     description="Relit la boîte de dépôt d'un département et reconstruit les marts des documents.",
 )

@@ -117,7 +117,12 @@ def test_unreadable_files_are_quarantined_and_the_others_processed(
             "raw.documents_fichiers f using (id_document) group by 1"
         ).fetchall()
     )
-    assert counts["pdi_exemple.pdf"] >= 4 and counts["sdsf_exemple.docx"] >= 5
+    # the two-page PDF's running header and « Page N » footers are no passages (issue 14): three are left
+    assert counts["pdi_exemple.pdf"] == 3 and counts["sdsf_exemple.docx"] >= 5
+    texts = [t for (t,) in warehouse.execute("select texte from raw.documents_passages").fetchall()]
+    assert not any(
+        t.startswith("Programme départemental d'insertion 2024-2028") or t == "Page 1" for t in texts
+    )
     assert report.rejetes == 5 and report.documents == 2
 
 
