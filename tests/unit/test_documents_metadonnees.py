@@ -203,11 +203,6 @@ def test_a_new_pseudonymisation_reads_the_files_again(ingested, data_dir):
 def test_a_declared_name_left_in_a_document_fails_the_check(base_warehouse, tmp_path, data_dir):
     """An interviewee's name (declared by the interview's header) written without a civility in an
     ordinary document is not pseudonymised there: the blocking check names the place, never the name."""
-    from orchestration.manifest import ensure_manifest
-
-    ensure_manifest()  # the assets module builds its job from the dbt manifest
-    from orchestration.assets.documents import personal_data_left
-
     inbox = tmp_path / "inbox"
     (inbox / "93" / "documents").mkdir(parents=True)
     (inbox / "93" / "entretiens").mkdir()
@@ -225,9 +220,10 @@ def test_a_declared_name_left_in_a_document_fails_the_check(base_warehouse, tmp_
         report = ingest_departement(con, "93", inbox, data_dir, environ=SALT)
         assert "Gwenaëlle Kerbrat-Ostrowski" in report.noms_declares
         assert "noms_declares" not in str(report.as_metadata())
-        found = personal_data_left(con, "93", report.noms_declares)
+        # what the blocking check (orchestration.assets.documents.personal_data_left) runs
+        found = scan_warehouse(con, None, "93", names=report.noms_declares)
         assert any("personne déclarée" in line and "raw.documents_passages.texte" in line for line in found)
         assert not any("Kerbrat" in line for line in found)
-        assert not any("déclarée" in line for line in personal_data_left(con, "93"))  # the names decide
+        assert not any("déclarée" in line for line in scan_warehouse(con, None, "93"))  # the names decide
     finally:
         con.close()
