@@ -80,6 +80,9 @@ class Extraction:
     date: str | None = None
     date_source: str | None = None
     metadonnees: dict[str, object] = field(default_factory=dict)
+    # pages left unread (scanned pages of a PDF with text elsewhere, without OCR) and why, in French
+    pages_non_lues: list[int] = field(default_factory=list)
+    motif_pages_non_lues: str | None = None
 
     @property
     def nb_caracteres(self) -> int:
@@ -234,18 +237,22 @@ def decode_text(data: bytes, path: Path) -> str:
 OCR_LANGUAGE = "fra"
 
 
-def ocr_unavailable() -> str | None:
+TESSERACT = "tesseract"
+
+
+def ocr_unavailable(tesseract: str = TESSERACT) -> str | None:
     """Why scanned pages cannot be read here (in French), or ``None`` when Tesseract and its French
-    model are installed (scripts/tesseract.sh installs them)."""
+    model are installed (scripts/tesseract.sh installs them). ``tesseract`` is the command run."""
     import shutil
 
-    if shutil.which("tesseract") is None:
+    if shutil.which(tesseract) is None:
         return (
             "Tesseract n'est pas installé (paquets Debian « tesseract-ocr » et « tesseract-ocr-fra », "
             "installés par scripts/setup.sh en tant que root)"
         )
     import pytesseract
 
+    pytesseract.pytesseract.tesseract_cmd = tesseract
     try:
         languages = pytesseract.get_languages(config="")
     except Exception as exc:  # noqa: BLE001 - a broken installation
@@ -317,7 +324,16 @@ def _has_words(text: str) -> bool:
     return bool(re.search(r"[A-Za-zÀ-ÿ]{2}", text or ""))
 
 
-def _extract_pdf(path: Path) -> Extraction:
+def unread_pages_reason(pages: list[int], missing: str) -> str:
+    """The French quarantine reason for the scanned pages of a PDF left unread (the rest is read)."""
+    listed = ", ".join(str(p) for p in pages)
+    return (
+        f"{'page scannée non lue' if len(pages) == 1 else 'pages scannées non lues'} ({listed}) : "
+        f"la reconnaissance de caractères est impossible, {missing} ; le reste du fichier est lu"
+    )
+
+
+def _extract_pdf(path: Path, tesseract: str = TESSERACT) -> Extraction:
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 
@@ -340,8 +356,9 @@ def _extract_pdf(path: Path) -> Extraction:
             text = page.extract_text() or ""
             pages.append(Page(number, text.replace("\x00", "")))
         scanned = [i for i, p in enumerate(pages) if not _has_words(p.texte)]
+        missing = None
         if scanned:
-            missing = ocr_unavailable()
+            missing = ocr_unavailable(tesseract)
             if missing and len(scanned) == len(pages):
                 raise DocumentRejete(
                     "PDF scanné sans couche texte : la reconnaissance de caractères est impossible, "
@@ -359,6 +376,9 @@ def _extract_pdf(path: Path) -> Extraction:
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of errors on broken files
         raise DocumentRejete(f"PDF illisible ou corrompu : {type(exc).__name__}: {exc}") from exc
     result = Extraction("pdf", "page", pages)
+    if missing:  # some pages have text: they are read, the scanned ones are named in the quarantine
+        result.pages_non_lues = [pages[i].numero for i in scanned]
+        result.motif_pages_non_lues = unread_pages_reason(result.pages_non_lues, missing)
     if info is not None:
         result.titre = _good_title(info.title)
         if info.author:
@@ -897,8 +917,10 @@ _EXTRACTORS: dict[str, Callable[[Path], Extraction]] = {
 }
 
 
-def extract(path: Path) -> Extraction:
-    """Read a supported file; raises :class:`DocumentRejete` with the reason otherwise."""
+def extract(path: Path, tesseract: str = TESSERACT) -> Extraction:
+    """Read a supported file; raises :class:`DocumentRejete` with the reason otherwise.
+
+    ``tesseract`` is the OCR command for scanned PDF pages (a missing command means no OCR)."""
     path = Path(path)
     kind = SUPPORTED_FORMATS.get(path.suffix.lower())
     if kind is None:
@@ -906,7 +928,7 @@ def extract(path: Path) -> Extraction:
             f"format non pris en charge ({path.suffix or 'sans extension'}) : "
             "formats acceptés PDF, DOCX, ODT, HTML, Markdown, texte"
         )
-    result = _EXTRACTORS[kind](path)
+    result = _extract_pdf(path, tesseract) if kind == "pdf" else _EXTRACTORS[kind](path)
     if not any(re.search(r"[A-Za-zÀ-ÿ]{2}", p.texte) for p in result.pages):
         hint = " (PDF scanné : la reconnaissance de caractères n'y a lu aucun mot)" if kind == "pdf" else ""
         raise DocumentRejete(f"aucun texte lisible dans le fichier{hint}")

@@ -30,7 +30,17 @@ from ingest.core import QuarantineRow, file_checksum
 from ingest.documents import stockage
 from ingest.documents.analyse import Mention, analyse_page, classify_kind, terms_json
 from ingest.documents.entretiens import Entretien, read_interview
-from ingest.documents.extraction import SUPPORTED_FORMATS, DocumentRejete, Extraction, Page, extract
+from ingest.documents.extraction import (
+    SUPPORTED_FORMATS,
+    TESSERACT,
+    DocumentRejete,
+    Extraction,
+    Page,
+    _has_words,
+    extract,
+    ocr_unavailable,
+    unread_pages_reason,
+)
 from ingest.documents.lexiques import Lexicon, load_lexicon
 from ingest.documents.metadonnees import protect_document
 from ingest.documents.passages import split_pages
@@ -276,6 +286,25 @@ def _reject(
     )
 
 
+def _unread_stored_pages(con: duckdb.DuckDBPyConnection, checksum: str) -> list[int]:
+    """Pages of a stored PDF text that hold no word (scanned pages read without OCR)."""
+    rows = con.execute(
+        "select page, texte from raw.documents_pages where checksum = ? and not coalesce(ocr, false) "
+        "order by page",
+        [checksum],
+    ).fetchall()
+    if not rows or all(not _has_words(t or "") for _, t in rows):
+        return []
+    return [page for page, text in rows if not _has_words(text or "")]
+
+
+def _warn_unread(rejets, code, item, shown, pages: list[int], missing: str | None, loaded_at) -> None:
+    _reject(
+        rejets, code, item, shown, unread_pages_reason(pages, missing or ""), loaded_at,
+        line=pages[0], field_name="pages", content=", ".join(str(p) for p in pages),
+    )  # fmt: skip
+
+
 def _human_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
 
@@ -288,8 +317,12 @@ def ingest_departement(
     environ: dict[str, str] | None = None,
     seeds_dir: Path | None = None,
     log=None,
+    tesseract: str = TESSERACT,
 ) -> IngestReport:
-    """Ingest the files of one (validated) département into the raw tables; see the module doc."""
+    """Ingest the files of one (validated) département into the raw tables; see the module doc.
+
+    ``tesseract`` is the OCR command (a missing one leaves scanned PDF pages unread, each file
+    named with its pages in the quarantine)."""
     started = time.perf_counter()
     environ = dict(os.environ if environ is None else environ)
     log = log or (lambda message: None)
@@ -410,7 +443,11 @@ def ingest_departement(
         seen[checksum] = shown
         id_document = f"{departement}-{checksum[:16]}"
         previous = existing.get(checksum)
-        if previous is not None and previous[2] == report.version:
+        unread = _unread_stored_pages(con, checksum) if item.path.suffix.lower() == ".pdf" else []
+        missing_ocr = ocr_unavailable(tesseract) if unread else None
+        if previous is not None and previous[2] == report.version and not (unread and not missing_ocr):
+            if unread:  # still no OCR: the unread pages are named again in this run's quarantine
+                _warn_unread(rejets, departement, item, shown, unread, missing_ocr, loaded_at)
             kept.add(checksum)
             report.inchanges += 1
             if previous[3] != shown:
@@ -426,11 +463,15 @@ def ingest_departement(
                 report.noms_declares.update(pseudo.declared_names)
                 extraction = interview.extraction
             else:
-                extraction = _stored_extraction(con, checksum) if checksum in known_texts else None
+                reusable = checksum in known_texts and not (unread and not missing_ocr)  # OCR came
+                extraction = _stored_extraction(con, checksum) if reusable else None
                 if extraction is not None:
+                    extraction.pages_non_lues = unread
+                    if unread:
+                        extraction.motif_pages_non_lues = unread_pages_reason(unread, missing_ocr or "")
                     report.relus_du_texte += 1
                 else:
-                    extraction = extract(item.path)
+                    extraction = extract(item.path, tesseract)
         except DocumentRejete as exc:
             _reject(rejets, departement, item, shown, str(exc), loaded_at)
             continue
@@ -438,6 +479,12 @@ def ingest_departement(
             _reject(rejets, departement, item, shown, f"lecture impossible : {exc}", loaded_at)
             continue
         seconds = time.perf_counter() - reading
+        if extraction.pages_non_lues:
+            _reject(
+                rejets, departement, item, shown, extraction.motif_pages_non_lues or "", loaded_at,
+                line=extraction.pages_non_lues[0], field_name="pages",
+                content=", ".join(str(p) for p in extraction.pages_non_lues),
+            )  # fmt: skip
         rewritten = False
         if item.categorie == "document":
             manifest = manifests.get(item.dossier, {}).get(item.relative, {})

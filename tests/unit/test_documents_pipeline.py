@@ -263,3 +263,29 @@ def test_no_name_email_or_phone_of_the_fixture_people_in_any_table(warehouse, tm
     assert scan_warehouse(warehouse, strings, skip_prefixes=("cog_", "qpv_")) == [
         ("raw.temoin", "Malbranque")
     ]
+
+
+def test_scanned_pages_of_a_mixed_pdf_without_tesseract_are_named_in_the_quarantine(
+    warehouse, tmp_path, data_dir
+):
+    """A text page then a scanned page, Tesseract absent (a command that does not exist): the text
+    page is read, the scanned page is named in a French quarantine row, again on the next run
+    (the file unchanged), and the file is not counted as refused."""
+    folder = tmp_path / "inbox" / "93" / "documents"
+    folder.mkdir(parents=True)
+    shutil.copy(FIXTURES / "reels" / "deliberation_mixte.pdf", folder)
+    absent = str(tmp_path / "pas-de-tesseract")
+    for run in (1, 2):
+        report = _run(warehouse, tmp_path / "inbox", data_dir, tesseract=absent)
+        rows = warehouse.execute(
+            "select source_file, line, field, reason, content from quarantine.rejets "
+            "where table_name = 'documents_fichiers'"
+        ).fetchall()
+        assert len(rows) == 1, (run, rows)
+        source, line, field, reason, content = rows[0]
+        assert source.endswith("deliberation_mixte.pdf") and (line, field, content) == (2, "pages", "2")
+        assert reason.startswith("page scannée non lue (2) : la reconnaissance de caractères est impossible")
+        assert "Tesseract n'est pas installé" in reason and "le reste du fichier est lu" in reason
+        assert report.rejetes == 0 and report.documents == 1
+        texts = [t for (t,) in warehouse.execute("select texte from raw.documents_passages").fetchall()]
+        assert any("programme départemental d'insertion est reconduit" in t for t in texts)
