@@ -171,3 +171,11 @@ def test_a_condition_is_no_statement_of_progress(lexicon):
 )
 def test_vocabulary(lexicon, text, domain):
     assert analyse_text(lexicon, text)[0] == domain
+
+
+def test_mixed_pdf_without_tesseract_names_its_unread_pages(tmp_path):
+    """A text page and a scanned page, Tesseract absent: the text is read, the scanned page named."""
+    result = extract(REELS / "deliberation_mixte.pdf", tesseract=str(tmp_path / "pas-de-tesseract"))
+    assert result.pages_non_lues == [2]
+    assert "programme départemental d'insertion est reconduit" in result.pages[0].texte
+    assert result.motif_pages_non_lues.startswith("page scannée non lue (2) : la reconnaissance")
