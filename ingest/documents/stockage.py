@@ -28,7 +28,8 @@ TABLES: dict[str, str] = {
         nb_pages integer, nb_caracteres bigint, taille_octets bigint, duree_lecture_s double,
         lu_le timestamp""",
     "documents_pages": """
-        checksum varchar, page integer, intitule_section varchar, texte varchar""",
+        checksum varchar, page integer, intitule_section varchar, texte varchar, ocr boolean,
+        confiance_ocr double""",
     "documents_fichiers": """
         code_departement varchar, id_document varchar, categorie varchar, checksum varchar,
         chemin varchar, nom_fichier varchar, dossier_source varchar, origine_dossier varchar,
@@ -41,7 +42,7 @@ TABLES: dict[str, str] = {
         code_departement varchar, id_document varchar, id_passage varchar, page integer,
         numero integer, debut integer, fin integer, texte varchar, est_citation boolean,
         intitule_section varchar, code_axe varchar, code_domaine varchar, score double,
-        termes varchar""",
+        termes varchar, ocr boolean, confiance_ocr double""",
     "documents_mentions": """
         code_departement varchar, id_document varchar, id_passage varchar, id_mention varchar,
         page integer, type_entite varchar, code_entite varchar, libelle_entite varchar,
@@ -79,6 +80,10 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     for name, columns in TABLES.items():
         meta = "" if name == "documents_rejets" else META_COLUMNS
         con.execute(f"create table if not exists raw.{name} ({columns}{meta})")
+    # columns added since (issue 14): a warehouse built before gets them, empty until re-read
+    for name in ("documents_pages", "documents_passages"):
+        con.execute(f"alter table raw.{name} add column if not exists ocr boolean")
+        con.execute(f"alter table raw.{name} add column if not exists confiance_ocr double")
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:

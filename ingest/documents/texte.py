@@ -89,8 +89,31 @@ def _fold_char(char: str) -> str:
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 
-def fold(text: str) -> FoldedText:
+# acronyms written with dots (« R.S.A. », « C.E.R », « P. P. A. E. ») or spaced capitals (« R S A »)
+_DOTTED_ACRONYM = re.compile(r"(?<![\w.])[A-Z](?:\. ?[A-Z]){1,}\.?(?![\w])")
+_SPACED_ACRONYM = re.compile(r"(?<![\w.'])[A-Z](?: [A-Z]){2,}(?![\w.])")
+
+
+def _join_acronyms(pieces: list[str], index: list[int]) -> tuple[list[str], list[int]]:
+    """Drop the dots and spaces inside written-out acronyms of a folded text (offsets kept)."""
+    folded = "".join(pieces)
+    drop: set[int] = set()
+    for regex in (_DOTTED_ACRONYM, _SPACED_ACRONYM):
+        for match in regex.finditer(folded):
+            drop.update(i for i in range(match.start(), match.end()) if not folded[i].isalpha())
+    if not drop:
+        return pieces, index
+    return (
+        [c for i, c in enumerate(pieces) if i not in drop],
+        [x for i, x in enumerate(index[:-1]) if i not in drop] + index[-1:],
+    )
+
+
+def fold(text: str, acronyms: bool = False) -> FoldedText:
     """Fold a text (accents, ligatures, quotes, dashes) keeping the offset map.
+
+    With ``acronyms``, acronyms written with dots or spaces are joined (« R.S.A. » → « RSA »),
+    so that the gazetteers' aliases find them; offsets still point into the original text.
 
     Examples
     --------
@@ -99,6 +122,11 @@ def fold(text: str) -> FoldedText:
     'Pole emploi - Coeur'
     >>> f.span(14, 19)
     (14, 18)
+    >>> g = fold("le R.S.A. et le C.E.R, un P. P. A. E ou R S A", acronyms=True)
+    >>> g.folded
+    'le RSA et le CER, un PPAE ou RSA'
+    >>> g.original[slice(*g.span(3, 6))], g.original[slice(*g.span(13, 16))]
+    ('R.S.A', 'C.E.R')
     """
     pieces: list[str] = []
     index: list[int] = []
@@ -110,6 +138,10 @@ def fold(text: str) -> FoldedText:
                 lowered = folded_char
             pieces.append(folded_char)
             index.append(position)
+    if acronyms:
+        index.append(len(text))
+        pieces, index = _join_acronyms(pieces, index)
+        index.pop()
     folded = "".join(pieces)
     lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in pieces)
     index.append(len(text))

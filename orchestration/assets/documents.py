@@ -19,6 +19,7 @@ before the read-only copy is published (:mod:`orchestration.assets.publication`)
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from dagster import (
@@ -88,8 +89,9 @@ CHECK_PERSONAL = AssetCheckSpec(
     asset=RAW_KEYS["documents_passages"],
     blocking=True,
     description="Aucune donnée personnelle (téléphone, e-mail, numéro de sécurité sociale, IBAN, adresse, "
-    "nom après une civilité) dans les tables des documents, entretiens et questionnaires, selon un "
-    "détecteur indépendant de la pseudonymisation.",
+    "nom après une civilité, nom d'une personne déclarée par un entretien ou un questionnaire, personne ou "
+    "identifiant comme titre ou auteur) dans les tables des documents, entretiens et questionnaires, "
+    "selon un détecteur indépendant de la pseudonymisation.",
 )
 CHECK_FILES = AssetCheckSpec(
     "fichiers_lus",
@@ -98,10 +100,12 @@ CHECK_FILES = AssetCheckSpec(
 )
 
 
-def personal_data_left(con, departement: str) -> list[str]:
+def personal_data_left(con, departement: str, names: Iterable[str] = ()) -> list[str]:
     """Personal data the independent detector still finds in the raw document tables of a
-    département (documents, interviews, questionnaires, their quarantine), one line per place."""
-    return scan_warehouse(con, manifest=None, departement=departement)
+    département (documents, interviews, questionnaires, their quarantine), one line per place;
+    ``names``: the persons declared to the pseudonymiser by this run, none of which may be left
+    (the marts ``documents`` and ``passages`` are selections of these raw tables)."""
+    return scan_warehouse(con, manifest=None, departement=departement, names=names)
 
 
 # The op is not named after the job ``documents_departement``: Dagster refuses a repository where
@@ -148,7 +152,7 @@ def documents_departement(
             yield AssetCheckResult(check_name=CHECK_FILES.name, asset_key=CHECK_FILES.asset_key, passed=False,
                                    severity=AssetCheckSeverity.WARN, description=str(refus))
             return
-        personal = personal_data_left(con, code)
+        personal = personal_data_left(con, code, report.noms_declares)
         counts = {
             name: con.execute(
                 f"select count(*) from raw.{name} where code_departement = ?", [code]
@@ -208,7 +212,7 @@ documents_job = define_asset_job(
     | build_dbt_asset_selection(
         [pacte_dbt_models],
         dbt_select="+path:models/marts/documents vocabulaire_axes gazetteer_acteurs documents_regles_type "
-        "documents_expressions_avancement",
+        "documents_expressions_avancement documents_expressions_lien",
     ),
     description="Relit la boîte de dépôt d'un département et reconstruit les marts des documents.",
 )

@@ -198,3 +198,32 @@ def test_a_new_pseudonymisation_reads_the_files_again(ingested, data_dir):
     texts = [t for (t,) in con.execute("select texte from raw.documents_pages").fetchall()]
     assert texts and not any("version ancienne" in t for t in texts)
     assert any("[PERSONNE_" in t for t in texts)
+
+
+def test_a_declared_name_left_in_a_document_fails_the_check(base_warehouse, tmp_path, data_dir):
+    """An interviewee's name (declared by the interview's header) written without a civility in an
+    ordinary document is not pseudonymised there: the blocking check names the place, never the name."""
+    inbox = tmp_path / "inbox"
+    (inbox / "93" / "documents").mkdir(parents=True)
+    (inbox / "93" / "entretiens").mkdir()
+    shutil.copy(
+        LETTRES.parent / "inbox" / "93" / "entretiens" / "2025-03-12_ccas_montreuil.md",
+        inbox / "93" / "entretiens",
+    )
+    (inbox / "93" / "documents" / "compte_rendu.txt").write_text(
+        "Compte rendu du comité\n\nGwenaëlle Kerbrat-Ostrowski présente le bilan du CCAS.\n", encoding="utf-8"
+    )
+    path = tmp_path / "w.duckdb"
+    shutil.copy(base_warehouse, path)
+    con = duckdb.connect(str(path))
+    try:
+        report = ingest_departement(con, "93", inbox, data_dir, environ=SALT)
+        assert "Gwenaëlle Kerbrat-Ostrowski" in report.noms_declares
+        assert "noms_declares" not in str(report.as_metadata())
+        # what the blocking check (orchestration.assets.documents.personal_data_left) runs
+        found = scan_warehouse(con, None, "93", names=report.noms_declares)
+        assert any("personne déclarée" in line and "raw.documents_passages.texte" in line for line in found)
+        assert not any("Kerbrat" in line for line in found)
+        assert not any("déclarée" in line for line in scan_warehouse(con, None, "93"))  # the names decide
+    finally:
+        con.close()

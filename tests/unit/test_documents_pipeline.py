@@ -117,7 +117,12 @@ def test_unreadable_files_are_quarantined_and_the_others_processed(
             "raw.documents_fichiers f using (id_document) group by 1"
         ).fetchall()
     )
-    assert counts["pdi_exemple.pdf"] >= 4 and counts["sdsf_exemple.docx"] >= 5
+    # the two-page PDF's running header and « Page N » footers are no passages (issue 14): three are left
+    assert counts["pdi_exemple.pdf"] == 3 and counts["sdsf_exemple.docx"] >= 5
+    texts = [t for (t,) in warehouse.execute("select texte from raw.documents_passages").fetchall()]
+    assert not any(
+        t.startswith("Programme départemental d'insertion 2024-2028") or t == "Page 1" for t in texts
+    )
     assert report.rejetes == 5 and report.documents == 2
 
 
@@ -295,3 +300,29 @@ def test_a_vanished_folder_or_an_unreadable_configuration_never_empties_the_docu
     shutil.move(tmp_path / "ailleurs", partage)
     (partage / "abs_exemple.txt").unlink()
     assert _run(warehouse, inbox, data_dir, environ=environ).supprimes == 1
+
+
+def test_scanned_pages_of_a_mixed_pdf_without_tesseract_are_named_in_the_quarantine(
+    warehouse, tmp_path, data_dir
+):
+    """A text page then a scanned page, Tesseract absent (a command that does not exist): the text
+    page is read, the scanned page is named in a French quarantine row, again on the next run
+    (the file unchanged), and the file is not counted as refused."""
+    folder = tmp_path / "inbox" / "93" / "documents"
+    folder.mkdir(parents=True)
+    shutil.copy(FIXTURES / "reels" / "deliberation_mixte.pdf", folder)
+    absent = str(tmp_path / "pas-de-tesseract")
+    for run in (1, 2):
+        report = _run(warehouse, tmp_path / "inbox", data_dir, tesseract=absent)
+        rows = warehouse.execute(
+            "select source_file, line, field, reason, content from quarantine.rejets "
+            "where table_name = 'documents_fichiers'"
+        ).fetchall()
+        assert len(rows) == 1, (run, rows)
+        source, line, field, reason, content = rows[0]
+        assert source.endswith("deliberation_mixte.pdf") and (line, field, content) == (2, "pages", "2")
+        assert reason.startswith("page scannée non lue (2) : la reconnaissance de caractères est impossible")
+        assert "Tesseract n'est pas installé" in reason and "le reste du fichier est lu" in reason
+        assert report.rejetes == 0 and report.documents == 1
+        texts = [t for (t,) in warehouse.execute("select texte from raw.documents_passages").fetchall()]
+        assert any("programme départemental d'insertion est reconduit" in t for t in texts)

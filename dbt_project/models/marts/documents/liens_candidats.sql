@@ -1,25 +1,21 @@
 {#-
-    Candidate coordination links: two actors or dispositifs named in the same passage. One row per pair
+    Candidate coordination links: two entities (actors or dispositifs) that a sentence of a
+    passage ties (the ``lien`` rows of the mentions, decided by the analysis: a tying expression in the
+    sentence, not two items of one enumeration, not an institution and its own service). One row per pair
     and département, with the number of passages (evidence) and their ids.
 -#}
 with mentions as (select * from {{ ref('mentions') }}),
+dispositifs as (select distinct code_dispositif from {{ ref('gazetteer_dispositifs') }}),
 
-entites as (
-    select distinct code_departement, id_passage, id_document, type_entite, code_entite, libelle_entite,
-        type_document, categorie_document
-    from mentions
-    where type_entite in ('acteur', 'dispositif')
-),
-
-paires as (
+liens as (
     select
-        a.code_departement, a.id_passage, a.id_document, a.type_document, a.categorie_document,
-        a.type_entite as type_a, a.code_entite as entite_a, a.libelle_entite as libelle_a,
-        b.type_entite as type_b, b.code_entite as entite_b, b.libelle_entite as libelle_b
-    from entites as a
-    inner join entites as b
-        on a.code_departement = b.code_departement and a.id_passage = b.id_passage
-        and (a.type_entite || ':' || a.code_entite) < (b.type_entite || ':' || b.code_entite)
+        code_departement, id_passage, id_document, type_document, categorie_document,
+        case when d.code_dispositif is null then 'acteur' else 'dispositif' end as type_a,
+        code_entite as entite_a, libelle_entite as libelle_a,
+        objet_type as type_b, objet_code as entite_b, objet_libelle as libelle_b
+    from mentions as m
+    left join dispositifs as d on d.code_dispositif = m.code_entite
+    where m.type_entite = 'lien'
 ),
 
 final as (
@@ -31,7 +27,7 @@ final as (
         list(distinct id_passage order by id_passage) as passages,
         list(distinct type_document order by type_document) as types_documents,
         bool_or(categorie_document = 'entretien') as cite_en_entretien
-    from paires
+    from liens
     group by code_departement, entite_a, type_a, entite_b, type_b
 )
 
