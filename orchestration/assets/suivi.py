@@ -53,7 +53,7 @@ __all__ = [
     "boite_de_depot_suivi",
 ]
 
-GROUP = "suivi_comite"
+GROUP = "raw_documents"  # the inbox stage: the comité's workbooks arrive beside the documents
 SUIVI = "tag:suivi"
 CLE_CORRECTIONS = AssetKey(["raw", "reseau_corrections"])
 CLE_DECISIONS = AssetKey(["raw", "suivi_decisions"])
@@ -146,7 +146,6 @@ def pacte_dbt_suivi(context: AssetExecutionContext, dbt: DbtCliResource, warehou
 suivi_job = define_asset_job(
     "suivi_departement",
     selection=AssetSelection.assets(CLE_CORRECTIONS, CLE_DECISIONS).downstream(),
-    partitions_def=departement_partitions,
     description="Relit les classeurs du comité d'un département et reconstruit ce qui en dépend : graphe, "
     "priorités, décisions, rapport, kit et page du réseau.",
 )
