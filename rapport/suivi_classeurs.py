@@ -259,7 +259,9 @@ def _lisez_moi(
             )
             ws.add_data_validation(dv)
             dv.add(cellule)
+        cellule.alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(ligne, 3, aide).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[ligne].height = 15 * max(2, _lignes_texte(aide, 66))
         ligne += 1
     ligne += 1
     ws.cell(ligne, 1, "Comment l'utiliser").font = _GRAS
@@ -267,7 +269,7 @@ def _lisez_moi(
     for texte in consignes:
         ws.cell(ligne, 1, f"• {texte}").alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(start_row=ligne, start_column=1, end_row=ligne, end_column=3)
-        ws.row_dimensions[ligne].height = 15 * (1 + len(texte) // 110)
+        ws.row_dimensions[ligne].height = 15 * _lignes_texte(texte, 140)
         ligne += 1
     if cles:
         ligne += 1
@@ -304,6 +306,21 @@ def _feuille_listes(wb: Workbook, listes: dict[str, list[tuple[str, str]]]) -> d
     return plages
 
 
+def _lignes_texte(texte: str, largeur: int) -> int:
+    """Lines a text takes in a wrapped cell of ``largeur`` characters (a rough count).
+
+    >>> _lignes_texte("abc", 10), _lignes_texte("mot " * 10, 12)
+    (1, 4)
+    """
+    lignes, courante = 1, 0
+    for mot in str(texte).split():
+        if courante and courante + 1 + len(mot) > largeur:
+            lignes, courante = lignes + 1, len(mot)
+        else:
+            courante += len(mot) + (1 if courante else 0)
+    return lignes
+
+
 def _feuille_donnees(
     wb: Workbook,
     titre: str,
@@ -324,12 +341,18 @@ def _feuille_donnees(
         if c.masquee:
             ws.column_dimensions[lettre].hidden = True
     derniere = len(lignes) + 1 + lignes_libres
+    ws.row_dimensions[1].height = 15 * max(_lignes_texte(c.entete, c.largeur) for c in colonnes)
     for i, ligne in enumerate(lignes, start=2):
+        hauteur = 1
         for j, c in enumerate(colonnes, start=1):
             valeur = ligne.get(c.colonne)
             cellule = ws.cell(i, j, valeur if valeur is not None else None)
             if isinstance(valeur, str) and valeur[:1] in "=+-@":
                 cellule.data_type = "s"
+            if isinstance(valeur, str) and not c.masquee:
+                hauteur = max(hauteur, _lignes_texte(valeur, c.largeur))
+        # wrapped text needs its rows' height: spreadsheet programs do not grow rows written this way
+        ws.row_dimensions[i].height = 15 * min(hauteur, 8)
     for j, c in enumerate(colonnes, start=1):
         lettre = get_column_letter(j)
         for i in range(2, derniere + 1):
@@ -411,7 +434,7 @@ def ecrire_classeur_decisions(
     listes["acteur"] = acteurs
     wb = Workbook()
     feuille = voc.feuilles("decisions")[0]
-    masquees = [c.entete for c in voc.colonnes["decisions"] if c.masquee]
+    masquees = [f"« {c.entete} » : {c.aide}" for c in voc.colonnes["decisions"] if c.masquee]
     _lisez_moi(
         wb,
         f"Décisions du comité de suivi – {libelle_departement} ({code})",
@@ -432,14 +455,13 @@ def ecrire_classeur_decisions(
             "dans la boîte de dépôt du département (dossier « suivi ») : le diagnostic suivant montre "
             "les décisions et l'évolution de l'indicateur mesuré. Chaque dépôt est gardé : un second "
             "classeur rempli ajoute une nouvelle version sans effacer la précédente.",
+            "La feuille « Listes » donne les choix des listes ; ses colonnes masquées relient chaque nom "
+            "d'acteur à son repère stable dans le réseau.",
             "Une cellule refusée (acteur hors liste, date impossible, formule, nom de personne) est "
             "signalée aux analystes avec sa feuille, sa ligne et sa colonne ; le reste du classeur est relu.",
         ],
         voc.saisie["decisions"],
-        [
-            f"« {t} » : repère stable écrit par la plateforme pour relire la ligne ; à ne pas modifier."
-            for t in masquees
-        ],
+        masquees,
     )
     plages = _feuille_listes(wb, listes)
     _feuille_donnees(wb, feuille, voc.de_feuille("decisions", feuille), lignes, plages, 0)
@@ -531,7 +553,7 @@ def ecrire_classeur_reseau(
         "errone": voc.listes.get("errone", []),
     }
     wb = Workbook()
-    masquees = [c.entete for c in voc.colonnes["reseau"] if c.masquee]
+    masquees = [f"« {c.entete} » : {c.aide}" for c in voc.colonnes["reseau"] if c.masquee]
     _lisez_moi(
         wb,
         f"Acteurs et liens du réseau – {libelle_departement} ({code})",
@@ -558,11 +580,7 @@ def ecrire_classeur_reseau(
             "(dossier « suivi ») ; une cellule refusée est signalée avec sa feuille, sa ligne et sa colonne.",
         ],
         voc.saisie["reseau"],
-        [
-            f"« {t} » : repère stable écrit par la plateforme ; vide pour une ligne ajoutée, à ne pas "
-            "modifier."
-            for t in masquees
-        ],
+        masquees,
     )
     plages = _feuille_listes(wb, listes)
     _feuille_donnees(
