@@ -83,7 +83,8 @@ def test_network_workbook_of_the_93_lists_the_graph_and_reads_an_added_link(buil
     assert fin > 2  # the graph's coordination links are listed
     liens.cell(fin, el["Acteur"]).value = liens.cell(2, el["Acteur"]).value
     liens.cell(fin, el["Nature du lien"]).value = "finance"
-    liens.cell(fin, el["Acteur ou dispositif lié"]).value = liens.cell(3, el["Acteur ou dispositif lié"]).value
+    lie = el["Acteur ou dispositif lié"]
+    liens.cell(fin, lie).value = liens.cell(3, lie).value
     liens.cell(fin, el["Preuve"]).value = "Convention 2026"
     liens.cell(2, el["Lien erroné"]).value = "oui"
     depot = tmp_path / "93" / "suivi" / "r.xlsx"
