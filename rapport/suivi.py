@@ -40,7 +40,7 @@ def evolution(
     >>> evolution(13.5, 2020, 12.25, 2022, "%", "hausse_defavorable")
     '13,5 % en 2020, 12,2 % en 2022 : en baisse de 1,2 point, une amélioration'
     >>> evolution(13.5, 2020, 13.5, 2020, "%")
-    '13,5 % en 2020 : pas de nouvelle valeur depuis la décision (sources non actualisées)'
+    '13,5 % en 2020 ; pas de nouvelle valeur depuis la décision (sources non actualisées)'
     >>> evolution(None, None, 7.0, 2021)
     "valeur à la décision inconnue ; 7,0 en 2021 aujourd'hui"
     """
@@ -53,7 +53,7 @@ def evolution(
         return f"{debut} ; plus de valeur mesurée aujourd'hui"
     if annee_apres is not None and annee_avant is not None and int(annee_apres) == int(annee_avant):
         if abs(apres - avant) < 1e-9:
-            return f"{debut} : pas de nouvelle valeur depuis la décision (sources non actualisées)"
+            return f"{debut} ; pas de nouvelle valeur depuis la décision (sources non actualisées)"
     ecart = apres - avant
     fin = f"{_valeur(apres, unite)} en {int(annee_apres)}" if annee_apres else _valeur(apres, unite)
     if abs(ecart) < 0.05:

@@ -188,6 +188,32 @@ def _types_acteurs() -> list[tuple[str, str]]:
     return sorted(((k, v[0]) for k, v in ACTOR_TYPES.items()), key=lambda kv: kv[1].lower())
 
 
+_REPRISES = ("partenaires", "echeance", "indicateur_suivi", "valeur_depart", "date_depart", "commentaire")
+
+
+def _dernieres_decisions(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, dict[str, object]]:
+    """The latest decision of each priority (``marts.suivi_decisions``), to start the next workbook from."""
+    present = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'marts' "
+        "and table_name = 'suivi_decisions'"
+    ).fetchone()[0]
+    if not present:
+        return {}
+    frame = con.execute(
+        "select * from marts.suivi_decisions where code_departement = ? and derniere_version", [code]
+    ).df()
+    frame = frame.astype(object).where(frame.notna(), None)
+    out = {}
+    for ligne in frame.to_dict("records"):
+        for k in ("echeance", "date_depart"):
+            if ligne.get(k) is not None:
+                ligne[k] = (
+                    dt.datetime.combine(ligne[k], dt.time()) if isinstance(ligne[k], dt.date) else ligne[k]
+                )
+        out[str(ligne["id_priorite"])] = ligne
+    return out
+
+
 def lignes_decisions(con: duckdb.DuckDBPyConnection, code: str) -> list[dict[str, object]]:
     """One row per ranked priority of the département, with the lead proposed for it and the
     indicator the platform measures for the follow-up (first component of the need index of the
@@ -426,10 +452,18 @@ def ecrire_classeur_decisions(
     """Write ``suivi_<code>.xlsx``; returns the counts of rows and actors offered."""
     voc = vocabulaire(con)
     lignes = lignes_decisions(con, code)
+    acteurs = _acteurs(con, code)
+    precedentes = _dernieres_decisions(con, code)
+    libelle_acteur = dict(acteurs)
+    libelle_decision = dict(voc.listes.get("decision", []))
     for ligne in lignes:
         ligne["indicateur_suivi"] = ligne.get("indicateur_suivi") or ligne.get("libelle_indicateur")
         ligne["valeur_depart"] = ligne.get("valeur_reference")
-    acteurs = _acteurs(con, code)
+        avant = precedentes.get(str(ligne["id_priorite"]))
+        if avant:  # the comité updates its last decision rather than writing it again
+            ligne.update({k: v for k, v in avant.items() if v is not None and k in _REPRISES})
+            ligne["decision"] = libelle_decision.get(avant["decision"])
+            ligne["pilote"] = libelle_acteur.get(avant.get("id_pilote"))
     listes = {nom: [(v, lib) for v, lib in voc.listes.get(nom, [])] for nom in ("decision",)}
     listes["acteur"] = acteurs
     wb = Workbook()
@@ -445,7 +479,7 @@ def ecrire_classeur_decisions(
             "quand il y en a une. Les colonnes grises sont écrites par la plateforme et protégées ; les "
             "colonnes jaunes sont à remplir par le comité.",
             "Décision : « retenue », « écartée » ou « à instruire », dans la liste. Une ligne sans décision "
-            "n'est pas relue.",
+            "n'est pas relue. Les décisions du dernier classeur déposé sont reprises : les mettre à jour.",
             "Pilote : un acteur du réseau, dans la liste (la feuille « Listes » les donne tous). Partenaires "
             "et commentaire : des organisations et des rôles, jamais le nom d'une personne.",
             "Échéance et date de la valeur de départ : des dates (jj/mm/aaaa). Valeur de départ : un "

@@ -240,6 +240,12 @@ def test_filled_workbook_is_read_into_history_and_the_next_fiche_two_versions_ke
     )
     assert "écartée (comité du 12/05/2026)" in html and "avant : retenue le 10/03/2026" in html
     assert identifiants_visibles(html) == []
+    # the next kit's workbook starts from the latest decisions, for the comité to update them
+    suivant = load_workbook(_produire(con, tmp_path / "suivant"))["Décisions"]
+    e = _entetes(suivant)
+    assert suivant.cell(2, e["Décision du comité"]).value == "écartée"
+    assert suivant.cell(2, e["Commentaire"]).value == "Offre suffisante"
+    assert suivant.cell(3, e["Décision du comité"]).value == "à instruire"
 
 
 def test_overdue_deadline_is_said_against_the_injected_date(con, tmp_path):
