@@ -56,19 +56,11 @@ def entrepot() -> Path:
     copie = RACINE / "suivi.duckdb"
     shutil.copy(source, copie)
     con = duckdb.connect(str(copie))
-    try:  # the graph's columns of the contract the hand-made marts leave out (marts.acteurs, marts.liens)
+    try:  # a second coordination link between two actors
         con.execute(
-            "alter table marts.acteurs add column if not exists sources varchar default '[\"registre\"]'"
-        )
-        con.execute(
-            "insert into marts.liens (code_departement, source, cible, type_lien) values "
-            "('93', 'france_travail:93', 'conseil_departemental:93', 'partenaire_de')"
-        )
-        con.execute("alter table marts.liens add column id_lien varchar")
-        con.execute("update marts.liens set id_lien = md5(source || '>' || cible || '>' || type_lien)")
-        con.execute(
-            "alter table marts.liens add column preuves varchar default "
-            '\'[{"origine": "registre", "reference": "https://example.org/convention"}]\''
+            "insert into marts.liens (code_departement, source, cible, type_lien, id_lien, preuves) values "
+            "('93', 'france_travail:93', 'conseil_departemental:93', 'partenaire_de', 'ft-cd', "
+            "'[{\"origine\": \"registre\", \"reference\": \"https://example.org/convention\"}]')"
         )
     finally:
         con.close()
