@@ -60,7 +60,7 @@ def entrepot() -> Path:
         con.execute(
             "insert into marts.liens (code_departement, source, cible, type_lien, id_lien, preuves) values "
             "('93', 'france_travail:93', 'conseil_departemental:93', 'partenaire_de', 'ft-cd', "
-            "'[{\"origine\": \"registre\", \"reference\": \"https://example.org/convention\"}]')"
+            '\'[{"origine": "registre", "reference": "https://example.org/convention"}]\')'
         )
     finally:
         con.close()
@@ -489,3 +489,36 @@ def test_a_person_named_as_an_added_actor_is_refused(con, tmp_path):
     assert not lecture.lignes
     assert "personne" in lecture.rejets[0].reason and "Martin" not in lecture.rejets[0].content
     assert TABLE_CORRECTIONS == "reseau_corrections"
+
+
+# ---------------------------------------------------------------------------------------- sensor
+def test_sensor_requests_the_refresh_of_the_departement_whose_workbook_arrived(tmp_path, data_dir):
+    import importlib
+
+    from dagster import build_sensor_context
+
+    from orchestration.manifest import ensure_manifest
+    from orchestration.resources import PacteSettingsResource
+
+    ensure_manifest()  # the module builds its dbt step from the manifest
+    module = importlib.import_module("orchestration.assets.suivi")
+    inbox = tmp_path / "inbox"
+    (inbox / "93" / "documents").mkdir(parents=True)  # an inbox without « suivi »: nothing to do
+    settings = PacteSettingsResource(
+        data_dir=str(data_dir), output_dir=str(tmp_path / "o"), inbox_dir=str(inbox)
+    )
+
+    def tick(cursor=None):
+        result = module.boite_de_depot_suivi(
+            build_sensor_context(cursor=cursor, resources={"settings": settings})
+        )
+        return [r.partition_key for r in result.run_requests or []], result.cursor
+
+    assert tick()[0] == []
+    (inbox / "93" / "suivi").mkdir()
+    (inbox / "93" / "suivi" / "decisions.xlsx").write_bytes(b"v1")
+    demandes, curseur = tick()
+    assert demandes == ["93"] and module.boite_de_depot_suivi.job_name == "suivi_departement"
+    assert tick(curseur)[0] == []  # nothing new
+    (inbox / "93" / "suivi" / "decisions_2.xlsx").write_bytes(b"v2")
+    assert tick(curseur)[0] == ["93"]
