@@ -63,8 +63,9 @@ def test_decisions_workbook_of_the_93_reads_back_against_the_real_priorities(bui
     depot.parent.mkdir(parents=True)
     wb.save(depot)
     lecture = lire_classeur(depot, ref, Pseudonymiser(b"sel"))
-    assert [x["decision"] for x in lecture.lignes] == ["retenue", "a_instruire"]
-    assert lecture.lignes[0]["id_priorite"] in ref.priorites and lecture.lignes[0]["id_pilote"] in ref.acteurs
+    lues = {x["ligne"]: x for x in lecture.lignes}
+    assert lues[2]["decision"] == "retenue" and lues[3]["decision"] == "a_instruire"
+    assert lues[2]["id_priorite"] in ref.priorites and lues[2]["id_pilote"] in ref.acteurs
     assert [(q.line, "date impossible" in q.reason) for q in lecture.rejets] == [(4, True)]
 
 
