@@ -464,13 +464,13 @@ def _cles_listes(wb) -> dict[str, dict[str, str]]:
     ws = wb[FEUILLE_LISTES]
     out: dict[str, dict[str, str]] = {}
     entetes = [c.value for c in ws[1]]
-    for j, nom in enumerate(entetes):
-        if nom and j + 1 < len(entetes) and entetes[j + 1] == f"{nom} (clé)":
+    for j, entete in enumerate(entetes):  # a hidden key column « <list> (clé) » right of its labels
+        if j and isinstance(entete, str) and entete.endswith(" (clé)"):
             valeurs = {}
-            for libelle, cle in ws.iter_rows(min_row=2, min_col=j + 1, max_col=j + 2, values_only=True):
+            for libelle, cle in ws.iter_rows(min_row=2, min_col=j, max_col=j + 1, values_only=True):
                 if libelle is not None and cle is not None:
                     valeurs[str(libelle)] = str(cle)
-            out[str(nom)] = valeurs
+            out[entete[: -len(" (clé)")]] = valeurs
     return out
 
 

@@ -81,6 +81,14 @@ class Vocabulaire:
                 out.append(c.feuille)
         return out
 
+    def titres_listes(self, classeur: str) -> dict[str, str]:
+        """list name → the header of the first column of ``classeur`` that offers it."""
+        titres: dict[str, str] = {}
+        for c in self.colonnes[classeur]:
+            if c.liste:
+                titres.setdefault(c.liste, c.entete)
+        return titres
+
     def de_feuille(self, classeur: str, feuille: str) -> list[Colonne]:
         return [c for c in self.colonnes[classeur] if c.feuille == feuille]
 
@@ -311,14 +319,17 @@ def _lisez_moi(
     ws.protection.sheet = True
 
 
-def _feuille_listes(wb: Workbook, listes: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
-    """Write each list as two columns (label, hidden key); return list name → range of its labels."""
+def _feuille_listes(
+    wb: Workbook, listes: dict[str, list[tuple[str, str]]], titres: dict[str, str]
+) -> dict[str, str]:
+    """Write each list as two columns (label under its French title, then its hidden key column headed
+    « <list> (clé) », how :mod:`ingest.suivi` finds it); return list name → range of its labels."""
     ws = wb.create_sheet(FEUILLE_LISTES)
     plages: dict[str, str] = {}
     for i, (nom, valeurs) in enumerate(listes.items()):
         col_libelle = get_column_letter(2 * i + 1)
         col_cle = get_column_letter(2 * i + 2)
-        ws[f"{col_libelle}1"] = nom
+        ws[f"{col_libelle}1"] = titres.get(nom, nom)
         ws[f"{col_libelle}1"].font = _GRAS
         ws[f"{col_cle}1"] = f"{nom} (clé)"
         for j, (cle, libelle) in enumerate(valeurs, start=2):
@@ -497,7 +508,7 @@ def ecrire_classeur_decisions(
         voc.saisie["decisions"],
         masquees,
     )
-    plages = _feuille_listes(wb, listes)
+    plages = _feuille_listes(wb, listes, voc.titres_listes("decisions"))
     _feuille_donnees(wb, feuille, voc.de_feuille("decisions", feuille), lignes, plages, 0)
     wb.move_sheet(FEUILLE_LISTES, offset=1)
     _enregistrer(wb, chemin)
@@ -616,7 +627,7 @@ def ecrire_classeur_reseau(
         voc.saisie["reseau"],
         masquees,
     )
-    plages = _feuille_listes(wb, listes)
+    plages = _feuille_listes(wb, listes, voc.titres_listes("reseau"))
     _feuille_donnees(
         wb, feuille_acteurs, voc.de_feuille("reseau", feuille_acteurs), acteurs, plages, LIGNES_AJOUT
     )

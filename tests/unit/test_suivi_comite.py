@@ -132,6 +132,11 @@ def test_decisions_workbook_lists_ranked_priorities_protected_with_lists_and_dat
     assert validations[f"{lettre}2"].type == "date"
     listes = [c.value for c in wb["Listes"]["A"]][1:4]
     assert listes == ["retenue", "écartée", "à instruire"]
+    # the lists are headed in French; their key columns (« … (clé) ») are hidden
+    for cellule in wb["Listes"][1]:
+        cachee = wb["Listes"].column_dimensions[cellule.column_letter].hidden
+        assert cachee == str(cellule.value).endswith(" (clé)"), cellule.value
+    assert [c.value for c in wb["Listes"][1]][::2] == ["Décision du comité", "Pilote"]
     # the baseline of the measured indicator is written by the platform
     ref = ws.cell(2, entetes["Valeur de référence"]).value
     assert ref is not None and ws.cell(2, entetes["Indicateur mesuré"]).value
