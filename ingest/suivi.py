@@ -131,6 +131,8 @@ class Referentiel:
     types_acteurs: dict[str, str]  # French label → type code
     communes: dict[str, str]  # label → code
     acteurs_comite: dict[str, str] = field(default_factory=dict)  # name → key, actors added earlier
+    # node key → (name, type in words, commune name) of the graph's actors, to see a row changed
+    details: dict[str, tuple] = field(default_factory=dict)
 
 
 def _tables(con) -> set[str]:
@@ -179,6 +181,19 @@ def referentiel(con: duckdb.DuckDBPyConnection, code: str) -> Referentiel:
                 [code],
             ).fetchall()
         )
+    details: dict[str, tuple] = {}
+    if "marts.acteurs" in presentes:
+        details = {
+            r[0]: (r[1], r[2], r[3])
+            for r in con.execute(
+                # the commune's name as the workbook writes it (rapport.suivi_classeurs.lignes_reseau)
+                "select a.id_noeud, a.libelle, a.libelle_type_acteur, t.libelle from marts.acteurs a "
+                "left join marts.territoires t on t.niveau = 'commune' "
+                "and t.code_territoire = a.code_commune "
+                "where a.code_departement = ? and a.type_noeud = 'acteur'",
+                [code],
+            ).fetchall()
+        }
     if "marts.liens" in presentes:
         liens = {
             r[0]: (r[1], r[2], r[3])
@@ -215,6 +230,7 @@ def referentiel(con: duckdb.DuckDBPyConnection, code: str) -> Referentiel:
         {v[0]: k for k, v in ACTOR_TYPES.items()},
         communes,
         comite,
+        details,
     )
 
 
@@ -575,7 +591,23 @@ def _ligne_reseau(feuille, valeurs, index, ref: Referentiel, pseudo, cles, feuil
             if cle not in ref.acteurs:
                 j, ent, _l = index["id_noeud"]
                 raise _Refus(j, ent, "acteur inconnu : clé modifiée, l'acteur n'est plus dans le réseau", cle)
-            return None  # an existing actor: changes of its type or commune go through the registry
+            avant = ref.details.get(cle)
+            if avant is not None:
+                lu = tuple(_texte(valeurs.get(c)) for c in ("nom", "libelle_type_acteur", "libelle_commune"))
+                for (colonne, ancien), nouveau in zip(
+                    (("nom", avant[0]), ("libelle_type_acteur", avant[1]), ("libelle_commune", avant[2])),
+                    lu,
+                    strict=True,
+                ):
+                    if (ancien or None) != (nouveau or None):
+                        j, ent, _l = index[colonne]
+                        raise _Refus(
+                            j,
+                            ent,
+                            "modification d'un acteur existant non relue : la signaler aux analystes, qui "
+                            "corrigent le registre du département",
+                        )
+            return None  # an existing actor, unchanged
         nom = _texte(valeurs.get("nom"))
         if nom is None:
             if any(_texte(v) for v in valeurs.values()):

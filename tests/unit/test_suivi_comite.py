@@ -349,6 +349,8 @@ def test_network_workbook_adds_an_actor_and_a_link_and_marks_a_link_wrong(con, t
     liens.cell(fin + 1, el["Nature du lien"]).value = "finance"
     liens.cell(fin + 1, el["Acteur ou dispositif lié"]).value = existant
     liens.cell(fin + 1, el["Preuve"]).value = "compte rendu"
+    # an existing actor's type changed: not read, said so
+    acteurs.cell(2, ea["Type d'acteur"]).value = "Commune"
     # mark the first link wrong
     liens.cell(2, el["Lien erroné"]).value = "oui"
     liens.cell(2, el["Commentaire"]).value = "Partenariat terminé en 2024"
@@ -357,8 +359,10 @@ def test_network_workbook_adds_an_actor_and_a_link_and_marks_a_link_wrong(con, t
     _deposer(wb, inbox, "reseau.xlsx", 1_770_000_000)
     rapport = ingest_suivi(con, "93", inbox, SEL, "reseau", maintenant=CHARGE)
     assert rapport.corrections == 3, rapport.rejets
-    assert [q.line for q in rapport.rejets] == [fin + 1] and "acteur inconnu" in rapport.rejets[0].reason
-    assert "feuille « Liens »" in rapport.rejets[0].field
+    rejets = {q.line: q for q in rapport.rejets}
+    assert sorted(rejets) == [2, fin + 1] and "acteur inconnu" in rejets[fin + 1].reason
+    assert "feuille « Liens »" in rejets[fin + 1].field
+    assert "acteur existant non relue" in rejets[2].reason and "(Type d'acteur)" in rejets[2].field
     corrections = comite.lire_corrections(con, "93")
     assert sorted(corrections["action"]) == ["ajout_acteur", "ajout_lien", "lien_errone"]
     assert set(corrections["auteur_role"]) == {"Chargée de mission insertion, conseil départemental"}
