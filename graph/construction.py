@@ -289,7 +289,10 @@ class _Builder:
             )
             if attrs["niveau_territoire"] is None and type_acteur in INSTITUTIONS_DEPARTEMENTALES:
                 attrs.update(niveau_territoire="departement", code_territoire=self.code)
-            add_node(self.graph, row.id_acteur, "acteur", str(row.nom), sources=["registre"], **attrs)
+            # an actor the comité added (graph.comite) says so in its sources
+            origine = getattr(row, "origine", None)
+            sources = ["comite"] if origine == "comite" else ["registre"]
+            add_node(self.graph, row.id_acteur, "acteur", str(row.nom), sources=sources, **attrs)
             if attrs["id_structure"]:
                 self.aliases[f"structure:{attrs['id_structure']}"] = row.id_acteur
             for external in split_list(row.ids_externes):
@@ -794,7 +797,7 @@ class _Builder:
                 ends.append(node)
             if None in ends:
                 continue
-            origin = "entretiens" if row["preuve_type"] == "entretien" else "registre"
+            origin = {"entretien": "entretiens", "comite": "comite"}.get(row["preuve_type"], "registre")
             add_edge(
                 self.graph,
                 ends[0],

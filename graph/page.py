@@ -121,6 +121,7 @@ ORIGINES_FR = {
     "entretiens": "entretiens",
     "regle_reglementaire": "texte réglementaire",
     "donnee": "données publiques",
+    "comite": "comité de suivi",
 }
 TYPES_PREUVE_FR = {
     "site_public": "site public",
@@ -129,6 +130,7 @@ TYPES_PREUVE_FR = {
     "donnee": "donnée publique",
     "passage": "passage de document",
     "entretien": "entretien",
+    "comite": "correction du comité",
 }
 _FICHIER = re.compile(r"\s*\([^()]*\.(?:csv|json|xlsx?|parquet|ods|txt)\)", re.I)
 

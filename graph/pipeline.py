@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from graph import analyse, page
+from graph import analyse, comite, page
 from graph.construction import BuildResult, GraphInputs, build_graph
 from graph.dispositifs import read_modele
 from graph.export import (
@@ -127,6 +127,8 @@ def load_inputs(con: duckdb.DuckDBPyConnection, code: str, seeds_dir: Path) -> G
         _read(con, "raw.registre_liens", code),
         code,
     )
+    # the comité's corrections (actors and links added from the « acteurs et liens » workbook)
+    registre = comite.completer_registre(registre, comite.lire_corrections(con, code), code)
     sirens = dict(
         con.execute(
             "select siren, code_insee from raw.cog_communes where dep = ? and type = 'commune-actuelle' "
@@ -166,7 +168,10 @@ def build_and_write(
     references and ``<output_dir>/graphe_acteurs.graphml``; returns the result and a summary."""
     with _connect(warehouse, read_only=True) as con:
         inputs = load_inputs(con, code, seeds_dir)
+        ecartes = comite.liens_ecartes(comite.lire_corrections(con, code))
     result = build_graph(inputs)
+    # links a comité marked wrong leave the graph (and the analysis); marts.reseau_corrections keeps them
+    retires = comite.retirer_liens(result.graph, ecartes)
     nodes, edges = tables_from_graph(result.graph)
     graphml = write_graphml(result.graph, Path(output_dir) / "graphe_acteurs.graphml")
     with _connect(warehouse, read_only=False) as con:
@@ -180,6 +185,7 @@ def build_and_write(
         "graphml": str(graphml),
         "noeuds_par_type": nodes["type_noeud"].value_counts().to_dict(),
         "liens_par_type": edges["type_lien"].value_counts().to_dict(),
+        "liens_ecartes_par_le_comite": retires,
     }
     return result, summary
 

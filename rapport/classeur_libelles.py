@@ -66,6 +66,10 @@ SEEDS = (
     "classeur_colonnes",
     "classeur_noms_ajoutes",
     "classeur_noms_deja_la",
+    # the comité's workbooks (rapport/suivi_classeurs.py, read back by ingest/suivi.py)
+    "classeur_suivi_colonnes",
+    "classeur_suivi_listes",
+    "classeur_suivi_saisie",
 )
 
 _AUTRES = "Autres tables"

@@ -19,6 +19,7 @@ import pandas as pd
 from rapport import cartes
 from rapport.comparaison import completer as completer_comparaison
 from rapport.donnees import colonnes, exige_marts, lire, liste_marts
+from rapport.suivi import suivi_departement
 
 __all__ = [
     "MARTS_REQUIS",
@@ -754,8 +755,11 @@ def contexte_departement(
     code: str,
     geo_dir: Path,
     ponderations: dict[str, Any] | None = None,
+    aujourd_hui: dt.date | None = None,
 ) -> dict[str, Any]:
     """Everything the report of département ``code`` shows, read from the marts.
+
+    ``aujourd_hui``: the date against which the comité's deadlines are overdue (default: today).
 
     Raises :class:`rapport.donnees.MartManquant` when a required mart is absent, and
     ``ValueError`` when the département has no priority line (its graph was not built).
@@ -1161,6 +1165,8 @@ def contexte_departement(
         "sources": _sources(con, millesimes),
         "niveaux": niveaux,
         "geo_erreur": geo_erreur,
+        # the comité's decisions and their progress (issue 17, rapport/suivi.py)
+        "suivi": suivi_departement(con, code, aujourd_hui or dt.date.today()),
     }
     # the « Comparaison » part (peers, région, France, trends): its own module
     return completer_comparaison(con, code, contexte)

@@ -4,6 +4,7 @@ Layout under ``<output>/``::
 
     <code>/rapport_diagnostic.html, <code>/rapport_diagnostic.pdf
     <code>/kit/fiche_axe_A1.html … <code>/kit/fiche_axe_A4.html, <code>/kit/diagnostic_<code>.xlsx
+    <code>/kit/suivi_<code>.xlsx, <code>/kit/acteurs_liens_<code>.xlsx (the comité's workbooks, filled and sent back)
     <code>/exports/<mart>.parquet (every mart)
     dictionnaire/index.html (one for the whole warehouse: the marts are national tables)
 
@@ -25,6 +26,7 @@ from rapport.dictionnaire import descriptions_completes, rendre_dictionnaire
 from rapport.ecriture import ecrire_texte
 from rapport.exports import exporter_excel, exporter_parquet
 from rapport.rendu import imprimer_pdf, rendre_fiche_axe, rendre_rapport
+from rapport.suivi_classeurs import ecrire_classeur_decisions, ecrire_classeur_reseau
 
 __all__ = ["produire_rapport", "produire_kit", "produire_exports", "produire_dictionnaire"]
 
@@ -65,8 +67,10 @@ def produire_kit(
     ponderations: dict[str, Any] | None,
     manifest_path: Path | None = None,
     contexte: dict[str, Any] | None = None,
+    aujourd_hui: dt.date | None = None,
 ) -> dict[str, Any]:
-    """The committee kit: one sheet per axis and the analysts' workbook."""
+    """The committee kit: one sheet per axis, the analysts' workbook and the comité's two workbooks
+    (decisions, « acteurs et liens »: :mod:`rapport.suivi_classeurs`), dated ``aujourd_hui``."""
     contexte = contexte or contexte_departement(con, code, geo_dir, ponderations)
     kit = Path(sortie) / "kit"
     fiches = [
@@ -79,7 +83,13 @@ def produire_kit(
         descr = {m: info["colonnes"] for m, info in descriptions_completes(manifest).items()}
     classeur = kit / f"diagnostic_{code}.xlsx"
     lignes = exporter_excel(con, code, classeur, descriptions=descr)
-    return {"fiches": fiches, "classeur": classeur, "lignes": lignes}
+    jour = aujourd_hui or dt.date.today()
+    libelle = str(contexte["departement"].get("libelle") or code)
+    suivi = kit / f"suivi_{code}.xlsx"
+    reseau = kit / f"acteurs_liens_{code}.xlsx"
+    ecrire_classeur_decisions(con, code, libelle, suivi, jour)
+    ecrire_classeur_reseau(con, code, libelle, reseau, jour)
+    return {"fiches": fiches, "classeur": classeur, "lignes": lignes, "suivi": suivi, "acteurs_liens": reseau}
 
 
 def produire_exports(con: duckdb.DuckDBPyConnection, code: str, sortie: Path) -> dict[str, Any]:

@@ -84,6 +84,7 @@ def pacte_dbt_models(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     select=APRES_GRAPHE,
+    exclude="tag:suivi",  # the comité's decisions: their own step, after their raw table (assets/suivi.py)
     name="pacte_dbt_apres_graphe",
     dagster_dbt_translator=PacteDbtTranslator(
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)

@@ -43,6 +43,8 @@ GROUP = "graphe"
 SEEDS = DBT_PROJECT_DIR / "seeds"
 # the asset producing each table the graph reads
 SOURCE_KEYS: dict[str, AssetKey] = {table: AssetKey(table.split(".")) for table in pipeline.SOURCES}
+# the comité's corrections of the network (orchestration/assets/suivi.py), applied by graph/comite.py
+SOURCE_KEYS["raw.reseau_corrections"] = AssetKey(["raw", "reseau_corrections"])
 DESCRIPTIONS_ANALYSE = {
     "coordination_acteurs": "Centralités, communauté, rôle de courtage et distance à France Travail "
     "de chaque acteur et dispositif.",

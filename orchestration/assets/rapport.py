@@ -23,7 +23,8 @@ __all__ = ["ASSETS", "livrable"]
 
 GROUP = "rapport"
 MARTS_PRIORITES = [
-    AssetKey(["marts", name]) for name in ("priorites", "pistes", "pistes_acteurs", "pistes_preuves")
+    AssetKey(["marts", name])
+    for name in ("priorites", "pistes", "pistes_acteurs", "pistes_preuves", "suivi_decisions")
 ]
 # the workbook's vocabulary: dbt seeds of schema rapport, read by the kit's workbook writer
 LIBELLES_CLASSEUR = [AssetKey([SCHEMA_LIBELLES, name]) for name in SEEDS_LIBELLES]
@@ -140,6 +141,8 @@ def _kit(
     return {
         "fiches": MetadataValue.json([str(p) for p in kit["fiches"]]),
         "classeur": str(kit["classeur"]),
+        "classeur_decisions": str(kit["suivi"]),
+        "classeur_acteurs_liens": str(kit["acteurs_liens"]),
         "feuilles": len(kit["lignes"]),
     }
 

@@ -26,6 +26,7 @@ STAGE_MODULES = [
     "orchestration.assets.documents",
     "orchestration.assets.raw_graph",
     "orchestration.assets.graph",
+    "orchestration.assets.suivi",
     "orchestration.assets.rapport",
 ]
 

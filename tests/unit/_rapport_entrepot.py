@@ -294,6 +294,7 @@ def entrees() -> dict[str, pd.DataFrame]:
             "code_commune": None,
             "code_domaine": None,
             "historique": False,
+            "sources": '["registre"]',
         }
         return {**base, **attrs}
 
@@ -396,6 +397,10 @@ def entrees() -> dict[str, pd.DataFrame]:
             },
         ]
     )
+    # the graph's columns of the contract: a stable id and the evidence (JSON list)
+    for lien in liens:
+        lien["id_lien"] = f"{lien['source']}>{lien['cible']}>{lien['type_lien']}"
+        lien["preuves"] = '[{"origine": "registre", "reference": "https://example.org/registre"}]'
     liens = pd.DataFrame(liens)
     liens_manquants = pd.DataFrame(
         [

@@ -1,0 +1,196 @@
+"""The comité's loop (issue 17): its workbooks read back from ``PACTE_INBOX/<code>/suivi/``.
+
+Assets (partitioned by département):
+
+- ``raw/reseau_corrections``: the « acteurs et liens » workbooks → actors and links added, links
+  marked wrong (:mod:`ingest.suivi`); read before the graph, which applies them (:mod:`graph.comite`);
+- ``raw/suivi_decisions``: the decisions workbooks, checked against the priorities and the actors
+  of the graph, so after the priority marts;
+- the dbt step ``pacte_dbt_suivi`` (models tagged ``suivi``: ``marts.suivi_decisions``), after it;
+  the report and the kit read that mart.
+
+Both raw tables are append-only: a workbook is one version, never overwritten.
+
+Sensor ``boite_de_depot_suivi``: for each département with a ``suivi`` folder in the inbox, it
+fingerprints the files; when the fingerprint differs from the cursor it requests the job
+``suivi_departement`` (both raw assets and everything downstream: graph, priorities, decisions,
+report, kit, network page) for that partition.
+"""
+
+import json
+from pathlib import Path
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSelection,
+    DefaultSensorStatus,
+    MaterializeResult,
+    MetadataValue,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    asset,
+    define_asset_job,
+    sensor,
+)
+from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from orchestration.assets.dbt_models import PacteDbtTranslator
+from orchestration.dbt_project import dbt_project
+from orchestration.partitions import departement_partitions, departements, validate_departement
+from orchestration.resources import PacteSettingsResource, WarehouseResource
+from rapport.classeur_libelles import SEEDS as SEEDS_LIBELLES
+
+__all__ = [
+    "ASSETS",
+    "SENSORS",
+    "JOBS",
+    "CLE_CORRECTIONS",
+    "CLE_DECISIONS",
+    "CLE_MART",
+    "boite_de_depot_suivi",
+]
+
+GROUP = "raw_documents"  # the inbox stage: the comité's workbooks arrive beside the documents
+SUIVI = "tag:suivi"
+CLE_CORRECTIONS = AssetKey(["raw", "reseau_corrections"])
+CLE_DECISIONS = AssetKey(["raw", "suivi_decisions"])
+CLE_MART = AssetKey(["marts", "suivi_decisions"])
+VOCABULAIRE = [AssetKey(["rapport", n]) for n in SEEDS_LIBELLES if n.startswith("classeur_suivi_")]
+
+
+def _lire(
+    context: AssetExecutionContext,
+    warehouse: WarehouseResource,
+    settings: PacteSettingsResource,
+    classeur: str,
+) -> MaterializeResult:
+    from ingest.documents.pseudonymisation import load_salt
+    from ingest.suivi import TABLE_CORRECTIONS, TABLE_DECISIONS, ingest_suivi
+
+    code = validate_departement(context.partition_key)
+    table = TABLE_DECISIONS if classeur == "decisions" else TABLE_CORRECTIONS
+    inbox = Path(settings.inbox_dir)
+    with warehouse.connect() as con:
+        rapport = ingest_suivi(con, code, inbox, load_salt(inbox), classeur)
+        total = con.execute(
+            f"select count(*) from raw.{table} where code_departement = ?", [code]
+        ).fetchone()[0]
+    for q in rapport.rejets[:50]:
+        context.log.warning(f"quarantaine : {q.source_file} : ligne {q.line} : {q.field} : {q.reason}")
+    return MaterializeResult(
+        metadata={
+            "departement": code,
+            "dossier": str(inbox / code / "suivi"),
+            "classeurs_lus": rapport.fichiers,
+            "nouvelles_versions": rapport.nouveaux,
+            "lignes_ajoutees": rapport.decisions + rapport.corrections,
+            "dagster/row_count": total,
+            "cellules_ou_lignes_en_quarantaine": len(rapport.rejets),
+            "quarantaine": MetadataValue.md(
+                "\n".join(f"- ligne {q.line}, {q.field} : {q.reason}" for q in rapport.rejets[:50])
+                or "aucune"
+            ),
+        }
+    )
+
+
+@asset(
+    key=CLE_CORRECTIONS,
+    group_name=GROUP,
+    partitions_def=departement_partitions,
+    deps=VOCABULAIRE,
+    kinds={"python", "duckdb", "excel"},
+    description="Corrections du réseau relues des classeurs « acteurs et liens » déposés par les comités "
+    "(acteur ajouté, lien ajouté avec sa preuve, lien signalé faux), avec le rôle de l'auteur et la date ; "
+    "ajoutées à l'historique, jamais écrasées. Le graphe les applique.",
+)
+def reseau_corrections(
+    context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
+) -> MaterializeResult:
+    return _lire(context, warehouse, settings, "reseau")
+
+
+@asset(
+    key=CLE_DECISIONS,
+    group_name=GROUP,
+    partitions_def=departement_partitions,
+    deps=[*VOCABULAIRE, AssetKey(["marts", "priorites"]), AssetKey(["marts", "acteurs"])],
+    kinds={"python", "duckdb", "excel"},
+    description="Décisions des comités de suivi relues des classeurs de décisions déposés, vérifiées "
+    "contre les priorités et les acteurs du réseau ; une ligne par décision et version, jamais écrasée.",
+)
+def suivi_decisions(
+    context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
+) -> MaterializeResult:
+    return _lire(context, warehouse, settings, "decisions")
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    select=SUIVI,
+    name="pacte_dbt_suivi",
+    dagster_dbt_translator=PacteDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+    ),
+)
+def pacte_dbt_suivi(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """Runs ``dbt build`` on the comité's decisions (after their raw table is read)."""
+    warehouse.release()  # dbt is another process: it needs the file's lock
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+suivi_job = define_asset_job(
+    "suivi_departement",
+    selection=AssetSelection.assets(CLE_CORRECTIONS, CLE_DECISIONS).downstream(),
+    description="Relit les classeurs du comité d'un département et reconstruit ce qui en dépend : graphe, "
+    "priorités, décisions, rapport, kit et page du réseau.",
+)
+
+
+def dossiers_suivis(inbox: Path, connus: set[str]) -> list[str]:
+    if not inbox.is_dir():
+        return []
+    return sorted(p.name for p in inbox.iterdir() if p.name in connus and (p / "suivi").is_dir())
+
+
+@sensor(
+    name="boite_de_depot_suivi",
+    job=suivi_job,
+    minimum_interval_seconds=60,
+    default_status=DefaultSensorStatus.STOPPED,
+    description="Surveille les classeurs du comité (PACTE_INBOX/<département>/suivi/) et relance le "
+    "diagnostic du département dont un classeur est apparu ou a changé (empreintes SHA-256).",
+)
+def boite_de_depot_suivi(context: SensorEvaluationContext, settings: PacteSettingsResource):
+    """One run request per département whose ``suivi`` folder's fingerprint differs from the cursor."""
+    from ingest.suivi import empreinte_dossier
+
+    curseur: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
+    inbox = Path(settings.inbox_dir)
+    demandes = []
+    for code in dossiers_suivis(inbox, set(departements())):
+        empreinte = empreinte_dossier(inbox, code)
+        if curseur.get(code) != empreinte:
+            curseur[code] = empreinte
+            demandes.append(
+                RunRequest(
+                    run_key=f"suivi-{code}-{empreinte[:16]}",
+                    partition_key=code,
+                    tags={"pacte/declencheur": "boite_de_depot_suivi"},
+                )
+            )
+    nouveau = json.dumps(curseur, sort_keys=True)
+    if not demandes:
+        return SensorResult(
+            skip_reason=SkipReason("aucun classeur du comité nouveau ou modifié"), cursor=nouveau
+        )
+    return SensorResult(run_requests=demandes, cursor=nouveau)
+
+
+ASSETS = [reseau_corrections, suivi_decisions, pacte_dbt_suivi]
+SENSORS = [boite_de_depot_suivi]
+JOBS = [suivi_job]
