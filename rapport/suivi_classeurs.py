@@ -524,6 +524,7 @@ def lignes_reseau(con: duckdb.DuckDBPyConnection, code: str) -> tuple[list[dict]
             f"select valeur, libelle from {SCHEMA}.classeur_suivi_listes where liste = 'nature_lien'"
         ).fetchall()
     )
+    from graph.export import as_list
     from graph.page import ORIGINES_FR
 
     acteurs = []
@@ -537,7 +538,7 @@ def lignes_reseau(con: duckdb.DuckDBPyConnection, code: str) -> tuple[list[dict]
         """,
         [code],
     ).fetchall():
-        origines = json.loads(sources or "[]")
+        origines = as_list(sources) or []
         acteurs.append(
             {
                 "id_noeud": cle,
@@ -563,7 +564,7 @@ def lignes_reseau(con: duckdb.DuckDBPyConnection, code: str) -> tuple[list[dict]
         [code, code, code],
     ).fetchall():
         preuve = []
-        for p in json.loads(preuves or "[]"):
+        for p in as_list(preuves) or []:
             reference = str(p.get("reference") or "")
             texte = ORIGINES_FR.get(p.get("origine"), "autre source")
             if reference.startswith(("http://", "https://")):
