@@ -25,17 +25,26 @@ __all__ = ["main"]
 DEFAULT_DEPARTEMENT = "93"
 
 
+#: What ``pacte`` wrote as ``dagster.yaml`` before the run queue: replaced by the project's file.
+_OLD_GENERATED_CONFIG = (
+    "telemetry:\n  enabled: false\n"
+    "run_coordinator:\n  module: dagster.core.run_coordinator\n  class: DefaultRunCoordinator\n"
+)
+
+
 def _dagster_home() -> Path:
-    from orchestration.settings import REPO_ROOT
+    """``DAGSTER_HOME`` (default ``.dagster/``) with the project's instance config (``config/dagster.yaml``).
+
+    A ``dagster.yaml`` the operator wrote is kept; the one older versions of ``pacte`` generated
+    (no run queue) is replaced.
+    """
+    from orchestration.settings import DAGSTER_CONFIG, REPO_ROOT
 
     home = Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster")
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(
-            "telemetry:\n  enabled: false\n"
-            "run_coordinator:\n  module: dagster.core.run_coordinator\n  class: DefaultRunCoordinator\n"
-        )
+    if not config.exists() or config.read_text(encoding="utf-8") == _OLD_GENERATED_CONFIG:
+        config.write_text(DAGSTER_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
