@@ -103,6 +103,10 @@ def _build(code: str, verbose: bool = False) -> int:
     niveau = "DEBUG" if verbose else "CRITICAL"
     try:
         with DagsterInstance.get() as instance, warehouse_held():
+            autre = autre_ecriture_en_cours(instance)
+            if autre:
+                print(f"pacte : {autre}", file=sys.stderr)
+                return 1
             display = nullcontext() if verbose else Progression(instance, run_id, len(job.graph.nodes))
             # dagster-dbt copies every dbt event to stdout: off the screen, into the build's journal
             journal = nullcontext() if verbose else _journal(settings.warehouse.parent, departement)
@@ -112,6 +116,9 @@ def _build(code: str, verbose: bool = False) -> int:
                     instance=instance,
                     raise_on_error=False,
                     run_id=run_id,
+                    # the job's writer tag puts runs launched from the UI behind this one; the pid
+                    # lets the next build see that a killed build no longer writes
+                    tags={PID_TAG: str(os.getpid())},
                     # without --verbose, Dagster's own stream stays in the run history, off the screen
                     run_config={"loggers": {"console": {"config": {"log_level": niveau}}}},
                 )
@@ -123,6 +130,56 @@ def _build(code: str, verbose: bool = False) -> int:
         print(f"\npacte : construction de {libelle} interrompue (Ctrl-C).", file=sys.stderr)
         return 130
     return _summary(result, settings, departement, libelle, elapsed)
+
+
+#: Run tag of an in-process ``pacte build``: the id of the process that writes.
+PID_TAG = "pacte/pid"
+
+
+def _vivant(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def autre_ecriture_en_cours(instance) -> str:
+    """Why this build must not start now ('' when it may), after closing the runs of dead builds.
+
+    The runs that write the warehouse carry the writer's tag; the instance's queue launches them
+    one at a time and counts a running ``pacte build`` among them. A build killed outright (kill -9,
+    power cut) leaves its run "started" forever, which would hold the queue: its process is gone, so
+    its run is marked failed here. A run launched from the interface that is still writing stops
+    this build with a French message (DuckDB would refuse the second writer anyway, less clearly).
+    """
+    from dagster import DagsterRunStatus, RunsFilter
+
+    from orchestration.assets.registry import ECRITURE
+
+    (cle, valeur), = ECRITURE.items()
+    en_cours = instance.get_runs(
+        filters=RunsFilter(
+            statuses=[DagsterRunStatus.STARTING, DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING],
+            tags={cle: valeur},
+        )
+    )
+    for run in en_cours:
+        pid = run.tags.get(PID_TAG, "")
+        if pid.isdigit() and not _vivant(int(pid)):
+            instance.report_run_failed(
+                run, message=f"La construction (processus {pid}) s'est arrêtée sans finir son exécution."
+            )
+            continue
+        partition = run.tags.get("dagster/partition", "")
+        quoi = f"du département {partition}" if partition else "d'une partie du diagnostic"
+        return (
+            f"une autre exécution écrit déjà l'entrepôt (construction {quoi}). Relancez quand elle "
+            "sera finie : la page « Runs » de l'interface Dagster montre son avancement."
+        )
+    return ""
 
 
 def _journal_path(folder: Path, departement: str) -> Path:

@@ -147,3 +147,33 @@ def test_no_dagster_yaml_in_the_repository_but_the_projects(tmp_path):
         if not ({".venv", ".dagster", "data", "output"} & set(p.relative_to(root).parts))
     ]
     assert found == ["config/dagster.yaml"]
+
+
+def test_pacte_build_waits_for_no_writer_and_closes_the_run_of_a_killed_build(instance):
+    import subprocess
+    import sys
+
+    from dagster import DagsterRunStatus
+    from dagster._core.test_utils import create_run_for_test
+
+    from orchestration.assets.registry import ECRITURE
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        ended.wait()
+    finally:
+        if ended.poll() is None:
+            ended.kill()
+    killed = create_run_for_test(
+        instance, job_name="diagnostic", status=DagsterRunStatus.STARTED,
+        tags={**ECRITURE, cli.PID_TAG: str(ended.pid), "dagster/partition": "93"},
+    )
+    assert cli.autre_ecriture_en_cours(instance) == ""
+    assert instance.get_run_by_id(killed.run_id).status == DagsterRunStatus.FAILURE
+
+    create_run_for_test(
+        instance, job_name="diagnostic", status=DagsterRunStatus.STARTED,
+        tags={**ECRITURE, "dagster/partition": "974"},  # launched from the interface: no pid
+    )
+    message = cli.autre_ecriture_en_cours(instance)
+    assert "une autre exécution écrit déjà l'entrepôt (construction du département 974)" in message
