@@ -6,11 +6,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext
+from dagster import AssetCheckSpec, AssetExecutionContext, AssetSpec
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration import dbt_etat
 from orchestration.dbt_project import dbt_project
+from orchestration.descriptions_dbt import description_modele, description_test
 from orchestration.manifest import dbt_vars_args
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 
@@ -18,7 +19,20 @@ __all__ = ["ASSETS"]
 
 
 class PacteDbtTranslator(DagsterDbtTranslator):
-    """Groups dbt assets by layer (``dbt_staging``, ``dbt_intermediate``, ``dbt_marts``)."""
+    """Groups dbt assets by layer (``dbt_staging``, ``dbt_intermediate``, ``dbt_marts``) and gives
+    them French descriptions without the raw SQL (:mod:`orchestration.descriptions_dbt`)."""
+
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        return description_modele(dbt_resource_props)
+
+    def get_asset_check_spec(
+        self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str, project
+    ) -> AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        test = manifest.get("nodes", {}).get(unique_id)
+        if spec is None or test is None:
+            return spec
+        return spec._replace(description=description_test(test, manifest) or spec.description)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
