@@ -9,9 +9,9 @@ from __future__ import annotations
 import importlib
 import os
 
-from dagster import AssetSelection, RunRequest, define_asset_job, schedule
+from dagster import AssetSelection, PartitionedConfig, RunRequest, define_asset_job, schedule
 
-from orchestration.partitions import departement_partitions, validate_departement
+from orchestration.partitions import departement_partitions, departements, validate_departement
 
 __all__ = ["ECRITURE", "STAGE_MODULES", "all_assets", "all_checks", "all_jobs", "all_schedules", "all_sensors"]
 
@@ -55,10 +55,27 @@ def all_checks() -> list:
 #: one of them at a time, since DuckDB lets one process write the file.
 ECRITURE = {"pacte/entrepot": "ecriture"}
 
+#: Run tag naming the département: Dagster shows partitions by their bare key (the code), and the
+#: run lists and run pages show tags.
+DEPARTEMENT_TAG = "pacte/departement"
+
+
+def departement_tags(code: str) -> dict[str, str]:
+    """The tags of a run of ``code``: its name beside the code, e.g. ``Seine-Saint-Denis (93)``."""
+    nom = departements().get(code, "")
+    return {DEPARTEMENT_TAG: f"{nom} ({code})" if nom else code}
+
+
 diagnostic_job = define_asset_job(
     "diagnostic",
     selection=AssetSelection.all(),
     partitions_def=departement_partitions,
+    # runs launched for a partition (interface, schedule, pacte build) carry the département's name
+    config=PartitionedConfig(
+        partitions_def=departement_partitions,
+        run_config_for_partition_key_fn=lambda _code: {},
+        tags_for_partition_key_fn=departement_tags,
+    ),
     tags=ECRITURE,
     description=(
         "Le diagnostic territorial complet d'un département, de la lecture des sources à la copie "

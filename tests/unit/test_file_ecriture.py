@@ -95,7 +95,7 @@ def test_pacte_installs_the_queue_and_replaces_its_old_config(tmp_path, monkeypa
 def test_two_launches_that_write_the_warehouse_queue_instead_of_racing(instance):
     from orchestration.assets.registry import ECRITURE, diagnostic_job
 
-    assert diagnostic_job.tags == ECRITURE  # every run of the job carries the writer's tag
+    assert ECRITURE.items() <= diagnostic_job.tags.items()  # every run of the job carries the writer tag
     first = _submit(instance, {**diagnostic_job.tags, "dagster/partition": "93"})
     second = _submit(instance, {**diagnostic_job.tags, "dagster/partition": "974"})
     assert _statuses(instance, [first, second]) == ["QUEUED", "QUEUED"]  # submitting launches nothing
@@ -177,3 +177,20 @@ def test_pacte_build_waits_for_no_writer_and_closes_the_run_of_a_killed_build(in
     )
     message = cli.autre_ecriture_en_cours(instance)
     assert "une autre exécution écrit déjà l'entrepôt (construction du département 974)" in message
+
+
+def test_a_run_of_a_departement_carries_its_name(data_dir):
+    from dagster import Definitions, asset
+
+    from orchestration.assets.registry import DEPARTEMENT_TAG, diagnostic_job
+    from orchestration.partitions import departement_partitions
+
+    @asset(partitions_def=departement_partitions)
+    def etape():
+        return None
+
+    job = Definitions(assets=[etape], jobs=[diagnostic_job]).resolve_job_def("diagnostic")
+    assert job.get_tags_for_partition_key("93", None)[DEPARTEMENT_TAG] == "Seine-Saint-Denis (93)"
+    assert job.get_tags_for_partition_key("2A", None)[DEPARTEMENT_TAG] == "Corse-du-Sud (2A)"
+    result = job.execute_in_process(partition_key="974")
+    assert result.dagster_run.tags[DEPARTEMENT_TAG] == "La Réunion (974)"
