@@ -49,28 +49,6 @@ def _dagster_home() -> Path:
     return home
 
 
-def failure_summary(events) -> list[str]:
-    """Say why a run failed: each failed step with its error, each failed check with its description."""
-    lines: list[str] = []
-    for event in events:
-        if event.event_type_value == "STEP_FAILURE":
-            error = getattr(event.event_specific_data, "error", None)
-            text = (error.message if error is not None else event.message) or ""
-            lines.append(f"step {event.step_key}: {text.strip()[:600]}")
-        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data
-            if not evaluation.passed:
-                blocking = "blocking " if evaluation.blocking else ""
-                description = evaluation.description or ""
-                lines.append(
-                    f"{blocking}check {evaluation.check_name} on {evaluation.asset_key.to_user_string()} "
-                    f"failed {description.strip()[:300]}".rstrip()
-                )
-        elif event.event_type_value == "RUN_FAILURE":
-            lines.append(f"run: {(event.message or '').strip()}")
-    return lines
-
-
 def _build(code: str, verbose: bool = False) -> int:
     """Build one département; show progress and a summary (or every event with ``verbose``)."""
     from orchestration.partitions import UnknownDepartement, departements, validate_departement
@@ -207,10 +185,17 @@ def _interrupted(events) -> bool:
 def _summary(result, settings, departement: str, libelle: str, elapsed: float) -> int:
     """The end of a build in about 30 lines: steps, checks, set-aside rows, files."""
     from orchestration.assets.publication import published_copy_path
-    from orchestration.progression import bilan_controles, bilan_quarantaine, duree, nombre, pluriel
+    from orchestration.progression import (
+        bilan_controles,
+        bilan_quarantaine,
+        duree,
+        nombre,
+        noms_des_tables,
+        pluriel,
+    )
     from orchestration.settings import DBT_PROJECT_DIR
 
-    bilan = bilan_controles(result.all_events)
+    bilan = bilan_controles(result.all_events, noms_des_tables())
     ok = result.success
     out = sys.stdout if ok else sys.stderr
     etat = "construit" if ok else "ÉCHEC de la construction"
@@ -226,9 +211,13 @@ def _summary(result, settings, departement: str, libelle: str, elapsed: float) -
         f"{pluriel(len(bilan.avertissements), 'avertissement')}, {len(bilan.echecs)} en échec",
         file=out,
     )
-    if not ok:
-        for line in failure_summary(result.all_events)[:15]:
-            print(f"  - {line}", file=out)
+    # what stopped the build first, then what only warns
+    for text in bilan.echecs[:10]:
+        print(f"    contrôle bloquant en échec : {text}", file=out)
+    if len(bilan.echecs) > 10:
+        print(f"    … et {len(bilan.echecs) - 10} autres contrôles bloquants en échec", file=out)
+    for text in bilan.etapes_en_echec[:5]:
+        print(f"    étape en échec : {text}", file=out)
     for text in bilan.avertissements[:5]:
         print(f"    avertissement : {text}", file=out)
     if len(bilan.avertissements) > 5:
