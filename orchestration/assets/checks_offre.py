@@ -131,8 +131,13 @@ def _controle_bloquant(
     """A blocking check (ERROR) of ``asset`` running ``controle`` on the warehouse (see :func:`_result`)."""
 
     @asset_check(asset=asset, name=name, blocking=True, description=description)
-    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
-        return _result(context, warehouse, controle)
+    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
+        # a failure fails the step with the check's reason (orchestration/assets/_bloquant.py)
+        from dagster import AssetCheckKey
+
+        from orchestration.assets._bloquant import avec_motifs
+
+        yield from avec_motifs([_result(context, warehouse, controle)], {AssetCheckKey(asset, name): description})
 
     return _check
 

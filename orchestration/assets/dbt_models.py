@@ -10,6 +10,7 @@ from dagster import AssetCheckSpec, AssetExecutionContext, AssetSpec
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration import dbt_etat
+from orchestration.assets._bloquant import avec_motifs
 from orchestration.dbt_project import dbt_project
 from orchestration.descriptions_dbt import description_modele, description_test
 from orchestration.manifest import dbt_vars_args
@@ -45,6 +46,12 @@ class PacteDbtTranslator(DagsterDbtTranslator):
 # asset writes after the first dbt models: they form a second dbt asset, run after the graph.
 APRES_GRAPHE = "tag:apres_graphe"
 ETAPE_PRINCIPALE = "pacte_dbt_models"
+
+
+def _bloquants(context: AssetExecutionContext) -> dict:
+    """The blocking dbt tests of this step and what each verifies: a failing one fails the step
+    with that reason (:mod:`orchestration.assets._bloquant`) instead of dbt's exit status."""
+    return {spec.key: spec.description or "" for spec in context.assets_def.check_specs if spec.blocking}
 
 
 @lru_cache(maxsize=1)
@@ -88,7 +95,7 @@ def pacte_dbt_models(
         return
     suivi = dbt_etat.Enregistrement()
     warehouse.release()  # dbt is another process: it needs the file's lock
-    yield from suivi.suivre(context, dbt.cli(args, context=context).stream())
+    yield from avec_motifs(suivi.suivre(context, dbt.cli(args, context=context).stream()), _bloquants(context))
     if whole:  # reached only when dbt succeeded (dagster-dbt raises on a failed build)
         with warehouse.connect() as con:
             dbt_etat.enregistrer(con, ETAPE_PRINCIPALE, empreinte, relations, suivi)
@@ -108,7 +115,9 @@ def pacte_dbt_apres_graphe(context: AssetExecutionContext, dbt: DbtCliResource, 
     from rapport.ponderations import dbt_vars_argument, load_ponderations
 
     warehouse.release()  # dbt is another process: it needs the file's lock
-    yield from dbt.cli(["build", *dbt_vars_argument(load_ponderations())], context=context).stream()
+    yield from avec_motifs(
+        dbt.cli(["build", *dbt_vars_argument(load_ponderations())], context=context).stream(), _bloquants(context)
+    )
 
 
 ASSETS = [pacte_dbt_models, pacte_dbt_apres_graphe]
