@@ -27,6 +27,7 @@ STAGE_MODULES = [
     "orchestration.assets.raw_graph",
     "orchestration.assets.graph",
     "orchestration.assets.rapport",
+    "orchestration.assets.checks_livrables",
 ]
 
 
