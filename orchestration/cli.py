@@ -155,9 +155,36 @@ def autre_ecriture_en_cours(instance) -> str:
         quoi = f"du département {partition}" if partition else "d'une partie du diagnostic"
         return (
             f"une autre exécution écrit déjà l'entrepôt (construction {quoi}). Relancez quand elle "
-            "sera finie : la page « Runs » de l'interface Dagster montre son avancement."
+            "sera finie : la page « Runs » de l'interface Dagster montre son avancement. Si "
+            "l'interface n'est plus lancée, « pacte ui » clôt au démarrage les exécutions interrompues."
         )
     return ""
+
+
+def clore_executions_interrompues(instance) -> list[str]:
+    """Mark failed the runs left « started » by an interface that is no longer running.
+
+    Called by ``pacte ui`` before it starts Dagster: the runs launched from the interface run in
+    its process group, which ``pacte ui`` stops with it, so none of them can still be running;
+    left « started », one would hold the run queue (one writer at a time) and ``pacte build``
+    forever. A ``pacte build`` still alive (its pid tag) is left alone. Returns the runs closed.
+    """
+    from dagster import DagsterRunStatus, RunsFilter
+
+    fermees = []
+    for run in instance.get_runs(
+        filters=RunsFilter(
+            statuses=[DagsterRunStatus.STARTING, DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
+        )
+    ):
+        pid = run.tags.get(PID_TAG, "")
+        if pid.isdigit() and _vivant(int(pid)):
+            continue
+        instance.report_run_failed(
+            run, message="Exécution interrompue : l'interface ou la construction qui la portait s'est arrêtée."
+        )
+        fermees.append(run.run_id)
+    return fermees
 
 
 def _journal_path(folder: Path, departement: str) -> Path:
@@ -284,8 +311,14 @@ def _ui(port: int) -> int:
     import threading
 
     _dagster_home()
+    from dagster import DagsterInstance
+
     from orchestration.settings import REPO_ROOT
 
+    with DagsterInstance.get() as instance:
+        fermees = clore_executions_interrompues(instance)
+    if fermees:
+        print(f"pacte : {len(fermees)} exécution(s) interrompue(s) à l'arrêt précédent marquée(s) en échec")
     exe = Path(sys.executable).with_name("dagster")
     cmd = [str(exe), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "orchestration.definitions"]
     received: list[int] = []

@@ -194,3 +194,20 @@ def test_a_run_of_a_departement_carries_its_name(data_dir):
     assert job.get_tags_for_partition_key("2A", None)[DEPARTEMENT_TAG] == "Corse-du-Sud (2A)"
     result = job.execute_in_process(partition_key="974")
     assert result.dagster_run.tags[DEPARTEMENT_TAG] == "La Réunion (974)"
+
+
+def test_pacte_ui_closes_the_runs_its_previous_stop_interrupted(instance):
+    """A run launched from the interface runs in its process group: once the UI is stopped, a run
+    left « started » is dead and would hold the queue; a live pacte build is left alone."""
+    from dagster import DagsterRunStatus
+    from dagster._core.test_utils import create_run_for_test
+
+    from orchestration.assets.registry import ECRITURE
+
+    left = create_run_for_test(instance, job_name="diagnostic", status=DagsterRunStatus.STARTED,
+                               tags={**ECRITURE, "dagster/partition": "93"})
+    alive = create_run_for_test(instance, job_name="diagnostic", status=DagsterRunStatus.STARTED,
+                                tags={**ECRITURE, cli.PID_TAG: str(os.getpid())})
+    assert cli.clore_executions_interrompues(instance) == [left.run_id]
+    assert instance.get_run_by_id(left.run_id).status == DagsterRunStatus.FAILURE
+    assert instance.get_run_by_id(alive.run_id).status == DagsterRunStatus.STARTED
