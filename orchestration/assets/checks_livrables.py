@@ -9,7 +9,14 @@ until a check runs.
 import re
 from pathlib import Path
 
-from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue, asset_check
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetKey,
+    MetadataValue,
+    asset_check,
+)
 
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 

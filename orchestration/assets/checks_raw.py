@@ -125,7 +125,7 @@ def _reused(context: AssetCheckExecutionContext, suite: expectations.Suite, pass
     return AssetCheckResult(
         passed=True,
         severity=AssetCheckSeverity.ERROR,
-        description=summary,
+        description=lisible(summary, noms_des_tables()),
         metadata={
             "attentes_evaluees": len(suite.expectations),
             "attentes_en_echec": 0,

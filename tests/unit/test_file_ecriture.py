@@ -50,10 +50,13 @@ def _work_the_queue(instance) -> None:
 
 
 def _submit(instance, tags: dict[str, str]):
+    from dagster._core.remote_origin import (
+        RegisteredCodeLocationOrigin,
+        RemoteJobOrigin,
+        RemoteRepositoryOrigin,
+    )
     from dagster._core.run_coordinator import SubmitRunContext
     from dagster._core.test_utils import create_run_for_test
-
-    from dagster._core.remote_origin import RegisteredCodeLocationOrigin, RemoteJobOrigin, RemoteRepositoryOrigin
 
     origin = RemoteJobOrigin(
         RemoteRepositoryOrigin(RegisteredCodeLocationOrigin("orchestration.definitions"), "__repository__"),
