@@ -195,8 +195,15 @@ def test_a_run_of_a_departement_carries_its_name(data_dir):
     job = Definitions(assets=[etape], jobs=[diagnostic_job]).resolve_job_def("diagnostic")
     assert job.get_tags_for_partition_key("93", None)[DEPARTEMENT_TAG] == "Seine-Saint-Denis (93)"
     assert job.get_tags_for_partition_key("2A", None)[DEPARTEMENT_TAG] == "Corse-du-Sud (2A)"
-    result = job.execute_in_process(partition_key="974")
-    assert result.dagster_run.tags[DEPARTEMENT_TAG] == "La Réunion (974)"
+    # as pacte build runs it: its own logger config and its pid tag beside the job's tags
+    result = job.execute_in_process(
+        partition_key="974",
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+        tags={cli.PID_TAG: "1"},
+    )
+    tags = result.dagster_run.tags
+    assert tags[DEPARTEMENT_TAG] == "La Réunion (974)" and tags[cli.PID_TAG] == "1"
+    assert tags["pacte/entrepot"] == "ecriture"
 
 
 def test_pacte_ui_closes_the_runs_its_previous_stop_interrupted(instance):
