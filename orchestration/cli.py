@@ -30,17 +30,26 @@ __all__ = ["main"]
 DEFAULT_DEPARTEMENT = "93"
 
 
+#: What ``pacte`` wrote as ``dagster.yaml`` before the run queue: replaced by the project's file.
+_OLD_GENERATED_CONFIG = (
+    "telemetry:\n  enabled: false\n"
+    "run_coordinator:\n  module: dagster.core.run_coordinator\n  class: DefaultRunCoordinator\n"
+)
+
+
 def _dagster_home() -> Path:
-    from orchestration.settings import REPO_ROOT
+    """``DAGSTER_HOME`` (default ``.dagster/``) with the project's instance config (``config/dagster.yaml``).
+
+    A ``dagster.yaml`` the operator wrote is kept; the one older versions of ``pacte`` generated
+    (no run queue) is replaced.
+    """
+    from orchestration.settings import DAGSTER_CONFIG, REPO_ROOT
 
     home = Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster")
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(
-            "telemetry:\n  enabled: false\n"
-            "run_coordinator:\n  module: dagster.core.run_coordinator\n  class: DefaultRunCoordinator\n"
-        )
+    if not config.exists() or config.read_text(encoding="utf-8") == _OLD_GENERATED_CONFIG:
+        config.write_text(DAGSTER_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
@@ -55,8 +64,8 @@ def _error_texts(error) -> list[str]:
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
-        texts.append(f"{current.cls_name or ''}: {current.message or ''}")
-        texts.extend(line for line in (current.stack or [])[-3:])
+        texts.append(f"{getattr(current, 'cls_name', None) or ''}: {getattr(current, 'message', None) or ''}")
+        texts.extend(line for line in (getattr(current, "stack", None) or [])[-3:])
         pending += [getattr(current, "cause", None), getattr(current, "context", None)]
     return texts
 
@@ -70,50 +79,6 @@ def error_texts(events) -> list[str]:
             texts += _error_texts(error) if error is not None else []
             texts.append(event.message or "")
     return texts
-
-
-def failure_summary(events) -> list[str]:
-    """Why a run failed, in French: failed steps and blocking checks first, then the other checks.
-
-    Steps that failed with the same message (dozens of dbt steps when the warehouse is locked)
-    are counted on one line.
-    """
-    from orchestration.progression import etape
-
-    bloquants: list[str] = []
-    autres: list[str] = []
-    par_message: dict[str, list[str]] = {}
-    for event in events:
-        if event.event_type_value == "STEP_FAILURE":
-            error = getattr(event.event_specific_data, "error", None)
-            # the innermost error says what happened; Dagster's wrapper only names the op
-            while error is not None and getattr(error, "cause", None) is not None:
-                error = error.cause
-            text = (f"{error.cls_name}: {error.message}" if error is not None else event.message) or ""
-            text = text.strip()
-            # the same cause on every step must count as one message
-            text = re.sub(r'op "[^"]+"', "op", text).removeprefix(
-                "dagster._core.errors.DagsterExecutionStepExecutionError: ").rstrip(":")
-            par_message.setdefault(text[:600], []).append(event.step_key or "")
-        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data
-            if evaluation.passed:
-                continue
-            description = (evaluation.description or "").strip()[:300]
-            severite = getattr(evaluation.severity, "value", str(evaluation.severity))
-            if evaluation.blocking or severite != "WARN":
-                bloquants.append(f"contrôle bloquant « {evaluation.check_name} » en échec : {description}")
-            else:
-                autres.append(f"contrôle « {evaluation.check_name} » non tenu (non bloquant) : {description}")
-    etapes = []
-    for text, keys in par_message.items():
-        stades = sorted({etape(k) for k in keys})
-        if len(keys) == 1:
-            etapes.append(f"étape en échec ({stades[0]}, {keys[0]}) : {text}")
-        else:
-            exemples = ", ".join(keys[:3]) + (", …" if len(keys) > 3 else "")
-            etapes.append(f"{len(keys)} étapes en échec ({', '.join(stades)} : {exemples}) : {text}")
-    return etapes + bloquants + autres
 
 
 def _build(code: str, verbose: bool = False) -> int:
@@ -170,6 +135,10 @@ def _run(departement: str, libelle: str, settings, verbose: bool) -> int:
     niveau = "DEBUG" if verbose else "CRITICAL"
     try:
         with DagsterInstance.get() as instance, warehouse_held():
+            autre = autre_ecriture_en_cours(instance)
+            if autre:
+                print(f"pacte : {autre}", file=sys.stderr)
+                return 1
             display = nullcontext() if verbose else Progression(instance, run_id, len(job.graph.nodes))
             # dagster-dbt copies every dbt event to stdout: off the screen, into the build's journal
             journal = nullcontext() if verbose else _journal(settings.warehouse.parent, departement)
@@ -179,6 +148,9 @@ def _run(departement: str, libelle: str, settings, verbose: bool) -> int:
                     instance=instance,
                     raise_on_error=False,
                     run_id=run_id,
+                    # the job's writer tag puts runs launched from the UI behind this one; the pid
+                    # lets the next build see that a killed build no longer writes
+                    tags={PID_TAG: str(os.getpid())},
                     # without --verbose, Dagster's own stream stays in the run history, off the screen
                     run_config={"loggers": {"console": {"config": {"log_level": niveau}}}},
                 )
@@ -190,6 +162,83 @@ def _run(departement: str, libelle: str, settings, verbose: bool) -> int:
         print(f"\npacte : construction de {libelle} interrompue (Ctrl-C).", file=sys.stderr)
         return 130
     return _summary(result, settings, departement, libelle, elapsed)
+
+
+#: Run tag of an in-process ``pacte build``: the id of the process that writes.
+PID_TAG = "pacte/pid"
+
+
+def _vivant(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def autre_ecriture_en_cours(instance) -> str:
+    """Why this build must not start now ('' when it may), after closing the runs of dead builds.
+
+    The runs that write the warehouse carry the writer's tag; the instance's queue launches them
+    one at a time and counts a running ``pacte build`` among them. A build killed outright (kill -9,
+    power cut) leaves its run "started" forever, which would hold the queue: its process is gone, so
+    its run is marked failed here. A run launched from the interface that is still writing stops
+    this build with a French message (DuckDB would refuse the second writer anyway, less clearly).
+    """
+    from dagster import DagsterRunStatus, RunsFilter
+
+    from orchestration.assets.registry import ECRITURE
+
+    (cle, valeur), = ECRITURE.items()
+    en_cours = instance.get_runs(
+        filters=RunsFilter(
+            statuses=[DagsterRunStatus.STARTING, DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING],
+            tags={cle: valeur},
+        )
+    )
+    for run in en_cours:
+        pid = run.tags.get(PID_TAG, "")
+        if pid.isdigit() and not _vivant(int(pid)):
+            instance.report_run_failed(
+                run, message=f"La construction (processus {pid}) s'est arrêtée sans finir son exécution."
+            )
+            continue
+        partition = run.tags.get("dagster/partition", "")
+        quoi = f"du département {partition}" if partition else "d'une partie du diagnostic"
+        return (
+            f"une autre exécution écrit déjà l'entrepôt (construction {quoi}). Relancez quand elle "
+            "sera finie : la page « Runs » de l'interface Dagster montre son avancement. Si "
+            "l'interface n'est plus lancée, « pacte ui » clôt au démarrage les exécutions interrompues."
+        )
+    return ""
+
+
+def clore_executions_interrompues(instance) -> list[str]:
+    """Mark failed the runs left « started » by an interface that is no longer running.
+
+    Called by ``pacte ui`` before it starts Dagster: the runs launched from the interface run in
+    its process group, which ``pacte ui`` stops with it, so none of them can still be running;
+    left « started », one would hold the run queue (one writer at a time) and ``pacte build``
+    forever. A ``pacte build`` still alive (its pid tag) is left alone. Returns the runs closed.
+    """
+    from dagster import DagsterRunStatus, RunsFilter
+
+    fermees = []
+    for run in instance.get_runs(
+        filters=RunsFilter(
+            statuses=[DagsterRunStatus.STARTING, DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
+        )
+    ):
+        pid = run.tags.get(PID_TAG, "")
+        if pid.isdigit() and _vivant(int(pid)):
+            continue
+        instance.report_run_failed(
+            run, message="Exécution interrompue : l'interface ou la construction qui la portait s'est arrêtée."
+        )
+        fermees.append(run.run_id)
+    return fermees
 
 
 def _journal_path(folder: Path, departement: str) -> Path:
@@ -217,10 +266,17 @@ def _interrupted(events) -> bool:
 def _summary(result, settings, departement: str, libelle: str, elapsed: float) -> int:
     """The end of a build in about 30 lines: steps, checks, set-aside rows, files."""
     from orchestration.assets.publication import published_copy_path
-    from orchestration.progression import bilan_controles, bilan_quarantaine, duree, nombre, pluriel
+    from orchestration.progression import (
+        bilan_controles,
+        bilan_quarantaine,
+        duree,
+        nombre,
+        noms_des_tables,
+        pluriel,
+    )
     from orchestration.settings import DBT_PROJECT_DIR
 
-    bilan = bilan_controles(result.all_events)
+    bilan = bilan_controles(result.all_events, noms_des_tables())
     ok = result.success
     out = sys.stdout if ok else sys.stderr
     etat = "construit" if ok else "ÉCHEC de la construction"
@@ -242,9 +298,13 @@ def _summary(result, settings, departement: str, libelle: str, elapsed: float) -
         f"{pluriel(len(bilan.avertissements), 'avertissement')}, {len(bilan.echecs)} en échec",
         file=out,
     )
-    if not ok:
-        for line in failure_summary(result.all_events)[:15]:
-            print(f"  - {line}", file=out)
+    # what stopped the build first, then what only warns
+    for text in bilan.echecs[:10]:
+        print(f"    contrôle bloquant en échec : {text}", file=out)
+    if len(bilan.echecs) > 10:
+        print(f"    … et {len(bilan.echecs) - 10} autres contrôles bloquants en échec", file=out)
+    for text in bilan.etapes_en_echec[:5]:
+        print(f"    étape en échec : {text}", file=out)
     from orchestration.progression import sources_perimees
 
     perimees = sources_perimees(settings.warehouse)
@@ -322,8 +382,14 @@ def _ui(port: int) -> int:
     import threading
 
     _dagster_home()
+    from dagster import DagsterInstance
+
     from orchestration.settings import REPO_ROOT
 
+    with DagsterInstance.get() as instance:
+        fermees = clore_executions_interrompues(instance)
+    if fermees:
+        print(f"pacte : {len(fermees)} exécution(s) interrompue(s) à l'arrêt précédent marquée(s) en échec")
     exe = Path(sys.executable).with_name("dagster")
     cmd = [str(exe), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "orchestration.definitions"]
     received: list[int] = []

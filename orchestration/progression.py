@@ -11,6 +11,7 @@ Step keys are identifiers; people see the stage a step belongs to (``etape``).
 from __future__ import annotations
 
 import csv
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -24,6 +25,8 @@ __all__ = [
     "bilan_controles",
     "bilan_quarantaine",
     "sources_perimees",
+    "lisible",
+    "noms_des_tables",
     "duree",
     "nombre",
     "pluriel",
@@ -171,7 +174,7 @@ class Progression:
 
 @dataclass
 class BilanControles:
-    """Counts of the steps and checks of one run, from its events."""
+    """Counts of the steps and checks of one run, from its events, with the texts a person reads."""
 
     etapes_reussies: int = 0
     etapes_echouees: int = 0
@@ -179,17 +182,84 @@ class BilanControles:
     controles_reussis: int = 0
     avertissements: list[str] = field(default_factory=list)
     echecs: list[str] = field(default_factory=list)
+    #: failed steps that no failed check explains: « stage : first line of the error »
+    etapes_en_echec: list[str] = field(default_factory=list)
 
 
-def bilan_controles(events: Iterable) -> BilanControles:
-    """Steps and checks of a run: passed, warned (WARN severity), failed (ERROR severity)."""
+_TABLE = re.compile(r"\b(raw|staging|intermediate|marts|quarantine)\.([A-Za-z_][A-Za-z0-9_]*)")
+_RENVOI = re.compile(r"\s*\((?:détail|detail|détail des lignes|voir)[^()]*\)", re.IGNORECASE)
+
+
+def noms_des_tables(seeds: Path | None = None) -> dict[str, str]:
+    """``schema.table`` → the name a person reads: sources from ``sources_donnees``, marts from
+    ``classeur_feuilles`` (the dbt seeds that own these names)."""
+    if seeds is None:
+        from orchestration.settings import DBT_PROJECT_DIR
+
+        seeds = DBT_PROJECT_DIR / "seeds"
+    noms: dict[str, str] = {}
+    try:
+        with open(seeds / "sources_donnees.csv", encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                noms[f"raw.{row['table_brute']}"] = f"{row['producteur']} : {row['jeu_de_donnees']}"
+        with open(seeds / "classeur_feuilles.csv", encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                noms[f"marts.{row['mart']}"] = row["titre"]
+    except (OSError, KeyError):
+        pass
+    return noms
+
+
+def lisible(texte: str, noms: dict[str, str]) -> str:
+    """A check's text without table names: a source or mart by its name, the rest in words.
+
+    >>> lisible("raw.cog_regions : 2 attentes en échec (détail : quarantine.attentes_echouees)",
+    ...         {"raw.cog_regions": "INSEE : régions"})
+    '« INSEE : régions » : 2 attentes en échec'
+    >>> lisible("Chaque service est rattaché à une structure de marts.structures.", {})
+    'Chaque service est rattaché à une structure de la table des structures.'
+    """
+    texte = _RENVOI.sub("", texte)
+
+    def nom(match: re.Match) -> str:
+        schema, table = match.group(1), match.group(2)
+        if f"{schema}.{table}" in noms:
+            return f"« {noms[f'{schema}.{table}']} »"
+        if schema == "quarantine":
+            return "la liste des écarts"
+        mot = table.split("__")[-1].replace("_", " ")
+        return f"la table des {mot}" if mot.endswith("s") else f"la table « {mot} »"
+
+    return _TABLE.sub(nom, texte).strip()
+
+
+def _premiere_ligne(texte: str, limite: int = 240) -> str:
+    lignes = [line.strip() for line in (texte or "").splitlines() if line.strip()]
+    premiere = lignes[0] if lignes else ""
+    return premiere if len(premiere) <= limite else premiere[: limite - 1] + "…"
+
+
+def bilan_controles(events: Iterable, noms: dict[str, str] | None = None) -> BilanControles:
+    """Steps and checks of a run: passed, warned (WARN severity), failed (ERROR severity).
+
+    The texts are in French without table names (:func:`lisible`); a failed check's text is its
+    result's description, or the check's own description when the result has none.
+    """
+    noms = noms if noms is not None else {}
     bilan = BilanControles()
+    steps_failed: dict[str, str] = {}
+    checked_steps: set[str] = set()
     for event in events:
         kind = event.event_type_value
         if kind == "STEP_SUCCESS":
             bilan.etapes_reussies += 1
         elif kind == "STEP_FAILURE":
             bilan.etapes_echouees += 1
+            error = getattr(event.event_specific_data, "error", None)
+            # the innermost error says what happened; Dagster's wrapper only names the op
+            while error is not None and getattr(error, "cause", None) is not None:
+                error = error.cause
+            steps_failed[event.step_key] = (error.message if error is not None else event.message) or ""
         elif kind == "STEP_SKIPPED":
             bilan.etapes_sautees += 1
         elif kind == "ASSET_CHECK_EVALUATION":
@@ -197,11 +267,26 @@ def bilan_controles(events: Iterable) -> BilanControles:
             if evaluation.passed:
                 bilan.controles_reussis += 1
                 continue
-            text = (evaluation.description or evaluation.check_name).strip().splitlines()[0][:240]
+            text = lisible(_premiere_ligne(evaluation.description or evaluation.check_name), noms)
             if getattr(evaluation.severity, "value", str(evaluation.severity)) == "WARN":
                 bilan.avertissements.append(text)
             else:
                 bilan.echecs.append(text)
+                checked_steps.add(event.step_key)
+    # steps failing with the same message (dozens of dbt steps when the warehouse is locked) on one line
+    par_message: dict[str, list[str]] = {}
+    for step_key, message in steps_failed.items():
+        if step_key in checked_steps:
+            continue  # its failed check says why
+        message = re.sub(r"^[\w.]+(?:Error|Failure|Exception): ", "", _premiere_ligne(message))
+        message = re.sub(r'op "[^"]+"', "op", message).rstrip(":")
+        par_message.setdefault(lisible(message, noms), []).append(step_key)
+    for message, keys in par_message.items():
+        stades = sorted({etape(k) for k in keys})
+        if len(keys) == 1:
+            bilan.etapes_en_echec.append(f"{stades[0]} : {message}")
+        else:
+            bilan.etapes_en_echec.append(f"{len(keys)} étapes ({', '.join(stades)}) : {message}")
     return bilan
 
 

@@ -24,10 +24,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["REPO_ROOT", "DBT_PROJECT_DIR", "DBT_TARGET_DIR", "Settings", "env_flag", "load_settings"]
+__all__ = ["REPO_ROOT", "DAGSTER_CONFIG", "DBT_PROJECT_DIR", "DBT_TARGET_DIR", "Settings", "env_flag", "load_settings"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+# the Dagster instance config (run queue, one writer at a time) copied into DAGSTER_HOME by `pacte`
+DAGSTER_CONFIG = REPO_ROOT / "config" / "dagster.yaml"
 # dbt artefacts (manifest, run results); PACTE_DBT_TARGET lets parallel checkouts or tests keep theirs apart
 DBT_TARGET_DIR = Path(os.environ.get("PACTE_DBT_TARGET") or DBT_PROJECT_DIR / "target").resolve()
 

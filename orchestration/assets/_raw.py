@@ -24,7 +24,7 @@ from dagster import (
 
 from ingest.core import ReadResult
 from ingest.livraison import check_delivery, mark_stale
-from ingest.warehouse import unchanged_load, write_raw
+from ingest.warehouse import QUARANTINE_TABLE, unchanged_load, write_raw
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 from orchestration.settings import DBT_PROJECT_DIR
 
@@ -94,9 +94,10 @@ def raw_asset(source: RawSource) -> AssetsDefinition:
         if source.context_reader is None and not live and not settings.full_refresh:
             with warehouse.connect() as con:
                 previous = unchanged_load(con, source.table, inputs=str(data_dir))
+                ecartees = _lignes_ecartees(con, source.table) if previous is not None else None
             if previous is not None:
                 context.log.info(f"raw.{source.table}: sources unchanged since the last load, not read again")
-                return _materialize(previous, preview=None, unchanged=True)
+                return _materialize(previous, preview=None, unchanged=True, ecartees=ecartees)
         if source.context_reader is not None:
             result = source.context_reader(context, settings)
         elif live:
@@ -118,12 +119,47 @@ def raw_asset(source: RawSource) -> AssetsDefinition:
                                     "périmée (PACTE_SOURCES_PERIMEES).")
                 return _materialize(kept, preview=None, unchanged=True)
             meta = write_raw(con, result, inputs=str(data_dir) if source.context_reader is None else "")
-        return _materialize(meta, preview=_preview(result), unchanged=False)
+            ecartees = _lignes_ecartees(con, source.table)
+        return _materialize(meta, preview=_preview(result), unchanged=False, ecartees=ecartees)
 
     return _asset
 
 
-def _materialize(meta: dict, preview: str | None, unchanged: bool) -> MaterializeResult:
+#: Rows set aside shown on the asset's page; the full list is in the build's list of set-aside rows.
+LIGNES_ECARTEES_AFFICHEES = 20
+
+
+def _lignes_ecartees(con, table: str) -> MetadataValue:
+    """The first rows set aside when ``table`` was read, as a table (file, line, field, reason).
+
+    Read back from the quarantine table, so that a load skipped because nothing changed shows
+    the rows of the load it stands for. The rows' contents are not shown (they may hold what a
+    source should not have held).
+    """
+    from dagster import TableColumn, TableRecord, TableSchema
+
+    rows = con.execute(
+        f"select source_file, line, field, reason from {QUARANTINE_TABLE} where table_name = ? "
+        "order by source_file, line, field limit ?",
+        [table, LIGNES_ECARTEES_AFFICHEES],
+    ).fetchall()
+    schema = TableSchema(
+        columns=[
+            TableColumn("fichier", "string", description="Fichier source"),
+            TableColumn("ligne", "int", description="Ligne du fichier (0 : le fichier entier)"),
+            TableColumn("champ", "string", description="Champ en cause"),
+            TableColumn("motif", "string", description="Raison de la mise à l'écart"),
+        ]
+    )
+    records = [
+        TableRecord({"fichier": Path(str(f or "")).name, "ligne": int(n or 0), "champ": c or "", "motif": m or ""})
+        for f, n, c, m in rows
+    ]
+    return MetadataValue.table(records, schema=schema)
+
+
+def _materialize(meta: dict, preview: str | None, unchanged: bool, ecartees: MetadataValue | None = None
+                 ) -> MaterializeResult:
     metadata = {
         "dagster/row_count": meta["rows"],
         "quarantined_rows": meta["quarantined"],
@@ -136,4 +172,6 @@ def _materialize(meta: dict, preview: str | None, unchanged: bool) -> Materializ
     }
     if preview is not None:
         metadata["preview"] = MetadataValue.md(preview)
+    if ecartees is not None:
+        metadata["lignes_ecartees"] = ecartees  # the first 20 (file, line, field, reason)
     return MaterializeResult(metadata=metadata)

@@ -87,8 +87,7 @@ def _result(
     name="conformite_schema_data_inclusion",
     blocking=False,
     description="Structures et services du catalogue validés contre le schéma JSON "
-    "data·inclusion v1 ; les écarts (fiche, champ, raison) vont dans "
-    "quarantine.offre_non_conforme.",
+    "data·inclusion v1 ; les écarts (fiche, champ, raison) sont gardés dans la quarantaine de l'offre.",
 )
 def conformite_schema(
     context: AssetCheckExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
@@ -131,8 +130,13 @@ def _controle_bloquant(
     """A blocking check (ERROR) of ``asset`` running ``controle`` on the warehouse (see :func:`_result`)."""
 
     @asset_check(asset=asset, name=name, blocking=True, description=description)
-    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
-        return _result(context, warehouse, controle)
+    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
+        # a failure fails the step with the check's reason (orchestration/assets/_bloquant.py)
+        from dagster import AssetCheckKey
+
+        from orchestration.assets._bloquant import avec_motifs
+
+        yield from avec_motifs([_result(context, warehouse, controle)], {AssetCheckKey(asset, name): description})
 
     return _check
 
@@ -146,7 +150,7 @@ identifiants_uniques = _controle_bloquant(
 services_rattaches = _controle_bloquant(
     SERVICES,
     "services_rattaches_a_une_structure",
-    "Chaque service du catalogue est rattaché à une structure de marts.structures.",
+    "Chaque service du catalogue est rattaché à une structure du catalogue des structures.",
     co.controle_services_rattaches,
 )
 coordonnees_en_france = _controle_bloquant(
@@ -158,7 +162,7 @@ coordonnees_en_france = _controle_bloquant(
 part_services_localises = _controle_bloquant(
     SERVICES,
     "part_services_localises",
-    "La part des services qui ont une commune atteint offre_part_localisee_minimum.",
+    "La part des services rattachés à une commune atteint le minimum fixé dans les paramètres du projet dbt.",
     lambda con: co.controle_part_localisee(con, float(dbt_var("offre_part_localisee_minimum"))),
 )
 

@@ -18,6 +18,7 @@ and says when the identical table was validated. Failures are never reused.
 
 from dagster import (
     AssetCheckExecutionContext,
+    AssetCheckKey,
     AssetCheckResult,
     AssetChecksDefinition,
     AssetCheckSeverity,
@@ -27,7 +28,9 @@ from dagster import (
 
 from ingest import expectations
 from orchestration.assets import raw_besoins, raw_offre
+from orchestration.assets._bloquant import avec_motifs
 from orchestration.assets._raw import raw_asset_key
+from orchestration.progression import lisible, noms_des_tables
 from orchestration.resources import WarehouseResource
 
 __all__ = ["CHECKS", "CHECK_NAME", "ge_check", "failures_markdown"]
@@ -53,18 +56,21 @@ def failures_markdown(outcome: expectations.SuiteOutcome) -> str:
 
 
 def ge_check(suite: expectations.Suite) -> AssetChecksDefinition:
-    """A blocking asset check running ``suite`` on ``raw.<suite.table>``."""
+    """A blocking asset check running ``suite`` on ``raw.<suite.table>``.
 
-    @asset_check(
-        asset=raw_asset_key(suite.table),
-        name=CHECK_NAME,
-        blocking=True,
-        description=(
-            f"Suite Great Expectations de raw.{suite.table} ({suite.description}) : "
-            f"{len(suite.expectations)} attentes. Bloquante : un échec arrête les modèles dbt en aval."
-        ),
+    A failure fails the check's step with the failed expectations (:mod:`._bloquant`).
+    """
+    description = (
+        f"Attentes Great Expectations sur la source « {suite.description} » : "
+        f"{len(suite.expectations)} attentes. Bloquant : un échec arrête les modèles dbt en aval."
     )
-    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
+
+    @asset_check(asset=raw_asset_key(suite.table), name=CHECK_NAME, blocking=True, description=description)
+    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
+        key = AssetCheckKey(raw_asset_key(suite.table), CHECK_NAME)
+        yield from avec_motifs([_evaluate(context, warehouse)], {key: description})
+
+    def _evaluate(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
         with warehouse.connect() as con:
             exists = con.execute(
                 "select count(*) from information_schema.tables "
@@ -92,7 +98,7 @@ def ge_check(suite: expectations.Suite) -> AssetChecksDefinition:
         return AssetCheckResult(
             passed=outcome.success,
             severity=AssetCheckSeverity.ERROR,
-            description=summary,
+            description=lisible(summary, noms_des_tables()),
             metadata={
                 "attentes_evaluees": outcome.evaluated,
                 "attentes_en_echec": len(outcome.failures),
@@ -119,7 +125,7 @@ def _reused(context: AssetCheckExecutionContext, suite: expectations.Suite, pass
     return AssetCheckResult(
         passed=True,
         severity=AssetCheckSeverity.ERROR,
-        description=summary,
+        description=lisible(summary, noms_des_tables()),
         metadata={
             "attentes_evaluees": len(suite.expectations),
             "attentes_en_echec": 0,

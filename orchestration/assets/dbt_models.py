@@ -6,11 +6,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext
+from dagster import AssetCheckSpec, AssetExecutionContext, AssetSpec
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration import dbt_etat
+from orchestration.assets._bloquant import avec_motifs
 from orchestration.dbt_project import dbt_project
+from orchestration.descriptions_dbt import description_modele, description_test
 from orchestration.manifest import dbt_vars_args
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 
@@ -18,7 +20,20 @@ __all__ = ["ASSETS"]
 
 
 class PacteDbtTranslator(DagsterDbtTranslator):
-    """Groups dbt assets by layer (``dbt_staging``, ``dbt_intermediate``, ``dbt_marts``)."""
+    """Groups dbt assets by layer (``dbt_staging``, ``dbt_intermediate``, ``dbt_marts``) and gives
+    them French descriptions without the raw SQL (:mod:`orchestration.descriptions_dbt`)."""
+
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        return description_modele(dbt_resource_props)
+
+    def get_asset_check_spec(
+        self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str, project
+    ) -> AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        test = manifest.get("nodes", {}).get(unique_id)
+        if spec is None or test is None:
+            return spec
+        return spec._replace(description=description_test(test, manifest) or spec.description)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
@@ -31,6 +46,12 @@ class PacteDbtTranslator(DagsterDbtTranslator):
 # asset writes after the first dbt models: they form a second dbt asset, run after the graph.
 APRES_GRAPHE = "tag:apres_graphe"
 ETAPE_PRINCIPALE = "pacte_dbt_models"
+
+
+def _bloquants(context: AssetExecutionContext) -> dict:
+    """The blocking dbt tests of this step and what each verifies: a failing one fails the step
+    with that reason (:mod:`orchestration.assets._bloquant`) instead of dbt's exit status."""
+    return {spec.key: spec.description or "" for spec in context.assets_def.check_specs if spec.blocking}
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +95,7 @@ def pacte_dbt_models(
         return
     suivi = dbt_etat.Enregistrement()
     warehouse.release()  # dbt is another process: it needs the file's lock
-    yield from suivi.suivre(context, dbt.cli(args, context=context).stream())
+    yield from avec_motifs(suivi.suivre(context, dbt.cli(args, context=context).stream()), _bloquants(context))
     if whole:  # reached only when dbt succeeded (dagster-dbt raises on a failed build)
         with warehouse.connect() as con:
             dbt_etat.enregistrer(con, ETAPE_PRINCIPALE, empreinte, relations, suivi)
@@ -95,7 +116,9 @@ def pacte_dbt_apres_graphe(context: AssetExecutionContext, dbt: DbtCliResource, 
     from rapport.ponderations import dbt_vars_argument, load_ponderations
 
     warehouse.release()  # dbt is another process: it needs the file's lock
-    yield from dbt.cli(["build", *dbt_vars_argument(load_ponderations())], context=context).stream()
+    yield from avec_motifs(
+        dbt.cli(["build", *dbt_vars_argument(load_ponderations())], context=context).stream(), _bloquants(context)
+    )
 
 
 ASSETS = [pacte_dbt_models, pacte_dbt_apres_graphe]

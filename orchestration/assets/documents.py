@@ -50,6 +50,7 @@ from ingest.documents.sources import inbox_fingerprint, resolve_sources, watched
 from ingest.documents.stockage import TABLES
 from ingest.livraison import LivraisonRefusee, mark_inbox_stale
 from orchestration.assets.dbt_models import pacte_dbt_models
+from orchestration.assets.registry import ECRITURE
 from orchestration.partitions import departement_partitions, departements, validate_departement
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 
@@ -126,7 +127,15 @@ def personal_data_left(con, departement: str, names: Iterable[str] = ()) -> list
 def documents_departement(
     context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
 ):
-    """Ingest the files of the partition's département (see :mod:`ingest.documents.pipeline`)."""
+    """Ingest the files of the partition's département (see :mod:`ingest.documents.pipeline`);
+    personal data left fails the step with its reason (:mod:`._bloquant`)."""
+    from orchestration.assets._bloquant import avec_motifs
+
+    yield from avec_motifs(_documents(context, warehouse, settings),
+                           {CHECK_PERSONAL.key: CHECK_PERSONAL.description or ""})
+
+
+def _documents(context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource):
     code = validate_departement(context.partition_key)
     with warehouse.connect() as con:
         try:
@@ -208,6 +217,7 @@ def documents_departement(
 
 documents_job = define_asset_job(
     "documents_departement",
+    tags=ECRITURE,  # it writes the warehouse: one writer at a time (config/dagster.yaml)
     selection=AssetSelection.assets(*RAW_KEYS.values())
     | build_dbt_asset_selection(
         [pacte_dbt_models],
@@ -241,7 +251,7 @@ def boite_de_depot_documents(context: SensorEvaluationContext, settings: PacteSe
                 RunRequest(
                     run_key=f"documents-{code}-{fingerprint[:16]}",
                     partition_key=code,
-                    tags={"pacte/declencheur": "boite_de_depot"},
+                    tags={"pacte/declencheur": "boite_de_depot", **ECRITURE},
                 )
             )
     new_cursor = json.dumps(cursor, sort_keys=True)

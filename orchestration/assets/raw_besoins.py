@@ -26,32 +26,32 @@ SOURCES: list[RawSource] = [
     RawSource(
         "cog_communes",
         cog.read_communes,
-        "COG 2026: communes, déléguées, associées, arrondissements",
+        "COG 2026 : communes actuelles, déléguées et associées, et arrondissements municipaux",
         GROUP,
         live_reader=live_insee.read_cog_communes_live,
     ),
     RawSource(
         "cog_departements",
         cog.read_departements,
-        "COG 2026: départements",
+        "COG 2026 : liste des départements et de leurs noms",
         GROUP,
         live_reader=live_insee.read_cog_departements_live,
     ),
     RawSource(
         "cog_regions",
         cog.read_regions,
-        "COG 2026: régions",
+        "COG 2026 : liste des régions et de leurs noms",
         GROUP,
         live_reader=live_insee.read_cog_regions_live,
     ),
-    RawSource("cog_epci", cog.read_epci, "DGCL 2026: EPCI à fiscalité propre and EPT", GROUP),
+    RawSource("cog_epci", cog.read_epci, "DGCL 2026 : EPCI à fiscalité propre et établissements publics territoriaux (EPT)", GROUP),
     RawSource(
-        "cog_epci_membres", cog.read_epci_membres, "DGCL 2026: member communes of each EPCI/EPT", GROUP
+        "cog_epci_membres", cog.read_epci_membres, "DGCL 2026 : communes membres de chaque EPCI et EPT", GROUP
     ),
     RawSource(
-        "cog_communes_2023", cog.read_communes_2023, "COG 2023 communes (geography of Filosofi 2021)", GROUP
+        "cog_communes_2023", cog.read_communes_2023, "COG 2023 : communes (géographie de Filosofi 2021)", GROUP
     ),
-    RawSource("cog_mouvements", cog.read_mouvements, "COG 2023: mouvements de communes since 1943", GROUP),
+    RawSource("cog_mouvements", cog.read_mouvements, "COG 2023 : mouvements de communes depuis 1943", GROUP),
     # Filosofi (INSEE): income, poverty, living standard
     RawSource(
         "filosofi_communes_2021",

@@ -9,11 +9,11 @@ from __future__ import annotations
 import importlib
 import os
 
-from dagster import AssetSelection, RunRequest, define_asset_job, schedule
+from dagster import AssetSelection, PartitionedConfig, RunRequest, define_asset_job, schedule
 
-from orchestration.partitions import departement_partitions, validate_departement
+from orchestration.partitions import departement_partitions, departements, validate_departement
 
-__all__ = ["STAGE_MODULES", "all_assets", "all_checks", "all_jobs", "all_schedules", "all_sensors"]
+__all__ = ["ECRITURE", "STAGE_MODULES", "all_assets", "all_checks", "all_jobs", "all_schedules", "all_sensors"]
 
 STAGE_MODULES = [
     "orchestration.assets.raw_besoins",
@@ -28,6 +28,7 @@ STAGE_MODULES = [
     "orchestration.assets.graph",
     "orchestration.assets.suivi",
     "orchestration.assets.rapport",
+    "orchestration.assets.checks_livrables",
 ]
 
 
@@ -52,11 +53,37 @@ def all_checks() -> list:
     return _collect("CHECKS")
 
 
+#: Tag of the runs that write the warehouse: the instance's run queue (config/dagster.yaml) launches
+#: one of them at a time, since DuckDB lets one process write the file.
+ECRITURE = {"pacte/entrepot": "ecriture"}
+
+#: Run tag naming the département: Dagster shows partitions by their bare key (the code), and the
+#: run lists and run pages show tags.
+DEPARTEMENT_TAG = "pacte/departement"
+
+
+def departement_tags(code: str) -> dict[str, str]:
+    """The tags of a run of ``code``: its name beside the code, e.g. ``Seine-Saint-Denis (93)``."""
+    nom = departements().get(code, "")
+    return {DEPARTEMENT_TAG: f"{nom} ({code})" if nom else code}
+
+
 diagnostic_job = define_asset_job(
     "diagnostic",
     selection=AssetSelection.all(),
     partitions_def=departement_partitions,
-    description="Le diagnostic territorial complet d'un département (toutes les étapes).",
+    # runs launched for a partition (interface, schedule, pacte build) carry the département's name
+    config=PartitionedConfig(
+        partitions_def=departement_partitions,
+        run_config_for_partition_key_fn=lambda _code: {},
+        tags_for_partition_key_fn=departement_tags,
+    ),
+    tags=ECRITURE,
+    description=(
+        "Le diagnostic territorial complet d'un département, de la lecture des sources à la copie "
+        "de lecture pour les analystes. Les lancements attendent leur tour : une seule exécution "
+        "écrit l'entrepôt à la fois."
+    ),
 )
 
 
@@ -69,12 +96,16 @@ def all_jobs() -> list:
     cron_schedule="0 4 1 * *",
     execution_timezone="Europe/Paris",
     job=diagnostic_job,
-    description="Monthly refresh of the départements listed in PACTE_DEPARTEMENTS (default 93).",
+    description=(
+        "Rafraîchissement mensuel (le 1er du mois à 4 h, heure de Paris) des départements choisis "
+        "dans la configuration (par défaut la Seine-Saint-Denis ; voir le guide d'exploitation) : une "
+        "exécution par département, mises en file et lancées l'une après l'autre."
+    ),
 )
 def monthly_refresh(context):
     for code in os.environ.get("PACTE_DEPARTEMENTS", "93").split(","):
         yield RunRequest(run_key=f"{context.scheduled_execution_time:%Y-%m}-{code.strip()}",
-                         partition_key=validate_departement(code))
+                         partition_key=validate_departement(code), tags=ECRITURE)
 
 
 def all_schedules() -> list:

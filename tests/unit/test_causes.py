@@ -108,16 +108,20 @@ def _step(key: str, message: str):
 
 
 def test_blocking_failures_come_before_warnings_and_repeated_steps_are_counted():
+    from orchestration.progression import bilan_controles
+
     events = [_check("conformite_schema_data_inclusion", False, "WARN"),
               *(_step(k, f'Error occurred while executing op "{k}":')
                 for k in ("pacte_dbt", "pacte_dbt_apres_graphe")),
               _check("identifiants_uniques", True, "ERROR")]
-    lines = cli.failure_summary(events)
-    assert lines[0].startswith("2 étapes en échec (")
-    assert lines[0].endswith(': IOException: Could not set lock on file "/w.duckdb": Conflicting lock '
-                             "is held in /usr/bin/python3 (PID 999999999)")
-    assert lines[1].startswith("contrôle bloquant « identifiants_uniques » en échec")
-    assert lines[2].startswith("contrôle « conformite_schema_data_inclusion » non tenu (non bloquant)")
+    bilan = bilan_controles(events)
+    # the two steps that failed on the same lock are one line, with the innermost error's text
+    assert len(bilan.etapes_en_echec) == 1
+    assert bilan.etapes_en_echec[0].startswith("2 étapes (")
+    assert bilan.etapes_en_echec[0].endswith(': Could not set lock on file "/w.duckdb": Conflicting lock '
+                                             "is held in /usr/bin/python3 (PID 999999999)")
+    assert [t.split(" :")[0] for t in bilan.echecs] == ["identifiants_uniques"]
+    assert [t.split(" :")[0] for t in bilan.avertissements] == ["conformite_schema_data_inclusion"]
     cause = cause_premiere(cli.error_texts(events))
     assert cause.genre == "verrou" and "PID 999999999" in cause.texte
 

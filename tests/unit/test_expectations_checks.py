@@ -102,7 +102,10 @@ def test_broken_table_fails_the_check_and_stops_downstream(fixtures_dir, tmp_pat
     assert "reg unique" in evaluation.description and "reg au format code région" in evaluation.description
 
     errors = [e.step_failure_data.error.message for e in result.all_events if e.is_step_failure]
-    assert any("blocking asset check" in m and "attentes_great_expectations" in m for m in errors)
+    # the run's failure says why, in French (the failed expectations), not only on the check's page
+    (error,) = [m for m in errors if "Contrôle bloquant en échec" in m]
+    assert "reg unique" in error and "reg au format code région" in error
+    assert "raw.cog_regions" not in error  # the source by its name, not its table
     downstream_events = {e.event_type_value for e in result.all_events
                          if e.step_key == "staging__stg_test__regions"}
     assert not downstream_events & {"STEP_START", "STEP_SUCCESS", "ASSET_MATERIALIZATION"}
@@ -130,9 +133,14 @@ def test_check_on_a_missing_table_fails_with_a_clear_message(tmp_path):
     check = _check()
     warehouse = WarehouseResource(path=str(tmp_path / "empty.duckdb"))
     context = build_asset_check_context(resources={"warehouse": warehouse})
-    result = check(context)
+    from dagster import Failure
+
+    steps = check(context)
+    result = next(steps)
     assert not result.passed
     assert "raw.cog_regions est absente" in result.description
+    with pytest.raises(Failure, match="raw.cog_regions est absente"):
+        next(steps)  # a blocking check that fails fails its step with its reason
 
 
 @pytest.mark.parametrize("table", sorted(SUITES))
