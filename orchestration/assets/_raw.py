@@ -1,14 +1,20 @@
-"""Factory for raw-table assets: call a reader, write ``raw.<table>``, report metadata."""
+"""Factory for raw-table assets: call a reader, write ``raw.<table>``, report metadata.
+
+Readers are named with :func:`ingest.paresseux.lecteurs`: their modules (pandas and the
+parsers) are imported when the asset runs, not when the definitions load.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 
-from ingest.core import ReadResult
-from ingest.warehouse import unchanged_load, write_raw
 from orchestration.resources import PacteSettingsResource, WarehouseResource
+
+if TYPE_CHECKING:
+    from ingest.core import ReadResult
 
 __all__ = ["RawSource", "raw_asset", "raw_asset_key"]
 
@@ -18,12 +24,12 @@ class RawSource:
     """One raw table: its reader (``data_dir -> ReadResult``) and a French/English description."""
 
     table: str
-    reader: Callable[[Path], ReadResult]
+    reader: Callable[[Path], "ReadResult"]
     description: str
     group: str
-    live_reader: Callable[[Path, float], ReadResult] | None = None
+    live_reader: Callable[[Path, float], "ReadResult"] | None = None
     # for readers that need more than the snapshot folder (inbox, run partition, own live mode)
-    context_reader: Callable[[AssetExecutionContext, PacteSettingsResource], ReadResult] | None = None
+    context_reader: Callable[[AssetExecutionContext, PacteSettingsResource], "ReadResult"] | None = None
 
 
 def raw_asset_key(table: str) -> AssetKey:
@@ -31,7 +37,7 @@ def raw_asset_key(table: str) -> AssetKey:
     return AssetKey(["raw", table])
 
 
-def _preview(result: ReadResult, rows: int = 5) -> str:
+def _preview(result: "ReadResult", rows: int = 5) -> str:
     frame = result.frame.drop(columns=[c for c in result.frame.columns if c.startswith("_")]).head(rows)
     return frame.to_markdown(index=False) if len(frame) else "(empty)"
 
@@ -46,6 +52,8 @@ def raw_asset(source: RawSource) -> AssetsDefinition:
     def _asset(
         context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
     ) -> MaterializeResult:
+        from ingest.warehouse import unchanged_load, write_raw
+
         data_dir = Path(settings.data_dir)
         # A snapshot table whose files (and readers' code) did not change since its last load is
         # not read again: the rows in raw.<table> are the ones that read would give.

@@ -43,7 +43,6 @@ from dagster import (
 from dagster_dbt import build_dbt_asset_selection
 
 from ingest.documents.detection import scan_warehouse
-from ingest.documents.pipeline import ingest_departement, size_limit_bytes
 from ingest.documents.sources import inbox_fingerprint, resolve_sources, watched_departements
 from ingest.documents.stockage import TABLES
 from orchestration.assets.dbt_models import pacte_dbt_models
@@ -121,6 +120,8 @@ def documents_departement(
     context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
 ):
     """Ingest the files of the partition's département (see :mod:`ingest.documents.pipeline`)."""
+    from ingest.documents.pipeline import ingest_departement
+
     code = validate_departement(context.partition_key)
     with warehouse.connect() as con:
         report = ingest_departement(
@@ -204,6 +205,8 @@ def boite_de_depot_documents(context: SensorEvaluationContext, settings: PacteSe
     """One run request per département whose files' fingerprint differs from the cursor."""
     cursor: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     known = set(departements())
+    from ingest.documents.pipeline import size_limit_bytes
+
     limit = size_limit_bytes()
     requests: list[RunRequest] = []
     for code in watched_departements(Path(settings.inbox_dir), known):

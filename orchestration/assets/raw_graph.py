@@ -7,18 +7,20 @@ go to ``quarantine.rejets`` like any other source.
 
 from functools import partial
 
-from graph.registre import read_registre_table
-from ingest import politique_ville
+from ingest.paresseux import lecteurs
 from orchestration.assets._raw import RawSource, raw_asset
 from orchestration.settings import REPO_ROOT
 
 __all__ = ["SOURCES", "ASSETS", "REGISTRE_ROOT"]
 
 GROUP = "raw_graphe"
+politique_ville = lecteurs("ingest.politique_ville")
 REGISTRE_ROOT = REPO_ROOT / "registre"
 
 
 def _registre(name: str, data_dir) -> object:
+    from graph.registre import read_registre_table
+
     return read_registre_table(REGISTRE_ROOT, name)
 
 
