@@ -172,6 +172,7 @@ def cases(root: Path) -> list[Case]:
             2048,
             [pacte, "build", "--departement", "93"],
             env,
+            prepare=[national_marts],  # the first build of 93 when the warehouse is empty (--only)
         ),
         Case(
             "build_59",
@@ -282,6 +283,36 @@ def cases(root: Path) -> list[Case]:
     ]
 
 
+IMPORT_PAIRS = 5
+IMPORTS = {
+    "import_dagster": ("import dagster, dagster_dbt", "`import dagster, dagster_dbt`: Dagster's own import "
+                       f"(median of {IMPORT_PAIRS} runs, each paired with the next case's)"),
+    "import_definitions": ("import orchestration.definitions", "`import orchestration.definitions`: the code "
+                           "location the UI and every run worker load (median of the paired runs; target: "
+                           "Dagster's own import + 3 s, issue 12)"),
+}
+
+
+def _import_results(env: dict[str, str]) -> dict[str, tuple[float, float]]:
+    """Median seconds and peak MB of each import of IMPORTS, measured in alternating pairs so
+    that a change of the machine's load touches both alike."""
+    import statistics
+
+    # once untimed: a new scratch folder has no dbt manifest yet (the setup prepares it)
+    _measure([sys.executable, "-c", IMPORTS["import_definitions"][0]], env)
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in IMPORTS}
+    for _ in range(IMPORT_PAIRS):
+        for name, (statement, _) in IMPORTS.items():
+            seconds, mb, rc = _measure([sys.executable, "-c", statement], env)
+            if rc != 0:
+                raise SystemExit(f"{name}: `{statement}` failed ({rc})")
+            runs[name].append((seconds, mb))
+    return {
+        name: (statistics.median(s for s, _ in values), max(m for _, m in values))
+        for name, values in runs.items()
+    }
+
+
 def _write_report(results: dict[str, dict]) -> None:
     lines = [
         "# Performance",
@@ -315,11 +346,32 @@ def _write_report(results: dict[str, dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", nargs="*", help="case names to run (default: all)")
+    parser.add_argument(
+        "--racine",
+        type=Path,
+        help="scratch folder to use and keep (default: a new temporary one, removed at the end); "
+        "e.g. a warehouse where 93 was built first, for build_93_again and build_59 alone",
+    )
     args = parser.parse_args(argv)
     results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
-    root = Path(tempfile.mkdtemp(prefix="pacte-bench-"))
-    order = [case.name for case in cases(root)]
+    root = args.racine.resolve() if args.racine else Path(tempfile.mkdtemp(prefix="pacte-bench-"))
+    order = [*IMPORTS, *(case.name for case in cases(root))]
     try:
+        if not args.only or set(IMPORTS) & set(args.only):
+            env = _scratch_env(root)
+            measured = _import_results(env)
+            target = measured["import_dagster"][0] + 3
+            for name, (seconds, mb) in measured.items():
+                results[name] = {
+                    "description": IMPORTS[name][1],
+                    "seconds": seconds,
+                    "peak_mb": mb,
+                    "exit_code": 0,
+                    "target_seconds": round(target, 1) if name == "import_definitions" else None,
+                    "target_mb": None,
+                    "measured_at": dt.date.today().isoformat(),
+                }
+                print(f"{name}: {seconds:.1f} s, {mb:.0f} MB", flush=True)
         for case in cases(root):
             if args.only and case.name not in args.only:
                 continue
@@ -342,7 +394,8 @@ def main(argv: list[str] | None = None) -> int:
             }
             print(f"{case.name}: {seconds:.1f} s, {mb:.0f} MB, exit {rc}", flush=True)
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        if not args.racine:
+            shutil.rmtree(root, ignore_errors=True)
     # rows in the order of the cases; results of cases that no longer exist are dropped
     results = {name: results[name] for name in order if name in results}
     RESULTS_JSON.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
-import pandas as pd
 
 from graph.modele import (
     ACTOR_TYPES,
@@ -30,6 +29,9 @@ from graph.modele import (
     commune_nodes,
     zone_communes,
 )
+from ingest.paresseux import module_paresseux
+
+pd = module_paresseux("pandas")
 
 __all__ = [
     "Parametres",

@@ -29,7 +29,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import networkx as nx
-import pandas as pd
 
 from graph.dispositifs import (
     Instance,
@@ -56,6 +55,9 @@ from graph.modele import (
 from graph.registre import DISPOSITIFS, LIENS, Registre
 from graph.territoires import TerritoiresDepartement, territoires_departement
 from ingest.core import QuarantineRow
+from ingest.paresseux import module_paresseux
+
+pd = module_paresseux("pandas")
 
 __all__ = [
     "GraphInputs",

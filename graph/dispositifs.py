@@ -31,10 +31,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from graph.modele import ACTOR_TYPES, normalise_name
 from graph.territoires import TerritoiresDepartement
+from ingest.paresseux import module_paresseux
+
+pd = module_paresseux("pandas")
 
 __all__ = [
     "DEFAULT_MODELE",

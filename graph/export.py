@@ -25,11 +25,13 @@ import json
 from pathlib import Path
 
 import duckdb
-import networkx as nx
-import pandas as pd
 
 from graph.modele import ACTOR_TYPES, EDGE_KINDS, missing_to_none
 from ingest.core import QuarantineRow
+from ingest.paresseux import module_paresseux
+
+pd = module_paresseux("pandas")
+nx = module_paresseux("networkx")
 
 __all__ = [
     "NODE_COLUMNS",

@@ -28,9 +28,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
-import pandas as pd
+
+from ingest.paresseux import module_paresseux
+
+pd = module_paresseux("pandas")
 
 __all__ = [
+    "SOURCES",
     "NODE_KINDS",
     "EDGE_KINDS",
     "COORDINATION_KINDS",
@@ -55,6 +59,23 @@ __all__ = [
     "commune_nodes",
     "zone_communes",
 ]
+
+# the tables the graph reads (every one must exist: the graph is never built from half its sources)
+SOURCES: tuple[str, ...] = (
+    "marts.territoires",
+    "marts.structures",
+    "marts.services",
+    "marts.documents",
+    "marts.mentions",
+    "marts.liens_candidats",
+    "raw.ft_clpe_communes",
+    "raw.politique_ville_contrats",
+    "raw.geo_communes",
+    "raw.cog_communes",
+    "raw.registre_acteurs",
+    "raw.registre_dispositifs",
+    "raw.registre_liens",
+)
 
 # Documents are not nodes: they are the evidence of ties (passages), see construction.add_documents.
 NODE_KINDS: tuple[str, ...] = ("acteur", "dispositif", "territoire", "domaine", "axe", "service")

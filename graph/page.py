@@ -33,12 +33,14 @@ from importlib import resources
 from pathlib import Path
 
 import networkx as nx
-import pandas as pd
 from jinja2 import Environment
 
 from graph.analyse import coordination_graph
 from graph.modele import ACTOR_GROUPS, ACTOR_TYPES, EDGE_KINDS
 from rapport.ecriture import ecrire_texte
+from ingest.paresseux import module_paresseux
+
+pd = module_paresseux("pandas")
 
 __all__ = ["SEUIL_AGREGATION", "display_model", "render_page", "write_page", "json_for_script", "vis_assets"]
 

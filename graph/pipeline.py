@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from graph import analyse, comite, page
 from graph.construction import BuildResult, GraphInputs, build_graph
@@ -30,8 +29,12 @@ from graph.export import (
     write_graphml,
     write_quarantine,
 )
+from graph.modele import SOURCES
 from graph.registre import registre_departement
 from graph.territoires import MissingSource
+from ingest.paresseux import module_paresseux
+
+pd = module_paresseux("pandas")
 
 __all__ = [
     "SOURCES",
@@ -46,22 +49,6 @@ __all__ = [
     "run_departements",
 ]
 
-# the tables the graph reads (every one must exist: the graph is never built from half its sources)
-SOURCES: tuple[str, ...] = (
-    "marts.territoires",
-    "marts.structures",
-    "marts.services",
-    "marts.documents",
-    "marts.mentions",
-    "marts.liens_candidats",
-    "raw.ft_clpe_communes",
-    "raw.politique_ville_contrats",
-    "raw.geo_communes",
-    "raw.cog_communes",
-    "raw.registre_acteurs",
-    "raw.registre_dispositifs",
-    "raw.registre_liens",
-)
 MARTS_ANALYSE = (
     "coordination_acteurs",
     "coordination_dispositifs",

@@ -30,8 +30,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from graph.modele import ACTOR_TYPES, COORDINATION_KINDS, EVIDENCE_KINDS
 from ingest.core import (
     DEPARTEMENT_CODE,
@@ -43,6 +41,9 @@ from ingest.core import (
     file_checksum,
     read_csv,
 )
+from ingest.paresseux import module_paresseux
+
+pd = module_paresseux("pandas")
 
 __all__ = [
     "ACTEURS",

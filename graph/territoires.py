@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from graph.modele import missing_to_none, text_or_none
+from ingest.paresseux import module_paresseux
+
+pd = module_paresseux("pandas")
 
 __all__ = ["TerritoiresDepartement", "territoires_departement", "MissingSource"]
 

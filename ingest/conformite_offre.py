@@ -23,10 +23,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from jsonschema import Draft202012Validator, FormatChecker
 
+from ingest.paresseux import module_paresseux
 from ingest.warehouse import insert_rows
+
+pd = module_paresseux("pandas")
 
 __all__ = [
     "SCHEMA_DIR",

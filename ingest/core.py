@@ -31,7 +31,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
+from ingest.paresseux import module_paresseux
+
+pd = module_paresseux("pandas")
+
 
 __all__ = [
     "ColumnSpec",

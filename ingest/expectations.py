@@ -36,10 +36,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-
 from ingest.core import COMMUNE_CODE, DEPARTEMENT_CODE
+from ingest.paresseux import module_paresseux
 from ingest.warehouse import insert_rows
+
+pd = module_paresseux("pandas")
 
 __all__ = [
     "FAILURES_TABLE",

@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from ingest.core import ReadResult
+from ingest.paresseux import module_paresseux
+
+pd = module_paresseux("pandas")
 
 __all__ = [
     "connect",

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
-import pandas as pd
 
+from ingest.paresseux import module_paresseux
 from ingest.warehouse import LOADS_TABLE, QUARANTINE_TABLE, ensure_schemas
+
+pd = module_paresseux("pandas")
 
 __all__ = ["TABLES", "META_COLUMNS", "ensure_tables", "insert_frame", "now"]
 

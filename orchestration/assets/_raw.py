@@ -1,5 +1,8 @@
 """Factory for raw-table assets: call a reader, check its delivery, write ``raw.<table>``, report metadata.
 
+Readers are named with :func:`ingest.paresseux.lecteurs`: their modules (pandas and the
+parsers) are imported when the asset runs, not when the definitions load.
+
 Before a read replaces ``raw.<table>`` it passes the delivery gate of :mod:`ingest.livraison`
 (every file read, row count in the documented range, no wholesale loss against the last good
 load). A refused read leaves the table as it was and fails the step with the source named in
@@ -11,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dagster import (
     AssetExecutionContext,
@@ -22,11 +26,11 @@ from dagster import (
     asset,
 )
 
-from ingest.core import ReadResult
-from ingest.livraison import check_delivery, mark_stale
-from ingest.warehouse import QUARANTINE_TABLE, unchanged_load, write_raw
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 from orchestration.settings import DBT_PROJECT_DIR
+
+if TYPE_CHECKING:
+    from ingest.core import ReadResult
 
 __all__ = ["RawSource", "raw_asset", "raw_asset_key", "source_label", "max_loss"]
 
@@ -59,12 +63,12 @@ class RawSource:
     """One raw table: its reader (``data_dir -> ReadResult``) and a French/English description."""
 
     table: str
-    reader: Callable[[Path], ReadResult]
+    reader: Callable[[Path], "ReadResult"]
     description: str
     group: str
-    live_reader: Callable[[Path, float], ReadResult] | None = None
+    live_reader: Callable[[Path, float], "ReadResult"] | None = None
     # for readers that need more than the snapshot folder (inbox, run partition, own live mode)
-    context_reader: Callable[[AssetExecutionContext, PacteSettingsResource], ReadResult] | None = None
+    context_reader: Callable[[AssetExecutionContext, PacteSettingsResource], "ReadResult"] | None = None
 
 
 def raw_asset_key(table: str) -> AssetKey:
@@ -72,7 +76,7 @@ def raw_asset_key(table: str) -> AssetKey:
     return AssetKey(["raw", table])
 
 
-def _preview(result: ReadResult, rows: int = 5) -> str:
+def _preview(result: "ReadResult", rows: int = 5) -> str:
     frame = result.frame.drop(columns=[c for c in result.frame.columns if c.startswith("_")]).head(rows)
     return frame.to_markdown(index=False) if len(frame) else "(empty)"
 
@@ -87,6 +91,9 @@ def raw_asset(source: RawSource) -> AssetsDefinition:
     def _asset(
         context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
     ) -> MaterializeResult:
+        from ingest.livraison import check_delivery, mark_stale
+        from ingest.warehouse import unchanged_load, write_raw
+
         data_dir = Path(settings.data_dir)
         # A snapshot table whose files (and readers' code) did not change since its last load is
         # not read again: the rows in raw.<table> are the ones that read would give.
@@ -137,6 +144,8 @@ def _lignes_ecartees(con, table: str) -> MetadataValue:
     source should not have held).
     """
     from dagster import TableColumn, TableRecord, TableSchema
+
+    from ingest.warehouse import QUARANTINE_TABLE
 
     rows = con.execute(
         f"select source_file, line, field, reason from {QUARANTINE_TABLE} where table_name = ? "

@@ -45,7 +45,6 @@ from dagster import (
 from dagster_dbt import build_dbt_asset_selection
 
 from ingest.documents.detection import scan_warehouse
-from ingest.documents.pipeline import ingest_departement, size_limit_bytes
 from ingest.documents.sources import inbox_fingerprint, resolve_sources, watched_departements
 from ingest.documents.stockage import TABLES
 from ingest.livraison import LivraisonRefusee, mark_inbox_stale
@@ -136,6 +135,8 @@ def documents_departement(
 
 
 def _documents(context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource):
+    from ingest.documents.pipeline import ingest_departement
+
     code = validate_departement(context.partition_key)
     with warehouse.connect() as con:
         try:
@@ -240,6 +241,8 @@ def boite_de_depot_documents(context: SensorEvaluationContext, settings: PacteSe
     """One run request per département whose files' fingerprint differs from the cursor."""
     cursor: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     known = set(departements())
+    from ingest.documents.pipeline import size_limit_bytes
+
     limit = size_limit_bytes()
     requests: list[RunRequest] = []
     for code in watched_departements(Path(settings.inbox_dir), known):

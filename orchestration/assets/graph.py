@@ -30,19 +30,23 @@ from dagster import (
     multi_asset,
 )
 
-from graph import pipeline
 from graph.export import DESCRIPTIONS
+from graph.modele import SOURCES
 from graph.territoires import MissingSource
+from ingest.paresseux import module_paresseux
 from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 from orchestration.settings import DBT_PROJECT_DIR
+
+# the graph code (networkx layouts, pandas) is imported when a step runs
+pipeline = module_paresseux("graph.pipeline")
 
 __all__ = ["ASSETS", "CHECKS", "SENSORS", "SOURCE_KEYS"]
 
 GROUP = "graphe"
 SEEDS = DBT_PROJECT_DIR / "seeds"
 # the asset producing each table the graph reads
-SOURCE_KEYS: dict[str, AssetKey] = {table: AssetKey(table.split(".")) for table in pipeline.SOURCES}
+SOURCE_KEYS: dict[str, AssetKey] = {table: AssetKey(table.split(".")) for table in SOURCES}
 # the comité's corrections of the network (orchestration/assets/suivi.py), applied by graph/comite.py
 SOURCE_KEYS["raw.reseau_corrections"] = AssetKey(["raw", "reseau_corrections"])
 DESCRIPTIONS_ANALYSE = {

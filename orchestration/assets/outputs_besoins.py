@@ -10,13 +10,15 @@ it as is), French column headers. The marts are read through a read-only connect
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
+from ingest.paresseux import module_paresseux
 from orchestration.partitions import departement_partitions, validate_departement
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 from rapport.ecriture import ecriture_atomique
 from rapport.formules import neutraliser_textes
+
+pd = module_paresseux("pandas")
 
 __all__ = [
     "ASSETS",
@@ -159,12 +161,12 @@ def extract_query(name: str) -> str:
     return EXTRACTS[name]
 
 
-def read_extract(con: duckdb.DuckDBPyConnection, name: str, departement: str) -> pd.DataFrame:
+def read_extract(con: duckdb.DuckDBPyConnection, name: str, departement: str) -> "pd.DataFrame":
     """Rows of one mart for the perimeter of ``departement`` (an already validated code)."""
     return con.execute(extract_query(name), {"departement": departement}).df()
 
 
-def to_french_csv(frame: pd.DataFrame, path: Path) -> Path:
+def to_french_csv(frame: "pd.DataFrame", path: Path) -> Path:
     """Write ``frame`` for a French spreadsheet: ``;``, decimal comma, UTF-8 with BOM,
     French headers, booleans as ``oui``/``non``, text never taken for a formula
     (:func:`rapport.formules.neutraliser_textes`). Written beside, then moved in place.

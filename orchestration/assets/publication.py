@@ -8,7 +8,8 @@ Before anything is published, the blocking check ``aucune_donnee_personnelle`` r
 independent detector of :mod:`ingest.documents.detection` over every warehouse table holding
 text from documents, interviews or questionnaires (the raw tables and every dbt model
 downstream of them, from the dbt manifest) and over every file written for people under
-``PACTE_OUTPUT`` (Parquet exports, workbook, report and pages): when it finds anything, nothing
+``PACTE_OUTPUT`` (Parquet exports, workbook, report and pages) but the other départements'
+folders, which this build does not write: when it finds anything, nothing
 is published and the build fails, naming the places.
 
 The copy then loses what statistical secrecy forbids analysts to see: every relation holding
@@ -87,6 +88,21 @@ def strip_respondent_rows(con: duckdb.DuckDBPyConnection) -> list[str]:
     return dropped
 
 
+def _autres_departements(context: AssetExecutionContext) -> list[str]:
+    """The folders of the other départements under ``PACTE_OUTPUT``, left out of the file scan.
+
+    This build writes only under ``PACTE_OUTPUT/<code>/``: the other départements' files were
+    scanned by their own builds (the warehouse itself is scanned whole). Outside a département's
+    run (the asset materialised alone), every folder is scanned.
+    """
+    from orchestration.partitions import departements
+
+    code = context.run.tags.get("dagster/partition")
+    if not code:
+        return []
+    return sorted(set(departements()) - {code})
+
+
 def publication_asset(upstream: list[AssetKey]) -> AssetsDefinition:
     """The last asset of every build: depends on all the others."""
 
@@ -107,7 +123,7 @@ def publication_asset(upstream: list[AssetKey]) -> AssetsDefinition:
         with warehouse.connect() as con:
             con.execute("checkpoint")
             found = scan_warehouse(con, manifest)
-        found += scan_files(Path(settings.output_dir), manifest)
+        found += scan_files(Path(settings.output_dir), manifest, skip=_autres_departements(context))
         if found:
             description = "données personnelles détectées, rien n'est publié : " + "; ".join(found[:20])
             yield AssetCheckResult(

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from ingest import (
-    anct,
-    caf,
-    cog,
-    couverture_petite_enfance,
-    dora,
-    filosofi,
-    france_travail,
-    jeunesse,
-    live_insee,
-    qpv,
-    recensement,
-    transition_ecologique,
-)
+from ingest.paresseux import lecteurs
 from orchestration.assets._raw import RawSource, raw_asset
+
+anct = lecteurs("ingest.anct")
+caf = lecteurs("ingest.caf")
+cog = lecteurs("ingest.cog")
+couverture_petite_enfance = lecteurs("ingest.couverture_petite_enfance")
+dora = lecteurs("ingest.dora")
+filosofi = lecteurs("ingest.filosofi")
+france_travail = lecteurs("ingest.france_travail")
+jeunesse = lecteurs("ingest.jeunesse")
+live_insee = lecteurs("ingest.live_insee")
+qpv = lecteurs("ingest.qpv")
+recensement = lecteurs("ingest.recensement")
+transition_ecologique = lecteurs("ingest.transition_ecologique")
 
 __all__ = ["SOURCES", "ASSETS"]
 

@@ -1,7 +1,9 @@
 """Raw assets of the geometry used by the offer side: commune and département outlines."""
 
-from ingest import geo
+from ingest.paresseux import lecteurs
 from orchestration.assets._raw import RawSource, raw_asset
+
+geo = lecteurs("ingest.geo")
 
 __all__ = ["SOURCES", "ASSETS"]
 

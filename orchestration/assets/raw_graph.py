@@ -7,19 +7,21 @@ go to ``quarantine.rejets`` like any other source.
 
 from functools import partial
 
-from graph.registre import read_registre_table
-from ingest import politique_ville
-from ingest.cog import known_communes
+from ingest.paresseux import lecteurs
 from orchestration.assets._raw import RawSource, raw_asset
 from orchestration.settings import REPO_ROOT
 
 __all__ = ["SOURCES", "ASSETS", "REGISTRE_ROOT"]
 
 GROUP = "raw_graphe"
+politique_ville = lecteurs("ingest.politique_ville")
 REGISTRE_ROOT = REPO_ROOT / "registre"
 
 
 def _registre(name: str, data_dir) -> object:
+    from graph.registre import read_registre_table
+    from ingest.cog import known_communes
+
     return read_registre_table(REGISTRE_ROOT, name, known_communes(data_dir))
 
 

@@ -10,26 +10,31 @@ Every source gives ``raw.offre_structures__<src>`` and, when it describes servic
 - ``local``: every ``<PACTE_INBOX>/<département>/offre_locale/*.csv`` file.
 """
 
+from __future__ import annotations
+
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dagster import AssetExecutionContext
 
-from ingest.core import ReadResult
-from ingest.offre import aide_alimentaire as aa
-from ingest.offre import api_data_inclusion as api
-from ingest.offre import bpe, local
-from ingest.offre import data_inclusion as di
-from ingest.offre import listes_nationales as ln
-from ingest.offre import petite_enfance as pe
+from ingest.paresseux import lecteurs
 from orchestration.assets._raw import RawSource, raw_asset
 from orchestration.partitions import validate_departement
 from orchestration.resources import PacteSettingsResource
 from orchestration.settings import load_settings
 
+if TYPE_CHECKING:
+    from ingest.core import ReadResult
+
 __all__ = ["SOURCES", "ASSETS", "CHECKS", "SENSORS"]
 
 GROUP = "raw_offre"
+aa = lecteurs("ingest.offre.aide_alimentaire")
+bpe = lecteurs("ingest.offre.bpe")
+di = lecteurs("ingest.offre.data_inclusion")
+ln = lecteurs("ingest.offre.listes_nationales")
+pe = lecteurs("ingest.offre.petite_enfance")
 
 
 def _run_departements(context: AssetExecutionContext) -> list[str]:
@@ -41,6 +46,8 @@ def _run_departements(context: AssetExecutionContext) -> list[str]:
 
 def _di_api_reader(services: bool):
     def read(context: AssetExecutionContext, settings: PacteSettingsResource) -> ReadResult:
+        from ingest.offre import api_data_inclusion as api
+
         mode = api.offre_mode()
         data_dir = Path(settings.data_dir)
         reader = api.read_di_api_services if services else api.read_di_api_structures
@@ -58,6 +65,8 @@ def _di_api_reader(services: bool):
 
 def _local_reader(services: bool):
     def read(context: AssetExecutionContext, settings: PacteSettingsResource) -> ReadResult:
+        from ingest.offre import local
+
         reader = local.read_local_services if services else local.read_local_structures
         return reader(Path(settings.inbox_dir), Path(settings.data_dir))
 
@@ -66,6 +75,8 @@ def _local_reader(services: bool):
 
 def _local_default(services: bool):
     def read(data_dir: Path) -> ReadResult:
+        from ingest.offre import local
+
         reader = local.read_local_services if services else local.read_local_structures
         return reader(load_settings().inbox_dir, data_dir)
 

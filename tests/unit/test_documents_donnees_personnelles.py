@@ -349,6 +349,54 @@ def test_scan_of_files_written_for_people(tmp_path):
     assert scan_files(clean) == []
 
 
+def test_workbook_texts_are_the_ones_openpyxl_reads(tmp_path):
+    """The workbook is read from its XML (fast): the same strings as openpyxl's values, with shared
+    strings, inline strings (write-only mode), formulas, rich text and escaped characters."""
+    from collections import Counter
+
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    from ingest.documents.detection import _xlsx_texts
+
+    shared = Workbook()
+    sheet = shared.active
+    sheet.append(["Commune", "Taux", "Note <à> & « revoir »"])
+    sheet.append(["Saint-Denis", 35.7, "=A2&\" (93)\""])
+    sheet.append([None, True, "  espace  "])
+    sheet["D1"] = CellRichText(["Appeler ", TextBlock(InlineFont(b=True), "Mme Delaunay")])
+    second = shared.create_sheet("Deux")
+    second.append(["Saint-Denis", "ligne 2\nsuite"])
+    shared.save(tmp_path / "partage.xlsx")
+    streamed = Workbook(write_only=True)
+    feuille = streamed.create_sheet("Flux")
+    feuille.append(["Passage", "Rappeler Mme Delaunay au 06 71 28 45 90", 12, None])
+    feuille.append(["Passage", "d'accord"])
+    streamed.save(tmp_path / "flux.xlsx")
+    for name in ("partage.xlsx", "flux.xlsx"):
+        book = load_workbook(tmp_path / name, read_only=True)
+        expected = Counter(
+            str(v) for s in book.worksheets for row in s.iter_rows(values_only=True) for v in row
+            if isinstance(v, str)
+        )
+        book.close()
+        assert Counter(_xlsx_texts(tmp_path / name)) == expected, name
+
+
+def test_scan_counts_every_occurrence_and_skips_the_folders_asked(tmp_path):
+    out = tmp_path / "sortie"
+    for code in ("93", "59"):
+        (out / code).mkdir(parents=True)
+        (out / code / "notes.csv").write_text(
+            "Appeler le 06 71 28 45 90\nAppeler le 06 71 28 45 90\nrien\n", encoding="utf-8"
+        )
+    found = scan_files(out)
+    assert "numéro de téléphone dans 93/notes.csv (2)" in found
+    assert "numéro de téléphone dans 59/notes.csv (2)" in found
+    assert scan_files(out, skip=["93"]) == ["numéro de téléphone dans 59/notes.csv (2)"]
+
+
 def test_command_line_on_a_build_output(tmp_path, capsys):
     (tmp_path / "93").mkdir()
     (tmp_path / "93" / "note.md").write_text("Portable : 06.71.28.45.90\n", encoding="utf-8")
