@@ -262,6 +262,16 @@ def cases(root: Path) -> list[Case]:
             prepare=[national_marts],  # a build of 93 when the warehouse is empty (--only rapport_93)
         ),
         Case(
+            "apercu_tous",
+            "`pacte apercu`: the overview pages of the 18 régions and of France (map and table of every "
+            "département for each measure), after at least one build (issue 16)",
+            60,  # proposed here (issue 16 sets none): a comité's refresh of every page within a minute
+            2048,
+            [pacte, "apercu"],
+            env,
+            prepare=[national_marts],  # a build of 93 when the warehouse is empty (--only apercu_tous)
+        ),
+        Case(
             "rapport_all",
             "report (HTML + PDF), committee kit, workbook, exports and dictionary of every département "
             "(109), graph and priorities of all built before (not timed)",
