@@ -417,7 +417,7 @@ def _candidates(
     instance: dict,
     actors_by_type: dict[str, list[str]],
     communes: dict[str, dict],
-    zones: dict[str, set[str]],
+    zones: dict[str, dict[str, set[str]]],
 ) -> list[str]:
     code = graph.graph.get("code_departement")
     scope = set(instance.get("communes") or [])
@@ -431,7 +431,8 @@ def _candidates(
         return sorted(f"{niveau}:{value}" for niveau, value in refs - {None} if f"{niveau}:{value}" in graph)
     if expected in ("commune", "ccas"):
         return sorted(f"{expected}:{c}" for c in scope if f"{expected}:{c}" in graph)
-    return sorted(n for n in actors_by_type.get(expected, []) if zones[n] & scope)
+    by_commune = zones.get(expected, {})  # the actors of that type acting in each commune
+    return sorted(set().union(*(by_commune.get(c, set()) for c in scope)))
 
 
 def coordination_dispositifs(graph: nx.MultiDiGraph, params: Parametres = Parametres()) -> pd.DataFrame:
@@ -446,11 +447,15 @@ def coordination_dispositifs(graph: nx.MultiDiGraph, params: Parametres = Parame
     code = graph.graph.get("code_departement")
     communes = commune_nodes(graph)
     actors_by_type: dict[str, list[str]] = defaultdict(list)
-    zones: dict[str, set[str]] = {}
+    # type → commune → actors of that type acting there: candidates are looked up by commune, not by
+    # scanning every actor for every dispositif (100 000 local offer services)
+    zones: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for node, data in graph.nodes(data=True):
         if data.get("type_noeud") == "acteur":
-            actors_by_type[data.get("type_acteur") or "autre"].append(node)
-            zones[node] = zone_communes(graph, node, communes)
+            type_acteur = data.get("type_acteur") or "autre"
+            actors_by_type[type_acteur].append(node)
+            for commune in zone_communes(graph, node, communes):
+                zones[type_acteur][commune].add(node)
     rows = []
     for node, data in sorted(graph.nodes(data=True)):
         if data.get("type_noeud") != "dispositif" or data.get("historique"):
