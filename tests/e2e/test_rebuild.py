@@ -3,11 +3,7 @@ the same marts, the same check results (orchestration.dbt_etat, ingest.warehouse
 
 from __future__ import annotations
 
-import pytest
-
 from ingest.expectations import table_fingerprint
-
-pytestmark = pytest.mark.timeout(900)
 
 MARTS = ("territoires", "indicateurs", "besoins", "offre", "accessibilite", "documents", "passages")
 

@@ -456,5 +456,5 @@ def test_the_analysis_does_not_depend_on_the_order_the_graph_was_read_in():
         )
     assert results[0][0]["methode_intermediarite"].eq("approchee").all()
     assert results[0][3]["fragmentation"].notna().any()
-    for first, second in zip(*results):
+    for first, second in zip(*results, strict=True):
         pd.testing.assert_frame_equal(first, second, check_exact=True)
