@@ -205,8 +205,16 @@ def courtage(gc: nx.Graph, groups: dict[str, str]) -> dict[str, dict[str, object
         }
         for a in neighbours:  # remove the pairs that are tied (closed triangles)
             ga = groups.get(a)
-            for c in gc[a]:
-                if c in neighbours and a < c:
+            adjacent = gc[a]
+            # walk the smaller side: a hub (a network head with thousands of members) next to every
+            # neighbour would otherwise cost its degree squared
+            common = (
+                [c for c in neighbours if c in adjacent]
+                if len(neighbours) < len(adjacent)
+                else [c for c in adjacent if c in neighbours]
+            )
+            for c in common:
+                if a < c:
                     gc_ = groups.get(c)
                     if ga == gc_ == gb:
                         totals["coordinateur"] -= 1
