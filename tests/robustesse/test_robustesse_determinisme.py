@@ -68,3 +68,30 @@ def test_the_check_catches_the_forms_that_flipped():
     assert unordered_aggregates("select to_json(list(struct_pack(a := 1)))::varchar from t")
     assert not unordered_aggregates("select string_agg(distinct c, ' ; ' order by c) from t")
     assert not unordered_aggregates("select list_sort(list_distinct(list_filter(list(a), x -> x))) from t")
+
+
+def test_missing_link_ids_are_unique_and_the_report_computes_them_as_dbt_does():
+    """Two expected types missing from one dispositif with no single candidate had one id, so the evidence
+    of a lead was numbered differently between two identical builds."""
+    import duckdb
+
+    from rapport.preuves import ID_LIEN_MANQUANT_SQL
+
+    macro = (DBT / "macros" / "priorites.sql").read_text(encoding="utf-8")
+    body = re.search(r"macro id_lien_manquant\(alias\) -%\}(.*?)\{%- endmacro", macro, re.S).group(1)
+    body = re.sub(r"--[^\n]*", "", body).replace("{{ alias }}", "t")
+    con = duckdb.connect()
+    con.execute(
+        """create table t as select * from (values
+        ('93', 'partenaire_attendu_absent', 'dispositif:ctg:ept:1', null, 'ept', '1', null,
+         '{"type_acteur": "ccas"}'),
+        ('93', 'partenaire_attendu_absent', 'dispositif:ctg:ept:1', null, 'ept', '1', null,
+         '{"type_acteur": "centre_social"}'),
+        ('93', 'operateurs_sans_lien', null, null, 'ept', '1', 'aide_alimentaire', '{"nb_operateurs": 3}'),
+        ('93', 'operateurs_sans_lien', null, null, 'ept', '2', 'aide_alimentaire', '{"nb_operateurs": 3}')
+        ) as v(code_departement, regle, id_source, id_cible, niveau, code_territoire, code_domaine,
+               details)"""
+    )
+    dbt_ids = [r[0] for r in con.execute(f"select {body} from t").fetchall()]
+    report_ids = [r[0] for r in con.execute(f"select {ID_LIEN_MANQUANT_SQL} from t").fetchall()]
+    assert dbt_ids == report_ids and len(set(dbt_ids)) == 4
