@@ -150,6 +150,7 @@ def cases(root: Path) -> list[Case]:
         "--quiet",
     ]
     national_marts = [py, "-c", NATIONAL_MARTS.replace("__PACTE__", repr(pacte))]
+    massive = _scratch_env(root / "offre_locale_100k")  # a warehouse of its own: a first build
     prepare_all = [
         national_marts,
         [py, "-c", GRAPH_MISSING],
@@ -191,6 +192,27 @@ def cases(root: Path) -> list[Case]:
             2048,
             [pacte, "build", "--departement", "93"],
             {**env, "PACTE_FULL_REFRESH": "1"},
+        ),
+        Case(
+            "build_93_offre_locale_100k",
+            "first `pacte build --departement 93` with 100 000 local offer rows in the inbox (real "
+            "input format, written by benchmarks/offre_locale_massive.py, not timed): readers, dbt, "
+            "graph and coordination analysis at scale",
+            600,
+            2048,
+            [pacte, "build", "--departement", "93"],
+            massive,
+            prepare=[
+                [
+                    py,
+                    str(REPO / "benchmarks" / "offre_locale_massive.py"),
+                    massive["PACTE_INBOX"],
+                    "--departement",
+                    "93",
+                    "--lignes",
+                    "100000",
+                ],
+            ],
         ),
         Case(
             "national_need_marts",

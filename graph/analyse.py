@@ -13,6 +13,7 @@ docs/graphe.md explains each metric and each rule in plain words.
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ __all__ = [
     "faiblesse_coordination",
     "operateurs_par_domaine",
     "lie",
+    "Liaisons",
 ]
 
 ROLES_COURTAGE = ("liaison", "gardien_representant", "consultant", "coordinateur")
@@ -99,9 +101,10 @@ def coordination_graph(graph: nx.MultiDiGraph) -> nx.Graph:
     (['a', 'b'], 0.75, ['finance', 'partenaire_de'])
     """
     gc = nx.Graph()
-    for node, data in graph.nodes(data=True):
-        if data.get("type_noeud") in ("acteur", "dispositif"):
-            gc.add_node(node)
+    # nodes and edges in sorted order: the graph read back from the warehouse comes in no fixed row
+    # order, and sampling, Louvain and floating sums follow the order of the nodes and edges
+    kept = (n for n, d in graph.nodes(data=True) if d.get("type_noeud") in ("acteur", "dispositif"))
+    gc.add_nodes_from(sorted(kept))
     confidences: dict[tuple[str, str], list[float]] = defaultdict(list)
     kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
     for u, v, data in graph.edges(data=True):
@@ -111,7 +114,7 @@ def coordination_graph(graph: nx.MultiDiGraph) -> nx.Graph:
                 p["confiance"] for p in data.get("preuves", [{"confiance": data["confiance"]}])
             )
             kinds[pair].add(data["type_lien"])
-    for (u, v), values in confidences.items():
+    for (u, v), values in sorted(confidences.items()):
         gc.add_edge(u, v, poids=combine_confidences(values), types=sorted(kinds[(u, v)]))
     return gc
 
@@ -204,8 +207,16 @@ def courtage(gc: nx.Graph, groups: dict[str, str]) -> dict[str, dict[str, object
         }
         for a in neighbours:  # remove the pairs that are tied (closed triangles)
             ga = groups.get(a)
-            for c in gc[a]:
-                if c in neighbours and a < c:
+            adjacent = gc[a]
+            # walk the smaller side: a hub (a network head with thousands of members) next to every
+            # neighbour would otherwise cost its degree squared
+            common = (
+                [c for c in neighbours if c in adjacent]
+                if len(neighbours) < len(adjacent)
+                else [c for c in adjacent if c in neighbours]
+            )
+            for c in common:
+                if a < c:
                     gc_ = groups.get(c)
                     if ga == gc_ == gb:
                         totals["coordinateur"] -= 1
@@ -263,6 +274,74 @@ def lie(gc: nx.Graph, graph: nx.MultiDiGraph, a: str, b: str) -> bool:
     return any(graph.nodes[n].get("type_noeud") == "dispositif" for n in common)
 
 
+class Liaisons:
+    """Which pairs of a fixed set of actors are tied in the sense of :func:`lie`, as bit sets.
+
+    Counting the tied pairs of a subset of ``s`` actors costs ``s`` bit-set intersections instead of
+    ``s²/2`` calls to :func:`lie`: with 100 000 local offer services, a domain of the département can
+    hold thousands of operators and pair by pair the analysis ran for hours. The counts are exact.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_nodes_from([(n, {"type_noeud": "acteur"}) for n in "abcde"])
+    >>> g.add_node("d1", type_noeud="dispositif")
+    >>> gc = nx.Graph([("a", "b"), ("c", "d1"), ("d", "d1")]); gc.add_node("e")
+    >>> liaisons = Liaisons(gc, g, "abcde")
+    >>> liaisons.paires_liees("abcde"), liaisons.paires_liees("ace")
+    (2, 0)
+    >>> sum(lie(gc, g, x, y) for x in "abcde" for y in "abcde" if x < y)
+    2
+    """
+
+    def __init__(self, gc: nx.Graph, graph: nx.MultiDiGraph, actors: Iterable[str]):
+        self.index = {a: i for i, a in enumerate(sorted(set(actors)))}
+        by_dispositif: dict[str, int] = defaultdict(int)  # dispositif → its neighbours among the actors
+        for a, i in self.index.items():
+            if a in gc:
+                for n in gc[a]:
+                    if graph.nodes[n].get("type_noeud") == "dispositif":
+                        by_dispositif[n] |= 1 << i
+        self.tied: dict[str, int] = {}  # actor → the other actors it is tied to (only when any)
+        for a, i in self.index.items():
+            if a not in gc:
+                continue
+            mask = 0
+            for n in gc[a]:
+                j = self.index.get(n)
+                if j is not None:
+                    mask |= 1 << j
+                mask |= by_dispositif.get(n, 0)
+            mask &= ~(1 << i)
+            if mask:
+                self.tied[a] = mask
+
+    def _mask(self, subset: Iterable[str]) -> int:
+        bits = bytearray((len(self.index) + 8) // 8)
+        for a in subset:
+            i = self.index[a]
+            bits[i >> 3] |= 1 << (i & 7)
+        return int.from_bytes(bits, "little")
+
+    def paires_liees(self, subset: Iterable[str]) -> int:
+        """Number of unordered pairs of ``subset`` (actors of the set) that are tied."""
+        subset = list(subset)
+        members = [a for a in subset if a in self.tied]
+        if not members:
+            return 0
+        mask = self._mask(subset)
+        return sum((self.tied[a] & mask).bit_count() for a in members) // 2
+
+
+def _liaisons_par_domaine(
+    gc: nx.Graph, graph: nx.MultiDiGraph, operators: dict[tuple[str, str], set[str]]
+) -> dict[str, Liaisons]:
+    by_domain: dict[str, set[str]] = defaultdict(set)
+    for (_commune, domaine), actors in operators.items():
+        by_domain[domaine] |= actors
+    return {domaine: Liaisons(gc, graph, actors) for domaine, actors in sorted(by_domain.items())}
+
+
 def _reference(commune: dict) -> tuple[str, str] | None:
     if commune.get("code_ept"):
         return ("ept", commune["code_ept"])
@@ -301,7 +380,7 @@ def coordination_acteurs(graph: nx.MultiDiGraph, params: Parametres = Parametres
                 "groupe_acteur": groups[node],
                 "code_dispositif": data.get("code_dispositif"),
                 "degre": gc.degree(node),
-                "degre_pondere": round(sum(d["poids"] for _, _, d in gc.edges(node, data=True)), 6),
+                "degre_pondere": round(math.fsum(d["poids"] for _, _, d in gc.edges(node, data=True)), 6),
                 "intermediarite": round(betweenness.get(node, 0.0), 8),
                 "methode_intermediarite": method,
                 "k_echantillon": k,
@@ -348,7 +427,7 @@ def _candidates(
     instance: dict,
     actors_by_type: dict[str, list[str]],
     communes: dict[str, dict],
-    zones: dict[str, set[str]],
+    zones: dict[str, dict[str, set[str]]],
 ) -> list[str]:
     code = graph.graph.get("code_departement")
     scope = set(instance.get("communes") or [])
@@ -362,7 +441,8 @@ def _candidates(
         return sorted(f"{niveau}:{value}" for niveau, value in refs - {None} if f"{niveau}:{value}" in graph)
     if expected in ("commune", "ccas"):
         return sorted(f"{expected}:{c}" for c in scope if f"{expected}:{c}" in graph)
-    return sorted(n for n in actors_by_type.get(expected, []) if zones[n] & scope)
+    by_commune = zones.get(expected, {})  # the actors of that type acting in each commune
+    return sorted(set().union(*(by_commune.get(c, set()) for c in scope)))
 
 
 def coordination_dispositifs(graph: nx.MultiDiGraph, params: Parametres = Parametres()) -> pd.DataFrame:
@@ -377,11 +457,15 @@ def coordination_dispositifs(graph: nx.MultiDiGraph, params: Parametres = Parame
     code = graph.graph.get("code_departement")
     communes = commune_nodes(graph)
     actors_by_type: dict[str, list[str]] = defaultdict(list)
-    zones: dict[str, set[str]] = {}
+    # type → commune → actors of that type acting there: candidates are looked up by commune, not by
+    # scanning every actor for every dispositif (100 000 local offer services)
+    zones: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for node, data in graph.nodes(data=True):
         if data.get("type_noeud") == "acteur":
-            actors_by_type[data.get("type_acteur") or "autre"].append(node)
-            zones[node] = zone_communes(graph, node, communes)
+            type_acteur = data.get("type_acteur") or "autre"
+            actors_by_type[type_acteur].append(node)
+            for commune in zone_communes(graph, node, communes):
+                zones[type_acteur][commune].add(node)
     rows = []
     for node, data in sorted(graph.nodes(data=True)):
         if data.get("type_noeud") != "dispositif" or data.get("historique"):
@@ -609,11 +693,12 @@ def liens_manquants(
         ref = _reference(communes.get(commune, {}))
         if ref:
             by_unit[(ref[0], ref[1], domaine)] |= actors
+    liaisons = _liaisons_par_domaine(gc, graph, operators)
     for (niveau, territoire, domaine), actors in sorted(by_unit.items()):
         if len(actors) < 2:
             continue
         ordered = sorted(actors)
-        if any(lie(gc, graph, a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :]):
+        if liaisons[domaine].paires_liees(ordered):
             continue
         add(
             "operateurs_sans_lien",
@@ -678,8 +763,13 @@ def liens_manquants(
 
 
 def _mean(values: Iterable[float]) -> float | None:
+    """Mean with an exactly rounded sum (:func:`math.fsum`): the same whatever the order of the values.
+
+    >>> _mean([0.1, 0.2, 0.3]) == _mean([0.3, 0.1, 0.2]), _mean([])
+    (True, None)
+    """
     values = list(values)
-    return sum(values) / len(values) if values else None
+    return math.fsum(values) / len(values) if values else None
 
 
 def faiblesse_coordination(
@@ -717,11 +807,12 @@ def faiblesse_coordination(
                 by_commune[commune].add(n)
     domains = _domain_axes(graph)
     has_ft = any(graph.nodes[n].get("type_acteur") == "france_travail" for n in gc.nodes)
+    liaisons = _liaisons_par_domaine(gc, graph, operators)
     rows = []
     for niveau, territoire, members in _territory_units(communes, code):
         covering = set().union(*[by_commune.get(c, set()) for c in members])
         relevant_by_axis = {
-            axe: [coverage[n] for n in covering if axe in instance_axes[n]]
+            axe: [coverage[n] for n in sorted(covering) if axe in instance_axes[n]]
             for axe in {a for a, _ in domains.values()}
         }
         for domaine, (axe, _label) in sorted(domains.items()):
@@ -734,10 +825,8 @@ def faiblesse_coordination(
                 else None
             )
             if len(ordered) >= 2:
-                pairs = [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :]]
-                components["fragmentation"] = sum(1 for a, b in pairs if not lie(gc, graph, a, b)) / len(
-                    pairs
-                )
+                pairs = len(ordered) * (len(ordered) - 1) // 2
+                components["fragmentation"] = (pairs - liaisons[domaine].paires_liees(ordered)) / pairs
             else:
                 components["fragmentation"] = None
             relevant = relevant_by_axis[axe]
@@ -753,8 +842,8 @@ def faiblesse_coordination(
             if not measured:
                 continue
             weights = {k: params.poids.get(k, 1.0) for k in measured}
-            total = sum(weights.values())
-            score = sum(measured[k] * weights[k] for k in measured) / total if total else None
+            total = math.fsum(weights.values())
+            score = math.fsum(measured[k] * weights[k] for k in measured) / total if total else None
             rows.append(
                 {
                     "niveau": niveau,

@@ -345,7 +345,7 @@ def read_departement(con: duckdb.DuckDBPyConnection, table: str, code: str) -> p
         raise LookupError(
             f"la table {table} n'existe pas : construire d'abord le graphe du département {code}"
         )
-    return con.execute(f"select * from {table} where code_departement = ?", [code]).df()
+    return con.execute(f"select * from {table} where code_departement = ? order by all", [code]).df()
 
 
 def write_quarantine(

@@ -418,7 +418,7 @@ def combine_confidences(values: Iterable[float]) -> float:
     """
     remaining = 1.0
     seen = False
-    for value in values:
+    for value in sorted(float(v) for v in values):  # one order, so one result to the last bit
         seen = True
         remaining *= 1.0 - min(max(float(value), 0.0), 1.0)
     return round(1.0 - remaining, 6) if seen else 0.0
@@ -624,10 +624,10 @@ def zone_communes(graph: nx.MultiDiGraph, node: str, communes: dict[str, dict] |
     if data.get("type_noeud") == "dispositif":
         return set(data.get("communes") or [])
     if data.get("code_commune"):
-        return {data["code_commune"]} & set(communes)
+        return {data["code_commune"]} if data["code_commune"] in communes else set()
     niveau, code = data.get("niveau_territoire"), data.get("code_territoire")
     if niveau == "commune":
-        return {code} & set(communes)
+        return {code} if code in communes else set()
     if niveau in ("epci", "ept"):
         key = "code_ept" if niveau == "ept" else "code_epci"
         return {c for c, d in communes.items() if d.get(key) == code}

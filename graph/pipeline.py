@@ -81,9 +81,10 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 def _read(
     con: duckdb.DuckDBPyConnection, table: str, code: str | None = None, column: str = "code_departement"
 ) -> pd.DataFrame:
+    # ``order by all``: a table scan has no fixed row order, and the graph keeps the first value seen
     if code is None:
-        return con.execute(f"select * from {table}").df()
-    return con.execute(f"select * from {table} where {column} = ?", [code]).df()
+        return con.execute(f"select * from {table} order by all").df()
+    return con.execute(f"select * from {table} where {column} = ? order by all", [code]).df()
 
 
 def missing_sources(con: duckdb.DuckDBPyConnection, tables: Iterable[str] = SOURCES) -> list[str]:
@@ -105,7 +106,8 @@ def load_inputs(con: duckdb.DuckDBPyConnection, code: str, seeds_dir: Path) -> G
             + ". Construire d'abord les assets qui les produisent."
         )
     territoires = con.execute(
-        "select * from marts.territoires where code_departement = ? or niveau in ('region', 'epci', 'ept')",
+        "select * from marts.territoires where code_departement = ? or niveau in ('region', 'epci', 'ept') "
+        "order by all",
         [code],
     ).df()
     registre = registre_departement(
@@ -119,7 +121,7 @@ def load_inputs(con: duckdb.DuckDBPyConnection, code: str, seeds_dir: Path) -> G
     sirens = dict(
         con.execute(
             "select siren, code_insee from raw.cog_communes where dep = ? and type = 'commune-actuelle' "
-            "and siren is not null",
+            "and siren is not null order by all",
             [code],
         ).fetchall()
     )
@@ -131,16 +133,19 @@ def load_inputs(con: duckdb.DuckDBPyConnection, code: str, seeds_dir: Path) -> G
         clpe=_read(con, "raw.ft_clpe_communes", code, "departement_id"),
         contrats_ville=_read(con, "raw.politique_ville_contrats"),
         geo_communes=con.execute(
-            "select code_insee, dep, geometrie_wkt from raw.geo_communes where dep = ?", [code]
+            "select code_insee, dep, geometrie_wkt from raw.geo_communes where dep = ? order by all", [code]
         ).df(),
         structures=_read(con, "marts.structures", code),
         services=_read(con, "marts.services", code),
         documents=_read(con, "marts.documents"),
         mentions=con.execute(
-            "select * from marts.mentions where code_departement = ? or code_departement is null", [code]
+            "select * from marts.mentions where code_departement = ? or code_departement is null "
+            "order by all",
+            [code],
         ).df(),
         liens_candidats=con.execute(
-            "select * from marts.liens_candidats where code_departement = ? or code_departement is null",
+            "select * from marts.liens_candidats where code_departement = ? or code_departement is null "
+            "order by all",
             [code],
         ).df(),
         registre=registre,

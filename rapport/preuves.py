@@ -14,7 +14,8 @@ __all__ = ["ID_LIEN_MANQUANT_SQL", "CLES_PREUVES", "preuves_orphelines"]
 # same digest as the dbt macro id_lien_manquant (dbt_project/macros/priorites.sql)
 ID_LIEN_MANQUANT_SQL = (
     "md5(concat_ws('|', t.code_departement, t.regle, t.id_source, coalesce(t.id_cible, ''), "
-    "coalesce(t.niveau, ''), coalesce(t.code_territoire, ''), coalesce(t.code_domaine, '')))"
+    "coalesce(t.niveau, ''), coalesce(t.code_territoire, ''), coalesce(t.code_domaine, ''), "
+    "json_extract_string(t.details, '$.type_acteur')))"
 )
 
 # evidence kind → (source mart, condition joining its row t to the evidence row p)

@@ -4,7 +4,10 @@
 {% macro id_lien_manquant(alias) -%}
     md5(concat_ws('|', {{ alias }}.code_departement, {{ alias }}.regle, {{ alias }}.id_source,
         coalesce({{ alias }}.id_cible, ''), coalesce({{ alias }}.niveau, ''),
-        coalesce({{ alias }}.code_territoire, ''), coalesce({{ alias }}.code_domaine, '')))
+        coalesce({{ alias }}.code_territoire, ''), coalesce({{ alias }}.code_domaine, ''),
+        -- the expected type: one dispositif can miss several types with no single candidate (concat_ws
+        -- skips NULL, so the rows of the other rules keep their id)
+        json_extract_string({{ alias }}.details, '$.type_acteur')))
 {%- endmacro %}
 
 {#- A number written the French way, as the report writes it (rapport.cartes.format_nombre): narrow

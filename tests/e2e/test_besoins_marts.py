@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.timeout(900)
-
 
 def _one(build, sql, params=None):
     rows = build.query(sql, params)

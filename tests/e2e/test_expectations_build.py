@@ -7,12 +7,8 @@ that the quarantine of failed expectations is empty.
 
 from __future__ import annotations
 
-import pytest
-
 from ingest.expectations import FAILURES_TABLE, RUNS_TABLE, SUITES
 from orchestration.assets.raw_besoins import SOURCES
-
-pytestmark = pytest.mark.timeout(900)
 
 
 def test_every_raw_table_was_checked_and_passed(built_93):

@@ -71,7 +71,7 @@ def run(
     if screenshot is not None:
         command.append(f"--screenshot={screenshot}")
     command += ["--dump-dom", copy.as_uri()]
-    proc = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
     found = re.search(r'<pre id="resultat-scenario"[^>]*>(.*?)</pre>', proc.stdout, re.S)

@@ -58,6 +58,10 @@ def test_a_tied_child_dies_when_its_parent_is_killed():
     finally:
         if child is not None and not _gone(child):
             os.kill(child, signal.SIGKILL)
+        if parent.poll() is None:  # an assertion failed before the kill: the parent is ours to stop
+            parent.kill()
+        parent.wait()
+        parent.stdout.close()
         parent.kill()
         parent.wait()
 

@@ -369,3 +369,92 @@ def test_tie_through_a_common_dispositif_only():
     assert analyse.lie(gc, g, "ccas3", "asso3")
     assert not analyse.lie(gc, g, "siae1", "siae2")
     assert analyse.lie(gc, g, "ml1", "agence")
+
+
+def _grand_graphe(n_acteurs: int, ordre: int = 0):
+    """A département-like graph: n actors each offering one service in one of 6 communes (2 EPT) and
+    4 domains, a few ties and dispositifs; ``ordre`` shuffles the order nodes and edges are added."""
+    import random
+
+    rnd = random.Random(7)
+    noeuds, liens = [], []
+    communes = [f"9300{i}" for i in range(6)]
+    for i, c in enumerate(communes):
+        noeuds.append(
+            (
+                f"territoire:commune:{c}",
+                "territoire",
+                {"niveau": "commune", "code_territoire": c, "code_ept": f"E{i % 2}"},
+            )
+        )
+    for d in range(4):
+        noeuds.append((f"domaine:D{d}", "domaine", {"code_axe": "A2", "code_domaine": f"D{d}"}))
+    noeuds.append(("france_travail:93", "acteur", {"type_acteur": "france_travail"}))
+    for k in range(3):
+        noeuds.append(
+            (
+                f"disp{k}",
+                "dispositif",
+                {
+                    "code_dispositif": f"x{k}",
+                    "communes": communes[k : k + 3],
+                    "axes": ["A2"],
+                    "partenaires_attendus": ["association"],
+                },
+            )
+        )
+    for a in range(n_acteurs):
+        c = rnd.choice(communes)
+        noeuds.append((f"s{a:05d}", "acteur", {"type_acteur": "association", "code_commune": c}))
+        noeuds.append((f"svc{a:05d}", "service", {"code_commune": c, "code_domaine": f"D{rnd.randrange(4)}"}))
+        liens.append((f"s{a:05d}", f"svc{a:05d}", "offre", 1.0))
+        if rnd.random() < 0.1:
+            liens.append(
+                (f"s{a:05d}", f"disp{rnd.randrange(3)}", "partenaire_de", rnd.choice([0.3, 0.55, 0.7]))
+            )
+        if a and rnd.random() < 0.1:
+            liens.append((f"s{a:05d}", f"s{rnd.randrange(a):05d}", "partenaire_de", rnd.choice([0.3, 0.55])))
+        if rnd.random() < 0.05:
+            liens.append((f"s{a:05d}", "france_travail:93", "partenaire_de", 0.45))
+    if ordre:
+        random.Random(ordre).shuffle(noeuds)
+        random.Random(ordre).shuffle(liens)
+    g = new_graph("93")
+    for node, kind, attrs in noeuds:
+        add_node(g, node, kind, node.upper(), **attrs)
+    for u, v, kind, conf in liens:
+        add_edge(g, u, v, kind, ev(conf, f"{u}-{v}"))
+    return g
+
+
+def test_tied_pairs_counted_by_bit_sets_equal_the_pair_by_pair_rule():
+    g = _grand_graphe(300)
+    gc = analyse.coordination_graph(g)
+    operators = analyse.operateurs_par_domaine(g)
+    for domaine, liaisons in analyse._liaisons_par_domaine(gc, g, operators).items():
+        actors = sorted(liaisons.index)
+        for subset in (actors, actors[::3], actors[:2], []):
+            expected = sum(analyse.lie(gc, g, a, b) for i, a in enumerate(subset) for b in subset[i + 1 :])
+            assert liaisons.paires_liees(subset) == expected, domaine
+
+
+def test_the_analysis_does_not_depend_on_the_order_the_graph_was_read_in():
+    """The marts of one graph whose nodes and edges were added in two different orders are equal to the
+    last bit (the warehouse returns rows in no fixed order; sampling, Louvain and float sums follow it)."""
+    params = analyse.Parametres(seuil_intermediarite_exacte=50, k_echantillon=20)
+    results = []
+    for ordre in (0, 1):
+        g = _grand_graphe(400, ordre)
+        dispositifs = analyse.coordination_dispositifs(g, params)
+        results.append(
+            [
+                analyse.coordination_acteurs(g, params),
+                dispositifs,
+                analyse.liens_manquants(g, dispositifs, None, params),
+                analyse.faiblesse_coordination(g, dispositifs, params),
+            ]
+        )
+    assert results[0][0]["methode_intermediarite"].eq("approchee").all()
+    assert results[0][3]["fragmentation"].notna().any()
+    for first, second in zip(*results, strict=True):
+        pd.testing.assert_frame_equal(first, second, check_exact=True)

@@ -197,7 +197,7 @@ def _chromium(url: str, tmp_path: Path, budget_ms: int = 30_000) -> tuple[str, l
         "--dump-dom",
         url,
     ]
-    proc = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc.stdout, _netlog_page_requests(netlog)
 
@@ -259,7 +259,7 @@ def test_screenshot_shows_the_network(tmp_path):
             path.as_uri(),
         ],
         capture_output=True,
-        timeout=180,
+        timeout=600,
         check=True,
     )
     assert shot.exists() and shot.stat().st_size > 20_000

@@ -70,7 +70,7 @@ def _impression_brute(html: Path, pdf: Path, plan: bool) -> Path:
     if plan:
         cmd.append("--generate-pdf-document-outline")
     cmd += [f"--print-to-pdf={pdf}", html.resolve().as_uri()]
-    subprocess.run(cmd, capture_output=True, timeout=120, check=True)
+    subprocess.run(cmd, capture_output=True, timeout=600, check=True)
     return pdf
 
 

@@ -81,7 +81,7 @@ par_commune as (
         sum(l.places_accueil_formel) as places_accueil_formel,
         sum(l.enfants_moins_3_ans_estimes) as enfants_moins_3_ans_estimes,
         bool_and(l.enfants_moins_3_ans_estimes is not null) as estimations_completes,
-        list(l.code_commune_source) as codes_cnaf
+        list(l.code_commune_source order by l.code_commune_source) as codes_cnaf
     from lignes as l
     group by l.annee, l.code_commune
 ),

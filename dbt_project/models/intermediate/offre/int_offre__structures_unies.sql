@@ -25,7 +25,7 @@ typologies as (
 ),
 
 reseaux_v1 as (
-    select list(valeur) as valeurs from {{ ref('offre_referentiels_v1') }} where referentiel = 'ReseauPorteur'
+    select list(valeur order by valeur) as valeurs from {{ ref('offre_referentiels_v1') }} where referentiel = 'ReseauPorteur'
 ),
 
 -- structures named by services but absent from their source's structures table

@@ -25,7 +25,7 @@ correspondance as (
         valeur,
         -- (an empty code_domaine in the seed is read as NULL)
         bool_or(coalesce(code_domaine, '') <> '') as rattachee,
-        string_agg(distinct commentaire, ' ; ') filter (where coalesce(code_domaine, '') = '') as commentaire
+        string_agg(distinct commentaire, ' ; ' order by commentaire) filter (where coalesce(code_domaine, '') = '') as commentaire
     from {{ ref('offre_correspondance_domaines') }}
     group by type_valeur, valeur
 ),

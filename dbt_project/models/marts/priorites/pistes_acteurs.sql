@@ -55,7 +55,7 @@ dispositifs as (
 pilotes as (
     select dsp.id_piste, a.id_noeud as id_acteur, any_value(a.libelle) as libelle_acteur,
         'pilote_dispositif' as role, 1 as priorite_role,
-        'pilote : ' || string_agg(distinct dsp.libelle_dispositif, ', ') as justification,
+        'pilote : ' || string_agg(distinct dsp.libelle_dispositif, ', ' order by dsp.libelle_dispositif) as justification,
         -count(distinct dsp.id_dispositif) as rang
     from dispositifs as dsp
     inner join liens as l on l.cible = dsp.id_dispositif and l.type_lien = 'pilote'

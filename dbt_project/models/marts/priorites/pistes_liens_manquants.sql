@@ -69,7 +69,10 @@ candidats as (
 )
 
 select *,
+    -- down to the link's own id: rows of one rule without source or target (several territories)
+    -- would otherwise tie, and a tie is numbered in the order rows arrive, differently from run to run
     row_number() over (partition by id_piste
-                       order by pertinence, niveau = 'commune', regle, id_source, id_cible) as ordre
+                       order by pertinence, niveau = 'commune', regle, id_source, id_cible, code_territoire,
+                                code_domaine, id_lien_manquant) as ordre
 from candidats
 where pertinence is not null

@@ -1,0 +1,83 @@
+"""Trial « 100 000 local offer rows » (issue 15, point 7), kept cheap: the benchmark's generator writes
+rows the real local reader accepts, and the coordination analysis never compares operators pair by pair
+(the cause of the 20-minute run). The timed proof is the benchmark case ``build_93_offre_locale_100k``
+(benchmarks/run.py, result in docs/performance.md), never a timed test."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph import analyse
+from graph.modele import Evidence, add_edge, add_node, new_graph
+from ingest.offre import local
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+import offre_locale_massive  # noqa: E402
+
+
+def test_generated_rows_are_all_read_by_the_real_local_reader(tmp_path, data_dir):
+    path = offre_locale_massive.ecrire(tmp_path / "inbox", "93", 1_000, data_dir)
+    assert (
+        path.read_text(encoding="utf-8").splitlines()[0]
+        == (Path(__file__).resolve().parents[2] / "templates" / "offre_locale.csv")
+        .read_text(encoding="utf-8")
+        .splitlines()[0]
+    )
+    structures, services = local.read_local_inbox(tmp_path / "inbox", data_dir)
+    assert structures.quarantine == [] and services.quarantine == []
+    assert len(structures.frame) == len(services.frame) == 1_000
+    assert set(structures.frame["code_insee"].str[:2]) == {"93"}
+    # the same arguments write the same file
+    again = offre_locale_massive.ecrire(tmp_path / "autre", "93", 1_000, data_dir)
+    assert again.read_bytes() == path.read_bytes()
+
+
+def _graphe(n: int):
+    """n isolated operators of one domain in 4 communes (as local offer rows are), plus a few ties."""
+    g = new_graph("93")
+    ev = Evidence("catalogue", "donnee", "x", 0.8)
+    add_node(g, "domaine:D", "domaine", "D", code_axe="A2", code_domaine="D")
+    communes = [f"9300{i}" for i in range(4)]
+    for i, c in enumerate(communes):
+        add_node(
+            g,
+            f"territoire:commune:{c}",
+            "territoire",
+            c,
+            niveau="commune",
+            code_territoire=c,
+            code_ept=f"E{i % 2}",
+        )
+    add_node(g, "disp", "dispositif", "disp", code_dispositif="x", communes=communes, axes=["A2"])
+    for a in range(n):
+        c = communes[a % 4]
+        add_node(g, f"s{a:05d}", "acteur", f"S{a}", type_acteur="association", code_commune=c)
+        add_node(g, f"svc{a:05d}", "service", "svc", code_commune=c, code_domaine="D")
+        add_edge(g, f"s{a:05d}", f"svc{a:05d}", "offre", ev)
+        if a % 50 == 0:
+            add_edge(g, f"s{a:05d}", "disp", "partenaire_de", ev)
+    return g
+
+
+def test_fragmentation_and_unlinked_operators_are_not_computed_pair_by_pair(monkeypatch):
+    n = 1_200
+    g = _graphe(n)
+    calls = []
+    real = analyse.lie
+    monkeypatch.setattr(analyse, "lie", lambda *a: calls.append(a) or real(*a))
+    faiblesse = analyse.faiblesse_coordination(g)
+    manquants = analyse.liens_manquants(g)
+    # pair by pair, the département alone holds n(n-1)/2 = 719 400 pairs of operators
+    assert len(calls) < n, f"{len(calls)} pair tests for {n} operators"
+    dep = faiblesse.set_index(["niveau", "code_domaine"]).loc[("departement", "D")]
+    tied = 24 * 23 // 2  # the 24 partners of the dispositif are tied to each other, nobody else is
+    assert dep["fragmentation"] == pytest.approx(round(1 - tied / (n * (n - 1) // 2), 6))
+    assert dep["isolement"] == pytest.approx(round(1 - 24 / n, 6))
+    # the partners are all in a commune of EPT E0: E1's 600 operators have no tie at all
+    sans_lien = manquants.query("regle == 'operateurs_sans_lien'")
+    assert sans_lien["code_territoire"].tolist() == ["E1"]
+    assert '"nb_operateurs": 600' in sans_lien["details"].iloc[0]
