@@ -4,8 +4,8 @@ dagster-dbt's default description of a model appends its raw SQL, and a generic 
 (``not_null``, ``unique``, ``relationships`` …) gets none (« No description provided »). Here a
 model or seed keeps its own description (the French text of its dbt yml, one owner: dbt), and a
 generic test is described in French from what it checks: the test's kind, its arguments, and the
-French description of the column it is about (from the same yml). The column's name follows in
-code style, since the check's page is where an operator looks for which column failed.
+French description of the column it is about (from the same yml); the column's name appears only
+when the yml gives it no description (no identifier in what a person reads).
 
 Pure functions on the manifest's dicts: nothing heavy is imported.
 """
@@ -47,7 +47,7 @@ def _colonne(nom: str | None, parent: Mapping[str, Any] | None) -> str:
         return "la ligne"
     colonnes = (parent or {}).get("columns") or {}
     sens = _court((colonnes.get(nom) or {}).get("description") or "", 70)
-    return f"{sens} (`{nom}`)" if sens else f"la colonne `{nom}`"
+    return sens if sens else f"la colonne `{nom}`"
 
 
 def _colonnes(noms: Sequence[str], parent: Mapping[str, Any] | None) -> str:

@@ -101,7 +101,7 @@ def test_a_generic_dbt_test_is_described_from_its_column():
         "attached_node": "model.pacte.territoires", "config": {"severity": "warn"},
     }
     assert description_test(test, manifest) == (
-        "Avertissement (non bloquant). Chaque valeur de code officiel du territoire (`code_territoire`) "
+        "Avertissement (non bloquant). Chaque valeur de code officiel du territoire "
         "existe dans la table de référence (tous les territoires du diagnostic)."
     )
     test["test_metadata"] = {"name": "inconnu", "kwargs": {}}
