@@ -468,6 +468,9 @@ ALL_KINDS = frozenset(_KINDS_FR)
 # addresses are looked for only where the text comes from documents, and names without a
 # civility too (structures named after people: « centre social Louise Michel »)
 MIXED_KINDS = ALL_KINDS - {"adresse", "nom_sans_civilite"}
+# tables downstream of the documents that also carry registry names (leads and their evidence):
+# everything but names without a civility, looked for in the documents' own tables instead
+DERIVED_KINDS = ALL_KINDS - {"nom_sans_civilite"}
 
 
 def find_personal_data(text: str | None, kinds: frozenset[str] = ALL_KINDS) -> list[Finding]:
@@ -488,8 +491,14 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 
 
 # ------------------------------------------------------------------ warehouse
-def document_relations(manifest: Path | None) -> list[tuple[str, str]]:
-    """(schema, name) of the dbt models downstream of the raw document sources, from the manifest."""
+def document_relations(manifest: Path | None, textes_seuls: bool = False) -> list[tuple[str, str]]:
+    """(schema, name) of the dbt models downstream of the raw document sources, from the manifest.
+
+    ``textes_seuls``: only the models of the documents themselves (``models/*/documents/``), whose
+    every text comes from a document; the others downstream (leads, their evidence) mix document
+    extracts with public registries, where structures are named after people (« crèche Louise
+    Michel »): names without a civility are looked for in the documents' own tables, where those
+    extracts come from."""
     relations = [("raw", t) for t in RAW_DOCUMENT_TABLES]
     if manifest is None or not Path(manifest).exists():
         return relations
@@ -509,6 +518,8 @@ def document_relations(manifest: Path | None) -> list[tuple[str, str]]:
     for key in sorted(seen):
         node = data.get("nodes", {}).get(key)
         if node and node.get("resource_type") in {"model", "snapshot"}:
+            if textes_seuls and "/documents/" not in "/" + str(node.get("original_file_path", "")):
+                continue
             relations.append((node["schema"], node.get("alias") or node["name"]))
     return relations
 
@@ -593,14 +604,15 @@ def declared_name_finder(names: Iterable[str]):
 
 
 def _scan_rows(
-    rows: Iterable[tuple], columns: list[str], where: str, out: dict[str, int], declared=None
+    rows: Iterable[tuple], columns: list[str], where: str, out: dict[str, int], declared=None,
+    kinds: frozenset[str] = ALL_KINDS,
 ) -> None:
     for row in rows:
         for column, value in zip(columns, row, strict=True):
             values = value if isinstance(value, list) else [value]
             for item in values:
                 text = item if isinstance(item, str) else None
-                findings = find_personal_data(text)
+                findings = find_personal_data(text, kinds)
                 if column in METADATA_COLUMNS and metadata_person(
                     text, author=column.startswith(("auteur", "editeur"))
                 ):
@@ -623,6 +635,7 @@ def scan_warehouse(
         (s, n)
         for s, n in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
     }
+    textes = set(document_relations(manifest, textes_seuls=True))
     for schema, name in document_relations(manifest):
         if (schema, name) not in existing:
             continue
@@ -642,7 +655,8 @@ def scan_warehouse(
         if departement and has_code:
             query += " where code_departement = ?"
             params.append(departement)
-        _scan_rows(con.execute(query, params).fetchall(), columns, f"{schema}.{name}", found, declared)
+        kinds = ALL_KINDS if (schema, name) in textes else DERIVED_KINDS
+        _scan_rows(con.execute(query, params).fetchall(), columns, f"{schema}.{name}", found, declared, kinds)
     if ("quarantine", "rejets") in existing:
         rows = con.execute(
             "select source_file, field, reason, content from quarantine.rejets where table_name in "
@@ -800,14 +814,17 @@ def scan_files(folder: Path, manifest: Path | None = None, skip: Iterable[str] =
     ``skip``: names of sub-folders of ``folder`` left out (e.g. the other départements' folders,
     which this build did not write and which their own build scanned).
 
-    Everything is looked for in the Parquet exports of document tables (named after a dbt
-    model downstream of the documents); addresses are not looked for in the other files, where
-    the public addresses of the offer's structures are expected."""
+    Everything is looked for in the Parquet exports of the documents' own tables; in the exports
+    of the other dbt models downstream of the documents (leads and their evidence), everything but
+    names without a civility (structures named after people; the extracts' names are looked for in
+    the documents' tables); addresses are not looked for in the other files, where the public
+    addresses of the offer's structures are expected."""
     found: dict[str, int] = {}
     folder = Path(folder)
     if not folder.exists():
         return []
-    documentary = {name for schema, name in document_relations(manifest) if schema != "raw"}
+    derived = {name for schema, name in document_relations(manifest) if schema != "raw"}
+    documentary = {name for schema, name in document_relations(manifest, textes_seuls=True) if schema != "raw"}
     documentary |= {"passages", "documents", "mentions", "parole", "liens_candidats"}
     # The same strings come back thousands of times (commune and domain names, reasons, labels in
     # every sheet of the workbook and again in the exports): each distinct string is examined once
@@ -819,7 +836,9 @@ def scan_files(folder: Path, manifest: Path | None = None, skip: Iterable[str] =
             continue
         if excluded and any(parent in excluded for parent in path.parents):
             continue
-        kinds = ALL_KINDS if path.suffix.lower() == ".parquet" and path.stem in documentary else MIXED_KINDS
+        parquet = path.suffix.lower() == ".parquet"
+        kinds = (ALL_KINDS if parquet and path.stem in documentary
+                 else DERIVED_KINDS if parquet and path.stem in derived else MIXED_KINDS)
         for text in _file_texts(path):
             cle = (text, kinds)
             seen = labels.get(cle)

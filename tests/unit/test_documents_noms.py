@@ -89,3 +89,42 @@ def test_a_name_without_any_context_stays_for_the_pseudonymiser_but_not_for_the_
     text = "Le dossier suivi par l'équipe a été transmis hier à Mathilde Renard pour avis."
     assert pseudo.text(text) == text
     assert find_personal_data(text, NAME_KINDS)
+
+
+def test_registry_names_in_a_leads_evidence_are_not_taken_for_persons(tmp_path):
+    """A lead's evidence names the structures of the offer (« Es le St Martin Plaine des CAF », a real
+    site of La Réunion, read as « Martin Plaine »): names without a civility are looked for in the
+    documents' own tables and exports, where a passage's extract comes from, not in the leads' tables.
+    Everything else (phones, e-mails …) is still looked for there."""
+    import duckdb
+    import pandas as pd
+
+    from ingest.documents.detection import document_relations, scan_files, scan_warehouse
+    from orchestration.manifest import ensure_manifest
+
+    manifest = ensure_manifest()
+    textes = {name for _, name in document_relations(manifest, textes_seuls=True)}
+    derives = {name for _, name in document_relations(manifest)}
+    assert {"passages", "documents", "mentions"} <= textes and "pistes_preuves" not in textes
+    assert "pistes_preuves" in derives
+
+    extrait = "5 acteurs sans lien observé entre eux (Es le St Martin Plaine des CAF)."
+    assert find_personal_data(extrait)  # the name lists alone do see a person there
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("create schema marts")
+    con.execute("create table marts.pistes_preuves as select ? as extrait", [extrait])
+    con.execute("create table marts.passages as select ? as texte", [extrait])
+    found = scan_warehouse(con, manifest)
+    assert [f for f in found if "pistes_preuves" in f] == []
+    assert any("passages" in f and "sans civilité" in f for f in found)
+    con.execute("insert into marts.pistes_preuves values ('joindre le 06 71 28 45 90')")
+    assert any("pistes_preuves" in f for f in scan_warehouse(con, manifest))
+    con.close()
+
+    exports = tmp_path / "sorties" / "974" / "exports"
+    exports.mkdir(parents=True)
+    pd.DataFrame({"extrait": [extrait]}).to_parquet(exports / "pistes_preuves.parquet")
+    pd.DataFrame({"texte": [extrait]}).to_parquet(exports / "passages.parquet")
+    found = scan_files(tmp_path / "sorties", manifest)
+    assert [f for f in found if "pistes_preuves" in f] == []
+    assert any("passages.parquet" in f for f in found)
