@@ -81,11 +81,11 @@ def test_trends_follow_the_sources_and_the_vintage_rules(built_93):
     mediane = tendance("departement", "93", "mediane_niveau_vie")
     valeurs = {p["annee"]: p["valeur"] for p in mediane["serie"]}
     assert valeurs[2014] == 16726 and valeurs[2019] == 18070
-    assert mediane["lecture"] == "en hausse de 8,0 % depuis 2014"
+    assert mediane["lecture"] == "en hausse de 8,0\u202f% depuis 2014"
     # NEET (ANCT): 93 = 20,1 in 2018, compared with 2007, more than five years before
     neet = tendance("departement", "93", "part_neet")
     assert (neet["annee_debut"], neet["annee_fin"]) == (2007, 2018)
-    assert re.fullmatch(r"en hausse de \d+,\d points? depuis 2007", neet["lecture"])
+    assert re.fullmatch(r"en hausse de \d+,\d\u00a0points? depuis 2007", neet["lecture"])
     # two censuses one year apart (2021, 2022) are never compared
     chomage = tendance("departement", "93", "taux_chomage_15_64")
     assert chomage["annee_debut"] is None and "moins de 5 ans" in chomage["lecture"]

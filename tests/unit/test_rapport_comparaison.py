@@ -23,10 +23,10 @@ def test_a_small_multiple_draws_each_territory_and_skips_missing_values():
             "france": [(2014, 20369.3), (2019, 21930.0)],
         },
         "euros par UC",
-        "en hausse de 8,0 % depuis 2014",
+        "en hausse de 8,0\u202f% depuis 2014",
     )
     assert svg.count("<polyline") == 2 and "serie-region" not in svg
-    assert "16\u202f726" in svg and "18\u202f070" in svg and "en hausse de 8,0 % depuis 2014" in svg
+    assert "16\u202f726" in svg and "18\u202f070" in svg and "en hausse de 8,0\u202f% depuis 2014" in svg
     assert petit_graphique("Vide", {"departement": []}, "%") == ""
 
 

@@ -204,13 +204,14 @@ final as (
                 || case when l.evolution_arrondie = 0 then ''
                     else {{ nombre_fr('abs(l.evolution_arrondie)', 1) }}
                         || case
-                            when l.unite_evolution = '%' then ' %'
-                            when l.unite_evolution = 'point' and abs(l.evolution_arrondie) >= 2 then ' points'
-                            when l.unite_evolution = 'point' then ' point'
+                            -- French typography: a no-break space between a number and its unit
+                            when l.unite_evolution = '%' then ' %'
+                            when l.unite_evolution = 'point' and abs(l.evolution_arrondie) >= 2 then ' points'
+                            when l.unite_evolution = 'point' then ' point'
                             when l.unite_evolution like 'places %' and abs(l.evolution_arrondie) < 2
-                                then ' place' || substr(l.unite_evolution, 7)
+                                then ' place' || substr(l.unite_evolution, 7)
                             when l.unite_evolution = 'rapport' then ''
-                            else ' ' || l.unite_evolution
+                            else ' ' || l.unite_evolution
                         end
                 end
                 || case when l.jusqu_a_la_derniere_annee then ' depuis ' || l.annee_debut
