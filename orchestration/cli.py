@@ -161,7 +161,9 @@ def _run(departement: str, libelle: str, settings, verbose: bool) -> int:
     if _interrupted(result.all_events):
         print(f"\npacte : construction de {libelle} interrompue (Ctrl-C).", file=sys.stderr)
         return 130
-    return _summary(result, settings, departement, libelle, elapsed)
+    graph = job.asset_layer.asset_graph
+    descriptions = {k.name: graph.get_check_spec(k).description or "" for k in graph.asset_check_keys}
+    return _summary(result, settings, departement, libelle, elapsed, descriptions)
 
 
 #: Run tag of an in-process ``pacte build``: the id of the process that writes.
@@ -263,7 +265,9 @@ def _interrupted(events) -> bool:
     return False
 
 
-def _summary(result, settings, departement: str, libelle: str, elapsed: float) -> int:
+def _summary(
+    result, settings, departement: str, libelle: str, elapsed: float, descriptions: dict[str, str] | None = None
+) -> int:
     """The end of a build in about 30 lines: steps, checks, set-aside rows, files."""
     from orchestration.assets.publication import published_copy_path
     from orchestration.progression import (
@@ -276,7 +280,7 @@ def _summary(result, settings, departement: str, libelle: str, elapsed: float) -
     )
     from orchestration.settings import DBT_PROJECT_DIR
 
-    bilan = bilan_controles(result.all_events, noms_des_tables())
+    bilan = bilan_controles(result.all_events, noms_des_tables(), descriptions)
     ok = result.success
     out = sys.stdout if ok else sys.stderr
     etat = "construit" if ok else "ÉCHEC de la construction"

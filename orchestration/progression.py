@@ -239,7 +239,9 @@ def _premiere_ligne(texte: str, limite: int = 240) -> str:
     return premiere if len(premiere) <= limite else premiere[: limite - 1] + "…"
 
 
-def bilan_controles(events: Iterable, noms: dict[str, str] | None = None) -> BilanControles:
+def bilan_controles(
+    events: Iterable, noms: dict[str, str] | None = None, descriptions: dict[str, str] | None = None
+) -> BilanControles:
     """Steps and checks of a run: passed, warned (WARN severity), failed (ERROR severity).
 
     The texts are in French without table names (:func:`lisible`); a failed check's text is its
@@ -267,7 +269,10 @@ def bilan_controles(events: Iterable, noms: dict[str, str] | None = None) -> Bil
             if evaluation.passed:
                 bilan.controles_reussis += 1
                 continue
-            text = lisible(_premiere_ligne(evaluation.description or evaluation.check_name), noms)
+            # a dbt test's result carries no text: its check's French description (``descriptions``,
+            # check name → description of the check as the UI shows it) says what failed
+            decrit = evaluation.description or (descriptions or {}).get(evaluation.check_name)
+            text = lisible(_premiere_ligne(decrit or evaluation.check_name), noms)
             if getattr(evaluation.severity, "value", str(evaluation.severity)) == "WARN":
                 bilan.avertissements.append(text)
             else:

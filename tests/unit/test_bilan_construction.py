@@ -59,3 +59,13 @@ def test_the_summary_leads_with_blocking_failures(tmp_path, capsys):
     text = "\n".join(lines)
     for technical in ("raw.", "marts.", "quarantine.", "blocking", "step ", "Traceback"):
         assert technical not in text, technical
+
+
+def test_a_dbt_test_without_text_is_told_by_its_checks_french_description():
+    """dagster-dbt's results carry no text: the summary quotes the check's description (the one the
+    UI shows, from the dbt yml), never the dbt test's name; the name stays only when nothing describes it."""
+    nom = "expression_is_true_stg_rp__comparateur_2021_population_15_64_population__population_15_64_is_not_null"
+    events = [_evaluation("pacte_dbt", nom, False, "WARN", None)]
+    decrit = {nom: "La population de 15 à 64 ans ne dépasse pas la population de la commune."}
+    assert bilan_controles(events, {}, decrit).avertissements == [decrit[nom]]
+    assert bilan_controles(events, {}).avertissements == [nom]
