@@ -14,9 +14,15 @@ Only text is touched: a number (``-12,5`` in a numeric column) stays a number.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from ingest.paresseux import module_paresseux
+
+if TYPE_CHECKING:
+    import pandas
+
+# pandas at first use: the Dagster definitions import this module (issue 12, point 1)
+pd = module_paresseux("pandas")
 
 __all__ = ["DEBUTS_DE_FORMULE", "est_formule", "neutraliser", "neutraliser_textes"]
 
@@ -44,7 +50,7 @@ def neutraliser(valeur: Any) -> Any:
     return "'" + valeur if est_formule(valeur) else valeur
 
 
-def neutraliser_textes(frame: pd.DataFrame) -> pd.DataFrame:
+def neutraliser_textes(frame: "pandas.DataFrame") -> "pandas.DataFrame":
     """A copy of ``frame`` whose text cells are neutralised (numeric columns untouched).
 
     >>> f = pd.DataFrame({"nom": ["=IMPORTXML(1)", "Bondy"], "solde": [-3, 4]})
