@@ -488,7 +488,7 @@ def _apercu(regions: list[str] | None, france: bool) -> int:
     pluriel = "s" if len(pages) > 1 else ""
     print(
         f"pacte : {len(pages)} page{pluriel} d'aperçu écrite{pluriel} "
-        f"en {time.perf_counter() - debut:.1f} s dans {settings.output_dir / 'apercu'}"
+        f"en {f'{time.perf_counter() - debut:.1f}'.replace('.', ',')} s dans {settings.output_dir / 'apercu'}"
     )
     return 0
 
