@@ -7,6 +7,7 @@ liens » workbook adds an actor and a link and marks a link wrong, which the gra
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -395,23 +396,22 @@ def test_graph_applies_the_comite_facts_and_drops_the_wrong_link(fixtures_dir):
     data = fixtures_dir / "graph" / "data"
     docs, mentions, liens = tg.documents()
     registre = read_registre_departement(fixtures_dir / "graph" / "registre_valide" / "93", "93")
-    avant = build_graph(
-        GraphInputs(
-            code_departement="93",
-            territoires=tg.territoires(),
-            axes_domaines=pd.read_csv(tg.SEEDS / "axes_domaines.csv", dtype=str, keep_default_na=False),
-            modele=read_modele(tg.SEEDS / "dispositifs_modele.csv"),
-            clpe=tg.read_clpe_communes(data).frame,
-            contrats_ville=read_contrats_de_ville(data).frame,
-            geo_communes=tg.geo(),
-            structures=tg.structures(),
-            services=tg.services(),
-            documents=docs,
-            mentions=mentions,
-            liens_candidats=liens,
-            registre=registre,
-        )
-    ).graph
+    entrees = GraphInputs(
+        code_departement="93",
+        territoires=tg.territoires(),
+        axes_domaines=pd.read_csv(tg.SEEDS / "axes_domaines.csv", dtype=str, keep_default_na=False),
+        modele=read_modele(tg.SEEDS / "dispositifs_modele.csv"),
+        clpe=tg.read_clpe_communes(data).frame,
+        contrats_ville=read_contrats_de_ville(data).frame,
+        geo_communes=tg.geo(),
+        structures=tg.structures(),
+        services=tg.services(),
+        documents=docs,
+        mentions=mentions,
+        liens_candidats=liens,
+        registre=registre,
+    )
+    avant = build_graph(entrees).graph
     faux = next((u, v, k) for u, v, k, d in avant.edges(keys=True, data=True) if "registre" in d["origines"])
     corrections = pd.DataFrame(
         [
@@ -452,21 +452,8 @@ def test_graph_applies_the_comite_facts_and_drops_the_wrong_link(fixtures_dir):
             },
         ]
     )
-    inputs = GraphInputs(
-        code_departement="93",
-        territoires=tg.territoires(),
-        axes_domaines=pd.read_csv(tg.SEEDS / "axes_domaines.csv", dtype=str, keep_default_na=False),
-        modele=read_modele(tg.SEEDS / "dispositifs_modele.csv"),
-        clpe=tg.read_clpe_communes(data).frame,
-        contrats_ville=read_contrats_de_ville(data).frame,
-        geo_communes=tg.geo(),
-        structures=tg.structures(),
-        services=tg.services(),
-        documents=docs,
-        mentions=mentions,
-        liens_candidats=liens,
-        registre=comite.completer_registre(registre, corrections, "93"),
-    )
+    # the same inputs, with the comité's corrections added to the registry
+    inputs = dataclasses.replace(entrees, registre=comite.completer_registre(registre, corrections, "93"))
     g = build_graph(inputs).graph
     assert comite.retirer_liens(g, comite.liens_ecartes(corrections)) == 1
     assert g.nodes["comite:epicerie_du_pont_93008"]["sources"] == ["comite"]
