@@ -41,13 +41,7 @@ __all__ = [
     "service_record",
     "violations",
     "write_violations",
-    "CONTROLES_TABLE",
-    "Controle",
-    "controle_identifiants_uniques",
-    "controle_services_rattaches",
-    "controle_coordonnees_en_france",
-    "controle_part_localisee",
-    "write_controle",
+    "valider_catalogue",
 ]
 
 SCHEMA_DIR = Path("data-inclusion-schema")
@@ -267,143 +261,9 @@ def valider_catalogue(con: Any, data_dir: str, force: bool = False) -> Conformit
     return Conformite(counts, by_reason, now, False)
 
 
-# --------------------------------------------------------------------------- controls of the marts
-
-CONTROLES_TABLE = "quarantine.offre_controles"
-FRANCE_MARGIN_DEGREES = 0.05
-
-
-@dataclass(frozen=True)
-class Controle:
-    """Outcome of one quality control: pass/fail, a French summary, figures and failing rows."""
-
-    nom: str
-    reussi: bool
-    resume: str
-    chiffres: dict[str, float]
-    lignes_en_echec: list[tuple[str, str]]  # (key, reason)
-
-
 def _table_exists(con: Any, qualified: str) -> bool:
     schema, table = qualified.split(".")
     return con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [schema, table],
     ).fetchone()[0] > 0
-
-
-def _missing(nom: str, tables: list[str]) -> Controle:
-    return Controle(nom, False, f"table(s) absente(s) de l'entrepôt : {', '.join(tables)}", {}, [])
-
-
-def controle_identifiants_uniques(con: Any) -> Controle:
-    """Unique keys: id_structure in marts.structures, (id_service, code_domaine) in marts.services."""
-    tables = ["marts.structures", "marts.services"]
-    if not all(_table_exists(con, t) for t in tables):
-        return _missing("identifiants_uniques", tables)
-    doublons = con.execute(
-        """select 'structure ' || id_structure, count(*) || ' lignes' from marts.structures
-           group by id_structure having count(*) > 1
-           union all
-           select 'service ' || id_service || ' × ' || code_domaine, count(*) || ' lignes' from marts.services
-           group by id_service, code_domaine having count(*) > 1"""
-    ).fetchall()
-    n_structures, n_services = con.execute(
-        "select (select count(*) from marts.structures),"
-        " (select count(distinct id_service) from marts.services)"
-    ).fetchone()
-    resume = (f"{n_structures} structures et {n_services} services, identifiants uniques" if not doublons
-              else f"{len(doublons)} identifiant(s) en double")
-    return Controle("identifiants_uniques", not doublons, resume,
-                    {"structures": n_structures, "services": n_services, "doublons": len(doublons)},
-                    [(str(k), str(r)) for k, r in doublons])
-
-
-def controle_services_rattaches(con: Any) -> Controle:
-    """Every service of marts.services points to a structure of marts.structures."""
-    tables = ["marts.structures", "marts.services"]
-    if not all(_table_exists(con, t) for t in tables):
-        return _missing("services_rattaches_a_une_structure", tables)
-    orphelins = con.execute(
-        """select distinct sv.id_service,
-               'structure ' || coalesce(sv.id_structure, '(vide)') || ' introuvable'
-           from marts.services as sv left join marts.structures as st on st.id_structure = sv.id_structure
-           where st.id_structure is null"""
-    ).fetchall()
-    total = con.execute("select count(distinct id_service) from marts.services").fetchone()[0]
-    resume = (f"les {total} services sont rattachés à une structure" if not orphelins
-              else f"{len(orphelins)} service(s) sans structure")
-    return Controle("services_rattaches_a_une_structure", not orphelins, resume,
-                    {"services": total, "orphelins": len(orphelins)},
-                    [(str(k), str(r)) for k, r in orphelins])
-
-
-def controle_coordonnees_en_france(con: Any) -> Controle:
-    """Coordinates of structures and services lie in the bounding box of a département (DROM included)."""
-    tables = ["marts.structures", "marts.services", "raw.geo_departements"]
-    if not all(_table_exists(con, t) for t in tables):
-        return _missing("coordonnees_en_france", tables)
-    m = FRANCE_MARGIN_DEGREES
-    hors = con.execute(
-        f"""with points as (
-                select 'structure ' || id_structure as cle, longitude, latitude from marts.structures
-                where longitude is not null
-                union
-                select 'service ' || id_service, longitude, latitude from marts.services
-                where longitude is not null
-            )
-            select p.cle,
-                'point (' || p.longitude || ', ' || p.latitude || ') hors des emprises des départements'
-            from points as p
-            where not exists (
-                select 1 from raw.geo_departements as d
-                where p.longitude between d.xmin - {m} and d.xmax + {m}
-                  and p.latitude between d.ymin - {m} and d.ymax + {m})"""
-    ).fetchall()
-    total = con.execute(
-        "select (select count(*) from marts.structures where longitude is not null)"
-        " + (select count(distinct id_service) from marts.services where longitude is not null)"
-    ).fetchone()[0]
-    resume = (f"les {total} lieux avec coordonnées sont en France (métropole ou DROM)" if not hors
-              else f"{len(hors)} lieu(x) hors de France")
-    return Controle("coordonnees_en_france", not hors, resume, {"lieux": total, "hors_france": len(hors)},
-                    [(str(k), str(r)) for k, r in hors])
-
-
-def controle_part_localisee(con: Any, minimum: float) -> Controle:
-    """The share of services (real and implicit) that got a commune is at least ``minimum``."""
-    tables = ["intermediate.int_offre__services_domaines", "marts.structures"]
-    if not all(_table_exists(con, t) for t in tables):
-        return _missing("part_services_localises", tables)
-    total, localises = con.execute(
-        """with services as (
-               select distinct id_service, id_structure from intermediate.int_offre__services_domaines)
-           select count(*), count(*) filter (where coalesce(l.code_commune, st.code_commune) is not null)
-           from services as s
-           left join intermediate.int_offre__lieux_localises as l
-               on l.type_lieu = 'service' and l.cle = s.id_service
-           left join marts.structures as st on st.id_structure = s.id_structure"""
-    ).fetchone()
-    part = localises / total if total else 0.0
-    non_localises = con.execute(
-        """select id_structure, 'structure non localisée : ' || coalesce(nom, '(sans nom)')
-           from marts.structures where code_commune is null order by id_structure limit 500"""
-    ).fetchall()
-    reussi = total > 0 and part >= minimum
-    resume = f"{localises} services localisés sur {total} ({part:.1%}, minimum {minimum:.0%})"
-    return Controle("part_services_localises", reussi, resume,
-                    {"services": total, "localises": localises, "part": round(part, 4), "minimum": minimum},
-                    [(str(k), str(r)) for k, r in non_localises])
-
-
-def write_controle(con: Any, controle: Controle) -> None:
-    """Replace the failing rows of ``controle`` in ``quarantine.offre_controles``."""
-    con.execute("create schema if not exists quarantine")
-    con.execute(
-        f"create table if not exists {CONTROLES_TABLE} "
-        "(controle varchar, cle varchar, raison varchar, controle_le timestamp)"
-    )
-    con.execute(f"delete from {CONTROLES_TABLE} where controle = ?", [controle.nom])
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    if controle.lignes_en_echec:
-        insert_rows(con, CONTROLES_TABLE, [(controle.nom, k, r, now) for k, r in controle.lignes_en_echec])

@@ -1,27 +1,27 @@
-"""Quality gates of the offer catalogue, as Dagster asset checks on the dbt offer models.
+"""The offer catalogue's check that dbt cannot run: conformity to the data·inclusion JSON schema.
 
-- ``conformite_schema_data_inclusion`` (on ``intermediate/int_offre__services_unis``, non-blocking,
-  WARN): the catalogue's structures and services, rebuilt as data·inclusion v1 records, are
-  validated with ``jsonschema`` against the schema of the snapshot; every violation (record, field,
-  reason) goes to ``quarantine.offre_non_conforme``. Sources that lack required fields (no update
-  date in the national lists, no description in the Réunion export) are reported, not dropped.
-- ``identifiants_uniques`` (on ``marts/structures``), ``services_rattaches_a_une_structure`` and
-  ``part_services_localises`` (on ``marts/services``), ``coordonnees_en_france`` (on
-  ``marts/structures``): blocking, ERROR; failing rows in ``quarantine.offre_controles``. The
-  minimum located share is the dbt variable ``offre_part_localisee_minimum``.
+``conformite_schema_data_inclusion`` (on ``intermediate/int_offre__services_unis``, non-blocking,
+WARN): the catalogue's structures and services, rebuilt as data·inclusion v1 records, are validated
+with ``jsonschema`` against the schema of the snapshot; every violation (record, field, reason) goes
+to ``quarantine.offre_non_conforme``. Sources that lack required fields (no update date in the
+national lists, no description in the Réunion export) are reported, not dropped. The rule lives in
+:mod:`ingest.conformite_offre`; this module only wires it.
 
-The rules themselves live in :mod:`ingest.conformite_offre`; this module only wires them.
+Every tabular check of the offer is a dbt test, owned by dbt and surfaced by dagster-dbt as a
+blocking asset check (severity error): unique keys of ``marts.structures`` (``id_structure``) and
+``marts.services`` (``id_service`` × ``code_domaine``), services → structures (``relationships``),
+``offre_coordonnees_en_france``, ``offre_part_services_localises`` (minimum: the dbt var
+``offre_part_localisee_minimum``) and ``offre_services_vers_structure`` (``dbt_project/tests/``). A
+failing one fails the dbt step with its French description (:mod:`orchestration.assets._bloquant`),
+and the assets downstream are not run.
 """
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import yaml
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
-    AssetChecksDefinition,
     AssetCheckSeverity,
     AssetKey,
     MetadataValue,
@@ -34,8 +34,6 @@ from orchestration.settings import DBT_PROJECT_DIR
 
 __all__ = ["CHECKS", "dbt_var"]
 
-STRUCTURES = AssetKey(["marts", "structures"])
-SERVICES = AssetKey(["marts", "services"])
 CATALOGUE_SERVICES = AssetKey(["intermediate", "int_offre__services_unis"])
 
 
@@ -52,34 +50,6 @@ def dbt_var(name: str, project_dir: Path = DBT_PROJECT_DIR) -> object:
     if name not in variables:
         raise KeyError(f"variable {name!r} absent de {Path(project_dir) / 'dbt_project.yml'}")
     return variables[name]
-
-
-def _table_md(rows: list[tuple[str, str]], limit: int = 20) -> str:
-    if not rows:
-        return "(aucune)"
-    lines = ["| clé | raison |", "|---|---|"]
-    lines += [f"| {k} | {r.replace('|', '/')} |" for k, r in rows[:limit]]
-    if len(rows) > limit:
-        lines.append(f"| … | {len(rows) - limit} autres lignes dans {co.CONTROLES_TABLE} |")
-    return "\n".join(lines)
-
-
-def _result(
-    context: AssetCheckExecutionContext, warehouse: WarehouseResource, controle_fn
-) -> AssetCheckResult:
-    with warehouse.connect() as con:
-        controle = controle_fn(con)
-        co.write_controle(con, controle)
-    (context.log.info if controle.reussi else context.log.error)(f"{controle.nom} : {controle.resume}")
-    return AssetCheckResult(
-        passed=controle.reussi,
-        severity=AssetCheckSeverity.ERROR,
-        description=controle.resume,
-        metadata={
-            **{k: float(v) for k, v in controle.chiffres.items()},
-            "lignes_en_echec": MetadataValue.md(_table_md(controle.lignes_en_echec)),
-        },
-    )
 
 
 @asset_check(
@@ -124,53 +94,4 @@ def conformite_schema(
     )
 
 
-def _controle_bloquant(
-    asset: AssetKey, name: str, description: str, controle: Callable[[Any], co.Controle]
-) -> AssetChecksDefinition:
-    """A blocking check (ERROR) of ``asset`` running ``controle`` on the warehouse (see :func:`_result`)."""
-
-    @asset_check(asset=asset, name=name, blocking=True, description=description)
-    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
-        # a failure fails the step with the check's reason (orchestration/assets/_bloquant.py)
-        from dagster import AssetCheckKey
-
-        from orchestration.assets._bloquant import avec_motifs
-
-        yield from avec_motifs([_result(context, warehouse, controle)], {AssetCheckKey(asset, name): description})
-
-    return _check
-
-
-identifiants_uniques = _controle_bloquant(
-    STRUCTURES,
-    "identifiants_uniques",
-    "Un identifiant par structure, un par (service, domaine).",
-    co.controle_identifiants_uniques,
-)
-services_rattaches = _controle_bloquant(
-    SERVICES,
-    "services_rattaches_a_une_structure",
-    "Chaque service du catalogue est rattaché à une structure du catalogue des structures.",
-    co.controle_services_rattaches,
-)
-coordonnees_en_france = _controle_bloquant(
-    STRUCTURES,
-    "coordonnees_en_france",
-    "Les coordonnées des structures et services sont dans l'emprise d'un département (métropole ou DROM).",
-    co.controle_coordonnees_en_france,
-)
-part_services_localises = _controle_bloquant(
-    SERVICES,
-    "part_services_localises",
-    "La part des services rattachés à une commune atteint le minimum fixé dans les paramètres du projet dbt.",
-    lambda con: co.controle_part_localisee(con, float(dbt_var("offre_part_localisee_minimum"))),
-)
-
-
-CHECKS = [
-    conformite_schema,
-    identifiants_uniques,
-    services_rattaches,
-    coordonnees_en_france,
-    part_services_localises,
-]
+CHECKS = [conformite_schema]

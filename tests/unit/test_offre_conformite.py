@@ -1,5 +1,5 @@
-"""Quality gates of the offer (ingest.conformite_offre): JSON-schema conformity of v1 records and the
-controls of the marts, on small hand-made tables, broken rows included."""
+"""JSON-schema conformity of the offer's v1 records (ingest.conformite_offre), on small hand-made
+tables, broken rows included. The tabular checks of the marts are dbt tests (test_offre_controles_dbt.py)."""
 
 from __future__ import annotations
 
@@ -55,52 +55,6 @@ def test_violations_replace_the_quarantine_table():
     assert co.write_violations(con, first) == 1
     assert co.write_violations(con, []) == 0
     assert con.execute(f"select count(*) from {co.QUARANTINE_TABLE}").fetchone()[0] == 0
-
-
-@pytest.fixture()
-def marts():
-    con = duckdb.connect()
-    con.execute("create schema marts; create schema raw; create schema intermediate")
-    con.execute("""create table marts.structures as select * from (values
-        ('s1', 'France services de Bondy', '93010', 2.48, 48.90),
-        ('s2', 'Agence', null, null, null),
-        ('s3', 'Mauvaises coordonnées', '97414', 7.19, 48.72))
-        t(id_structure, nom, code_commune, longitude, latitude)""")
-    con.execute("""create table marts.services as select * from (values
-        ('v1', 's1', 'acces_aux_droits', 2.48, 48.90),
-        ('v1', 's1', 'acces_aux_droits', 2.48, 48.90),
-        ('v2', 's9', 'iae', -40.0, 10.0)) t(id_service, id_structure, code_domaine, longitude, latitude)""")
-    con.execute("""create table raw.geo_departements as select * from (values
-        ('93', 2.28, 48.81, 2.61, 49.01), ('67', 6.94, 47.42, 8.24, 49.08),
-        ('974', 55.21, -21.39, 55.84, -20.87))
-        t(dep, xmin, ymin, xmax, ymax)""")
-    con.execute("""create table intermediate.int_offre__services_domaines as select * from (values
-        ('v1', 's1'), ('v2', 's2'), ('v3', 's2')) t(id_service, id_structure)""")
-    con.execute("""create table intermediate.int_offre__lieux_localises as select * from (values
-        ('service', 'v3', '93066')) t(type_lieu, cle, code_commune)""")
-    return con
-
-
-def test_controls_catch_duplicates_orphans_points_outside_france_and_unlocated_services(marts):
-    uniques = co.controle_identifiants_uniques(marts)
-    assert not uniques.reussi and uniques.lignes_en_echec == [("service v1 × acces_aux_droits", "2 lignes")]
-    rattaches = co.controle_services_rattaches(marts)
-    assert not rattaches.reussi and rattaches.lignes_en_echec[0][0] == "v2"
-    france = co.controle_coordonnees_en_france(marts)
-    assert not france.reussi and [k for k, _ in france.lignes_en_echec] == ["service v2"]
-    # the Réunion agency geocoded in Alsace is in France: the gate is about France, the flag
-    # hors_departement of the marts tells the département mismatch
-    localises = co.controle_part_localisee(marts, 0.95)
-    assert not localises.reussi and localises.chiffres["part"] == pytest.approx(2 / 3, abs=1e-4)
-    assert co.controle_part_localisee(marts, 0.5).reussi
-    co.write_controle(marts, france)
-    co.write_controle(marts, france)
-    assert marts.execute(f"select count(*) from {co.CONTROLES_TABLE}").fetchone()[0] == 1
-
-
-def test_controls_fail_clearly_when_a_table_is_missing():
-    controle = co.controle_identifiants_uniques(duckdb.connect())
-    assert not controle.reussi and "marts.structures" in controle.resume
 
 
 def test_an_identical_catalogue_is_not_validated_again(data_dir):
