@@ -8,9 +8,12 @@ that produces it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # frames come from DuckDB's .df(): pandas is not loaded on import (Dagster's start-up)
+    import pandas as pd
 
 __all__ = [
     "MART_PRODUCTEURS",
@@ -22,7 +25,11 @@ __all__ = [
     "lire",
     "lire_departement",
     "filtre_departement",
+    "PERIMETRE",
 ]
+
+#: the territories of each département's files (dbt model ``perimetre``, schema ``rapport``)
+PERIMETRE = "rapport.perimetre"
 
 # which part of the project writes each mart (for error messages)
 MART_PRODUCTEURS: dict[str, str] = {
@@ -112,33 +119,34 @@ def lire(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -
 def filtre_departement(con: duckdb.DuckDBPyConnection, mart: str, code: str) -> tuple[str, list]:
     """The WHERE clause restricting ``marts.<mart>`` to département ``code``.
 
-    Rows of the département (``code_departement``), plus, for territorial marts, the reference
-    rows of its région and of France. Marts without ``code_departement`` (reference lists such
-    as seeds) are kept whole.
+    Territorial marts (``niveau``, ``code_territoire``) keep the territories of the département's
+    perimeter, read from :data:`PERIMETRE` (dbt owns it: the département, its communes and QPV,
+    the EPCI / EPT of its communes, its région and France); marts computed per département build
+    keep their rows of ``code_departement``, whatever the territory; other marts with
+    ``code_departement`` keep the département's rows; marts without it (reference lists such as
+    seeds) are kept whole. Raises :class:`MartManquant` when a territorial mart is read and the
+    perimeter is not in the warehouse.
     """
     cols = set(colonnes(con, mart))
     if "code_departement" not in cols:
         return "true", []
     if mart in MARTS_PAR_DEPARTEMENT:
         return "code_departement = ?", [code]
-    if {"niveau", "code_territoire"} <= cols and "territoires" in liste_marts(con):
-        region = con.execute(
-            "select any_value(code_region) from marts.territoires where niveau = 'departement' "
-            "and code_territoire = ?",
-            [code],
-        ).fetchone()
-        # EPCI/EPT of the département's communes: an EPCI spanning several départements may carry
-        # another (or no) code_departement
-        intercommunalites = (
-            "(niveau in ('epci', 'ept') and code_territoire in (select coalesce(code_ept, code_epci) "
-            "from marts.territoires where niveau = 'commune' and code_departement = ? "
-            "union select code_epci from marts.territoires "
-            "where niveau = 'commune' and code_departement = ?))"
-        )
+    if {"niveau", "code_territoire"} <= cols:
+        schema, table = PERIMETRE.split(".")
+        present = con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+        if not present:
+            raise MartManquant(
+                f"le périmètre des départements ({PERIMETRE}) manque dans l'entrepôt : relancez la "
+                "construction (modèle dbt perimetre)"
+            )
         return (
-            f"(code_departement = ? or niveau = 'france' or (niveau = 'region' and code_territoire = ?) "
-            f"or {intercommunalites})",
-            [code, region[0] if region else None, code, code],
+            f"(niveau, code_territoire) in (select niveau, code_territoire from {PERIMETRE} "
+            "where code_departement = ?)",
+            [code],
         )
     return "code_departement = ?", [code]
 

@@ -15,6 +15,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from ingest.paresseux import module_paresseux
 from orchestration.partitions import departement_partitions, validate_departement
 from orchestration.resources import PacteSettingsResource, WarehouseResource
+from rapport.donnees import PERIMETRE
 from rapport.ecriture import ecriture_atomique
 from rapport.formules import neutraliser_textes
 
@@ -36,20 +37,17 @@ MART_KEYS = [
     AssetKey(["marts", "indicateurs"]),
     AssetKey(["marts", "besoins"]),
     AssetKey(["marts", "besoins_composantes"]),
+    AssetKey(PERIMETRE.split(".")),
 ]
 
-# territories of one département: its communes, the EPCI / EPT they belong to, the département
-_PERIMETER = """
-    with communes as (
-        select code_territoire, code_epci, code_ept
-        from marts.territoires
-        where niveau = 'commune' and code_departement = $departement
-    ),
-    perimetre as (
-        select 'commune' as niveau, code_territoire from communes
-        union select 'epci', code_epci from communes where code_epci is not null
-        union select 'ept', code_ept from communes where code_ept is not null
-        union select 'departement', $departement
+# territories of one département's need extracts: its perimeter (rapport.perimetre, owned by dbt),
+# without the references (région, France) and the QPV: its communes, the EPCI / EPT they belong to,
+# the département
+_PERIMETER = f"""
+    with perimetre as (
+        select niveau, code_territoire from {PERIMETRE}
+        where code_departement = $departement and rattachement = 'territoire'
+            and niveau in ('commune', 'epci', 'ept', 'departement')
     )
 """
 

@@ -18,6 +18,7 @@ from orchestration.resources import PacteSettingsResource, WarehouseResource
 from orchestration.settings import DBT_TARGET_DIR
 from rapport.classeur_libelles import SCHEMA as SCHEMA_LIBELLES
 from rapport.classeur_libelles import SEEDS as SEEDS_LIBELLES
+from rapport.donnees import PERIMETRE as TABLE_PERIMETRE
 
 __all__ = ["ASSETS", "livrable"]
 
@@ -28,6 +29,8 @@ MARTS_PRIORITES = [
 ]
 # the workbook's vocabulary: dbt seeds of schema rapport, read by the kit's workbook writer
 LIBELLES_CLASSEUR = [AssetKey([SCHEMA_LIBELLES, name]) for name in SEEDS_LIBELLES]
+# the territories each département's files keep (dbt model of schema rapport), read by every exporter
+PERIMETRE = AssetKey(TABLE_PERIMETRE.split("."))
 
 
 def _geo_dir(settings: PacteSettingsResource) -> Path:
@@ -202,13 +205,14 @@ kit_comite = livrable(
     "analystes (une feuille par mart, en-têtes en français, filtres).",
     {"html", "excel"},
     _kit,
-    autres_deps=LIBELLES_CLASSEUR,
+    autres_deps=[*LIBELLES_CLASSEUR, PERIMETRE],
 )
 exports = livrable(
     "exports",
     "Exports Parquet de chaque mart, restreints au département (plus les références région et France).",
     {"parquet"},
     _exports,
+    autres_deps=[PERIMETRE],
 )
 dictionnaire = livrable(
     "dictionnaire",

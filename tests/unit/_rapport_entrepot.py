@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from _dbt_sql import creer_perimetre
 
 SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 DEP = "93"
@@ -646,6 +647,8 @@ def ecrire(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
             con.register("_t", frame)
             con.execute(f"create or replace table marts.{name} as select * from _t")
             con.unregister("_t")
+        if "territoires" in tables:
+            creer_perimetre(con)  # the exporters' perimeter, by its real dbt model
     finally:
         con.close()
     return path

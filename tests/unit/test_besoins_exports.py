@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 import pytest
 
 from orchestration.assets.outputs_besoins import EXTRACTS, export_besoins, to_french_csv
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _dbt_sql import creer_perimetre  # noqa: E402
 
 
 @pytest.fixture()
@@ -27,6 +34,8 @@ def marts() -> duckdb.DuckDBPyConnection:
     )
     # a QPV's communes are a native list in the mart
     con.execute("alter table marts.territoires add column codes_communes varchar[]")
+    con.execute("alter table marts.territoires add column code_region varchar")
+    creer_perimetre(con)  # the exporters' perimeter, by its real dbt model
     con.execute(
         """create table marts.indicateurs_catalogue as select * from (values
             ('taux_pauvrete', 'Taux de pauvreté au seuil de 60 %', '%'))

@@ -8,29 +8,24 @@ The singular tests of ``dbt_project/tests`` are rendered with Jinja (``ref`` →
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import duckdb
-import jinja2
 import pytest
 
 from orchestration.assets.checks_offre import dbt_var
-from orchestration.settings import DBT_PROJECT_DIR
 
-TESTS_DIR = Path(DBT_PROJECT_DIR) / "tests"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _dbt_sql import rendre  # noqa: E402
 
 
 def _echecs(con: duckdb.DuckDBPyConnection, test: str, **variables) -> list[tuple]:
     """Failing rows of the singular dbt test ``test`` on the tables of schema ``fx``."""
-    sql = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(
-        (TESTS_DIR / f"{test}.sql").read_text(encoding="utf-8")
-    ).render(
-        config=lambda **_: "",
-        ref=lambda name: f"fx.{name}",
-        source=lambda schema, table: f"{schema}.{table}",
-        var=lambda name: variables.get(name, dbt_var(name)),
-    )
-    return con.execute(sql).fetchall()
+    refs = {name: f"fx.{name}" for (name,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'fx'").fetchall()}
+    return con.execute(rendre(Path("tests") / f"{test}.sql", refs, **variables)).fetchall()
 
 
 @pytest.fixture()

@@ -1,0 +1,41 @@
+"""The SQL of a dbt model or test run on a small hand-made DuckDB warehouse, without starting dbt.
+
+The file is rendered with Jinja: ``ref('x')`` → the table standing for it (``marts.x`` unless told),
+``source('s', 't')`` → ``s.t``, ``var('v')`` → the value given, else the one of ``dbt_project.yml``,
+``config(...)`` → nothing. Only for SQL that uses no other macro.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import duckdb
+import jinja2
+
+from orchestration.assets.checks_offre import dbt_var
+from orchestration.settings import DBT_PROJECT_DIR
+
+PROJET = Path(DBT_PROJECT_DIR)
+
+
+def rendre(chemin: Path, refs: Mapping[str, str] | None = None, **variables) -> str:
+    """The SQL of ``chemin`` (relative to the dbt project) as dbt would compile it on the hand-made tables."""
+    refs = refs or {}
+    return (
+        jinja2.Environment(undefined=jinja2.StrictUndefined)
+        .from_string((PROJET / chemin).read_text(encoding="utf-8"))
+        .render(
+            config=lambda **_: "",
+            ref=lambda name: refs.get(name, f"marts.{name}"),
+            source=lambda schema, table: f"{schema}.{table}",
+            var=lambda name, default=None: variables.get(name, dbt_var(name) if default is None else default),
+        )
+    )
+
+
+def creer_perimetre(con: duckdb.DuckDBPyConnection) -> None:
+    """``rapport.perimetre`` built by its real model from the hand-made ``marts.territoires``."""
+    con.execute("create schema if not exists rapport")
+    sql = rendre(Path("models/marts/perimetre.sql"))
+    con.execute(f"create or replace table rapport.perimetre as {sql}")
