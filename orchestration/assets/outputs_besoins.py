@@ -5,8 +5,13 @@ of its communes, of the EPCI and EPT its communes belong to, and of the départe
 from ``marts.territoires``, ``marts.indicateurs``, ``marts.besoins`` and
 ``marts.besoins_composantes``: ``;`` separator, decimal comma, UTF-8 with BOM (Excel opens
 it as is), French column headers. The marts are read through a read-only connection.
+
+The territories are those of the département's perimeter (dbt model ``perimetre``, read by every
+exporter), and the headers are the analysts' workbook's (seed ``classeur_colonnes``, read through
+:mod:`rapport.classeur_libelles`): one owner for each.
 """
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
@@ -15,6 +20,8 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from ingest.paresseux import module_paresseux
 from orchestration.partitions import departement_partitions, validate_departement
 from orchestration.resources import PacteSettingsResource, WarehouseResource
+from rapport.classeur_libelles import SCHEMA as SCHEMA_LIBELLES
+from rapport.classeur_libelles import charger as charger_libelles
 from rapport.donnees import PERIMETRE
 from rapport.ecriture import ecriture_atomique
 from rapport.formules import neutraliser_textes
@@ -24,7 +31,6 @@ pd = module_paresseux("pandas")
 __all__ = [
     "ASSETS",
     "EXTRACTS",
-    "FRENCH_HEADERS",
     "extract_query",
     "read_extract",
     "to_french_csv",
@@ -38,6 +44,7 @@ MART_KEYS = [
     AssetKey(["marts", "besoins"]),
     AssetKey(["marts", "besoins_composantes"]),
     AssetKey(PERIMETRE.split(".")),
+    AssetKey([SCHEMA_LIBELLES, "classeur_colonnes"]),
 ]
 
 # territories of one département's need extracts: its perimeter (rapport.perimetre, owned by dbt),
@@ -95,59 +102,6 @@ EXTRACTS: dict[str, str] = {
     """,
 }
 
-FRENCH_HEADERS: dict[str, str] = {
-    "niveau": "Niveau",
-    "code_territoire": "Code du territoire",
-    "libelle": "Libellé",
-    "libelle_territoire": "Territoire",
-    "code_commune_parente": "Commune (QPV)",
-    "code_epci": "Code EPCI",
-    "code_ept": "Code EPT",
-    "code_departement": "Code département",
-    "code_region": "Code région",
-    "population": "Population municipale",
-    "annee_population": "Année de la population",
-    "nb_communes": "Nombre de communes",
-    "grille_densite": "Grille de densité",
-    "grille_ruralite": "Typologie des ruralités",
-    "grille_centralite": "Niveau de centralité",
-    "est_qpv": "Commune avec QPV",
-    "nb_qpv_2024": "Nombre de QPV 2024",
-    "type_epci": "Nature de l'EPCI",
-    "codes_communes": "Communes du QPV",
-    "code_indicateur": "Code de l'indicateur",
-    "libelle_indicateur": "Indicateur",
-    "unite": "Unité",
-    "annee": "Année",
-    "valeur": "Valeur",
-    "numerateur": "Numérateur",
-    "denominateur": "Dénominateur",
-    "secret": "Secret statistique",
-    "methode": "Méthode",
-    "couverture": "Couverture (part de la population)",
-    "valeur_departement": "Valeur du département",
-    "annee_reference_departement": "Année de la valeur du département",
-    "valeur_region": "Valeur de la région",
-    "annee_reference_region": "Année de la valeur de la région",
-    "valeur_france": "Valeur France",
-    "annee_reference_france": "Année de la valeur France",
-    "ecart_departement": "Écart au département",
-    "ecart_region": "Écart à la région",
-    "ecart_france": "Écart à la France",
-    "code_axe": "Axe",
-    "code_domaine": "Code du domaine",
-    "libelle_domaine": "Domaine",
-    "indice_besoin": "Indice de besoin (100 = France)",
-    "nb_composantes": "Composantes retenues",
-    "nb_composantes_exclues": "Composantes exclues",
-    "composantes": "Composantes (JSON)",
-    "sens": "Sens",
-    "indice": "Indice de la composante (100 = France)",
-    "inclus_dans_indice": "Retenue dans l'indice",
-    "motif_exclusion": "Motif d'exclusion",
-}
-
-
 def extract_query(name: str) -> str:
     """SQL of one extract (parameter ``$departement``).
 
@@ -164,26 +118,29 @@ def read_extract(con: duckdb.DuckDBPyConnection, name: str, departement: str) ->
     return con.execute(extract_query(name), {"departement": departement}).df()
 
 
-def to_french_csv(frame: "pd.DataFrame", path: Path) -> Path:
+def to_french_csv(frame: "pd.DataFrame", path: Path, entetes: Mapping[str, str] | None = None) -> Path:
     """Write ``frame`` for a French spreadsheet: ``;``, decimal comma, UTF-8 with BOM,
-    French headers, booleans as ``oui``/``non``, text never taken for a formula
+    headers from ``entetes`` (``{column: French header}``, the workbook's: see
+    :func:`export_besoins`), booleans as ``oui``/``non``, text never taken for a formula
     (:func:`rapport.formules.neutraliser_textes`). Written beside, then moved in place.
 
     Examples
     --------
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "x.csv"
-    >>> _ = to_french_csv(pd.DataFrame({"valeur": [28.4], "secret": [False]}), p)
+    >>> _ = to_french_csv(pd.DataFrame({"valeur": [28.4], "secret": [False]}), p,
+    ...                   {"valeur": "Valeur", "secret": "Secret statistique"})
     >>> p.read_bytes()[:3] == b"\\xef\\xbb\\xbf"
     True
     >>> p.read_text(encoding="utf-8-sig").splitlines()
     ['Valeur;Secret statistique', '28,4;non']
     """
+    entetes = entetes or {}
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == bool or str(out[column].dtype) == "boolean":
             out[column] = out[column].map({True: "oui", False: "non"})
-    out = neutraliser_textes(out.rename(columns=lambda c: FRENCH_HEADERS.get(c, c)))
+    out = neutraliser_textes(out.rename(columns=lambda c: entetes.get(c, c)))
     path.parent.mkdir(parents=True, exist_ok=True)
     with ecriture_atomique(path) as partiel:
         # CRLF ends the lines: a cell holding a carriage return is then quoted, never split
@@ -197,6 +154,7 @@ def export_besoins(con: duckdb.DuckDBPyConnection, departement: str, folder: Pat
     Raises ``ValueError`` when the département has no commune in ``marts.territoires``.
     """
     code = validate_departement(departement)
+    libelles = charger_libelles(con)
     counts: dict[str, int] = {}
     for name in EXTRACTS:
         frame = read_extract(con, name, code)
@@ -204,7 +162,8 @@ def export_besoins(con: duckdb.DuckDBPyConnection, departement: str, folder: Pat
             raise ValueError(
                 f"marts.territoires has no commune for département {code}: build the marts first"
             )
-        to_french_csv(frame, folder / f"{name}.csv")
+        # the workbook's headers: each extract is named after its mart
+        to_french_csv(frame, folder / f"{name}.csv", {c: libelles.entete(name, c) for c in frame.columns})
         counts[name] = len(frame)
     return counts
 

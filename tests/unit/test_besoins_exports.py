@@ -14,6 +14,7 @@ from orchestration.assets.outputs_besoins import EXTRACTS, export_besoins, to_fr
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _dbt_sql import creer_perimetre  # noqa: E402
+from _rapport_entrepot import charger_libelles  # noqa: E402
 
 
 @pytest.fixture()
@@ -36,6 +37,7 @@ def marts() -> duckdb.DuckDBPyConnection:
     con.execute("alter table marts.territoires add column codes_communes varchar[]")
     con.execute("alter table marts.territoires add column code_region varchar")
     creer_perimetre(con)  # the exporters' perimeter, by its real dbt model
+    charger_libelles(con)  # the headers, the workbook's (seed classeur_colonnes)
     con.execute(
         """create table marts.indicateurs_catalogue as select * from (values
             ('taux_pauvrete', 'Taux de pauvreté au seuil de 60 %', '%'))
@@ -102,9 +104,26 @@ def test_unknown_or_empty_departement_is_refused(marts, tmp_path, data_dir):
 
 def test_to_french_csv_keeps_codes_as_text(tmp_path):
     frame = pd.DataFrame({"code_territoire": ["01001", "2A004"], "est_qpv": [True, False]})
-    path = to_french_csv(frame, tmp_path / "t.csv")
+    path = to_french_csv(frame, tmp_path / "t.csv", {"code_territoire": "Code du territoire"})
     text = path.read_text(encoding="utf-8-sig").splitlines()
-    assert text == ["Code du territoire;Commune avec QPV", "01001;oui", "2A004;non"]
+    assert text == ["Code du territoire;est_qpv", "01001;oui", "2A004;non"]
+
+
+def test_the_headers_are_the_workbooks(marts, tmp_path, data_dir):
+    """One header system: the need extracts say what the analysts' workbook says (seed classeur_colonnes),
+    a mart's own header included (« Territoire » for the name of a territory in its mart)."""
+    from rapport.classeur_libelles import charger
+
+    libelles = charger(marts)
+    export_besoins(marts, "93", tmp_path)
+    for name in EXTRACTS:
+        header = (tmp_path / f"{name}.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(";")
+        colonnes = list(marts.execute(f"select * from ({EXTRACTS[name]}) limit 0",
+                                      {"departement": "93"}).df().columns)
+        assert header == [libelles.entete(name, c) for c in colonnes], name
+        assert not [h for h in header if "_" in h], name  # no column name left for a person to read
+    territoires = (tmp_path / "territoires.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert territoires.startswith("Niveau;Code du territoire;Territoire;")
 
 
 def test_a_list_column_is_one_csv_cell_of_json_text(marts, tmp_path, data_dir):
@@ -112,5 +131,5 @@ def test_a_list_column_is_one_csv_cell_of_json_text(marts, tmp_path, data_dir):
 
     export_besoins(marts, "93", tmp_path)
     frame = pd.read_csv(tmp_path / "besoins.csv", sep=";", encoding="utf-8-sig", dtype=str)
-    (composantes,) = set(frame["Composantes (JSON)"])
+    (composantes,) = set(frame["Composantes"])
     assert json.loads(composantes) == [{"code_indicateur": "taux_pauvrete", "indice": 185.6, "inclus": True}]
