@@ -1,7 +1,7 @@
 """The SQL of a dbt model or test run on a small hand-made DuckDB warehouse, without starting dbt.
 
 The file is rendered with Jinja: ``ref('x')`` → the table standing for it (``marts.x`` unless told),
-``source('s', 't')`` → ``s.t``, ``var('v')`` → the value given, else the one of ``dbt_project.yml``,
+``source('s', 't')`` → ``s.t``, ``var('v')`` → the value given, else the one of ``dbt_project.yml``, else its default,
 ``config(...)`` → nothing. Only for SQL that uses no other macro.
 """
 
@@ -13,7 +13,6 @@ from pathlib import Path
 import duckdb
 import jinja2
 
-from orchestration.assets.checks_offre import dbt_var
 from orchestration.settings import DBT_PROJECT_DIR
 
 PROJET = Path(DBT_PROJECT_DIR)
@@ -22,6 +21,19 @@ PROJET = Path(DBT_PROJECT_DIR)
 def rendre(chemin: Path, refs: Mapping[str, str] | None = None, **variables) -> str:
     """The SQL of ``chemin`` (relative to the dbt project) as dbt would compile it on the hand-made tables."""
     refs = refs or {}
+
+    def var(name: str, default=None):
+        if name in variables:
+            return variables[name]
+        from orchestration.assets.checks_offre import dbt_var  # loads Dagster: only when a var is read
+
+        try:
+            return dbt_var(name)
+        except KeyError:
+            if default is None:
+                raise
+            return default
+
     return (
         jinja2.Environment(undefined=jinja2.StrictUndefined)
         .from_string((PROJET / chemin).read_text(encoding="utf-8"))
@@ -29,7 +41,7 @@ def rendre(chemin: Path, refs: Mapping[str, str] | None = None, **variables) -> 
             config=lambda **_: "",
             ref=lambda name: refs.get(name, f"marts.{name}"),
             source=lambda schema, table: f"{schema}.{table}",
-            var=lambda name, default=None: variables.get(name, dbt_var(name) if default is None else default),
+            var=var,
         )
     )
 
