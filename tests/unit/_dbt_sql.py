@@ -1,8 +1,8 @@
 """The SQL of a dbt model or test run on a small hand-made DuckDB warehouse, without starting dbt.
 
 The file is rendered with Jinja: ``ref('x')`` → the table standing for it (``marts.x`` unless told),
-``source('s', 't')`` → ``s.t``, ``var('v')`` → the value given, else the one of ``dbt_project.yml``, else its default,
-``config(...)`` → nothing. Only for SQL that uses no other macro.
+``source('s', 't')`` → ``s.t``, ``var('v')`` → the value given, else the one of ``dbt_project.yml``,
+else its default, ``config(...)`` → nothing. Only for SQL that uses no other macro.
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _dbt_sql import creer_perimetre  # noqa: E402
 
-MGP, PLAINE, MARNE = "200054781", "200057867", "200072130"  # Grand Paris, Plaine Commune, an EPCI on 77 and 93
+# the Grand Paris, Plaine Commune, an EPCI astride 77 and 93 (made up)
+MGP, PLAINE, MARNE = "200054781", "200057867", "200072130"
 
 
 @pytest.fixture()
