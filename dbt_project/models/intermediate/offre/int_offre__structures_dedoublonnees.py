@@ -26,7 +26,7 @@ services and a mission locale in the same building are two structures. Matching 
 words of a network name is impossible by construction: those words are removed before
 comparing, so "France Travail Saint-Denis Pleyel" and "France Travail Saint-Denis Porte de
 Paris" (distinctive words ``pleyel`` / ``porte paris``) stay apart. Groups are the connected
-components of the matches (union-find). Structures rebuilt from services without a
+components of the matches (networkx's union-find). Structures rebuilt from services without a
 description (``structure_reconstituee``) carry no real name and are never merged by name.
 """
 
@@ -36,6 +36,7 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+from networkx.utils import UnionFind
 from scipy.spatial import cKDTree
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -153,24 +154,6 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, h)))
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> bool:
-        ri, rj = self.find(i), self.find(j)
-        if ri == rj:
-            return False
-        self.parent[max(ri, rj)] = min(ri, rj)
-        return True
-
-
 def _a_des_coordonnees(row: dict) -> bool:
     lon, lat = row.get("longitude"), row.get("latitude")
     return lon is not None and lat is not None and not (pd.isna(lon) or pd.isna(lat))
@@ -283,15 +266,16 @@ def dedoublonner(frame: pd.DataFrame, distance_max_m: float = 50.0,
     for colonne in ("siret", "code_commune"):
         frame[colonne] = frame[colonne].astype(object).where(frame[colonne].notna(), None)
     n = len(frame)
-    union = _UnionFind(n)
+    groupes = UnionFind(range(n))
     regle = ["aucune"] * n
     for i, j, nom_regle in paires_candidates(frame, distance_max_m, similarite_min):
-        if union.union(i, j):
+        if groupes[i] != groupes[j]:  # a pair joining two groups names the rule of its records
+            groupes.union(i, j)
             for k in (i, j):
                 if regle[k] == "aucune":
                     regle[k] = nom_regle
-    racines = [union.find(k) for k in range(n)]
-    frame["_groupe"] = racines
+    # the group's label is only a grouping key: its preferred record is chosen below
+    frame["_groupe"] = [groupes[k] for k in range(n)]
     frame["_priorite"] = frame["priorite_source"].fillna(99) + frame["reconstituee"].astype(int) * 100
     preferes = (frame.sort_values(["_groupe", "_priorite", "cle_structure"])
                 .drop_duplicates("_groupe").set_index("_groupe")["cle_structure"])
