@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
 
 from ingest.paresseux import module_paresseux
+
+# the name key of the whole project (twin of the dbt macro normaliser_nom), under its graph name
+from ingest.vocabulaires import normaliser_nom as normalise_name
 
 pd = module_paresseux("pandas")
 
@@ -386,22 +388,6 @@ def refine_type_by_name(type_acteur: str, name: str | None) -> str:
         if pattern.search(plain):
             return refined
     return type_acteur
-
-
-def normalise_name(text: str | None) -> str:
-    """Lower case, no accents, single spaces: the key used to match names.
-
-    Examples
-    --------
-    >>> normalise_name("  Mission Locale  de l'Été ")
-    "mission locale de l'ete"
-    """
-    if text is None:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    plain = plain.replace("’", "'")
-    return re.sub(r"\s+", " ", plain).strip()
 
 
 def combine_confidences(values: Iterable[float]) -> float:

@@ -89,18 +89,24 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- A commune name for matching: lower case, no accents, punctuation as spaces, `st`/`ste`
-    spelled out, `cedex ...` and arrondissement suffixes (`Paris 15e`, `MARSEILLE 13`,
-    `Lyon 3e Arrondissement`) removed, single spaces. -#}
-{% macro offre_normaliser_nom(expression) -%}
-    trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+{#- The key two names are compared on: `œ` spelled `oe`, accents stripped, lower case, every run
+    of characters other than a-z0-9 as one space, `st`/`ste` spelled out, trimmed. Its Python twin
+    is `ingest.vocabulaires.normaliser_nom` (tests/unit/test_vocabulaires.py checks they agree). -#}
+{% macro normaliser_nom(expression) -%}
+    trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
         lower(strip_accents(replace(replace(cast({{ expression }} as varchar), 'œ', 'oe'), 'Œ', 'OE'))),
         '[^a-z0-9]+', ' ', 'g'),
-        '\bcedex\b.*$', '', 'g'),
-        '(\s|^)\d+\s*(e|er|eme)?\s*(arrondissement)?\s*$', '', 'g'),
         '\bste\b', 'sainte', 'g'),
         '\bst\b', 'saint', 'g'),
         '\s+', ' ', 'g'))
+{%- endmacro %}
+
+{#- A commune name for matching: `normaliser_nom`, then `cedex ...` and arrondissement suffixes
+    (`Paris 15e`, `MARSEILLE 13`, `Lyon 3e Arrondissement`) removed. -#}
+{% macro offre_normaliser_nom(expression) -%}
+    trim(regexp_replace(regexp_replace({{ normaliser_nom(expression) }},
+        '\bcedex\b.*$', '', 'g'),
+        '(\s|^)\d+\s*(e|er|eme)?\s*(arrondissement)?\s*$', '', 'g'))
 {%- endmacro %}
 
 {#- Staging of one raw structures table, in the catalogue's column order. `condition` (SQL on the

@@ -49,7 +49,6 @@ Files and choices (PROVENANCE.md §6, §8, §11):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +84,7 @@ from ingest.offre._common import (
     stable_id,
     structures_table,
 )
+from ingest.vocabulaires import normaliser_nom
 
 __all__ = [
     "DISPOSITIF_COLUMNS",
@@ -188,11 +188,6 @@ def _missing_to_none(value: Any) -> Any:
         return None if pd.isna(value) else value
     except (TypeError, ValueError):
         return value
-
-
-def _ascii_upper(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
 
 
 # --------------------------------------------------------------------------- lists of one structure per row
@@ -577,13 +572,13 @@ PRESCRIPTEURS_COLUMNS = [
     "CEDEX",
     "SITE WEB",
 ]
-_MISSION_LOCALE = re.compile(r"\bMISSIONS?\s+LOCALES?\b")
+_MISSION_LOCALE = re.compile(r"\bmissions? locales?\b")
 #: Name pattern → (v0 typologie, v1 réseau porteur) for the prescribers that are not missions locales.
 PRESCRIPTEUR_KINDS: list[tuple[re.Pattern[str], str, str | None]] = [
-    (re.compile(r"PROTECTION JUDICIAIRE DE LA JEUNESSE|\bPJJ\b"), "PJJ", "pjj"),
-    (re.compile(r"PENITENTIAIRE D.INSERTION ET DE PROBATION|\bSPIP\b"), "SPIP", "spip"),
-    (re.compile(r"\bCAP EMPLOI\b"), "CAP_EMPLOI", "cap-emploi-reseau-cheops"),
-    (re.compile(r"\bPOLE EMPLOI\b|\bFRANCE TRAVAIL\b"), "FT", "france-travail"),
+    (re.compile(r"protection judiciaire de la jeunesse|\bpjj\b"), "PJJ", "pjj"),
+    (re.compile(r"penitentiaire d insertion et de probation|\bspip\b"), "SPIP", "spip"),
+    (re.compile(r"\bcap emploi\b"), "CAP_EMPLOI", "cap-emploi-reseau-cheops"),
+    (re.compile(r"\bpole emploi\b|\bfrance travail\b"), "FT", "france-travail"),
 ]
 
 
@@ -597,7 +592,7 @@ def is_mission_locale(name: str | None) -> bool:
     >>> is_mission_locale("CAP EMPLOI"), is_mission_locale(None)
     (False, False)
     """
-    return bool(name) and bool(_MISSION_LOCALE.search(_ascii_upper(name)))
+    return bool(name) and bool(_MISSION_LOCALE.search(normaliser_nom(name)))
 
 
 def prescripteur_kind(name: str | None) -> tuple[str, str | None]:
@@ -610,7 +605,7 @@ def prescripteur_kind(name: str | None) -> tuple[str, str | None]:
     >>> prescripteur_kind("POLE EMPLOI "), prescripteur_kind("ADEFI")
     (('FT', 'france-travail'), ('Autre', None))
     """
-    text = _ascii_upper(name or "")
+    text = normaliser_nom(name)
     for pattern, typologie, reseau in PRESCRIPTEUR_KINDS:
         if pattern.search(text):
             return typologie, reseau

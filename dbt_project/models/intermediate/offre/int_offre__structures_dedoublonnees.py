@@ -32,12 +32,14 @@ description (``structure_reconstituee``) carry no real name and are never merged
 
 import math
 import re
-import unicodedata
 
 import numpy as np
 import pandas as pd
 from networkx.utils import UnionFind
 from scipy.spatial import cKDTree
+
+# the name key shared with the dbt macro normaliser_nom (its Python twin, one definition)
+from ingest.vocabulaires import normaliser_nom
 
 EARTH_RADIUS_M = 6_371_008.8
 VETO_DISTANCE_M = 300.0
@@ -55,28 +57,6 @@ MOTS_DE_RESEAU = frozenset(
     "conseiller conseillers numerique numeriques cnfs fabrique fabriques territoire tiers lieu lieux "
     "esat geiq aci ai ei etti eiti siae structure insertion".split()
 )
-
-
-def normaliser_nom(texte: object) -> str:
-    """Lower case, accents and punctuation removed, ``st``/``ste`` spelled out, single spaces.
-
-    Examples
-    --------
-    >>> normaliser_nom("  Œuvre St-Jean — L'Épicerie ")
-    'oeuvre saint jean l epicerie'
-    >>> normaliser_nom(None)
-    ''
-    """
-    if not isinstance(texte, str):
-        if texte is None or pd.isna(texte):
-            return ""
-        texte = str(texte)
-    texte = str(texte).replace("œ", "oe").replace("Œ", "OE")
-    texte = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode("ascii").lower()
-    texte = re.sub(r"[^a-z0-9]+", " ", texte)
-    texte = re.sub(r"\bste\b", "sainte", texte)
-    texte = re.sub(r"\bst\b", "saint", texte)
-    return re.sub(r"\s+", " ", texte).strip()
 
 
 def noyau_nom(nom: object, nom_commune: object = "") -> tuple[str, ...]:
