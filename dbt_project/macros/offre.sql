@@ -125,7 +125,9 @@ renamed as (
         {{ offre_texte(c, 'source') }} as source,
         {{ offre_texte(c, 'id') }} as id_source,
         {{ offre_texte(c, 'nom') }} as nom,
-        nullif(regexp_replace(coalesce({{ offre_texte(c, 'siret') }}, ''), '[^0-9]', '', 'g'), '') as siret_brut,
+        -- checked once, by the reader (ingest.offre._common.check_siret: 14 digits, Luhn key, La Poste):
+        -- a bad SIRET is NULL in the raw table and a line of the quarantine
+        {{ offre_texte(c, 'siret') }} as siret,
         upper({{ offre_texte(c, 'code_insee') }}) as code_insee,
         {{ offre_texte(c, 'commune') }} as commune,
         {{ offre_texte(c, 'code_postal') }} as code_postal,
@@ -146,10 +148,7 @@ renamed as (
 final as (
     select
         table_source || '--' || id_source as cle_structure,
-        * exclude (siret_brut),
-        case when length(siret_brut) = 14 and siret_brut <> '00000000000000' then siret_brut end as siret,
-        siret_brut is not null and not (length(siret_brut) = 14 and siret_brut <> '00000000000000')
-            as siret_invalide
+        *
     from renamed
     where id_source is not null
 )
