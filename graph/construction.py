@@ -39,6 +39,7 @@ from graph.dispositifs import (
     split_list,
 )
 from graph.modele import (
+    ACTOR_CODES,
     ACTOR_TYPES,
     INSTITUTIONS_DEPARTEMENTALES,
     Evidence,
@@ -71,22 +72,6 @@ __all__ = [
 ]
 
 SEUIL_CCAS_OBLIGATOIRE = 1500
-SYNONYMES_ACTEURS = {
-    "pole_emploi": "france_travail",
-    "ft": "france_travail",
-    "anpe": "france_travail",
-    "conseil_general": "conseil_departemental",
-    "departement": "conseil_departemental",
-    "cd": "conseil_departemental",
-    "etat": "prefecture",
-    "prefet": "prefecture",
-    "dasen": "education_nationale",
-    "dsden": "education_nationale",
-    "direccte": "ddets",
-    "ddcs": "ddets",
-    "dreets": "ddets",
-    "conseil_regional": "region",
-}
 SYNONYMES_DISPOSITIFS = {
     "comites_emploi": "comite_departemental_emploi",
     "reseau_pour_emploi": "comite_departemental_emploi",
@@ -834,7 +819,7 @@ class _Builder:
             code = code.split(":", 1)[1]
         key = re.sub(r"[^a-z0-9]+", "_", normalise_name(code or "")).strip("_")
         if type_entite == "acteur":
-            key = SYNONYMES_ACTEURS.get(key, key)
+            key = ACTOR_CODES.get(key, key)  # a document's code (« pole_emploi », « dasen »…)
             if key in ACTOR_TYPES:
                 node = self.institution(key)
                 if node:
