@@ -8,17 +8,16 @@
     typed NULL (or to an empty table) instead of failing. The dependency on the source is
     still declared (`source()`), so that Dagster runs the readers first. -#}
 
-{#- The raw offer tables: one structures table per source family (see docs/offre.md). -#}
+{#- The raw offer tables: one structures table per source family (the dbt var `offre_sources`). -#}
 {% macro offre_tables_sources() -%}
-    {{ return(['di_export', 'di_api', 'france_services', 'siae', 'siae_geocodees', 'geiq', 'esat', 'ft_agences',
-               'missions_locales', 'prescripteurs', 'cnfs', 'fabriques_territoire', 'mediation_numerique',
-               'aide_alimentaire', 'local']) }}
+    {{ return(var('offre_sources') | map(attribute='table_source') | list) }}
 {%- endmacro %}
 
 {#- The source families that also describe services (a reader writes `raw.offre_services__<src>`);
     the national lists have none. -#}
 {% macro offre_tables_services() -%}
-    {{ return(['di_export', 'di_api', 'mediation_numerique', 'local']) }}
+    {{ return(var('offre_sources') | selectattr('a_des_services', 'equalto', 'oui')
+              | map(attribute='table_source') | list) }}
 {%- endmacro %}
 
 {#- Column name → lower-case data type of a relation, or {} when it does not exist (or at parse time). -#}
