@@ -42,23 +42,10 @@ from ingest.core import (
     SourceInfo,
 )
 
-# value checks and parsing live in ingest.offre.valeurs; the readers import them from here too
-from ingest.offre.valeurs import (  # noqa: F401
-    check_commune,
-    check_coordinates,
-    check_date,
-    check_departement,
-    check_integer,
-    check_postcode,
-    check_siret,
-    clean_text,
-    iter_json_array,
-    parse_brace_list,
-    parse_json_list,
-    parse_separated_list,
-    restore_reunion_latitude,
-    stable_id,
-)
+# value checks and parsing live in ingest.offre.valeurs; re-exported here, the readers' one import
+from ingest.offre import valeurs
+from ingest.offre.valeurs import *  # noqa: F403
+from ingest.offre.valeurs import clean_text
 
 __all__ = [
     "STRUCTURE_COLUMNS",
@@ -71,23 +58,11 @@ __all__ = [
     "convert_records",
     "build_frame",
     "empty_result",
-    "parse_brace_list",
-    "parse_separated_list",
-    "parse_json_list",
-    "check_siret",
-    "check_commune",
-    "check_postcode",
-    "check_departement",
-    "check_date",
-    "check_coordinates",
-    "check_integer",
-    "restore_reunion_latitude",
-    "stable_id",
-    "iter_json_array",
     "referentiel_values",
     "v0_values",
     "implied_reseaux",
     "REFERENTIELS_FILE",
+    *valeurs.__all__,
 ]
 
 REFERENTIELS_FILE = Path("data-inclusion-schema") / "referentiels_v1.csv"
