@@ -31,6 +31,7 @@ from graph.modele import (
     zone_communes,
 )
 from ingest.paresseux import module_paresseux
+from ingest.vocabulaires import dbt_var
 
 pd = module_paresseux("pandas")
 
@@ -64,7 +65,9 @@ class Parametres:
     seuil_intermediarite_exacte: int = 500  # nodes; above, betweenness is estimated from k pivots
     k_echantillon: int = 150
     graine: int = 42
-    seuil_besoin_eleve: float = 120.0  # indice_besoin (100 = France) from which a need is "high"
+    # indice_besoin (100 = France) from which a need is "high": the dbt var offre_seuil_besoin_fort,
+    # the threshold of the « besoin fort » of marts.ecarts (one value for the graph and dbt)
+    seuil_besoin_eleve: float = field(default_factory=lambda: float(dbt_var("offre_seuil_besoin_fort")))
     max_ids: int = 50  # ids listed per cell (the counts are always complete)
     poids: dict[str, float] = field(
         default_factory=lambda: {

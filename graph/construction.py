@@ -24,12 +24,12 @@ their file, line and field.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 import networkx as nx
 
+from graph.construction_documents import CO_MENTION_WEIGHTS, DocumentsMixin, co_mention_weight  # noqa: F401
+from graph.construction_offre import OffreMixin, _float, commune_siren_prefix
 from graph.dispositifs import (
     Instance,
     generate_instances,
@@ -39,20 +39,17 @@ from graph.dispositifs import (
     split_list,
 )
 from graph.modele import (
-    ACTOR_TYPES,
     INSTITUTIONS_DEPARTEMENTALES,
     Evidence,
     actor_group,
-    actor_type_from_catalogue,
     add_edge,
     add_node,
     new_graph,
     normalise_name,
-    refine_type_by_name,
     text_or_none,
     zone_communes,
 )
-from graph.registre import DISPOSITIFS, LIENS, Registre
+from graph.registre import DISPOSITIFS, Registre
 from graph.territoires import TerritoiresDepartement, territoires_departement
 from ingest.core import QuarantineRow
 from ingest.paresseux import module_paresseux
@@ -71,35 +68,9 @@ __all__ = [
 ]
 
 SEUIL_CCAS_OBLIGATOIRE = 1500
-SYNONYMES_ACTEURS = {
-    "pole_emploi": "france_travail",
-    "ft": "france_travail",
-    "anpe": "france_travail",
-    "conseil_general": "conseil_departemental",
-    "departement": "conseil_departemental",
-    "cd": "conseil_departemental",
-    "etat": "prefecture",
-    "prefet": "prefecture",
-    "dasen": "education_nationale",
-    "dsden": "education_nationale",
-    "direccte": "ddets",
-    "ddcs": "ddets",
-    "dreets": "ddets",
-    "conseil_regional": "region",
-}
-SYNONYMES_DISPOSITIFS = {
-    "comites_emploi": "comite_departemental_emploi",
-    "reseau_pour_emploi": "comite_departemental_emploi",
-    "frr_zrr": "frr",
-}
 _TEXT_LAW_CCAS = (
     "Code de l'action sociale et des familles, article L123-4 (CCAS obligatoire dès 1 500 habitants)"
 )
-_TEXT_FRANCE_SERVICES = (
-    "Circulaire n° 6094/SG du 1er juillet 2019 (France Services : labellisation par le préfet, "
-    "financement de l'État par le FNADT)"
-)
-_TEXT_IAE = "Code du travail, article L5132-2 (conventionnement des SIAE par l'État)"
 
 
 @dataclass
@@ -132,15 +103,10 @@ class BuildResult:
     stats: dict[str, int] = field(default_factory=dict)
 
 
-def _float(value: object) -> float | None:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if number != number else number
+class _Builder(OffreMixin, DocumentsMixin):
+    """The graph of one département, merged phase by phase (5 in construction_offre, 7 in
+    construction_documents)."""
 
-
-class _Builder:
     def __init__(self, inputs: GraphInputs):
         self.inputs = inputs
         self.code = inputs.code_departement
@@ -400,228 +366,6 @@ class _Builder:
         )
         return node
 
-    # -- 5. offer catalogue -------------------------------------------------------------------------
-    def _registry_index(self) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
-        """SIRET/SIREN → registry actor, (normalised name, commune) → registry actor."""
-        by_siret: dict[str, str] = {}
-        by_name: dict[tuple[str, str], str] = {}
-        for node, data in sorted(self.graph.nodes(data=True)):
-            if data.get("type_noeud") != "acteur" or "registre" not in data.get("sources", []):
-                continue
-            if data.get("siret"):
-                by_siret.setdefault(data["siret"], node)
-            if data.get("code_commune"):
-                by_name.setdefault((normalise_name(data.get("libelle")), data["code_commune"]), node)
-        return by_siret, by_name
-
-    def _match_registry(
-        self,
-        index: tuple[dict[str, str], dict[tuple[str, str], str]],
-        siret: str | None,
-        name: str,
-        commune: str | None,
-    ) -> str | None:
-        by_siret, by_name = index
-        if siret and (siret in by_siret or siret[:9] in by_siret):
-            return by_siret.get(siret) or by_siret[siret[:9]]
-        if commune:
-            return by_name.get((normalise_name(name), commune))
-        return None
-
-    def add_catalogue(self) -> None:
-        structures = self.inputs.structures
-        if structures is None:
-            self.messages.append("catalogue de l'offre absent (marts.structures) : pas d'opérateurs")
-            return
-        g = self.graph
-        frame = structures
-        if "code_departement" in frame.columns:
-            frame = frame[frame["code_departement"].astype(str) == self.code]
-        ev_cat = "marts.structures"
-        counts = {"structures": 0, "fusion_registre": 0, "fusion_collectivite": 0, "fusion_siret": 0}
-        index = self._registry_index()
-        seen_siret: dict[str, str] = {}  # a SIRET is one establishment: sites sharing it are one actor
-        rows = sorted(frame.to_dict("records"), key=lambda r: str(r.get("id_structure")))
-        for row in rows:
-            sid = text_or_none(row.get("id_structure"))
-            if not sid:
-                continue
-            name = text_or_none(row.get("nom")) or sid
-            commune = text_or_none(row.get("code_commune"))
-            siret = text_or_none(row.get("siret"))
-            if siret:
-                siret = re.sub(r"\D", "", siret) or None
-            type_acteur = refine_type_by_name(
-                actor_type_from_catalogue(row.get("typologie"), row.get("reseaux_porteurs")), name
-            )
-            key = f"structure:{sid}"
-            target = self.aliases.get(key) or self._match_registry(index, siret, name, commune)
-            if target:
-                counts["fusion_registre"] += 1
-            else:
-                target = self._collectivity_of(siret, name, commune, type_acteur)
-                if target:
-                    counts["fusion_collectivite"] += 1
-                elif siret and len(siret) == 14 and siret in seen_siret:
-                    target = seen_siret[siret]
-                    counts["fusion_siret"] += 1
-                else:
-                    target = key
-            if siret and len(siret) == 14:
-                seen_siret.setdefault(siret, target)
-            self.aliases[key] = target
-            attrs = dict(
-                type_acteur=type_acteur,
-                groupe_acteur=actor_group(type_acteur),
-                siret=siret,
-                code_commune=commune,
-                id_structure=sid,
-                typologie=text_or_none(row.get("typologie")),
-                longitude=_float(row.get("longitude")),
-                latitude=_float(row.get("latitude")),
-            )
-            # the name people read (marts.structures.nom_affiche: casing, commune of a site); the
-            # source's name stays the one matched against the registry and the documents
-            label = text_or_none(row.get("nom_affiche")) or name
-            add_node(g, target, "acteur", label, sources=["catalogue"], **attrs)
-            ids = g.nodes[target].setdefault("ids_structures", [])
-            if sid not in ids:
-                ids.append(sid)
-            counts["structures"] += 1
-            place = self._commune_node(commune)
-            if place and target == key:
-                add_edge(
-                    g, target, place, "situe_dans", Evidence("catalogue", "donnee", f"{ev_cat} {sid}", 1.0)
-                )
-            self._institutional_tie(target, type_acteur, sid)
-        self.stats.update({f"catalogue_{k}": v for k, v in counts.items()})
-
-    def _commune_sirens(self) -> dict[str, str]:
-        """SIREN (from the COG) or SIREN prefix (rule) → commune code of the département."""
-        if self._sirens is None:
-            self._sirens = {}
-            for code in self.communes:
-                prefix = commune_siren_prefix(code)
-                if prefix:
-                    self._sirens[prefix] = code
-            for siren, code in (self.inputs.sirens_communes or {}).items():
-                if code in self.communes:
-                    self._sirens[siren] = code
-        return self._sirens
-
-    def _collectivity_of(
-        self, siret: str | None, name: str, commune: str | None, type_acteur: str
-    ) -> str | None:
-        """The generated collectivity a catalogue structure is, if it is one.
-
-        By SIREN: an EPT or EPCI of the département, or a commune (a commune's SIREN is ``21``, its
-        INSEE code and a check digit); by type or name: the CCAS of its commune; a town hall whose
-        name holds its commune's name.
-        """
-        g = self.graph
-        if siret and len(siret) >= 9:
-            siren = siret[:9]
-            for niveau in ("ept", "epci"):
-                if f"{niveau}:{siren}" in g:
-                    return f"{niveau}:{siren}"
-            code = self._commune_sirens().get(siren) or self._commune_sirens().get(siren[:8])
-            if code:
-                return f"commune:{code}"
-        if commune not in self.communes:
-            return None
-        if type_acteur == "ccas":
-            node = f"ccas:{commune}"
-            if node not in g:
-                self._add_ccas(commune, self.terr.libelle("commune", commune), ["catalogue"])
-            return node
-        if type_acteur == "commune" and normalise_name(
-            self.terr.libelle("commune", commune)
-        ) in normalise_name(name):
-            return f"commune:{commune}"
-        return None
-
-    def _institutional_tie(self, node: str, type_acteur: str, sid: str) -> None:
-        """Structural ties of catalogue sites: agencies of institutions, SIAE and France Services funding."""
-        if not node.startswith("structure:"):
-            return
-        if type_acteur in ("france_travail", "conseil_departemental", "caf", "cpam"):
-            parent = self.institution(type_acteur)
-            if parent:
-                add_edge(
-                    self.graph,
-                    node,
-                    parent,
-                    "membre_de",
-                    Evidence("catalogue", "donnee", f"marts.structures {sid} (réseau {type_acteur})", 0.95),
-                )
-        elif type_acteur == "siae":
-            ddets = self.institution("ddets")
-            if ddets:
-                add_edge(
-                    self.graph,
-                    ddets,
-                    node,
-                    "finance",
-                    Evidence("regle_reglementaire", "texte_officiel", _TEXT_IAE, 0.8),
-                )
-        elif type_acteur == "france_services":
-            prefecture = self.institution("prefecture")
-            if prefecture:
-                add_edge(
-                    self.graph,
-                    prefecture,
-                    node,
-                    "finance",
-                    Evidence("regle_reglementaire", "texte_officiel", _TEXT_FRANCE_SERVICES, 0.8),
-                )
-
-    def add_services(self) -> None:
-        services = self.inputs.services
-        if services is None:
-            return
-        g = self.graph
-        frame = services
-        if "code_departement" in frame.columns:
-            frame = frame[frame["code_departement"].astype(str) == self.code]
-        count = 0
-        for row in frame.to_dict("records"):
-            sid = text_or_none(row.get("id_service"))
-            if not sid:
-                continue
-            node = f"service:{sid}"
-            domaine = text_or_none(row.get("code_domaine"))
-            commune = text_or_none(row.get("code_commune"))
-            add_node(
-                g,
-                node,
-                "service",
-                # the name people read (marts.services.nom_affiche), else the source's
-                text_or_none(row.get("nom_affiche")) or text_or_none(row.get("nom")) or sid,
-                code_axe=text_or_none(row.get("code_axe")),
-                code_domaine=domaine,
-                code_commune=commune,
-                thematique=text_or_none(row.get("thematique")),
-                source_catalogue=text_or_none(row.get("source")),
-                sources=["catalogue"],
-            )
-            count += 1
-            ev = Evidence("catalogue", "donnee", f"marts.services {sid}", 1.0)
-            owner = self.resolve(f"structure:{text_or_none(row.get('id_structure'))}")
-            if owner:
-                add_edge(g, owner, node, "offre", ev)
-                data = g.nodes[owner]
-                for attr, value in (("axes", text_or_none(row.get("code_axe"))), ("domaines", domaine)):
-                    if value:
-                        values = data.setdefault(attr, [])
-                        if value not in values:
-                            values.append(value)
-            if domaine and f"domaine:{domaine}" in g:
-                add_edge(g, node, f"domaine:{domaine}", "releve_de", ev)
-            place = self._commune_node(commune)
-            if place:
-                add_edge(g, node, place, "situe_dans", ev)
-        self.stats["services"] = count
-
     # -- 6. dispositifs ----------------------------------------------------------------------------
     def _registry_instances(self, registre: Registre, modele: pd.DataFrame) -> list[Instance]:
         out: list[Instance] = []
@@ -776,232 +520,6 @@ class _Builder:
             return node if node in self.graph else None
         return None
 
-    # -- 7. registry links and documents ---------------------------------------------------------------
-    def add_registry_links(self, registre: Registre) -> None:
-        count = 0
-        for row in registre.liens.to_dict("records"):
-            path = str(row.get("_source_file") or "liens.csv")
-            ends = []
-            for column in ("source", "cible"):
-                node = self.resolve(row[column])
-                if node is None:
-                    self.rejets.append(
-                        QuarantineRow(
-                            LIENS.table,
-                            path,
-                            int(row["_line"]),
-                            column,
-                            f"identifiant {row[column]!r} introuvable dans le graphe du département "
-                            f"{self.code} (ni acteur du registre, ni acteur généré, ni structure du "
-                            "catalogue, ni dispositif)",
-                        )
-                    )
-                ends.append(node)
-            if None in ends:
-                continue
-            origin = {"entretien": "entretiens", "comite": "comite"}.get(row["preuve_type"], "registre")
-            add_edge(
-                self.graph,
-                ends[0],
-                ends[1],
-                row["type_lien"],
-                Evidence(
-                    origin,
-                    row["preuve_type"],
-                    str(row["preuve_reference"]),
-                    float(row["confiance"]),
-                    text_or_none(row.get("date_preuve")),
-                    text_or_none(row.get("commentaire")),
-                ),
-            )
-            count += 1
-        self.stats["liens_registre"] = count
-
-    def resolve_entity(self, type_entite: str, code: str | None, libelle: str | None) -> str | None:
-        """Node of a gazetteer entity (documents): by id, alias, actor type, code, then name."""
-        code = text_or_none(code)
-        node = self.resolve(code)
-        if node:
-            return node
-        if code and ":" in code:
-            node = (
-                self.resolve(code.split(":", 1)[1])
-                if code.split(":", 1)[0] in ("acteur", "dispositif", "territoire")
-                else None
-            )
-            if node:
-                return node
-            code = code.split(":", 1)[1]
-        key = re.sub(r"[^a-z0-9]+", "_", normalise_name(code or "")).strip("_")
-        if type_entite == "acteur":
-            key = SYNONYMES_ACTEURS.get(key, key)
-            if key in ACTOR_TYPES:
-                node = self.institution(key)
-                if node:
-                    return node
-        elif type_entite == "dispositif":
-            node = f"dispositif:{SYNONYMES_DISPOSITIFS.get(key, key)}:departement:{self.code}"
-            if node in self.graph:
-                return node
-        elif type_entite == "territoire" and code:
-            for niveau in ("commune", "ept", "epci", "departement", "qpv", "region"):
-                node = f"territoire:{niveau}:{code}"
-                if node in self.graph:
-                    return node
-        name = normalise_name(libelle)
-        if name and type_entite == "acteur":
-            if self._names is None:  # built once, when every actor is in the graph (documents come last)
-                self._names = {}
-                for node, data in sorted(self.graph.nodes(data=True)):
-                    if data.get("type_noeud") == "acteur":
-                        self._names.setdefault(normalise_name(data.get("libelle")), node)
-            return self._names.get(name)
-        return None
-
-    def _document_index(self) -> dict[str, dict[str, str | None]]:
-        """id_document → category (``entretien`` for interviews) and interviewee node."""
-        docs = self.inputs.documents
-        index: dict[str, dict[str, str | None]] = {}
-        if docs is None or not len(docs) or "id_document" not in docs.columns:
-            return index
-        for row in docs.to_dict("records"):
-            category = normalise_name(
-                text_or_none(row.get("categorie")) or text_or_none(row.get("type_document")) or ""
-            )
-            interviewee = text_or_none(row.get("acteur_entretien"))
-            index[str(row["id_document"])] = {
-                "categorie": category,
-                "interroge": self.resolve_entity("acteur", None, interviewee) if interviewee else None,
-            }
-        return index
-
-    def add_documents(self) -> None:
-        """Mentions, co-mentions and interviews: ties between actors and dispositifs, never nodes.
-
-        A document is the evidence of a tie, not a member of the network: a mention (an entity of the
-        gazetteers found in a passage) is resolved to its node and counted, a co-mention becomes a
-        ``partenaire_de`` tie whose evidence is the passages, and an actor cited in an interview is
-        tied to the interviewee. No document node is created, so a document's title (« Article 6 »,
-        « décision de sanction … [NOM] ») never appears among the actors; the passages, their page and
-        their document stay in ``marts.passages`` / ``marts.documents`` for whoever shows the evidence.
-        """
-        mentions, candidats = self.inputs.mentions, self.inputs.liens_candidats
-        if mentions is None and candidats is None:
-            self.messages.append(
-                "documents absents (marts.mentions, marts.liens_candidats) : pas de preuves documentaires"
-            )
-            return
-        g = self.graph
-        index = self._document_index()
-        unresolved, count, interviews = Counter(), 0, 0
-        for row in _rows_of(mentions, self.code):
-            type_entite = text_or_none(row.get("type_entite"))
-            if type_entite not in ("acteur", "dispositif", "territoire"):
-                continue
-            target = self.resolve_entity(type_entite, row.get("code_entite"), row.get("libelle_entite"))
-            if target is None:
-                unresolved[f"{type_entite}:{text_or_none(row.get('code_entite'))}"] += 1
-                continue
-            doc_id = str(row.get("id_document"))
-            info = index.get(doc_id, {})
-            interview = "entretien" in (
-                info.get("categorie") or normalise_name(text_or_none(row.get("categorie_document")) or "")
-            )
-            passage = str(row.get("id_passage"))
-            count += 1
-            who = info.get("interroge")
-            if interview and who and who != target and _kind(g, target) in ("acteur", "dispositif"):
-                add_edge(
-                    g,
-                    who,
-                    target,
-                    "partenaire_de",
-                    Evidence(
-                        "entretiens",
-                        "entretien",
-                        passage,
-                        0.4,
-                        commentaire=f"cité lors de l'entretien avec {g.nodes[who]['libelle']}",
-                    ),
-                )
-                interviews += 1
-        links = 0
-        for row in _rows_of(candidats, self.code):
-            ends = []
-            for column, type_column in (("entite_a", "type_a"), ("entite_b", "type_b")):
-                value = text_or_none(row.get(column))
-                types = (
-                    [text_or_none(row.get(type_column))]
-                    if text_or_none(row.get(type_column))
-                    else ["acteur", "dispositif"]
-                )
-                node = next((n for n in (self.resolve_entity(t, value, None) for t in types) if n), None)
-                ends.append(node)
-                if node is None:
-                    unresolved[f"lien:{value}"] += 1
-            if None in ends or ends[0] == ends[1]:
-                continue
-            kinds_ = [_kind(g, n) for n in ends]
-            if not set(kinds_) <= {"acteur", "dispositif"} or kinds_ == ["dispositif", "dispositif"]:
-                continue
-            if kinds_[0] == "dispositif":
-                ends.reverse()
-            proofs = max(int(_float(row.get("nb_preuves")) or 1), 1)
-            interview = bool(row.get("cite_en_entretien")) and not pd.isna(row.get("cite_en_entretien"))
-            types = _as_list(row.get("types_documents")) + (["entretien"] if interview else [])
-            step, cap = co_mention_weight(types)
-            if step == 0:  # legal texts describe expected partners, not observed ties
-                continue
-            passages = row.get("passages")
-            reference = passages if isinstance(passages, str) else ",".join(map(str, _as_list(passages)))
-            add_edge(
-                g,
-                ends[0],
-                ends[1],
-                "partenaire_de",
-                Evidence(
-                    "entretiens" if interview else "documents",
-                    "entretien" if interview else "passage",
-                    reference,
-                    round(min(cap, 1 - (1 - step) ** proofs), 6),
-                    commentaire=f"cités ensemble dans {proofs} passage(s) ({'|'.join(types) or 'document'})",
-                ),
-            )
-            links += 1
-        self.stats.update(
-            {
-                "mentions": count,
-                "liens_documents": links,
-                "liens_entretiens": interviews,
-                "entites_non_resolues": sum(unresolved.values()),
-            }
-        )
-        if unresolved:
-            top = ", ".join(f"{k} ({v})" for k, v in unresolved.most_common(8))
-            self.messages.append(
-                f"{sum(unresolved.values())} mention(s) des documents sans nœud correspondant "
-                f"(entités génériques ou inconnues du graphe) : {top}"
-            )
-
-
-def commune_siren_prefix(code: str) -> str | None:
-    """First 8 digits of the SIREN of a metropolitan commune that has kept its historical SIREN: ``21``,
-    the département (``20`` in Corsica), ``0`` and the commune number; the 9th digit is a check digit.
-    Overseas SIREN follow no such rule and communes nouvelles get another SIREN: the COG list
-    (``sirens_communes``) is used first.
-
-    Examples
-    --------
-    >>> commune_siren_prefix("93001"), commune_siren_prefix("2A004"), commune_siren_prefix("97411")
-    ('21930001', '21200004', None)
-    """
-    if code.startswith("97"):
-        return None
-    dep, number = ("20" if code[:2] in ("2A", "2B") else code[:2]), code[2:]
-    prefix = f"21{dep}0{number}"
-    return prefix if prefix.isdigit() and len(prefix) == 8 else None
-
-
 def de(name: str) -> str:
     """French "de" before a place name, with elision and contraction.
 
@@ -1016,61 +534,6 @@ def de(name: str) -> str:
         return "des " + name[4:]
     plain = normalise_name(name[:1])
     return ("d'" if plain in set("aeiouyh") else "de ") + name
-
-
-# weight of one passage citing two entities together, and its cap, by kind of document
-CO_MENTION_WEIGHTS: dict[str, tuple[float, float]] = {
-    "convention": (0.45, 0.9),
-    "entretien": (0.35, 0.75),
-    "pti": (0.3, 0.75),
-    "pdi": (0.3, 0.75),
-    "contrat_de_ville": (0.3, 0.75),
-    "rapport_calpae_spie": (0.3, 0.75),
-    "schema": (0.3, 0.75),
-    "abs": (0.3, 0.75),
-    "diagnostic": (0.3, 0.75),
-    "texte_juridique": (0.0, 0.0),
-}
-CO_MENTION_DEFAULT = (0.15, 0.45)
-
-
-def co_mention_weight(types: list[str]) -> tuple[float, float]:
-    """(weight per passage, cap) of a co-mention, the strongest over the kinds of its documents.
-
-    Examples
-    --------
-    >>> co_mention_weight(["autre"]), co_mention_weight(["autre", "convention"]), co_mention_weight([])
-    ((0.15, 0.45), (0.45, 0.9), (0.15, 0.45))
-    >>> co_mention_weight(["texte_juridique"])
-    (0.0, 0.0)
-    """
-    weights = [CO_MENTION_WEIGHTS.get(t, CO_MENTION_DEFAULT) for t in types] or [CO_MENTION_DEFAULT]
-    return max(weights)
-
-
-def _as_list(value: object) -> list[str]:
-    if value is None or isinstance(value, float) and value != value:
-        return []
-    if isinstance(value, str):
-        return [v for v in value.strip("[]{}").replace('"', "").split(",") if v.strip()]
-    try:
-        return [str(v) for v in value]
-    except TypeError:
-        return [str(value)]
-
-
-def _kind(graph: nx.MultiDiGraph, node: str) -> str:
-    return graph.nodes[node].get("type_noeud", "")
-
-
-def _rows_of(frame: pd.DataFrame | None, code: str) -> list[dict]:
-    """Rows of the département (or with no département) as dicts."""
-    if frame is None or not len(frame):
-        return []
-    if "code_departement" in frame.columns:
-        dep = frame["code_departement"].map(text_or_none)
-        frame = frame[(dep == code) | dep.isna()]
-    return frame.to_dict("records")
 
 
 def build_graph(inputs: GraphInputs) -> BuildResult:

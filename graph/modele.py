@@ -23,13 +23,16 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
 
 from ingest.paresseux import module_paresseux
+
+# the name key of the whole project (twin of the dbt macro normaliser_nom), under its graph name
+from ingest.vocabulaires import normaliser_nom as normalise_name
+from ingest.vocabulaires import seed_rows
 
 pd = module_paresseux("pandas")
 
@@ -43,6 +46,7 @@ __all__ = [
     "ACTOR_GROUPS",
     "INSTITUTIONS_DEPARTEMENTALES",
     "INSERTION_TYPES",
+    "ACTOR_CODES",
     "Evidence",
     "actor_group",
     "actor_type_from_catalogue",
@@ -109,191 +113,33 @@ EVIDENCE_KINDS: dict[str, str] = {
     "site_public": "page publique d'un acteur (adresse web)",
 }
 
-# type_acteur → (French label, group)
-ACTOR_TYPES: dict[str, tuple[str, str]] = {
-    "conseil_departemental": ("Conseil départemental", "collectivites"),
-    "region": ("Région", "collectivites"),
-    "epci": ("EPCI (intercommunalité)", "collectivites"),
-    "ept": ("Établissement public territorial (EPT)", "collectivites"),
-    "commune": ("Commune", "collectivites"),
-    "prefecture": ("Préfecture", "etat"),
-    "ddets": ("DDETS", "etat"),
-    "education_nationale": ("Éducation nationale (DASEN)", "etat"),
-    "ars": ("ARS (délégation départementale)", "etat"),
-    "justice": ("Justice (SPIP, PJJ)", "etat"),
-    "caf": ("CAF", "protection_sociale"),
-    "cpam": ("CPAM", "protection_sociale"),
-    "msa": ("MSA", "protection_sociale"),
-    "france_travail": ("France Travail", "service_public_emploi"),
-    "mission_locale": ("Mission locale", "service_public_emploi"),
-    "cap_emploi": ("Cap emploi", "service_public_emploi"),
-    "plie": ("PLIE", "service_public_emploi"),
-    "maison_emploi": ("Maison de l'emploi", "service_public_emploi"),
-    "ccas": ("CCAS / CIAS", "action_sociale_locale"),
-    "centre_social": ("Centre social", "action_sociale_locale"),
-    "france_services": ("France Services", "action_sociale_locale"),
-    "conseiller_numerique": ("Conseillers numériques, médiation numérique", "action_sociale_locale"),
-    "siae": ("SIAE (insertion par l'activité économique)", "insertion_activite_economique"),
-    "travail_adapte": ("ESAT, entreprise adaptée", "insertion_activite_economique"),
-    "formation": ("Organisme de formation", "insertion_activite_economique"),
-    "association": ("Association", "associations"),
-    "hebergement": ("Hébergement, logement (CHRS, SIAO...)", "associations"),
-    "tiers_lieu": ("Tiers-lieu, fabrique de territoire", "associations"),
-    "sante": ("Santé (CMP, CSAPA, centre de santé)", "associations"),
-    "autre": ("Autre", "associations"),
-}
+# The actor types, their groups and the codes that name them are dbt seeds (docs/graphe.md):
+# acteurs_types (label, group, rank among networks, insertion actor, departmental institution),
+# acteurs_groupes, acteurs_codes (catalogue typologies v0, networks v1 and the documents' codes).
+_TYPES = seed_rows("acteurs_types")
 
-ACTOR_GROUPS: dict[str, str] = {
-    "collectivites": "Collectivités",
-    "etat": "Services de l'État",
-    "protection_sociale": "Protection sociale",
-    "service_public_emploi": "Service public de l'emploi",
-    "action_sociale_locale": "Action sociale de proximité",
-    "insertion_activite_economique": "Insertion par l'activité économique et formation",
-    "associations": "Associations et autres",
-    "dispositif": "Dispositifs",
-}
+# type_acteur → (French label, group), in the seed's order
+ACTOR_TYPES: dict[str, tuple[str, str]] = {r["type_acteur"]: (r["libelle"], r["groupe"]) for r in _TYPES}
+
+ACTOR_GROUPS: dict[str, str] = {r["groupe"]: r["libelle"] for r in seed_rows("acteurs_groupes")}
 
 # One node per département for each of these, generated for every département
 # (id ``<type>:<code_departement>``), with its French label pattern.
 INSTITUTIONS_DEPARTEMENTALES: dict[str, str] = {
-    "conseil_departemental": "Conseil départemental ({nom})",
-    "prefecture": "Préfecture ({nom})",
-    "ddets": "DDETS ({nom})",
-    "education_nationale": "Services départementaux de l'Éducation nationale ({nom})",
-    "ars": "ARS, délégation départementale ({nom})",
-    "caf": "CAF ({nom})",
-    "cpam": "CPAM ({nom})",
-    "france_travail": "France Travail, direction territoriale ({nom})",
+    r["type_acteur"]: r["institution_departementale"] for r in _TYPES if r["institution_departementale"]
 }
 
 # Actors of these types are "insertion actors" for the rule on France Travail / PDI-PTI ties.
-INSERTION_TYPES: frozenset[str] = frozenset({"siae", "mission_locale", "plie", "cap_emploi", "maison_emploi"})
+INSERTION_TYPES: frozenset[str] = frozenset(r["type_acteur"] for r in _TYPES if r["insertion"] == "true")
 
-# Catalogue typologies (data·inclusion v0 codes) and v1 networks (reseaux_porteurs) → type_acteur.
-_CATALOGUE_TYPES: dict[str, str] = {
-    "ft": "france_travail",
-    "pe": "france_travail",
-    "france_travail": "france_travail",
-    "pole_emploi": "france_travail",
-    "ml": "mission_locale",
-    "mission_locale": "mission_locale",
-    "cap_emploi": "cap_emploi",
-    "cap_emploi_reseau_cheops": "cap_emploi",
-    "plie": "plie",
-    "mde": "maison_emploi",
-    "mdef": "maison_emploi",
-    "maisons_de_l_emploi": "maison_emploi",
-    "ccas": "ccas",
-    "cias": "ccas",
-    "ccas_cias": "ccas",
-    "caf": "caf",
-    "cpam": "cpam",
-    "msa": "msa",
-    "mutualite_sociale_agricole": "msa",
-    "cd": "conseil_departemental",
-    "dept": "conseil_departemental",
-    "mds": "conseil_departemental",
-    "cdas": "conseil_departemental",
-    "ase": "conseil_departemental",
-    "mdph": "conseil_departemental",
-    "mda": "conseil_departemental",
-    "departements": "conseil_departemental",
-    "maisons_des_solidarites": "conseil_departemental",
-    "delegataire_conseil_departemental": "association",
-    "odc": "association",
-    "reg": "region",
-    "regions": "region",
-    "muni": "commune",
-    "communes": "commune",
-    "epci": "epci",
-    "cc": "epci",
-    "pref": "prefecture",
-    "etat": "prefecture",
-    "deets": "ddets",
-    "ddets": "ddets",
-    "spip": "justice",
-    "pjj": "justice",
-    "rfs": "france_services",
-    "msap": "france_services",
-    "france_service": "france_services",
-    "france_services": "france_services",
-    "aci": "siae",
-    "aciphc": "siae",
-    "ai": "siae",
-    "ei": "siae",
-    "etti": "siae",
-    "eiti": "siae",
-    "geiq": "siae",
-    "of": "formation",
-    "afpa": "formation",
-    "e2c": "formation",
-    "epide": "formation",
-    "ecoles_de_la_deuxieme_chance": "formation",
-    "reseau_app": "formation",
-    "cs": "centre_social",
-    "csc": "centre_social",
-    "evs": "centre_social",
-    "fcsf": "centre_social",
-    "mq": "centre_social",
-    "asso": "association",
-    "asso_chomeur": "association",
-    "association": "association",
-    "chrs": "hebergement",
-    "chu": "hebergement",
-    "cada": "hebergement",
-    "huda": "hebergement",
-    "cph": "hebergement",
-    "siao": "hebergement",
-    "pension": "hebergement",
-    "rs_fjt": "hebergement",
-    "residences_fjt": "hebergement",
-    "oil": "hebergement",
-    "cnfs": "conseiller_numerique",
-    "conseillers_numeriques": "conseiller_numerique",
-    "epn": "conseiller_numerique",
-    "espaces_publics_numeriques": "conseiller_numerique",
-    "aidants_connect": "conseiller_numerique",
-    "esat": "travail_adapte",
-    "ea": "travail_adapte",
-    "eatt": "travail_adapte",
-    "tiers_lieux": "tiers_lieu",
-    "fabrique_de_territoire": "tiers_lieu",
-    "fablab": "tiers_lieu",
-    "cmp": "sante",
-    "csapa": "sante",
-    "caarud": "sante",
-    "cms": "sante",
+# A code (typology v0, network v1, a document's actor code; lower case, ``_`` between words)
+# → type_acteur.
+ACTOR_CODES: dict[str, str] = {r["code"]: r["type_acteur"] for r in seed_rows("acteurs_codes")}
+
+# rank of preference when a structure carries several networks (no rank: after every ranked type)
+_TYPE_PRIORITY: dict[str, int] = {
+    r["type_acteur"]: int(r["priorite_reseau"]) for r in _TYPES if r["priorite_reseau"]
 }
-# order of preference when a structure carries several networks
-_TYPE_PRIORITY = [
-    "france_travail",
-    "mission_locale",
-    "cap_emploi",
-    "plie",
-    "ccas",
-    "caf",
-    "cpam",
-    "msa",
-    "conseil_departemental",
-    "commune",
-    "france_services",
-    "siae",
-    "travail_adapte",
-    "centre_social",
-    "formation",
-    "hebergement",
-    "sante",
-    "maison_emploi",
-    "justice",
-    "prefecture",
-    "ddets",
-    "region",
-    "epci",
-    "conseiller_numerique",
-    "tiers_lieu",
-    "association",
-]
 
 
 def actor_group(type_acteur: str | None) -> str:
@@ -342,12 +188,12 @@ def actor_type_from_catalogue(typologie: str | None, reseaux_porteurs: str | Ite
     if typologie and str(typologie).strip() and str(typologie).lower() not in {"nan", "none"}:
         values.append(str(typologie))
     for value in values:
-        mapped = _CATALOGUE_TYPES.get(_code(value))
+        mapped = ACTOR_CODES.get(_code(value))
         if mapped:
             candidates.append(mapped)
     if not candidates:
         return "autre"
-    return min(candidates, key=lambda t: _TYPE_PRIORITY.index(t) if t in _TYPE_PRIORITY else 99)
+    return min(candidates, key=lambda t: _TYPE_PRIORITY.get(t, 99))
 
 
 _NAME_TYPES: list[tuple[re.Pattern[str], str]] = [
@@ -386,22 +232,6 @@ def refine_type_by_name(type_acteur: str, name: str | None) -> str:
         if pattern.search(plain):
             return refined
     return type_acteur
-
-
-def normalise_name(text: str | None) -> str:
-    """Lower case, no accents, single spaces: the key used to match names.
-
-    Examples
-    --------
-    >>> normalise_name("  Mission Locale  de l'Été ")
-    "mission locale de l'ete"
-    """
-    if text is None:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    plain = plain.replace("’", "'")
-    return re.sub(r"\s+", " ", plain).strip()
 
 
 def combine_confidences(values: Iterable[float]) -> float:

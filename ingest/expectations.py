@@ -38,6 +38,7 @@ from typing import Any
 
 from ingest.core import COMMUNE_CODE, DEPARTEMENT_CODE
 from ingest.paresseux import module_paresseux
+from ingest.vocabulaires import seed_rows
 from ingest.warehouse import insert_rows
 
 pd = module_paresseux("pandas")
@@ -555,9 +556,7 @@ def _suites() -> dict[str, Suite]:
             columns("insee_com", "niveau_densite"),
             *key("insee_com", COMMUNE, what="code commune INSEE"),
             not_null("niveau_densite"),
-            in_set("niveau_densite", ("Grands centres urbains", "Centres urbains intermédiaires",
-                                      "Ceintures urbaines", "Petites villes", "Bourgs ruraux",
-                                      "Rural à habitat dispersé", "Rural à habitat très dispersé")),
+            in_set("niveau_densite", [r["niveau"] for r in seed_rows("grille_densite_niveaux")]),
             rows(34_000, 36_000),
         ), "Grille communale de densité à 7 niveaux"),
         Suite("anct_grille_ruralite", (

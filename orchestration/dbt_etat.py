@@ -4,7 +4,8 @@ The need, offer and documents marts are national (France-wide) and take most of 
 a second département, or the same one again, would rebuild them identically. Before the dbt step
 of the main models runs, :func:`empreinte` digests everything that build reads:
 
-- the dbt project's files (models, macros, seeds, tests, ``dbt_project.yml``, ``profiles.yml``),
+- the dbt project's files (models, macros, seeds, tests, ``dbt_project.yml``, ``profiles.yml``) and
+  ``ingest/vocabulaires.py`` (the name key a dbt Python model imports),
   the dbt-core / dbt-duckdb versions and the ``--vars`` passed;
 - the content of every dbt source the step's models and tests read (:func:`sources_du_manifeste`;
   :func:`ingest.expectations.table_fingerprint`: columns, types, row count and an order-free hash
@@ -35,6 +36,7 @@ from typing import Any
 
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MaterializeResult, Output
 
+from ingest import vocabulaires
 from ingest.expectations import table_fingerprint
 from orchestration.manifest import project_files
 
@@ -61,6 +63,8 @@ def empreinte(con, project_dir: Path, dbt_args: Iterable[str], sources: Iterable
     existing = set(con.execute("select table_schema, table_name from information_schema.tables").fetchall())
     parts: list[Any] = [
         _project_digest(project_dir),
+        # the dbt Python model of the deduplication imports the name key's Python twin
+        hashlib.sha256(Path(vocabulaires.__file__).read_bytes()).hexdigest(),
         version("dbt-core"),
         version("dbt-duckdb"),
         list(dbt_args),

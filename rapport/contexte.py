@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from ingest.vocabulaires import seed_rows
 from rapport import cartes
 from rapport.comparaison import completer as completer_comparaison
 from rapport.donnees import colonnes, exige_marts, lire, liste_marts
@@ -503,8 +504,9 @@ def _indicateurs(con, code: str) -> pd.DataFrame:
 # Saint-Martin, TAAF, Wallis-et-Futuna, Polynésie française, Nouvelle-Calédonie, Clipperton
 COLLECTIVITES_OUTRE_MER = frozenset({"975", "977", "978", "984", "986", "987", "988", "989"})
 
-URBAIN = {"Grands centres urbains", "Centres urbains intermédiaires", "Ceintures urbaines", "Petites villes"}
-RURAL = {"Bourgs ruraux", "Rural à habitat dispersé", "Rural à habitat très dispersé"}
+# the density grid's levels by nature (seed grille_densite_niveaux)
+URBAIN = {r["niveau"] for r in seed_rows("grille_densite_niveaux") if r["nature"] == "urbain"}
+RURAL = {r["niveau"] for r in seed_rows("grille_densite_niveaux") if r["nature"] == "rural"}
 TYPES_ZONES = [
     "urbain, avec QPV",
     "urbain, sans QPV",

@@ -8,17 +8,16 @@
     typed NULL (or to an empty table) instead of failing. The dependency on the source is
     still declared (`source()`), so that Dagster runs the readers first. -#}
 
-{#- The raw offer tables: one structures table per source family (see docs/offre.md). -#}
+{#- The raw offer tables: one structures table per source family (the dbt var `offre_sources`). -#}
 {% macro offre_tables_sources() -%}
-    {{ return(['di_export', 'di_api', 'france_services', 'siae', 'siae_geocodees', 'geiq', 'esat', 'ft_agences',
-               'missions_locales', 'prescripteurs', 'cnfs', 'fabriques_territoire', 'mediation_numerique',
-               'aide_alimentaire', 'local']) }}
+    {{ return(var('offre_sources') | map(attribute='table_source') | list) }}
 {%- endmacro %}
 
 {#- The source families that also describe services (a reader writes `raw.offre_services__<src>`);
     the national lists have none. -#}
 {% macro offre_tables_services() -%}
-    {{ return(['di_export', 'di_api', 'mediation_numerique', 'local']) }}
+    {{ return(var('offre_sources') | selectattr('a_des_services', 'equalto', 'oui')
+              | map(attribute='table_source') | list) }}
 {%- endmacro %}
 
 {#- Column name → lower-case data type of a relation, or {} when it does not exist (or at parse time). -#}
@@ -89,18 +88,24 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- A commune name for matching: lower case, no accents, punctuation as spaces, `st`/`ste`
-    spelled out, `cedex ...` and arrondissement suffixes (`Paris 15e`, `MARSEILLE 13`,
-    `Lyon 3e Arrondissement`) removed, single spaces. -#}
-{% macro offre_normaliser_nom(expression) -%}
-    trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+{#- The key two names are compared on: `œ` spelled `oe`, accents stripped, lower case, every run
+    of characters other than a-z0-9 as one space, `st`/`ste` spelled out, trimmed. Its Python twin
+    is `ingest.vocabulaires.normaliser_nom` (tests/unit/test_vocabulaires.py checks they agree). -#}
+{% macro normaliser_nom(expression) -%}
+    trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
         lower(strip_accents(replace(replace(cast({{ expression }} as varchar), 'œ', 'oe'), 'Œ', 'OE'))),
         '[^a-z0-9]+', ' ', 'g'),
-        '\bcedex\b.*$', '', 'g'),
-        '(\s|^)\d+\s*(e|er|eme)?\s*(arrondissement)?\s*$', '', 'g'),
         '\bste\b', 'sainte', 'g'),
         '\bst\b', 'saint', 'g'),
         '\s+', ' ', 'g'))
+{%- endmacro %}
+
+{#- A commune name for matching: `normaliser_nom`, then `cedex ...` and arrondissement suffixes
+    (`Paris 15e`, `MARSEILLE 13`, `Lyon 3e Arrondissement`) removed. -#}
+{% macro offre_normaliser_nom(expression) -%}
+    trim(regexp_replace(regexp_replace({{ normaliser_nom(expression) }},
+        '\bcedex\b.*$', '', 'g'),
+        '(\s|^)\d+\s*(e|er|eme)?\s*(arrondissement)?\s*$', '', 'g'))
 {%- endmacro %}
 
 {#- Staging of one raw structures table, in the catalogue's column order. `condition` (SQL on the
@@ -119,7 +124,9 @@ renamed as (
         {{ offre_texte(c, 'source') }} as source,
         {{ offre_texte(c, 'id') }} as id_source,
         {{ offre_texte(c, 'nom') }} as nom,
-        nullif(regexp_replace(coalesce({{ offre_texte(c, 'siret') }}, ''), '[^0-9]', '', 'g'), '') as siret_brut,
+        -- checked once, by the reader (ingest.offre._common.check_siret: 14 digits, Luhn key, La Poste):
+        -- a bad SIRET is NULL in the raw table and a line of the quarantine
+        {{ offre_texte(c, 'siret') }} as siret,
         upper({{ offre_texte(c, 'code_insee') }}) as code_insee,
         {{ offre_texte(c, 'commune') }} as commune,
         {{ offre_texte(c, 'code_postal') }} as code_postal,
@@ -140,10 +147,7 @@ renamed as (
 final as (
     select
         table_source || '--' || id_source as cle_structure,
-        * exclude (siret_brut),
-        case when length(siret_brut) = 14 and siret_brut <> '00000000000000' then siret_brut end as siret,
-        siret_brut is not null and not (length(siret_brut) = 14 and siret_brut <> '00000000000000')
-            as siret_invalide
+        *
     from renamed
     where id_source is not null
 )

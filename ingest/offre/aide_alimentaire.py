@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.core import ReadResult, concat_results
+from ingest.core import ReadResult, concat_results, parse_french_number
 from ingest.offre._common import (
     BOOL,
     FLOAT,
@@ -54,7 +54,6 @@ from ingest.offre._common import (
     RowChecker,
     check_postcode,
     clean_text,
-    parse_french_number,
     stable_id,
 )
 from ingest.offre.listes_nationales import ListeNationale, read_liste

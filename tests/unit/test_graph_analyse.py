@@ -304,7 +304,8 @@ def test_missing_link_rules_by_hand():
     assert json.loads(operators["details"].iloc[0])["operateurs"] == ["siae1", "siae2"]
     high = rules.get_group("besoin_eleve_offre_non_coordonnee")
     # c2/iae: need 150, offer only siae2 (no tie); c1/iae: siae1 is coordinated; E1/iae: siae1 is in E1;
-    # c3/acces: 110 < 120; c3/aide_alimentaire: no offer at all (a zone blanche, not a coordination gap)
+    # c3/acces: 110 < 115 (dbt var offre_seuil_besoin_fort); c3/aide_alimentaire: no offer at all
+    # (a zone blanche, not a coordination gap)
     assert high[["niveau", "code_territoire", "code_domaine"]].values.tolist() == [["commune", "c2", "iae"]]
     assert "indice 150" in high["raison"].iloc[0]
     expected = rules.get_group("partenaire_attendu_absent")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from ingest.vocabulaires import dbt_var
+
 SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 
 
@@ -146,9 +148,11 @@ def test_every_domain_names_its_target_public(domaines):
             assert indicateur[row["grandeur"]], f"{row['code_indicateur']} has no {row['grandeur']}"
 
 
-def test_sources_seed_lists_every_raw_offer_table():
+def test_the_offer_sources_are_listed_once_in_the_dbt_vars():
+    sources = dbt_var("offre_sources")
+    tables = [s["table_source"] for s in sources]
+    assert len(tables) == len(set(tables)) == 15  # 14 lists + the Banques Alimentaires map (issue 10)
+    assert sorted(s["priorite"] for s in sources) == list(range(1, 16))
+    assert {s["a_des_services"] for s in sources} == {"oui", "non"}
     macro = (SEEDS.parent / "macros" / "offre.sql").read_text(encoding="utf-8")
-    tables = {r["table_source"] for r in read("offre_sources.csv")}
-    for table in tables:
-        assert f"'{table}'" in macro
-    assert len(tables) == 15  # 14 lists + the Banques Alimentaires map (issue 10)
+    assert not any(f"'{table}'" in macro for table in tables)  # the macros read the var, list nothing

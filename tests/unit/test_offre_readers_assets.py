@@ -12,6 +12,7 @@ import responses
 from dagster import materialize
 from responses import matchers
 
+from ingest.vocabulaires import dbt_var
 from orchestration.assets import raw_offre
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 
@@ -27,12 +28,15 @@ def _resources(tmp_path: Path, data_dir: Path) -> dict:
 
 
 def test_every_offer_source_has_an_asset_in_the_raw_offre_group():
+    # the one list of the offer's sources: the dbt var offre_sources
     tables = {source.table for source in raw_offre.SOURCES}
-    for src in ["di_export", "di_api", "france_services", "siae", "geiq", "esat", "ft_agences",
-                "missions_locales", "cnfs", "fabriques_territoire", "mediation_numerique", "local"]:
-        assert f"offre_structures__{src}" in tables
-    services = ["di_export", "di_api", "mediation_numerique", "local"]
-    assert {f"offre_services__{src}" for src in services} <= tables
+    sources = dbt_var("offre_sources")
+    assert {f"offre_structures__{s['table_source']}" for s in sources} == {
+        t for t in tables if t.startswith("offre_structures__")
+    }
+    assert {f"offre_services__{s['table_source']}" for s in sources if s["a_des_services"] == "oui"} == {
+        t for t in tables if t.startswith("offre_services__")
+    }
     assert {source.group for source in raw_offre.SOURCES} == {"raw_offre"}
     assert len(raw_offre.ASSETS) == len(raw_offre.SOURCES)
 

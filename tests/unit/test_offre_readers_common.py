@@ -10,7 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest.core import FieldError, ReadResult, SourceInfo
-from ingest.offre import _common, api_data_inclusion, data_inclusion, listes_nationales, local
+from ingest.offre import (
+    _common,
+    api_data_inclusion,
+    data_inclusion,
+    listes_base,
+    listes_insertion,
+    listes_lieux,
+    local,
+    valeurs,
+)
 from ingest.offre._common import (
     SERVICE_COLUMNS,
     STRUCTURE_COLUMNS,
@@ -27,7 +36,11 @@ from ingest.offre._common import (
 from ingest.warehouse import write_raw
 
 
-@pytest.mark.parametrize("module", [_common, data_inclusion, api_data_inclusion, listes_nationales, local])
+@pytest.mark.parametrize(
+    "module",
+    [_common, valeurs, data_inclusion, api_data_inclusion, listes_base, listes_insertion, listes_lieux,
+     local],
+)
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0

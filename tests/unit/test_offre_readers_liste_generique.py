@@ -1,4 +1,4 @@
-"""The shared reader of the national lists (ingest.offre.listes_nationales.read_liste).
+"""The shared reader of the national lists (ingest.offre.listes_base.read_liste).
 
 Every list it reads is tested on its fixture in test_offre_readers_listes.py; this file checks
 that a list needs only its declaration (ListeNationale) to be read.
@@ -9,7 +9,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ingest.offre import listes_nationales as ln
+from ingest.offre import listes_base as ln
+from ingest.offre._common import DATE, check_date, check_postcode
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "offre" / "data"
 
@@ -29,16 +30,16 @@ def test_a_list_declared_once_is_read_by_the_shared_reader(tmp_path):
         fichier=Path("liste.csv"),
         millesime="essai",
         colonnes=["ref", "kind", "nom", "cp", "ouverture"],
-        types={"ouverture": ln.DATE},
+        types={"ouverture": DATE},
         champs={
             "typologie": ln._upper_required("kind"),
             "id": ln._required("ref"),
             "nom": ln._squashed("nom"),
-            "code_postal": ln._checked("cp", ln.check_postcode),
-            "ouverture": ln._checked("ouverture", ln.check_date),
+            "code_postal": ln._checked("cp", check_postcode),
+            "ouverture": ln._checked("ouverture", check_date),
         },
     )
-    assert liste.extra == [("ouverture", ln.DATE)]
+    assert liste.extra == [("ouverture", DATE)]
     result = ln.read_liste(tmp_path, liste)
     assert result.table_name == "offre_structures__essai"
     assert list(result.frame["id"]) == ["a1", "a3"]

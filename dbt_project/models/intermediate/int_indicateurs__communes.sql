@@ -160,9 +160,9 @@ lignes as (
 
     union all
     select code_commune, 'part_population_rurale', 2023,
-        case when grille_densite in ('Bourgs ruraux', 'Rural à habitat dispersé', 'Rural à habitat très dispersé')
+        case when grille_densite in (select niveau from {{ ref('grille_densite_niveaux') }} where nature = 'rural')
             then 100.0 else 0.0 end,
-        case when grille_densite in ('Bourgs ruraux', 'Rural à habitat dispersé', 'Rural à habitat très dispersé')
+        case when grille_densite in (select niveau from {{ ref('grille_densite_niveaux') }} where nature = 'rural')
             then population else 0 end,
         population, false, 'recalcule', true
     from communes

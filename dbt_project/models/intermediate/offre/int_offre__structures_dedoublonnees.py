@@ -26,17 +26,20 @@ services and a mission locale in the same building are two structures. Matching 
 words of a network name is impossible by construction: those words are removed before
 comparing, so "France Travail Saint-Denis Pleyel" and "France Travail Saint-Denis Porte de
 Paris" (distinctive words ``pleyel`` / ``porte paris``) stay apart. Groups are the connected
-components of the matches (union-find). Structures rebuilt from services without a
+components of the matches (networkx's union-find). Structures rebuilt from services without a
 description (``structure_reconstituee``) carry no real name and are never merged by name.
 """
 
 import math
 import re
-import unicodedata
 
 import numpy as np
 import pandas as pd
+from networkx.utils import UnionFind
 from scipy.spatial import cKDTree
+
+# the name key shared with the dbt macro normaliser_nom (its Python twin, one definition)
+from ingest.vocabulaires import normaliser_nom
 
 EARTH_RADIUS_M = 6_371_008.8
 VETO_DISTANCE_M = 300.0
@@ -54,28 +57,6 @@ MOTS_DE_RESEAU = frozenset(
     "conseiller conseillers numerique numeriques cnfs fabrique fabriques territoire tiers lieu lieux "
     "esat geiq aci ai ei etti eiti siae structure insertion".split()
 )
-
-
-def normaliser_nom(texte: object) -> str:
-    """Lower case, accents and punctuation removed, ``st``/``ste`` spelled out, single spaces.
-
-    Examples
-    --------
-    >>> normaliser_nom("  Œuvre St-Jean — L'Épicerie ")
-    'oeuvre saint jean l epicerie'
-    >>> normaliser_nom(None)
-    ''
-    """
-    if not isinstance(texte, str):
-        if texte is None or pd.isna(texte):
-            return ""
-        texte = str(texte)
-    texte = str(texte).replace("œ", "oe").replace("Œ", "OE")
-    texte = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode("ascii").lower()
-    texte = re.sub(r"[^a-z0-9]+", " ", texte)
-    texte = re.sub(r"\bste\b", "sainte", texte)
-    texte = re.sub(r"\bst\b", "saint", texte)
-    return re.sub(r"\s+", " ", texte).strip()
 
 
 def noyau_nom(nom: object, nom_commune: object = "") -> tuple[str, ...]:
@@ -151,24 +132,6 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, h)))
-
-
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> bool:
-        ri, rj = self.find(i), self.find(j)
-        if ri == rj:
-            return False
-        self.parent[max(ri, rj)] = min(ri, rj)
-        return True
 
 
 def _a_des_coordonnees(row: dict) -> bool:
@@ -283,15 +246,16 @@ def dedoublonner(frame: pd.DataFrame, distance_max_m: float = 50.0,
     for colonne in ("siret", "code_commune"):
         frame[colonne] = frame[colonne].astype(object).where(frame[colonne].notna(), None)
     n = len(frame)
-    union = _UnionFind(n)
+    groupes = UnionFind(range(n))
     regle = ["aucune"] * n
     for i, j, nom_regle in paires_candidates(frame, distance_max_m, similarite_min):
-        if union.union(i, j):
+        if groupes[i] != groupes[j]:  # a pair joining two groups names the rule of its records
+            groupes.union(i, j)
             for k in (i, j):
                 if regle[k] == "aucune":
                     regle[k] = nom_regle
-    racines = [union.find(k) for k in range(n)]
-    frame["_groupe"] = racines
+    # the group's label is only a grouping key: its preferred record is chosen below
+    frame["_groupe"] = [groupes[k] for k in range(n)]
     frame["_priorite"] = frame["priorite_source"].fillna(99) + frame["reconstituee"].astype(int) * 100
     preferes = (frame.sort_values(["_groupe", "_priorite", "cle_structure"])
                 .drop_duplicates("_groupe").set_index("_groupe")["cle_structure"])

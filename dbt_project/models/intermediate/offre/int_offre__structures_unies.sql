@@ -78,7 +78,6 @@ final as (
         t.id_source,
         t.nom,
         t.siret,
-        coalesce(t.siret_invalide, false) as siret_invalide,
         t.code_insee,
         t.commune,
         t.code_postal,
