@@ -36,11 +36,9 @@ from ingest.documents.extraction import (
     DocumentRejete,
     Extraction,
     Page,
-    _has_words,
     extract,
-    ocr_unavailable,
-    unread_pages_reason,
 )
+from ingest.documents.extraction_pdf import has_words, ocr_unavailable, unread_pages_reason
 from ingest.documents.lexiques import Lexicon, load_lexicon
 from ingest.documents.metadonnees import protect_document
 from ingest.documents.passages import split_pages
@@ -294,9 +292,9 @@ def _unread_stored_pages(con: duckdb.DuckDBPyConnection, checksum: str) -> list[
         "order by page",
         [checksum],
     ).fetchall()
-    if not rows or all(not _has_words(t or "") for _, t in rows):
+    if not rows or all(not has_words(t or "") for _, t in rows):
         return []
-    return [page for page, text in rows if not _has_words(text or "")]
+    return [page for page, text in rows if not has_words(text or "")]
 
 
 def _warn_unread(rejets, code, item, shown, pages: list[int], missing: str | None, loaded_at) -> None:
