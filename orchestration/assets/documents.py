@@ -11,7 +11,8 @@ fingerprint differs from the cursor it requests a run of the job ``documents_dep
 (the raw assets and the document dbt models) for that partition.
 
 Checks: ``aucune_donnee_personnelle`` (blocking) runs the independent detector of
-:mod:`ingest.documents.detection` over every raw table the inbox wrote (documents, interviews,
+:mod:`ingest.documents.detection` (through :mod:`ingest.documents.balayage`) over every raw table
+the inbox wrote (documents, interviews,
 questionnaires, quarantine); the same detector scans the marts and the files written for people
 before the read-only copy is published (:mod:`orchestration.assets.publication`);
 ``fichiers_lus`` warns when files were quarantined.
@@ -44,7 +45,7 @@ from dagster import (
 )
 from dagster_dbt import build_dbt_asset_selection
 
-from ingest.documents.detection import scan_warehouse
+from ingest.documents.balayage import scan_warehouse
 from ingest.documents.sources import inbox_fingerprint, resolve_sources, watched_departements
 from ingest.documents.stockage import TABLES
 from ingest.livraison import LivraisonRefusee, mark_inbox_stale

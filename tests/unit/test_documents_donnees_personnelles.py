@@ -19,8 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.documents import detection
-from ingest.documents.detection import find_personal_data, scan_files, scan_warehouse
+from ingest.documents import balayage, detection
+from ingest.documents.balayage import scan_files, scan_warehouse
+from ingest.documents.detection import find_personal_data
 from ingest.documents.pseudonymisation import Pseudonymiser
 from ingest.documents.stockage import ensure_tables
 
@@ -239,8 +240,9 @@ def test_the_forms_reported_by_the_trials_are_caught():
     assert out.count(PSEUDO.phone("0671284590")) == 4
 
 
-def test_detector_shares_no_code_with_the_pseudonymiser():
-    tree = ast.parse(Path(detection.__file__).read_text(encoding="utf-8"))
+@pytest.mark.parametrize("module", [detection, balayage], ids=["detecteur", "balayage"])
+def test_detector_shares_no_code_with_the_pseudonymiser(module):
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     imported = {
         node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
     } | {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
@@ -358,7 +360,7 @@ def test_workbook_texts_are_the_ones_openpyxl_reads(tmp_path):
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
 
-    from ingest.documents.detection import _xlsx_texts
+    from ingest.documents.balayage import _xlsx_texts
 
     shared = Workbook()
     sheet = shared.active
@@ -400,10 +402,10 @@ def test_scan_counts_every_occurrence_and_skips_the_folders_asked(tmp_path):
 def test_command_line_on_a_build_output(tmp_path, capsys):
     (tmp_path / "93").mkdir()
     (tmp_path / "93" / "note.md").write_text("Portable : 06.71.28.45.90\n", encoding="utf-8")
-    assert detection.main(["--sorties", str(tmp_path)]) == 1
+    assert balayage.main(["--sorties", str(tmp_path)]) == 1
     assert "numéro de téléphone dans 93/note.md (1)" in capsys.readouterr().out
     (tmp_path / "93" / "note.md").write_text("Portable : [TEL_0a1b2c3d]\n", encoding="utf-8")
-    assert detection.main(["--sorties", str(tmp_path)]) == 0
+    assert balayage.main(["--sorties", str(tmp_path)]) == 0
 
 
 @pytest.mark.parametrize(
