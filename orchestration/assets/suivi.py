@@ -67,14 +67,17 @@ def _lire(
     settings: PacteSettingsResource,
     classeur: str,
 ) -> MaterializeResult:
-    from ingest.documents.pseudonymisation import load_salt
-    from ingest.suivi import TABLE_CORRECTIONS, TABLE_DECISIONS, ingest_suivi
+    from ingest.documents.pseudonymisation import SALT_ENV, load_salt
+    from ingest.suivi import TABLE_CORRECTIONS, TABLE_DECISIONS
+    from ingest.suivi_chargement import ingest_suivi
+    from orchestration.settings import documents_environ
 
     code = validate_departement(context.partition_key)
     table = TABLE_DECISIONS if classeur == "decisions" else TABLE_CORRECTIONS
     inbox = Path(settings.inbox_dir)
     with warehouse.connect() as con:
-        rapport = ingest_suivi(con, code, inbox, load_salt(inbox), classeur)
+        sel = load_salt(inbox, documents_environ().get(SALT_ENV))
+        rapport = ingest_suivi(con, code, inbox, sel, classeur)
         total = con.execute(
             f"select count(*) from raw.{table} where code_departement = ?", [code]
         ).fetchone()[0]

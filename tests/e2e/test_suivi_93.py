@@ -11,7 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from ingest.documents.pseudonymisation import Pseudonymiser
-from ingest.suivi import lire_classeur, referentiel
+from ingest.suivi import referentiel
+from ingest.suivi_lecture import lire_classeur
 
 pytestmark = pytest.mark.e2e
 

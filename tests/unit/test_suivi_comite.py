@@ -27,7 +27,9 @@ import _priorites_dbt  # noqa: E402
 
 from graph import comite  # noqa: E402
 from ingest.documents.pseudonymisation import Pseudonymiser  # noqa: E402
-from ingest.suivi import TABLE_CORRECTIONS, TABLE_DECISIONS, ingest_suivi, lire_classeur, referentiel  # noqa: E402
+from ingest.suivi import TABLE_CORRECTIONS, TABLE_DECISIONS, referentiel  # noqa: E402
+from ingest.suivi_chargement import ingest_suivi  # noqa: E402
+from ingest.suivi_lecture import lire_classeur  # noqa: E402
 from rapport.lisible import identifiants_visibles  # noqa: E402
 from rapport.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
 from rapport.rendu import environnement  # noqa: E402

@@ -1,0 +1,187 @@
+"""Store the comité's workbooks (:func:`ingest_suivi`): the rows of files not read before appended to
+``raw.suivi_decisions`` / ``raw.reseau_corrections``, the quarantine of that kind replaced (see
+:mod:`ingest.suivi`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ingest.core import QuarantineRow
+from ingest.documents.pseudonymisation import Pseudonymiser
+from ingest.suivi import (
+    EXTENSIONS,
+    TABLE_CORRECTIONS,
+    TABLE_DECISIONS,
+    ensure_tables,
+    fichiers,
+    referentiel,
+)
+from ingest.suivi_lecture import lire_classeur, table_quarantaine
+
+__all__ = ["Rapport", "ingest_suivi"]
+
+
+def _version(chemin: Path) -> str:
+    return hashlib.sha256(Path(chemin).read_bytes()).hexdigest()[:16]
+
+
+@dataclass
+class Rapport:
+    fichiers: int = 0
+    nouveaux: int = 0
+    decisions: int = 0
+    corrections: int = 0
+    rejets: list[QuarantineRow] = field(default_factory=list)
+
+
+def ingest_suivi(
+    con: duckdb.DuckDBPyConnection,
+    code: str,
+    inbox_dir: Path,
+    salt: bytes,
+    classeur: str,
+    maintenant: dt.datetime | None = None,
+) -> Rapport:
+    """Read the workbooks of kind ``classeur`` (``decisions`` or ``reseau``) of ``<inbox>/<code>/suivi/``
+    and append the rows of the new ones; replace the quarantine rows of that kind for the département.
+
+    Files of the other kind are left to the other call; a file of no known kind (or not a workbook)
+    is reported by the ``decisions`` call. ``maintenant``: the load time written in ``_loaded_at``
+    (the caller's clock; tests inject it)."""
+    from ingest.warehouse import insert_rows, write_quarantine
+
+    ensure_tables(con)
+    ref = referentiel(con, code)
+    pseudo = Pseudonymiser(salt)
+    rapport = Rapport()
+    charge = maintenant or dt.datetime.now()
+    ma_table = table_quarantaine(classeur)
+    rejets: dict[str, list[QuarantineRow]] = {ma_table: []}
+    deja = {
+        t: {
+            r[0]
+            for r in con.execute(
+                f"select distinct version from raw.{t} where code_departement = ?", [code]
+            ).fetchall()
+        }
+        for t in (TABLE_DECISIONS, TABLE_CORRECTIONS)
+    }
+    for chemin in fichiers(inbox_dir, code):
+        rapport.fichiers += 1
+        if chemin.suffix.lower() not in EXTENSIONS:
+            if classeur != "decisions":
+                continue
+            rejets[TABLE_DECISIONS].append(
+                QuarantineRow(
+                    TABLE_DECISIONS,
+                    str(chemin.parent / pseudo.path(chemin.name)),
+                    0,
+                    "",
+                    "format non relu : déposer le classeur .xlsx du kit (décisions, ou acteurs et liens)",
+                )
+            )
+            continue
+        lecture = lire_classeur(chemin, ref, pseudo)
+        if (lecture.classeur or "decisions") != classeur:
+            continue
+        for q in lecture.rejets:
+            rejets[ma_table].append(
+                QuarantineRow(ma_table, q.source_file, q.line, q.field, q.reason, q.content)
+            )
+        if not lecture.entete:
+            continue
+        version = _version(chemin)
+        table = table_quarantaine(lecture.classeur)
+        if version in deja[table] or not lecture.lignes:
+            continue
+        rapport.nouveaux += 1
+        depose_le = dt.datetime.fromtimestamp(chemin.stat().st_mtime)
+        fichier = pseudo.path(chemin.name)
+        communs = [
+            code,
+            version,
+            fichier,
+            depose_le,
+            lecture.entete["auteur_role"],
+            lecture.entete["date_saisie"],
+        ]
+        if lecture.classeur == "decisions":
+            colonnes = [
+                "ligne",
+                "id_priorite",
+                "code_indicateur",
+                "libelle_indicateur",
+                "valeur_reference",
+                "annee_reference",
+                "decision",
+                "id_pilote",
+                "pilote",
+                "partenaires",
+                "echeance",
+                "indicateur_suivi",
+                "valeur_depart",
+                "date_depart",
+                "commentaire",
+            ]
+            lignes = [(*communs, *[x.get(c) for c in colonnes], charge) for x in lecture.lignes]
+            insert_rows(
+                con,
+                f"raw.{TABLE_DECISIONS}",
+                lignes,
+                columns=[
+                    "code_departement",
+                    "version",
+                    "fichier",
+                    "depose_le",
+                    "auteur_role",
+                    "date_comite",
+                    *colonnes,
+                    "_loaded_at",
+                ],
+            )
+            rapport.decisions += len(lignes)
+        else:
+            colonnes = [
+                "feuille",
+                "ligne",
+                "action",
+                "id_acteur",
+                "nom",
+                "type_acteur",
+                "code_commune",
+                "id_lien",
+                "id_source",
+                "libelle_source",
+                "id_cible",
+                "libelle_cible",
+                "type_lien",
+                "preuve",
+                "commentaire",
+            ]
+            lignes = [(*communs, *[x.get(c) for c in colonnes], charge) for x in lecture.lignes]
+            insert_rows(
+                con,
+                f"raw.{TABLE_CORRECTIONS}",
+                lignes,
+                columns=[
+                    "code_departement",
+                    "version",
+                    "fichier",
+                    "depose_le",
+                    "auteur_role",
+                    "date_saisie",
+                    *colonnes,
+                    "_loaded_at",
+                ],
+            )
+            rapport.corrections += len(lignes)
+        deja[table].add(version)
+    for table, lignes in rejets.items():
+        write_quarantine(con, table, lignes, code)
+        rapport.rejets.extend(lignes)
+    return rapport
