@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,11 +43,11 @@ __all__ = [
     "DOSSIER",
     "Referentiel",
     "referentiel",
-    "empreinte_dossier",
+    "folder_fingerprint",
     "ensure_tables",
-    "fichiers",
+    "list_workbooks",
     "slug",
-    "texte_cellule",
+    "cell_text",
     "FEUILLE_LISEZ_MOI",
     "FEUILLE_LISTES",
 ]
@@ -88,7 +89,7 @@ def slug(texte: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", ascii_).strip("_")
 
 
-def texte_cellule(valeur: object) -> str | None:
+def cell_text(valeur: object) -> str | None:
     if valeur is None:
         return None
     texte = str(valeur).strip()
@@ -101,17 +102,17 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create table if not exists raw.{table} ({ddl})")
 
 
-def fichiers(inbox_dir: Path, code: str) -> list[Path]:
+def list_workbooks(inbox_dir: Path, code: str) -> list[Path]:
     dossier = Path(inbox_dir) / code / DOSSIER
     if not dossier.is_dir():
         return []
     return sorted(p for p in dossier.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
 
 
-def empreinte_dossier(inbox_dir: Path, code: str) -> str:
+def folder_fingerprint(inbox_dir: Path, code: str) -> str:
     """Fingerprint of the files of ``<inbox>/<code>/suivi/`` (names and contents), for the sensor."""
     h = hashlib.sha256()
-    for p in fichiers(inbox_dir, code):
+    for p in list_workbooks(inbox_dir, code):
         h.update(p.name.encode())
         h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
@@ -145,10 +146,10 @@ def _tables(con) -> set[str]:
     }
 
 
-def referentiel(con: duckdb.DuckDBPyConnection, code: str) -> Referentiel:
-    """The referential of département ``code`` from the warehouse (tables absent: empty sets)."""
-    from graph.modele import ACTOR_TYPES
-
+def referentiel(con: duckdb.DuckDBPyConnection, code: str, types_acteurs: Mapping[str, str]) -> Referentiel:
+    """The referential of département ``code`` from the warehouse (tables absent: empty sets);
+    ``types_acteurs``: actor type code → its French label (the graph's vocabulary, passed in by the
+    caller so that this floor does not import the graph)."""
     presentes = _tables(con)
     colonnes: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
     for classeur, feuille, colonne, entete, liste in con.execute(
@@ -230,7 +231,7 @@ def referentiel(con: duckdb.DuckDBPyConnection, code: str) -> Referentiel:
         priorites,
         acteurs,
         liens,
-        {v[0]: k for k, v in ACTOR_TYPES.items()},
+        {libelle: type_code for type_code, libelle in types_acteurs.items()},
         communes,
         comite,
         details,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,12 +19,12 @@ from ingest.suivi import (
     TABLE_CORRECTIONS,
     TABLE_DECISIONS,
     ensure_tables,
-    fichiers,
+    list_workbooks,
     referentiel,
 )
-from ingest.suivi_lecture import lire_classeur, table_quarantaine
+from ingest.suivi_lecture import quarantine_table, read_classeur
 
-__all__ = ["Rapport", "ingest_suivi"]
+__all__ = ["SuiviReport", "ingest_suivi"]
 
 
 def _version(chemin: Path) -> str:
@@ -31,7 +32,7 @@ def _version(chemin: Path) -> str:
 
 
 @dataclass
-class Rapport:
+class SuiviReport:
     fichiers: int = 0
     nouveaux: int = 0
     decisions: int = 0
@@ -45,22 +46,24 @@ def ingest_suivi(
     inbox_dir: Path,
     salt: bytes,
     classeur: str,
+    types_acteurs: Mapping[str, str],
     maintenant: dt.datetime | None = None,
-) -> Rapport:
+) -> SuiviReport:
     """Read the workbooks of kind ``classeur`` (``decisions`` or ``reseau``) of ``<inbox>/<code>/suivi/``
     and append the rows of the new ones; replace the quarantine rows of that kind for the département.
 
     Files of the other kind are left to the other call; a file of no known kind (or not a workbook)
-    is reported by the ``decisions`` call. ``maintenant``: the load time written in ``_loaded_at``
+    is reported by the ``decisions`` call. ``types_acteurs``: actor type code → French label (see
+    :func:`ingest.suivi.referentiel`). ``maintenant``: the load time written in ``_loaded_at``
     (the caller's clock; tests inject it)."""
     from ingest.warehouse import insert_rows, write_quarantine
 
     ensure_tables(con)
-    ref = referentiel(con, code)
+    ref = referentiel(con, code, types_acteurs)
     pseudo = Pseudonymiser(salt)
-    rapport = Rapport()
+    rapport = SuiviReport()
     charge = maintenant or dt.datetime.now()
-    ma_table = table_quarantaine(classeur)
+    ma_table = quarantine_table(classeur)
     rejets: dict[str, list[QuarantineRow]] = {ma_table: []}
     deja = {
         t: {
@@ -71,7 +74,7 @@ def ingest_suivi(
         }
         for t in (TABLE_DECISIONS, TABLE_CORRECTIONS)
     }
-    for chemin in fichiers(inbox_dir, code):
+    for chemin in list_workbooks(inbox_dir, code):
         rapport.fichiers += 1
         if chemin.suffix.lower() not in EXTENSIONS:
             if classeur != "decisions":
@@ -86,7 +89,7 @@ def ingest_suivi(
                 )
             )
             continue
-        lecture = lire_classeur(chemin, ref, pseudo)
+        lecture = read_classeur(chemin, ref, pseudo)
         if (lecture.classeur or "decisions") != classeur:
             continue
         for q in lecture.rejets:
@@ -96,7 +99,7 @@ def ingest_suivi(
         if not lecture.entete:
             continue
         version = _version(chemin)
-        table = table_quarantaine(lecture.classeur)
+        table = quarantine_table(lecture.classeur)
         if version in deja[table] or not lecture.lignes:
             continue
         rapport.nouveaux += 1

@@ -1,4 +1,4 @@
-"""Read one comité workbook (:func:`lire_classeur`): each row checked against the référentiel of the
+"""Read one comité workbook (:func:`read_classeur`): each row checked against the référentiel of the
 département (:func:`ingest.suivi.referentiel`), free text pseudonymised then checked by the
 independent detector, every refused cell a quarantine row naming its sheet, row and column."""
 
@@ -19,11 +19,11 @@ from ingest.suivi import (
     TABLE_CORRECTIONS,
     TABLE_DECISIONS,
     Referentiel,
+    cell_text,
     slug,
-    texte_cellule,
 )
 
-__all__ = ["Lecture", "lire_classeur", "table_quarantaine"]
+__all__ = ["Lecture", "read_classeur", "quarantine_table"]
 
 
 @dataclass
@@ -79,7 +79,7 @@ class _Refus(Exception):
 
 def _libre(pseudo: Pseudonymiser, valeur: object, j: int, entete: str) -> str | None:
     """Free text, pseudonymised; refused when the independent detector still finds personal data."""
-    texte = texte_cellule(valeur)
+    texte = cell_text(valeur)
     if texte is None:
         return None
     texte = pseudo.text(texte)
@@ -95,11 +95,11 @@ def _libre(pseudo: Pseudonymiser, valeur: object, j: int, entete: str) -> str | 
     return texte
 
 
-def table_quarantaine(classeur: str | None) -> str:
+def quarantine_table(classeur: str | None) -> str:
     return TABLE_CORRECTIONS if classeur == "reseau" else TABLE_DECISIONS
 
 
-def lire_classeur(chemin: Path, ref: Referentiel, pseudo: Pseudonymiser) -> Lecture:
+def read_classeur(chemin: Path, ref: Referentiel, pseudo: Pseudonymiser) -> Lecture:
     """Read and check one workbook (never raises on its content)."""
     lecture = Lecture(Path(chemin))
     nom_fichier = pseudo.path(Path(chemin).name)
@@ -108,7 +108,7 @@ def lire_classeur(chemin: Path, ref: Referentiel, pseudo: Pseudonymiser) -> Lect
     def rejet(ligne: int, position: str, raison: str, contenu: str = "") -> None:
         lecture.rejets.append(
             QuarantineRow(
-                table_quarantaine(lecture.classeur), source, ligne, position, raison, contenu[:500]
+                quarantine_table(lecture.classeur), source, ligne, position, raison, contenu[:500]
             )
         )
 
@@ -149,14 +149,14 @@ def lire_classeur(chemin: Path, ref: Referentiel, pseudo: Pseudonymiser) -> Lect
     if FEUILLE_LISEZ_MOI in feuilles:
         ws = wb[FEUILLE_LISEZ_MOI]
         for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 60), max_col=2):
-            libelle = texte_cellule(row[0].value)
+            libelle = cell_text(row[0].value)
             champ = ref.saisie.get(classeur, {}).get(libelle or "")
             if champ:
                 cellule = row[1]
                 try:
                     if cellule.data_type == "f":
                         raise _Refus(2, libelle, "formule refusée : écrire la valeur elle-même")
-                    if cellule.value is None or texte_cellule(cellule.value) is None:
+                    if cellule.value is None or cell_text(cellule.value) is None:
                         raise _Refus(
                             2, libelle, "cellule obligatoire vide : aucune saisie anonyme n'est relue"
                         )
@@ -168,7 +168,7 @@ def lire_classeur(chemin: Path, ref: Referentiel, pseudo: Pseudonymiser) -> Lect
                                 2, libelle, f"date impossible {cellule.value!r} (jj/mm/aaaa)"
                             ) from None
                     else:
-                        role = texte_cellule(cellule.value) or ""
+                        role = cell_text(cellule.value) or ""
                         if (
                             find_personal_data(role)
                             or find_personal_data(pseudo.text(role) or "")
@@ -200,7 +200,7 @@ def lire_classeur(chemin: Path, ref: Referentiel, pseudo: Pseudonymiser) -> Lect
     if set(ref.saisie.get(classeur, {}).values()) - set(entete):
         lecture.rejets.append(
             QuarantineRow(
-                table_quarantaine(classeur),
+                quarantine_table(classeur),
                 source,
                 0,
                 "",
@@ -215,7 +215,7 @@ def lire_classeur(chemin: Path, ref: Referentiel, pseudo: Pseudonymiser) -> Lect
             continue
         ws = wb[feuille]
         attendues = ref.colonnes[classeur][feuille]
-        trouvees = [texte_cellule(c.value) for c in ws[1]]
+        trouvees = [cell_text(c.value) for c in ws[1]]
         index: dict[str, tuple[int, str, str]] = {}
         for colonne, entete_txt, liste in attendues:
             if entete_txt not in trouvees:
@@ -256,7 +256,7 @@ def lire_classeur(chemin: Path, ref: Referentiel, pseudo: Pseudonymiser) -> Lect
                 ligne["feuille"] = feuille
                 lecture.lignes.append(ligne)
     if classeur == "reseau":
-        _resoudre_liens(lecture, ref, rejet)
+        _resolve_links(lecture, ref, rejet)
     return lecture
 
 
@@ -278,7 +278,7 @@ def _cles_listes(wb) -> dict[str, dict[str, str]]:
 
 
 def _choix(valeurs, index, colonne: str, choix: dict[str, str], quoi: str) -> str | None:
-    texte = texte_cellule(valeurs.get(colonne))
+    texte = cell_text(valeurs.get(colonne))
     if texte is None:
         return None
     if texte in choix:
@@ -307,8 +307,8 @@ def _ligne_decision(valeurs, index, ref: Referentiel, pseudo, cles) -> dict | No
             "valeur_depart",
         )
     ]
-    if texte_cellule(valeurs.get("decision")) is None:
-        if any(texte_cellule(valeurs.get(c)) for c in saisies):
+    if cell_text(valeurs.get("decision")) is None:
+        if any(cell_text(valeurs.get(c)) for c in saisies):
             j, ent, _l = index["decision"]
             raise _Refus(
                 j,
@@ -317,7 +317,7 @@ def _ligne_decision(valeurs, index, ref: Referentiel, pseudo, cles) -> dict | No
                 "« écartée » ou « à instruire »",
             )
         return None  # a row the comité did not decide
-    cle = texte_cellule(valeurs.get("id_priorite"))
+    cle = cell_text(valeurs.get("id_priorite"))
     if cle is None or cle not in ref.priorites:
         j, ent, _l = index["id_priorite"]
         raise _Refus(
@@ -329,7 +329,7 @@ def _ligne_decision(valeurs, index, ref: Referentiel, pseudo, cles) -> dict | No
         )
     out: dict[str, object] = {"id_priorite": cle}
     out["decision"] = _choix(valeurs, index, "decision", ref.listes.get("decision", {}), "choix de décision")
-    pilote = texte_cellule(valeurs.get("pilote"))
+    pilote = cell_text(valeurs.get("pilote"))
     if pilote is not None:
         cle_pilote = cles.get("acteur", {}).get(pilote) or ref.acteurs_comite.get(pilote)
         if cle_pilote is None or (
@@ -345,7 +345,7 @@ def _ligne_decision(valeurs, index, ref: Referentiel, pseudo, cles) -> dict | No
         out["id_pilote"], out["pilote"] = cle_pilote, ref.acteurs.get(cle_pilote, pilote)
     for colonne in ("echeance", "date_depart"):
         v = valeurs.get(colonne)
-        if texte_cellule(v) is not None:
+        if cell_text(v) is not None:
             try:
                 out[colonne] = _date(v)
             except ValueError:
@@ -355,7 +355,7 @@ def _ligne_decision(valeurs, index, ref: Referentiel, pseudo, cles) -> dict | No
                 ) from None
     for colonne in ("valeur_depart", "valeur_reference"):
         v = valeurs.get(colonne)
-        if texte_cellule(v) is not None:
+        if cell_text(v) is not None:
             try:
                 out[colonne] = _nombre(v)
             except ValueError:
@@ -364,16 +364,16 @@ def _ligne_decision(valeurs, index, ref: Referentiel, pseudo, cles) -> dict | No
     for colonne in ("partenaires", "indicateur_suivi", "commentaire"):
         j, ent, _l = index[colonne]
         out[colonne] = _libre(pseudo, valeurs.get(colonne), j, ent)
-    out["code_indicateur"] = texte_cellule(valeurs.get("code_indicateur"))
-    out["libelle_indicateur"] = texte_cellule(valeurs.get("libelle_indicateur"))
+    out["code_indicateur"] = cell_text(valeurs.get("code_indicateur"))
+    out["libelle_indicateur"] = cell_text(valeurs.get("libelle_indicateur"))
     annee = valeurs.get("annee_reference")
-    out["annee_reference"] = int(_nombre(annee)) if texte_cellule(annee) is not None else None
+    out["annee_reference"] = int(_nombre(annee)) if cell_text(annee) is not None else None
     return out
 
 
 def _ligne_reseau(feuille, valeurs, index, ref: Referentiel, pseudo, cles, feuilles) -> dict | None:
     if feuille == feuilles[0]:  # actors
-        cle = texte_cellule(valeurs.get("id_noeud"))
+        cle = cell_text(valeurs.get("id_noeud"))
         if cle is not None:
             if cle not in ref.acteurs:
                 j, ent, _l = index["id_noeud"]
@@ -381,7 +381,7 @@ def _ligne_reseau(feuille, valeurs, index, ref: Referentiel, pseudo, cles, feuil
             avant = ref.details.get(cle)
             if avant is not None:
                 lu = tuple(
-                    texte_cellule(valeurs.get(c)) for c in ("nom", "libelle_type_acteur", "libelle_commune")
+                    cell_text(valeurs.get(c)) for c in ("nom", "libelle_type_acteur", "libelle_commune")
                 )
                 for (colonne, ancien), nouveau in zip(
                     (("nom", avant[0]), ("libelle_type_acteur", avant[1]), ("libelle_commune", avant[2])),
@@ -397,15 +397,15 @@ def _ligne_reseau(feuille, valeurs, index, ref: Referentiel, pseudo, cles, feuil
                             "corrigent le registre du département",
                         )
             return None  # an existing actor, unchanged
-        nom = texte_cellule(valeurs.get("nom"))
+        nom = cell_text(valeurs.get("nom"))
         if nom is None:
-            if any(texte_cellule(v) for v in valeurs.values()):
+            if any(cell_text(v) for v in valeurs.values()):
                 j, ent, _l = index["nom"]
                 raise _Refus(j, ent, "acteur ajouté sans nom")
             return None
         j, ent, _l = index["nom"]
         nom = _libre(pseudo, nom, j, ent)
-        if nom != texte_cellule(valeurs.get("nom")):
+        if nom != cell_text(valeurs.get("nom")):
             raise _Refus(j, ent, "un acteur est une organisation : le nom d'une personne est refusé")
         type_code = _choix(valeurs, index, "libelle_type_acteur", ref.types_acteurs, "type d'acteur")
         if type_code is None:
@@ -430,7 +430,7 @@ def _ligne_reseau(feuille, valeurs, index, ref: Referentiel, pseudo, cles, feuil
             "preuve": preuve,
         }
     # links
-    cle = texte_cellule(valeurs.get("id_lien"))
+    cle = cell_text(valeurs.get("id_lien"))
     errone = _choix(valeurs, index, "errone", ref.listes.get("errone", {}), "choix")
     j, ent, _l = index["commentaire"]
     commentaire = _libre(pseudo, valeurs.get("commentaire"), j, ent)
@@ -452,7 +452,7 @@ def _ligne_reseau(feuille, valeurs, index, ref: Referentiel, pseudo, cles, feuil
             "commentaire": commentaire,
         }
     if not any(
-        texte_cellule(valeurs.get(c)) for c in ("libelle_source", "libelle_cible", "libelle_nature", "preuve")
+        cell_text(valeurs.get(c)) for c in ("libelle_source", "libelle_cible", "libelle_nature", "preuve")
     ):
         return None
     type_lien = _choix(valeurs, index, "libelle_nature", ref.listes.get("nature_lien", {}), "nature de lien")
@@ -465,8 +465,8 @@ def _ligne_reseau(feuille, valeurs, index, ref: Referentiel, pseudo, cles, feuil
         raise _Refus(j, ent, "preuve obligatoire pour un lien ajouté (adresse web, convention, compte rendu)")
     return {
         "action": "ajout_lien",
-        "libelle_source": texte_cellule(valeurs.get("libelle_source")),
-        "libelle_cible": texte_cellule(valeurs.get("libelle_cible")),
+        "libelle_source": cell_text(valeurs.get("libelle_source")),
+        "libelle_cible": cell_text(valeurs.get("libelle_cible")),
         "type_lien": type_lien,
         "preuve": preuve,
         "commentaire": commentaire,
@@ -474,7 +474,7 @@ def _ligne_reseau(feuille, valeurs, index, ref: Referentiel, pseudo, cles, feuil
     }
 
 
-def _resoudre_liens(lecture: Lecture, ref: Referentiel, rejet) -> None:
+def _resolve_links(lecture: Lecture, ref: Referentiel, rejet) -> None:
     """Added links: their two ends by the « Listes » keys, or an actor added in this or an earlier file."""
     cles = {}
     try:

@@ -67,6 +67,7 @@ def _lire(
     settings: PacteSettingsResource,
     classeur: str,
 ) -> MaterializeResult:
+    from graph.modele import ACTOR_TYPES
     from ingest.documents.pseudonymisation import SALT_ENV, load_salt
     from ingest.suivi import TABLE_CORRECTIONS, TABLE_DECISIONS
     from ingest.suivi_chargement import ingest_suivi
@@ -77,7 +78,8 @@ def _lire(
     inbox = Path(settings.inbox_dir)
     with warehouse.connect() as con:
         sel = load_salt(inbox, documents_environ().get(SALT_ENV))
-        rapport = ingest_suivi(con, code, inbox, sel, classeur)
+        types = {type_code: libelle for type_code, (libelle, _groupe) in ACTOR_TYPES.items()}
+        rapport = ingest_suivi(con, code, inbox, sel, classeur, types)
         total = con.execute(
             f"select count(*) from raw.{table} where code_departement = ?", [code]
         ).fetchone()[0]
@@ -170,13 +172,13 @@ def dossiers_suivis(inbox: Path, connus: set[str]) -> list[str]:
 )
 def boite_de_depot_suivi(context: SensorEvaluationContext, settings: PacteSettingsResource):
     """One run request per département whose ``suivi`` folder's fingerprint differs from the cursor."""
-    from ingest.suivi import empreinte_dossier
+    from ingest.suivi import folder_fingerprint
 
     curseur: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     inbox = Path(settings.inbox_dir)
     demandes = []
     for code in dossiers_suivis(inbox, set(departements())):
-        empreinte = empreinte_dossier(inbox, code)
+        empreinte = folder_fingerprint(inbox, code)
         if curseur.get(code) != empreinte:
             curseur[code] = empreinte
             demandes.append(
