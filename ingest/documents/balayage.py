@@ -335,7 +335,7 @@ def scan_files(folder: Path, manifest: Path | None = None, skip: Iterable[str] =
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m ingest.documents.detection",
+        prog="python -m ingest.documents.balayage",
         description="Cherche des données personnelles restantes dans l'entrepôt et les fichiers produits.",
     )
     parser.add_argument("--entrepot", type=Path, help="fichier DuckDB (PACTE_WAREHOUSE)")

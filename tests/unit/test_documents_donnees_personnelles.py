@@ -161,49 +161,39 @@ def test_french_phone_forms_are_seen_and_pseudonymised_alike(phone, context):
     assert find_personal_data(out) == [], (text, out)
 
 
-@PROFILE
-@given(international_phones(), st.sampled_from(CONTEXTS))
-def test_international_phones_are_seen_and_pseudonymised(written, context):
-    text = context.format(written)
-    assert "telephone" in _kinds(text), text
+def _seen_then_replaced(text: str, kind: str, token: str) -> str:
+    """The detector sees a ``kind`` in ``text``; the pseudonymiser writes ``token`` in its place and the
+    detector sees nothing left in what it wrote, which is returned."""
+    assert kind in _kinds(text), text
     out = PSEUDO.text(text)
-    assert "[TEL_" in out and find_personal_data(out) == [], (text, out)
+    assert token in out and find_personal_data(out) == [], (text, out)
+    return out
 
 
-@PROFILE
-@given(emails(), st.sampled_from(CONTEXTS))
-def test_emails_plain_or_obfuscated(email, context):
-    text = context.format(email)
-    assert "email" in _kinds(text), text
-    out = PSEUDO.text(text)
-    assert "[EMAIL_" in out and find_personal_data(out) == [], (text, out)
+@pytest.mark.parametrize(
+    ("values", "kind", "token"),
+    [
+        (international_phones(), "telephone", "[TEL_"),
+        (emails(), "email", "[EMAIL_"),  # plain or obfuscated
+        (nirs(), "nir", "[NIR]"),  # social-security numbers
+        (ibans(), "iban", "[IBAN]"),
+    ],
+    ids=["telephone_international", "email", "nir", "iban"],
+)
+def test_identifiers_are_seen_and_pseudonymised(values, kind, token):
+    @PROFILE
+    @given(values, st.sampled_from(CONTEXTS))
+    def check(value, context):
+        _seen_then_replaced(context.format(value), kind, token)
 
-
-@PROFILE
-@given(nirs(), st.sampled_from(CONTEXTS))
-def test_social_security_numbers(nir, context):
-    text = context.format(nir)
-    assert "nir" in _kinds(text), text
-    out = PSEUDO.text(text)
-    assert "[NIR]" in out and find_personal_data(out) == [], (text, out)
-
-
-@PROFILE
-@given(ibans(), st.sampled_from(CONTEXTS))
-def test_ibans(iban, context):
-    text = context.format(iban)
-    assert "iban" in _kinds(text), text
-    out = PSEUDO.text(text)
-    assert "[IBAN]" in out and find_personal_data(out) == [], (text, out)
+    check()
 
 
 @PROFILE
 @given(addresses())
 def test_postal_addresses(address):
     text = f"Elle habite au {address}. Elle viendra au rendez-vous."
-    assert "adresse" in _kinds(text), text
-    out = PSEUDO.text(text)
-    assert "[ADRESSE]" in out and find_personal_data(out) == [], (text, out)
+    out = _seen_then_replaced(text, "adresse", "[ADRESSE]")
     for secret in ("Lilas", "Jaurès", "République", "Péri", "93200", "93 140", "75011"):
         assert secret not in out
 
