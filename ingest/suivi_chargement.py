@@ -27,6 +27,52 @@ from ingest.suivi_lecture import quarantine_table, read_classeur
 __all__ = ["SuiviReport", "ingest_suivi"]
 
 
+# per raw table: the column the workbook's date goes to, then the columns of its rows (after the
+# département, version, file, deposit time and author's role every row carries)
+_COLONNES: dict[str, tuple[str, list[str]]] = {
+    TABLE_DECISIONS: (
+        "date_comite",
+        [
+            "ligne",
+            "id_priorite",
+            "code_indicateur",
+            "libelle_indicateur",
+            "valeur_reference",
+            "annee_reference",
+            "decision",
+            "id_pilote",
+            "pilote",
+            "partenaires",
+            "echeance",
+            "indicateur_suivi",
+            "valeur_depart",
+            "date_depart",
+            "commentaire",
+        ],
+    ),
+    TABLE_CORRECTIONS: (
+        "date_saisie",
+        [
+            "feuille",
+            "ligne",
+            "action",
+            "id_acteur",
+            "nom",
+            "type_acteur",
+            "code_commune",
+            "id_lien",
+            "id_source",
+            "libelle_source",
+            "id_cible",
+            "libelle_cible",
+            "type_lien",
+            "preuve",
+            "commentaire",
+        ],
+    ),
+}
+
+
 def _version(chemin: Path) -> str:
     return hashlib.sha256(Path(chemin).read_bytes()).hexdigest()[:16]
 
@@ -113,75 +159,27 @@ def ingest_suivi(
             lecture.entete["auteur_role"],
             lecture.entete["date_saisie"],
         ]
-        if lecture.classeur == "decisions":
-            colonnes = [
-                "ligne",
-                "id_priorite",
-                "code_indicateur",
-                "libelle_indicateur",
-                "valeur_reference",
-                "annee_reference",
-                "decision",
-                "id_pilote",
-                "pilote",
-                "partenaires",
-                "echeance",
-                "indicateur_suivi",
-                "valeur_depart",
-                "date_depart",
-                "commentaire",
-            ]
-            lignes = [(*communs, *[x.get(c) for c in colonnes], charge) for x in lecture.lignes]
-            insert_rows(
-                con,
-                f"raw.{TABLE_DECISIONS}",
-                lignes,
-                columns=[
-                    "code_departement",
-                    "version",
-                    "fichier",
-                    "depose_le",
-                    "auteur_role",
-                    "date_comite",
-                    *colonnes,
-                    "_loaded_at",
-                ],
-            )
+        cible = TABLE_DECISIONS if lecture.classeur == "decisions" else TABLE_CORRECTIONS
+        colonne_date, colonnes = _COLONNES[cible]
+        lignes = [(*communs, *[x.get(c) for c in colonnes], charge) for x in lecture.lignes]
+        insert_rows(
+            con,
+            f"raw.{cible}",
+            lignes,
+            columns=[
+                "code_departement",
+                "version",
+                "fichier",
+                "depose_le",
+                "auteur_role",
+                colonne_date,
+                *colonnes,
+                "_loaded_at",
+            ],
+        )
+        if cible == TABLE_DECISIONS:
             rapport.decisions += len(lignes)
         else:
-            colonnes = [
-                "feuille",
-                "ligne",
-                "action",
-                "id_acteur",
-                "nom",
-                "type_acteur",
-                "code_commune",
-                "id_lien",
-                "id_source",
-                "libelle_source",
-                "id_cible",
-                "libelle_cible",
-                "type_lien",
-                "preuve",
-                "commentaire",
-            ]
-            lignes = [(*communs, *[x.get(c) for c in colonnes], charge) for x in lecture.lignes]
-            insert_rows(
-                con,
-                f"raw.{TABLE_CORRECTIONS}",
-                lignes,
-                columns=[
-                    "code_departement",
-                    "version",
-                    "fichier",
-                    "depose_le",
-                    "auteur_role",
-                    "date_saisie",
-                    *colonnes,
-                    "_loaded_at",
-                ],
-            )
             rapport.corrections += len(lignes)
         deja[table].add(version)
     for table, lignes in rejets.items():

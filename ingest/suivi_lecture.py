@@ -343,24 +343,18 @@ def _ligne_decision(valeurs, index, ref: Referentiel, pseudo, cles) -> dict | No
                 pilote,
             )
         out["id_pilote"], out["pilote"] = cle_pilote, ref.acteurs.get(cle_pilote, pilote)
-    for colonne in ("echeance", "date_depart"):
-        v = valeurs.get(colonne)
-        if cell_text(v) is not None:
-            try:
-                out[colonne] = _date(v)
-            except ValueError:
-                j, ent, _l = index[colonne]
-                raise _Refus(
-                    j, ent, f"date impossible « {v} » : écrire une date jj/mm/aaaa", str(v)
-                ) from None
-    for colonne in ("valeur_depart", "valeur_reference"):
-        v = valeurs.get(colonne)
-        if cell_text(v) is not None:
-            try:
-                out[colonne] = _nombre(v)
-            except ValueError:
-                j, ent, _l = index[colonne]
-                raise _Refus(j, ent, f"nombre attendu, lu « {v} »", str(v)) from None
+    for colonnes, lire, motif in (
+        (("echeance", "date_depart"), _date, "date impossible « {} » : écrire une date jj/mm/aaaa"),
+        (("valeur_depart", "valeur_reference"), _nombre, "nombre attendu, lu « {} »"),
+    ):
+        for colonne in colonnes:
+            v = valeurs.get(colonne)
+            if cell_text(v) is not None:
+                try:
+                    out[colonne] = lire(v)
+                except ValueError:
+                    j, ent, _l = index[colonne]
+                    raise _Refus(j, ent, motif.format(v), str(v)) from None
     for colonne in ("partenaires", "indicateur_suivi", "commentaire"):
         j, ent, _l = index[colonne]
         out[colonne] = _libre(pseudo, valeurs.get(colonne), j, ent)
