@@ -27,8 +27,8 @@ from pathlib import Path
 import duckdb
 
 from graph.modele import ACTOR_TYPES, EDGE_KINDS, missing_to_none
-from ingest.core import QuarantineRow
 from ingest.paresseux import module_paresseux
+from ingest.warehouse import write_quarantine  # re-exported: the graph's quarantine rows
 
 pd = module_paresseux("pandas")
 nx = module_paresseux("networkx")
@@ -346,29 +346,6 @@ def read_departement(con: duckdb.DuckDBPyConnection, table: str, code: str) -> p
             f"la table {table} n'existe pas : construire d'abord le graphe du département {code}"
         )
     return con.execute(f"select * from {table} where code_departement = ? order by all", [code]).df()
-
-
-def write_quarantine(
-    con: duckdb.DuckDBPyConnection, table_name: str, rows: list[QuarantineRow], code: str
-) -> None:
-    """Replace the quarantine rows of ``table_name`` for département ``code``.
-
-    The rows of a département are those whose file path holds ``/<code>/``.
-    """
-    from ingest.warehouse import QUARANTINE_TABLE, ensure_schemas, insert_rows
-
-    ensure_schemas(con)
-    con.execute(
-        f"delete from {QUARANTINE_TABLE} where table_name = ? and source_file like ?",
-        [table_name, f"%/{code}/%"],
-    )
-    if rows:
-        insert_rows(
-            con,
-            QUARANTINE_TABLE,
-            [(table_name, q.source_file, q.line, q.field, q.reason, q.content) for q in rows],
-            columns=["table_name", "source_file", "line", "field", "reason", "content"],
-        )
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: Path) -> Path:

@@ -6,7 +6,7 @@ on the reader's result *before* writing it. The read is refused when:
 1. a file could not be read at all (a quarantine row at line 0: missing file, HTML page instead
    of a CSV, missing columns, undecodable bytes, a folder that is not a département code);
 2. its row count is outside the range documented for the table: the ``rows`` expectation
-   (whole table, no ``where``) of its Great Expectations suite in :mod:`ingest.expectations`,
+   (whole table, no ``where``) of its Great Expectations suite in :mod:`ingest.expectations_suites`,
    the one place that range is declared;
 3. it lost more than ``max_loss`` of the rows of the last good load in the same mode (``raw._chargements``):
    a truncated or half-rejected file. For the inbox sources whose rows name their ``fichier``
@@ -42,7 +42,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.core import ReadResult
-from ingest.expectations import SUITES
+from ingest.expectations_suites import SUITES
 from ingest.warehouse import LOADS_TABLE, ensure_schemas
 
 __all__ = [

@@ -1,5 +1,9 @@
 """Read back the comité's workbooks dropped in ``<inbox>/<code>/suivi/`` (issue 17).
 
+Reading a workbook is :mod:`ingest.suivi_lecture`, storing its rows :mod:`ingest.suivi_chargement`
+(:func:`~ingest.suivi_chargement.ingest_suivi`); this module holds the tables and what a workbook is
+checked against (:func:`referentiel`).
+
 Two kinds of workbook, told apart by their sheets (vocabulary of the seeds ``classeur_suivi_*``,
 see :mod:`rapport.suivi_classeurs`):
 
@@ -24,36 +28,36 @@ detector still flags is refused. The author is a role or an organisation, never 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-from openpyxl import load_workbook
-
-from ingest.core import QuarantineRow
-from ingest.documents.detection import find_personal_data
-from ingest.documents.pseudonymisation import Pseudonymiser
 
 __all__ = [
     "TABLE_DECISIONS",
     "TABLE_CORRECTIONS",
     "DOSSIER",
-    "Lecture",
     "Referentiel",
-    "lire_classeur",
     "referentiel",
-    "ingest_suivi",
-    "empreinte_dossier",
+    "folder_fingerprint",
     "ensure_tables",
+    "list_workbooks",
+    "slug",
+    "cell_text",
+    "FEUILLE_LISEZ_MOI",
+    "FEUILLE_LISTES",
 ]
 
 TABLE_DECISIONS = "suivi_decisions"
 TABLE_CORRECTIONS = "reseau_corrections"
 DOSSIER = "suivi"
+# the sheets every comité workbook holds besides its data sheets (written by rapport.suivi_classeurs)
+FEUILLE_LISEZ_MOI = "Lisez-moi"
+FEUILLE_LISTES = "Listes"
 EXTENSIONS = (".xlsx",)
 
 DDL = {
@@ -85,7 +89,7 @@ def slug(texte: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", ascii_).strip("_")
 
 
-def _texte(valeur: object) -> str | None:
+def cell_text(valeur: object) -> str | None:
     if valeur is None:
         return None
     texte = str(valeur).strip()
@@ -98,17 +102,17 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create table if not exists raw.{table} ({ddl})")
 
 
-def fichiers(inbox_dir: Path, code: str) -> list[Path]:
+def list_workbooks(inbox_dir: Path, code: str) -> list[Path]:
     dossier = Path(inbox_dir) / code / DOSSIER
     if not dossier.is_dir():
         return []
     return sorted(p for p in dossier.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
 
 
-def empreinte_dossier(inbox_dir: Path, code: str) -> str:
+def folder_fingerprint(inbox_dir: Path, code: str) -> str:
     """Fingerprint of the files of ``<inbox>/<code>/suivi/`` (names and contents), for the sensor."""
     h = hashlib.sha256()
-    for p in fichiers(inbox_dir, code):
+    for p in list_workbooks(inbox_dir, code):
         h.update(p.name.encode())
         h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
@@ -142,10 +146,10 @@ def _tables(con) -> set[str]:
     }
 
 
-def referentiel(con: duckdb.DuckDBPyConnection, code: str) -> Referentiel:
-    """The referential of département ``code`` from the warehouse (tables absent: empty sets)."""
-    from graph.modele import ACTOR_TYPES
-
+def referentiel(con: duckdb.DuckDBPyConnection, code: str, types_acteurs: Mapping[str, str]) -> Referentiel:
+    """The referential of département ``code`` from the warehouse (tables absent: empty sets);
+    ``types_acteurs``: actor type code → its French label (the graph's vocabulary, passed in by the
+    caller so that this floor does not import the graph)."""
     presentes = _tables(con)
     colonnes: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
     for classeur, feuille, colonne, entete, liste in con.execute(
@@ -227,669 +231,10 @@ def referentiel(con: duckdb.DuckDBPyConnection, code: str) -> Referentiel:
         priorites,
         acteurs,
         liens,
-        {v[0]: k for k, v in ACTOR_TYPES.items()},
+        {libelle: type_code for type_code, libelle in types_acteurs.items()},
         communes,
         comite,
         details,
     )
 
 
-# ---------------------------------------------------------------------------------------- reading
-@dataclass
-class Lecture:
-    """What one workbook gave: its kind, its rows (dicts) and its rejected cells/rows."""
-
-    fichier: Path
-    classeur: str | None = None
-    lignes: list[dict[str, object]] = field(default_factory=list)
-    rejets: list[QuarantineRow] = field(default_factory=list)
-    entete: dict[str, object] = field(default_factory=dict)
-
-
-def _position(feuille: str, colonne: int | None, entete: str | None = None) -> str:
-    from openpyxl.utils import get_column_letter
-
-    if colonne is None:
-        return f"feuille « {feuille} »"
-    texte = f"feuille « {feuille} », colonne {get_column_letter(colonne)}"
-    return texte + (f" ({entete})" if entete else "")
-
-
-def _date(valeur: object) -> dt.date | None:
-    """A date cell, or a text ``jj/mm/aaaa`` / ``aaaa-mm-jj``; raises ValueError otherwise."""
-    if isinstance(valeur, dt.datetime):
-        return valeur.date()
-    if isinstance(valeur, dt.date):
-        return valeur
-    texte = str(valeur).strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(texte, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(texte)
-
-
-def _nombre(valeur: object) -> float:
-    if isinstance(valeur, bool):
-        raise ValueError(valeur)
-    if isinstance(valeur, int | float):
-        return float(valeur)
-    return float(
-        str(valeur).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
-    )
-
-
-class _Refus(Exception):
-    def __init__(self, colonne: int | None, entete: str | None, raison: str, contenu: str = ""):
-        super().__init__(raison)
-        self.colonne, self.entete, self.raison, self.contenu = colonne, entete, raison, contenu
-
-
-def _libre(pseudo: Pseudonymiser, valeur: object, j: int, entete: str) -> str | None:
-    """Free text, pseudonymised; refused when the independent detector still finds personal data."""
-    texte = _texte(valeur)
-    if texte is None:
-        return None
-    texte = pseudo.text(texte)
-    trouve = find_personal_data(texte)
-    if trouve:
-        raise _Refus(
-            j,
-            entete,
-            "donnée personnelle refusée ("
-            + ", ".join(sorted({f.label for f in trouve}))
-            + ") : écrire un rôle ou une organisation",
-        )
-    return texte
-
-
-def _table_quarantaine(classeur: str | None) -> str:
-    return TABLE_CORRECTIONS if classeur == "reseau" else TABLE_DECISIONS
-
-
-def lire_classeur(chemin: Path, ref: Referentiel, pseudo: Pseudonymiser) -> Lecture:
-    """Read and check one workbook (never raises on its content)."""
-    lecture = Lecture(Path(chemin))
-    nom_fichier = pseudo.path(Path(chemin).name)
-    source = str(Path(chemin).parent / nom_fichier)
-
-    def rejet(ligne: int, position: str, raison: str, contenu: str = "") -> None:
-        lecture.rejets.append(
-            QuarantineRow(
-                _table_quarantaine(lecture.classeur), source, ligne, position, raison, contenu[:500]
-            )
-        )
-
-    try:
-        wb = load_workbook(chemin, data_only=False)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is set aside with its reason
-        rejet(0, "", f"classeur illisible ({type(exc).__name__}) : déposer un fichier .xlsx du kit")
-        return lecture
-    feuilles = set(wb.sheetnames)
-    classeur = next((c for c, fs in ref.colonnes.items() if set(fs) & feuilles), None)
-    lecture.classeur = classeur
-    if classeur is None:
-        attendues = " ou ".join("« " + "», « ".join(fs) + " »" for fs in ref.colonnes.values())
-        rejet(
-            0,
-            "feuilles « " + "», « ".join(wb.sheetnames) + " »",
-            f"feuille inattendue : aucune feuille {attendues} ; le classeur n'est pas un classeur du "
-            "comité ou ses feuilles ont été renommées",
-        )
-        return lecture
-    from rapport.suivi_classeurs import FEUILLE_LISEZ_MOI, FEUILLE_LISTES
-
-    connues = set(ref.colonnes[classeur]) | {FEUILLE_LISEZ_MOI, FEUILLE_LISTES}
-    for nom in wb.sheetnames:
-        if nom not in connues:
-            rejet(
-                0,
-                _position(nom, None),
-                "feuille inattendue : elle n'est pas relue (feuilles du classeur : "
-                + ", ".join(f"« {f} »" for f in sorted(connues))
-                + ")",
-            )
-    manquantes = [f for f in ref.colonnes[classeur] if f not in feuilles]
-    for nom in manquantes:
-        rejet(
-            0, _position(nom, None), "feuille absente (renommée ou supprimée) : ses lignes ne sont pas relues"
-        )
-    # author and date: required, never anonymous
-    entete: dict[str, object] = {}
-    if FEUILLE_LISEZ_MOI in feuilles:
-        ws = wb[FEUILLE_LISEZ_MOI]
-        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 60), max_col=2):
-            libelle = _texte(row[0].value)
-            champ = ref.saisie.get(classeur, {}).get(libelle or "")
-            if champ:
-                cellule = row[1]
-                try:
-                    if cellule.data_type == "f":
-                        raise _Refus(2, libelle, "formule refusée : écrire la valeur elle-même")
-                    if cellule.value is None or _texte(cellule.value) is None:
-                        raise _Refus(
-                            2, libelle, "cellule obligatoire vide : aucune saisie anonyme n'est relue"
-                        )
-                    if champ == "date_saisie":
-                        try:
-                            entete[champ] = _date(cellule.value)
-                        except ValueError:
-                            raise _Refus(
-                                2, libelle, f"date impossible {cellule.value!r} (jj/mm/aaaa)"
-                            ) from None
-                    else:
-                        role = _texte(cellule.value) or ""
-                        if (
-                            find_personal_data(role)
-                            or find_personal_data(pseudo.text(role) or "")
-                            or pseudo.text(role) != role
-                        ):
-                            raise _Refus(
-                                2,
-                                libelle,
-                                "l'auteur s'écrit par son rôle ou son organisation, "
-                                "jamais par le nom d'une personne",
-                            )
-                        entete[champ] = role
-                except _Refus as r:
-                    # never the cell's content: it may be a person's name
-                    rejet(cellule.row, _position(FEUILLE_LISEZ_MOI, r.colonne, r.entete), r.raison)
-        for libelle, champ in ref.saisie.get(classeur, {}).items():
-            if champ not in entete and not any(q.field.endswith(f"({libelle})") for q in lecture.rejets):
-                rejet(
-                    0,
-                    _position(FEUILLE_LISEZ_MOI, None),
-                    f"« {libelle} » introuvable ou vide : le classeur n'est pas relu (aucune saisie anonyme)",
-                )
-    else:
-        rejet(
-            0,
-            _position(FEUILLE_LISEZ_MOI, None),
-            "feuille absente : l'auteur et la date manquent, le classeur n'est pas relu",
-        )
-    if set(ref.saisie.get(classeur, {}).values()) - set(entete):
-        lecture.rejets.append(
-            QuarantineRow(
-                _table_quarantaine(classeur),
-                source,
-                0,
-                "",
-                "classeur entier mis de côté : auteur ou date manquant",
-            )
-        )
-        return lecture
-    lecture.entete = entete
-    cles_listes = _cles_listes(wb)
-    for feuille in ref.colonnes[classeur]:
-        if feuille in manquantes:
-            continue
-        ws = wb[feuille]
-        attendues = ref.colonnes[classeur][feuille]
-        trouvees = [_texte(c.value) for c in ws[1]]
-        index: dict[str, tuple[int, str, str]] = {}
-        for colonne, entete_txt, liste in attendues:
-            if entete_txt not in trouvees:
-                rejet(
-                    1,
-                    _position(feuille, None),
-                    f"colonne « {entete_txt} » absente : la feuille n'est pas relue",
-                )
-                index = {}
-                break
-            index[colonne] = (trouvees.index(entete_txt) + 1, entete_txt, liste)
-        if not index:
-            continue
-        for row in ws.iter_rows(min_row=2):
-            i = row[0].row
-            cellules = {
-                colonne: row[j - 1] if j - 1 < len(row) else None for colonne, (j, _e, _l) in index.items()
-            }
-            try:
-                for colonne, cellule in cellules.items():
-                    if cellule is not None and cellule.data_type == "f":
-                        j, ent, _l = index[colonne]
-                        raise _Refus(
-                            j, ent, "formule refusée : écrire la valeur elle-même", str(cellule.value)
-                        )
-                valeurs = {c: (cel.value if cel is not None else None) for c, cel in cellules.items()}
-                if classeur == "decisions":
-                    ligne = _ligne_decision(valeurs, index, ref, pseudo, cles_listes)
-                else:
-                    ligne = _ligne_reseau(
-                        feuille, valeurs, index, ref, pseudo, cles_listes, list(ref.colonnes[classeur])
-                    )
-            except _Refus as r:
-                rejet(i, _position(feuille, r.colonne, r.entete), r.raison, r.contenu)
-                continue
-            if ligne is not None:
-                ligne["ligne"] = i
-                ligne["feuille"] = feuille
-                lecture.lignes.append(ligne)
-    if classeur == "reseau":
-        _resoudre_liens(lecture, ref, rejet)
-    return lecture
-
-
-def _cles_listes(wb) -> dict[str, dict[str, str]]:
-    """label → key of each list of the « Listes » sheet (hidden key column beside the labels)."""
-    from rapport.suivi_classeurs import FEUILLE_LISTES
-
-    if FEUILLE_LISTES not in wb.sheetnames:
-        return {}
-    ws = wb[FEUILLE_LISTES]
-    out: dict[str, dict[str, str]] = {}
-    entetes = [c.value for c in ws[1]]
-    for j, entete in enumerate(entetes):  # a hidden key column « <list> (clé) » right of its labels
-        if j and isinstance(entete, str) and entete.endswith(" (clé)"):
-            valeurs = {}
-            for libelle, cle in ws.iter_rows(min_row=2, min_col=j, max_col=j + 1, values_only=True):
-                if libelle is not None and cle is not None:
-                    valeurs[str(libelle)] = str(cle)
-            out[entete[: -len(" (clé)")]] = valeurs
-    return out
-
-
-def _choix(valeurs, index, colonne: str, choix: dict[str, str], quoi: str) -> str | None:
-    texte = _texte(valeurs.get(colonne))
-    if texte is None:
-        return None
-    if texte in choix:
-        return choix[texte]
-    j, ent, _l = index[colonne]
-    raise _Refus(j, ent, f"{quoi} inconnu « {texte} » : choisir dans la liste", texte)
-
-
-def _ligne_decision(valeurs, index, ref: Referentiel, pseudo, cles) -> dict | None:
-    saisies = [
-        c
-        for c, (_j, _e, _l) in index.items()
-        if c
-        not in (
-            "id_priorite",
-            "code_indicateur",
-            "libelle_axe",
-            "libelle_domaine",
-            "libelle_territoire",
-            "rang_axe",
-            "intitule_piste",
-            "libelle_indicateur",
-            "valeur_reference",
-            "annee_reference",
-            "indicateur_suivi",
-            "valeur_depart",
-        )
-    ]
-    if _texte(valeurs.get("decision")) is None:
-        if any(_texte(valeurs.get(c)) for c in saisies):
-            j, ent, _l = index["decision"]
-            raise _Refus(
-                j,
-                ent,
-                "décision vide alors que la ligne est remplie : choisir « retenue », "
-                "« écartée » ou « à instruire »",
-            )
-        return None  # a row the comité did not decide
-    cle = _texte(valeurs.get("id_priorite"))
-    if cle is None or cle not in ref.priorites:
-        j, ent, _l = index["id_priorite"]
-        raise _Refus(
-            j,
-            ent,
-            "priorité inconnue : la ligne ne correspond à aucune priorité du diagnostic "
-            "(clé modifiée ou ligne ajoutée)",
-            cle or "",
-        )
-    out: dict[str, object] = {"id_priorite": cle}
-    out["decision"] = _choix(valeurs, index, "decision", ref.listes.get("decision", {}), "choix de décision")
-    pilote = _texte(valeurs.get("pilote"))
-    if pilote is not None:
-        cle_pilote = cles.get("acteur", {}).get(pilote) or ref.acteurs_comite.get(pilote)
-        if cle_pilote is None or (
-            cle_pilote not in ref.acteurs and cle_pilote not in ref.acteurs_comite.values()
-        ):
-            j, ent, _l = index["pilote"]
-            raise _Refus(
-                j,
-                ent,
-                f"acteur inconnu « {pilote} » : choisir le pilote dans la liste des acteurs du réseau",
-                pilote,
-            )
-        out["id_pilote"], out["pilote"] = cle_pilote, ref.acteurs.get(cle_pilote, pilote)
-    for colonne in ("echeance", "date_depart"):
-        v = valeurs.get(colonne)
-        if _texte(v) is not None:
-            try:
-                out[colonne] = _date(v)
-            except ValueError:
-                j, ent, _l = index[colonne]
-                raise _Refus(
-                    j, ent, f"date impossible « {v} » : écrire une date jj/mm/aaaa", str(v)
-                ) from None
-    for colonne in ("valeur_depart", "valeur_reference"):
-        v = valeurs.get(colonne)
-        if _texte(v) is not None:
-            try:
-                out[colonne] = _nombre(v)
-            except ValueError:
-                j, ent, _l = index[colonne]
-                raise _Refus(j, ent, f"nombre attendu, lu « {v} »", str(v)) from None
-    for colonne in ("partenaires", "indicateur_suivi", "commentaire"):
-        j, ent, _l = index[colonne]
-        out[colonne] = _libre(pseudo, valeurs.get(colonne), j, ent)
-    out["code_indicateur"] = _texte(valeurs.get("code_indicateur"))
-    out["libelle_indicateur"] = _texte(valeurs.get("libelle_indicateur"))
-    annee = valeurs.get("annee_reference")
-    out["annee_reference"] = int(_nombre(annee)) if _texte(annee) is not None else None
-    return out
-
-
-def _ligne_reseau(feuille, valeurs, index, ref: Referentiel, pseudo, cles, feuilles) -> dict | None:
-    if feuille == feuilles[0]:  # actors
-        cle = _texte(valeurs.get("id_noeud"))
-        if cle is not None:
-            if cle not in ref.acteurs:
-                j, ent, _l = index["id_noeud"]
-                raise _Refus(j, ent, "acteur inconnu : clé modifiée, l'acteur n'est plus dans le réseau", cle)
-            avant = ref.details.get(cle)
-            if avant is not None:
-                lu = tuple(_texte(valeurs.get(c)) for c in ("nom", "libelle_type_acteur", "libelle_commune"))
-                for (colonne, ancien), nouveau in zip(
-                    (("nom", avant[0]), ("libelle_type_acteur", avant[1]), ("libelle_commune", avant[2])),
-                    lu,
-                    strict=True,
-                ):
-                    if (ancien or None) != (nouveau or None):
-                        j, ent, _l = index[colonne]
-                        raise _Refus(
-                            j,
-                            ent,
-                            "modification d'un acteur existant non relue : la signaler aux analystes, qui "
-                            "corrigent le registre du département",
-                        )
-            return None  # an existing actor, unchanged
-        nom = _texte(valeurs.get("nom"))
-        if nom is None:
-            if any(_texte(v) for v in valeurs.values()):
-                j, ent, _l = index["nom"]
-                raise _Refus(j, ent, "acteur ajouté sans nom")
-            return None
-        j, ent, _l = index["nom"]
-        nom = _libre(pseudo, nom, j, ent)
-        if nom != _texte(valeurs.get("nom")):
-            raise _Refus(j, ent, "un acteur est une organisation : le nom d'une personne est refusé")
-        type_code = _choix(valeurs, index, "libelle_type_acteur", ref.types_acteurs, "type d'acteur")
-        if type_code is None:
-            j, ent, _l = index["libelle_type_acteur"]
-            raise _Refus(j, ent, "type d'acteur obligatoire pour un acteur ajouté")
-        commune = _choix(
-            valeurs, index, "libelle_commune", {**ref.communes, **cles.get("commune", {})}, "commune"
-        )
-        j, ent, _l = index["sources"]
-        preuve = _libre(pseudo, valeurs.get("sources"), j, ent)
-        if preuve is None:
-            raise _Refus(
-                j, ent, "source obligatoire pour un acteur ajouté (adresse web, document, délibération)"
-            )
-        id_acteur = "comite:" + slug(nom + (f" {commune}" if commune else ""))
-        return {
-            "action": "ajout_acteur",
-            "id_acteur": id_acteur,
-            "nom": nom,
-            "type_acteur": type_code,
-            "code_commune": commune,
-            "preuve": preuve,
-        }
-    # links
-    cle = _texte(valeurs.get("id_lien"))
-    errone = _choix(valeurs, index, "errone", ref.listes.get("errone", {}), "choix")
-    j, ent, _l = index["commentaire"]
-    commentaire = _libre(pseudo, valeurs.get("commentaire"), j, ent)
-    if cle is not None:
-        if cle not in ref.liens:
-            j, ent, _l = index["id_lien"]
-            raise _Refus(j, ent, "lien inconnu : clé modifiée, le lien n'est plus dans le réseau", cle)
-        if errone != "oui":
-            return None
-        source, cible, type_lien = ref.liens[cle]
-        return {
-            "action": "lien_errone",
-            "id_lien": cle,
-            "id_source": source,
-            "id_cible": cible,
-            "type_lien": type_lien,
-            "libelle_source": ref.acteurs.get(source),
-            "libelle_cible": ref.acteurs.get(cible),
-            "commentaire": commentaire,
-        }
-    if not any(
-        _texte(valeurs.get(c)) for c in ("libelle_source", "libelle_cible", "libelle_nature", "preuve")
-    ):
-        return None
-    type_lien = _choix(valeurs, index, "libelle_nature", ref.listes.get("nature_lien", {}), "nature de lien")
-    if type_lien is None:
-        j, ent, _l = index["libelle_nature"]
-        raise _Refus(j, ent, "nature du lien obligatoire pour un lien ajouté")
-    j, ent, _l = index["preuve"]
-    preuve = _libre(pseudo, valeurs.get("preuve"), j, ent)
-    if preuve is None:
-        raise _Refus(j, ent, "preuve obligatoire pour un lien ajouté (adresse web, convention, compte rendu)")
-    return {
-        "action": "ajout_lien",
-        "libelle_source": _texte(valeurs.get("libelle_source")),
-        "libelle_cible": _texte(valeurs.get("libelle_cible")),
-        "type_lien": type_lien,
-        "preuve": preuve,
-        "commentaire": commentaire,
-        "_index": index,
-    }
-
-
-def _resoudre_liens(lecture: Lecture, ref: Referentiel, rejet) -> None:
-    """Added links: their two ends by the « Listes » keys, or an actor added in this or an earlier file."""
-    cles = {}
-    try:
-        wb = load_workbook(lecture.fichier, read_only=True)
-        cles = _cles_listes(wb).get("acteur", {})
-        wb.close()
-    except Exception:  # noqa: BLE001 - already read once above
-        cles = {}
-    ajoutes = {str(x["nom"]): str(x["id_acteur"]) for x in lecture.lignes if x["action"] == "ajout_acteur"}
-    gardees = []
-    for ligne in lecture.lignes:
-        index = ligne.pop("_index", None)
-        if ligne["action"] != "ajout_lien":
-            gardees.append(ligne)
-            continue
-        ok = True
-        for bout in ("source", "cible"):
-            libelle = ligne.get(f"libelle_{bout}")
-            cle = (
-                cles.get(libelle or "") or ajoutes.get(libelle or "") or ref.acteurs_comite.get(libelle or "")
-            )
-            if cle is None or (
-                cle not in ref.acteurs
-                and cle not in ajoutes.values()
-                and cle not in ref.acteurs_comite.values()
-            ):
-                j, ent, _l = index[f"libelle_{bout}"]
-                rejet(
-                    ligne["ligne"],
-                    _position(ligne["feuille"], j, ent),
-                    f"acteur inconnu « {libelle or ''} » : choisir dans la liste ou ajouter l'acteur dans la "
-                    "feuille des acteurs",
-                    libelle or "",
-                )
-                ok = False
-                break
-            ligne[f"id_{bout}"] = cle
-        if ok and ligne["id_source"] == ligne["id_cible"]:
-            j, ent, _l = index["libelle_cible"]
-            rejet(ligne["ligne"], _position(ligne["feuille"], j, ent), "un lien relie un acteur à lui-même")
-            ok = False
-        if ok:
-            gardees.append(ligne)
-    lecture.lignes = gardees
-
-
-# ------------------------------------------------------------------------------------------ storing
-def _version(chemin: Path) -> str:
-    return hashlib.sha256(Path(chemin).read_bytes()).hexdigest()[:16]
-
-
-@dataclass
-class Rapport:
-    fichiers: int = 0
-    nouveaux: int = 0
-    decisions: int = 0
-    corrections: int = 0
-    rejets: list[QuarantineRow] = field(default_factory=list)
-
-
-def ingest_suivi(
-    con: duckdb.DuckDBPyConnection,
-    code: str,
-    inbox_dir: Path,
-    salt: bytes,
-    classeur: str,
-    maintenant: dt.datetime | None = None,
-) -> Rapport:
-    """Read the workbooks of kind ``classeur`` (``decisions`` or ``reseau``) of ``<inbox>/<code>/suivi/``
-    and append the rows of the new ones; replace the quarantine rows of that kind for the département.
-
-    Files of the other kind are left to the other call; a file of no known kind (or not a workbook)
-    is reported by the ``decisions`` call. ``maintenant``: the load time written in ``_loaded_at``
-    (the caller's clock; tests inject it)."""
-    from graph.export import write_quarantine
-    from ingest.warehouse import insert_rows
-
-    ensure_tables(con)
-    ref = referentiel(con, code)
-    pseudo = Pseudonymiser(salt)
-    rapport = Rapport()
-    charge = maintenant or dt.datetime.now()
-    ma_table = _table_quarantaine(classeur)
-    rejets: dict[str, list[QuarantineRow]] = {ma_table: []}
-    deja = {
-        t: {
-            r[0]
-            for r in con.execute(
-                f"select distinct version from raw.{t} where code_departement = ?", [code]
-            ).fetchall()
-        }
-        for t in (TABLE_DECISIONS, TABLE_CORRECTIONS)
-    }
-    for chemin in fichiers(inbox_dir, code):
-        rapport.fichiers += 1
-        if chemin.suffix.lower() not in EXTENSIONS:
-            if classeur != "decisions":
-                continue
-            rejets[TABLE_DECISIONS].append(
-                QuarantineRow(
-                    TABLE_DECISIONS,
-                    str(chemin.parent / pseudo.path(chemin.name)),
-                    0,
-                    "",
-                    "format non relu : déposer le classeur .xlsx du kit (décisions, ou acteurs et liens)",
-                )
-            )
-            continue
-        lecture = lire_classeur(chemin, ref, pseudo)
-        if (lecture.classeur or "decisions") != classeur:
-            continue
-        for q in lecture.rejets:
-            rejets[ma_table].append(
-                QuarantineRow(ma_table, q.source_file, q.line, q.field, q.reason, q.content)
-            )
-        if not lecture.entete:
-            continue
-        version = _version(chemin)
-        table = _table_quarantaine(lecture.classeur)
-        if version in deja[table] or not lecture.lignes:
-            continue
-        rapport.nouveaux += 1
-        depose_le = dt.datetime.fromtimestamp(chemin.stat().st_mtime)
-        fichier = pseudo.path(chemin.name)
-        communs = [
-            code,
-            version,
-            fichier,
-            depose_le,
-            lecture.entete["auteur_role"],
-            lecture.entete["date_saisie"],
-        ]
-        if lecture.classeur == "decisions":
-            colonnes = [
-                "ligne",
-                "id_priorite",
-                "code_indicateur",
-                "libelle_indicateur",
-                "valeur_reference",
-                "annee_reference",
-                "decision",
-                "id_pilote",
-                "pilote",
-                "partenaires",
-                "echeance",
-                "indicateur_suivi",
-                "valeur_depart",
-                "date_depart",
-                "commentaire",
-            ]
-            lignes = [(*communs, *[x.get(c) for c in colonnes], charge) for x in lecture.lignes]
-            insert_rows(
-                con,
-                f"raw.{TABLE_DECISIONS}",
-                lignes,
-                columns=[
-                    "code_departement",
-                    "version",
-                    "fichier",
-                    "depose_le",
-                    "auteur_role",
-                    "date_comite",
-                    *colonnes,
-                    "_loaded_at",
-                ],
-            )
-            rapport.decisions += len(lignes)
-        else:
-            colonnes = [
-                "feuille",
-                "ligne",
-                "action",
-                "id_acteur",
-                "nom",
-                "type_acteur",
-                "code_commune",
-                "id_lien",
-                "id_source",
-                "libelle_source",
-                "id_cible",
-                "libelle_cible",
-                "type_lien",
-                "preuve",
-                "commentaire",
-            ]
-            lignes = [(*communs, *[x.get(c) for c in colonnes], charge) for x in lecture.lignes]
-            insert_rows(
-                con,
-                f"raw.{TABLE_CORRECTIONS}",
-                lignes,
-                columns=[
-                    "code_departement",
-                    "version",
-                    "fichier",
-                    "depose_le",
-                    "auteur_role",
-                    "date_saisie",
-                    *colonnes,
-                    "_loaded_at",
-                ],
-            )
-            rapport.corrections += len(lignes)
-        deja[table].add(version)
-    for table, lignes in rejets.items():
-        write_quarantine(con, table, lignes, code)
-        rapport.rejets.extend(lignes)
-    return rapport

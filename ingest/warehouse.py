@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from ingest.core import ReadResult
+from ingest.core import QuarantineRow, ReadResult
 from ingest.paresseux import module_paresseux
 
 pd = module_paresseux("pandas")
@@ -32,6 +32,7 @@ __all__ = [
     "insert_rows",
     "source_signature",
     "unchanged_load",
+    "write_quarantine",
     "QUARANTINE_TABLE",
     "LOADS_TABLE",
 ]
@@ -265,3 +266,24 @@ def unchanged_load(con: duckdb.DuckDBPyConnection, table: str, inputs: str = "")
         "mode": mode,
         "stale": stale,
     }
+
+
+def write_quarantine(
+    con: duckdb.DuckDBPyConnection, table_name: str, rows: list[QuarantineRow], code: str
+) -> None:
+    """Replace the quarantine rows of ``table_name`` for département ``code``.
+
+    The rows of a département are those whose file path holds ``/<code>/``.
+    """
+    ensure_schemas(con)
+    con.execute(
+        f"delete from {QUARANTINE_TABLE} where table_name = ? and source_file like ?",
+        [table_name, f"%/{code}/%"],
+    )
+    if rows:
+        insert_rows(
+            con,
+            QUARANTINE_TABLE,
+            [(table_name, q.source_file, q.line, q.field, q.reason, q.content) for q in rows],
+            columns=["table_name", "source_file", "line", "field", "reason", "content"],
+        )

@@ -13,6 +13,9 @@ PACTE_INSEE_MODE ``snapshot`` (default) or ``live`` (pynsee, falls back to the s
 PACTE_LIVE_TIMEOUT seconds allowed to one live call (default: 20)
 PACTE_FULL_REFRESH ``1`` to redo everything: re-read every source file and rebuild every dbt
                  model even when nothing they depend on changed since the last build (default: 0)
+PACTE_DOCUMENTS_<code> folders of a département's documents, separated by ``os.pathsep`` (default: its inbox)
+PACTE_DOCUMENTS_TAILLE_MAX_MO size limit of one document, in MB (default: 50)
+PACTE_PSEUDO_SALT secret salt of the pseudonyms (default: the salt file of the inbox, created if absent)
 PACTE_SOURCES_PERIMEES ``1`` to go on when a source's delivery is refused (unreadable file, rows out of
                  range or lost): its last good load is kept, marked stale in the summary and the report
                  (default: 0, the build stops and names the source)
@@ -24,7 +27,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["REPO_ROOT", "DAGSTER_CONFIG", "DBT_PROJECT_DIR", "DBT_TARGET_DIR", "Settings", "env_flag", "load_settings"]
+__all__ = [
+    "REPO_ROOT",
+    "DAGSTER_CONFIG",
+    "DBT_PROJECT_DIR",
+    "DBT_TARGET_DIR",
+    "Settings",
+    "documents_environ",
+    "env_flag",
+    "load_settings",
+]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -52,6 +64,23 @@ def _path(name: str, default: Path) -> Path:
     if not path.is_absolute():
         path = (REPO_ROOT / path) if not value else (Path.cwd() / path)
     return path.resolve()
+
+
+def documents_environ() -> dict[str, str]:
+    """The document inbox's variables (``PACTE_DOCUMENTS_*``, ``PACTE_PSEUDO_SALT``), handed to
+    :mod:`ingest.documents` as a plain mapping so that it never reads the environment itself.
+
+    Examples
+    --------
+    >>> os.environ["PACTE_DOCUMENTS_2A"] = "/srv/docs"; documents_environ()["PACTE_DOCUMENTS_2A"]
+    '/srv/docs'
+    >>> del os.environ["PACTE_DOCUMENTS_2A"]
+    """
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if name.startswith("PACTE_DOCUMENTS_") or name == "PACTE_PSEUDO_SALT"
+    }
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ The date of production is a parameter (``produit_le``): no wall clock decides wh
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -30,138 +29,19 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ingest.suivi import FEUILLE_LISEZ_MOI, FEUILLE_LISTES
+from rapport.suivi_vocabulaire import SCHEMA, libelles_uniques, vocabulaire
+
 __all__ = [
-    "FEUILLE_LISTES",
-    "FEUILLE_LISEZ_MOI",
-    "Vocabulaire",
-    "VocabulaireManquant",
-    "vocabulaire",
-    "libelles_uniques",
     "ecrire_classeur_decisions",
     "ecrire_classeur_reseau",
     "lignes_decisions",
 ]
 
-FEUILLE_LISEZ_MOI = "Lisez-moi"
-FEUILLE_LISTES = "Listes"
-SCHEMA = "rapport"
 LIGNES_AJOUT = 200  # empty rows left open for additions in « Acteurs » and « Liens »
 _GRIS = PatternFill("solid", fgColor="E7E6E6")
 _JAUNE = PatternFill("solid", fgColor="FFF2CC")
 _GRAS = Font(bold=True)
-
-
-class VocabulaireManquant(RuntimeError):
-    """The warehouse lacks the seeds ``classeur_suivi_*`` (``dbt seed`` not run)."""
-
-
-@dataclass(frozen=True)
-class Colonne:
-    feuille: str
-    ordre: int
-    colonne: str
-    entete: str
-    saisie: str
-    liste: str | None
-    largeur: int
-    masquee: bool
-    aide: str
-
-
-@dataclass(frozen=True)
-class Vocabulaire:
-    colonnes: dict[str, list[Colonne]]  # classeur → its columns, by sheet then order
-    listes: dict[str, list[tuple[str, str]]]  # list name → (value, label)
-    saisie: dict[str, list[tuple[str, str, str]]]  # classeur → (champ, libellé, aide)
-
-    def feuilles(self, classeur: str) -> list[str]:
-        out: list[str] = []
-        for c in self.colonnes[classeur]:
-            if c.feuille not in out:
-                out.append(c.feuille)
-        return out
-
-    def titres_listes(self, classeur: str) -> dict[str, str]:
-        """list name → the header of the first column of ``classeur`` that offers it."""
-        titres: dict[str, str] = {}
-        for c in self.colonnes[classeur]:
-            if c.liste:
-                titres.setdefault(c.liste, c.entete)
-        return titres
-
-    def de_feuille(self, classeur: str, feuille: str) -> list[Colonne]:
-        return [c for c in self.colonnes[classeur] if c.feuille == feuille]
-
-
-def vocabulaire(con: duckdb.DuckDBPyConnection) -> Vocabulaire:
-    """The workbooks' vocabulary from the seeds of schema ``rapport``."""
-    try:
-        lignes = con.execute(
-            f"select classeur, feuille, ordre, colonne, entete, saisie, liste, largeur, masquee, aide "
-            f"from {SCHEMA}.classeur_suivi_colonnes order by classeur, ordre"
-        ).fetchall()
-        listes = con.execute(
-            f"select liste, valeur, libelle from {SCHEMA}.classeur_suivi_listes order by liste, ordre"
-        ).fetchall()
-        saisie = con.execute(
-            f"select classeur, champ, libelle, aide from {SCHEMA}.classeur_suivi_saisie order by "
-            "classeur, ordre"
-        ).fetchall()
-    except duckdb.CatalogException as exc:
-        raise VocabulaireManquant(
-            "le vocabulaire des classeurs du comité manque dans l'entrepôt : lancer « dbt seed » "
-            "ou « pacte build »"
-        ) from exc
-    colonnes: dict[str, list[Colonne]] = {}
-    for classeur, feuille, ordre, colonne, entete, saisie_, liste, largeur, masquee, aide in lignes:
-        colonnes.setdefault(classeur, []).append(
-            Colonne(
-                feuille,
-                int(ordre),
-                colonne,
-                entete,
-                saisie_,
-                liste or None,
-                int(largeur or 14),
-                masquee == "oui",
-                aide,
-            )
-        )
-    for classeur in colonnes:
-        ordre_feuilles: list[str] = []
-        for c in colonnes[classeur]:
-            if c.feuille not in ordre_feuilles:
-                ordre_feuilles.append(c.feuille)
-        colonnes[classeur].sort(key=lambda c: (ordre_feuilles.index(c.feuille), c.ordre))
-    par_liste: dict[str, list[tuple[str, str]]] = {}
-    for liste, valeur, libelle in listes:
-        par_liste.setdefault(liste, []).append((valeur, libelle))
-    par_classeur: dict[str, list[tuple[str, str, str]]] = {}
-    for classeur, champ, libelle, aide in saisie:
-        par_classeur.setdefault(classeur, []).append((champ, libelle, aide))
-    return Vocabulaire(colonnes, par_liste, par_classeur)
-
-
-def libelles_uniques(lignes: list[tuple[str, str, str | None]]) -> list[tuple[str, str]]:
-    """(key, label) with labels made unique for a drop-down: the commune in brackets, then a number.
-
-    >>> libelles_uniques([("a", "CCAS", "Bobigny"), ("b", "CCAS", "Pantin"), ("c", "CAF", None)])
-    [('a', 'CCAS (Bobigny)'), ('b', 'CCAS (Pantin)'), ('c', 'CAF')]
-    >>> libelles_uniques([("a", "X", "P"), ("b", "X", "P")])
-    [('a', 'X (P)'), ('b', 'X (P) – 2')]
-    """
-    compte: dict[str, int] = {}
-    for _cle, libelle, _commune in lignes:
-        compte[libelle] = compte.get(libelle, 0) + 1
-    vus: dict[str, int] = {}
-    out = []
-    for cle, libelle, commune in lignes:
-        texte = f"{libelle} ({commune})" if compte[libelle] > 1 and commune else libelle
-        vus[texte] = vus.get(texte, 0) + 1
-        if vus[texte] > 1:
-            texte = f"{texte} – {vus[texte]}"
-        out.append((cle, texte))
-    return out
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -358,6 +238,18 @@ def _lignes_texte(texte: str, largeur: int) -> int:
     return lignes
 
 
+# the check Excel makes on a cell the comité fills, by the column's list ("date", "nombre"; any other
+# list name: a choice among that list's labels) → (DataValidation arguments, French error message)
+_SAISIES: dict[str, tuple[dict[str, object], str]] = {
+    "date": ({"type": "date", "operator": "between", "formula1": "36526", "formula2": "73051"},
+             "Écrire une date jj/mm/aaaa."),
+    "nombre": (
+        {"type": "decimal", "operator": "between", "formula1": "-1000000000", "formula2": "1000000000"},
+        "Écrire un nombre.",
+    ),
+}
+
+
 def _feuille_donnees(
     wb: Workbook,
     titre: str,
@@ -408,35 +300,11 @@ def _feuille_donnees(
         plage = f"{lettre}2:{lettre}{derniere}"
         if c.saisie != "comite" or not c.liste:
             continue
-        if c.liste == "date":
-            dv = DataValidation(
-                type="date",
-                operator="between",
-                formula1="36526",
-                formula2="73051",
-                showErrorMessage=True,
-                errorTitle=c.entete,
-                error="Écrire une date jj/mm/aaaa.",
-            )
-        elif c.liste == "nombre":
-            dv = DataValidation(
-                type="decimal",
-                operator="between",
-                formula1="-1000000000",
-                formula2="1000000000",
-                showErrorMessage=True,
-                errorTitle=c.entete,
-                error="Écrire un nombre.",
-            )
-        else:
-            dv = DataValidation(
-                type="list",
-                formula1=plages[c.liste],
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle=c.entete,
-                error="Choisir une valeur de la liste.",
-            )
+        regle, message = _SAISIES.get(c.liste) or (
+            {"type": "list", "formula1": plages[c.liste], "allow_blank": True},
+            "Choisir une valeur de la liste.",
+        )
+        dv = DataValidation(**regle, showErrorMessage=True, errorTitle=c.entete, error=message)
         ws.add_data_validation(dv)
         dv.add(plage)
     ws.freeze_panes = "A2"
@@ -517,7 +385,6 @@ def ecrire_classeur_decisions(
 
 def lignes_reseau(con: duckdb.DuckDBPyConnection, code: str) -> tuple[list[dict], list[dict]]:
     """Actors (type, commune, sources) and coordination links (nature, evidence) of the graph."""
-    import json
 
     natures = dict(
         con.execute(

@@ -31,13 +31,8 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from ingest.documents.extraction import (
-    DocumentRejete,
-    Extraction,
-    decode_text,
-    extract_markdown_text,
-    iso_date,
-)
+from ingest.documents.extraction import DocumentRejete, Extraction, decode_text, iso_date
+from ingest.documents.extraction_texte import extract_markdown_text
 from ingest.documents.pseudonymisation import Pseudonymiser
 
 __all__ = ["PERSON_KEYS", "CONTACT_KEYS", "KEPT_KEYS", "Entretien", "read_interview"]

@@ -18,7 +18,6 @@ Steps, for :func:`ingest_departement`:
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,25 +27,32 @@ import pandas as pd
 
 from ingest.core import QuarantineRow, file_checksum
 from ingest.documents import stockage
-from ingest.documents.analyse import Mention, analyse_page, classify_kind, terms_json
+from ingest.documents.analyse import classify_kind
 from ingest.documents.entretiens import Entretien, read_interview
+from ingest.documents.etapes import (
+    Analysed,
+    analyse_file,
+    extraction_row,
+    human_size,
+    meta,
+    reject,
+    stored_extraction,
+    unread_stored_pages,
+    version_parts,
+    warn_unread,
+)
 from ingest.documents.extraction import (
     SUPPORTED_FORMATS,
     TESSERACT,
     DocumentRejete,
-    Extraction,
-    Page,
-    _has_words,
     extract,
-    ocr_unavailable,
-    unread_pages_reason,
 )
-from ingest.documents.lexiques import Lexicon, load_lexicon
+from ingest.documents.extraction_pdf import ocr_unavailable, unread_pages_reason
+from ingest.documents.lexiques import load_lexicon
 from ingest.documents.metadonnees import protect_document
-from ingest.documents.passages import split_pages
 from ingest.documents.pseudonymisation import Pseudonymiser, load_salt, salt_fingerprint
 from ingest.documents.questionnaires import MappingError, read_mapping, read_questionnaire
-from ingest.documents.sources import SourceFile, Sources, SourcesError, read_manifest, resolve_sources
+from ingest.documents.sources import Sources, SourcesError, read_manifest, resolve_sources
 from ingest.documents.territoires import territory_entries
 from ingest.livraison import LivraisonRefusee, inbox_refusal
 
@@ -62,11 +68,6 @@ __all__ = [
 ANALYSIS_VERSION = "documents-8"
 SIZE_LIMIT_ENV = "PACTE_DOCUMENTS_TAILLE_MAX_MO"
 DEFAULT_SIZE_LIMIT_MB = 50.0
-_TABLE_OF = {
-    "document": "documents_fichiers",
-    "entretien": "documents_entretiens",
-    "questionnaire": "questionnaires_reponses",
-}
 
 
 @dataclass
@@ -110,204 +111,13 @@ class IngestReport:
 
 
 def size_limit_bytes(environ: dict[str, str] | None = None) -> int:
-    """The size limit in bytes (``PACTE_DOCUMENTS_TAILLE_MAX_MO``, default 50 MB)."""
-    environ = os.environ if environ is None else environ
+    """The size limit in bytes (``PACTE_DOCUMENTS_TAILLE_MAX_MO`` in ``environ``, default 50 MB)."""
+    environ = {} if environ is None else environ
     raw = (environ.get(SIZE_LIMIT_ENV) or "").strip().replace(",", ".")
     megabytes = float(raw) if raw else DEFAULT_SIZE_LIMIT_MB
     if megabytes <= 0:
         raise ValueError(f"{SIZE_LIMIT_ENV} must be a positive number of megabytes, not {raw!r}")
     return int(megabytes * 1024 * 1024)
-
-
-def _text_version(version: str) -> tuple[str, str]:
-    """(code version, salt fingerprint) of an analysis version ``code:lexicon:salt``."""
-    parts = version.split(":")
-    return parts[0], parts[-1]
-
-
-def _meta(frame: pd.DataFrame, source: str, checksum: str, loaded_at) -> pd.DataFrame:
-    frame = frame.copy()
-    frame["_source_file"] = source
-    frame["_checksum"] = checksum
-    frame["_vintage"] = "boîte de dépôt"
-    frame["_mode"] = "inbox"
-    frame["_stale"] = False
-    frame["_loaded_at"] = loaded_at
-    return frame
-
-
-@dataclass
-class _Analysed:
-    """Rows produced for one file (written at the end, in one transaction)."""
-
-    fichier: dict[str, object]
-    extraction: dict[str, object] | None
-    pages: list[Page] | None
-    passages: list[dict[str, object]]
-    mentions: list[dict[str, object]]
-    entretien: dict[str, object] | None = None
-
-
-def _analyse(
-    lexicon: Lexicon, code: str, id_document: str, extraction: Extraction
-) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    passages = split_pages(extraction.pages, pdf=extraction.format == "pdf")
-    by_page: dict[int, list] = {}
-    for passage in passages:
-        by_page.setdefault(passage.page, []).append(passage)
-    passage_rows: list[dict[str, object]] = []
-    mention_rows: list[dict[str, object]] = []
-    for page in extraction.pages:
-        local = by_page.get(page.numero, [])
-        facts = analyse_page(lexicon, page, local)
-        for passage in local:
-            id_passage = f"{id_document}-p{passage.page:04d}-{passage.numero:03d}"
-            classement = facts.classements[passage.numero]
-            passage_rows.append(
-                {
-                    "code_departement": code,
-                    "id_document": id_document,
-                    "id_passage": id_passage,
-                    "page": passage.page,
-                    "numero": passage.numero,
-                    "debut": passage.debut,
-                    "fin": passage.fin,
-                    "texte": passage.texte,
-                    "est_citation": passage.est_citation,
-                    "intitule_section": passage.intitule_section,
-                    "ocr": passage.ocr,
-                    "confiance_ocr": passage.confiance_ocr,
-                    "code_axe": classement.code_axe,
-                    "code_domaine": classement.code_domaine,
-                    "score": classement.score,
-                    "termes": terms_json(classement),
-                }
-            )
-        counters: dict[str, int] = {}
-        mention: Mention
-        for mention in facts.mentions:
-            id_passage = f"{id_document}-p{mention.page:04d}-{mention.passage:03d}"
-            counters[id_passage] = counters.get(id_passage, 0) + 1
-            mention_rows.append(
-                {
-                    "code_departement": code,
-                    "id_document": id_document,
-                    "id_passage": id_passage,
-                    "id_mention": f"{id_passage}-m{counters[id_passage]:03d}",
-                    "page": mention.page,
-                    "type_entite": mention.type_entite,
-                    "code_entite": mention.code_entite,
-                    "libelle_entite": mention.libelle_entite,
-                    "texte_trouve": mention.texte_trouve,
-                    "debut": mention.debut,
-                    "fin": mention.fin,
-                    "niveau_territoire": mention.niveau,
-                    "categorie_acteur": mention.categorie,
-                    "annee": mention.annee,
-                    "objet_type": mention.objet_type,
-                    "objet_code": mention.objet_code,
-                    "objet_libelle": mention.objet_libelle,
-                }
-            )
-    return passage_rows, mention_rows
-
-
-def _extraction_row(
-    checksum: str, categorie: str, extraction: Extraction, size: int, seconds: float, loaded_at
-) -> dict[str, object]:
-    return {
-        "checksum": checksum,
-        "categorie": categorie,
-        "format": extraction.format,
-        "unite_page": extraction.unite_page,
-        "titre": extraction.titre,
-        "auteur": extraction.auteur,
-        "auteur_source": extraction.auteur_source,
-        "date_document": extraction.date,
-        "date_source": extraction.date_source,
-        "nb_pages": len(extraction.pages),
-        "nb_caracteres": extraction.nb_caracteres,
-        "taille_octets": size,
-        "duree_lecture_s": round(seconds, 3),
-        "lu_le": loaded_at,
-    }
-
-
-def _stored_extraction(con: duckdb.DuckDBPyConnection, checksum: str) -> Extraction | None:
-    head = con.execute(
-        "select format, unite_page, titre, auteur, auteur_source, date_document, date_source "
-        "from raw.documents_extractions where checksum = ? and categorie = 'document' limit 1",
-        [checksum],
-    ).fetchone()
-    if head is None:
-        return None
-    pages = con.execute(
-        "select page, texte, intitule_section, coalesce(ocr, false), confiance_ocr from raw.documents_pages "
-        "where checksum = ? order by page",
-        [checksum],
-    ).fetchall()
-    if not pages:
-        return None
-    extraction = Extraction(
-        head[0],
-        head[1],
-        [Page(p, t or "", s, o, c) for p, t, s, o, c in pages],
-        titre=head[2],
-        auteur=head[3],
-        auteur_source=head[4],
-        date=head[5],
-        date_source=head[6],
-    )
-    return extraction
-
-
-def _reject(
-    rejets: list[dict[str, object]],
-    code: str,
-    item: SourceFile,
-    shown: str,
-    reason: str,
-    loaded_at,
-    line: int = 0,
-    field_name: str = "",
-    content: str = "",
-) -> None:
-    rejets.append(
-        {
-            "code_departement": code,
-            "categorie": item.categorie,
-            "table_name": _TABLE_OF[item.categorie],
-            "source_file": shown,
-            "line": line,
-            "field": field_name,
-            "reason": reason,
-            "content": content,
-            "loaded_at": loaded_at,
-        }
-    )
-
-
-def _unread_stored_pages(con: duckdb.DuckDBPyConnection, checksum: str) -> list[int]:
-    """Pages of a stored PDF text that hold no word (scanned pages read without OCR)."""
-    rows = con.execute(
-        "select page, texte from raw.documents_pages where checksum = ? and not coalesce(ocr, false) "
-        "order by page",
-        [checksum],
-    ).fetchall()
-    if not rows or all(not _has_words(t or "") for _, t in rows):
-        return []
-    return [page for page, text in rows if not _has_words(text or "")]
-
-
-def _warn_unread(rejets, code, item, shown, pages: list[int], missing: str | None, loaded_at) -> None:
-    _reject(
-        rejets, code, item, shown, unread_pages_reason(pages, missing or ""), loaded_at,
-        line=pages[0], field_name="pages", content=", ".join(str(p) for p in pages),
-    )  # fmt: skip
-
-
-def _human_size(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
 
 
 def ingest_departement(
@@ -325,7 +135,7 @@ def ingest_departement(
     ``tesseract`` is the OCR command (a missing one leaves scanned PDF pages unread, each file
     named with its pages in the quarantine)."""
     started = time.perf_counter()
-    environ = dict(os.environ if environ is None else environ)
+    environ = dict(environ or {})
     log = log or (lambda message: None)
     loaded_at = stockage.now()
     report = IngestReport(departement)
@@ -372,19 +182,19 @@ def ingest_departement(
     }
     # a stored text is reused only when it was pseudonymised by this version with this salt: a
     # better pseudonymisation must start again from the file (the stored text is pseudonymised)
-    text_version = _text_version(report.version)
+    text_version = version_parts(report.version)
     known_texts = {
         checksum
         for checksum, version in con.execute(
             "select distinct e.checksum, f.version_analyse from raw.documents_extractions e "
             "join raw.documents_fichiers f using (checksum) where e.categorie = 'document'"
         ).fetchall()
-        if _text_version(version or "") == text_version
+        if version_parts(version or "") == text_version
     }
     manifests = {folder: read_manifest(folder) for folder, _ in sources.document_folders}
     kept: set[str] = set()
     moved: list[tuple[str, str, str]] = []
-    results: list[_Analysed] = []
+    results: list[Analysed] = []
     seen: dict[str, str] = {}
     base_pseudo = Pseudonymiser(salt)
     for item, reason in sources.refused:  # symbolic links, paths resolving outside their folder
@@ -393,7 +203,7 @@ def ingest_departement(
             if item.categorie == "document"
             else str(item.dossier / base_pseudo.path(item.relative))
         )
-        _reject(rejets, departement, item, shown, reason, loaded_at)
+        reject(rejets, departement, item, shown, reason, loaded_at)
     for item in sources.files:
         if item.categorie == "questionnaire":
             continue
@@ -407,7 +217,7 @@ def ingest_departement(
             accepted = (
                 "Markdown (.md)" if item.categorie == "entretien" else "PDF, DOCX, ODT, HTML, Markdown, texte"
             )
-            _reject(
+            reject(
                 rejets,
                 departement,
                 item,
@@ -419,22 +229,22 @@ def ingest_departement(
             continue
         size = item.path.stat().st_size
         if size > limit:
-            _reject(
+            reject(
                 rejets,
                 departement,
                 item,
                 shown,
-                f"fichier trop volumineux : {_human_size(size)} > limite de {_human_size(limit)} "
+                f"fichier trop volumineux : {human_size(size)} > limite de {human_size(limit)} "
                 f"({SIZE_LIMIT_ENV}) ; non lu",
                 loaded_at,
             )
             continue
         if size == 0:
-            _reject(rejets, departement, item, shown, "fichier vide (0 octet)", loaded_at)
+            reject(rejets, departement, item, shown, "fichier vide (0 octet)", loaded_at)
             continue
         checksum = file_checksum(item.path)
         if checksum in seen:
-            _reject(
+            reject(
                 rejets,
                 departement,
                 item,
@@ -446,11 +256,11 @@ def ingest_departement(
         seen[checksum] = shown
         id_document = f"{departement}-{checksum[:16]}"
         previous = existing.get(checksum)
-        unread = _unread_stored_pages(con, checksum) if item.path.suffix.lower() == ".pdf" else []
+        unread = unread_stored_pages(con, checksum) if item.path.suffix.lower() == ".pdf" else []
         missing_ocr = ocr_unavailable(tesseract) if unread else None
         if previous is not None and previous[2] == report.version and not (unread and not missing_ocr):
             if unread:  # still no OCR: the unread pages are named again in this run's quarantine
-                _warn_unread(rejets, departement, item, shown, unread, missing_ocr, loaded_at)
+                warn_unread(rejets, departement, item, shown, unread, missing_ocr, loaded_at)
             kept.add(checksum)
             report.inchanges += 1
             if previous[3] != shown:
@@ -467,7 +277,7 @@ def ingest_departement(
                 extraction = interview.extraction
             else:
                 reusable = checksum in known_texts and not (unread and not missing_ocr)  # OCR came
-                extraction = _stored_extraction(con, checksum) if reusable else None
+                extraction = stored_extraction(con, checksum) if reusable else None
                 if extraction is not None:
                     extraction.pages_non_lues = unread
                     if unread:
@@ -476,14 +286,14 @@ def ingest_departement(
                 else:
                     extraction = extract(item.path, tesseract)
         except DocumentRejete as exc:
-            _reject(rejets, departement, item, shown, str(exc), loaded_at)
+            reject(rejets, departement, item, shown, str(exc), loaded_at)
             continue
         except (OSError, MemoryError) as exc:
-            _reject(rejets, departement, item, shown, f"lecture impossible : {exc}", loaded_at)
+            reject(rejets, departement, item, shown, f"lecture impossible : {exc}", loaded_at)
             continue
         seconds = time.perf_counter() - reading
         if extraction.pages_non_lues:
-            _reject(
+            reject(
                 rejets, departement, item, shown, extraction.motif_pages_non_lues or "", loaded_at,
                 line=extraction.pages_non_lues[0], field_name="pages",
                 content=", ".join(str(p) for p in extraction.pages_non_lues),
@@ -497,7 +307,7 @@ def ingest_departement(
             rewritten = rewritten or stated != (extraction.titre, extraction.auteur, extraction.auteur_source)
         if not (item.categorie == "document" and checksum in known_texts):
             report.nouveaux += 1
-        passages, mentions = _analyse(lexicon, departement, id_document, extraction)
+        passages, mentions = analyse_file(lexicon, departement, id_document, extraction)
         if item.categorie == "entretien":
             kind, rule = "entretien", "dossier_entretiens"
             manifest = {}
@@ -555,9 +365,9 @@ def ingest_departement(
             }
         fresh = item.categorie == "entretien" or checksum not in known_texts or rewritten
         results.append(
-            _Analysed(
+            Analysed(
                 fichier,
-                _extraction_row(checksum, item.categorie, extraction, size, seconds, loaded_at)
+                extraction_row(checksum, item.categorie, extraction, size, seconds, loaded_at)
                 if fresh
                 else None,
                 extraction.pages if fresh else None,
@@ -577,7 +387,7 @@ def ingest_departement(
             mappings = read_mapping(sources.questionnaire_folder)
         except MappingError as exc:
             for item in questionnaire_items:
-                _reject(
+                reject(
                     rejets,
                     departement,
                     item,
@@ -590,7 +400,7 @@ def ingest_departement(
         pseudo = Pseudonymiser(salt)
         shown = str(item.dossier / pseudo.path(item.relative))
         if item.path.suffix.lower() not in {".csv", ".txt"}:
-            _reject(
+            reject(
                 rejets,
                 departement,
                 item,
@@ -604,14 +414,14 @@ def ingest_departement(
             reason = (
                 "fichier vide (0 octet)"
                 if size == 0
-                else f"fichier trop volumineux : {_human_size(size)} > limite de {_human_size(limit)} "
+                else f"fichier trop volumineux : {human_size(size)} > limite de {human_size(limit)} "
                 f"({SIZE_LIMIT_ENV})"
             )
-            _reject(rejets, departement, item, shown, reason, loaded_at)
+            reject(rejets, departement, item, shown, reason, loaded_at)
             continue
         mapping = mappings.get(item.relative) or mappings.get(item.path.name) or mappings.get("*")
         if mapping is None:
-            _reject(
+            reject(
                 rejets,
                 departement,
                 item,
@@ -628,12 +438,12 @@ def ingest_departement(
                 item.path, mapping, lexicon, pseudo, departement, id_questionnaire, shown
             )
         except (UnicodeDecodeError, LookupError, OSError) as exc:
-            _reject(rejets, departement, item, shown, f"fichier illisible : {exc}", loaded_at)
+            reject(rejets, departement, item, shown, f"fichier illisible : {exc}", loaded_at)
             continue
         report.noms_declares.update(pseudo.declared_names)
         for q in result.quarantine:
-            _reject(rejets, departement, item, q.source_file, q.reason, loaded_at, q.line, q.field, q.content)
-        questionnaire_frames.append(_meta(result.frame, shown, checksum, loaded_at))
+            reject(rejets, departement, item, q.source_file, q.reason, loaded_at, q.line, q.field, q.content)
+        questionnaire_frames.append(meta(result.frame, shown, checksum, loaded_at))
         questionnaire_files.append(
             {
                 "code_departement": departement,
@@ -693,7 +503,7 @@ def ingest_departement(
                 stockage.insert_frame(
                     con,
                     "documents_extractions",
-                    _meta(pd.DataFrame([result.extraction]), source, checksum, loaded_at),
+                    meta(pd.DataFrame([result.extraction]), source, checksum, loaded_at),
                 )
                 pages = pd.DataFrame(
                     [
@@ -708,21 +518,21 @@ def ingest_departement(
                         for p in result.pages
                     ]
                 )
-                stockage.insert_frame(con, "documents_pages", _meta(pages, source, checksum, loaded_at))
+                stockage.insert_frame(con, "documents_pages", meta(pages, source, checksum, loaded_at))
             stockage.insert_frame(
-                con, "documents_fichiers", _meta(pd.DataFrame([result.fichier]), source, checksum, loaded_at)
+                con, "documents_fichiers", meta(pd.DataFrame([result.fichier]), source, checksum, loaded_at)
             )
             stockage.insert_frame(
-                con, "documents_passages", _meta(pd.DataFrame(result.passages), source, checksum, loaded_at)
+                con, "documents_passages", meta(pd.DataFrame(result.passages), source, checksum, loaded_at)
             )
             stockage.insert_frame(
-                con, "documents_mentions", _meta(pd.DataFrame(result.mentions), source, checksum, loaded_at)
+                con, "documents_mentions", meta(pd.DataFrame(result.mentions), source, checksum, loaded_at)
             )
             if result.entretien is not None:
                 stockage.insert_frame(
                     con,
                     "documents_entretiens",
-                    _meta(pd.DataFrame([result.entretien]), source, checksum, loaded_at),
+                    meta(pd.DataFrame([result.entretien]), source, checksum, loaded_at),
                 )
         con.execute("delete from raw.questionnaires_reponses where code_departement = ?", [departement])
         con.execute("delete from raw.questionnaires_fichiers where code_departement = ?", [departement])
@@ -730,7 +540,7 @@ def ingest_departement(
             stockage.insert_frame(con, "questionnaires_reponses", frame)
         if questionnaire_files:
             stockage.insert_frame(
-                con, "questionnaires_fichiers", _meta(pd.DataFrame(questionnaire_files), "", "", loaded_at)
+                con, "questionnaires_fichiers", meta(pd.DataFrame(questionnaire_files), "", "", loaded_at)
             )
         con.execute(
             "delete from raw.documents_pages where checksum not in "

@@ -290,9 +290,10 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in merged]
 
 
-def load_salt(inbox_dir: Path) -> bytes:
-    """The secret salt: ``PACTE_PSEUDO_SALT`` or the salt file of the inbox (created if absent)."""
-    value = os.environ.get(SALT_ENV, "").strip()
+def load_salt(inbox_dir: Path, configured: str | None = None) -> bytes:
+    """The secret salt: ``configured`` (the value of ``PACTE_PSEUDO_SALT``, passed in by the caller)
+    or the salt file of the inbox (created if absent)."""
+    value = (configured or "").strip()
     if value:
         return value.encode()
     path = Path(inbox_dir) / SALT_FILE

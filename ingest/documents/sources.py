@@ -163,8 +163,9 @@ def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
 def resolve_sources(
     departement: str, inbox_dir: Path, data_dir: Path, environ: Mapping[str, str] | None = None
 ) -> Sources:
-    """Find the folders and files of a (validated) département."""
-    environ = os.environ if environ is None else environ
+    """Find the folders and files of a (validated) département; ``environ`` holds the inbox's
+    variables (``PACTE_DOCUMENTS_<code>``, from :func:`orchestration.settings.documents_environ`)."""
+    environ = {} if environ is None else environ
     inbox = Path(inbox_dir) / departement
     sources = Sources(departement, inbox_folder=inbox)
     patterns: list[str] = []
@@ -245,8 +246,8 @@ def watched_departements(
     inbox_dir: Path, known: set[str], environ: Mapping[str, str] | None = None
 ) -> list[str]:
     """Départements to watch: inbox sub-folders named after a known code, plus those with a
-    ``PACTE_DOCUMENTS_<code>`` variable."""
-    environ = os.environ if environ is None else environ
+    ``PACTE_DOCUMENTS_<code>`` variable (in ``environ``, see :func:`resolve_sources`)."""
+    environ = {} if environ is None else environ
     codes: set[str] = set()
     inbox = Path(inbox_dir)
     if inbox.is_dir():

@@ -27,6 +27,7 @@ from dagster import (
 )
 
 from ingest import expectations
+from ingest.expectations_suites import SUITES
 from orchestration.assets import raw_besoins, raw_offre
 from orchestration.assets._bloquant import avec_motifs
 from orchestration.assets._raw import raw_asset_key
@@ -140,7 +141,7 @@ def _reused(context: AssetCheckExecutionContext, suite: expectations.Suite, pass
 # the need side's raw tables all have a suite; on the offer side, the tables read from files
 # that are not in the catalogue's shape (BPE, CNAF, DREES) and the food-aid list
 CHECKS = [
-    ge_check(expectations.SUITES[s.table])
+    ge_check(SUITES[s.table])
     for s in [*raw_besoins.SOURCES, *raw_offre.SOURCES]
-    if s.table in expectations.SUITES
+    if s.table in SUITES
 ]

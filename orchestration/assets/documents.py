@@ -11,14 +11,14 @@ fingerprint differs from the cursor it requests a run of the job ``documents_dep
 (the raw assets and the document dbt models) for that partition.
 
 Checks: ``aucune_donnee_personnelle`` (blocking) runs the independent detector of
-:mod:`ingest.documents.detection` over every raw table the inbox wrote (documents, interviews,
+:mod:`ingest.documents.detection` (through :mod:`ingest.documents.balayage`) over every raw table
+the inbox wrote (documents, interviews,
 questionnaires, quarantine); the same detector scans the marts and the files written for people
 before the read-only copy is published (:mod:`orchestration.assets.publication`);
 ``fichiers_lus`` warns when files were quarantined.
 """
 
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -44,7 +44,7 @@ from dagster import (
 )
 from dagster_dbt import build_dbt_asset_selection
 
-from ingest.documents.detection import scan_warehouse
+from ingest.documents.balayage import scan_warehouse
 from ingest.documents.sources import inbox_fingerprint, resolve_sources, watched_departements
 from ingest.documents.stockage import TABLES
 from ingest.livraison import LivraisonRefusee, mark_inbox_stale
@@ -52,6 +52,7 @@ from orchestration.assets.dbt_models import pacte_dbt_models
 from orchestration.assets.registry import ECRITURE
 from orchestration.partitions import departement_partitions, departements, validate_departement
 from orchestration.resources import PacteSettingsResource, WarehouseResource
+from orchestration.settings import documents_environ
 
 __all__ = [
     "ASSETS",
@@ -141,7 +142,8 @@ def _documents(context: AssetExecutionContext, warehouse: WarehouseResource, set
     with warehouse.connect() as con:
         try:
             report = ingest_departement(
-                con, code, Path(settings.inbox_dir), Path(settings.data_dir), log=context.log.info
+                con, code, Path(settings.inbox_dir), Path(settings.data_dir), documents_environ(),
+                log=context.log.info,
             )
         except LivraisonRefusee as refus:
             if not settings.stale_sources:
@@ -243,10 +245,11 @@ def boite_de_depot_documents(context: SensorEvaluationContext, settings: PacteSe
     known = set(departements())
     from ingest.documents.pipeline import size_limit_bytes
 
-    limit = size_limit_bytes()
+    environ = documents_environ()
+    limit = size_limit_bytes(environ)
     requests: list[RunRequest] = []
-    for code in watched_departements(Path(settings.inbox_dir), known):
-        sources = resolve_sources(code, Path(settings.inbox_dir), Path(settings.data_dir), os.environ)
+    for code in watched_departements(Path(settings.inbox_dir), known, environ):
+        sources = resolve_sources(code, Path(settings.inbox_dir), Path(settings.data_dir), environ)
         fingerprint = inbox_fingerprint(sources, limit)
         if cursor.get(code) != fingerprint:
             cursor[code] = fingerprint

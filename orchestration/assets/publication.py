@@ -36,7 +36,7 @@ from dagster import (
     asset,
 )
 
-from ingest.documents.detection import scan_files, scan_warehouse
+from ingest.documents.balayage import scan_files, scan_warehouse
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 from orchestration.settings import DBT_TARGET_DIR
 from rapport.ecriture import ecriture_atomique

@@ -67,14 +67,19 @@ def _lire(
     settings: PacteSettingsResource,
     classeur: str,
 ) -> MaterializeResult:
-    from ingest.documents.pseudonymisation import load_salt
-    from ingest.suivi import TABLE_CORRECTIONS, TABLE_DECISIONS, ingest_suivi
+    from graph.modele import ACTOR_TYPES
+    from ingest.documents.pseudonymisation import SALT_ENV, load_salt
+    from ingest.suivi import TABLE_CORRECTIONS, TABLE_DECISIONS
+    from ingest.suivi_chargement import ingest_suivi
+    from orchestration.settings import documents_environ
 
     code = validate_departement(context.partition_key)
     table = TABLE_DECISIONS if classeur == "decisions" else TABLE_CORRECTIONS
     inbox = Path(settings.inbox_dir)
     with warehouse.connect() as con:
-        rapport = ingest_suivi(con, code, inbox, load_salt(inbox), classeur)
+        sel = load_salt(inbox, documents_environ().get(SALT_ENV))
+        types = {type_code: libelle for type_code, (libelle, _groupe) in ACTOR_TYPES.items()}
+        rapport = ingest_suivi(con, code, inbox, sel, classeur, types)
         total = con.execute(
             f"select count(*) from raw.{table} where code_departement = ?", [code]
         ).fetchone()[0]
@@ -167,13 +172,13 @@ def dossiers_suivis(inbox: Path, connus: set[str]) -> list[str]:
 )
 def boite_de_depot_suivi(context: SensorEvaluationContext, settings: PacteSettingsResource):
     """One run request per département whose ``suivi`` folder's fingerprint differs from the cursor."""
-    from ingest.suivi import empreinte_dossier
+    from ingest.suivi import folder_fingerprint
 
     curseur: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     inbox = Path(settings.inbox_dir)
     demandes = []
     for code in dossiers_suivis(inbox, set(departements())):
-        empreinte = empreinte_dossier(inbox, code)
+        empreinte = folder_fingerprint(inbox, code)
         if curseur.get(code) != empreinte:
             curseur[code] = empreinte
             demandes.append(

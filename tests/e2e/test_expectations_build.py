@@ -7,7 +7,8 @@ that the quarantine of failed expectations is empty.
 
 from __future__ import annotations
 
-from ingest.expectations import FAILURES_TABLE, RUNS_TABLE, SUITES
+from ingest.expectations import FAILURES_TABLE, RUNS_TABLE
+from ingest.expectations_suites import SUITES
 from orchestration.assets.raw_besoins import SOURCES
 
 

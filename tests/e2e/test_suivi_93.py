@@ -10,8 +10,10 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
+from graph.modele import ACTOR_TYPES
 from ingest.documents.pseudonymisation import Pseudonymiser
-from ingest.suivi import lire_classeur, referentiel
+from ingest.suivi import referentiel
+from ingest.suivi_lecture import read_classeur
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +22,8 @@ pytestmark = pytest.mark.e2e
 def ref(built_93):
     con = duckdb.connect(str(built_93.warehouse), read_only=True)
     try:
-        return referentiel(con, "93")
+        types = {code: libelle for code, (libelle, _groupe) in ACTOR_TYPES.items()}
+        return referentiel(con, "93", types)
     finally:
         con.close()
 
@@ -62,7 +65,7 @@ def test_decisions_workbook_of_the_93_reads_back_against_the_real_priorities(bui
     depot = tmp_path / "93" / "suivi" / "d.xlsx"
     depot.parent.mkdir(parents=True)
     wb.save(depot)
-    lecture = lire_classeur(depot, ref, Pseudonymiser(b"sel"))
+    lecture = read_classeur(depot, ref, Pseudonymiser(b"sel"))
     lues = {x["ligne"]: x for x in lecture.lignes}
     assert lues[2]["decision"] == "retenue" and lues[3]["decision"] == "a_instruire"
     assert lues[2]["id_priorite"] in ref.priorites and lues[2]["id_pilote"] in ref.acteurs
@@ -91,7 +94,7 @@ def test_network_workbook_of_the_93_lists_the_graph_and_reads_an_added_link(buil
     depot = tmp_path / "93" / "suivi" / "r.xlsx"
     depot.parent.mkdir(parents=True)
     wb.save(depot)
-    lecture = lire_classeur(depot, ref, Pseudonymiser(b"sel"))
+    lecture = read_classeur(depot, ref, Pseudonymiser(b"sel"))
     assert not lecture.rejets, lecture.rejets
     assert sorted(x["action"] for x in lecture.lignes) == ["ajout_lien", "lien_errone"]
 

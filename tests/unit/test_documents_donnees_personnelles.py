@@ -19,8 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.documents import detection
-from ingest.documents.detection import find_personal_data, scan_files, scan_warehouse
+from ingest.documents import balayage, detection
+from ingest.documents.balayage import scan_files, scan_warehouse
+from ingest.documents.detection import find_personal_data
 from ingest.documents.pseudonymisation import Pseudonymiser
 from ingest.documents.stockage import ensure_tables
 
@@ -160,49 +161,39 @@ def test_french_phone_forms_are_seen_and_pseudonymised_alike(phone, context):
     assert find_personal_data(out) == [], (text, out)
 
 
-@PROFILE
-@given(international_phones(), st.sampled_from(CONTEXTS))
-def test_international_phones_are_seen_and_pseudonymised(written, context):
-    text = context.format(written)
-    assert "telephone" in _kinds(text), text
+def _seen_then_replaced(text: str, kind: str, token: str) -> str:
+    """The detector sees a ``kind`` in ``text``; the pseudonymiser writes ``token`` in its place and the
+    detector sees nothing left in what it wrote, which is returned."""
+    assert kind in _kinds(text), text
     out = PSEUDO.text(text)
-    assert "[TEL_" in out and find_personal_data(out) == [], (text, out)
+    assert token in out and find_personal_data(out) == [], (text, out)
+    return out
 
 
-@PROFILE
-@given(emails(), st.sampled_from(CONTEXTS))
-def test_emails_plain_or_obfuscated(email, context):
-    text = context.format(email)
-    assert "email" in _kinds(text), text
-    out = PSEUDO.text(text)
-    assert "[EMAIL_" in out and find_personal_data(out) == [], (text, out)
+@pytest.mark.parametrize(
+    ("values", "kind", "token"),
+    [
+        (international_phones(), "telephone", "[TEL_"),
+        (emails(), "email", "[EMAIL_"),  # plain or obfuscated
+        (nirs(), "nir", "[NIR]"),  # social-security numbers
+        (ibans(), "iban", "[IBAN]"),
+    ],
+    ids=["telephone_international", "email", "nir", "iban"],
+)
+def test_identifiers_are_seen_and_pseudonymised(values, kind, token):
+    @PROFILE
+    @given(values, st.sampled_from(CONTEXTS))
+    def check(value, context):
+        _seen_then_replaced(context.format(value), kind, token)
 
-
-@PROFILE
-@given(nirs(), st.sampled_from(CONTEXTS))
-def test_social_security_numbers(nir, context):
-    text = context.format(nir)
-    assert "nir" in _kinds(text), text
-    out = PSEUDO.text(text)
-    assert "[NIR]" in out and find_personal_data(out) == [], (text, out)
-
-
-@PROFILE
-@given(ibans(), st.sampled_from(CONTEXTS))
-def test_ibans(iban, context):
-    text = context.format(iban)
-    assert "iban" in _kinds(text), text
-    out = PSEUDO.text(text)
-    assert "[IBAN]" in out and find_personal_data(out) == [], (text, out)
+    check()
 
 
 @PROFILE
 @given(addresses())
 def test_postal_addresses(address):
     text = f"Elle habite au {address}. Elle viendra au rendez-vous."
-    assert "adresse" in _kinds(text), text
-    out = PSEUDO.text(text)
-    assert "[ADRESSE]" in out and find_personal_data(out) == [], (text, out)
+    out = _seen_then_replaced(text, "adresse", "[ADRESSE]")
     for secret in ("Lilas", "Jaurès", "République", "Péri", "93200", "93 140", "75011"):
         assert secret not in out
 
@@ -239,8 +230,9 @@ def test_the_forms_reported_by_the_trials_are_caught():
     assert out.count(PSEUDO.phone("0671284590")) == 4
 
 
-def test_detector_shares_no_code_with_the_pseudonymiser():
-    tree = ast.parse(Path(detection.__file__).read_text(encoding="utf-8"))
+@pytest.mark.parametrize("module", [detection, balayage], ids=["detecteur", "balayage"])
+def test_detector_shares_no_code_with_the_pseudonymiser(module):
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     imported = {
         node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
     } | {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
@@ -358,7 +350,7 @@ def test_workbook_texts_are_the_ones_openpyxl_reads(tmp_path):
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
 
-    from ingest.documents.detection import _xlsx_texts
+    from ingest.documents.balayage import _xlsx_texts
 
     shared = Workbook()
     sheet = shared.active
@@ -400,10 +392,10 @@ def test_scan_counts_every_occurrence_and_skips_the_folders_asked(tmp_path):
 def test_command_line_on_a_build_output(tmp_path, capsys):
     (tmp_path / "93").mkdir()
     (tmp_path / "93" / "note.md").write_text("Portable : 06.71.28.45.90\n", encoding="utf-8")
-    assert detection.main(["--sorties", str(tmp_path)]) == 1
+    assert balayage.main(["--sorties", str(tmp_path)]) == 1
     assert "numéro de téléphone dans 93/note.md (1)" in capsys.readouterr().out
     (tmp_path / "93" / "note.md").write_text("Portable : [TEL_0a1b2c3d]\n", encoding="utf-8")
-    assert detection.main(["--sorties", str(tmp_path)]) == 0
+    assert balayage.main(["--sorties", str(tmp_path)]) == 0
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from ingest import cog, qpv
-from ingest.documents.detection import RAW_DOCUMENT_TABLES, scan_warehouse
+from ingest.documents.balayage import RAW_DOCUMENT_TABLES, scan_warehouse
 from ingest.documents.extraction import extract
 from ingest.documents.metadonnees import looks_like_person, not_a_title, organisation_of
 from ingest.documents.pipeline import ingest_departement

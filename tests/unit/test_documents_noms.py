@@ -99,7 +99,7 @@ def test_registry_names_in_a_leads_evidence_are_not_taken_for_persons(tmp_path):
     import duckdb
     import pandas as pd
 
-    from ingest.documents.detection import document_relations, scan_files, scan_warehouse
+    from ingest.documents.balayage import document_relations, scan_files, scan_warehouse
     from orchestration.manifest import ensure_manifest
 
     manifest = ensure_manifest()

@@ -75,13 +75,12 @@ def test_paths_lose_declared_names():
 
 
 def test_salt_file_is_created_once_outside_the_warehouse(tmp_path, monkeypatch):
-    monkeypatch.delenv(SALT_ENV, raising=False)
+    monkeypatch.setenv(SALT_ENV, "jamais-lu")  # the caller passes the variable in; never read here
     first = load_salt(tmp_path / "inbox")
     assert (tmp_path / "inbox" / SALT_FILE).exists()
     assert stat.S_IMODE((tmp_path / "inbox" / SALT_FILE).stat().st_mode) == 0o600
     assert load_salt(tmp_path / "inbox") == first and len(first) == 64
-    monkeypatch.setenv(SALT_ENV, "mon-sel")
-    assert load_salt(tmp_path / "autre") == b"mon-sel"
+    assert load_salt(tmp_path / "autre", "mon-sel") == b"mon-sel"
     assert not (tmp_path / "autre").exists()
 
 

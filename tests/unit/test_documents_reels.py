@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.documents import extraction
 from ingest.documents.evaluation import analyse_text
-from ingest.documents.extraction import DocumentRejete, extract, markdown_sections
+from ingest.documents.extraction import DocumentRejete, extract
+from ingest.documents.extraction_pdf import ocr_unavailable
+from ingest.documents.extraction_texte import markdown_sections
 from ingest.documents.lexiques import load_lexicon
 from ingest.documents.passages import split_pages
 
@@ -102,7 +103,7 @@ def test_scanned_page_without_tesseract_keeps_the_clear_message(monkeypatch):
 
 
 def test_scanned_page_is_read_by_ocr_with_its_confidence(lexicon):
-    missing = extraction.ocr_unavailable()
+    missing = ocr_unavailable()
     if missing:
         pytest.skip(f"pas de reconnaissance de caractères ici : {missing}")
     result, passages = _passages(REELS / "deliberation_scannee.pdf")

@@ -16,7 +16,8 @@ import duckdb
 import pytest
 from dagster import AssetKey, DagsterInstance, asset, materialize
 
-from ingest.expectations import FAILURES_TABLE, SUITES
+from ingest.expectations import FAILURES_TABLE
+from ingest.expectations_suites import SUITES
 from orchestration.assets import checks_raw
 from orchestration.assets._raw import raw_asset, raw_asset_key
 from orchestration.assets.raw_besoins import SOURCES

@@ -15,7 +15,8 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from ingest.expectations import AGE_BANDS, SUITES, Expectation, Suite, columns, rows, validate_frame
+from ingest.expectations import Expectation, Suite, columns, rows, validate_frame
+from ingest.expectations_suites import AGE_BANDS, SUITES
 from orchestration.assets.raw_besoins import SOURCES
 
 A = "commune-actuelle"
@@ -392,9 +393,9 @@ def test_validation_never_opens_a_socket(monkeypatch):
     outcome = validate_frame(SUITES["cog_regions"], GOOD["cog_regions"], skip_kinds=["rows"])
     assert outcome.success
     assert attempts == []
-    import os
+    from ingest.expectations import _gx_context, _import_gx
 
-    assert os.environ["GX_ANALYTICS_ENABLED"] == "false"
+    assert _gx_context(_import_gx()[0]).variables.analytics_enabled is False
 
 
 def test_custom_suite_builders():

@@ -22,7 +22,7 @@ import requests
 import responses
 from _live_assets import HANG_GUARD, materialize_live, wait_for_live_workers
 
-from ingest import cog, filosofi, live_insee
+from ingest import cog, filosofi, live_deadline, live_insee
 from orchestration.assets.raw_besoins import SOURCES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "live_insee"
@@ -253,7 +253,7 @@ def test_hanging_server_times_out_and_falls_back(hanging_proxy, no_internet, dat
 
 
 def test_a_request_started_after_the_deadline_is_refused(no_internet):
-    live_insee._install_bounds()
+    live_deadline.install_bounds()
     from pynsee.utils.requests_session import PynseeAPISession
 
     started = threading.Event()
@@ -270,12 +270,12 @@ def test_a_request_started_after_the_deadline_is_refused(no_internet):
             outcome.append(exc)
             raise
 
-    with pytest.raises(live_insee.LiveTimeout):
-        live_insee.run_with_deadline(late_call, 0.1)
+    with pytest.raises(live_deadline.LiveTimeout):
+        live_deadline.run_with_deadline(late_call, 0.1)
     assert started.is_set()
     release.set()  # the worker wakes up after the deadline and must not reach the network
     wait_for_live_workers()
-    assert outcome and isinstance(outcome[0], live_insee.LiveTimeout)
+    assert outcome and isinstance(outcome[0], live_deadline.LiveTimeout)
     assert no_internet == []
 
 

@@ -30,7 +30,7 @@ import requests
 import responses
 from _live_assets import HANG_GUARD, materialize_live, wait_for_live_workers
 
-from ingest import live_insee, recensement
+from ingest import live_files, live_insee, recensement
 
 COMPARATEUR_URL = "https://www.insee.fr/fr/statistiques/fichier/2521169/base_cc_comparateur_csv.zip"
 DOSSIER_URL = "https://www.insee.fr/fr/statistiques/fichier/5359146/dossier_complet.zip"
@@ -242,7 +242,7 @@ def test_an_oversized_answer_is_refused_before_it_is_read(no_internet, data_dir)
             Untouched.reads += 1
             return 0
 
-    announced = str(2 * live_insee.COMPARATEUR_FILE.max_bytes)
+    announced = str(2 * live_files.COMPARATEUR_FILE.max_bytes)
     with _serve(io.BufferedReader(Untouched()), headers={"Content-Length": announced}):
         result = live_insee.read_rp_comparateur_2022_live(data_dir, HANG_GUARD)
     assert_fell_back(result, recensement.read_comparateur_2022(data_dir), "annonce 128 Mo, au-delà des 64 Mo")
@@ -250,8 +250,8 @@ def test_an_oversized_answer_is_refused_before_it_is_read(no_internet, data_dir)
 
 
 def test_a_download_growing_past_its_bound_is_stopped(no_internet, data_dir, monkeypatch):
-    small = replace(live_insee.COMPARATEUR_FILE, max_bytes=1024)
-    monkeypatch.setattr(live_insee, "COMPARATEUR_FILE", small)
+    small = replace(live_files.COMPARATEUR_FILE, max_bytes=1024)
+    monkeypatch.setattr(live_files, "COMPARATEUR_FILE", small)
     with _serve(b"PK" + b"\0" * 500_000):  # no Content-Length announced by a stream
         result = live_insee.read_rp_comparateur_2022_live(data_dir, HANG_GUARD)
     assert_fell_back(

@@ -30,6 +30,14 @@ def acces():
 
 
 @pytest.fixture(scope="module")
+def haversine_km():
+    """The project's one haversine (the dedup model's ``distance_m``, in metres), in km: the reference
+    the chord distances of the accessibility model are checked against."""
+    distance_m = load("intermediate/offre/int_offre__structures_dedoublonnees.py").distance_m
+    return lambda lon1, lat1, lon2, lat2: distance_m(lon1, lat1, lon2, lat2) / 1000
+
+
+@pytest.fixture(scope="module")
 def points():
     return load("intermediate/offre/int_offre__points_communes.py")
 
@@ -38,12 +46,12 @@ NOTRE_DAME = (2.3499, 48.8530)          # parvis de Notre-Dame de Paris
 BASILIQUE = (2.3597, 48.9356)           # basilique de Saint-Denis
 
 
-def test_notre_dame_to_saint_denis_basilica_by_hand(acces):
+def test_notre_dame_to_saint_denis_basilica_by_hand(acces, haversine_km):
     # by hand: Δlat = 0.0826° × 111.195 km = 9.185 km; Δlon = 0.0098° × 111.195 × cos(48.894°) = 0.716 km;
     # √(9.185² + 0.716²) = 9.213 km (the often quoted "about 9.3 km" is between the two buildings' edges)
     by_hand = math.hypot(0.0826 * 111.195, 0.0098 * 111.195 * math.cos(math.radians(48.8943)))
     assert by_hand == pytest.approx(9.213, abs=0.002)
-    assert acces.haversine_km(*NOTRE_DAME, *BASILIQUE) == pytest.approx(by_hand, abs=0.01)
+    assert haversine_km(*NOTRE_DAME, *BASILIQUE) == pytest.approx(by_hand, abs=0.01)
     tree = acces.nearest(pd.DataFrame({"longitude": [NOTRE_DAME[0]], "latitude": [NOTRE_DAME[1]]}),
                          pd.DataFrame({"id": ["basilique"], "longitude": [BASILIQUE[0]],
                                        "latitude": [BASILIQUE[1]]}))
@@ -58,19 +66,19 @@ def test_notre_dame_to_saint_denis_basilica_by_hand(acces):
     ((55.4481, -20.8823), (55.4781, -21.3393), 50.91),
     ((0.0, 0.0), (0.0, 1.0), 111.195),                  # one degree of meridian
 ])
-def test_great_circle_distance_of_known_pairs(acces, a, b, km):
-    assert acces.haversine_km(*a, *b) == pytest.approx(km, rel=0.003)
+def test_great_circle_distance_of_known_pairs(acces, haversine_km, a, b, km):
+    assert haversine_km(*a, *b) == pytest.approx(km, rel=0.003)
     chord = np.linalg.norm(acces.unit_vectors(np.array([a[0]]), np.array([a[1]]))
                            - acces.unit_vectors(np.array([b[0]]), np.array([b[1]])), axis=1)
-    assert acces.chord_to_km(chord)[0] == pytest.approx(acces.haversine_km(*a, *b), rel=1e-9)
+    assert acces.chord_to_km(chord)[0] == pytest.approx(haversine_km(*a, *b), rel=1e-9)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.floats(-180, 180), st.floats(-89, 89), st.floats(-180, 180), st.floats(-89, 89))
-def test_chord_distance_equals_haversine_everywhere(acces, lon1, lat1, lon2, lat2):
+def test_chord_distance_equals_haversine_everywhere(acces, haversine_km, lon1, lat1, lon2, lat2):
     u = acces.unit_vectors(np.array([lon1, lon2]), np.array([lat1, lat2]))
     assert acces.chord_to_km(np.linalg.norm(u[0] - u[1]))[()] == pytest.approx(
-        acces.haversine_km(lon1, lat1, lon2, lat2), abs=1e-6)
+        haversine_km(lon1, lat1, lon2, lat2), abs=1e-6)
 
 
 def communes_frame(rows):
@@ -82,7 +90,7 @@ def services_frame(rows):
                                        "longitude", "latitude"])
 
 
-def test_nearest_service_can_lie_in_the_neighbouring_departement(acces):
+def test_nearest_service_can_lie_in_the_neighbouring_departement(acces, haversine_km):
     # Saint-Ouen (93070) sits on the Paris border: a service 1.2 km away in Paris (75), one 4 km away in 93
     communes = communes_frame([("93070", "93", 2.3340, 48.9110)])
     services = services_frame([
@@ -93,15 +101,15 @@ def test_nearest_service_can_lie_in_the_neighbouring_departement(acces):
     assert row.id_service_plus_proche == "paris--1"
     assert row.service_hors_departement
     assert row.code_departement_service == "75"
-    assert row.distance_km == pytest.approx(acces.haversine_km(2.3340, 48.9110, 2.3420, 48.9020), abs=1e-6)
+    assert row.distance_km == pytest.approx(haversine_km(2.3340, 48.9110, 2.3420, 48.9020), abs=1e-6)
     # by hand: Δlat 0.009° × 111.195 = 1.001 km, Δlon 0.008° × 111.195 × cos(48.91°) = 0.585 km → 1.159 km
     assert row.distance_km == pytest.approx(1.159, abs=0.002)
     assert row.distance_km_dans_departement == pytest.approx(
-        acces.haversine_km(2.3340, 48.9110, 2.3590, 48.9390), abs=1e-6)
+        haversine_km(2.3340, 48.9110, 2.3590, 48.9390), abs=1e-6)
     assert row.nb_services_dans_rayon == 2
 
 
-def test_no_distance_across_an_ocean_and_none_without_a_point(acces):
+def test_no_distance_across_an_ocean_and_none_without_a_point(acces, haversine_km):
     communes = communes_frame([
         ("97411", "974", 55.4470, -20.9330),   # Saint-Denis de La Réunion
         ("93066", "93", 2.3600, 48.9365),
@@ -110,7 +118,7 @@ def test_no_distance_across_an_ocean_and_none_without_a_point(acces):
     services = services_frame([("reunion--1", "aide_alimentaire", "97416", "974", 55.4781, -21.3393)])
     out = acces.access_table(communes, services, radius_km=10.0).set_index("code_commune")
     assert out.loc["97411", "distance_km"] == pytest.approx(
-        acces.haversine_km(55.4470, -20.9330, 55.4781, -21.3393), abs=1e-6)
+        haversine_km(55.4470, -20.9330, 55.4781, -21.3393), abs=1e-6)
     assert pd.isna(out.loc["93066", "distance_km"]) and pd.isna(out.loc["93066", "id_service_plus_proche"])
     assert pd.isna(out.loc["14666", "distance_km"])
     assert out.loc["93066", "zone_recherche"] == "metropole" and out.loc["97411", "zone_recherche"] == "974"
@@ -158,7 +166,7 @@ def test_the_nearest_of_services_at_the_same_place_does_not_depend_on_their_orde
     assert len(named) == 1
 
 
-def test_equipments_are_targets_at_their_commune_point_but_not_counted_as_services(acces):
+def test_equipments_are_targets_at_their_commune_point_but_not_counted_as_services(acces, haversine_km):
     # Saint-Ouen (93070): a crèche counted by the BPE in Saint-Denis (at the commune's point) is nearer
     # than the only childcare service of the catalogue, in Paris 18e farther south
     communes = communes_frame([("93070", "93", 2.3340, 48.9110)])
@@ -170,7 +178,7 @@ def test_equipments_are_targets_at_their_commune_point_but_not_counted_as_servic
     row = acces.access_table(communes, cibles, radius_km=10.0).iloc[0]
     assert row.id_service_plus_proche == "bpe_2018--petite_enfance--93066"
     assert row.nature_plus_proche == "equipement"
-    assert row.distance_km == pytest.approx(acces.haversine_km(2.3340, 48.9110, 2.3600, 48.9365), abs=1e-6)
+    assert row.distance_km == pytest.approx(haversine_km(2.3340, 48.9110, 2.3600, 48.9365), abs=1e-6)
     # the radius counts the catalogue's services only
     assert row.nb_services_dans_rayon == 1
     # without a nature column, every target is a service (the catalogue alone)

@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import math
 import shutil
-from pathlib import Path
 
 import pytest
+from _lecteurs import FIXTURES, one, rejects
 
 from ingest import filosofi
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "besoins"
-
-
-def rejects(result) -> list[tuple[str, int, str]]:
-    return [(Path(q.source_file).name, q.line, q.field) for q in result.quarantine]
-
-
-def by(frame, **keys) -> dict:
-    rows = frame
-    for name, value in keys.items():
-        rows = rows[rows[name] == value]
-    assert len(rows) == 1, f"{keys}: {len(rows)} rows"
-    return rows.iloc[0].to_dict()
-
 
 # ---------------------------------------------------------------- fixtures
 
@@ -40,16 +25,16 @@ def test_communes_2021_fixture():
     frame = result.frame
     assert frame["codgeo"].tolist() == ["01001", "09304", "2A004", "93001", "93066", "97411"]
     assert frame["_line"].tolist() == [2, 3, 4, 5, 6, 7]
-    small = by(frame, codgeo="01001")
+    small = one(frame, codgeo="01001")
     assert (small["nbmenfisc21"], small["med21"]) == (346.0, 25820.0)
     assert math.isnan(small["tp6021"]) and len(small["_secret"]) == 24 and "tp6021" in small["_secret"]
-    missing = by(frame, codgeo="09304")
+    missing = one(frame, codgeo="09304")
     assert math.isnan(missing["med21"]) and len(missing["_indisponible"]) == 27 and missing["_secret"] == []
-    aubervilliers = by(frame, codgeo="93001")
+    aubervilliers = one(frame, codgeo="93001")
     assert aubervilliers["tp6021"] == 42.0 and aubervilliers["pimpot21"] == -12.5
     assert (aubervilliers["d121"], aubervilliers["d921"], aubervilliers["rd21"]) == (7490.0, 29530.0, 3.9)
     assert aubervilliers["_secret"] == [] and aubervilliers["_indisponible"] == []
-    assert by(frame, codgeo="93066")["tp6021"] == 36.0
+    assert one(frame, codgeo="93066")["tp6021"] == 36.0
     assert frame["med21"].dtype == "float64"
 
 
@@ -61,7 +46,7 @@ def test_pauvrete_departements_2021_fixture():
     ]
     frame = result.frame
     assert frame["codgeo"].tolist() == ["2A", "93", "974"]
-    row = by(frame, codgeo="93")
+    row = one(frame, codgeo="93")
     assert [row[c] for c in ("tp4021", "tp5021", "tp6021", "tp60q221", "tp60ip21")] == [
         10.0,
         18.3,
@@ -85,7 +70,7 @@ def test_revenus_2019_fixture_stacks_four_levels():
         ("region", "11"),
         ("france", "1"),
     ]
-    ssd = by(frame, niveau="departement", codgeo="93")
+    ssd = one(frame, niveau="departement", codgeo="93")
     assert (ssd["libgeo"], ssd["q219"], ssd["nbuc19"], ssd["gi19"], ssd["pimpot19"]) == (
         "Seine-Saint-Denis",
         18070.0,
@@ -93,7 +78,7 @@ def test_revenus_2019_fixture_stacks_four_levels():
         0.298,
         -16.1,
     )
-    france = by(frame, niveau="france")
+    france = one(frame, niveau="france")
     assert (france["codgeo"], france["libgeo"], france["q219"]) == ("1", "France métropolitaine", 21930.0)
     assert len(result.source.source_file.split(";")) == 4
     assert result.source.vintage == filosofi.FILOSOFI_2019_VINTAGE
@@ -121,7 +106,7 @@ def test_revenus_series_fixture_is_long_with_year_suffix_removed():
     ]
     medians = frame[frame["codgeo"] == "93"].set_index("annee")["q2"].to_dict()
     assert medians == {2014: 16726.0, 2015: 16761.5, 2016: 16996.0, 2017: 17310.0, 2018: 17740.0}
-    france_2014 = by(frame, niveau="france", annee=2014)
+    france_2014 = one(frame, niveau="france", annee=2014)
     assert (france_2014["codgeo"], france_2014["q2"], france_2014["gi"], france_2014["rd"]) == (
         "1",
         20369.3,
@@ -143,9 +128,9 @@ def test_revenus_series_column_absent_in_a_year_is_null(tmp_path):
         encoding="utf-8",
     )
     result = filosofi.read_revenus_series(data)
-    row = by(result.frame, niveau="departement", codgeo="93", annee=2015)
+    row = one(result.frame, niveau="departement", codgeo="93", annee=2015)
     assert math.isnan(row["gi"]) and row["_indisponible"] == ["gi"] and row["q2"] == 16761.5
-    assert by(result.frame, niveau="departement", codgeo="93", annee=2016)["gi"] == 0.299
+    assert one(result.frame, niveau="departement", codgeo="93", annee=2016)["gi"] == 0.299
 
 
 def test_iris_2021_fixture_gz_with_ns_and_so():
@@ -158,9 +143,9 @@ def test_iris_2021_fixture_gz_with_ns_and_so():
     assert frame["iris"].tolist() == ["012830302", "2A0040101", "930660101", "930660102"]
     assert frame["code_commune"].tolist() == ["01283", "2A004", "93066", "93066"]
     assert list(frame.columns[:4]) == ["_line", "iris", "code_commune", "dec_pimp21"]
-    withheld = by(frame, iris="012830302")
+    withheld = one(frame, iris="012830302")
     assert len(withheld["_indisponible"]) == 25 and math.isnan(withheld["dec_med21"])
-    row = by(frame, iris="930660101")
+    row = one(frame, iris="930660101")
     assert (row["dec_med21"], row["dec_tp6021"], row["dec_rd21"], row["dec_gi21"]) == (
         12560.0,
         57.0,
@@ -210,7 +195,7 @@ def test_real_revenus_2019(data_dir):
     }
     medians = result.frame[result.frame["niveau"] == "departement"].set_index("codgeo")["q219"]
     assert medians[["93", "59", "23", "33"]].tolist() == [18070.0, 20290.0, 19690.0, 22640.0]
-    assert by(result.frame, niveau="france")["q219"] == 21930.0
+    assert one(result.frame, niveau="france")["q219"] == 21930.0
 
 
 @pytest.mark.snapshot
@@ -220,8 +205,8 @@ def test_real_revenus_series(data_dir):
     frame = result.frame
     assert frame.groupby("annee").size().to_dict() == dict.fromkeys(range(2014, 2019), 99)
     assert frame[["nbmen", "q2", "d1", "d9", "rd", "gi"]].notna().all().all()
-    assert by(frame, codgeo="93", annee=2014)["q2"] == 16726.0
-    assert by(frame, codgeo="93", annee=2018)["q2"] == 17740.0
+    assert one(frame, codgeo="93", annee=2014)["q2"] == 16726.0
+    assert one(frame, codgeo="93", annee=2018)["q2"] == 17740.0
 
 
 @pytest.mark.snapshot

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
+from _lecteurs import FIXTURES, rejects
 
 from ingest import jeunesse
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "besoins"
-
-
-def rejects(result) -> list[tuple[str, int, str]]:
-    return [(Path(q.source_file).name, q.line, q.field) for q in result.quarantine]
 
 
 def test_neet_fixture_stacks_levels_and_keeps_missing_rates():

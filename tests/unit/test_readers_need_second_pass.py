@@ -4,26 +4,11 @@ each file plus broken ones, then the real files (snapshot checks of PROVENANCE.m
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from _lecteurs import FIXTURES, one, rejects
 
 from ingest import couverture_petite_enfance, recensement, transition_ecologique
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "besoins"
-
-
-def rejects(result) -> list[tuple[str, int, str]]:
-    return [(Path(q.source_file).name, q.line, q.field) for q in result.quarantine]
-
-
-def one(frame, **where) -> dict:
-    rows = frame
-    for column, value in where.items():
-        rows = rows[rows[column] == value]
-    assert len(rows) == 1, where
-    return rows.iloc[0].to_dict()
 
 
 def test_rp2021_one_row_per_commune_and_type_with_its_postcodes():

@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
+from _lecteurs import FIXTURES, one, rejects
 
 from ingest import qpv
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "besoins"
-
-
-def rejects(result) -> list[tuple[str, int, str]]:
-    return [(Path(q.source_file).name, q.line, q.field) for q in result.quarantine]
-
-
-def row(frame, code: str) -> dict:
-    rows = frame[frame["codgeo"] == code]
-    assert len(rows) == 1
-    return rows.iloc[0].to_dict()
 
 
 def test_qpv_communes_2024_fixture():
@@ -50,7 +38,7 @@ def test_demographie_fixture_thousands_spaces_and_secret_blanks():
     frame = result.frame
     assert list(frame.columns[:5]) == ["_line", "codgeo", "libgeo", "lib_com", "pop_mun"]
     assert frame["codgeo"].tolist() == ["QP001001", "QP001002", "QP093001", "QP972004"]
-    bourg = row(frame, "QP001001")
+    bourg = one(frame, codgeo="QP001001")
     assert (bourg["pop_mun"], bourg["pop_com"], bourg["a"], bourg["enf"]) == (6490.0, 41248.0, 2068.0, 1986.0)
     assert (bourg["lib_com"], bourg["tx_f"], bourg["note_cnaf"], bourg["_secret"]) == (
         "Bourg-en-Bresse",
@@ -58,8 +46,8 @@ def test_demographie_fixture_thousands_spaces_and_secret_blanks():
         0,
         [],
     )
-    assert row(frame, "QP001002")["_secret"] == ["tx_f_60etplus", "tx_tot_men6", "a_etud"]
-    withheld = row(frame, "QP972004")  # NOTE_CNAF 5: the whole CNAF block is blank
+    assert one(frame, codgeo="QP001002")["_secret"] == ["tx_f_60etplus", "tx_tot_men6", "a_etud"]
+    withheld = one(frame, codgeo="QP972004")  # NOTE_CNAF 5: the whole CNAF block is blank
     assert withheld["note_cnaf"] == 5 and math.isnan(withheld["a"]) and "enf_18_24" in withheld["_secret"]
     assert withheld["pop_mun"] == 2226.0
     assert str(frame["note_rp"].dtype) == "Int64"
@@ -71,11 +59,11 @@ def test_revenus_fixture_pads_the_stripped_martinique_rows():
     assert result.quarantine[0].reason == "expected 32 fields, found 33"
     frame = result.frame
     assert frame["codgeo"].tolist() == ["QP001001", "QP025002", "QP093001", "QP972001"]
-    bourg = row(frame, "QP001001")
+    bourg = one(frame, codgeo="QP001001")
     assert (bourg["tp60"], bourg["disp_q2"], bourg["arsas"], bourg["pimpot"]) == (41.4, 14180.0, 376.0, -10.0)
-    grette = row(frame, "QP025002")  # narrow no-break spaces as thousands separators
+    grette = one(frame, codgeo="QP025002")  # narrow no-break spaces as thousands separators
     assert grette["decuc_d9"] == 23280.0 and math.isnan(grette["tp60"]) and grette["note_cnaf"] == 3
-    martinique = row(frame, "QP972001")  # 23 fields in the snapshot: CNAM and CNAF blocks stripped
+    martinique = one(frame, codgeo="QP972001")  # 23 fields in the snapshot: CNAM and CNAF blocks stripped
     assert martinique["tp60"] == 50.6 and martinique["note_filo"] == 0
     assert math.isnan(martinique["arsas"]) and "arsas" in martinique["_secret"]
     assert martinique["_indisponible"] == ["note_cnam", "note_cnaf"]
@@ -87,7 +75,7 @@ def test_insertion_fixture_header_with_trailing_space():
     assert result.quarantine[1].reason == "expected 61 fields, found 60"
     frame = result.frame
     assert frame["codgeo"].tolist() == ["QP001001", "QP093001"]
-    bourg = row(frame, "QP001001")
+    bourg = one(frame, codgeo="QP001001")
     assert (bourg["abcde"], bourg["abc"], bourg["abc_rsa"], bourg["evol_ca_n_e"]) == (
         1075.0,
         926.0,
@@ -95,7 +83,7 @@ def test_insertion_fixture_header_with_trailing_space():
         100.0,
     )
     assert bourg["evol_a_h_t4"] == -24.8
-    bourget = row(frame, "QP093001")
+    bourget = one(frame, codgeo="QP093001")
     assert math.isnan(bourget["ca"]) and bourget["_secret"][:2] == ["ca", "evol_ca_n_e"]
 
 

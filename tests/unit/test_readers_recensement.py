@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
+from _lecteurs import FIXTURES, one, rejects
 
 from ingest import recensement
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "besoins"
-
-
-def rejects(result) -> list[tuple[str, int, str]]:
-    return [(Path(q.source_file).name, q.line, q.field) for q in result.quarantine]
-
-
-def row(frame, column: str, value) -> dict:
-    rows = frame[frame[column] == value]
-    assert len(rows) == 1
-    return rows.iloc[0].to_dict()
 
 
 def test_comparateur_fixture_point_decimals_commas_and_empty_rp_cells():
@@ -32,7 +20,7 @@ def test_comparateur_fixture_point_decimals_commas_and_empty_rp_cells():
     ]
     frame = result.frame
     assert frame["codgeo"].tolist() == ["93001", "93059", "93066"]
-    aubervilliers = row(frame, "codgeo", "93001")
+    aubervilliers = one(frame, codgeo="93001")
     assert aubervilliers["superf"] == 5.76 and aubervilliers["p22_men"] == 34990.0902194347
     assert (aubervilliers["p22_pop"], aubervilliers["med21"], aubervilliers["tp6021"]) == (
         89489.0,
@@ -43,7 +31,7 @@ def test_comparateur_fixture_point_decimals_commas_and_empty_rp_cells():
         7742.2900690608,
         42620.0037197149,
     )
-    merged = row(frame, "codgeo", "93059")  # merged into Saint-Denis in 2025: Filosofi values only
+    merged = one(frame, codgeo="93059")  # merged into Saint-Denis in 2025: Filosofi values only
     assert math.isnan(merged["p22_pop"]) and merged["med21"] == 16080.0
     assert len(merged["_indisponible"]) == 27 and merged["_secret"] == []
 
@@ -56,7 +44,7 @@ def test_dossier_complet_fixture():
     ]
     frame = result.frame
     assert frame["codgeo"].tolist() == ["93001", "93066"]
-    saint_denis = row(frame, "codgeo", "93066")
+    saint_denis = one(frame, codgeo="93066")
     assert saint_denis["c22_fammono"] == 10273.1046690365 and saint_denis["p11_pop"] == 135788.0
 
 

@@ -26,8 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _priorites_dbt  # noqa: E402
 
 from graph import comite  # noqa: E402
+from graph.modele import ACTOR_TYPES  # noqa: E402
 from ingest.documents.pseudonymisation import Pseudonymiser  # noqa: E402
-from ingest.suivi import TABLE_CORRECTIONS, TABLE_DECISIONS, ingest_suivi, lire_classeur, referentiel  # noqa: E402
+from ingest.suivi import TABLE_CORRECTIONS, TABLE_DECISIONS, referentiel  # noqa: E402
+from ingest.suivi_chargement import ingest_suivi  # noqa: E402
+from ingest.suivi_lecture import read_classeur  # noqa: E402
 from rapport.lisible import identifiants_visibles  # noqa: E402
 from rapport.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
 from rapport.rendu import environnement  # noqa: E402
@@ -38,6 +41,8 @@ REPO = Path(__file__).resolve().parents[2]
 MART_SQL = REPO / "dbt_project" / "models" / "marts" / "suivi" / "suivi_decisions.sql"
 RACINE = Path(tempfile.mkdtemp(prefix="pacte-suivi-"))
 SEL = b"sel-de-test"
+# the graph's actor types as the orchestration hands them to ingest.suivi (code → French label)
+TYPES_ACTEURS = {code: libelle for code, (libelle, _groupe) in ACTOR_TYPES.items()}
 PRODUIT = dt.date(2026, 3, 2)
 CHARGE = dt.datetime(2026, 3, 20, 9, 0)
 
@@ -189,7 +194,7 @@ def test_filled_workbook_is_read_into_history_and_the_next_fiche_two_versions_ke
         },
     )
     _deposer(wb, inbox, "decisions_mars.xlsx", 1_770_000_000)
-    rapport = ingest_suivi(con, "93", inbox, SEL, "decisions", maintenant=CHARGE)
+    rapport = ingest_suivi(con, "93", inbox, SEL, "decisions", TYPES_ACTEURS, maintenant=CHARGE)
     assert rapport.decisions == 2 and not rapport.rejets
     rows = con.execute(
         f"select id_priorite, decision, pilote, partenaires, echeance, auteur_role, commentaire "
@@ -201,7 +206,7 @@ def test_filled_workbook_is_read_into_history_and_the_next_fiche_two_versions_ke
     # no personal data: the name after the civility and the phone number are pseudonymised
     assert "Dupont" not in rows[0][6] and "06 12" not in rows[0][6] and "[PERSONNE_" in rows[0][6]
     # reading the same file again adds nothing
-    assert ingest_suivi(con, "93", inbox, SEL, "decisions", maintenant=CHARGE).decisions == 0
+    assert ingest_suivi(con, "93", inbox, SEL, "decisions", TYPES_ACTEURS, maintenant=CHARGE).decisions == 0
     # a second version (another comité) is kept beside the first
     wb2 = _remplir(
         chemin,
@@ -209,7 +214,7 @@ def test_filled_workbook_is_read_into_history_and_the_next_fiche_two_versions_ke
         date=dt.datetime(2026, 5, 12),
     )
     _deposer(wb2, inbox, "decisions_mai.xlsx", 1_775_000_000)
-    assert ingest_suivi(con, "93", inbox, SEL, "decisions", maintenant=CHARGE).decisions == 1
+    assert ingest_suivi(con, "93", inbox, SEL, "decisions", TYPES_ACTEURS, maintenant=CHARGE).decisions == 1
     construire_mart(con)
     histoire = con.execute(
         "select id_priorite, numero_version, derniere_version, decision, libelle_decision "
@@ -251,7 +256,7 @@ def test_overdue_deadline_is_said_against_the_injected_date(con, tmp_path):
     inbox = tmp_path / "inbox"
     wb = _remplir(chemin, {2: {"Décision du comité": "retenue", "Échéance": "31/01/2026"}})
     _deposer(wb, inbox, "d.xlsx", 1_770_000_000)
-    ingest_suivi(con, "93", inbox, SEL, "decisions", maintenant=CHARGE)
+    ingest_suivi(con, "93", inbox, SEL, "decisions", TYPES_ACTEURS, maintenant=CHARGE)
     construire_mart(con)
     assert suivi_departement(con, "93", dt.date(2026, 2, 1))["nb_en_retard"] == 1
     assert suivi_departement(con, "93", dt.date(2026, 1, 31))["nb_en_retard"] == 0
@@ -271,7 +276,7 @@ def test_bad_cells_are_quarantined_with_sheet_row_column_and_the_rest_is_read(co
     )
     wb.create_sheet("Feuil2")["A1"] = "notes"  # a sheet the platform does not know
     _deposer(wb, inbox, "bad.xlsx", 1_770_000_000)
-    rapport = ingest_suivi(con, "93", inbox, SEL, "decisions", maintenant=CHARGE)
+    rapport = ingest_suivi(con, "93", inbox, SEL, "decisions", TYPES_ACTEURS, maintenant=CHARGE)
     assert rapport.decisions == 1
     rejets = con.execute(
         "select line, field, reason from quarantine.rejets where table_name = 'suivi_decisions' order by line"
@@ -287,7 +292,7 @@ def test_bad_cells_are_quarantined_with_sheet_row_column_and_the_rest_is_read(co
     _auteur(wb2, "DDETS", dt.datetime(2026, 3, 10))
     wb2["Décisions"].title = "Feuil1"
     _deposer(wb2, inbox, "renomme.xlsx", 1_770_000_100)
-    ingest_suivi(con, "93", inbox, SEL, "decisions", maintenant=CHARGE)
+    ingest_suivi(con, "93", inbox, SEL, "decisions", TYPES_ACTEURS, maintenant=CHARGE)
     raisons = [
         r[0]
         for r in con.execute(
@@ -309,7 +314,7 @@ def test_anonymous_or_personal_author_sets_the_workbook_aside(con, tmp_path):
         "b.xlsx",
         1_770_000_001,
     )
-    rapport = ingest_suivi(con, "93", inbox, SEL, "decisions", maintenant=CHARGE)
+    rapport = ingest_suivi(con, "93", inbox, SEL, "decisions", TYPES_ACTEURS, maintenant=CHARGE)
     assert rapport.decisions == 0
     raisons = " ".join(q.reason for q in rapport.rejets)
     assert "aucune saisie anonyme" in raisons and "jamais par le nom d'une personne" in raisons
@@ -358,7 +363,7 @@ def test_network_workbook_adds_an_actor_and_a_link_and_marks_a_link_wrong(con, t
     id_faux = liens.cell(2, el["Clé du lien (ne pas modifier)"]).value
     inbox = tmp_path / "inbox"
     _deposer(wb, inbox, "reseau.xlsx", 1_770_000_000)
-    rapport = ingest_suivi(con, "93", inbox, SEL, "reseau", maintenant=CHARGE)
+    rapport = ingest_suivi(con, "93", inbox, SEL, "reseau", TYPES_ACTEURS, maintenant=CHARGE)
     assert rapport.corrections == 3, rapport.rejets
     rejets = {q.line: q for q in rapport.rejets}
     assert sorted(rejets) == [2, fin + 1] and "acteur inconnu" in rejets[fin + 1].reason
@@ -481,7 +486,7 @@ def test_a_person_named_as_an_added_actor_is_refused(con, tmp_path):
     ws.cell(ligne, e["Type d'acteur"]).value = "Association"
     ws.cell(ligne, e["Sources"]).value = "bouche à oreille"
     chemin_depot = _deposer(wb, tmp_path / "inbox", "r.xlsx", 1_770_000_000)
-    lecture = lire_classeur(chemin_depot, referentiel(con, "93"), Pseudonymiser(SEL))
+    lecture = read_classeur(chemin_depot, referentiel(con, "93", TYPES_ACTEURS), Pseudonymiser(SEL))
     assert not lecture.lignes
     assert "personne" in lecture.rejets[0].reason and "Martin" not in lecture.rejets[0].content
     assert TABLE_CORRECTIONS == "reseau_corrections"

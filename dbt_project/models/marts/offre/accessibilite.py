@@ -58,20 +58,6 @@ def chord_to_km(chord: np.ndarray) -> np.ndarray:
     return 2.0 * EARTH_RADIUS_KM * np.arcsin(chord / 2.0)
 
 
-def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance in km by the haversine formula (reference for the tests).
-
-    Examples
-    --------
-    >>> round(haversine_km(2.3499, 48.8530, 2.3597, 48.9356), 2)  # Notre-Dame → basilique Saint-Denis
-    9.21
-    """
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
-
-
 def nearest(origins: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """For each origin, the nearest target on the sphere.
 
