@@ -95,3 +95,27 @@ def test_missing_link_ids_are_unique_and_the_report_computes_them_as_dbt_does():
     dbt_ids = [r[0] for r in con.execute(f"select {body} from t").fetchall()]
     report_ids = [r[0] for r in con.execute(f"select {ID_LIEN_MANQUANT_SQL} from t").fetchall()]
     assert dbt_ids == report_ids and len(set(dbt_ids)) == 4
+
+
+def _sums_by_group(threads: int) -> tuple:
+    import duckdb
+
+    con = duckdb.connect(config={"threads": threads})
+    try:
+        con.execute("create table x as select (hash(i) % 100000) / 7.0 as v, (i % 50)::int as g "
+                    "from range(2000000) r(i)")
+        return tuple(con.execute("select g, sum(v) from x group by g order by g").fetchall())
+    finally:
+        con.close()
+
+
+def test_dbt_runs_each_duckdb_query_on_one_thread_so_sums_of_doubles_are_the_same_every_build():
+    """Two fresh builds of 93 differed in the last bits of indicators summed to EPCI, département, région
+    (7 marts, and a need index rounded to 0,1 flipped on a tie): DuckDB adds the partial sums of its
+    threads in the order they finish. The dbt profile keeps DuckDB to one thread; on one thread the same
+    rows give the same sum every time."""
+    import yaml
+
+    profile = yaml.safe_load((DBT / "profiles.yml").read_text(encoding="utf-8"))
+    assert profile["pacte"]["outputs"]["dev"]["settings"]["threads"] == 1
+    assert len({_sums_by_group(1) for _ in range(3)}) == 1
