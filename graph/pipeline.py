@@ -20,6 +20,7 @@ import duckdb
 
 from graph import analyse, comite, page
 from graph.construction import BuildResult, GraphInputs, build_graph
+from graph.declaration import DeclarationInvalide, TableGraphe, fonction, mesures
 from graph.dispositifs import read_modele
 from graph.export import (
     graph_from_tables,
@@ -39,6 +40,7 @@ pd = module_paresseux("pandas")
 __all__ = [
     "SOURCES",
     "MARTS_ANALYSE",
+    "calculer_mesures",
     "missing_sources",
     "load_inputs",
     "build_and_write",
@@ -49,13 +51,8 @@ __all__ = [
     "run_departements",
 ]
 
-MARTS_ANALYSE = (
-    "coordination_acteurs",
-    "coordination_dispositifs",
-    "liens_manquants",
-    "faiblesse_coordination",
-)
-
+# the measures of the graph, in computing order, as the dbt source ``graphe`` declares them
+MARTS_ANALYSE: tuple[str, ...] = tuple(t.nom for t in mesures())
 
 Warehouse = Path | duckdb.DuckDBPyConnection
 
@@ -191,23 +188,47 @@ def load_graph(con: duckdb.DuckDBPyConnection, code: str):
     return graph_from_tables(nodes, edges)
 
 
+def calculer_mesures(
+    graph,
+    besoins: pd.DataFrame | None,
+    params: analyse.Parametres,
+    tables: Iterable[TableGraphe] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The frame of each measure of the graph (``etape: analyse`` in the dbt source ``graphe``).
+
+    Each declared function receives its declared inputs, in order: the graph, the parameters, the
+    département's needs, or the frame of a measure computed before it (:func:`graph.declaration.mesures`).
+    A frame whose columns differ from the declared ones raises, naming the table (an empty frame
+    without columns gets the declared ones).
+    """
+    frames: dict[str, pd.DataFrame] = {}
+    fixes = {"graphe": graph, "parametres": params, "besoins": besoins}
+    for table in tables if tables is not None else mesures():
+        arguments = [fixes[e] if e in fixes else frames[e] for e in table.entrees]
+        frame = fonction(table)(*arguments)
+        if frame.empty and not len(frame.columns):  # no row to infer columns from: the declared ones
+            frame = pd.DataFrame(columns=list(table.colonnes))
+        if list(frame.columns) != list(table.colonnes):
+            raise DeclarationInvalide(
+                f"{table.calcul} returns the columns {list(frame.columns)}, but the dbt source graphe "
+                f"declares for marts.{table.nom}: {list(table.colonnes)}"
+            )
+        frames[table.nom] = frame
+    return frames
+
+
 def analyse_and_write(
     warehouse: Warehouse, code: str, params: analyse.Parametres | None = None
 ) -> dict[str, pd.DataFrame]:
-    """The four coordination marts of ``code``, written (delete + insert) and returned."""
+    """The coordination marts of ``code`` (the measures declared in the dbt source ``graphe``),
+    written (delete + insert) and returned."""
     params = params or analyse.Parametres()
     with _connect(warehouse, read_only=True) as con:
         graph = load_graph(con, code)
         if "marts.besoins" not in _tables(con):
             raise MissingSource("marts.besoins absent : construire d'abord les marts du besoin")
         besoins = _read(con, "marts.besoins", code)
-    dispositifs = analyse.coordination_dispositifs(graph, params)
-    frames = {
-        "coordination_acteurs": analyse.coordination_acteurs(graph, params),
-        "coordination_dispositifs": dispositifs,
-        "liens_manquants": analyse.liens_manquants(graph, dispositifs, besoins, params),
-        "faiblesse_coordination": analyse.faiblesse_coordination(graph, dispositifs, params),
-    }
+    frames = calculer_mesures(graph, besoins, params)
     with _connect(warehouse, read_only=False) as con:
         for name, frame in frames.items():
             write_departement(con, f"marts.{name}", frame, code)
