@@ -36,7 +36,6 @@ from graph.territoires import MissingSource
 from ingest.paresseux import module_paresseux
 from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
-from orchestration.settings import DBT_PROJECT_DIR
 
 # the graph code (networkx layouts, pandas) is imported when a step runs
 pipeline = module_paresseux("graph.pipeline")
@@ -44,7 +43,6 @@ pipeline = module_paresseux("graph.pipeline")
 __all__ = ["ASSETS", "CHECKS", "SENSORS", "SOURCE_KEYS"]
 
 GROUP = "graphe"
-SEEDS = DBT_PROJECT_DIR / "seeds"
 # the asset producing each table the graph reads
 SOURCE_KEYS: dict[str, AssetKey] = {table: AssetKey(table.split(".")) for table in SOURCES}
 # the comité's corrections of the network (orchestration/assets/suivi.py), applied by graph/comite.py
@@ -99,7 +97,7 @@ def graphe_acteurs(
     started = time.perf_counter()
     try:
         with warehouse.connect() as con:
-            result, summary = pipeline.build_and_write(con, code, SEEDS, settings.output_for(code))
+            result, summary = pipeline.build_and_write(con, code, settings.output_for(code))
     except MissingSource as exc:
         raise Failure(description=str(exc)) from exc
     if summary["registre"] == "absent":
