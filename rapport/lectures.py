@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from rapport.donnees import colonnes, lire, liste_marts
+from rapport.donnees import MartManquant, colonnes, lire, liste_marts
 
 __all__ = ["enregistrements"]
 
@@ -223,38 +223,23 @@ def _indicateurs(con, code: str) -> pd.DataFrame:
 
 
 def _gouvernance(con: duckdb.DuckDBPyConnection, code: str) -> list[dict[str, Any]]:
-    """The département's dispositifs (graph nodes) with their pilots and partner coverage."""
-    cols = set(colonnes(con, "acteurs"))
-    periode = "d.periode" if "periode" in cols else "null"
-    historique = "coalesce(d.historique, false)" if "historique" in cols else "false"
-    taux = (
-        "(select avg(c.taux_couverture_dispositif) from marts.coordination_dispositifs as c "
-        "where c.id_dispositif = d.id_noeud and c.code_departement = d.code_departement)"
-        if "coordination_dispositifs" in liste_marts(con)
-        and "taux_couverture_dispositif" in set(colonnes(con, "coordination_dispositifs"))
-        else "null"
-    )
+    """The département's dispositifs (graph nodes) with their pilots and partner coverage: the rows
+    the dbt model ``gouvernance_dispositifs`` (schema ``rapport``, after the graph) makes for the report."""
+    present = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'rapport' "
+        "and table_name = 'gouvernance_dispositifs'"
+    ).fetchone()[0]
+    if not present:
+        raise MartManquant(
+            "the report needs rapport.gouvernance_dispositifs (priorities, dbt tag apres_graphe), "
+            "which is not in the warehouse"
+        )
     return enregistrements(
         lire(
             con,
-            f"""
-        with locales as (
-            select code_dispositif, count(*) as nb_instances_locales from marts.acteurs
-            where code_departement = ? and type_noeud = 'dispositif' and niveau <> 'departement'
-            group by 1
-        )
-        select d.libelle, d.code_dispositif, {periode} as periode, {historique} as historique,
-            string_agg(distinct a.libelle, ', ' order by a.libelle) as pilotes,
-            {taux} as taux_couverture, any_value(lo.nb_instances_locales) as nb_instances_locales
-        from marts.acteurs as d
-        left join marts.liens as l
-            on l.cible = d.id_noeud and l.type_lien = 'pilote' and l.code_departement = d.code_departement
-        left join marts.acteurs as a on a.id_noeud = l.source and a.code_departement = d.code_departement
-        left join locales as lo on lo.code_dispositif = d.code_dispositif
-        where d.code_departement = ? and d.type_noeud = 'dispositif' and d.niveau = 'departement'
-        group by d.id_noeud, d.code_departement, d.libelle, d.code_dispositif, {periode}, {historique}
-        order by historique, d.libelle""",
-            [code, code],
+            "select * exclude (code_departement) from rapport.gouvernance_dispositifs "
+            "where code_departement = ? order by historique, libelle",
+            [code],
         )
     )
 
