@@ -36,8 +36,7 @@ DROP_DOCUMENTS = (
 GRAPH = (
     "import os; from pathlib import Path; from graph.pipeline import run_departements;"
     "from orchestration.settings import REPO_ROOT;"
-    "run_departements(Path(os.environ['PACTE_WAREHOUSE']), {codes}, REPO_ROOT / 'dbt_project' / 'seeds',"
-    " Path(os.environ['PACTE_OUTPUT']), True)"
+    "run_departements(Path(os.environ['PACTE_WAREHOUSE']), {codes}, Path(os.environ['PACTE_OUTPUT']), True)"
 )
 GRAPH_ALL = GRAPH.replace(
     "{codes}", "sorted(__import__('orchestration.partitions', fromlist=['x']).departements())"
@@ -78,8 +77,7 @@ except duckdb.CatalogException:
 con.close()
 missing = sorted(set(departements()) - built)
 if missing:
-    run_departements(warehouse, missing, REPO_ROOT / 'dbt_project' / 'seeds',
-                     Path(os.environ['PACTE_OUTPUT']), False)
+    run_departements(warehouse, missing, Path(os.environ['PACTE_OUTPUT']), False)
 """
 PRIORITIES_ALL = """
 import subprocess, sys

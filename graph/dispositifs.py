@@ -43,6 +43,7 @@ __all__ = [
     "Instance",
     "ModeleInvalide",
     "read_modele",
+    "check_modele",
     "generate_instances",
     "instances_contrats_ville",
     "point_locator",
@@ -92,7 +93,12 @@ def read_modele(path: Path = DEFAULT_MODELE) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise ModeleInvalide(f"{path}: modèle national des dispositifs absent")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    return check_modele(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8"), path)
+
+
+def check_modele(frame: pd.DataFrame, path: Path | str = DEFAULT_MODELE) -> pd.DataFrame:
+    """Check the template read as text (empty cells as ``""``, rows in the file's order); raises
+    :class:`ModeleInvalide` naming ``path``, line and field. Returns ``frame``."""
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ModeleInvalide(f"{path}:1 colonnes absentes {missing}")

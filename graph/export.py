@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from graph.declaration import declarations
 from graph.modele import ACTOR_TYPES, EDGE_KINDS, missing_to_none
 from ingest.paresseux import module_paresseux
 from ingest.warehouse import write_quarantine  # re-exported: the graph's quarantine rows
@@ -118,26 +119,9 @@ EDGE_COLUMNS = [
 
 # The graph's tables are declared, with their French column descriptions, as the dbt source
 # ``graphe`` (dbt owns the declaration; dbt also writes them as DuckDB COMMENTs, macro
-# ``commenter_sources``). Read here for the Dagster column schemas and the data dictionary.
-SOURCES_YML = (
-    Path(__file__).resolve().parent.parent
-    / "dbt_project" / "models" / "marts" / "priorites" / "_priorites__sources.yml"
-)
-
-
-def _descriptions_from_dbt(path: Path = SOURCES_YML) -> dict[str, dict[str, str]]:
-    """``{table: {column: description}}`` of the dbt source ``graphe``."""
-    import yaml
-
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    (source,) = [s for s in document["sources"] if s["name"] == "graphe"]
-    return {
-        table["name"]: {c["name"]: c.get("description", "") for c in table.get("columns", [])}
-        for table in source["tables"]
-    }
-
-
-DESCRIPTIONS: dict[str, dict[str, str]] = _descriptions_from_dbt()
+# ``commenter_sources``), read by graph/declaration.py. Here for the Dagster column schemas and
+# the data dictionary.
+DESCRIPTIONS: dict[str, dict[str, str]] = {t.nom: dict(t.colonnes) for t in declarations()}
 
 # Columns stored as native DuckDB lists (the frames carry them as JSON text; converted on write).
 _TEXT_LIST = '["VARCHAR"]'

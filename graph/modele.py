@@ -64,7 +64,8 @@ __all__ = [
     "zone_communes",
 ]
 
-# the tables the graph reads (every one must exist: the graph is never built from half its sources)
+# the tables the graph reads (every one must exist: the graph is never built from half its sources),
+# all made by dbt: marts, seeds (in marts) and staging views over the raw tables (issue 13)
 SOURCES: tuple[str, ...] = (
     "marts.territoires",
     "marts.structures",
@@ -72,13 +73,15 @@ SOURCES: tuple[str, ...] = (
     "marts.documents",
     "marts.mentions",
     "marts.liens_candidats",
-    "raw.ft_clpe_communes",
-    "raw.politique_ville_contrats",
-    "raw.geo_communes",
-    "raw.cog_communes",
-    "raw.registre_acteurs",
-    "raw.registre_dispositifs",
-    "raw.registre_liens",
+    "marts.axes_domaines",
+    "marts.dispositifs_modele",
+    "staging.stg_france_travail__clpe_communes",
+    "staging.stg_politique_ville__contrats",
+    "staging.stg_geo__communes",
+    "staging.stg_cog__communes",
+    "staging.stg_registre__acteurs",
+    "staging.stg_registre__dispositifs",
+    "staging.stg_registre__liens",
 )
 
 # Documents are not nodes: they are the evidence of ties (passages), see construction.add_documents.

@@ -6,7 +6,9 @@ or a notebook (:func:`run_departements` builds several départements in a row).
 Examples
 --------
 >>> sorted(SOURCES)[:3]
-['marts.documents', 'marts.liens_candidats', 'marts.mentions']
+['marts.axes_domaines', 'marts.dispositifs_modele', 'marts.documents']
+>>> [t for t in SOURCES if t.startswith("raw.")]
+[]
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import duckdb
 
 from graph import analyse, comite, page
 from graph.construction import BuildResult, GraphInputs, build_graph
-from graph.dispositifs import read_modele
+from graph.declaration import DeclarationInvalide, TableGraphe, fonction, mesures
+from graph.dispositifs import check_modele
 from graph.export import (
     graph_from_tables,
     read_departement,
@@ -39,6 +42,7 @@ pd = module_paresseux("pandas")
 __all__ = [
     "SOURCES",
     "MARTS_ANALYSE",
+    "calculer_mesures",
     "missing_sources",
     "load_inputs",
     "build_and_write",
@@ -49,15 +53,12 @@ __all__ = [
     "run_departements",
 ]
 
-MARTS_ANALYSE = (
-    "coordination_acteurs",
-    "coordination_dispositifs",
-    "liens_manquants",
-    "faiblesse_coordination",
-)
-
+# the measures of the graph, in computing order, as the dbt source ``graphe`` declares them
+MARTS_ANALYSE: tuple[str, ...] = tuple(t.nom for t in mesures())
 
 Warehouse = Path | duckdb.DuckDBPyConnection
+# where the seeds come from, named in the template's error messages (the graph reads the seed tables)
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 
 
 @contextmanager
@@ -93,8 +94,16 @@ def missing_sources(con: duckdb.DuckDBPyConnection, tables: Iterable[str] = SOUR
     return [t for t in tables if t not in present]
 
 
-def load_inputs(con: duckdb.DuckDBPyConnection, code: str, seeds_dir: Path) -> GraphInputs:
-    """Everything the graph of département ``code`` is built from.
+def _seed(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    """A dbt seed (schema ``marts``) as its CSV file reads as text: empty cells ``""``, rows in the file's
+    order (dbt inserts them so; DuckDB keeps insertion order)."""
+    frame = con.execute(f"select * from marts.{name}").df()
+    return frame.astype(object).where(frame.notna(), "").astype(str) if len(frame) else frame.astype(str)
+
+
+def load_inputs(con: duckdb.DuckDBPyConnection, code: str) -> GraphInputs:
+    """Everything the graph of département ``code`` is built from: marts, seeds and staging views,
+    all made by dbt (:data:`graph.modele.SOURCES`).
 
     Raises :class:`MissingSource` naming the absent tables.
     """
@@ -111,29 +120,36 @@ def load_inputs(con: duckdb.DuckDBPyConnection, code: str, seeds_dir: Path) -> G
         [code],
     ).df()
     registre = registre_departement(
-        _read(con, "raw.registre_acteurs", code),
-        _read(con, "raw.registre_dispositifs", code),
-        _read(con, "raw.registre_liens", code),
+        _read(con, "staging.stg_registre__acteurs", code),
+        _read(con, "staging.stg_registre__dispositifs", code),
+        _read(con, "staging.stg_registre__liens", code),
         code,
     )
     # the comité's corrections (actors and links added from the « acteurs et liens » workbook)
     registre = comite.completer_registre(registre, comite.lire_corrections(con, code), code)
     sirens = dict(
         con.execute(
-            "select siren, code_insee from raw.cog_communes where dep = ? and type = 'commune-actuelle' "
-            "and siren is not null order by all",
+            "select siren, code_commune from staging.stg_cog__communes where code_departement = ? "
+            "and type_commune = 'commune-actuelle' and siren is not null order by all",
             [code],
         ).fetchall()
     )
     return GraphInputs(
         code_departement=code,
         territoires=territoires,
-        axes_domaines=pd.read_csv(Path(seeds_dir) / "axes_domaines.csv", dtype=str, keep_default_na=False),
-        modele=read_modele(Path(seeds_dir) / "dispositifs_modele.csv"),
-        clpe=_read(con, "raw.ft_clpe_communes", code, "departement_id"),
-        contrats_ville=_read(con, "raw.politique_ville_contrats"),
+        axes_domaines=_seed(con, "axes_domaines"),
+        modele=check_modele(_seed(con, "dispositifs_modele"), SEEDS_DIR / "dispositifs_modele.csv"),
+        # the graph code names the CLPE columns as France Travail's file does
+        clpe=con.execute(
+            "select code_commune_source as commune_id, code_clpe as territoire_id, "
+            "libelle_clpe as territoire_libelle, code_departement as departement_id "
+            "from staging.stg_france_travail__clpe_communes where code_departement = ? order by all",
+            [code],
+        ).df(),
+        contrats_ville=_read(con, "staging.stg_politique_ville__contrats"),
         geo_communes=con.execute(
-            "select code_insee, dep, geometrie_wkt from raw.geo_communes where dep = ? order by all", [code]
+            "select code_insee, dep, geometrie_wkt from staging.stg_geo__communes where dep = ? order by all",
+            [code],
         ).df(),
         structures=_read(con, "marts.structures", code),
         services=_read(con, "marts.services", code),
@@ -153,13 +169,11 @@ def load_inputs(con: duckdb.DuckDBPyConnection, code: str, seeds_dir: Path) -> G
     )
 
 
-def build_and_write(
-    warehouse: Warehouse, code: str, seeds_dir: Path, output_dir: Path
-) -> tuple[BuildResult, dict]:
+def build_and_write(warehouse: Warehouse, code: str, output_dir: Path) -> tuple[BuildResult, dict]:
     """Build the graph of ``code``, write ``marts.acteurs``, ``marts.liens``, the rejected registry
     references and ``<output_dir>/graphe_acteurs.graphml``; returns the result and a summary."""
     with _connect(warehouse, read_only=True) as con:
-        inputs = load_inputs(con, code, seeds_dir)
+        inputs = load_inputs(con, code)
         ecartes = comite.liens_ecartes(comite.lire_corrections(con, code))
     result = build_graph(inputs)
     # links a comité marked wrong leave the graph (and the analysis); marts.reseau_corrections keeps them
@@ -191,23 +205,47 @@ def load_graph(con: duckdb.DuckDBPyConnection, code: str):
     return graph_from_tables(nodes, edges)
 
 
+def calculer_mesures(
+    graph,
+    besoins: pd.DataFrame | None,
+    params: analyse.Parametres,
+    tables: Iterable[TableGraphe] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The frame of each measure of the graph (``etape: analyse`` in the dbt source ``graphe``).
+
+    Each declared function receives its declared inputs, in order: the graph, the parameters, the
+    département's needs, or the frame of a measure computed before it (:func:`graph.declaration.mesures`).
+    A frame whose columns differ from the declared ones raises, naming the table (an empty frame
+    without columns gets the declared ones).
+    """
+    frames: dict[str, pd.DataFrame] = {}
+    fixes = {"graphe": graph, "parametres": params, "besoins": besoins}
+    for table in tables if tables is not None else mesures():
+        arguments = [fixes[e] if e in fixes else frames[e] for e in table.entrees]
+        frame = fonction(table)(*arguments)
+        if frame.empty and not len(frame.columns):  # no row to infer columns from: the declared ones
+            frame = pd.DataFrame(columns=list(table.colonnes))
+        if list(frame.columns) != list(table.colonnes):
+            raise DeclarationInvalide(
+                f"{table.calcul} returns the columns {list(frame.columns)}, but the dbt source graphe "
+                f"declares for marts.{table.nom}: {list(table.colonnes)}"
+            )
+        frames[table.nom] = frame
+    return frames
+
+
 def analyse_and_write(
     warehouse: Warehouse, code: str, params: analyse.Parametres | None = None
 ) -> dict[str, pd.DataFrame]:
-    """The four coordination marts of ``code``, written (delete + insert) and returned."""
+    """The coordination marts of ``code`` (the measures declared in the dbt source ``graphe``),
+    written (delete + insert) and returned."""
     params = params or analyse.Parametres()
     with _connect(warehouse, read_only=True) as con:
         graph = load_graph(con, code)
         if "marts.besoins" not in _tables(con):
             raise MissingSource("marts.besoins absent : construire d'abord les marts du besoin")
         besoins = _read(con, "marts.besoins", code)
-    dispositifs = analyse.coordination_dispositifs(graph, params)
-    frames = {
-        "coordination_acteurs": analyse.coordination_acteurs(graph, params),
-        "coordination_dispositifs": dispositifs,
-        "liens_manquants": analyse.liens_manquants(graph, dispositifs, besoins, params),
-        "faiblesse_coordination": analyse.faiblesse_coordination(graph, dispositifs, params),
-    }
+    frames = calculer_mesures(graph, besoins, params)
     with _connect(warehouse, read_only=False) as con:
         for name, frame in frames.items():
             write_departement(con, f"marts.{name}", frame, code)
@@ -244,21 +282,21 @@ def page_and_write(warehouse: Warehouse, code: str, output_dir: Path) -> dict[st
 
 
 def run_departements(
-    warehouse: Warehouse, codes: Iterable[str], seeds_dir: Path, output_root: Path, with_page: bool = True
+    warehouse: Warehouse, codes: Iterable[str], output_root: Path, with_page: bool = True
 ) -> pd.DataFrame:
     """Build, analyse and draw several départements in a row, on one open connection; one row of
     timings per département."""
     rows = []
     with _connect(warehouse, read_only=False) as con:
-        rows = [_run_one(con, code, seeds_dir, output_root, with_page) for code in codes]
+        rows = [_run_one(con, code, output_root, with_page) for code in codes]
     return pd.DataFrame(rows)
 
 
 def _run_one(
-    con: duckdb.DuckDBPyConnection, code: str, seeds_dir: Path, output_root: Path, with_page: bool
+    con: duckdb.DuckDBPyConnection, code: str, output_root: Path, with_page: bool
 ) -> dict[str, object]:
     started = time.perf_counter()
-    _, summary = build_and_write(con, code, seeds_dir, Path(output_root) / code)
+    _, summary = build_and_write(con, code, Path(output_root) / code)
     built = time.perf_counter()
     analyse_and_write(con, code)
     analysed = time.perf_counter()

@@ -3,23 +3,47 @@
 :func:`contexte_departement` returns plain Python structures (lists of dicts, numbers, SVG
 markup) that the jinja2 templates render; no value is computed here that a mart does not hold,
 except presentation (sorting, French formatting, plain-French findings from stored figures).
+The reads that join several marts are in :mod:`rapport.lectures`, the findings in
+:mod:`rapport.constats`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from ingest.vocabulaires import seed_rows
 from rapport import cartes
 from rapport.comparaison import completer as completer_comparaison
-from rapport.donnees import colonnes, exige_marts, lire, liste_marts
+from rapport.constats import (
+    COLLECTIVITES_OUTRE_MER,
+    TYPES_ZONES,
+    constats_axe,
+    constats_classes,
+    donnees_manquantes,
+    non_classees,
+    type_zone,
+    valeur_affichee,
+)
+from rapport.donnees import exige_marts, lire, liste_marts
+from rapport.lectures import (
+    _annees_composantes,
+    _chargements,
+    _gouvernance,
+    _indicateurs,
+    _niveaux,
+    _preuves,
+    _propre,
+    _revue_actions,
+    _sources,
+    _sources_besoins,
+    _sources_offre,
+    enregistrements,
+)
 from rapport.suivi import suivi_departement
 
 __all__ = [
@@ -28,6 +52,9 @@ __all__ = [
     "enregistrements",
     "valeur_affichee",
     "constats_axe",
+    "COLLECTIVITES_OUTRE_MER",
+    "_chargements",
+    "_sources",
 ]
 
 MARTS_REQUIS = [
@@ -52,221 +79,6 @@ MARTS_REQUIS = [
     "revue_documents",
     "revue_actions",
 ]
-
-
-def _propre(valeur: Any) -> Any:
-    if valeur is None:
-        return None
-    if isinstance(valeur, float) and math.isnan(valeur):
-        return None
-    if valeur is pd.NA or valeur is pd.NaT:
-        return None
-    if hasattr(valeur, "item") and not isinstance(valeur, str | bytes):
-        try:
-            return valeur.item()
-        except (ValueError, AttributeError):
-            return valeur
-    return valeur
-
-
-def enregistrements(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of ``frame`` as dicts with NaN/NA turned into ``None``.
-
-    Examples
-    --------
-    >>> enregistrements(pd.DataFrame({"a": [1.0, float("nan")]}))
-    [{'a': 1.0}, {'a': None}]
-    """
-    return [{k: _propre(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-
-def valeur_affichee(valeur: float | None, secret: bool | None, decimales: int = 1) -> str:
-    """What the report prints for a figure: the French number, or « secret statistique ».
-
-    Examples
-    --------
-    >>> valeur_affichee(28.44, False)
-    '28,4'
-    >>> valeur_affichee(None, True)
-    'secret statistique'
-    >>> valeur_affichee(None, False)
-    'non disponible'
-    """
-    if secret:
-        return "secret statistique"
-    if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)):
-        return "non disponible"
-    return cartes.format_nombre(valeur, decimales)
-
-
-def constats_axe(lignes_departement: list[dict[str, Any]]) -> list[str]:
-    """Plain-French findings of one axis from the département's priority lines.
-
-    Each finding restates stored figures (need index, supply index, coordination weakness);
-    lines without enough data are named as such.
-
-    Examples
-    --------
-    >>> constats_axe([{"libelle_domaine": "Santé", "indice_besoin": 150.0, "indice_offre": 60.0,
-    ...   "faiblesse_coordination": 0.5, "donnees_suffisantes": True, "raison": None}])[0].split(" ; ")[1:]
-    ['offre en dessous de la référence (indice 60)', 'coordination faible (0,50 sur 1).']
-    """
-    constats = []
-    for ligne in lignes_departement:
-        nom = ligne["libelle_domaine"]
-        if not ligne.get("donnees_suffisantes"):
-            constats.append(
-                f"{nom} : données insuffisantes ({ligne.get('raison') or 'raison non précisée'})."
-            )
-            continue
-        morceaux = []
-        besoin = ligne.get("indice_besoin")
-        if besoin is not None:
-            rapport = besoin / 100
-            if rapport >= 1.1:
-                morceaux.append(
-                    f"besoin {cartes.format_nombre(rapport)} fois la référence nationale "
-                    f"(indice {cartes.format_nombre(besoin, 0)})"
-                )
-            elif rapport <= 0.9:
-                morceaux.append(
-                    f"besoin inférieur à la référence nationale (indice {cartes.format_nombre(besoin, 0)})"
-                )
-            else:
-                morceaux.append(
-                    f"besoin proche de la référence nationale (indice {cartes.format_nombre(besoin, 0)})"
-                )
-        offre = ligne.get("indice_offre")
-        if offre is not None:
-            position = "en dessous de" if offre < 90 else ("au-dessus de" if offre > 110 else "proche de")
-            morceaux.append(f"offre {position} la référence (indice {cartes.format_nombre(offre, 0)})")
-        faiblesse = ligne.get("faiblesse_coordination")
-        if faiblesse is not None:
-            niveau = "faible" if faiblesse >= 0.5 else ("à consolider" if faiblesse >= 0.25 else "établie")
-            morceaux.append(f"coordination {niveau} ({cartes.format_nombre(faiblesse, 2)} sur 1)")
-        constats.append(f"{nom} : " + " ; ".join(morceaux) + ".")
-    return constats
-
-
-def _chargements(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    tables = {
-        r[0]
-        for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'raw'"
-        ).fetchall()
-    }
-    if "_chargements" not in tables:
-        return []
-    frame = lire(
-        con,
-        """
-        select table_name, source_file, vintage, mode, stale, rows_loaded, rows_quarantined, loaded_at,
-               coalesce(starts_with(message, 'livraison refusée'), false) as livraison_refusee
-        from raw._chargements
-        qualify row_number() over (partition by table_name order by loaded_at desc) = 1
-        order by table_name""",
-    )
-    frame["loaded_at"] = frame["loaded_at"].map(lambda d: d.strftime("%d/%m/%Y %H:%M") if pd.notna(d) else "")
-    frame["fichier"] = frame["source_file"].map(
-        lambda s: "; ".join(Path(p).name for p in str(s).split(";")) if s else ""
-    )
-    return enregistrements(frame)
-
-
-def _sources(con: duckdb.DuckDBPyConnection, chargements: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The sources of the diagnostic as people name them (seed ``sources_donnees``: publisher and
-    dataset), one row per dataset, grouped by part of the diagnostic, with the rows loaded.
-
-    A loaded table the seed does not name is listed under « Autres sources » with the reader's own
-    description of its vintage, never under its table name."""
-    noms: dict[str, dict[str, Any]] = {}
-    if "sources_donnees" in liste_marts(con):
-        noms = {
-            r["table_brute"]: r for r in enregistrements(lire(con, "select * from marts.sources_donnees"))
-        }
-    groupes: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for c in chargements:
-        nom = noms.get(c["table_name"])
-        cle = (
-            (nom["theme"], nom["producteur"], nom["jeu_de_donnees"])
-            if nom
-            else ("Autres sources", "–", str(c.get("vintage") or "source non décrite"))
-        )
-        g = groupes.setdefault(
-            cle,
-            {
-                "theme": cle[0],
-                "producteur": cle[1],
-                "jeu_de_donnees": cle[2],
-                "lignes": 0,
-                "rejets": 0,
-                "charge_le": "",
-                "ancienne_copie": False,
-                "livraison_refusee": False,
-            },
-        )
-        g["lignes"] += int(c.get("rows_loaded") or 0)
-        g["rejets"] += int(c.get("rows_quarantined") or 0)
-        g["ancienne_copie"] = g["ancienne_copie"] or bool(c.get("stale"))
-        # stale because its last delivery was refused (ingest.livraison.REFUSED_MARK), not a live fallback
-        g["livraison_refusee"] = g["livraison_refusee"] or bool(c.get("livraison_refusee"))
-        date = str(c.get("loaded_at") or "")[:10]
-        g["charge_le"] = max(g["charge_le"], date, key=lambda d: d[6:10] + d[3:5] + d[0:2])
-    ordre = ["Besoins", "Offre", "Acteurs et dispositifs", "Documents et entretiens", "Territoires"]
-    return sorted(
-        groupes.values(),
-        key=lambda g: (
-            ordre.index(g["theme"]) if g["theme"] in ordre else len(ordre),
-            g["producteur"],
-            g["jeu_de_donnees"],
-        ),
-    )
-
-
-def _niveaux(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
-    """Territorial level code → its names (seed ``vocabulaire_niveaux``); empty when absent."""
-    if "vocabulaire_niveaux" not in liste_marts(con):
-        return {}
-    return {r["niveau"]: r for r in enregistrements(lire(con, "select * from marts.vocabulaire_niveaux"))}
-
-
-def _sources_offre(con: duckdb.DuckDBPyConnection, code: str) -> str:
-    """The offer lists the département's structures come from, by their names (seed
-    ``offre_sources``), e.g. « Agences France Travail, Missions locales, Structures de l'IAE »."""
-    if "offre_sources" not in liste_marts(con) or "tables_sources" not in colonnes(con, "structures"):
-        return "catalogue de l'offre"
-    rows = con.execute(
-        """
-        with t as (select distinct unnest(tables_sources) as table_source from marts.structures
-                   where code_departement = ?)
-        select s.libelle from t inner join marts.offre_sources as s using (table_source)
-        order by s.priorite""",
-        [code],
-    ).fetchall()
-    return ", ".join(r[0] for r in rows) or "catalogue de l'offre"
-
-
-def _sources_besoins(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, str]:
-    """Per domain, the sources (catalogue ``source`` column) of the indicators in its communes' need index."""
-    if "besoins_composantes" not in liste_marts(con):
-        return {}
-    rows = con.execute(
-        """
-        select distinct b.code_domaine, c.source
-        from marts.besoins_composantes as b
-        inner join marts.indicateurs_catalogue as c using (code_indicateur)
-        where b.code_departement = ? and b.niveau = 'commune' and c.source is not null
-        order by 1, 2""",
-        [code],
-    ).fetchall()
-    # a catalogue source may list several (« France Travail 2025 ; population légale 2023 »): each once
-    par_domaine: dict[str, list[str]] = {}
-    for domaine, source in rows:
-        morceaux = par_domaine.setdefault(domaine, [])
-        for morceau in str(source).split(" ; "):
-            if morceau.strip() and morceau.strip() not in morceaux:
-                morceaux.append(morceau.strip())
-    return {d: " ; ".join(m) for d, m in par_domaine.items()}
 
 
 TYPOLOGIES = {
@@ -307,373 +119,9 @@ ROLES_ACTEURS = {
 }
 
 
-def _preuves(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
-    """The leads' evidence with, instead of the mart keys, where a person finds it: the indicator's
-    source and year, the document's title and page, the kind of testimony."""
-    documents = "documents" in liste_marts(con)
-    genre_parole = [f"pa.{c}" for c in ("modalite", "type_parole") if c in colonnes(con, "parole")]
-    titre = "coalesce(d.titre, d.nom_fichier)" if documents else "null"
-    jointure_doc = "left join marts.documents as d on d.id_document = ps.id_document" if documents else ""
-    return lire(
-        con,
-        f"""
-        select p.*,
-            case p.type_preuve
-                when 'indicateur' then c.source || coalesce(', ' || p.annee, '')
-                when 'ecart' then 'indice de besoin et offre recensée du domaine'
-                when 'lien_manquant' then 'graphe de coordination des acteurs'
-                when 'passage' then {titre} || coalesce(', p. ' || ps.page, '')
-                when 'parole' then coalesce({", ".join([*genre_parole, "'entretien ou questionnaire'"])})
-            end as origine
-        from marts.pistes_preuves as p
-        left join marts.indicateurs_catalogue as c on p.type_preuve = 'indicateur'
-            and c.code_indicateur = p.code_indicateur
-        left join marts.passages as ps on p.type_preuve = 'passage' and ps.id_passage = p.id_passage
-        {jointure_doc}
-        left join marts.parole as pa on p.type_preuve = 'parole' and pa.id_parole = p.id_parole
-        where p.code_departement = ?
-        order by p.id_piste,
-            list_position(['indicateur', 'ecart', 'lien_manquant', 'passage', 'parole'], p.type_preuve),
-            p.ordre""",
-        [code],
-    )
-
-
-def _rapport_a_la_france(ligne: dict[str, Any]) -> float | None:
-    """Relative gap of a département indicator to France, signed so that > 0 is unfavourable."""
-    valeur, france = ligne.get("valeur"), ligne.get("valeur_france")
-    if ligne.get("secret") or valeur is None or france in (None, 0):
-        return None
-    ecart = valeur / france - 1
-    sens = ligne.get("sens")
-    if sens == "hausse_favorable":
-        return -ecart
-    if sens == "hausse_defavorable":
-        return ecart
-    return None
-
-
-def _niveau_coordination(faiblesse: float) -> str:
-    """« faible », « à consolider » or « établie », as :func:`constats_axe` says it."""
-    return "faible" if faiblesse >= 0.5 else ("à consolider" if faiblesse >= 0.25 else "établie")
-
-
-def constats_classes(
-    indicateurs: list[dict[str, Any]],
-    lignes_departement: list[dict[str, Any]],
-    zones_blanches: list[dict[str, Any]],
-    nb_liens_manquants: int,
-    maximum: int = 6,
-) -> list[str]:
-    """The few findings of one axis, the most telling first, each with its figures.
-
-    First the département's indicators furthest from France on the unfavourable side, then the
-    need and supply indices of the domains that have them, then the communes with a strong need
-    and no service within reach, then the missing expected links.
-
-    Examples
-    --------
-    >>> print(*constats_classes([{"libelle_indicateur": "Taux de pauvreté", "valeur": 27.6,
-    ...   "valeur_france": 14.4, "sens": "hausse_defavorable", "unite": "%", "annee": 2021, "secret": False}],
-    ...   [], [], 0))
-    Taux de pauvreté : 27,6\u202f% en 2021, contre 14,4\u202f% en France (1,9 fois la valeur nationale).
-    """
-    constats: list[tuple[float, str]] = []
-    for ligne in indicateurs:
-        rapport = _rapport_a_la_france(ligne)
-        if rapport is None or rapport <= 0.05:
-            continue
-        unite = ligne.get("unite") or ""
-        espace = "" if not unite else (" " if unite != "%" else " ")
-        valeur = cartes.format_nombre(ligne["valeur"], 1) + espace + unite
-        # a word unit (« pour 100 ménages ») is said once; a sign (« % ») after each figure
-        france = cartes.format_nombre(ligne["valeur_france"], 1) + (espace + unite if unite == "%" else "")
-        facteur = ligne["valeur"] / ligne["valeur_france"]
-        comparaison = (
-            f"{cartes.format_nombre(facteur, 1)} fois la valeur nationale"
-            if facteur >= 1.25
-            else (
-                f"{cartes.format_nombre(100 * abs(facteur - 1), 0)} % de "
-                + ("plus" if facteur > 1 else "moins")
-                + " qu'en France"
-            )
-        )
-        constats.append(
-            (
-                2 + rapport,
-                f"{ligne.get('libelle_indicateur') or ligne.get('code_indicateur')} : {valeur} en "
-                f"{ligne.get('annee')}, contre {france} en France ({comparaison}).",
-            )
-        )
-    for ligne in lignes_departement:
-        if not ligne.get("donnees_suffisantes"):
-            continue
-        besoin, offre = ligne.get("indice_besoin"), ligne.get("indice_offre")
-        if besoin is None or offre is None:
-            continue
-        poids = max(0.0, (besoin - offre) / 100)
-        constats.append(
-            (
-                1 + poids,
-                f"{ligne['libelle_domaine']} : besoin à l'indice {cartes.format_nombre(besoin, 0)} et offre "
-                f"à l'indice {cartes.format_nombre(offre, 0)} (100 = France)"
-                + (
-                    f", coordination {_niveau_coordination(ligne['faiblesse_coordination'])}"
-                    if ligne.get("faiblesse_coordination") is not None
-                    else ""
-                )
-                + ".",
-            )
-        )
-    par_domaine: dict[str, int] = {}
-    for z in zones_blanches:
-        nom = z.get("libelle_domaine") or z.get("code_domaine")
-        par_domaine[nom] = par_domaine.get(nom, 0) + 1
-    for nom, n in sorted(par_domaine.items(), key=lambda x: -x[1]):
-        constats.append(
-            (
-                1,
-                f"{nom} : {n} commune{'s' if n > 1 else ''} à besoin fort sans service à portée "
-                "(zone blanche).",
-            )
-        )
-    if nb_liens_manquants:
-        constats.append(
-            (
-                0.5,
-                (
-                    f"{cartes.format_nombre(nb_liens_manquants, 0)} liens attendus entre acteurs "
-                    "des domaines "
-                    "de l'axe ne sont pas observés"
-                    if nb_liens_manquants > 1
-                    else "1 lien attendu entre acteurs des domaines de l'axe n'est pas observé"
-                )
-                + " (détail dans la partie Coordination de l'axe).",
-            )
-        )
-    constats.sort(key=lambda x: -x[0])
-    return [texte for _, texte in constats[:maximum]]
-
-
-def donnees_manquantes(lignes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The axis' domains that cannot be ranked, with what they lack (priority reasons), one entry
-    per reason: ``[{"raison": ..., "domaines": [...]}]``.
-
-    Examples
-    --------
-    >>> donnees_manquantes([
-    ...   {"libelle_domaine": "Santé", "donnees_suffisantes": False, "raison": "offre non mesurée"},
-    ...   {"libelle_domaine": "Formation", "donnees_suffisantes": False, "raison": "offre non mesurée"}])
-    [{'raison': 'offre non mesurée', 'domaines': ['Formation', 'Santé']}]
-    """
-    par_raison: dict[str, set[str]] = {}
-    for ligne in lignes:
-        if ligne.get("donnees_suffisantes"):
-            continue
-        par_raison.setdefault(ligne.get("raison") or "raison non précisée", set()).add(
-            ligne["libelle_domaine"]
-        )
-    return [{"raison": r, "domaines": sorted(d)} for r, d in sorted(par_raison.items())]
-
-
-def _indicateurs(con, code: str) -> pd.DataFrame:
-    return lire(
-        con,
-        """
-        with derniers as (
-            select i.*, row_number() over (
-                partition by i.niveau, i.code_territoire, i.code_indicateur order by i.annee desc) as r
-            from marts.indicateurs as i
-            where (i.niveau = 'departement' and i.code_territoire = ?)
-               or (i.niveau = 'commune' and i.code_departement = ?)
-               or (i.niveau, i.code_territoire) in (
-                    select (niveau, code_territoire) from marts.priorites
-                    where code_departement = ? and echelle = 'infra')
-        )
-        select d.*, c.libelle as libelle_indicateur, c.code_domaine, c.code_axe, c.source, c.unite, c.sens,
-            c.millesime
-        from derniers as d
-        left join marts.indicateurs_catalogue as c using (code_indicateur)
-        where d.r = 1
-        order by c.code_axe nulls first, c.code_domaine nulls first, d.code_indicateur""",
-        [code, code, code],
-    )
-
-
-# COG codes of the overseas collectivities (COM): Saint-Pierre-et-Miquelon, Saint-Barthélemy,
-# Saint-Martin, TAAF, Wallis-et-Futuna, Polynésie française, Nouvelle-Calédonie, Clipperton
-COLLECTIVITES_OUTRE_MER = frozenset({"975", "977", "978", "984", "986", "987", "988", "989"})
-
-# the density grid's levels by nature (seed grille_densite_niveaux)
-URBAIN = {r["niveau"] for r in seed_rows("grille_densite_niveaux") if r["nature"] == "urbain"}
-RURAL = {r["niveau"] for r in seed_rows("grille_densite_niveaux") if r["nature"] == "rural"}
-TYPES_ZONES = [
-    "urbain, avec QPV",
-    "urbain, sans QPV",
-    "rural, avec QPV",
-    "rural, sans QPV",
-    "densité inconnue",
-]
-
-
-def type_zone(grille_densite: str | None, est_qpv: bool | None) -> str:
-    """Typology of a commune from the INSEE density grid and its QPV.
-
-    Examples
-    --------
-    >>> type_zone("Grands centres urbains", True), type_zone("Bourgs ruraux", False), type_zone(None, True)
-    ('urbain, avec QPV', 'rural, sans QPV', 'densité inconnue')
-    """
-    grille = (grille_densite or "").strip()
-    if grille in URBAIN:
-        nature = "urbain"
-    elif grille in RURAL:
-        nature = "rural"
-    else:
-        return "densité inconnue"
-    avec = _propre(est_qpv) is not None and bool(_propre(est_qpv))
-    return f"{nature}, {'avec' if avec else 'sans'} QPV"
-
-
-def _gouvernance(con: duckdb.DuckDBPyConnection, code: str) -> list[dict[str, Any]]:
-    """The département's dispositifs (graph nodes) with their pilots and partner coverage."""
-    cols = set(colonnes(con, "acteurs"))
-    periode = "d.periode" if "periode" in cols else "null"
-    historique = "coalesce(d.historique, false)" if "historique" in cols else "false"
-    taux = (
-        "(select avg(c.taux_couverture_dispositif) from marts.coordination_dispositifs as c "
-        "where c.id_dispositif = d.id_noeud and c.code_departement = d.code_departement)"
-        if "coordination_dispositifs" in liste_marts(con)
-        and "taux_couverture_dispositif" in set(colonnes(con, "coordination_dispositifs"))
-        else "null"
-    )
-    return enregistrements(
-        lire(
-            con,
-            f"""
-        with locales as (
-            select code_dispositif, count(*) as nb_instances_locales from marts.acteurs
-            where code_departement = ? and type_noeud = 'dispositif' and niveau <> 'departement'
-            group by 1
-        )
-        select d.libelle, d.code_dispositif, {periode} as periode, {historique} as historique,
-            string_agg(distinct a.libelle, ', ' order by a.libelle) as pilotes,
-            {taux} as taux_couverture, any_value(lo.nb_instances_locales) as nb_instances_locales
-        from marts.acteurs as d
-        left join marts.liens as l
-            on l.cible = d.id_noeud and l.type_lien = 'pilote' and l.code_departement = d.code_departement
-        left join marts.acteurs as a on a.id_noeud = l.source and a.code_departement = d.code_departement
-        left join locales as lo on lo.code_dispositif = d.code_dispositif
-        where d.code_departement = ? and d.type_noeud = 'dispositif' and d.niveau = 'departement'
-        group by d.id_noeud, d.code_departement, d.libelle, d.code_dispositif, {periode}, {historique}
-        order by historique, d.libelle""",
-            [code, code],
-        )
-    )
-
-
-DISPOSITIFS_REVUE = ("CALPAE", "SPIE", "STRATEGIE_PAUVRETE")
-
-
-def _revue_actions(
-    con: duckdb.DuckDBPyConnection, code: str, passages: pd.DataFrame
-) -> dict[str, list[dict[str, Any]]]:
-    """What the documents the review reads say about the CALPAE/SPIE actions.
-
-    Only the documents marts.revue_documents keeps (relevant kinds, local documents): their
-    passages; their statements of progress with the status in words (marts.revue_actions), those
-    about the CALPAE, the SPIE or the poverty strategy first; their passages citing those
-    dispositifs. The documents set aside are listed with the reason.
-    """
-    documents = lire(
-        con,
-        "select * from marts.revue_documents where code_departement = ? "
-        "order by revu desc, titre, id_document",
-        [code],
-    )
-    rapports, ecartes = [], []
-    for doc in enregistrements(documents):
-        if doc["revu"]:
-            extraits = passages[passages["id_document"] == doc["id_document"]].head(8)
-            rapports.append({**doc, "passages": enregistrements(extraits)})
-        else:
-            ecartes.append(doc)
-    codes = ", ".join(f"'{c}'" for c in DISPOSITIFS_REVUE)
-    avancements = enregistrements(
-        lire(
-            con,
-            f"""
-        select objet_libelle, objet_code, statut_avancement, libelle_statut, annee, texte_trouve, page,
-            titre_document, nom_fichier, id_passage
-        from marts.revue_actions
-        where code_departement = ?
-        order by (upper(coalesce(objet_code, '')) in ({codes})) desc, annee nulls last, ordre_statut,
-            id_mention
-        limit 40""",
-            [code],
-        )
-    )
-    citations = enregistrements(
-        lire(
-            con,
-            f"""
-        select distinct p.id_passage, p.texte, p.page, d.titre as titre_document, d.nom_fichier,
-            m.code_entite as code_dispositif
-        from marts.mentions as m
-        inner join marts.passages as p using (id_passage)
-        inner join marts.revue_documents as d on d.id_document = p.id_document and d.revu
-        where m.code_departement = ? and m.type_entite = 'dispositif' and upper(m.code_entite) in ({codes})
-        order by code_dispositif, p.id_passage
-        limit 20""",
-            [code],
-        )
-    )
-    return {"documents": rapports, "ecartes": ecartes, "avancements": avancements, "passages": citations}
-
-
-def non_classees(lignes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The domains of which no line of ``lignes`` (one ranking level) is ranked, with the reasons.
-
-    A domain ranked on one territory of the level is not listed, even if other territories of the
-    same level lack data: the list says which domains the ranking of that level leaves out.
-
-    Examples
-    --------
-    >>> non_classees([
-    ...     {"code_domaine": "a", "libelle_domaine": "A", "rang_axe": 1, "raison": None},
-    ...     {"code_domaine": "a", "libelle_domaine": "A", "rang_axe": None, "raison": "offre non mesurée"},
-    ...     {"code_domaine": "b", "libelle_domaine": "B", "rang_axe": None, "raison": "offre non mesurée"}])
-    [{'code_domaine': 'b', 'libelle_domaine': 'B', 'raisons': 'offre non mesurée'}]
-    """
-    classes = {x["code_domaine"] for x in lignes if x.get("rang_axe") is not None}
-    sortie: dict[str, dict[str, Any]] = {}
-    for x in lignes:
-        if x["code_domaine"] in classes:
-            continue
-        ligne = sortie.setdefault(
-            x["code_domaine"],
-            {"code_domaine": x["code_domaine"], "libelle_domaine": x["libelle_domaine"], "raisons": []},
-        )
-        if x.get("raison") and x["raison"] not in ligne["raisons"]:
-            ligne["raisons"].append(x["raison"])
-    return [{**v, "raisons": " ; ".join(v["raisons"])} for v in sortie.values()]
-
-
 def _entre_parentheses(annees: str | None) -> str:
     """« , 2020-2025 » → « (2020-2025) »; nothing when absent."""
     return f" ({annees.lstrip(', ')})" if annees else ""
-
-
-def _annees_composantes(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, str]:
-    """Per domain, the years of the indicators behind the communes' need index (« , 2020-2025 »)."""
-    if "besoins_composantes" not in liste_marts(con):
-        return {}
-    rows = con.execute(
-        "select code_domaine, min(annee), max(annee) from marts.besoins_composantes "
-        "where code_departement = ? and niveau = 'commune' group by 1",
-        [code],
-    ).fetchall()
-    return {d: (f", {a}" if a == b else f", {a}-{b}") for d, a, b in rows if a is not None}
 
 
 def _domaine_le_mieux_mesure(besoins_communes: pd.DataFrame, codes_domaines: list[str]) -> str:

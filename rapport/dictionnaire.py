@@ -60,11 +60,11 @@ def descriptions(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def descriptions_graphe() -> dict[str, dict[str, str]]:
     """Column descriptions of the graph tables, which the graph code writes (not dbt).
 
-    They live beside the code that writes them (``graph.export.DESCRIPTIONS``).
+    They are declared once, in the dbt source ``graphe`` (read by ``graph.declaration``).
     """
-    from graph.export import DESCRIPTIONS
+    from graph.declaration import declarations
 
-    return {table: dict(colonnes) for table, colonnes in DESCRIPTIONS.items()}
+    return {t.nom: dict(t.colonnes) for t in declarations()}
 
 
 def descriptions_completes(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -73,10 +73,16 @@ def descriptions_completes(manifest: dict[str, Any]) -> dict[str, dict[str, Any]
     A mart's description comes from dbt (model, seed or the ``graphe`` source); a column's from
     dbt when it has one there, else from the graph code.
     """
+    from graph.declaration import declarations
+
     out = descriptions(manifest)
-    for table, colonnes in descriptions_graphe().items():
-        info = out.setdefault(table, {"description": "", "colonnes": {}, "origine": "code Python du graphe"})
-        for colonne, texte in colonnes.items():
+    for table in declarations():
+        info = out.setdefault(
+            table.nom, {"description": "", "colonnes": {}, "origine": "code Python du graphe"}
+        )
+        if not (info["description"] or "").strip():
+            info["description"] = table.description
+        for colonne, texte in table.colonnes.items():
             if not (info["colonnes"].get(colonne) or "").strip():
                 info["colonnes"][colonne] = texte
     return out

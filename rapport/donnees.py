@@ -15,9 +15,12 @@ import duckdb
 if TYPE_CHECKING:  # frames come from DuckDB's .df(): pandas is not loaded on import (Dagster's start-up)
     import pandas as pd
 
+from graph.declaration import declarations
+
 __all__ = [
     "MART_PRODUCTEURS",
     "MARTS_PAR_DEPARTEMENT",
+    "par_departement",
     "MartManquant",
     "exige_marts",
     "liste_marts",
@@ -49,12 +52,8 @@ MART_PRODUCTEURS: dict[str, str] = {
     "mentions": "documents (issue 4)",
     "liens_candidats": "documents (issue 4)",
     "parole": "documents (issue 4)",
-    "acteurs": "graph (issue 5, Python asset)",
-    "liens": "graph (issue 5, Python asset)",
-    "coordination_acteurs": "graph (issue 5, Python asset)",
-    "coordination_dispositifs": "graph (issue 5, Python asset)",
-    "liens_manquants": "graph (issue 5, Python asset)",
-    "faiblesse_coordination": "graph (issue 5, Python asset)",
+    # the graph's marts, as the dbt source ``graphe`` declares them (graph/declaration.py)
+    **{t.nom: "graph (issue 5, Python asset)" for t in declarations()},
     "priorites": "priorities (issue 6, dbt tag apres_graphe)",
     "pistes": "priorities (issue 6, dbt tag apres_graphe)",
     "pistes_acteurs": "priorities (issue 6, dbt tag apres_graphe)",
@@ -63,21 +62,16 @@ MART_PRODUCTEURS: dict[str, str] = {
 
 
 # marts computed per département build (graph, priorities): their rows belong to one département
-# even when a territory (an EPCI) spans several, so they are filtered on code_departement alone
-MARTS_PAR_DEPARTEMENT = frozenset(
-    {
-        "acteurs",
-        "liens",
-        "coordination_acteurs",
-        "coordination_dispositifs",
-        "liens_manquants",
-        "faiblesse_coordination",
-        "priorites",
-        "pistes",
-        "pistes_acteurs",
-        "pistes_preuves",
-    }
-)
+# even when a territory (an EPCI) spans several, so they are filtered on code_departement alone.
+# The graph's are the tables of the dbt source ``graphe`` (:func:`par_departement` reads them at call
+# time, so a table declared there is filtered so without another edit).
+_PRIORITES_PAR_DEPARTEMENT = frozenset({"priorites", "pistes", "pistes_acteurs", "pistes_preuves"})
+MARTS_PAR_DEPARTEMENT = _PRIORITES_PAR_DEPARTEMENT | {t.nom for t in declarations()}
+
+
+def par_departement(mart: str) -> bool:
+    """True for a mart computed per département build (graph, priorities)."""
+    return mart in _PRIORITES_PAR_DEPARTEMENT or mart in {t.nom for t in declarations()}
 
 
 class MartManquant(RuntimeError):
@@ -97,7 +91,8 @@ def exige_marts(con: duckdb.DuckDBPyConnection, noms: Iterable[str]) -> None:
     presents = set(liste_marts(con))
     absents = [n for n in noms if n not in presents]
     if absents:
-        detail = ", ".join(f"marts.{n} ({MART_PRODUCTEURS.get(n, 'unknown producer')})" for n in absents)
+        producteurs = {**MART_PRODUCTEURS, **{t.nom: "graph (issue 5, Python asset)" for t in declarations()}}
+        detail = ", ".join(f"marts.{n} ({producteurs.get(n, 'unknown producer')})" for n in absents)
         raise MartManquant(f"the report needs marts that are not in the warehouse: {detail}")
 
 
@@ -130,7 +125,7 @@ def filtre_departement(con: duckdb.DuckDBPyConnection, mart: str, code: str) -> 
     cols = set(colonnes(con, mart))
     if "code_departement" not in cols:
         return "true", []
-    if mart in MARTS_PAR_DEPARTEMENT:
+    if par_departement(mart):
         return "code_departement = ?", [code]
     if {"niveau", "code_territoire"} <= cols:
         schema, table = PERIMETRE.split(".")

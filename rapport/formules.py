@@ -50,7 +50,7 @@ def neutraliser(valeur: Any) -> Any:
     return "'" + valeur if est_formule(valeur) else valeur
 
 
-def neutraliser_textes(frame: "pandas.DataFrame") -> "pandas.DataFrame":
+def neutraliser_textes(frame: pandas.DataFrame) -> pandas.DataFrame:
     """A copy of ``frame`` whose text cells are neutralised (numeric columns untouched).
 
     >>> f = pd.DataFrame({"nom": ["=IMPORTXML(1)", "Bondy"], "solde": [-3, 4]})

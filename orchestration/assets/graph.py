@@ -30,13 +30,12 @@ from dagster import (
     multi_asset,
 )
 
-from graph.export import DESCRIPTIONS
+from graph.declaration import declarations, mesures
 from graph.modele import SOURCES
 from graph.territoires import MissingSource
 from ingest.paresseux import module_paresseux
 from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
-from orchestration.settings import DBT_PROJECT_DIR
 
 # the graph code (networkx layouts, pandas) is imported when a step runs
 pipeline = module_paresseux("graph.pipeline")
@@ -44,30 +43,35 @@ pipeline = module_paresseux("graph.pipeline")
 __all__ = ["ASSETS", "CHECKS", "SENSORS", "SOURCE_KEYS"]
 
 GROUP = "graphe"
-SEEDS = DBT_PROJECT_DIR / "seeds"
 # the asset producing each table the graph reads
 SOURCE_KEYS: dict[str, AssetKey] = {table: AssetKey(table.split(".")) for table in SOURCES}
 # the comité's corrections of the network (orchestration/assets/suivi.py), applied by graph/comite.py
 SOURCE_KEYS["raw.reseau_corrections"] = AssetKey(["raw", "reseau_corrections"])
-DESCRIPTIONS_ANALYSE = {
-    "coordination_acteurs": "Centralités, communauté, rôle de courtage et distance à France Travail "
-    "de chaque acteur et dispositif.",
-    "coordination_dispositifs": "Partenaires attendus et observés de chaque dispositif en cours.",
-    "liens_manquants": "Liens attendus absents du graphe observé, avec leur raison.",
-    "faiblesse_coordination": "Score de faiblesse de coordination (0 à 1) par territoire et domaine, "
-    "avec ses composantes.",
+# the graph's marts as the dbt source ``graphe`` declares them (description, columns, step)
+TABLES = {t.nom: t for t in declarations()}
+
+# metadata shown in Dagster for some measures, beyond the row count every measure gets
+_METADONNEES_MESURES = {
+    "coordination_acteurs": lambda f: {
+        "methode_intermediarite": str(f["methode_intermediarite"].iloc[0]),
+        "communautes": int(f["communaute"].nunique()),
+        "roles": MetadataValue.json(f["role_courtage"].value_counts().to_dict()),
+    },
+    "coordination_dispositifs": lambda f: {"part_attentes_satisfaites": float(f["present"].mean())},
+    "liens_manquants": lambda f: {"par_regle": MetadataValue.json(f["regle"].value_counts().to_dict())},
+    "faiblesse_coordination": lambda f: {"score_moyen": float(f["score"].mean())},
 }
 
 
 def _schema(table: str) -> TableSchema:
     return TableSchema(
-        columns=[TableColumn(name, "", description=text) for name, text in DESCRIPTIONS[table].items()]
+        columns=[TableColumn(name, "", description=text) for name, text in TABLES[table].colonnes.items()]
     )
 
 
 def _spec(name: str, description: str, deps: list[AssetKey]) -> AssetSpec:
     return AssetSpec(
-        AssetKey(["marts", name]),
+        AssetKey(list(TABLES[name].cle_asset)),
         group_name=GROUP,
         kinds={"python", "duckdb"},
         deps=deps,
@@ -78,16 +82,9 @@ def _spec(name: str, description: str, deps: list[AssetKey]) -> AssetSpec:
 
 @multi_asset(
     specs=[
-        _spec(
-            "acteurs",
-            "Nœuds du graphe des acteurs et dispositifs d'un département (acteurs, dispositifs, "
-            "territoires, domaines, axes, services ; les documents sont les preuves des liens, "
-            "pas des nœuds).",
-            list(SOURCE_KEYS.values()),
-        ),
-        _spec(
-            "liens", "Liens typés du graphe avec leurs preuves et leur confiance.", list(SOURCE_KEYS.values())
-        ),
+        _spec(table.nom, table.description, list(SOURCE_KEYS.values()))
+        for table in declarations()
+        if table.etape == "graphe"
     ],
     partitions_def=departement_partitions,
     name="graphe_acteurs",
@@ -100,7 +97,7 @@ def graphe_acteurs(
     started = time.perf_counter()
     try:
         with warehouse.connect() as con:
-            result, summary = pipeline.build_and_write(con, code, SEEDS, settings.output_for(code))
+            result, summary = pipeline.build_and_write(con, code, settings.output_for(code))
     except MissingSource as exc:
         raise Failure(description=str(exc)) from exc
     if summary["registre"] == "absent":
@@ -144,11 +141,11 @@ def graphe_acteurs(
 @multi_asset(
     specs=[
         _spec(
-            name,
-            description,
+            table.nom,
+            table.description,
             [AssetKey(["marts", "acteurs"]), AssetKey(["marts", "liens"]), AssetKey(["marts", "besoins"])],
         )
-        for name, description in DESCRIPTIONS_ANALYSE.items()
+        for table in mesures()
     ],
     partitions_def=departement_partitions,
     name="analyse_coordination",
@@ -163,39 +160,12 @@ def analyse_coordination(context: AssetExecutionContext, warehouse: WarehouseRes
     except (MissingSource, LookupError) as exc:
         raise Failure(description=str(exc)) from exc
     elapsed = round(time.perf_counter() - started, 2)
-    acteurs, dispositifs = frames["coordination_acteurs"], frames["coordination_dispositifs"]
-    manquants, faiblesse = frames["liens_manquants"], frames["faiblesse_coordination"]
-    yield MaterializeResult(
-        asset_key=AssetKey(["marts", "coordination_acteurs"]),
-        metadata={
-            "dagster/row_count": len(acteurs),
-            "methode_intermediarite": str(acteurs["methode_intermediarite"].iloc[0]) if len(acteurs) else "-",
-            "duree_s": elapsed,
-            "communautes": int(acteurs["communaute"].nunique()) if len(acteurs) else 0,
-            "roles": MetadataValue.json(acteurs["role_courtage"].value_counts().to_dict()),
-        },
-    )
-    yield MaterializeResult(
-        asset_key=AssetKey(["marts", "coordination_dispositifs"]),
-        metadata={
-            "dagster/row_count": len(dispositifs),
-            "part_attentes_satisfaites": float(dispositifs["present"].mean()) if len(dispositifs) else 0.0,
-        },
-    )
-    yield MaterializeResult(
-        asset_key=AssetKey(["marts", "liens_manquants"]),
-        metadata={
-            "dagster/row_count": len(manquants),
-            "par_regle": MetadataValue.json(manquants["regle"].value_counts().to_dict()),
-        },
-    )
-    yield MaterializeResult(
-        asset_key=AssetKey(["marts", "faiblesse_coordination"]),
-        metadata={
-            "dagster/row_count": len(faiblesse),
-            "score_moyen": float(faiblesse["score"].mean()) if len(faiblesse) else 0.0,
-        },
-    )
+    for name, frame in frames.items():
+        extra = _METADONNEES_MESURES.get(name, lambda _: {})(frame) if len(frame) else {}
+        yield MaterializeResult(
+            asset_key=AssetKey(list(TABLES[name].cle_asset)),
+            metadata={"dagster/row_count": len(frame), "duree_s": elapsed, **extra},
+        )
 
 
 @asset(

@@ -27,6 +27,8 @@ MARTS_PRIORITES = [
     AssetKey(["marts", name])
     for name in ("priorites", "pistes", "pistes_acteurs", "pistes_preuves", "suivi_decisions")
 ]
+# made for the report by dbt after the graph (schema rapport, dbt_project/models/marts/priorites/)
+MARTS_PRIORITES.append(AssetKey(["rapport", "gouvernance_dispositifs"]))
 # the workbook's vocabulary: dbt seeds of schema rapport, read by the kit's workbook writer
 LIBELLES_CLASSEUR = [AssetKey([SCHEMA_LIBELLES, name]) for name in SEEDS_LIBELLES]
 # the territories each département's files keep (dbt model of schema rapport), read by every exporter

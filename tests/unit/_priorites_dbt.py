@@ -30,6 +30,7 @@ A_CONSTRUIRE = [
     "pistes_preuves",
     "pistes",
     "priorites_couverture",
+    "gouvernance_dispositifs",  # made for the report (schema rapport)
 ]
 
 

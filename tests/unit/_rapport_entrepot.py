@@ -294,6 +294,7 @@ def entrees() -> dict[str, pd.DataFrame]:
             "code_territoire": None,
             "code_commune": None,
             "code_domaine": None,
+            "periode": None,
             "historique": False,
             "sources": '["registre"]',
         }
@@ -373,6 +374,18 @@ def entrees() -> dict[str, pd.DataFrame]:
             {"code_departement": DEP, "source": structure, "cible": f"service:sv{i}", "type_lien": "offre"}
         )
     acteurs = pd.DataFrame(noeuds)
+    acteurs["periode"] = acteurs["periode"].astype("string")
+    # expected partner types of the PDI: two of three present (the report's governance table)
+    coordination_dispositifs = pd.DataFrame(
+        {
+            "code_departement": [DEP] * 3,
+            "id_dispositif": ["dispositif:pdi:departement:93"] * 3,
+            "code_dispositif": ["pdi"] * 3,
+            "type_acteur": ["conseil_departemental", "france_travail", "caf"],
+            "present": [True, True, False],
+            "taux_couverture_dispositif": [2 / 3] * 3,
+        }
+    )
     coordination_acteurs = pd.DataFrame(
         [
             {
@@ -608,6 +621,7 @@ def entrees() -> dict[str, pd.DataFrame]:
         "besoins_composantes": pd.DataFrame(composantes),
         "accessibilite_synthese": pd.DataFrame(acces_synthese),
         "coordination_acteurs": coordination_acteurs,
+        "coordination_dispositifs": coordination_dispositifs,
         "territoires": territoires,
         "indicateurs": indicateurs,
         "axes_domaines": domaines,

@@ -59,27 +59,43 @@ def _warehouse(path: Path, fixtures_dir: Path, skip: set[str] = frozenset()) -> 
                 }
             ]
         ),
-        "raw.ft_clpe_communes": read_clpe_communes(data).frame.drop(columns=["_secret", "_indisponible"]),
-        "raw.politique_ville_contrats": read_contrats_de_ville(data).frame.drop(
+        # the staging views dbt makes over the raw tables (dbt_project/models/staging/), as tables here
+        "staging.stg_france_travail__clpe_communes": read_clpe_communes(data).frame.rename(
+            columns={
+                "commune_id": "code_commune_source",
+                "territoire_id": "code_clpe",
+                "territoire_libelle": "libelle_clpe",
+                "departement_id": "code_departement",
+            }
+        )[["code_commune_source", "code_clpe", "libelle_clpe", "code_departement"]],
+        "staging.stg_politique_ville__contrats": read_contrats_de_ville(data).frame.drop(
             columns=["_secret", "_indisponible"]
         ),
-        "raw.geo_communes": geo,
-        "raw.cog_communes": pd.DataFrame(
-            {"siren": ["219300019"], "code_insee": ["93001"], "dep": ["93"], "type": ["commune-actuelle"]}
+        "staging.stg_geo__communes": geo[["code_insee", "dep", "geometrie_wkt"]],
+        "staging.stg_cog__communes": pd.DataFrame(
+            {
+                "siren": ["219300019"],
+                "code_commune": ["93001"],
+                "code_departement": ["93"],
+                "type_commune": ["commune-actuelle"],
+            }
         ),
-        "raw.registre_acteurs": read_registre_table(registry, "acteurs.csv").frame,
-        "raw.registre_dispositifs": read_registre_table(registry, "dispositifs.csv").frame,
-        "raw.registre_liens": read_registre_table(registry, "liens.csv").frame,
+        "staging.stg_registre__acteurs": read_registre_table(registry, "acteurs.csv").frame,
+        "staging.stg_registre__dispositifs": read_registre_table(registry, "dispositifs.csv").frame,
+        "staging.stg_registre__liens": read_registre_table(registry, "liens.csv").frame,
+        # the seeds, as dbt loads them (text, empty cells null)
+        "marts.axes_domaines": pd.read_csv(SEEDS / "axes_domaines.csv", dtype=str),
+        "marts.dispositifs_modele": pd.read_csv(SEEDS / "dispositifs_modele.csv", dtype=str),
     }
     with duckdb.connect(str(path)) as con:
-        for schema in ("raw", "marts"):
+        for schema in ("staging", "marts"):
             con.execute(f"create schema if not exists {schema}")
         for name, frame in tables.items():
             if name in skip:
                 continue
             con.register(
                 "_t",
-                frame.astype(object).where(frame.notna(), None) if name.startswith("raw.registre") else frame,
+                frame.astype(object).where(frame.notna(), None) if "registre" in name else frame,
             )
             con.execute(f"create table {name} as select * from _t")
             con.unregister("_t")
@@ -88,17 +104,20 @@ def _warehouse(path: Path, fixtures_dir: Path, skip: set[str] = frozenset()) -> 
 
 def test_a_missing_table_fails_clearly(tmp_path, fixtures_dir):
     warehouse = _warehouse(
-        tmp_path / "w.duckdb", fixtures_dir, skip={"marts.mentions", "raw.ft_clpe_communes"}
+        tmp_path / "w.duckdb",
+        fixtures_dir,
+        skip={"marts.mentions", "staging.stg_france_travail__clpe_communes"},
     )
     with pytest.raises(
-        MissingSource, match=r"absente\(s\) de l'entrepôt : marts.mentions, raw.ft_clpe_communes"
+        MissingSource,
+        match=r"absente\(s\) de l'entrepôt : marts.mentions, staging.stg_france_travail__clpe_communes",
     ):
-        pipeline.build_and_write(warehouse, "93", SEEDS, tmp_path / "out")
+        pipeline.build_and_write(warehouse, "93", tmp_path / "out")
 
 
 def test_build_analyse_and_page(tmp_path, fixtures_dir):
     warehouse = _warehouse(tmp_path / "w.duckdb", fixtures_dir)
-    result, summary = pipeline.build_and_write(warehouse, "93", SEEDS, tmp_path / "out" / "93")
+    result, summary = pipeline.build_and_write(warehouse, "93", tmp_path / "out" / "93")
     assert summary["registre"] == "présent" and summary["noeuds"] == result.graph.number_of_nodes()
     assert (tmp_path / "out" / "93" / "graphe_acteurs.graphml").exists()
     marts = pipeline.analyse_and_write(warehouse, "93")
@@ -117,12 +136,12 @@ def test_build_analyse_and_page(tmp_path, fixtures_dir):
         graph = pipeline.load_graph(con, "93")
     assert graph.number_of_edges() == result.graph.number_of_edges()
     # a second build of the same département replaces its rows
-    pipeline.build_and_write(warehouse, "93", SEEDS, tmp_path / "out" / "93")
+    pipeline.build_and_write(warehouse, "93", tmp_path / "out" / "93")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from marts.acteurs").fetchall()[0][0] == summary["noeuds"]
 
 
 def test_run_several_departements(tmp_path, fixtures_dir):
     warehouse = _warehouse(tmp_path / "w.duckdb", fixtures_dir)
-    timings = pipeline.run_departements(warehouse, ["93"], SEEDS, tmp_path / "out", with_page=False)
+    timings = pipeline.run_departements(warehouse, ["93"], tmp_path / "out", with_page=False)
     assert list(timings["code_departement"]) == ["93"] and (timings["construction_s"] >= 0).all()

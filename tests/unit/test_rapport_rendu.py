@@ -283,3 +283,18 @@ def test_a_missing_mart_stops_the_report_with_its_name(tmp_path, data_dir):
     finally:
         con.close()
     assert not (tmp_path / "out" / "rapport_diagnostic.html").exists()
+
+
+def test_governance_table_reads_the_rows_dbt_makes_for_it(page, entrepot):
+    """The « Gouvernance » table is the dbt model gouvernance_dispositifs (schema rapport): the PDI with
+    its pilot and two of its three expected partner types present, the closed CALPAE after it."""
+    lignes = [
+        [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+        for tr in page.find(id="gouvernance").find("tbody").find_all("tr")
+    ]
+    assert lignes == [
+        ["PDI de la Seine-Saint-Denis", "", "Conseil départemental <b>93</b>", "67 %"],
+        ["CALPAE 2019-2023 (clos)", "", "pilote non renseigné", "–"],
+    ]
+    with duckdb.connect(str(entrepot), read_only=True) as con:
+        assert con.execute("select count(*) from rapport.gouvernance_dispositifs").fetchone()[0] == 2

@@ -1,0 +1,480 @@
+"""The workbook's synthesis sheets (one per axis: ranked priorities, leads, key indicators against
+France) and its read-me (what each sheet holds, the sources, the date, how to filter). Split from
+rapport/exports.py (issue 13).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from rapport.classeur_cellules import LARGEUR_MAX, _Feuille, _largeur_valeur
+from rapport.classeur_libelles import Libelles
+
+__all__: list[str] = []
+
+
+# ---------------------------------------------------------------------------------------------
+# synthesis sheets (one per axis) and read-me
+
+
+def _bloc(
+    con, cm: dict[str, dict[str, str]], table: str, voulues: list[str], where: str, params: list, ordre: str
+):
+    """Rows of ``table`` for the columns of ``voulues`` that exist (a changed mart never breaks the sheet).
+
+    ``cm``: ``{mart: {column: type}}`` of the warehouse."""
+    presentes = cm.get(table, {})
+    cols = [c for c in voulues if c in presentes]
+    if not cols:
+        return [], []
+    ordre = ", ".join(o for o in ordre.split(", ") if o.split()[0] in presentes) or "1"
+    sql = f"select {', '.join(cols)} from marts.{table} where {where} order by {ordre}"
+    try:
+        return cols, con.execute(sql, params).fetchall()
+    except duckdb.Error:
+        return [], []
+
+
+def _ecrire_page(
+    feuille: _Feuille,
+    lignes: list[list[tuple]],
+    largeurs_min: list[int] | None = None,
+    largeur_max: int = LARGEUR_MAX,
+) -> None:
+    """Write rows of ``(value, kind, style[, link])`` cells, sizing the columns from the table rows
+    (at most ``largeur_max``); a longer text wraps, and its row is as high as it needs."""
+    largeurs = list(largeurs_min or [])
+    for ligne in lignes:
+        if len(ligne) < 2:  # a title or a sentence overflows to the right: it does not size the column
+            continue
+        for j, morceau in enumerate(ligne):
+            valeur, kind = morceau[0], morceau[1]
+            w = min(largeur_max, _largeur_valeur(valeur, kind) + 2)
+            if j >= len(largeurs):
+                largeurs.append(w)
+            else:
+                largeurs[j] = max(largeurs[j], w)
+    feuille.largeurs(largeurs)
+    feuille.impression(True)
+    for i, ligne in enumerate(lignes, start=1):
+        if len(ligne) >= 2:
+            ligne = [
+                (m[0], m[1], "enveloppe", *m[3:])
+                if m[2] is None and isinstance(m[0], str) and len(m[0]) + 2 > min(largeurs[j], LARGEUR_MAX)
+                else m
+                for j, m in enumerate(ligne)
+            ]
+        enveloppees = [(m[0], largeurs[j]) for j, m in enumerate(ligne) if m[2] in ("enveloppe", "entete")]
+        if enveloppees and len(ligne) >= 2:  # the other cells of the row at the top, beside the wrapped text
+            ligne = [(m[0], m[1], "haut", *m[3:]) if m[2] is None else m for m in ligne]
+        feuille.hauteur(i, enveloppees)
+        feuille.append([feuille.cellule(j, *morceau) for j, morceau in enumerate(ligne)])
+
+
+def _table(entetes: list[str], lignes: list[list[tuple]]) -> list[list[tuple]]:
+    return [[(e, None, "entete") for e in entetes]] + lignes
+
+
+def _oui_non(v) -> str | None:
+    return None if v is None else ("oui" if v else "non")
+
+
+def _synthese_axe(
+    con,
+    cm: dict[str, dict[str, str]],
+    code: str,
+    axe: str,
+    libelle_axe: str,
+    nom_dep: str,
+    presents: set[str],
+    genere_le: str,
+    lib: Libelles,
+):
+    """The rows of an axis's synthesis sheet."""
+    lignes: list[list[tuple]] = [
+        [(f"Axe {axe} : {libelle_axe}", None, "titre")],
+        [
+            (
+                f"{nom_dep}, classeur produit le {genere_le}. Indices : 100 = France (ou les communes "
+                "couvertes, pour une source partielle).",
+                None,
+                "note",
+            )
+        ],
+    ]
+    if "besoins" in presents:
+        cols, rows = _bloc(
+            con,
+            cm,
+            "besoins",
+            ["libelle_domaine", "indice_besoin", "nb_composantes"],
+            "niveau = 'departement' and code_territoire = ? and code_axe = ?",
+            [code, axe],
+            "libelle_domaine",
+        )
+        if rows:
+            lignes += [[], [("Besoin du département par domaine", None, "section")]]
+            lignes += _table(
+                [lib.entete("besoins", c) for c in cols],
+                [
+                    [
+                        (
+                            v,
+                            lib.format_colonne("besoins", c) or ("decimal" if isinstance(v, float) else None),
+                            None,
+                        )
+                        for c, v in zip(cols, r, strict=True)
+                    ]
+                    for r in rows
+                ],
+            )
+    if "priorites" in presents:
+        voulues = [
+            "rang_axe",
+            "libelle_territoire",
+            "libelle_domaine",
+            "score",
+            "indice_besoin",
+            "indice_offre",
+            "ecart_besoin_offre",
+            "typologie_ecart",
+            "zone_blanche",
+            "faiblesse_coordination",
+        ]
+        echelles = [
+            ("infra", "Priorités classées : EPT et EPCI"),
+            ("departement", "Priorités classées : département"),
+        ]
+        for echelle, titre in echelles:
+            cols, rows = _bloc(
+                con,
+                cm,
+                "priorites",
+                voulues,
+                "code_departement = ? and code_axe = ? and echelle = ? and donnees_suffisantes",
+                [code, axe, echelle],
+                "rang_axe, libelle_territoire, libelle_domaine",
+            )
+            lignes += [[], [(titre, None, "section")]]
+            if rows:
+                lignes += _table(
+                    [lib.entete("priorites", c) for c in cols],
+                    [
+                        [
+                            (
+                                _oui_non(v) if c == "zone_blanche" else v,
+                                lib.format_colonne("priorites", c),
+                                None,
+                            )
+                            for c, v in zip(cols, r, strict=True)
+                        ]
+                        for r in rows
+                    ],
+                )
+            else:
+                lignes.append([("Aucune priorité classée à cette échelle.", None, "note")])
+        _, absentes = _bloc(
+            con,
+            cm,
+            "priorites",
+            ["raison"],
+            "code_departement = ? and code_axe = ? and not donnees_suffisantes",
+            [code, axe],
+            "raison",
+        )
+        if absentes:
+            raisons = sorted({r[0] for r in absentes if r[0]})
+            lignes.append(
+                [
+                    (
+                        f"{len(absentes)} ligne(s) non classée(s) faute de données suffisantes"
+                        + (f" : {' ; '.join(raisons[:5])}" if raisons else "")
+                        + f" (feuille « {lib.feuille('priorites')[1]} », colonne « Raison »).",
+                        None,
+                        "note",
+                    )
+                ]
+            )
+    if "pistes" in presents:
+        voulues = [
+            "rang_axe",
+            "libelle_territoire",
+            "libelle_domaine",
+            "nature",
+            "intitule",
+            "indicateur_suivi",
+        ]
+        cols, rows = _bloc(
+            con,
+            cm,
+            "pistes",
+            voulues,
+            "code_departement = ? and code_axe = ?",
+            [code, axe],
+            "rang_axe, libelle_territoire",
+        )
+        lignes += [[], [("Pistes d'action", None, "section")]]
+        if rows:
+            lignes += _table(
+                [lib.entete("pistes", c) for c in cols],
+                [
+                    [
+                        (
+                            v,
+                            lib.format_colonne("pistes", c),
+                            "enveloppe" if isinstance(v, str) and len(v) > 60 else None,
+                        )
+                        for c, v in zip(cols, r, strict=True)
+                    ]
+                    for r in rows
+                ],
+            )
+        else:
+            lignes.append([("Aucune piste : aucune priorité de l'axe n'est classée.", None, "note")])
+    if {"indicateurs", "indicateurs_catalogue"} <= presents:
+        blocs = [
+            ("code_axe = ?", [axe], "Indicateurs clés de l'axe : le département face à la France"),
+            ("code_axe is null", [], "Contexte : le département face à la France"),
+        ]
+        for condition, params, titre in blocs:
+            lignes += [[], [(titre, None, "section")]]
+            lignes += _indicateurs_cles(con, code, condition, params)
+    return lignes
+
+
+def _indicateurs_cles(con, code: str, condition: str, params: list) -> list[list[tuple]]:
+    """The département's latest value of the catalogue's indicators matching ``condition``, with the
+    région and France values (a table, or a sentence saying why there is none)."""
+    try:
+        n = con.execute(
+            f"select count(*) from marts.indicateurs_catalogue where {condition}", params
+        ).fetchone()[0]
+        rows = con.execute(
+            f"""with c as (select code_indicateur, libelle, unite, source from marts.indicateurs_catalogue
+                          where {condition}),
+               i as (select * from marts.indicateurs where niveau = 'departement' and code_territoire = ?
+                     and code_indicateur in (select code_indicateur from c)
+                     qualify row_number() over (partition by code_indicateur
+                             order by (valeur is null and not secret), annee desc) = 1)
+               select c.libelle, c.unite, i.annee, i.valeur, i.secret, i.valeur_region, i.valeur_france,
+                      i.ecart_france, c.source
+               from i join c using (code_indicateur) order by c.libelle""",
+            [*params, code],
+        ).fetchall()
+    except duckdb.Error:
+        n, rows = 0, []
+    if not rows:
+        texte = (
+            "Aucun de ces indicateurs n'est publié pour le département."
+            if n
+            else "Aucun indicateur de besoin n'est encore défini pour cet axe."
+        )
+        return [[(texte, None, "note")]]
+    entetes = [
+        "Indicateur",
+        "Unité",
+        "Année",
+        "Département",
+        "Région",
+        "France",
+        "Écart à la France",
+        "Source",
+    ]
+    corps = []
+    for lib, unite, annee, valeur, secret, region, france, ecart, source in rows:
+        corps.append(
+            [
+                (lib, None, None),
+                (unite, None, None),
+                (annee, "annee", None),
+                ("secret statistique" if secret and valeur is None else valeur, "decimal", None),
+                (region, "decimal", None),
+                (france, "decimal", None),
+                (ecart, "decimal", None),
+                (source, None, None),
+            ]
+        )
+    return _table(entetes, corps)
+
+
+def _sources(con, code: str, presents: set[str]) -> list[tuple[str, str]]:
+    """(use, publisher and dataset) of the data in the workbook, from the marts themselves."""
+    sources: list[tuple[str, str]] = []
+
+    def requete(sql, params):
+        try:
+            return con.execute(sql, params).fetchall()
+        except duckdb.Error:
+            return []
+
+    try:
+        cog = con.execute("select vintage from raw._chargements where table_name = 'cog_communes'").fetchone()
+    except duckdb.Error:
+        cog = None
+    if cog and cog[0]:
+        sources.append(("Territoires", f"INSEE, Code officiel géographique ({cog[0]})"))
+    if {"indicateurs", "indicateurs_catalogue"} <= presents:
+        for (source,) in requete(
+            "select distinct c.source from marts.indicateurs_catalogue as c where c.code_indicateur in "
+            "(select code_indicateur from marts.indicateurs where code_departement = ?) order by 1",
+            [code],
+        ):
+            sources.append(("Indicateurs de besoin", source))
+    if {"services", "offre_sources"} <= presents:
+        for (libelle,) in requete(
+            "select distinct o.libelle from marts.offre_sources as o where o.table_source in "
+            "(select table_source from marts.services where code_departement = ?) order by 1",
+            [code],
+        ):
+            sources.append(("Offre de services", libelle))
+    if "acteurs" in presents:
+        n = requete(
+            "select count(*) from marts.acteurs where code_departement = ? and source_publique is not null",
+            [code],
+        )
+        if n and n[0][0]:
+            sources.append(
+                (
+                    "Coordination",
+                    "Registre des acteurs et dispositifs du projet : sources publiques "
+                    "citées acteur par acteur (feuille « Acteurs et dispositifs », "
+                    "colonne « Source publique »)",
+                )
+            )
+        sources.append(
+            (
+                "Coordination",
+                "Modèle national des dispositifs du Pacte (feuille « Modèle des "
+                "dispositifs ») et catalogue de l'offre ci-dessus",
+            )
+        )
+    if "documents" in presents:
+        for titre, auteur, date in requete(
+            "select titre, coalesce(editeur_manifeste, auteur), coalesce(date_manifeste, date_document) "
+            "from marts.documents where code_departement = ? and categorie = 'document' order by 1",
+            [code],
+        ):
+            detail = ", ".join(x for x in (auteur, date) if x)
+            sources.append(("Documents déposés", f"« {titre} », {detail}" if detail else f"« {titre} »"))
+        n = requete(
+            "select count(*) from marts.documents where code_departement = ? and categorie = 'entretien'",
+            [code],
+        )
+        if n and n[0][0]:
+            sources.append(("Entretiens", f"{n[0][0]} note(s) d'entretien déposée(s), pseudonymisées"))
+    return sources
+
+
+def _lisez_moi(
+    nom_dep: str,
+    genere_le: str,
+    syntheses: list[tuple[str, str]],
+    detail: list[tuple[str, str, str, int]],
+    absentes: list[tuple[str, str]],
+    sources: list[tuple[str, str]],
+) -> list[list[tuple]]:
+    lien = lambda titre: f"'{titre}'!A1"  # noqa: E731
+    lignes: list[list[tuple]] = [
+        [(f"Diagnostic territorial du Pacte des solidarités : {nom_dep}", None, "titre")],
+        [
+            (
+                f"Classeur produit le {genere_le}, à partir des données du diagnostic du département.",
+                None,
+                "note",
+            )
+        ],
+        [],
+        [("Comment l'utiliser", None, "section")],
+        [
+            (
+                "Les feuilles « Synthèse » résument chaque axe : besoin par domaine, priorités classées, "
+                "pistes "
+                "d'action et indicateurs clés du département face à la France.",
+                None,
+                None,
+            )
+        ],
+        [
+            (
+                "Les feuilles suivantes donnent le détail, par groupe : priorités et pistes, besoins, offre, "
+                "coordination, documents, puis les référentiels.",
+                None,
+                None,
+            )
+        ],
+        [
+            (
+                "Filtrer : chaque feuille de détail a sa ligne d'en-tête figée et un filtre ; cliquer sur "
+                "la flèche "
+                "d'une en-tête pour choisir un territoire, un domaine ou une année (menu Données, Filtrer).",
+                None,
+                None,
+            )
+        ],
+        [("Définitions : placer la souris sur une en-tête affiche la définition de la colonne.", None, None)],
+        [
+            (
+                "Un nom suit chaque code de territoire, d'indicateur et de domaine ; les listes sont "
+                "écrites « a ; b ; c ».",
+                None,
+                None,
+            )
+        ],
+        [
+            (
+                "Une cellule vide signifie une valeur non disponible ; la colonne « Secret statistique » "
+                "dit quand la source la masque. Indices : 100 = la valeur de la France (pour une source "
+                "partielle, celle des communes qu'elle couvre : colonne « Référence de l'indice »).",
+                None,
+                None,
+            )
+        ],
+        [
+            (
+                "Les feuilles de territoires gardent les lignes de la région et de la France pour "
+                "comparaison.",
+                None,
+                None,
+            )
+        ],
+        [],
+        [("Feuilles du classeur", None, "section")],
+        [
+            ("Groupe", None, "entete"),
+            ("Feuille", None, "entete"),
+            ("Contenu", None, "entete"),
+            ("Lignes", None, "entete"),
+        ],
+    ]
+    for titre, libelle in syntheses:
+        lignes.append(
+            [
+                ("Synthèse", None, None),
+                (titre, None, None, lien(titre)),
+                (libelle, None, "enveloppe"),
+                (None, None, None),
+            ]
+        )
+    for groupe, titre, contenu, n in detail:
+        lignes.append(
+            [
+                (groupe, None, None),
+                (titre, None, None, lien(titre)),
+                (contenu, None, "enveloppe"),
+                (n, "entier", None),
+            ]
+        )
+    if absentes:
+        lignes += [
+            [],
+            [("Feuilles absentes", None, "section")],
+            [("Feuille", None, "entete"), ("Pourquoi", None, "entete")],
+        ]
+        lignes += [[(titre, None, None), (raison, None, "enveloppe")] for titre, raison in absentes]
+    lignes += [
+        [],
+        [("Sources", None, "section")],
+        [("Utilisées pour", None, "entete"), ("Producteur et jeu de données", None, "entete")],
+    ]
+    lignes += [[(usage, None, None), (source, None, "enveloppe")] for usage, source in sources]
+    return lignes
