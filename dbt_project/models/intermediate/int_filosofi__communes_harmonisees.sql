@@ -11,19 +11,10 @@ source as (
     {{ sans_arrondissements_en_double('brut', 'code_commune_source') }}
 ),
 
-correspondance as (
-    select * from {{ ref('int_communes__correspondance') }}
-),
-
 harmonisees as (
-    select
-        co.code_commune,
-        count(*) as nb_communes_source,
-        -- a sum is only meaningful when no part is secret or missing
-        case when bool_and(s.nb_menages_fiscaux is not null) then sum(s.nb_menages_fiscaux) end
-            as nb_menages_fiscaux,
-        case when bool_and(s.nb_personnes_menages_fiscaux is not null) then sum(s.nb_personnes_menages_fiscaux) end
-            as nb_personnes_menages_fiscaux,
+    {% call vers_communes_2026('source') %}
+        {{ somme_complete('s.nb_menages_fiscaux') }} as nb_menages_fiscaux,
+        {{ somme_complete('s.nb_personnes_menages_fiscaux') }} as nb_personnes_menages_fiscaux,
         bool_or(s.nb_menages_fiscaux_secret) as nb_menages_fiscaux_secret,
         case when bool_and(s.taux_pauvrete is not null and s.nb_personnes_menages_fiscaux is not null)
             then sum(s.taux_pauvrete * s.nb_personnes_menages_fiscaux / 100) end as personnes_pauvres,
@@ -37,9 +28,7 @@ harmonisees as (
         bool_or(s.decile_9_secret) as decile_9_secret,
         any_value(s.rapport_interdecile) as rapport_interdecile_unique,
         bool_or(s.rapport_interdecile_secret) as rapport_interdecile_secret
-    from source as s
-    inner join correspondance as co on co.code_commune_source = s.code_commune_source
-    group by co.code_commune
+    {% endcall %}
 ),
 
 final as (
