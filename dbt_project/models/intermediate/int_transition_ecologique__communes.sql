@@ -7,11 +7,7 @@
 -- A share is kept as published when one source commune makes the 2026 commune; a 2026 commune made
 -- of several is recomputed from the counts (DPE) or left without value (cars: households of each
 -- old commune unknown).
-with rp_2021 as (
-    select * from {{ ref('int_rp__communes_harmonisees_2021') }}
-),
-
-voiture as (
+with voiture as (
     {% call vers_communes_2026(ref('stg_transition_ecologique__menages_sans_voiture')) %}
         any_value(s.part_menages_sans_voiture) as part_menages_sans_voiture
     {% endcall %}
@@ -29,7 +25,7 @@ final as (
         v.part_menages_sans_voiture * r.nb_menages / 100 as numerateur, r.nb_menages as denominateur,
         'publie' as methode
     from voiture as v
-    inner join rp_2021 as r on r.code_commune = v.code_commune
+    inner join {{ ref('int_rp__communes_harmonisees_2021') }} as r on r.code_commune = v.code_commune
     where v.nb_communes_source = 1 and r.nb_communes_source = 1
 
     union all
