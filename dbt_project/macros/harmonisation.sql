@@ -28,3 +28,10 @@
 {% macro somme_complete(colonne) -%}
     case when bool_and({{ colonne }} is not null) then sum({{ colonne }}) end
 {%- endmacro %}
+
+{#- The Filosofi measures kept only as published (medians, deciles, their ratio cannot be recomputed
+    for a merged commune, unlike the poverty rate): harmonised with their secrecy flag by
+    int_filosofi__communes_harmonisees, listed as commune indicators by int_indicateurs__communes. -#}
+{% macro filosofi_mesures_publiees() -%}
+    {{ return(['mediane_niveau_vie', 'decile_1', 'decile_9', 'rapport_interdecile']) }}
+{%- endmacro %}

@@ -19,15 +19,11 @@ harmonisees as (
         case when bool_and(s.taux_pauvrete is not null and s.nb_personnes_menages_fiscaux is not null)
             then sum(s.taux_pauvrete * s.nb_personnes_menages_fiscaux / 100) end as personnes_pauvres,
         bool_or(s.taux_pauvrete_secret) as taux_pauvrete_secret,
-        any_value(s.taux_pauvrete) as taux_pauvrete_unique,
-        any_value(s.mediane_niveau_vie) as mediane_niveau_vie_unique,
-        bool_or(s.mediane_niveau_vie_secret) as mediane_niveau_vie_secret,
-        any_value(s.decile_1) as decile_1_unique,
-        bool_or(s.decile_1_secret) as decile_1_secret,
-        any_value(s.decile_9) as decile_9_unique,
-        bool_or(s.decile_9_secret) as decile_9_secret,
-        any_value(s.rapport_interdecile) as rapport_interdecile_unique,
-        bool_or(s.rapport_interdecile_secret) as rapport_interdecile_secret
+        any_value(s.taux_pauvrete) as taux_pauvrete_unique
+        {%- for mesure in filosofi_mesures_publiees() %},
+        any_value(s.{{ mesure }}) as {{ mesure }}_unique,
+        bool_or(s.{{ mesure }}_secret) as {{ mesure }}_secret
+        {%- endfor %}
     {% endcall %}
 ),
 
@@ -45,15 +41,12 @@ final as (
         end as taux_pauvrete,
         case when nb_communes_source = 1 then 'publie' else 'recalcule' end as taux_pauvrete_methode,
         personnes_pauvres,
-        taux_pauvrete_secret,
-        case when nb_communes_source = 1 then mediane_niveau_vie_unique end as mediane_niveau_vie,
-        mediane_niveau_vie_secret,
-        case when nb_communes_source = 1 then decile_1_unique end as decile_1,
-        decile_1_secret,
-        case when nb_communes_source = 1 then decile_9_unique end as decile_9,
-        decile_9_secret,
-        case when nb_communes_source = 1 then rapport_interdecile_unique end as rapport_interdecile,
-        rapport_interdecile_secret
+        taux_pauvrete_secret
+        {#- medians and deciles are published for one source commune only: none for a merged commune #}
+        {%- for mesure in filosofi_mesures_publiees() %},
+        case when nb_communes_source = 1 then {{ mesure }}_unique end as {{ mesure }},
+        {{ mesure }}_secret
+        {%- endfor %}
     from harmonisees
 )
 
