@@ -2,6 +2,9 @@
 -- value only when no IRIS of it is secret for that measure and every commune that made it up
 -- since 2020 is present in the file (communes not split into IRIS are absent from the source:
 -- a 2026 commune merging a split and an unsplit commune is therefore left without value).
+{%- set mesures = ['allocataires', 'allocataires_monoparents', 'enfants_moins_3_ans', 'allocataires_aide_logement',
+    'allocataires_aah', 'allocataires_prime_activite', 'allocataires_rsa'] %}
+
 with iris as (
     select * from {{ ref('stg_caf__iris_2020') }}
 ),
@@ -37,16 +40,13 @@ completude as (
 ),
 
 sommes as (
-    select
-        co.code_commune,
-        count(distinct i.code_iris) as nb_iris,
-        {% for mesure in ['allocataires', 'allocataires_monoparents', 'enfants_moins_3_ans', 'allocataires_aide_logement', 'allocataires_aah', 'allocataires_prime_activite', 'allocataires_rsa'] %}
-        case when bool_and(i.{{ mesure }} is not null) then sum(i.{{ mesure }}) end as {{ mesure }}_somme,
-        bool_or(i.{{ mesure }}_secret or i.{{ mesure }} is null) as {{ mesure }}_secret{{ ',' if not loop.last }}
+    {% call vers_communes_2026('iris') %}
+        count(distinct s.code_iris) as nb_iris,
+        {% for mesure in mesures %}
+        {{ somme_complete('s.' ~ mesure) }} as {{ mesure }}_somme,
+        bool_or(s.{{ mesure }}_secret or s.{{ mesure }} is null) as {{ mesure }}_secret{{ ',' if not loop.last }}
         {% endfor %}
-    from iris as i
-    inner join correspondance as co on co.code_commune_source = i.code_commune_source
-    group by co.code_commune
+    {% endcall %}
 ),
 
 final as (
@@ -54,7 +54,7 @@ final as (
         s.code_commune,
         s.nb_iris,
         coalesce(c.complete, false) as complete,
-        {% for mesure in ['allocataires', 'allocataires_monoparents', 'enfants_moins_3_ans', 'allocataires_aide_logement', 'allocataires_aah', 'allocataires_prime_activite', 'allocataires_rsa'] %}
+        {% for mesure in mesures %}
         case when coalesce(c.complete, false) then s.{{ mesure }}_somme end as {{ mesure }},
         s.{{ mesure }}_secret{{ ',' if not loop.last }}
         {% endfor %}

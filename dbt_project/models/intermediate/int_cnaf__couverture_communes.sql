@@ -13,10 +13,6 @@ with taux as (
     select * from {{ ref('stg_cnaf__taux_couverture_communes') }}
 ),
 
-places as (
-    select * from {{ ref('stg_petite_enfance__cnaf_places_communes') }}
-),
-
 correspondance as (
     select * from {{ ref('int_communes__correspondance') }}
 ),
@@ -68,7 +64,7 @@ lignes as (
             then p.places_accueil_formel * 100 / t.taux_couverture_global end as enfants_moins_3_ans_estimes
     from taux as t
     inner join correspondance as co on co.code_commune_source = t.code_commune_source
-    left join places as p on p.annee = t.annee and p.code_commune_source = t.code_commune_source
+    left join {{ ref('stg_petite_enfance__cnaf_places_communes') }} as p on p.annee = t.annee and p.code_commune_source = t.code_commune_source
 ),
 
 par_commune as (

@@ -11,35 +11,20 @@ source as (
     {{ sans_arrondissements_en_double('brut', 'code_commune_source') }}
 ),
 
-correspondance as (
-    select * from {{ ref('int_communes__correspondance') }}
-),
-
 harmonisees as (
-    select
-        co.code_commune,
-        count(*) as nb_communes_source,
-        -- a sum is only meaningful when no part is secret or missing
-        case when bool_and(s.nb_menages_fiscaux is not null) then sum(s.nb_menages_fiscaux) end
-            as nb_menages_fiscaux,
-        case when bool_and(s.nb_personnes_menages_fiscaux is not null) then sum(s.nb_personnes_menages_fiscaux) end
-            as nb_personnes_menages_fiscaux,
+    {% call vers_communes_2026('source') %}
+        {{ somme_complete('s.nb_menages_fiscaux') }} as nb_menages_fiscaux,
+        {{ somme_complete('s.nb_personnes_menages_fiscaux') }} as nb_personnes_menages_fiscaux,
         bool_or(s.nb_menages_fiscaux_secret) as nb_menages_fiscaux_secret,
         case when bool_and(s.taux_pauvrete is not null and s.nb_personnes_menages_fiscaux is not null)
             then sum(s.taux_pauvrete * s.nb_personnes_menages_fiscaux / 100) end as personnes_pauvres,
         bool_or(s.taux_pauvrete_secret) as taux_pauvrete_secret,
-        any_value(s.taux_pauvrete) as taux_pauvrete_unique,
-        any_value(s.mediane_niveau_vie) as mediane_niveau_vie_unique,
-        bool_or(s.mediane_niveau_vie_secret) as mediane_niveau_vie_secret,
-        any_value(s.decile_1) as decile_1_unique,
-        bool_or(s.decile_1_secret) as decile_1_secret,
-        any_value(s.decile_9) as decile_9_unique,
-        bool_or(s.decile_9_secret) as decile_9_secret,
-        any_value(s.rapport_interdecile) as rapport_interdecile_unique,
-        bool_or(s.rapport_interdecile_secret) as rapport_interdecile_secret
-    from source as s
-    inner join correspondance as co on co.code_commune_source = s.code_commune_source
-    group by co.code_commune
+        any_value(s.taux_pauvrete) as taux_pauvrete_unique
+        {%- for mesure in filosofi_mesures_publiees() %},
+        any_value(s.{{ mesure }}) as {{ mesure }}_unique,
+        bool_or(s.{{ mesure }}_secret) as {{ mesure }}_secret
+        {%- endfor %}
+    {% endcall %}
 ),
 
 final as (
@@ -56,15 +41,12 @@ final as (
         end as taux_pauvrete,
         case when nb_communes_source = 1 then 'publie' else 'recalcule' end as taux_pauvrete_methode,
         personnes_pauvres,
-        taux_pauvrete_secret,
-        case when nb_communes_source = 1 then mediane_niveau_vie_unique end as mediane_niveau_vie,
-        mediane_niveau_vie_secret,
-        case when nb_communes_source = 1 then decile_1_unique end as decile_1,
-        decile_1_secret,
-        case when nb_communes_source = 1 then decile_9_unique end as decile_9,
-        decile_9_secret,
-        case when nb_communes_source = 1 then rapport_interdecile_unique end as rapport_interdecile,
-        rapport_interdecile_secret
+        taux_pauvrete_secret
+        {#- medians and deciles are published for one source commune only: none for a merged commune #}
+        {%- for mesure in filosofi_mesures_publiees() %},
+        case when nb_communes_source = 1 then {{ mesure }}_unique end as {{ mesure }},
+        {{ mesure }}_secret
+        {%- endfor %}
     from harmonisees
 )
 

@@ -6,17 +6,9 @@ with brut as (
 -- Paris, Lyon and Marseille are listed both as communes and as arrondissements
 source as (
     {{ sans_arrondissements_en_double('brut', 'code_commune_source') }}
-),
-
-final as (
-    select
-        co.code_commune,
-        count(*) as nb_communes_source,
-        case when bool_and(s.demandeurs_emploi is not null) then sum(s.demandeurs_emploi) end as demandeurs_emploi,
-        bool_or(s.demandeurs_emploi_secret) as demandeurs_emploi_secret
-    from source as s
-    inner join {{ ref('int_communes__correspondance') }} as co on co.code_commune_source = s.code_commune_source
-    group by co.code_commune
 )
 
-select * from final
+{% call vers_communes_2026('source') %}
+    {{ somme_complete('s.demandeurs_emploi') }} as demandeurs_emploi,
+    bool_or(s.demandeurs_emploi_secret) as demandeurs_emploi_secret
+{% endcall %}

@@ -11,15 +11,7 @@ valeurs as (
 ),
 
 appartenances as (
-    select 'epci' as niveau, code_epci as code_territoire, code_commune, population from communes where code_epci is not null
-    union all
-    select 'ept', code_ept, code_commune, population from communes where code_ept is not null
-    union all
-    select 'departement', code_departement, code_commune, population from communes
-    union all
-    select 'region', code_region, code_commune, population from communes
-    union all
-    select 'france', 'FR', code_commune, population from communes where dans_france_entiere
+    {{ par_niveau('communes', ['code_commune', 'population'], niveaux=['epci', 'ept', 'departement', 'region', 'france']) }}
 ),
 
 population_territoire as (

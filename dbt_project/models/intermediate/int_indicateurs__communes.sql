@@ -45,7 +45,7 @@ lignes as (
         true as agregeable
     from filosofi
 
-    {% for mesure in ['mediane_niveau_vie', 'decile_1', 'decile_9', 'rapport_interdecile'] %}
+    {% for mesure in filosofi_mesures_publiees() %}
     union all
     select code_commune, '{{ mesure }}', 2021, {{ mesure }}, null, null,
         {{ mesure }} is null and {{ mesure }}_secret, 'publie', false

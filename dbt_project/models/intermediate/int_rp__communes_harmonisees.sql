@@ -17,36 +17,19 @@ dossier as (
     {{ sans_arrondissements_en_double('dossier_brut', 'code_commune_source') }}
 ),
 
-correspondance as (
-    select * from {{ ref('int_communes__correspondance') }}
-),
-
 comparateur_2026 as (
-    select
-        co.code_commune,
-        sum(c.population) as population,
-        sum(c.population_15_64) as population_15_64,
-        sum(c.chomeurs_15_64) as chomeurs_15_64,
-        sum(c.actifs_15_64) as actifs_15_64,
-        sum(c.nb_menages) as nb_menages
-    from comparateur as c
-    inner join correspondance as co on co.code_commune_source = c.code_commune_source
-    group by co.code_commune
+    {{ vers_communes_2026('comparateur', [
+        'population', 'population_15_64', 'chomeurs_15_64', 'actifs_15_64', 'nb_menages',
+    ]) }}
 ),
 
 dossier_2026 as (
-    select
-        co.code_commune,
-        sum(d.population_0_14) as population_0_14,
-        sum(d.population_0_14 + d.population_15_29 + d.population_30_44 + d.population_45_59
-            + d.population_60_74 + d.population_75_89 + d.population_90_plus) as population_toutes_classes,
-        sum(d.menages_famille) as menages_famille,
-        sum(d.familles_monoparentales) as familles_monoparentales,
-        sum(d.actifs_15_24) as actifs_15_24,
-        sum(d.chomeurs_15_24) as chomeurs_15_24
-    from dossier as d
-    inner join correspondance as co on co.code_commune_source = d.code_commune_source
-    group by co.code_commune
+    {% call vers_communes_2026('dossier', [
+        'population_0_14', 'menages_famille', 'familles_monoparentales', 'actifs_15_24', 'chomeurs_15_24',
+    ]) %}
+        sum(s.population_0_14 + s.population_15_29 + s.population_30_44 + s.population_45_59
+            + s.population_60_74 + s.population_75_89 + s.population_90_plus) as population_toutes_classes
+    {% endcall %}
 ),
 
 final as (

@@ -7,34 +7,17 @@
 -- A share is kept as published when one source commune makes the 2026 commune; a 2026 commune made
 -- of several is recomputed from the counts (DPE) or left without value (cars: households of each
 -- old commune unknown).
-with correspondance as (
-    select * from {{ ref('int_communes__correspondance') }}
-),
-
-rp_2021 as (
-    select * from {{ ref('int_rp__communes_harmonisees_2021') }}
-),
-
-voiture as (
-    select
-        co.code_commune,
-        count(*) as nb_communes_source,
-        any_value(v.part_menages_sans_voiture) as part_menages_sans_voiture
-    from {{ ref('stg_transition_ecologique__menages_sans_voiture') }} as v
-    inner join correspondance as co on co.code_commune_source = v.code_commune_source
-    group by co.code_commune
+with voiture as (
+    {% call vers_communes_2026(ref('stg_transition_ecologique__menages_sans_voiture')) %}
+        any_value(s.part_menages_sans_voiture) as part_menages_sans_voiture
+    {% endcall %}
 ),
 
 dpe as (
-    select
-        co.code_commune,
-        count(*) as nb_communes_source,
-        any_value(d.part_passoires_f_g) as part_passoires_unique,
-        sum(d.part_passoires_f_g * d.logements_diagnostiques / 100) as logements_passoires,
-        sum(d.logements_diagnostiques) as logements_diagnostiques
-    from {{ ref('stg_transition_ecologique__dpe') }} as d
-    inner join correspondance as co on co.code_commune_source = d.code_commune_source
-    group by co.code_commune
+    {% call vers_communes_2026(ref('stg_transition_ecologique__dpe'), ['logements_diagnostiques']) %}
+        any_value(s.part_passoires_f_g) as part_passoires_unique,
+        sum(s.part_passoires_f_g * s.logements_diagnostiques / 100) as logements_passoires
+    {% endcall %}
 ),
 
 final as (
@@ -42,7 +25,7 @@ final as (
         v.part_menages_sans_voiture * r.nb_menages / 100 as numerateur, r.nb_menages as denominateur,
         'publie' as methode
     from voiture as v
-    inner join rp_2021 as r on r.code_commune = v.code_commune
+    inner join {{ ref('int_rp__communes_harmonisees_2021') }} as r on r.code_commune = v.code_commune
     where v.nb_communes_source = 1 and r.nb_communes_source = 1
 
     union all

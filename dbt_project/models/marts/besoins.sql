@@ -1,15 +1,7 @@
 -- Need index per territory and domain: mean of the component indices (100 = France of the same
 -- year), comparable across communes, EPCI, EPT and départements. Every component, counted or
 -- not, is listed in `composantes` (a native list of structs) and in marts.besoins_composantes.
-with composantes as (
-    select * from {{ ref('besoins_composantes') }}
-),
-
-domaines as (
-    select * from {{ ref('axes_domaines') }}
-),
-
-final as (
+with final as (
     select
         c.niveau,
         c.code_territoire,
@@ -30,8 +22,8 @@ final as (
             inclus := c.inclus_dans_indice,
             motif_exclusion := c.motif_exclusion
         ) order by c.code_indicateur) as composantes
-    from composantes as c
-    inner join domaines as d on d.code_domaine = c.code_domaine
+    from {{ ref('besoins_composantes') }} as c
+    inner join {{ ref('axes_domaines') }} as d on d.code_domaine = c.code_domaine
     group by c.niveau, c.code_territoire, c.code_axe, c.code_domaine
 )
 

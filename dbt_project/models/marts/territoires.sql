@@ -4,16 +4,8 @@ with communes as (
     select * from {{ ref('int_communes__hierarchie') }}
 ),
 
-epci as (
-    select * from {{ ref('stg_cog__epci') }}
-),
-
 departements as (
     select * from {{ ref('stg_cog__departements') }}
-),
-
-regions as (
-    select * from {{ ref('stg_cog__regions') }}
 ),
 
 -- the département (and région) holding most of the population of an EPCI / EPT
@@ -31,16 +23,11 @@ departement_principal as (
 ),
 
 populations as (
-    select 'epci' as niveau, code_epci as code, sum(population) as population, count(*) as nb_communes
-    from communes where code_epci is not null group by code_epci
-    union all
-    select 'ept', code_ept, sum(population), count(*) from communes where code_ept is not null group by code_ept
-    union all
-    select 'departement', code_departement, sum(population), count(*) from communes group by code_departement
-    union all
-    select 'region', code_region, sum(population), count(*) from communes group by code_region
-    union all
-    select 'france', 'FR', sum(population), count(*) from communes where dans_france_entiere
+    select niveau, code_territoire as code, sum(population) as population, count(*) as nb_communes
+    from (
+        {{- par_niveau('communes', ['population'], niveaux=['epci', 'ept', 'departement', 'region', 'france']) | indent(4) }}
+    )
+    group by niveau, code_territoire
 ),
 
 qpv as (
@@ -69,7 +56,7 @@ lignes as (
         case when e.est_ept then e.code_epci end,
         dp.code_departement, dp.code_region, p.population, p.nb_communes,
         null, null, null, null, null, e.type_epci, null
-    from epci as e
+    from {{ ref('stg_cog__epci') }} as e
     left join departement_principal as dp
         on dp.niveau = case when e.est_ept then 'ept' else 'epci' end and dp.code = e.code_epci
     left join populations as p
@@ -84,7 +71,7 @@ lignes as (
     union all
     select 'region', r.code_region, r.libelle, null, null, null, null, r.code_region,
         p.population, p.nb_communes, null, null, null, null, null, null, null
-    from regions as r
+    from {{ ref('stg_cog__regions') }} as r
     left join populations as p on p.niveau = 'region' and p.code = r.code_region
 
     union all

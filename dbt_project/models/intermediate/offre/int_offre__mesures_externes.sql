@@ -21,17 +21,7 @@ correspondance as (
 
 -- territories of each commune, one row per level
 niveaux_communes as (
-    select 'commune' as niveau, code_commune as code_territoire, code_commune, code_departement from communes
-    union all
-    select 'epci', code_epci, code_commune, code_departement from communes where code_epci is not null
-    union all
-    select 'ept', code_ept, code_commune, code_departement from communes where code_ept is not null
-    union all
-    select 'departement', code_departement, code_commune, code_departement from communes
-    union all
-    select 'region', code_region, code_commune, code_departement from communes
-    union all
-    select 'france', 'FR', code_commune, code_departement from communes where dans_france_entiere
+    {{ par_niveau('communes', ['code_commune', 'code_departement']) }}
 ),
 
 -- ------------------------------------------------------------------ BPE 2018

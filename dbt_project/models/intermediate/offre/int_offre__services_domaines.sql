@@ -15,14 +15,10 @@ services as (
     select * from {{ ref('int_offre__services_unis') }}
 ),
 
-dedoublonnage as (
-    select * from {{ ref('int_offre__structures_dedoublonnees') }}
-),
-
 structures as (
     select s.*, d.id_structure
     from {{ ref('int_offre__structures_unies') }} as s
-    inner join dedoublonnage as d on d.cle_structure = s.cle_structure
+    inner join {{ ref('int_offre__structures_dedoublonnees') }} as d on d.cle_structure = s.cle_structure
 ),
 
 -- domains a structure carries through its networks and its v0 typology

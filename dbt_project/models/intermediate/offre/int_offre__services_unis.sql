@@ -3,10 +3,7 @@
 -- the data·inclusion correspondence seeds; values that are neither v1 nor known v0 codes are
 -- kept in `*_inconnus` columns (never dropped silently).
 with services as (
-    {% for table_source in offre_tables_services() %}
-    select * from {{ ref('stg_offre__services_' ~ table_source) }}
-    {% if not loop.last %}union all by name{% endif %}
-    {% endfor %}
+    {{ offre_union('services') }}
 ),
 
 referentiel as (

@@ -3,17 +3,11 @@
 -- exports list services of structures absent from the structures file): those are rebuilt
 -- from their services' place and flagged `structure_reconstituee`.
 with structures as (
-    {% for table_source in offre_tables_sources() %}
-    select * from {{ ref('stg_offre__structures_' ~ table_source) }}
-    {% if not loop.last %}union all by name{% endif %}
-    {% endfor %}
+    {{ offre_union('structures') }}
 ),
 
 services as (
-    {% for table_source in offre_tables_services() %}
-    select * from {{ ref('stg_offre__services_' ~ table_source) }}
-    {% if not loop.last %}union all by name{% endif %}
-    {% endfor %}
+    {{ offre_union('services') }}
 ),
 
 sources as (

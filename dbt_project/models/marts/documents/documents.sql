@@ -1,9 +1,5 @@
 {#- One row per document or interview of a département's inbox, with its kind and the rule that decided it. -#}
-with fichiers as (select * from {{ ref('stg_documents__fichiers') }}),
-types as (select * from {{ ref('documents_types') }}),
-entretiens as (select * from {{ ref('stg_documents__entretiens') }}),
-passages as (select * from {{ ref('stg_documents__passages') }}),
-mentions as (select * from {{ ref('stg_documents__mentions') }}),
+with passages as (select * from {{ ref('stg_documents__passages') }}),
 
 compte_passages as (
     select id_document, count(*) as nb_passages, count(code_axe) as nb_passages_classes,
@@ -23,7 +19,7 @@ compte_mentions as (
         count(*) filter (where type_entite = 'dispositif') as nb_mentions_dispositifs,
         count(*) filter (where type_entite = 'territoire') as nb_mentions_territoires,
         count(*) filter (where type_entite = 'avancement') as nb_mentions_avancement
-    from mentions group by 1
+    from {{ ref('stg_documents__mentions') }} as mentions group by 1
 ),
 
 final as (
@@ -43,12 +39,12 @@ final as (
         e.niveau_territoire as niveau_territoire_entretien, e.code_territoire as code_territoire_entretien,
         f.chemin, f.nom_fichier, f.dossier_source, f.origine_dossier, f.checksum,
         f.titre_manifeste, f.editeur_manifeste, f.date_manifeste, f.analyse_le
-    from fichiers as f
-    left join types as t using (type_document)
+    from {{ ref('stg_documents__fichiers') }} as f
+    left join {{ ref('documents_types') }} as t using (type_document)
     left join compte_passages as p using (id_document)
     left join axes as a using (id_document)
     left join compte_mentions as m using (id_document)
-    left join entretiens as e using (id_document)
+    left join {{ ref('stg_documents__entretiens') }} as e using (id_document)
 )
 
 select * from final

@@ -3,12 +3,7 @@
     and classified extracts) and questionnaire aggregates (awareness, use, satisfaction, non-take-up
     reasons) with the suppression of groups of fewer than 5 respondents.
 -#}
-with passages as (select * from {{ ref('passages') }}),
-entretiens as (select * from {{ ref('stg_documents__entretiens') }}),
-mentions as (select * from {{ ref('stg_documents__mentions') }}),
-agregats as (select * from {{ ref('int_questionnaires__agregats') }}),
-questionnaires as (select * from {{ ref('stg_questionnaires__fichiers') }}),
-dispositifs as (
+with dispositifs as (
     select code_dispositif, min(libelle_dispositif) as libelle_dispositif
     from {{ ref('gazetteer_dispositifs') }} group by 1
 ),
@@ -16,7 +11,7 @@ axes as (select distinct code_axe, libelle_axe from {{ ref('axes_domaines') }}),
 
 dispositif_passage as (
     select id_passage, arg_min(code_entite, debut) as code_dispositif
-    from mentions where type_entite = 'dispositif' group by 1
+    from {{ ref('stg_documents__mentions') }} as mentions where type_entite = 'dispositif' group by 1
 ),
 
 extraits as (
@@ -29,8 +24,8 @@ extraits as (
         e.acteur, e.role, null::varchar as mesure, null::varchar as modalite,
         null::bigint as nb_repondants, null::bigint as effectif, null::double as taux,
         null::double as note_moyenne, false as secret, null::varchar as motif_secret, p.texte
-    from passages as p
-    inner join entretiens as e using (code_departement, id_document)
+    from {{ ref('passages') }} as p
+    inner join {{ ref('stg_documents__entretiens') }} as e using (code_departement, id_document)
     left join dispositif_passage as dp using (id_passage)
     left join dispositifs as d using (code_dispositif)
     where p.categorie = 'entretien' and (p.est_citation or p.code_axe is not null)
@@ -48,10 +43,10 @@ agreges as (
             when 'dispositif' then 'dispositif ' || coalesce(d.libelle_dispositif, a.dispositif_reponse)
             when 'territoire' then 'territoire ' || coalesce(a.libelle_territoire, a.cle_groupe)
         end as groupe
-    from agregats as a
+    from {{ ref('int_questionnaires__agregats') }} as a
     left join dispositifs as d using (code_dispositif)
     left join axes as ax on ax.code_axe = a.code_axe and a.niveau_agregation = 'axe'
-    left join questionnaires as q using (code_departement, id_questionnaire)
+    left join {{ ref('stg_questionnaires__fichiers') }} as q using (code_departement, id_questionnaire)
 ),
 
 questionnaires_parole as (

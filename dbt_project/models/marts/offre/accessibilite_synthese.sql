@@ -12,16 +12,8 @@ territoires as (
 ),
 
 rattachements as (
-    select 'epci' as niveau, code_epci as code_territoire, * from acces where code_epci is not null
-    union all by name
-    select 'ept' as niveau, code_ept as code_territoire, * from acces where code_ept is not null
-    union all by name
-    select 'departement' as niveau, code_departement as code_territoire, * from acces
-    union all by name
-    select 'region' as niveau, code_region as code_territoire, * from acces
-    union all by name
-    select 'france' as niveau, 'FR' as code_territoire, * from acces
-    where code_departement in (select code_territoire from territoires where niveau = 'departement')
+    {{ par_niveau('acces', ['*'], niveaux=['epci', 'ept', 'departement', 'region', 'france'],
+        france_si="code_departement in (select code_territoire from territoires where niveau = 'departement')") }}
 ),
 
 agreges as (

@@ -30,18 +30,8 @@ publics as (
 
 -- each located service counted once at every level holding its commune
 rattachements as (
-    select 'commune' as niveau, code_commune as code_territoire, code_domaine, id_service, id_structure from services
-    union all
-    select 'epci', code_epci, code_domaine, id_service, id_structure from services where code_epci is not null
-    union all
-    select 'ept', code_ept, code_domaine, id_service, id_structure from services where code_ept is not null
-    union all
-    select 'departement', code_departement, code_domaine, id_service, id_structure from services
-    union all
-    select 'region', code_region, code_domaine, id_service, id_structure from services
-    union all
-    select 'france', 'FR', code_domaine, id_service, id_structure from services
-    where code_departement in (select code_territoire from territoires where niveau = 'departement')
+    {{ par_niveau('services', ['code_domaine', 'id_service', 'id_structure'],
+        france_si="code_departement in (select code_territoire from territoires where niveau = 'departement')") }}
 ),
 
 comptes as (
