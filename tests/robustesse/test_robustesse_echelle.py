@@ -81,3 +81,20 @@ def test_fragmentation_and_unlinked_operators_are_not_computed_pair_by_pair(monk
     sans_lien = manquants.query("regle == 'operateurs_sans_lien'")
     assert sans_lien["code_territoire"].tolist() == ["E1"]
     assert '"nb_operateurs": 600' in sans_lien["details"].iloc[0]
+
+
+def test_the_two_local_readers_parse_the_inbox_once(tmp_path, data_dir, monkeypatch):
+    offre_locale_massive.ecrire(tmp_path / "inbox", "93", 30, data_dir)
+    calls = []
+    real = local.read_local_inbox
+    monkeypatch.setattr(local, "read_local_inbox", lambda *a: calls.append(a) or real(*a))
+    structures = local.read_local_structures(tmp_path / "inbox", data_dir)
+    services = local.read_local_services(tmp_path / "inbox", data_dir)
+    assert len(calls) == 1 and len(structures.frame) == len(services.frame) == 30
+    assert services.frame["structure_id"].tolist() == structures.frame["id"].tolist()
+    # each half is handed out once: the next build reads again, and a changed inbox is read again
+    local.read_local_structures(tmp_path / "inbox", data_dir)
+    assert len(calls) == 2
+    offre_locale_massive.ecrire(tmp_path / "inbox", "93", 20, data_dir)
+    assert len(local.read_local_services(tmp_path / "inbox", data_dir).frame) == 20
+    assert len(calls) == 3
