@@ -98,3 +98,39 @@ def test_the_two_local_readers_parse_the_inbox_once(tmp_path, data_dir, monkeypa
     offre_locale_massive.ecrire(tmp_path / "inbox", "93", 20, data_dir)
     assert len(local.read_local_services(tmp_path / "inbox", data_dir).frame) == 20
     assert len(calls) == 3
+
+
+def test_schema_conformity_validates_each_distinct_value_once_with_the_same_deviations(data_dir):
+    from ingest import conformite_offre as co
+
+    validator = co.load_validator(str(data_dir), "service")
+    values = {
+        "source": ["local", None, 3],
+        "cle_structure": ["local--1", None],
+        "cle_service": ["local--1--service", "x", None],
+        "nom": ["Épicerie", "É", "x" * 200, None],
+        "description": ["Accueil et orientation.", "court", None],
+        "date_maj": ["2025-01-15", "15/01/2025", None],
+        "type_service": ["accompagnement", "inconnu", None],
+        "thematiques": [["famille--garde-denfants"], ["famille--garde-denfants", "pas-un-code"], [], None],
+        "publics": [["jeunes"], ["jeunes", "jeunes"], None],
+        "code_insee": ["93066", "9306", None],
+        "code_postal": ["93200", "932", None],
+        "longitude": [2.35, "2,35", None],
+        "modes_accueil": [["en-presentiel"], ["a-pied"], None],
+    }
+    rows = []
+    for i in range(400):  # every value of every field meets every other, many times over
+        row = {column: options[(i * (k + 3) + i // 7) % len(options)]
+               for k, (column, options) in enumerate(values.items())}
+        rows.append({**row, "table_source": "local"})
+    got = list(co.violations(rows, "service", validator, "cle_service"))
+    expected = []
+    for row in rows:
+        record = {k: v for k, v in co.service_record(row).items() if v is not None}
+        for error in validator.iter_errors(record):
+            champ, raison, texte = co._deviation(error)
+            expected.append(co.Violation("service", str(row["cle_service"]), "local", champ, raison, texte))
+    assert got == expected
+    assert {v.raison.split(" :")[0] for v in got} >= {
+        "champ obligatoire absent", "valeur non conforme", "texte trop court", "texte trop long"}
