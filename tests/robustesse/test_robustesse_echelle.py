@@ -134,3 +134,23 @@ def test_schema_conformity_validates_each_distinct_value_once_with_the_same_devi
     assert got == expected
     assert {v.raison.split(" :")[0] for v in got} >= {
         "champ obligatoire absent", "valeur non conforme", "texte trop court", "texte trop long"}
+
+
+def test_the_detector_skips_only_finders_whose_every_kind_is_left_out(monkeypatch):
+    from ingest.documents import detection as d
+
+    textes = [
+        "Appeler Mme Dupont au 06 71 28 45 90 ou jean.dupont@exemple.fr, 12 rue des Lilas",
+        "Jean Martin habite 3 avenue Victor Hugo ; NIR 1 84 12 75 123 456 78, IBAN FR76 3000 6000 0112 "
+        "3456 7890 189",
+        "Épicerie sociale Bondy n° 123",
+    ]
+    for texte in textes:
+        tout = d.find_personal_data(texte, d.ALL_KINDS)
+        for kinds in (d.MIXED_KINDS, d.DERIVED_KINDS, frozenset({"telephone"})):
+            assert d.find_personal_data(texte, kinds) == [f for f in tout if f.kind in kinds]
+    assert {k for _, kinds in d._FINDERS for k in kinds} | {"email"} <= d.ALL_KINDS
+    calls = []
+    monkeypatch.setattr(d, "_FINDERS", tuple((lambda t, f=f: calls.append(f) or f(t), k) for f, k in d._FINDERS))
+    d.find_personal_data(textes[0], d.MIXED_KINDS)
+    assert d._unmarked_names not in calls and d._phones in calls
