@@ -63,6 +63,11 @@ class Parametres:
 
     seuil_intermediarite_exacte: int = 500  # nodes; above, betweenness is estimated from k pivots
     k_echantillon: int = 150
+    # each pivot walks the whole coordination graph (nodes + ties): past this many visits in all, fewer
+    # pivots (never under k_minimum); 150 pivots up to 60 000 nodes + ties, far above any département
+    # without a massive local offer (93: 701 nodes), so their results do not change
+    budget_intermediarite: int = 9_000_000
+    k_minimum: int = 30
     graine: int = 42
     seuil_besoin_eleve: float = 120.0  # indice_besoin (100 = France) from which a need is "high"
     max_ids: int = 50  # ids listed per cell (the counts are always complete)
@@ -124,7 +129,10 @@ def intermediarite(
 ) -> tuple[dict[str, float], str, int | None]:
     """Normalised betweenness: exact up to ``seuil_intermediarite_exacte`` nodes, else estimated.
 
-    Returns the values, the method (``exacte`` or ``approchee``) and the number of pivots.
+    Estimated from ``k_echantillon`` pivots, fewer when ``k`` walks of the graph (nodes + ties each)
+    would exceed ``budget_intermediarite`` (at least ``k_minimum``): the cost stays bounded however
+    large the local offer (100 000 services: about 90 000 nodes). Returns the values, the method
+    (``exacte`` or ``approchee``) and the number of pivots, both stored on every row.
 
     Examples
     --------
@@ -137,6 +145,9 @@ def intermediarite(
     if n <= params.seuil_intermediarite_exacte:
         return nx.betweenness_centrality(gc, normalized=True), "exacte", None
     k = min(params.k_echantillon, n)
+    visites = n + gc.number_of_edges()
+    if k * visites > params.budget_intermediarite:
+        k = min(n, max(params.k_minimum, params.budget_intermediarite // visites))
     return nx.betweenness_centrality(gc, k=k, normalized=True, seed=params.graine), "approchee", k
 
 

@@ -154,3 +154,18 @@ def test_the_detector_skips_only_finders_whose_every_kind_is_left_out(monkeypatc
     monkeypatch.setattr(d, "_FINDERS", tuple((lambda t, f=f: calls.append(f) or f(t), k) for f, k in d._FINDERS))
     d.find_personal_data(textes[0], d.MIXED_KINDS)
     assert d._unmarked_names not in calls and d._phones in calls
+
+
+def test_betweenness_takes_fewer_pivots_past_its_budget_and_says_how_many():
+    g = _graphe(300)
+    gc = analyse.coordination_graph(g)
+    visites = gc.number_of_nodes() + gc.number_of_edges()
+    normal = analyse.Parametres(seuil_intermediarite_exacte=50)
+    assert analyse.intermediarite(gc, normal)[1:] == ("approchee", 150)  # the default budget: unchanged
+    petit = analyse.Parametres(seuil_intermediarite_exacte=50, budget_intermediarite=40 * visites, k_minimum=10)
+    values, method, k = analyse.intermediarite(gc, petit)
+    assert (method, k) == ("approchee", 40) and set(values) == set(gc)
+    frame = analyse.coordination_acteurs(g, petit)
+    assert set(frame["methode_intermediarite"]) == {"approchee"} and set(frame["k_echantillon"]) == {40}
+    plancher = analyse.Parametres(seuil_intermediarite_exacte=50, budget_intermediarite=visites, k_minimum=10)
+    assert analyse.intermediarite(gc, plancher)[1:] == ("approchee", 10)
