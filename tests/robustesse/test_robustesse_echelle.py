@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from graph import analyse
@@ -169,3 +170,17 @@ def test_betweenness_takes_fewer_pivots_past_its_budget_and_says_how_many():
     assert set(frame["methode_intermediarite"]) == {"approchee"} and set(frame["k_echantillon"]) == {40}
     plancher = analyse.Parametres(seuil_intermediarite_exacte=50, budget_intermediarite=visites, k_minimum=10)
     assert analyse.intermediarite(gc, plancher)[1:] == ("approchee", 10)
+
+
+def test_past_a_size_betweenness_pivots_are_drawn_among_tied_nodes_and_the_method_says_so():
+    g = _graphe(2_000)  # 2 000 operators, 40 of them partners of the dispositif, the others isolated
+    gc = analyse.coordination_graph(g)
+    tied = sum(1 for v in gc if gc.degree(v) > 0)
+    params = analyse.Parametres(seuil_intermediarite_exacte=50, seuil_pivots_lies=1_000, k_echantillon=tied)
+    values, method, k = analyse.intermediarite(gc, params)
+    assert (method, k) == ("approchee_noeuds_lies", tied)
+    # every tied node a pivot: the estimate is the exact betweenness of the whole graph
+    assert values == pytest.approx(nx.betweenness_centrality(gc, normalized=True))
+    assert analyse.intermediarite(gc, analyse.Parametres(seuil_intermediarite_exacte=50))[1] == "approchee"
+    frame = analyse.coordination_acteurs(g, params)
+    assert set(frame["methode_intermediarite"]) == {"approchee_noeuds_lies"}
