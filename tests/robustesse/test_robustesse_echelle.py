@@ -184,3 +184,21 @@ def test_past_a_size_betweenness_pivots_are_drawn_among_tied_nodes_and_the_metho
     assert analyse.intermediarite(gc, analyse.Parametres(seuil_intermediarite_exacte=50))[1] == "approchee"
     frame = analyse.coordination_acteurs(g, params)
     assert set(frame["methode_intermediarite"]) == {"approchee_noeuds_lies"}
+
+
+def test_the_warehouse_scan_examines_each_distinct_text_once_and_counts_every_occurrence(monkeypatch):
+    import duckdb
+
+    from ingest.documents import detection as d
+
+    con = duckdb.connect()
+    con.execute("create schema raw")
+    con.execute("create table raw.documents_passages (texte varchar, titre_document varchar)")
+    rows = [("Appeler le 06 71 28 45 90", "Compte rendu")] * 500 + [("Rien à signaler", "Compte rendu")] * 500
+    con.executemany("insert into raw.documents_passages values (?, ?)", rows)
+    calls = []
+    real = d.find_personal_data
+    monkeypatch.setattr(d, "find_personal_data", lambda t, k=d.ALL_KINDS: calls.append(t) or real(t, k))
+    found = d.scan_warehouse(con, None)
+    assert found == ["numéro de téléphone dans raw.documents_passages.texte (500)"]
+    assert len(calls) == 3  # two texts and one title
