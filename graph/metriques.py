@@ -54,6 +54,15 @@ class Parametres:
 
     seuil_intermediarite_exacte: int = 500  # nodes; above, betweenness is estimated from k pivots
     k_echantillon: int = 150
+    # each pivot walks the whole coordination graph (nodes + ties): past this many visits in all, fewer
+    # pivots (never under k_minimum); 150 pivots up to 60 000 nodes + ties, far above any département
+    # without a massive local offer (93: 701 nodes), so their results do not change
+    budget_intermediarite: int = 9_000_000
+    k_minimum: int = 30
+    # nodes; above, pivots are drawn among the nodes with at least one tie (an isolated node has
+    # betweenness 0 and a walk from it finds no path, yet each walk costs all the nodes): 100 000
+    # local services make about 90 000 nodes of which a few thousand are tied
+    seuil_pivots_lies: int = 20_000
     graine: int = 42
     # indice_besoin (100 = France) from which a need is "high": the dbt var offre_seuil_besoin_fort,
     # the threshold of the « besoin fort » of marts.ecarts (one value for the graph and dbt)
@@ -117,7 +126,10 @@ def intermediarite(
 ) -> tuple[dict[str, float], str, int | None]:
     """Normalised betweenness: exact up to ``seuil_intermediarite_exacte`` nodes, else estimated.
 
-    Returns the values, the method (``exacte`` or ``approchee``) and the number of pivots.
+    Estimated from ``k_echantillon`` pivots, fewer when ``k`` walks of the graph (nodes + ties each)
+    would exceed ``budget_intermediarite`` (at least ``k_minimum``): the cost stays bounded however
+    large the local offer (100 000 services: about 90 000 nodes). Returns the values, the method
+    (``exacte`` or ``approchee``) and the number of pivots, both stored on every row.
 
     Examples
     --------
@@ -129,8 +141,25 @@ def intermediarite(
     n = gc.number_of_nodes()
     if n <= params.seuil_intermediarite_exacte:
         return nx.betweenness_centrality(gc, normalized=True), "exacte", None
-    k = min(params.k_echantillon, n)
-    return nx.betweenness_centrality(gc, k=k, normalized=True, seed=params.graine), "approchee", k
+    graphe, methode = gc, "approchee"
+    if n > params.seuil_pivots_lies:
+        graphe, methode = nx.Graph(), "approchee_noeuds_lies"
+        graphe.add_nodes_from(v for v in gc if gc.degree(v) > 0)  # gc's nodes are in sorted order
+        graphe.add_edges_from(gc.edges())
+    m = graphe.number_of_nodes()
+    k = min(params.k_echantillon, m)
+    visites = m + graphe.number_of_edges()
+    if k * visites > params.budget_intermediarite:
+        k = min(m, max(params.k_minimum, params.budget_intermediarite // visites))
+    if graphe is gc:
+        return nx.betweenness_centrality(gc, k=k, normalized=True, seed=params.graine), methode, k
+    values = dict.fromkeys(gc, 0.0)
+    if k:
+        # unnormalised estimate over the tied nodes (pairs counted once, scaled by m / k), normalised
+        # like networkx over the whole graph: every shortest path runs between tied nodes
+        partiel = nx.betweenness_centrality(graphe, k=k, normalized=False, seed=params.graine)
+        values.update({v: b * 2 / ((n - 1) * (n - 2)) for v, b in partiel.items()})
+    return values, methode, k
 
 
 def communautes(gc: nx.Graph, graine: int = 42) -> dict[str, int]:

@@ -88,22 +88,28 @@ def _text_columns(con, schema: str, name: str) -> list[str]:
 
 def _scan_rows(
     rows: Iterable[tuple], columns: list[str], where: str, out: dict[str, int], declared=None,
-    kinds: frozenset[str] = ALL_KINDS,
+    kinds: frozenset[str] = ALL_KINDS, seen: dict | None = None,
 ) -> None:
+    # each distinct (text, kinds, kind of column) is examined once, its findings counted at every
+    # occurrence (``seen``: shared by the calls of one scan, as in scan_files)
+    seen = {} if seen is None else seen
     for row in rows:
         for column, value in zip(columns, row, strict=True):
             values = value if isinstance(value, list) else [value]
+            meta = column.startswith(("auteur", "editeur")) if column in METADATA_COLUMNS else None
             for item in values:
                 text = item if isinstance(item, str) else None
-                findings = find_personal_data(text, kinds)
-                if column in METADATA_COLUMNS and metadata_person(
-                    text, author=column.startswith(("auteur", "editeur"))
-                ):
-                    findings.append(Finding("metadonnee", mask_value(text or "")))
-                if declared is not None and text and declared(text):
-                    findings.append(Finding("nom_declare", "…"))
-                for finding in findings:
-                    key = f"{finding.label} dans {where}.{column}"
+                cle = (text, kinds, meta)
+                labels = seen.get(cle)
+                if labels is None:
+                    findings = find_personal_data(text, kinds)
+                    if meta is not None and metadata_person(text, author=meta):
+                        findings.append(Finding("metadonnee", mask_value(text or "")))
+                    if declared is not None and text and declared(text):
+                        findings.append(Finding("nom_declare", "…"))
+                    labels = seen[cle] = [finding.label for finding in findings]
+                for label in labels:
+                    key = f"{label} dans {where}.{column}"
                     out[key] = out.get(key, 0) + 1
 
 
@@ -113,6 +119,7 @@ def scan_warehouse(
     """Personal data left in the document tables of the warehouse (French, one line per place);
     ``names`` are the persons declared to the pseudonymiser in this run (none may be left)."""
     found: dict[str, int] = {}
+    seen: dict = {}
     declared = declared_name_finder(names)
     existing = {
         (s, n)
@@ -139,14 +146,16 @@ def scan_warehouse(
             query += " where code_departement = ?"
             params.append(departement)
         kinds = ALL_KINDS if (schema, name) in textes else DERIVED_KINDS
-        _scan_rows(con.execute(query, params).fetchall(), columns, f"{schema}.{name}", found, declared, kinds)
+        _scan_rows(con.execute(query, params).fetchall(), columns, f"{schema}.{name}", found, declared, kinds,
+                   seen)
     if ("quarantine", "rejets") in existing:
         rows = con.execute(
             "select source_file, field, reason, content from quarantine.rejets where table_name in "
             "(select unnest(?::varchar[]))",
             [list(RAW_DOCUMENT_TABLES)],
         ).fetchall()
-        _scan_rows(rows, ["source_file", "field", "reason", "content"], "quarantine.rejets", found, declared)
+        _scan_rows(rows, ["source_file", "field", "reason", "content"], "quarantine.rejets", found, declared,
+                   seen=seen)
     return [f"{place} ({count})" for place, count in sorted(found.items())]
 
 

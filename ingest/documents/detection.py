@@ -465,12 +465,21 @@ def find_personal_data(text: str | None, kinds: frozenset[str] = ALL_KINDS) -> l
     # digits inside a web address are the site's path, not a person's number: a food-aid point's
     # page « …/lieu/06-09-21-26-92/ » read as a phone number and stopped the build of the Nord
     text = _URL.sub(" ", text)
-    for finder in (_ibans, _nirs, _phones, _addresses_and_names, _unmarked_names):
-        found.extend(f for f in finder(text) if f.kind in kinds)
+    for finder, yields in _FINDERS:
+        if yields & kinds:  # a finder whose every kind is left out would find nothing kept
+            found.extend(f for f in finder(text) if f.kind in kinds)
     return found
 
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+# each finder after the e-mails and the kinds it can yield
+_FINDERS = (
+    (_ibans, frozenset({"iban"})),
+    (_nirs, frozenset({"nir"})),
+    (_phones, frozenset({"telephone"})),
+    (_addresses_and_names, frozenset({"adresse", "personne"})),
+    (_unmarked_names, frozenset({"nom_sans_civilite"})),
+)
 
 
 # columns naming a document (title, author, publisher): a whole value that is a person or a login
