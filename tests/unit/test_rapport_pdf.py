@@ -175,7 +175,7 @@ def test_the_pages_are_learnt_cheaply_and_the_last_pdf_saves_a_printing(tmp_path
     pdf = tmp_path / "doc.pdf"
     # first time: the headings-only printing gives the pages, and they are those of the full printing
     # (one full printing only: the numbers it prints are the pages read back from it)
-    html = _ecrire(tmp_path, _document())
+    html = _ecrire(tmp_path, _document(3))
     assert imprimer_pdf(html, pdf) and controle_pdf(pdf) == []
     assert impressions == ["titres", "complete"]
     # the same document again: the last PDF's pages are right, one printing
