@@ -118,6 +118,11 @@ class Progression:
         self._thread: threading.Thread | None = None
         self._progress = None
         self._task = None
+        # what was read so far: each refresh reads only the events stored since (a build stores
+        # about 3 000; reading all the step events back twice a second cost seconds of CPU)
+        self._cursor: str | None = None
+        self._started: dict[str, None] = {}
+        self._done: set[str] = set()
 
     def __enter__(self) -> Progression:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -156,16 +161,20 @@ class Progression:
         from dagster import DagsterEventType
 
         types = {getattr(DagsterEventType, name) for name in _STEP_TYPES}
-        started: dict[str, None] = {}
-        done: set[str] = set()
-        for record in self.instance.all_logs(self.run_id, of_type=types):
-            event = record.dagster_event
-            if event is None or event.step_key is None:
-                continue
-            if event.event_type_value == "STEP_START":
-                started[event.step_key] = None
-            else:
-                done.add(event.step_key)
+        started, done = self._started, self._done
+        while True:
+            lot = self.instance.get_records_for_run(self.run_id, cursor=self._cursor, of_type=types)
+            for record in lot.records:
+                event = record.event_log_entry.dagster_event
+                if event is None or event.step_key is None:
+                    continue
+                if event.event_type_value == "STEP_START":
+                    started[event.step_key] = None
+                else:
+                    done.add(event.step_key)
+            self._cursor = lot.cursor
+            if not lot.has_more:
+                break
         running = [key for key in started if key not in done]
         description = etape(running[-1]) if running else ("Terminé" if done else "Démarrage")
         if self._progress is not None:

@@ -19,6 +19,8 @@ PACTE_PSEUDO_SALT secret salt of the pseudonyms (default: the salt file of the i
 PACTE_SOURCES_PERIMEES ``1`` to go on when a source's delivery is refused (unreadable file, rows out of
                  range or lost): its last good load is kept, marked stale in the summary and the report
                  (default: 0, the build stops and names the source)
+PACTE_CHROMIUM   Chromium executable that prints the PDFs (default: /usr/bin/chromium, else the first of
+                 chromium, chromium-browser, google-chrome on the PATH)
 """
 
 from __future__ import annotations
@@ -93,6 +95,7 @@ class Settings:
     live_timeout: float
     full_refresh: bool = False
     stale_sources: bool = False
+    chromium: Path | None = None  # PACTE_CHROMIUM; None: look for the usual names (rapport.rendu.chromium)
 
     def output_for(self, departement: str) -> Path:
         """Folder for the files of one (already validated) département."""
@@ -120,4 +123,5 @@ def load_settings() -> Settings:
         live_timeout=float(os.environ.get("PACTE_LIVE_TIMEOUT", "20")),
         full_refresh=env_flag("PACTE_FULL_REFRESH"),
         stale_sources=env_flag("PACTE_SOURCES_PERIMEES"),
+        chromium=Path(os.environ["PACTE_CHROMIUM"]) if os.environ.get("PACTE_CHROMIUM") else None,
     )

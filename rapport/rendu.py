@@ -8,6 +8,8 @@ margin boxes, ``_impression.css``), an outline (bookmarks) made by Chromium from
 (``--generate-pdf-document-outline``) and a sommaire with page numbers: the sommaire lists the
 ``h2`` headings (:func:`avec_sommaire`), a first printing tells on which page each one falls (the
 named destinations of the sommaire's links, read with pypdf), a second one writes the numbers.
+The first printing is cheap (:func:`_pages_sans_contenu`: the same layout with only the headings
+painted), or skipped when the département's last PDF gives the pages (:func:`_pages_precedentes`).
 :func:`controle_pdf` checks a printed PDF for all of this, for empty pages and for text printed
 too small (the tests run it on the hand-made report and on the 93 build).
 """
@@ -15,7 +17,6 @@ too small (the tests run it on the hand-made report and on the 93 build).
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
 import subprocess
@@ -188,9 +189,12 @@ def rendre_fiche_axe(contexte: dict[str, Any], axe: dict[str, Any]) -> str:
 
 
 def chromium() -> str | None:
-    """Path of a Chromium executable (``PACTE_CHROMIUM`` or the usual names), or None."""
+    """Path of a Chromium executable (``PACTE_CHROMIUM`` of the settings or the usual names), or None."""
+    from orchestration.settings import load_settings  # the only reader of the environment
+
+    choisi = load_settings().chromium
     candidats = [
-        os.environ.get("PACTE_CHROMIUM"),
+        str(choisi) if choisi else None,
         "/usr/bin/chromium",
         shutil.which("chromium"),
         shutil.which("chromium-browser"),
@@ -237,12 +241,12 @@ def pourquoi_pas_de_pdf(code: str = "93") -> str:
     )
 
 
-def _imprimer_une_fois(exe: str, html: Path, pdf: Path, timeout: float) -> bool:
+def _imprimer_une_fois(exe: str, html: Path, pdf: Path, timeout: float, plan: bool = True) -> bool:
     with tempfile.TemporaryDirectory(prefix="pacte-chromium-") as profil:
         cmd = [
             exe,
             *chromium_arguments(Path(profil)),
-            "--generate-pdf-document-outline",
+            *(["--generate-pdf-document-outline"] if plan else []),
             f"--print-to-pdf={pdf}",
             Path(html).resolve().as_uri(),
         ]
@@ -276,13 +280,52 @@ def pages_des_titres(pdf: Path, ancres: list[str]) -> dict[str, int]:
     return {a: pages[a] for a in ancres if a in pages}
 
 
+# Paints only the headings: ``visibility`` never changes the layout, so the headings fall on the
+# same pages as in the full print, whose text, maps and fonts Chromium then need not write.
+_SEULS_TITRES = (
+    "<style>html * { visibility: hidden !important; } h2, h2 * { visibility: visible !important; }</style>"
+)
+
+
+def _pages_sans_contenu(
+    exe: str, source: str, cibles: list[str], dossier: Path, timeout: float
+) -> dict[str, int] | None:
+    """Page of each of ``cibles`` in ``source`` printed with an empty sommaire, from a printing that
+    paints only the headings (about a quarter less CPU than a full one); None when Chromium fails."""
+    vide = numeroter_sommaire(source, {})
+    fin_entete = vide.find("</head>")
+    if fin_entete < 0:
+        fin_entete = 0
+    invisible = vide[:fin_entete] + _SEULS_TITRES + vide[fin_entete:]
+    provisoire, page = dossier / "titres.html", dossier / "titres.pdf"
+    provisoire.write_text(invisible, encoding="utf-8")
+    if not _imprimer_une_fois(exe, provisoire, page, timeout, plan=False):
+        return None
+    return pages_des_titres(page, cibles)
+
+
+def _pages_precedentes(pdf: Path, cibles: list[str]) -> dict[str, int]:
+    """The pages of ``cibles`` in the PDF printed last time (a build of the same département again
+    usually prints the same pages): a guess, checked on the new printing; {} when there is none."""
+    if not pdf.exists():
+        return {}
+    try:
+        pages = pages_des_titres(pdf, cibles)
+    except Exception:  # an unreadable earlier PDF is only a missing guess
+        return {}
+    return pages if set(pages) == set(cibles) else {}
+
+
 def imprimer_pdf(html: Path, pdf: Path, timeout: float = 120.0) -> bool:
     """Print ``html`` to ``pdf`` with headless Chromium; False (and a log line saying why, in
     French) when Chromium is absent or fails.
 
-    With a sommaire (:func:`avec_sommaire`), a first printing gives the page of each heading, the
-    second writes the numbers (again until they are stable, at most 3 printings in all). The PDF
-    is written under another name then moved, so ``pdf`` is never a half-written file.
+    With a sommaire (:func:`avec_sommaire`), the page of each heading is known first: from the
+    PDF ``pdf`` printed last time when it has every heading, else from a printing that paints only
+    the headings (:func:`_pages_sans_contenu`). The document is then printed with those numbers,
+    and again with the pages it gives until the numbers printed are the pages read (at most 3 full
+    printings). The PDF is written under another name then moved, so ``pdf`` is never a
+    half-written file.
     """
     exe = chromium()
     if exe is None:
@@ -294,18 +337,24 @@ def imprimer_pdf(html: Path, pdf: Path, timeout: float = 120.0) -> bool:
     with tempfile.TemporaryDirectory(prefix="pacte-impression-") as dossier:
         provisoire, page = Path(dossier) / "rapport.html", Path(dossier) / "rapport.pdf"
         pages: dict[str, int] = {}
-        for passe in range(3 if cibles else 1):
+        if cibles:
+            connues = _pages_precedentes(pdf, cibles) or _pages_sans_contenu(
+                exe, source, cibles, Path(dossier), timeout
+            )
+            if connues is None:
+                return False
+            pages = connues
+        for _ in range(3):
             provisoire.write_text(numeroter_sommaire(source, pages), encoding="utf-8")
             page.unlink(missing_ok=True)
             if not _imprimer_une_fois(exe, provisoire, page, timeout):
                 return False
-            lues = pages_des_titres(page, cibles)
-            if passe > 0 and lues == pages:
+            lues = pages_des_titres(page, cibles) if cibles else {}
+            if lues == pages:
                 break
             pages = lues
         else:
-            if cibles:
-                LOG.warning("sommaire du PDF : numéros de page encore changeants après 3 impressions")
+            LOG.warning("sommaire du PDF : numéros de page encore changeants après 3 impressions")
         with ecriture_atomique(pdf) as partiel:
             shutil.move(str(page), partiel)
     # controle_pdf is left to the tests: reading back every page's text costs more than printing

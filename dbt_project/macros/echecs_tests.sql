@@ -20,9 +20,13 @@
       {%- endif -%}
     {%- endfor -%}
     {%- if counted -%}
+      {%- set drops = [] -%}
       {%- for row in run_query(counted | join(' union all ')) if row[1] == 0 -%}
-        {%- do run_query('drop table test_failures.' ~ adapter.quote(row[0])) -%}
+        {%- do drops.append('drop table test_failures.' ~ adapter.quote(row[0])) -%}
       {%- endfor -%}
+      {%- if drops -%}
+        {%- do run_query(drops | join(';\n')) -%}
+      {%- endif -%}
     {%- endif -%}
   {%- endif -%}
 {% endmacro %}

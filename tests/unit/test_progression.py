@@ -12,16 +12,28 @@ from orchestration.progression import Progression
 
 
 class _Instance:
-    """Answers ``all_logs`` with the events given, as Dagster's instance does for one run."""
+    """Answers ``get_records_for_run`` with the events given, as Dagster's instance does for one run:
+    those after the cursor, at most ``limit`` of them, with the cursor of the last one."""
 
-    def __init__(self, events: list[tuple[str, str]]):
+    def __init__(self, events: list[tuple[str, str]], limit: int = 1000):
         self.events = events
+        self.limit = limit
+        self.read = 0  # events handed out, to show that none is read twice
 
-    def all_logs(self, run_id, of_type=None):
-        return [
-            SimpleNamespace(dagster_event=SimpleNamespace(event_type_value=kind, step_key=step))
-            for kind, step in self.events
+    def get_records_for_run(self, run_id, cursor=None, of_type=None):
+        start = int(cursor or 0)
+        lot = self.events[start : start + self.limit]
+        self.read += len(lot)
+        records = [
+            SimpleNamespace(
+                event_log_entry=SimpleNamespace(
+                    dagster_event=SimpleNamespace(event_type_value=kind, step_key=step)
+                )
+            )
+            for kind, step in lot
         ]
+        end = start + len(lot)
+        return SimpleNamespace(records=records, cursor=str(end), has_more=end < len(self.events))
 
 
 def test_the_bar_shows_steps_done_out_of_the_total_and_the_running_stage_in_french():
@@ -53,3 +65,17 @@ def test_the_bar_says_finished_when_every_started_step_ended():
         progression._refresh()
         progression._progress.refresh()
     assert "Terminé" in screen.getvalue() and "2/2" in screen.getvalue()
+
+
+def test_each_refresh_reads_only_the_events_stored_since_the_last_one():
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=120, color_system=None)
+    instance = _Instance([("STEP_START", "a"), ("STEP_SUCCESS", "a"), ("STEP_START", "b")], limit=2)
+    with Progression(instance, "run", total=3, console=console, interval=3600) as progression:
+        progression._refresh()  # two reads of at most 2 events
+        assert instance.read == 3
+        instance.events += [("STEP_SUCCESS", "b"), ("STEP_START", "c")]
+        progression._refresh()
+        assert instance.read == 5  # only the two new ones
+        progression._progress.refresh()
+        assert "2/3" in screen.getvalue()

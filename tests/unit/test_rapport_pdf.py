@@ -160,6 +160,38 @@ def test_check_fails_when_a_too_wide_table_shrinks_every_page(tmp_path):
     assert any("imprimé(s) sous 7,9 pt" in p for p in controle_pdf(pdf))
 
 
+@besoin_chromium
+def test_the_pages_are_learnt_cheaply_and_the_last_pdf_saves_a_printing(tmp_path, monkeypatch):
+    import rapport.rendu as rendu
+
+    impressions = []
+    vraie = rendu._imprimer_une_fois
+
+    def comptee(exe, html, pdf, timeout, plan=True):
+        impressions.append("complete" if plan else "titres")
+        return vraie(exe, html, pdf, timeout, plan)
+
+    monkeypatch.setattr(rendu, "_imprimer_une_fois", comptee)
+    pdf = tmp_path / "doc.pdf"
+    # first time: the headings-only printing gives the pages, and they are those of the full printing
+    # (one full printing only: the numbers it prints are the pages read back from it)
+    html = _ecrire(tmp_path, _document(3))
+    assert imprimer_pdf(html, pdf) and controle_pdf(pdf) == []
+    assert impressions == ["titres", "complete"]
+    # the same document again: the last PDF's pages are right, one printing
+    impressions.clear()
+    assert imprimer_pdf(html, pdf) and controle_pdf(pdf) == []
+    assert impressions == ["complete"]
+    # the same headings further on (a longer first part): the last PDF's pages are wrong, the document
+    # is printed again with the pages the first printing gives
+    constats = "<h3>Constats 1</h3>"
+    long = html.read_text(encoding="utf-8").replace(constats, constats + f"<p>{PARAGRAPHE * 30}</p>")
+    impressions.clear()
+    assert imprimer_pdf(_ecrire(tmp_path, long, "long"), pdf)
+    assert controle_pdf(pdf) == []
+    assert impressions == ["complete", "complete"]
+
+
 def test_a_missing_chromium_is_reported_in_french_with_the_way_to_get_the_pdf(tmp_path, monkeypatch):
     import rapport.rendu as rendu
 

@@ -1,0 +1,48 @@
+"""Dagster's SQLite run history as ``pacte`` uses it (orchestration.dagster_storage): one engine per
+event-log file and process instead of one per event, every event still written and read back."""
+
+from __future__ import annotations
+
+import time
+
+from dagster import AssetKey, AssetMaterialization, DagsterEvent, DagsterEventType
+from dagster._core.events import StepMaterializationData
+from dagster._core.events.log import EventLogEntry
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
+from orchestration import dagster_storage
+
+
+def _materialisation(run_id: str, name: str) -> EventLogEntry:
+    event = DagsterEvent(
+        DagsterEventType.ASSET_MATERIALIZATION.value,
+        "diagnostic",
+        event_specific_data=StepMaterializationData(AssetMaterialization(AssetKey(["marts", name]))),
+    )
+    return EventLogEntry(
+        error_info=None,
+        level="INFO",
+        user_message="",
+        run_id=run_id,
+        timestamp=time.time(),
+        dagster_event=event,
+        job_name="diagnostic",
+    )
+
+
+def test_events_are_stored_and_read_back_with_one_engine_per_file(tmp_path):
+    dagster_storage.install()
+    storage = SqliteEventLogStorage(str(tmp_path))
+    for i in range(30):
+        storage.store_event(_materialisation("run_a", f"m{i % 3}"))
+    storage.store_event(_materialisation("run_b", "m0"))
+    # one engine for each file of this storage (the two runs' files and the index of assets), not one
+    # for each of the 62 connections the 31 events opened
+    fichiers = sorted(
+        conn.rsplit("/", 1)[-1] for _, conn in dagster_storage._engines if str(tmp_path) in conn
+    )
+    assert fichiers == ["index.db", "run_a.db", "run_b.db"]
+    assert len(storage.get_logs_for_run("run_a")) == 30 and len(storage.get_logs_for_run("run_b")) == 1
+    # the index of assets (another file) got every materialisation too
+    record = storage.get_latest_materialization_events([AssetKey(["marts", "m1"])])[AssetKey(["marts", "m1"])]
+    assert record is not None and record.run_id == "run_a"
