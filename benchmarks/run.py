@@ -35,12 +35,12 @@ DROP_DOCUMENTS = (
 )
 GRAPH = (
     "import os; from pathlib import Path; from graph.pipeline import run_departements;"
-    "from orchestration.settings import REPO_ROOT;"
+    "from socle.settings import REPO_ROOT;"
     "run_departements(Path(os.environ['PACTE_WAREHOUSE']), {codes}, REPO_ROOT / 'dbt_project' / 'seeds',"
     " Path(os.environ['PACTE_OUTPUT']), True)"
 )
 GRAPH_ALL = GRAPH.replace(
-    "{codes}", "sorted(__import__('orchestration.partitions', fromlist=['x']).departements())"
+    "{codes}", "sorted(__import__('socle.departements', fromlist=['x']).departements())"
 ).replace("True)", "False)")
 
 # Preparation of the report of every département (not timed): the national marts, from one
@@ -66,8 +66,8 @@ import os
 from pathlib import Path
 import duckdb
 from graph.pipeline import run_departements
-from orchestration.partitions import departements
-from orchestration.settings import REPO_ROOT
+from socle.departements import departements
+from socle.settings import REPO_ROOT
 warehouse = Path(os.environ['PACTE_WAREHOUSE'])
 con = duckdb.connect(str(warehouse), read_only=True)
 try:
@@ -83,7 +83,7 @@ if missing:
 """
 PRIORITIES_ALL = """
 import subprocess, sys
-from rapport.ponderations import dbt_vars_argument, load_ponderations
+from socle.ponderations import dbt_vars_argument, load_ponderations
 sys.exit(subprocess.call([__DBT__, 'build', '--select', 'tag:apres_graphe',
                           *dbt_vars_argument(load_ponderations()), *sys.argv[1:]]))
 """

@@ -37,8 +37,8 @@ from jinja2 import Environment
 
 from graph.analyse import coordination_graph
 from graph.modele import ACTOR_GROUPS, ACTOR_TYPES, EDGE_KINDS
-from rapport.ecriture import ecrire_texte
 from ingest.paresseux import module_paresseux
+from socle.ecriture import ecrire_texte
 
 pd = module_paresseux("pandas")
 

@@ -43,14 +43,14 @@ def _dagster_home() -> Path:
     A ``dagster.yaml`` the operator wrote is kept; the one older versions of ``pacte`` generated
     (no run queue) is replaced.
     """
-    from orchestration.settings import DAGSTER_CONFIG, REPO_ROOT
+    from socle.settings import DAGSTER_CONFIG, dagster_home, export_dagster_home
 
-    home = Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster")
+    home = dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists() or config.read_text(encoding="utf-8") == _OLD_GENERATED_CONFIG:
         config.write_text(DAGSTER_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
-    os.environ["DAGSTER_HOME"] = str(home)
+    export_dagster_home(home)
     return home
 
 
@@ -83,7 +83,7 @@ def error_texts(events) -> list[str]:
 
 def _build(code: str, verbose: bool = False) -> int:
     """Build one département; show progress and a summary (or every event with ``verbose``)."""
-    from orchestration.partitions import UnknownDepartement, departements, validate_departement
+    from socle.departements import UnknownDepartement, departements, validate_departement
 
     try:
         departement = validate_departement(code)
@@ -100,7 +100,7 @@ def _build(code: str, verbose: bool = False) -> int:
             print(f"  - {ligne}", file=sys.stderr)
         return 2
     from orchestration.causes import construction_exclusive, verrou_entrepot
-    from orchestration.settings import load_settings
+    from socle.settings import load_settings
 
     settings = load_settings()
     nom = departements().get(departement, "")
@@ -278,7 +278,7 @@ def _summary(
         noms_des_tables,
         pluriel,
     )
-    from orchestration.settings import DBT_PROJECT_DIR
+    from socle.settings import DBT_PROJECT_DIR
 
     bilan = bilan_controles(result.all_events, noms_des_tables(), descriptions)
     ok = result.success
@@ -388,7 +388,7 @@ def _ui(port: int) -> int:
     _dagster_home()
     from dagster import DagsterInstance
 
-    from orchestration.settings import REPO_ROOT
+    from socle.settings import REPO_ROOT
 
     with DagsterInstance.get() as instance:
         fermees = clore_executions_interrompues(instance)
@@ -445,7 +445,7 @@ def _stop_group(proc: subprocess.Popen, grace: float) -> None:
 
 
 def _departements() -> int:
-    from orchestration.partitions import departements
+    from socle.departements import departements
 
     for code, name in sorted(departements().items()):
         print(f"{code}\t{name}")
@@ -456,9 +456,9 @@ def _apercu(regions: list[str] | None, france: bool) -> int:
     """Write the overview pages from the warehouse (read-only)."""
     import duckdb
 
-    from orchestration.settings import load_settings
     from rapport.apercu import produire_apercus
     from rapport.donnees import MartManquant
+    from socle.settings import load_settings
 
     settings = load_settings()
     if not settings.warehouse.exists():

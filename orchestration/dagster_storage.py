@@ -19,7 +19,7 @@ import sqlite3
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from orchestration.settings import env_flag
+from socle.settings import env_flag
 
 __all__ = ["install"]
 

@@ -194,7 +194,7 @@ def noms_des_tables(seeds: Path | None = None) -> dict[str, str]:
     """``schema.table`` → the name a person reads: sources from ``sources_donnees``, marts from
     ``classeur_feuilles`` (the dbt seeds that own these names)."""
     if seeds is None:
-        from orchestration.settings import DBT_PROJECT_DIR
+        from socle.settings import DBT_PROJECT_DIR
 
         seeds = DBT_PROJECT_DIR / "seeds"
     noms: dict[str, str] = {}
@@ -342,8 +342,8 @@ def bilan_quarantaine(warehouse: Path, destination: Path) -> list[tuple[str, int
         con.close()
     counts = Counter(Path(str(source_file or "")).name or "(source inconnue)" for source_file, *_ in rows)
     if rows:
-        from rapport.ecriture import ecriture_atomique
         from rapport.formules import neutraliser
+        from socle.ecriture import ecriture_atomique
 
         with ecriture_atomique(destination) as partiel:
             with open(partiel, "w", encoding="utf-8", newline="") as handle:

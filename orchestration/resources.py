@@ -12,7 +12,7 @@ import duckdb
 from dagster import ConfigurableResource
 
 from ingest.warehouse import connect
-from orchestration.settings import load_settings
+from socle.settings import load_settings
 
 __all__ = ["WarehouseResource", "PacteSettingsResource", "default_resources", "warehouse_held"]
 
@@ -114,7 +114,7 @@ def _dbt_resource_class():
 
 
 def default_resources() -> dict[str, object]:
-    """Resources built from the current environment (see orchestration.settings)."""
+    """Resources built from the current environment (see socle.settings)."""
 
     from orchestration.dbt_project import dbt_project
 

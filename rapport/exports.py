@@ -40,8 +40,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from rapport.classeur_libelles import FORMATS, Libelles, charger
 from rapport.donnees import filtre_departement, liste_marts
-from rapport.ecriture import ecriture_atomique
 from rapport.formules import est_formule
+from socle.ecriture import ecriture_atomique
 
 __all__ = [
     "MAX_LIGNES_EXCEL",

@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from rapport.cartes import format_nombre
 from rapport.contexte import valeur_affichee
-from rapport.ecriture import ecriture_atomique
+from socle.ecriture import ecriture_atomique
 
 __all__ = [
     "TEMPLATES",

@@ -17,8 +17,6 @@ before the read-only copy is published (:mod:`orchestration.assets.publication`)
 ``fichiers_lus`` warns when files were quarantined.
 """
 
-import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -34,10 +32,7 @@ from dagster import (
     Failure,
     MaterializeResult,
     MetadataValue,
-    RunRequest,
     SensorEvaluationContext,
-    SensorResult,
-    SkipReason,
     define_asset_job,
     multi_asset,
     sensor,
@@ -48,10 +43,13 @@ from ingest.documents.detection import scan_warehouse
 from ingest.documents.sources import inbox_fingerprint, resolve_sources, watched_departements
 from ingest.documents.stockage import TABLES
 from ingest.livraison import LivraisonRefusee, mark_inbox_stale
+from orchestration.assets._boite_de_depot import demandes_si_changement
 from orchestration.assets.dbt_models import pacte_dbt_models
 from orchestration.assets.registry import ECRITURE
-from orchestration.partitions import departement_partitions, departements, validate_departement
+from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
+from socle.departements import departements, validate_departement
+from socle.settings import environment
 
 __all__ = [
     "ASSETS",
@@ -239,28 +237,17 @@ documents_job = define_asset_job(
 )
 def boite_de_depot_documents(context: SensorEvaluationContext, settings: PacteSettingsResource):
     """One run request per département whose files' fingerprint differs from the cursor."""
-    cursor: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
-    known = set(departements())
     from ingest.documents.pipeline import size_limit_bytes
 
-    limit = size_limit_bytes()
-    requests: list[RunRequest] = []
-    for code in watched_departements(Path(settings.inbox_dir), known):
-        sources = resolve_sources(code, Path(settings.inbox_dir), Path(settings.data_dir), os.environ)
-        fingerprint = inbox_fingerprint(sources, limit)
-        if cursor.get(code) != fingerprint:
-            cursor[code] = fingerprint
-            requests.append(
-                RunRequest(
-                    run_key=f"documents-{code}-{fingerprint[:16]}",
-                    partition_key=code,
-                    tags={"pacte/declencheur": "boite_de_depot", **ECRITURE},
-                )
-            )
-    new_cursor = json.dumps(cursor, sort_keys=True)
-    if not requests:
-        return SensorResult(skip_reason=SkipReason("aucun fichier nouveau ou modifié"), cursor=new_cursor)
-    return SensorResult(run_requests=requests, cursor=new_cursor)
+    limit, inbox, environ = size_limit_bytes(), Path(settings.inbox_dir), environment()
+    return demandes_si_changement(
+        context,
+        watched_departements(inbox, set(departements()), environ),
+        lambda code: inbox_fingerprint(resolve_sources(code, inbox, Path(settings.data_dir), environ), limit),
+        prefixe="documents",
+        tags={"pacte/declencheur": "boite_de_depot", **ECRITURE},
+        rien="aucun fichier nouveau ou modifié",
+    )
 
 
 ASSETS = [documents_departement]

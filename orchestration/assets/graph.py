@@ -36,7 +36,7 @@ from graph.territoires import MissingSource
 from ingest.paresseux import module_paresseux
 from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
-from orchestration.settings import DBT_PROJECT_DIR
+from socle.settings import DBT_PROJECT_DIR
 
 # the graph code (networkx layouts, pandas) is imported when a step runs
 pipeline = module_paresseux("graph.pipeline")

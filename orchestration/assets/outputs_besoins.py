@@ -13,10 +13,11 @@ import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from ingest.paresseux import module_paresseux
-from orchestration.partitions import departement_partitions, validate_departement
+from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
-from rapport.ecriture import ecriture_atomique
 from rapport.formules import neutraliser_textes
+from socle.departements import validate_departement
+from socle.ecriture import ecriture_atomique
 
 pd = module_paresseux("pandas")
 

@@ -15,9 +15,9 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Materiali
 
 from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
-from orchestration.settings import DBT_TARGET_DIR
 from rapport.classeur_libelles import SCHEMA as SCHEMA_LIBELLES
 from rapport.classeur_libelles import SEEDS as SEEDS_LIBELLES
+from socle.settings import DBT_TARGET_DIR
 
 __all__ = ["ASSETS", "livrable"]
 
@@ -85,7 +85,7 @@ def _contexte(
     context: AssetExecutionContext, con: duckdb.DuckDBPyConnection, code: str, settings: PacteSettingsResource
 ) -> dict[str, Any]:
     from rapport.contexte import contexte_departement
-    from rapport.ponderations import load_ponderations
+    from socle.ponderations import load_ponderations
 
     cle = (context.run_id, code, str(settings.data_dir))
     if _CONTEXTE.get("cle") != cle:
@@ -99,8 +99,8 @@ def _contexte(
 def _rapport(
     context: AssetExecutionContext, con: duckdb.DuckDBPyConnection, code: str, settings: PacteSettingsResource
 ) -> dict[str, Any]:
-    from rapport.ponderations import load_ponderations
     from rapport.production import produire_rapport
+    from socle.ponderations import load_ponderations
 
     resultat = produire_rapport(
         con,
@@ -126,8 +126,8 @@ def _rapport(
 def _kit(
     context: AssetExecutionContext, con: duckdb.DuckDBPyConnection, code: str, settings: PacteSettingsResource
 ) -> dict[str, Any]:
-    from rapport.ponderations import load_ponderations
     from rapport.production import produire_kit
+    from socle.ponderations import load_ponderations
 
     kit = produire_kit(
         con,

@@ -17,7 +17,6 @@ fingerprints the files; when the fingerprint differs from the cursor it requests
 report, kit, network page) for that partition.
 """
 
-import json
 from pathlib import Path
 
 from dagster import (
@@ -27,21 +26,20 @@ from dagster import (
     DefaultSensorStatus,
     MaterializeResult,
     MetadataValue,
-    RunRequest,
     SensorEvaluationContext,
-    SensorResult,
-    SkipReason,
     asset,
     define_asset_job,
     sensor,
 )
 from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from orchestration.assets._boite_de_depot import demandes_si_changement
 from orchestration.assets.dbt_models import PacteDbtTranslator
 from orchestration.dbt_project import dbt_project
-from orchestration.partitions import departement_partitions, departements, validate_departement
+from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 from rapport.classeur_libelles import SEEDS as SEEDS_LIBELLES
+from socle.departements import departements, validate_departement
 
 __all__ = [
     "ASSETS",
@@ -169,26 +167,15 @@ def boite_de_depot_suivi(context: SensorEvaluationContext, settings: PacteSettin
     """One run request per département whose ``suivi`` folder's fingerprint differs from the cursor."""
     from ingest.suivi import empreinte_dossier
 
-    curseur: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     inbox = Path(settings.inbox_dir)
-    demandes = []
-    for code in dossiers_suivis(inbox, set(departements())):
-        empreinte = empreinte_dossier(inbox, code)
-        if curseur.get(code) != empreinte:
-            curseur[code] = empreinte
-            demandes.append(
-                RunRequest(
-                    run_key=f"suivi-{code}-{empreinte[:16]}",
-                    partition_key=code,
-                    tags={"pacte/declencheur": "boite_de_depot_suivi"},
-                )
-            )
-    nouveau = json.dumps(curseur, sort_keys=True)
-    if not demandes:
-        return SensorResult(
-            skip_reason=SkipReason("aucun classeur du comité nouveau ou modifié"), cursor=nouveau
-        )
-    return SensorResult(run_requests=demandes, cursor=nouveau)
+    return demandes_si_changement(
+        context,
+        dossiers_suivis(inbox, set(departements())),
+        lambda code: empreinte_dossier(inbox, code),
+        prefixe="suivi",
+        tags={"pacte/declencheur": "boite_de_depot_suivi"},
+        rien="aucun classeur du comité nouveau ou modifié",
+    )
 
 
 ASSETS = [reseau_corrections, suivi_decisions, pacte_dbt_suivi]

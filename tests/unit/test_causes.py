@@ -83,7 +83,7 @@ def test_full_disk_read_only_and_weights_are_recognised(tmp_path):
     read_only = OSError(errno.EROFS, os.strerror(errno.EROFS), str(tmp_path / "sortie" / "93"))
     cause = cause_premiere(["Error occurred while executing op rapport", f"OSError: {read_only}"])
     assert cause.genre == "lecture_seule" and str(tmp_path / "sortie" / "93") in cause.texte
-    weights = cause_premiere(["rapport.ponderations.PonderationsError: config/priorites.yml: besoin.exposant "
+    weights = cause_premiere(["socle.ponderations.PonderationsError: config/priorites.yml: besoin.exposant "
                               "must be a number, not 'x'"])
     assert weights.texte.startswith("Cause : fichier de pondérations invalide : config/priorites.yml: ")
     assert cause_premiere(["Error occurred while executing op raw__x"]) is None

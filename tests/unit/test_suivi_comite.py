@@ -29,10 +29,10 @@ from graph import comite  # noqa: E402
 from ingest.documents.pseudonymisation import Pseudonymiser  # noqa: E402
 from ingest.suivi import TABLE_CORRECTIONS, TABLE_DECISIONS, ingest_suivi, lire_classeur, referentiel  # noqa: E402
 from rapport.lisible import identifiants_visibles  # noqa: E402
-from rapport.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
 from rapport.rendu import environnement  # noqa: E402
 from rapport.suivi import suivi_departement  # noqa: E402
 from rapport.suivi_classeurs import ecrire_classeur_decisions, ecrire_classeur_reseau  # noqa: E402
+from socle.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 MART_SQL = REPO / "dbt_project" / "models" / "marts" / "suivi" / "suivi_decisions.sql"

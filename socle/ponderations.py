@@ -9,12 +9,13 @@ the file and the key.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from socle.settings import priorites_path
 
 __all__ = [
     "DEFAULT_PATH",
@@ -72,8 +73,7 @@ def _bornes(low: float | None, high: float | None) -> str:
 
 def config_path() -> Path:
     """The weights file: ``PACTE_PRIORITES`` when set, else ``config/priorites.yml``."""
-    value = os.environ.get("PACTE_PRIORITES")
-    return Path(value).resolve() if value else DEFAULT_PATH
+    return priorites_path(DEFAULT_PATH)
 
 
 def _number(
@@ -121,7 +121,7 @@ def validate_ponderations(config: Any, where: str = "priorites.yml") -> dict[str
     >>> validate_ponderations({"besoin": {"exposant": "x"}})
     Traceback (most recent call last):
     ...
-    rapport.ponderations.PonderationsError: priorites.yml: besoin.exposant must be a number, not 'x'
+    socle.ponderations.PonderationsError: priorites.yml: besoin.exposant must be a number, not 'x'
     """
     if not isinstance(config, dict):
         raise PonderationsError(f"{where}: the file must be a YAML mapping", where,
