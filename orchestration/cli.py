@@ -54,33 +54,6 @@ def _dagster_home() -> Path:
     return home
 
 
-def _error_texts(error) -> list[str]:
-    """The messages of an error and of every error in its chain (``cause``, ``context``)."""
-    texts: list[str] = []
-    seen: set[int] = set()
-    pending = [error]
-    while pending:
-        current = pending.pop(0)
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        texts.append(f"{getattr(current, 'cls_name', None) or ''}: {getattr(current, 'message', None) or ''}")
-        texts.extend(line for line in (getattr(current, "stack", None) or [])[-3:])
-        pending += [getattr(current, "cause", None), getattr(current, "context", None)]
-    return texts
-
-
-def error_texts(events) -> list[str]:
-    """Every error text of a run's failed steps and of its failure, for :func:`cause_premiere`."""
-    texts: list[str] = []
-    for event in events:
-        if event.event_type_value in ("STEP_FAILURE", "RUN_FAILURE"):
-            error = getattr(event.event_specific_data, "error", None)
-            texts += _error_texts(error) if error is not None else []
-            texts.append(event.message or "")
-    return texts
-
-
 def _build(code: str, verbose: bool = False) -> int:
     """Build one département; show progress and a summary (or every event with ``verbose``)."""
     from socle.departements import UnknownDepartement, departements, validate_departement
@@ -286,7 +259,7 @@ def _summary(
     etat = "construit" if ok else "ÉCHEC de la construction"
     print(f"pacte : {etat} pour {libelle} en {duree(elapsed)}", file=out)
     if not ok:  # the root cause first (lock, read-only or full disk, weights, refused source)
-        from orchestration.causes import cause_premiere
+        from orchestration.causes import cause_premiere, error_texts
 
         cause = cause_premiere(error_texts(result.all_events))
         if cause is not None:

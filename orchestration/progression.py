@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orchestration.causes import chaine_erreur
+
 __all__ = [
     "etape",
     "Progression",
@@ -259,8 +261,7 @@ def bilan_controles(
             bilan.etapes_echouees += 1
             error = getattr(event.event_specific_data, "error", None)
             # the innermost error says what happened; Dagster's wrapper only names the op
-            while error is not None and getattr(error, "cause", None) is not None:
-                error = error.cause
+            error = chaine_erreur(error, contexte=False)[-1] if error is not None else None
             steps_failed[event.step_key] = (error.message if error is not None else event.message) or ""
         elif kind == "STEP_SKIPPED":
             bilan.etapes_sautees += 1
