@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import time
@@ -100,14 +99,15 @@ def _run(departement: str, libelle: str, settings, verbose: bool) -> int:
 
     from orchestration.definitions import defs
     from orchestration.progression import Progression
-    from orchestration.resources import warehouse_held
+    from orchestration.resources import tenir_entrepot
+
     started = time.perf_counter()
     print(f"pacte : construction du diagnostic de {libelle} dans {settings.warehouse}", flush=True)
     job = defs.resolve_job_def("diagnostic")
     run_id = make_new_run_id()
     niveau = "DEBUG" if verbose else "CRITICAL"
     try:
-        with DagsterInstance.get() as instance, warehouse_held():
+        with DagsterInstance.get() as instance:
             autre = autre_ecriture_en_cours(instance)
             if autre:
                 print(f"pacte : {autre}", file=sys.stderr)
@@ -124,8 +124,12 @@ def _run(departement: str, libelle: str, settings, verbose: bool) -> int:
                     # the job's writer tag puts runs launched from the UI behind this one; the pid
                     # lets the next build see that a killed build no longer writes
                     tags={PID_TAG: str(os.getpid())},
-                    # without --verbose, Dagster's own stream stays in the run history, off the screen
-                    run_config={"loggers": {"console": {"config": {"log_level": niveau}}}},
+                    # without --verbose, Dagster's own stream stays in the run history, off the screen;
+                    # the warehouse stays open across the steps (orchestration/resources.py)
+                    run_config={
+                        "loggers": {"console": {"config": {"log_level": niveau}}},
+                        **tenir_entrepot(settings.warehouse),
+                    },
                 )
     except KeyboardInterrupt:
         print(f"\npacte : construction de {libelle} interrompue (Ctrl-C).", file=sys.stderr)

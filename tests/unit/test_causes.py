@@ -19,8 +19,7 @@ from types import SimpleNamespace
 import duckdb
 import pytest
 
-from orchestration import cli
-from orchestration.causes import cause_premiere, verrou_entrepot
+from orchestration.causes import cause_premiere, error_texts, verrou_entrepot
 
 HOLDER = """
 import sys, time, duckdb
@@ -122,7 +121,7 @@ def test_blocking_failures_come_before_warnings_and_repeated_steps_are_counted()
                                              "is held in /usr/bin/python3 (PID 999999999)")
     assert [t.split(" :")[0] for t in bilan.echecs] == ["identifiants_uniques"]
     assert [t.split(" :")[0] for t in bilan.avertissements] == ["conformite_schema_data_inclusion"]
-    cause = cause_premiere(cli.error_texts(events))
+    cause = cause_premiere(error_texts(events))
     assert cause.genre == "verrou" and "PID 999999999" in cause.texte
 
 
