@@ -296,27 +296,34 @@ def bilan_controles(
     return bilan
 
 
-def sources_perimees(warehouse: Path) -> list[str]:
-    """The sources whose last delivery was refused and whose older load was kept, marked stale
-    (``PACTE_SOURCES_PERIMEES``): the refusal of each, as :mod:`ingest.livraison` wrote it."""
+def _lignes(warehouse: Path, sql: str, parametres: list | None = None) -> list[tuple]:
+    """The rows of ``sql`` on the warehouse opened read-only; none when it cannot be opened or read."""
     import duckdb
-
-    from ingest.livraison import REFUSED_MARK
 
     try:
         con = duckdb.connect(str(warehouse), read_only=True)
     except duckdb.Error:
         return []
     try:
-        rows = con.execute(
-            "select message from raw._chargements qualify row_number() over "
-            "(partition by table_name order by loaded_at desc) = 1 "
-            "and stale and starts_with(message, ?) order by table_name", [REFUSED_MARK]
-        ).fetchall()
+        return con.execute(sql, parametres or []).fetchall()
     except duckdb.Error:
         return []
     finally:
         con.close()
+
+
+def sources_perimees(warehouse: Path) -> list[str]:
+    """The sources whose last delivery was refused and whose older load was kept, marked stale
+    (``PACTE_SOURCES_PERIMEES``): the refusal of each, as :mod:`ingest.livraison` wrote it."""
+    from ingest.livraison import REFUSED_MARK
+
+    rows = _lignes(
+        warehouse,
+        "select message from raw._chargements qualify row_number() over "
+        "(partition by table_name order by loaded_at desc) = 1 "
+        "and stale and starts_with(message, ?) order by table_name",
+        [REFUSED_MARK],
+    )
     return [str(m).removeprefix(REFUSED_MARK).lstrip(" :") for (m,) in rows]
 
 
@@ -327,20 +334,7 @@ def bilan_quarantaine(warehouse: Path, destination: Path) -> list[tuple[str, int
     Returns ``[(file name, rows)]``, largest first; an empty list when nothing was set aside
     or the warehouse cannot be read.
     """
-    import duckdb
-
-    try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error:
-        return []
-    try:
-        rows = con.execute(
-            "select source_file, line, field, reason from quarantine.rejets order by all"
-        ).fetchall()
-    except duckdb.Error:
-        return []
-    finally:
-        con.close()
+    rows = _lignes(warehouse, "select source_file, line, field, reason from quarantine.rejets order by all")
     counts = Counter(Path(str(source_file or "")).name or "(source inconnue)" for source_file, *_ in rows)
     if rows:
         from rapport.formules import neutraliser

@@ -149,20 +149,14 @@ def validate_ponderations(config: Any, where: str = "priorites.yml") -> dict[str
         raise PonderationsError(f"{where}: ecart_offre.minimum is greater than ecart_offre.maximum", where,
                                 "ecart_offre.minimum", config["ecart_offre"]["minimum"],
                                 "une valeur inférieure ou égale à ecart_offre.maximum")
-    si_absente = config["coordination"].get("si_absente", "neutre")
-    if si_absente not in {"neutre", "insuffisant"}:
-        raise PonderationsError(
-            f"{where}: coordination.si_absente must be 'neutre' or 'insuffisant', not {si_absente!r}",
-            where, "coordination.si_absente", si_absente, "« neutre » ou « insuffisant »"
-        )
-    out["coordination"]["si_absente"] = si_absente
-    si_absente = config["ecart_offre"].get("si_absente", "neutre")
-    if si_absente not in {"neutre", "insuffisant"}:
-        raise PonderationsError(
-            f"{where}: ecart_offre.si_absente must be 'neutre' or 'insuffisant', not {si_absente!r}",
-            where, "ecart_offre.si_absente", si_absente, "« neutre » ou « insuffisant »"
-        )
-    out["ecart_offre"]["si_absente"] = si_absente
+    for section in ("coordination", "ecart_offre"):
+        si_absente = config[section].get("si_absente", "neutre")
+        if si_absente not in {"neutre", "insuffisant"}:
+            raise PonderationsError(
+                f"{where}: {section}.si_absente must be 'neutre' or 'insuffisant', not {si_absente!r}",
+                where, f"{section}.si_absente", si_absente, "« neutre » ou « insuffisant »"
+            )
+        out[section]["si_absente"] = si_absente
     publics = config.get("publics_prioritaires", [])
     if not isinstance(publics, list):
         raise PonderationsError(f"{where}: publics_prioritaires must be a list", where,

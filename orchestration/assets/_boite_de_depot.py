@@ -10,9 +10,29 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 
-from dagster import RunRequest, SensorEvaluationContext, SensorResult, SkipReason
+from dagster import (
+    DefaultSensorStatus,
+    JobDefinition,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    UnresolvedAssetJobDefinition,
+    sensor,
+)
 
-__all__ = ["demandes_si_changement"]
+__all__ = ["capteur", "demandes_si_changement"]
+
+
+def capteur(nom: str, job: JobDefinition | UnresolvedAssetJobDefinition, description: str):
+    """The decorator of an inbox sensor: every minute, stopped until an operator starts it."""
+    return sensor(
+        name=nom,
+        job=job,
+        minimum_interval_seconds=60,
+        default_status=DefaultSensorStatus.STOPPED,
+        description=description,
+    )
 
 
 def demandes_si_changement(

@@ -28,14 +28,12 @@ from dagster import (
     AssetKey,
     AssetSelection,
     AssetSpec,
-    DefaultSensorStatus,
     Failure,
     MaterializeResult,
     MetadataValue,
     SensorEvaluationContext,
     define_asset_job,
     multi_asset,
-    sensor,
 )
 from dagster_dbt import build_dbt_asset_selection
 
@@ -43,7 +41,7 @@ from ingest.documents.detection import scan_warehouse
 from ingest.documents.sources import inbox_fingerprint, resolve_sources, watched_departements
 from ingest.documents.stockage import TABLES
 from ingest.livraison import LivraisonRefusee, mark_inbox_stale
-from orchestration.assets._boite_de_depot import demandes_si_changement
+from orchestration.assets._boite_de_depot import capteur, demandes_si_changement
 from orchestration.assets.dbt_models import pacte_dbt_models
 from orchestration.assets.registry import ECRITURE
 from orchestration.partitions import departement_partitions
@@ -227,12 +225,10 @@ documents_job = define_asset_job(
 )
 
 
-@sensor(
-    name="boite_de_depot_documents",
-    job=documents_job,
-    minimum_interval_seconds=60,
-    default_status=DefaultSensorStatus.STOPPED,
-    description="Surveille la boîte de dépôt (PACTE_INBOX/<département>/) et relance les documents du "
+@capteur(
+    "boite_de_depot_documents",
+    documents_job,
+    "Surveille la boîte de dépôt (PACTE_INBOX/<département>/) et relance les documents du "
     "département dont un fichier est apparu ou a changé (empreintes SHA-256).",
 )
 def boite_de_depot_documents(context: SensorEvaluationContext, settings: PacteSettingsResource):

@@ -23,17 +23,15 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetSelection,
-    DefaultSensorStatus,
     MaterializeResult,
     MetadataValue,
     SensorEvaluationContext,
     asset,
     define_asset_job,
-    sensor,
 )
 from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.assets._boite_de_depot import demandes_si_changement
+from orchestration.assets._boite_de_depot import capteur, demandes_si_changement
 from orchestration.assets.dbt_models import PacteDbtTranslator
 from orchestration.dbt_project import dbt_project
 from orchestration.partitions import departement_partitions
@@ -155,12 +153,10 @@ def dossiers_suivis(inbox: Path, connus: set[str]) -> list[str]:
     return sorted(p.name for p in inbox.iterdir() if p.name in connus and (p / "suivi").is_dir())
 
 
-@sensor(
-    name="boite_de_depot_suivi",
-    job=suivi_job,
-    minimum_interval_seconds=60,
-    default_status=DefaultSensorStatus.STOPPED,
-    description="Surveille les classeurs du comité (PACTE_INBOX/<département>/suivi/) et relance le "
+@capteur(
+    "boite_de_depot_suivi",
+    suivi_job,
+    "Surveille les classeurs du comité (PACTE_INBOX/<département>/suivi/) et relance le "
     "diagnostic du département dont un classeur est apparu ou a changé (empreintes SHA-256).",
 )
 def boite_de_depot_suivi(context: SensorEvaluationContext, settings: PacteSettingsResource):
