@@ -21,6 +21,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from socle.settings import child_environment
+
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 RESULTS_JSON = REPO / "benchmarks" / "results.json"
@@ -28,16 +30,16 @@ REPORT = REPO / "docs" / "performance.md"
 
 
 DROP_DOCUMENTS = (
-    "import duckdb, os; con = duckdb.connect(os.environ['PACTE_WAREHOUSE']);"
+    "import duckdb; from socle.settings import load_settings;"
+    "con = duckdb.connect(str(load_settings().warehouse));"
     "[con.execute(f'drop table if exists raw.{t}') for (t,) in con.execute("
     "\"select table_name from information_schema.tables where table_schema='raw' "
     "and (table_name like 'documents%' or table_name like 'questionnaires%')\").fetchall()]"
 )
 GRAPH = (
-    "import os; from pathlib import Path; from graph.pipeline import run_departements;"
-    "from socle.settings import REPO_ROOT;"
-    "run_departements(Path(os.environ['PACTE_WAREHOUSE']), {codes}, REPO_ROOT / 'dbt_project' / 'seeds',"
-    " Path(os.environ['PACTE_OUTPUT']), True)"
+    "from graph.pipeline import run_departements;"
+    "from socle.settings import REPO_ROOT, load_settings; s = load_settings();"
+    "run_departements(s.warehouse, {codes}, REPO_ROOT / 'dbt_project' / 'seeds', s.output_dir, True)"
 )
 GRAPH_ALL = GRAPH.replace(
     "{codes}", "sorted(__import__('socle.departements', fromlist=['x']).departements())"
@@ -48,10 +50,10 @@ GRAPH_ALL = GRAPH.replace(
 # yet; then the priority models (dbt tag apres_graphe, weights of config/priorites.yml as vars, as
 # the Dagster priorities step runs them), which cover every département whose graph is built.
 NATIONAL_MARTS = """
-import os, subprocess, sys
-from pathlib import Path
+import subprocess, sys
 import duckdb
-warehouse = Path(os.environ['PACTE_WAREHOUSE'])
+from socle.settings import load_settings
+warehouse = load_settings().warehouse
 present = set()
 if warehouse.exists():
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -62,13 +64,12 @@ if not {'territoires', 'besoins', 'ecarts', 'accessibilite', 'documents', 'menti
     sys.exit(subprocess.call([__PACTE__, 'build', '--departement', '93']))
 """
 GRAPH_MISSING = """
-import os
-from pathlib import Path
 import duckdb
 from graph.pipeline import run_departements
 from socle.departements import departements
-from socle.settings import REPO_ROOT
-warehouse = Path(os.environ['PACTE_WAREHOUSE'])
+from socle.settings import REPO_ROOT, load_settings
+settings = load_settings()
+warehouse = settings.warehouse
 con = duckdb.connect(str(warehouse), read_only=True)
 try:
     built = {r[0] for r in con.execute(
@@ -78,8 +79,7 @@ except duckdb.CatalogException:
 con.close()
 missing = sorted(set(departements()) - built)
 if missing:
-    run_departements(warehouse, missing, REPO_ROOT / 'dbt_project' / 'seeds',
-                     Path(os.environ['PACTE_OUTPUT']), False)
+    run_departements(warehouse, missing, REPO_ROOT / 'dbt_project' / 'seeds', settings.output_dir, False)
 """
 PRIORITIES_ALL = """
 import subprocess, sys
@@ -123,8 +123,7 @@ def _measure(command: list[str], env: dict[str, str]) -> tuple[float, float, int
 
 
 def _scratch_env(root: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
+    env = child_environment(
         PACTE_WAREHOUSE=str(root / "warehouse.duckdb"),
         PACTE_OUTPUT=str(root / "output"),
         PACTE_INBOX=str(root / "inbox"),
