@@ -12,20 +12,19 @@ from collections.abc import Callable, Iterable
 
 from dagster import (
     DefaultSensorStatus,
-    JobDefinition,
     RunRequest,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
-    UnresolvedAssetJobDefinition,
     sensor,
 )
 
 __all__ = ["capteur", "demandes_si_changement"]
 
 
-def capteur(nom: str, job: JobDefinition | UnresolvedAssetJobDefinition, description: str):
-    """The decorator of an inbox sensor: every minute, stopped until an operator starts it."""
+def capteur(nom: str, job, description: str):
+    """The decorator of an inbox sensor of ``job`` (a job definition, resolved or not): every minute,
+    stopped until an operator starts it."""
     return sensor(
         name=nom,
         job=job,
