@@ -1,9 +1,7 @@
-"""Run-time settings, read from environment variables: the only module that reads the environment.
+"""Run-time settings, read from environment variables (the only module that reads them).
 
 Every path the pipeline touches is resolved here, once, so that readers, dbt and
 the graph code receive plain arguments and never look at the environment themselves.
-The variables Dagster and dbt read in their own processes (``DAGSTER_HOME``, ``DBT_*``) are
-set here too, by the ``export_*`` functions, before those libraries start.
 
 Variables
 ---------
@@ -18,15 +16,8 @@ PACTE_FULL_REFRESH ``1`` to redo everything: re-read every source file and rebui
 PACTE_SOURCES_PERIMEES ``1`` to go on when a source's delivery is refused (unreadable file, rows out of
                  range or lost): its last good load is kept, marked stale in the summary and the report
                  (default: 0, the build stops and names the source)
-PACTE_DEPARTEMENTS codes, comma-separated, of the monthly refresh (default: 93) and of a live offer
-                 call outside a partitioned run
-PACTE_PRIORITES  the weights file of the priorities (default: ``config/priorites.yml``)
-PACTE_OFFRE_MODE ``snapshot`` (default) or ``live`` (the data·inclusion API)
-PACTE_DBT_TARGET dbt artefacts folder (default: ``dbt_project/target``)
-PACTE_DBT_THREADS dbt threads (read by ``dbt_project/profiles.yml``; part of the parse key here)
-DAGSTER_HOME     the Dagster instance folder (default: ``.dagster``)
-Other variables are read by the functions that need them through :func:`environment`
-(data·inclusion token and URL, ``PACTE_DOCUMENTS_<code>`` folders).
+PACTE_DEPARTEMENTS, PACTE_PRIORITES, PACTE_DBT_TARGET, PACTE_DBT_THREADS, DAGSTER_HOME: see the functions;
+others (data·inclusion, documents folders) through :func:`environment`; ``export_*`` set Dagster's and dbt's.
 """
 
 from __future__ import annotations
@@ -37,24 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-__all__ = [
-    "REPO_ROOT",
-    "DAGSTER_CONFIG",
-    "DBT_PROJECT_DIR",
-    "DBT_TARGET_DIR",
-    "Settings",
-    "child_environment",
-    "dagster_home",
-    "dbt_runs_dir",
-    "dbt_threads",
-    "departements_choisis",
-    "env_flag",
-    "environment",
-    "export_dagster_home",
-    "export_dbt_environment",
-    "load_settings",
-    "priorites_path",
-]
+__all__ = ["REPO_ROOT", "DAGSTER_CONFIG", "DBT_PROJECT_DIR", "DBT_TARGET_DIR", "Settings", "env_flag",
+           "load_settings", "child_environment", "dagster_home", "dbt_runs_dir", "dbt_threads", "departements_choisis",
+           "environment", "export_dagster_home", "export_dbt_environment", "priorites_path"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -124,57 +100,37 @@ def load_settings() -> Settings:
     )
 
 
+
 def environment() -> Mapping[str, str]:
-    """The process environment, read-only, for the functions that take an ``environ`` mapping
-    (tests pass their own): the data·inclusion token and URL, the documents folders."""
+    """The environment, read-only, for the functions taking an ``environ`` mapping (tests pass theirs)."""
     return MappingProxyType(os.environ)
 
 
 def departements_choisis(default: str = "") -> list[str]:
-    """The codes of ``PACTE_DEPARTEMENTS`` (comma-separated, not validated), else ``default``'s.
-
-    Examples
-    --------
-    >>> os.environ["PACTE_DEPARTEMENTS"] = " 93, 2A,,974 "; departements_choisis()
-    ['93', '2A', '974']
-    >>> del os.environ["PACTE_DEPARTEMENTS"]; departements_choisis("93"), departements_choisis()
-    (['93'], [])
-    """
-    value = os.environ.get("PACTE_DEPARTEMENTS") or default
-    return [code.strip() for code in value.split(",") if code.strip()]
+    """The codes of ``PACTE_DEPARTEMENTS`` (comma-separated, not validated), else ``default``'s."""
+    return [c.strip() for c in (os.environ.get("PACTE_DEPARTEMENTS") or default).split(",") if c.strip()]
 
 
 def priorites_path(default: Path) -> Path:
-    """The weights file of the priorities: ``PACTE_PRIORITES`` when set, else ``default``."""
     value = os.environ.get("PACTE_PRIORITES")
     return Path(value).resolve() if value else default
 
 
 def dbt_threads() -> str:
-    """``PACTE_DBT_THREADS`` as written (``""`` when unset): dbt's profile reads it itself."""
     return os.environ.get("PACTE_DBT_THREADS", "")
 
 
 def dbt_runs_dir() -> Path | None:
-    """``DBT_TARGET_PATH``: where dagster-dbt puts one artefact folder per run (see
-    :func:`export_dbt_environment`)."""
     value = os.environ.get("DBT_TARGET_PATH")
     return Path(value) if value else None
 
 
 def export_dbt_environment(warehouse: Path) -> None:
-    """Set, for dbt (a child process) and dagster-dbt, the variables they read themselves.
-
-    - ``PACTE_WAREHOUSE``: dbt's profile and the Python assets must agree on the warehouse;
-    - ``DBT_TARGET_PATH``: dagster-dbt keeps one artefact folder per run there (default ``./target``);
-    - ``DBT_INDIRECT_SELECTION=buildable``: Dagster runs the dbt project in several steps (Python
-      assets sit between dbt models); with dbt's default « eager », a relationships test runs in the
-      step of its first parent, e.g. with a seed, before the other parent model exists, and errors;
-    - ``DBT_LOG_LEVEL_FILE=info``: dbt's own log file defaults to debug level, 15 MB of JSON per
-      build written for nobody.
-
-    The three ``DBT_*`` keep a value the operator set.
-    """
+    """Set what dbt (a child process) and dagster-dbt read themselves: the warehouse; one artefact
+    folder per run; tests run once all their parents are built (dbt's default « eager » runs a
+    relationships test in the step of its first parent, e.g. a seed, and errors: Dagster runs the
+    project in several steps); dbt's log file at info, not 15 MB of debug JSON per build.
+    The ``DBT_*`` values an operator set are kept."""
     os.environ["PACTE_WAREHOUSE"] = str(warehouse)
     os.environ.setdefault("DBT_TARGET_PATH", str(DBT_TARGET_DIR / "runs"))
     os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
@@ -182,15 +138,13 @@ def export_dbt_environment(warehouse: Path) -> None:
 
 
 def child_environment(**overrides: str) -> dict[str, str]:
-    """The environment of a child process (dbt): this process's, with ``overrides``."""
     return {**os.environ, **overrides}
 
 
 def dagster_home() -> Path:
-    """``DAGSTER_HOME``, else ``.dagster/`` in the checkout (not created here)."""
     return Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster")
 
 
 def export_dagster_home(home: Path) -> None:
-    """Set ``DAGSTER_HOME`` for Dagster, which reads it itself (here and in its child processes)."""
+    """Set ``DAGSTER_HOME`` for Dagster, which reads it itself."""
     os.environ["DAGSTER_HOME"] = str(home)

@@ -56,3 +56,10 @@ def test_the_environment_view_is_read_only(monkeypatch):
     assert vue["PACTE_OFFRE_MODE"] == "live"
     with pytest.raises(TypeError):
         vue["PACTE_OFFRE_MODE"] = "snapshot"
+
+
+def test_departements_choisis(monkeypatch):
+    monkeypatch.setenv("PACTE_DEPARTEMENTS", " 93, 2A,,974 ")
+    assert settings.departements_choisis() == ["93", "2A", "974"]
+    _unset(monkeypatch, "PACTE_DEPARTEMENTS")
+    assert (settings.departements_choisis("93"), settings.departements_choisis()) == (["93"], [])
