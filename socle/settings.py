@@ -30,7 +30,8 @@ from types import MappingProxyType
 
 __all__ = ["REPO_ROOT", "DAGSTER_CONFIG", "DBT_PROJECT_DIR", "DBT_TARGET_DIR", "Settings", "env_flag",
            "load_settings", "child_environment", "dagster_home", "dbt_runs_dir", "dbt_threads",
-           "departements_choisis", "environment", "export_dagster_home", "export_dbt_environment", "priorites_path"]
+           "departements_choisis", "environment", "export_dagster_home", "export_dbt_environment",
+           "priorites_path"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
