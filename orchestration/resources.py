@@ -69,11 +69,13 @@ class WarehouseResource(ConfigurableResource):
         the warehouse may have changed between the steps that share it.
         """
         if cle not in self._lu:
-            self._lu = {cle: lire()}
+            valeur = lire()
+            self._lu.clear()
+            self._lu[cle] = valeur
         return self._lu[cle]
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:  # noqa: ARG002
-        self._lu = {}
+        self._lu.clear()
         self.release()
 
 
