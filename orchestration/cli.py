@@ -99,7 +99,7 @@ def _run(departement: str, libelle: str, settings, verbose: bool) -> int:
 
     from orchestration.definitions import defs
     from orchestration.progression import Progression
-    from orchestration.resources import tenir_entrepot
+    from orchestration.resources import EntrepotTenu
 
     started = time.perf_counter()
     print(f"pacte : construction du diagnostic de {libelle} dans {settings.warehouse}", flush=True)
@@ -124,12 +124,10 @@ def _run(departement: str, libelle: str, settings, verbose: bool) -> int:
                     # the job's writer tag puts runs launched from the UI behind this one; the pid
                     # lets the next build see that a killed build no longer writes
                     tags={PID_TAG: str(os.getpid())},
-                    # without --verbose, Dagster's own stream stays in the run history, off the screen;
+                    # without --verbose, Dagster's own stream stays in the run history, off the screen
+                    run_config={"loggers": {"console": {"config": {"log_level": niveau}}}},
                     # the warehouse stays open across the steps (orchestration/resources.py)
-                    run_config={
-                        "loggers": {"console": {"config": {"log_level": niveau}}},
-                        **tenir_entrepot(settings.warehouse),
-                    },
+                    resources={"warehouse": EntrepotTenu(path=str(settings.warehouse))},
                 )
     except KeyboardInterrupt:
         print(f"\npacte : construction de {libelle} interrompue (Ctrl-C).", file=sys.stderr)

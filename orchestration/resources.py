@@ -16,63 +16,72 @@ from pydantic import PrivateAttr
 from ingest.warehouse import connect
 from socle.settings import load_settings
 
-__all__ = ["WarehouseResource", "PacteSettingsResource", "default_resources", "tenir_entrepot"]
+__all__ = ["WarehouseResource", "PacteSettingsResource", "default_resources", "EntrepotTenu"]
 
 T = TypeVar("T")
 
 
 class WarehouseResource(ConfigurableResource):
-    """The DuckDB file. Connections are opened per step and always closed, so that dbt (a separate
-    process) can take the write lock; with ``tenir`` the run keeps one connection open across its
-    steps instead, released before each dbt step and closed when the run ends.
+    """The DuckDB file. Each step opens its connection and closes it, so that dbt (a separate
+    process) can take the write lock; :class:`EntrepotTenu` keeps one open across a run's steps.
 
-    Opening the warehouse costs about 0.1-0.2 s (its catalogue holds hundreds of tables) and closing
-    it checkpoints: a build of ~100 steps spent 15-30 s on that alone. ``pacte build`` (in-process:
-    Dagster sets a resource up once per run) sets ``tenir``; the runs of the interface and the tests
-    materialising assets open and close the file at each step. dagster-duckdb's ``DuckDBResource``
-    is not used: it opens a read-write connection per call and retries a locked file for seconds,
-    where a step here needs read-only opening, one connection held across steps, and an immediate,
-    named lock error (docs/architecture.md, « DuckDB connection »).
+    dagster-duckdb's ``DuckDBResource`` is not used: it opens a read-write connection per call and
+    retries a locked file for seconds, where a step here needs read-only opening, one connection
+    held across steps, and an immediate, named lock error (docs/architecture.md, « DuckDB connection »).
     """
 
     path: str
-    tenir: bool = False
-    _tenue: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
     _lu: dict = PrivateAttr(default_factory=dict)
 
     @contextmanager
     def connect(self, read_only: bool = False):
-        if self.tenir:
-            if self._tenue is None:
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-                self._tenue = duckdb.connect(self.path)
-            cursor = self._tenue.cursor()  # read_only is not enforced on a held connection
-            try:
-                yield cursor
-            finally:
-                cursor.close()
-            return
         with connect(Path(self.path), read_only=read_only) as con:
             yield con
 
     def release(self) -> None:
-        """Close the held connection, if any (before another process needs the file)."""
-        if self._tenue is not None:
-            tenue, self._tenue = self._tenue, None
-            tenue.close()
+        """Close the connection held across steps, if any (before another process needs the file)."""
 
     def lu_une_fois(self, cle: Hashable, lire: Callable[[], T]) -> T:
         """``lire()``, a read of the warehouse, done once for ``cle`` within the run.
 
-        Dagster sets this resource up once per run (in-process executor), so two steps of a run
-        share what one read; only the latest key is kept. The caller's key must change whenever
-        the warehouse may have changed between the steps that share it.
+        Dagster sets a resource up once per run (in-process executor), so two steps of a run share
+        what one read; only the latest key is kept. The caller's key must change whenever the
+        warehouse may have changed between the steps that share it.
         """
         if cle not in self._lu:
             valeur = lire()
             self._lu.clear()
             self._lu[cle] = valeur
         return self._lu[cle]
+
+
+class EntrepotTenu(WarehouseResource):
+    """The warehouse of ``pacte build``: one connection open across the steps of the run, released
+    before each dbt step (dbt is another process) and closed when the run ends.
+
+    Opening the warehouse costs about 0.1-0.2 s (its catalogue holds hundreds of tables) and closing
+    it checkpoints: a build of ~100 steps spent 15-30 s on that alone. The runs of the interface and
+    the tests materialising assets keep :class:`WarehouseResource` (its teardown-free form also lets
+    a test build an asset context without a ``with`` block).
+    """
+
+    _tenue: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+
+    @contextmanager
+    def connect(self, read_only: bool = False):
+        if self._tenue is None:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._tenue = duckdb.connect(self.path)
+        cursor = self._tenue.cursor()  # read_only is not enforced on a held connection
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    def release(self) -> None:
+        if self._tenue is not None:
+            tenue, self._tenue = self._tenue, None
+            tenue.close()
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:  # noqa: ARG002
         self._lu.clear()
@@ -122,11 +131,6 @@ def _dbt_resource_class():
             return None
 
     return PacteDbtCliResource
-
-
-def tenir_entrepot(path: Path) -> dict:
-    """Run config of a run that keeps the warehouse ``path`` open across its steps (``pacte build``)."""
-    return {"resources": {"warehouse": {"config": {"path": str(path), "tenir": True}}}}
 
 
 def default_resources() -> dict[str, object]:
