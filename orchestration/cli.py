@@ -90,7 +90,7 @@ def _build(code: str, verbose: bool = False) -> int:
 def _run(departement: str, libelle: str, settings, verbose: bool) -> int:
     """Run the job of one département (the warehouse is this build's) and print its summary."""
     _dagster_home()
-    from dagster import DagsterInstance
+    from dagster import DagsterInstance, Definitions
     from dagster._core.utils import make_new_run_id
 
     from orchestration import dagster_storage
@@ -103,7 +103,13 @@ def _run(departement: str, libelle: str, settings, verbose: bool) -> int:
 
     started = time.perf_counter()
     print(f"pacte : construction du diagnostic de {libelle} dans {settings.warehouse}", flush=True)
-    job = defs.resolve_job_def("diagnostic")
+    # the same definitions, but the warehouse stays open across the steps (orchestration/resources.py)
+    tenues = Definitions(
+        assets=defs.assets, asset_checks=defs.asset_checks, jobs=defs.jobs, schedules=defs.schedules,
+        sensors=defs.sensors, executor=defs.executor,
+        resources={**defs.resources, "warehouse": EntrepotTenu(path=str(settings.warehouse))},
+    )
+    job = tenues.resolve_job_def("diagnostic")
     run_id = make_new_run_id()
     niveau = "DEBUG" if verbose else "CRITICAL"
     try:
@@ -126,8 +132,6 @@ def _run(departement: str, libelle: str, settings, verbose: bool) -> int:
                     tags={PID_TAG: str(os.getpid())},
                     # without --verbose, Dagster's own stream stays in the run history, off the screen
                     run_config={"loggers": {"console": {"config": {"log_level": niveau}}}},
-                    # the warehouse stays open across the steps (orchestration/resources.py)
-                    resources={"warehouse": EntrepotTenu(path=str(settings.warehouse))},
                 )
     except KeyboardInterrupt:
         print(f"\npacte : construction de {libelle} interrompue (Ctrl-C).", file=sys.stderr)
