@@ -14,7 +14,7 @@ import csv
 import random
 from pathlib import Path
 
-from orchestration.settings import load_settings
+from socle.settings import load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 # the columns of the template the analysts fill in (its header is the format)

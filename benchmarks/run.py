@@ -21,6 +21,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from socle.settings import child_environment
+
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 RESULTS_JSON = REPO / "benchmarks" / "results.json"
@@ -28,18 +30,19 @@ REPORT = REPO / "docs" / "performance.md"
 
 
 DROP_DOCUMENTS = (
-    "import duckdb, os; con = duckdb.connect(os.environ['PACTE_WAREHOUSE']);"
+    "import duckdb; from socle.settings import load_settings;"
+    "con = duckdb.connect(str(load_settings().warehouse));"
     "[con.execute(f'drop table if exists raw.{t}') for (t,) in con.execute("
     "\"select table_name from information_schema.tables where table_schema='raw' "
     "and (table_name like 'documents%' or table_name like 'questionnaires%')\").fetchall()]"
 )
 GRAPH = (
-    "import os; from pathlib import Path; from graph.pipeline import run_departements;"
-    "from orchestration.settings import REPO_ROOT;"
-    "run_departements(Path(os.environ['PACTE_WAREHOUSE']), {codes}, Path(os.environ['PACTE_OUTPUT']), True)"
+    "from graph.pipeline import run_departements;"
+    "from socle.settings import load_settings; s = load_settings();"
+    "run_departements(s.warehouse, {codes}, s.output_dir, True)"
 )
 GRAPH_ALL = GRAPH.replace(
-    "{codes}", "sorted(__import__('orchestration.partitions', fromlist=['x']).departements())"
+    "{codes}", "sorted(__import__('socle.departements', fromlist=['x']).departements())"
 ).replace("True)", "False)")
 
 # Preparation of the report of every département (not timed): the national marts, from one
@@ -47,10 +50,10 @@ GRAPH_ALL = GRAPH.replace(
 # yet; then the priority models (dbt tag apres_graphe, weights of config/priorites.yml as vars, as
 # the Dagster priorities step runs them), which cover every département whose graph is built.
 NATIONAL_MARTS = """
-import os, subprocess, sys
-from pathlib import Path
+import subprocess, sys
 import duckdb
-warehouse = Path(os.environ['PACTE_WAREHOUSE'])
+from socle.settings import load_settings
+warehouse = load_settings().warehouse
 present = set()
 if warehouse.exists():
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -61,13 +64,12 @@ if not {'territoires', 'besoins', 'ecarts', 'accessibilite', 'documents', 'menti
     sys.exit(subprocess.call([__PACTE__, 'build', '--departement', '93']))
 """
 GRAPH_MISSING = """
-import os
-from pathlib import Path
 import duckdb
 from graph.pipeline import run_departements
-from orchestration.partitions import departements
-from orchestration.settings import REPO_ROOT
-warehouse = Path(os.environ['PACTE_WAREHOUSE'])
+from socle.departements import departements
+from socle.settings import REPO_ROOT, load_settings
+settings = load_settings()
+warehouse = settings.warehouse
 con = duckdb.connect(str(warehouse), read_only=True)
 try:
     built = {r[0] for r in con.execute(
@@ -77,11 +79,11 @@ except duckdb.CatalogException:
 con.close()
 missing = sorted(set(departements()) - built)
 if missing:
-    run_departements(warehouse, missing, Path(os.environ['PACTE_OUTPUT']), False)
+    run_departements(warehouse, missing, settings.output_dir, False)
 """
 PRIORITIES_ALL = """
 import subprocess, sys
-from rapport.ponderations import dbt_vars_argument, load_ponderations
+from socle.ponderations import dbt_vars_argument, load_ponderations
 sys.exit(subprocess.call([__DBT__, 'build', '--select', 'tag:apres_graphe',
                           *dbt_vars_argument(load_ponderations()), *sys.argv[1:]]))
 """
@@ -121,8 +123,7 @@ def _measure(command: list[str], env: dict[str, str]) -> tuple[float, float, int
 
 
 def _scratch_env(root: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
+    env = child_environment(
         PACTE_WAREHOUSE=str(root / "warehouse.duckdb"),
         PACTE_OUTPUT=str(root / "output"),
         PACTE_INBOX=str(root / "inbox"),

@@ -38,7 +38,7 @@ from jinja2 import Environment
 from graph.analyse import coordination_graph
 from graph.modele import ACTOR_GROUPS, ACTOR_TYPES, EDGE_KINDS
 from ingest.paresseux import module_paresseux
-from rapport.ecriture import ecrire_texte
+from socle.ecriture import ecrire_texte
 
 pd = module_paresseux("pandas")
 

@@ -205,8 +205,8 @@ def known_communes(data_dir: Path) -> frozenset[str]:
 
     Examples
     --------
-    >>> import os
-    >>> codes = known_communes(Path(os.environ.get("PACTE_DATA_DIR", "../shared/data")))
+    >>> from socle.settings import load_settings
+    >>> codes = known_communes(load_settings().data_dir)
     >>> "93066" in codes, "75101" in codes, "93999" in codes
     (True, True, False)
     """

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.paresseux import module_paresseux
+from socle.departements import DEPARTEMENT_CODE
 
 pd = module_paresseux("pandas")
 
@@ -59,8 +60,6 @@ __all__ = [
 ]
 
 COMMUNE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
-# "20" (Corse before 1976) is no longer a département: Corsica is 2A / 2B.
-DEPARTEMENT_CODE = re.compile(r"^(?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-8]|98[4-9])$")
 SECRET_MARKERS = {"s", "secret", "c"}
 UNAVAILABLE_MARKERS = {"nd", "n.d.", "na", "nan", "null", "-", "ns", "so"}
 _SPACES = re.compile(r"[\s\u00a0\u202f]")

@@ -21,7 +21,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Cause", "cause_premiere", "construction_exclusive", "decrire_processus", "verrou_entrepot"]
+__all__ = [
+    "Cause",
+    "cause_premiere",
+    "chaine_erreur",
+    "construction_exclusive",
+    "decrire_processus",
+    "error_texts",
+    "verrou_entrepot",
+]
 
 _VERROU = re.compile(r'Could not set lock on file "(?P<fichier>[^"]+)": Conflicting lock is held in '
                      r"(?P<programme>\S+) \(PID (?P<pid>\d+)\)")
@@ -181,3 +189,43 @@ def verrou_entrepot(entrepot: Path) -> Cause | None:
         return cause_premiere([str(exc)])
     con.close()
     return None
+
+
+def chaine_erreur(error, contexte: bool = True) -> list:
+    """A Dagster error (``SerializableErrorInfo``) and the errors of its chain, each once, nearest first:
+    its ``cause`` and, unless ``contexte`` is false, its ``context`` (the error being handled when
+    it was raised). With ``contexte=False`` the last one is the innermost cause.
+    """
+    chaine: list = []
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        chaine.append(current)
+        pending.append(getattr(current, "cause", None))
+        if contexte:
+            pending.append(getattr(current, "context", None))
+    return chaine
+
+
+def _error_texts(error) -> list[str]:
+    """The messages of an error and of every error in its chain (``cause``, ``context``)."""
+    texts: list[str] = []
+    for current in chaine_erreur(error):
+        texts.append(f"{getattr(current, 'cls_name', None) or ''}: {getattr(current, 'message', None) or ''}")
+        texts.extend(line for line in (getattr(current, "stack", None) or [])[-3:])
+    return texts
+
+
+def error_texts(events) -> list[str]:
+    """Every error text of a run's failed steps and of its failure, for :func:`cause_premiere`."""
+    texts: list[str] = []
+    for event in events:
+        if event.event_type_value in ("STEP_FAILURE", "RUN_FAILURE"):
+            error = getattr(event.event_specific_data, "error", None)
+            texts += _error_texts(error) if error is not None else []
+            texts.append(event.message or "")
+    return texts

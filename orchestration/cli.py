@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import time
@@ -43,47 +42,20 @@ def _dagster_home() -> Path:
     A ``dagster.yaml`` the operator wrote is kept; the one older versions of ``pacte`` generated
     (no run queue) is replaced.
     """
-    from orchestration.settings import DAGSTER_CONFIG, REPO_ROOT
+    from socle.settings import DAGSTER_CONFIG, dagster_home, export_dagster_home
 
-    home = Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster")
+    home = dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists() or config.read_text(encoding="utf-8") == _OLD_GENERATED_CONFIG:
         config.write_text(DAGSTER_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
-    os.environ["DAGSTER_HOME"] = str(home)
+    export_dagster_home(home)
     return home
-
-
-def _error_texts(error) -> list[str]:
-    """The messages of an error and of every error in its chain (``cause``, ``context``)."""
-    texts: list[str] = []
-    seen: set[int] = set()
-    pending = [error]
-    while pending:
-        current = pending.pop(0)
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        texts.append(f"{getattr(current, 'cls_name', None) or ''}: {getattr(current, 'message', None) or ''}")
-        texts.extend(line for line in (getattr(current, "stack", None) or [])[-3:])
-        pending += [getattr(current, "cause", None), getattr(current, "context", None)]
-    return texts
-
-
-def error_texts(events) -> list[str]:
-    """Every error text of a run's failed steps and of its failure, for :func:`cause_premiere`."""
-    texts: list[str] = []
-    for event in events:
-        if event.event_type_value in ("STEP_FAILURE", "RUN_FAILURE"):
-            error = getattr(event.event_specific_data, "error", None)
-            texts += _error_texts(error) if error is not None else []
-            texts.append(event.message or "")
-    return texts
 
 
 def _build(code: str, verbose: bool = False) -> int:
     """Build one département; show progress and a summary (or every event with ``verbose``)."""
-    from orchestration.partitions import UnknownDepartement, departements, validate_departement
+    from socle.departements import UnknownDepartement, departements, validate_departement
 
     try:
         departement = validate_departement(code)
@@ -100,7 +72,7 @@ def _build(code: str, verbose: bool = False) -> int:
             print(f"  - {ligne}", file=sys.stderr)
         return 2
     from orchestration.causes import construction_exclusive, verrou_entrepot
-    from orchestration.settings import load_settings
+    from socle.settings import load_settings
 
     settings = load_settings()
     nom = departements().get(departement, "")
@@ -118,7 +90,7 @@ def _build(code: str, verbose: bool = False) -> int:
 def _run(departement: str, libelle: str, settings, verbose: bool) -> int:
     """Run the job of one département (the warehouse is this build's) and print its summary."""
     _dagster_home()
-    from dagster import DagsterInstance
+    from dagster import DagsterInstance, Definitions
     from dagster._core.utils import make_new_run_id
 
     from orchestration import dagster_storage
@@ -127,14 +99,21 @@ def _run(departement: str, libelle: str, settings, verbose: bool) -> int:
 
     from orchestration.definitions import defs
     from orchestration.progression import Progression
-    from orchestration.resources import warehouse_held
+    from orchestration.resources import EntrepotTenu
+
     started = time.perf_counter()
     print(f"pacte : construction du diagnostic de {libelle} dans {settings.warehouse}", flush=True)
-    job = defs.resolve_job_def("diagnostic")
+    # the same definitions, but the warehouse stays open across the steps (orchestration/resources.py)
+    tenues = Definitions(
+        assets=defs.assets, asset_checks=defs.asset_checks, jobs=defs.jobs, schedules=defs.schedules,
+        sensors=defs.sensors, executor=defs.executor,
+        resources={**defs.resources, "warehouse": EntrepotTenu(path=str(settings.warehouse))},
+    )
+    job = tenues.resolve_job_def("diagnostic")
     run_id = make_new_run_id()
     niveau = "DEBUG" if verbose else "CRITICAL"
     try:
-        with DagsterInstance.get() as instance, warehouse_held():
+        with DagsterInstance.get() as instance:
             autre = autre_ecriture_en_cours(instance)
             if autre:
                 print(f"pacte : {autre}", file=sys.stderr)
@@ -278,7 +257,7 @@ def _summary(
         noms_des_tables,
         pluriel,
     )
-    from orchestration.settings import DBT_PROJECT_DIR
+    from socle.settings import DBT_PROJECT_DIR
 
     bilan = bilan_controles(result.all_events, noms_des_tables(), descriptions)
     ok = result.success
@@ -286,7 +265,7 @@ def _summary(
     etat = "construit" if ok else "ÉCHEC de la construction"
     print(f"pacte : {etat} pour {libelle} en {duree(elapsed)}", file=out)
     if not ok:  # the root cause first (lock, read-only or full disk, weights, refused source)
-        from orchestration.causes import cause_premiere
+        from orchestration.causes import cause_premiere, error_texts
 
         cause = cause_premiere(error_texts(result.all_events))
         if cause is not None:
@@ -388,7 +367,7 @@ def _ui(port: int) -> int:
     _dagster_home()
     from dagster import DagsterInstance
 
-    from orchestration.settings import REPO_ROOT
+    from socle.settings import REPO_ROOT
 
     with DagsterInstance.get() as instance:
         fermees = clore_executions_interrompues(instance)
@@ -445,7 +424,7 @@ def _stop_group(proc: subprocess.Popen, grace: float) -> None:
 
 
 def _departements() -> int:
-    from orchestration.partitions import departements
+    from socle.departements import departements
 
     for code, name in sorted(departements().items()):
         print(f"{code}\t{name}")
@@ -456,9 +435,9 @@ def _apercu(regions: list[str] | None, france: bool) -> int:
     """Write the overview pages from the warehouse (read-only)."""
     import duckdb
 
-    from orchestration.settings import load_settings
     from rapport.apercu import produire_apercus
     from rapport.donnees import MartManquant
+    from socle.settings import load_settings
 
     settings = load_settings()
     if not settings.warehouse.exists():

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from orchestration.settings import env_flag
+from socle.settings import env_flag
 
 __all__ = ["install"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dagster_dbt import DbtProject
 
-from orchestration.settings import DBT_PROJECT_DIR, DBT_TARGET_DIR
+from socle.settings import DBT_PROJECT_DIR, DBT_TARGET_DIR
 
 __all__ = ["dbt_project"]
 

@@ -15,13 +15,12 @@ threads come from environment variables) and the *same* ``--vars``. So:
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.settings import DBT_PROJECT_DIR, DBT_TARGET_DIR
+from socle.settings import DBT_PROJECT_DIR, DBT_TARGET_DIR, child_environment, dbt_runs_dir, dbt_threads
 
 __all__ = ["dbt_vars_args", "ensure_manifest", "manifest_is_stale", "parse_key", "project_files"]
 
@@ -47,7 +46,7 @@ def dbt_vars_args() -> list[str]:
     An unreadable weights file gives no vars here: the priorities step reads the file again and
     fails with the file's own error, the other steps do not need it.
     """
-    from rapport.ponderations import PonderationsError, dbt_vars_argument, load_ponderations
+    from socle.ponderations import PonderationsError, dbt_vars_argument, load_ponderations
 
     try:
         return dbt_vars_argument(load_ponderations())
@@ -56,7 +55,7 @@ def dbt_vars_args() -> list[str]:
 
 
 def _warehouse() -> str:
-    from orchestration.settings import load_settings
+    from socle.settings import load_settings
 
     return str(load_settings().warehouse)
 
@@ -65,7 +64,7 @@ def parse_key() -> dict[str, object]:
     """What dbt's partial parsing depends on besides the files: profile inputs and vars."""
     return {
         "warehouse": _warehouse(),
-        "threads": os.environ.get("PACTE_DBT_THREADS", ""),
+        "threads": dbt_threads(),
         "vars": dbt_vars_args(),
     }
 
@@ -83,11 +82,11 @@ def manifest_is_stale(project: Path = DBT_PROJECT_DIR, target: Path = DBT_TARGET
 
 def _share_parse_state(target: Path) -> None:
     """Copy the partial parse file into ``DBT_TARGET_PATH``, where dagster-dbt looks for it."""
-    runs = os.environ.get("DBT_TARGET_PATH")
+    runs = dbt_runs_dir()
     source = target / PARTIAL_PARSE_FILE
-    if not runs or not source.exists():
+    if runs is None or not source.exists():
         return
-    destination = Path(runs) / PARTIAL_PARSE_FILE
+    destination = runs / PARTIAL_PARSE_FILE
     if destination.resolve() == source.resolve():
         return
     if not destination.exists() or destination.stat().st_mtime < source.stat().st_mtime:
@@ -117,7 +116,7 @@ def ensure_manifest(project: Path = DBT_PROJECT_DIR, target: Path = DBT_TARGET_D
             capture_output=True,
             text=True,
             cwd=project,
-            env={**os.environ, "PACTE_WAREHOUSE": str(key["warehouse"])},
+            env=child_environment(PACTE_WAREHOUSE=str(key["warehouse"])),
         )
         if proc.returncode != 0:
             raise RuntimeError(f"dbt parse failed:\n{proc.stdout}\n{proc.stderr}")

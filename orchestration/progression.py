@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orchestration.causes import chaine_erreur
+
 __all__ = [
     "etape",
     "Progression",
@@ -203,7 +205,7 @@ def noms_des_tables(seeds: Path | None = None) -> dict[str, str]:
     """``schema.table`` → the name a person reads: sources from ``sources_donnees``, marts from
     ``classeur_feuilles`` (the dbt seeds that own these names)."""
     if seeds is None:
-        from orchestration.settings import DBT_PROJECT_DIR
+        from socle.settings import DBT_PROJECT_DIR
 
         seeds = DBT_PROJECT_DIR / "seeds"
     noms: dict[str, str] = {}
@@ -268,8 +270,7 @@ def bilan_controles(
             bilan.etapes_echouees += 1
             error = getattr(event.event_specific_data, "error", None)
             # the innermost error says what happened; Dagster's wrapper only names the op
-            while error is not None and getattr(error, "cause", None) is not None:
-                error = error.cause
+            error = chaine_erreur(error, contexte=False)[-1] if error is not None else None
             steps_failed[event.step_key] = (error.message if error is not None else event.message) or ""
         elif kind == "STEP_SKIPPED":
             bilan.etapes_sautees += 1
@@ -304,27 +305,34 @@ def bilan_controles(
     return bilan
 
 
-def sources_perimees(warehouse: Path) -> list[str]:
-    """The sources whose last delivery was refused and whose older load was kept, marked stale
-    (``PACTE_SOURCES_PERIMEES``): the refusal of each, as :mod:`ingest.livraison` wrote it."""
+def _lignes(warehouse: Path, sql: str, parametres: list | None = None) -> list[tuple]:
+    """The rows of ``sql`` on the warehouse opened read-only; none when it cannot be opened or read."""
     import duckdb
-
-    from ingest.livraison import REFUSED_MARK
 
     try:
         con = duckdb.connect(str(warehouse), read_only=True)
     except duckdb.Error:
         return []
     try:
-        rows = con.execute(
-            "select message from raw._chargements qualify row_number() over "
-            "(partition by table_name order by loaded_at desc) = 1 "
-            "and stale and starts_with(message, ?) order by table_name", [REFUSED_MARK]
-        ).fetchall()
+        return con.execute(sql, parametres or []).fetchall()
     except duckdb.Error:
         return []
     finally:
         con.close()
+
+
+def sources_perimees(warehouse: Path) -> list[str]:
+    """The sources whose last delivery was refused and whose older load was kept, marked stale
+    (``PACTE_SOURCES_PERIMEES``): the refusal of each, as :mod:`ingest.livraison` wrote it."""
+    from ingest.livraison import REFUSED_MARK
+
+    rows = _lignes(
+        warehouse,
+        "select message from raw._chargements qualify row_number() over "
+        "(partition by table_name order by loaded_at desc) = 1 "
+        "and stale and starts_with(message, ?) order by table_name",
+        [REFUSED_MARK],
+    )
     return [str(m).removeprefix(REFUSED_MARK).lstrip(" :") for (m,) in rows]
 
 
@@ -335,24 +343,11 @@ def bilan_quarantaine(warehouse: Path, destination: Path) -> list[tuple[str, int
     Returns ``[(file name, rows)]``, largest first; an empty list when nothing was set aside
     or the warehouse cannot be read.
     """
-    import duckdb
-
-    try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error:
-        return []
-    try:
-        rows = con.execute(
-            "select source_file, line, field, reason from quarantine.rejets order by all"
-        ).fetchall()
-    except duckdb.Error:
-        return []
-    finally:
-        con.close()
+    rows = _lignes(warehouse, "select source_file, line, field, reason from quarantine.rejets order by all")
     counts = Counter(Path(str(source_file or "")).name or "(source inconnue)" for source_file, *_ in rows)
     if rows:
-        from rapport.ecriture import ecriture_atomique
         from rapport.formules import neutraliser
+        from socle.ecriture import ecriture_atomique
 
         with ecriture_atomique(destination) as partiel:
             with open(partiel, "w", encoding="utf-8", newline="") as handle:

@@ -3,69 +3,89 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
+from pydantic import PrivateAttr
 
 from ingest.warehouse import connect
-from orchestration.settings import load_settings
+from socle.settings import load_settings
 
-__all__ = ["WarehouseResource", "PacteSettingsResource", "default_resources", "warehouse_held"]
+__all__ = ["WarehouseResource", "PacteSettingsResource", "default_resources", "EntrepotTenu"]
 
-# Opening the warehouse costs about 0.1-0.2 s (its catalogue holds hundreds of tables) and closing
-# it checkpoints: a build of ~100 steps spent 15-30 s on that alone. Within ``warehouse_held()``
-# (the whole run of ``pacte build``), the first step opens the file once and every step works on
-# a cursor of that connection; the dbt steps release it for the dbt process and the next step
-# opens it again. Outside (UI runs, tests materialising assets), each step opens and closes it.
-_HOLDING = False
-_HELD: dict[str, duckdb.DuckDBPyConnection] = {}
-
-
-@contextmanager
-def warehouse_held() -> Iterator[None]:
-    """Keep the warehouse open across the steps of an in-process run; closed at the end."""
-    global _HOLDING
-    _HOLDING = True
-    try:
-        yield
-    finally:
-        _HOLDING = False
-        for path in list(_HELD):
-            _HELD.pop(path).close()
+T = TypeVar("T")
 
 
 class WarehouseResource(ConfigurableResource):
-    """The DuckDB file. Connections are opened per step and always closed (or, within
-    :func:`warehouse_held`, kept open and released before each dbt step), so that dbt (a
-    separate process) can take the write lock."""
+    """The DuckDB file. Each step opens its connection and closes it, so that dbt (a separate
+    process) can take the write lock; :class:`EntrepotTenu` keeps one open across a run's steps.
+
+    dagster-duckdb's ``DuckDBResource`` is not used: it opens a read-write connection per call and
+    retries a locked file for seconds, where a step here needs read-only opening, one connection
+    held across steps, and an immediate, named lock error (docs/architecture.md, « DuckDB connection »).
+    """
 
     path: str
+    _lu: dict = PrivateAttr(default_factory=dict)
 
     @contextmanager
     def connect(self, read_only: bool = False):
-        if _HOLDING:
-            held = _HELD.get(self.path)
-            if held is None:
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-                held = _HELD[self.path] = duckdb.connect(self.path)
-            cursor = held.cursor()  # read_only is not enforced on a held connection
-            try:
-                yield cursor
-            finally:
-                cursor.close()
-            return
         with connect(Path(self.path), read_only=read_only) as con:
             yield con
 
     def release(self) -> None:
-        """Close the held connection, if any (before another process needs the file)."""
-        held = _HELD.pop(self.path, None)
-        if held is not None:
-            held.close()
+        """Close the connection held across steps, if any (before another process needs the file)."""
+
+    def lu_une_fois(self, cle: Hashable, lire: Callable[[], T]) -> T:
+        """``lire()``, a read of the warehouse, done once for ``cle`` within the run.
+
+        Dagster sets a resource up once per run (in-process executor), so two steps of a run share
+        what one read; only the latest key is kept. The caller's key must change whenever the
+        warehouse may have changed between the steps that share it.
+        """
+        if cle not in self._lu:
+            valeur = lire()
+            self._lu.clear()
+            self._lu[cle] = valeur
+        return self._lu[cle]
+
+
+class EntrepotTenu(WarehouseResource):
+    """The warehouse of ``pacte build``: one connection open across the steps of the run, released
+    before each dbt step (dbt is another process) and closed when the run ends.
+
+    Opening the warehouse costs about 0.1-0.2 s (its catalogue holds hundreds of tables) and closing
+    it checkpoints: a build of ~100 steps spent 15-30 s on that alone. The runs of the interface and
+    the tests materialising assets keep :class:`WarehouseResource` (its teardown-free form also lets
+    a test build an asset context without a ``with`` block).
+    """
+
+    _tenue: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+
+    @contextmanager
+    def connect(self, read_only: bool = False):
+        if self._tenue is None:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._tenue = duckdb.connect(self.path)
+        cursor = self._tenue.cursor()  # read_only is not enforced on a held connection
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    def release(self) -> None:
+        if self._tenue is not None:
+            tenue, self._tenue = self._tenue, None
+            tenue.close()
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:  # noqa: ARG002
+        self._lu.clear()
+        self.release()
 
 
 class PacteSettingsResource(ConfigurableResource):
@@ -114,7 +134,7 @@ def _dbt_resource_class():
 
 
 def default_resources() -> dict[str, object]:
-    """Resources built from the current environment (see orchestration.settings)."""
+    """Resources built from the current environment (see socle.settings)."""
 
     from orchestration.dbt_project import dbt_project
 

@@ -5,7 +5,7 @@ for people had been rewritten. :func:`verifier_configuration` reads, in about a 
 without touching the warehouse or the output folder:
 
 - the priority weights (``config/priorites.yml`` or ``PACTE_PRIORITES``), with their validation
-  in :mod:`rapport.ponderations`;
+  in :mod:`socle.ponderations`;
 - the templates of the report, the committee sheets, the dictionary and the network page
   (Jinja syntax);
 - the curated registry (``registre/<département>/*.csv``): folder names are département codes,
@@ -24,7 +24,7 @@ __all__ = ["verifier_configuration"]
 
 
 def _ponderations() -> list[str]:
-    from rapport.ponderations import PonderationsError, load_ponderations
+    from socle.ponderations import PonderationsError, load_ponderations
 
     try:
         load_ponderations()
@@ -85,7 +85,7 @@ def _registre(racine: Path) -> list[str]:
 def _seuils() -> list[str]:
     import yaml
 
-    from orchestration.settings import DBT_PROJECT_DIR
+    from socle.settings import DBT_PROJECT_DIR
 
     fichier = DBT_PROJECT_DIR / "dbt_project.yml"
     try:
@@ -111,7 +111,7 @@ def verifier_configuration(racine: Path | None = None) -> list[str]:
     ``racine``: the checkout whose templates and registry are read (default: this one; the registry
     is the folder :data:`orchestration.assets.raw_graph.REGISTRE_ROOT` reads, without importing Dagster).
     """
-    from orchestration.settings import REPO_ROOT
+    from socle.settings import REPO_ROOT
 
     racine = Path(racine or REPO_ROOT)
     return [*_ponderations(), *_seuils(), *_gabarits(racine), *_registre(racine / "registre")]

@@ -24,12 +24,12 @@ __all__ = ["main"]
 
 
 def main(argv: list[str] | None = None) -> int:
-    from orchestration.partitions import UnknownDepartement, validate_departement
-    from orchestration.settings import DBT_TARGET_DIR, load_settings
     from rapport.donnees import MartManquant
-    from rapport.ponderations import load_ponderations
     from rapport.production import produire_dictionnaire, produire_exports, produire_kit, produire_rapport
     from rapport.rendu import chromium, pourquoi_pas_de_pdf
+    from socle.departements import UnknownDepartement, validate_departement
+    from socle.ponderations import load_ponderations
+    from socle.settings import DBT_TARGET_DIR, load_settings
 
     parser = argparse.ArgumentParser(prog="python -m rapport", description=__doc__.split("\n\n")[0])
     parser.add_argument("--departement", "-d", action="append", default=[], help="COG code, e.g. 93")

@@ -56,8 +56,8 @@ from rapport.classeur_cellules import (
 from rapport.classeur_libelles import FORMATS, Libelles, charger
 from rapport.classeur_synthese import _ecrire_page, _lisez_moi, _sources, _synthese_axe
 from rapport.donnees import filtre_departement, liste_marts
-from rapport.ecriture import ecriture_atomique
 from rapport.formules import est_formule
+from socle.ecriture import ecriture_atomique
 
 __all__ = [
     "MAX_LIGNES_EXCEL",

@@ -23,10 +23,10 @@ import duckdb
 
 from rapport.contexte import contexte_departement
 from rapport.dictionnaire import descriptions_completes, rendre_dictionnaire
-from rapport.ecriture import ecrire_texte
 from rapport.exports import exporter_excel, exporter_parquet
 from rapport.rendu import imprimer_pdf, rendre_fiche_axe, rendre_rapport
 from rapport.suivi_classeurs import ecrire_classeur_decisions, ecrire_classeur_reseau
+from socle.ecriture import ecrire_texte
 
 __all__ = ["produire_rapport", "produire_kit", "produire_exports", "produire_dictionnaire"]
 

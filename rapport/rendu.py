@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from rapport.cartes import format_nombre
 from rapport.contexte import valeur_affichee
-from rapport.ecriture import ecriture_atomique
+from socle.ecriture import ecriture_atomique
 
 __all__ = [
     "TEMPLATES",
@@ -190,7 +190,7 @@ def rendre_fiche_axe(contexte: dict[str, Any], axe: dict[str, Any]) -> str:
 
 def chromium() -> str | None:
     """Path of a Chromium executable (``PACTE_CHROMIUM`` of the settings or the usual names), or None."""
-    from orchestration.settings import load_settings  # the only reader of the environment
+    from socle.settings import load_settings  # the only reader of the environment
 
     choisi = load_settings().chromium
     candidats = [

@@ -6,96 +6,30 @@ Usage (``pacte ui`` running on PORT)::
 
 Each step opens a page of the UI, waits for a text to be shown, optionally clicks buttons by
 their label, and saves the viewport as PNG. Chromium is driven over its DevTools protocol
-(``websockets``, as scripts/captures.py) with no network but the loopback, and is stopped at the
+(:mod:`rapport.navigateur`, as scripts/captures.py) with no network but the loopback, and is stopped at the
 end whatever happens. The steps that launch runs (``lancer``) really launch them.
 """
 
 from __future__ import annotations
 
-import base64
 import json
-import re
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
-
-from websockets.sync.client import connect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rapport.rendu import chromium  # noqa: E402
+from rapport.navigateur import Navigateur  # noqa: E402
 
 LOCATION = "orchestration.definitions"
 
 
-class Onglet:
-    """One headless Chromium tab on the UI, driven over the DevTools protocol."""
+class Onglet(Navigateur):
+    """One headless Chromium tab on the UI (loopback only), with the gestures of a person."""
 
     def __init__(self, largeur: int = 1440, hauteur: int = 900) -> None:
-        exe = chromium()
-        if exe is None:
-            raise SystemExit("captures: no Chromium (Debian package 'chromium' or PACTE_CHROMIUM)")
-        self.dossier = tempfile.TemporaryDirectory(prefix="pacte-captures-ui-", ignore_cleanup_errors=True)
-        self.ws = None
-        journal = Path(self.dossier.name) / "chromium.log"
-        with open(journal, "w") as erreurs:
-            self.proc = subprocess.Popen(
-                [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={Path(self.dossier.name) / 'profil'}", "--hide-scrollbars",
-                 "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1",
-                 "--remote-debugging-port=0", f"--window-size={largeur},{hauteur}", "about:blank"],
-                stdout=subprocess.DEVNULL, stderr=erreurs,
-            )
-        try:
-            port = None
-            for _ in range(600):
-                trouve = re.search(r"DevTools listening on ws://127\.0\.0\.1:(\d+)/", journal.read_text(errors="replace"))
-                if trouve:
-                    port = int(trouve.group(1))
-                    break
-                if self.proc.poll() is not None:
-                    break
-                time.sleep(0.1)
-            if port is None:
-                raise SystemExit("captures: Chromium did not open its DevTools port")
-            ouvreur = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-            page = None
-            for _ in range(100):
-                pages = json.loads(ouvreur.open(f"http://127.0.0.1:{port}/json/list", timeout=30).read())
-                page = next((p for p in pages if p.get("type") == "page"), None)
-                if page:
-                    break
-                time.sleep(0.1)
-            if page is None:
-                raise SystemExit("captures: Chromium shows no tab")
-            self.ws = connect(page["webSocketDebuggerUrl"], max_size=None).__enter__()
-            self.n = 0
-            self.commande("Emulation.setDeviceMetricsOverride",
-                          {"width": largeur, "height": hauteur, "deviceScaleFactor": 1, "mobile": False})
-        except BaseException:
-            self.fermer()
-            raise
-
-    def commande(self, methode: str, params: dict | None = None) -> dict:
-        self.n += 1
-        self.ws.send(json.dumps({"id": self.n, "method": methode, "params": params or {}}))
-        while True:
-            reponse = json.loads(self.ws.recv(timeout=300))
-            if reponse.get("id") == self.n:
-                if "error" in reponse:
-                    raise RuntimeError(f"{methode}: {reponse['error']}")
-                return reponse.get("result", {})
-
-    def evaluer(self, expression: str):
-        return self.commande("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                                  "awaitPromise": True})["result"].get("value")
-
-    def aller(self, url: str) -> None:
-        self.commande("Page.navigate", {"url": url})
+        super().__init__("about:blank", largeur, hauteur, boucle_locale=True)
 
     def attendre_texte(self, texte: str, essais: int = 1200) -> None:
         """Wait until ``texte`` is shown on the page (the UI renders after its GraphQL answers)."""
@@ -120,11 +54,7 @@ class Onglet:
 
     def cliquer(self, libelle: str, selecteur: str = "button, a, [role=button], [role=menuitem], li") -> None:
         """Click the last visible element among ``selecteur`` whose own text is ``libelle``."""
-        code = f"""(() => {{
-            const els = [...document.querySelectorAll({json.dumps(selecteur)})]
-                .filter(e => e.innerText && e.innerText.trim() === {json.dumps(libelle)} && e.offsetParent !== null);
-            if (!els.length) return false;
-            els[els.length - 1].click(); return true; }})()"""
+        code = self._clic(libelle, selecteur)
         for _ in range(240):
             if self.evaluer(code):
                 time.sleep(1.0)
@@ -145,23 +75,10 @@ class Onglet:
                           {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
         time.sleep(1.0)
 
-    def capturer(self, cible: Path) -> None:
-        image = self.commande("Page.captureScreenshot", {"format": "png"})["data"]
-        cible.write_bytes(base64.b64decode(image))
+    def capturer(self, cible: Path) -> Path:
+        super().capturer(cible)
         print(f"captures: {cible}")
-
-    def fermer(self) -> None:
-        try:
-            if self.ws is not None:
-                self.ws.close()
-        finally:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-            self.dossier.cleanup()
+        return cible
 
 
 def main(argv: list[str]) -> int:

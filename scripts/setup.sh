@@ -17,7 +17,7 @@ uv sync --frozen --quiet
 # several seconds each time. compileall skips the files already compiled: quick when nothing changed.
 # (a package file Python cannot compile, e.g. a test sample, makes compileall exit 1: not our concern)
 uv run --frozen --no-sync python -m compileall -q -j 0 .venv/lib/python*/site-packages \
-  orchestration ingest graph rapport >/dev/null || true
+  socle orchestration ingest graph rapport >/dev/null || true
 # The dbt manifest is prepared here, once, not at every load of the Dagster definitions.
 uv run --frozen --no-sync python -c "from orchestration.manifest import ensure_manifest; ensure_manifest()"
 # Chromium prints the report to PDF: installed when we can, otherwise the user is told how.

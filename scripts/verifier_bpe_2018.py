@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from ingest.offre import bpe
-from orchestration.settings import load_settings
+from socle.settings import load_settings
 
 
 def main(argv: list[str]) -> int:

@@ -17,8 +17,8 @@ __all__ = ["main"]
 def main(argv: list[str] | None = None) -> int:
     from ingest.documents.pipeline import ingest_departement
     from ingest.warehouse import connect
-    from orchestration.partitions import UnknownDepartement, validate_departement
-    from orchestration.settings import documents_environ, load_settings
+    from socle.departements import UnknownDepartement, validate_departement
+    from socle.settings import documents_environ, load_settings
 
     parser = argparse.ArgumentParser(prog="python -m ingest.documents", description=__doc__.splitlines()[0])
     parser.add_argument("--departement", "-d", default="93", help="code COG, p. ex. 93, 2A, 974")

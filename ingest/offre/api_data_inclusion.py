@@ -28,7 +28,6 @@ import datetime as dt
 import hashlib
 import json
 import math
-import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -45,6 +44,7 @@ from ingest.offre.data_inclusion import (
     read_api_snapshot_services,
     read_api_snapshot_structures,
 )
+from socle.settings import environment
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -106,7 +106,7 @@ class ApiConfig:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, timeout: float = 20.0) -> ApiConfig:
         """Token and URL from the environment (see the module docstring)."""
-        env = os.environ if environ is None else environ
+        env = environment() if environ is None else environ
         token = (env.get(TOKEN_ENV) or "").strip() or None
         base_url = ((env.get(URL_ENV) or "").strip() or DEFAULT_BASE_URL).rstrip("/")
         return cls(token=token, base_url=base_url, timeout=timeout)
@@ -124,7 +124,7 @@ def offre_mode(environ: Mapping[str, str] | None = None) -> str:
     ...
     ValueError: PACTE_OFFRE_MODE must be 'snapshot' or 'live', not 'online'
     """
-    env = os.environ if environ is None else environ
+    env = environment() if environ is None else environ
     mode = (env.get(MODE_ENV) or "snapshot").strip().lower()
     if mode not in {"snapshot", "live"}:
         raise ValueError(f"{MODE_ENV} must be 'snapshot' or 'live', not {mode!r}")

@@ -27,7 +27,7 @@ from dagster import (
 )
 
 from orchestration.resources import PacteSettingsResource, WarehouseResource
-from orchestration.settings import DBT_PROJECT_DIR
+from socle.settings import DBT_PROJECT_DIR
 
 if TYPE_CHECKING:
     from ingest.core import ReadResult

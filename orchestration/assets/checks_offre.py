@@ -30,7 +30,7 @@ from dagster import (
 
 from ingest import conformite_offre as co
 from orchestration.resources import PacteSettingsResource, WarehouseResource
-from orchestration.settings import DBT_PROJECT_DIR
+from socle.settings import DBT_PROJECT_DIR
 
 __all__ = ["CHECKS", "dbt_var"]
 

@@ -113,7 +113,7 @@ def pacte_dbt_models(
 )
 def pacte_dbt_apres_graphe(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """Runs ``dbt build`` on the priority models, with the weights of config/priorites.yml as vars."""
-    from rapport.ponderations import dbt_vars_argument, load_ponderations
+    from socle.ponderations import dbt_vars_argument, load_ponderations
 
     warehouse.release()  # dbt is another process: it needs the file's lock
     yield from avec_motifs(

@@ -18,7 +18,6 @@ before the read-only copy is published (:mod:`orchestration.assets.publication`)
 ``fichiers_lus`` warns when files were quarantined.
 """
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -30,17 +29,12 @@ from dagster import (
     AssetKey,
     AssetSelection,
     AssetSpec,
-    DefaultSensorStatus,
     Failure,
     MaterializeResult,
     MetadataValue,
-    RunRequest,
     SensorEvaluationContext,
-    SensorResult,
-    SkipReason,
     define_asset_job,
     multi_asset,
-    sensor,
 )
 from dagster_dbt import build_dbt_asset_selection
 
@@ -48,11 +42,13 @@ from ingest.documents.balayage import scan_warehouse
 from ingest.documents.sources import inbox_fingerprint, resolve_sources, watched_departements
 from ingest.documents.stockage import TABLES
 from ingest.livraison import LivraisonRefusee, mark_inbox_stale
+from orchestration.assets._boite_de_depot import capteur, demandes_si_changement
 from orchestration.assets.dbt_models import pacte_dbt_models
 from orchestration.assets.registry import ECRITURE
-from orchestration.partitions import departement_partitions, departements, validate_departement
+from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
-from orchestration.settings import documents_environ
+from socle.departements import departements, validate_departement
+from socle.settings import documents_environ
 
 __all__ = [
     "ASSETS",
@@ -231,39 +227,26 @@ documents_job = define_asset_job(
 )
 
 
-@sensor(
-    name="boite_de_depot_documents",
-    job=documents_job,
-    minimum_interval_seconds=60,
-    default_status=DefaultSensorStatus.STOPPED,
-    description="Surveille la boîte de dépôt (PACTE_INBOX/<département>/) et relance les documents du "
+@capteur(
+    "boite_de_depot_documents",
+    documents_job,
+    "Surveille la boîte de dépôt (PACTE_INBOX/<département>/) et relance les documents du "
     "département dont un fichier est apparu ou a changé (empreintes SHA-256).",
 )
 def boite_de_depot_documents(context: SensorEvaluationContext, settings: PacteSettingsResource):
     """One run request per département whose files' fingerprint differs from the cursor."""
-    cursor: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
-    known = set(departements())
     from ingest.documents.pipeline import size_limit_bytes
 
-    environ = documents_environ()
+    inbox, environ = Path(settings.inbox_dir), documents_environ()
     limit = size_limit_bytes(environ)
-    requests: list[RunRequest] = []
-    for code in watched_departements(Path(settings.inbox_dir), known, environ):
-        sources = resolve_sources(code, Path(settings.inbox_dir), Path(settings.data_dir), environ)
-        fingerprint = inbox_fingerprint(sources, limit)
-        if cursor.get(code) != fingerprint:
-            cursor[code] = fingerprint
-            requests.append(
-                RunRequest(
-                    run_key=f"documents-{code}-{fingerprint[:16]}",
-                    partition_key=code,
-                    tags={"pacte/declencheur": "boite_de_depot", **ECRITURE},
-                )
-            )
-    new_cursor = json.dumps(cursor, sort_keys=True)
-    if not requests:
-        return SensorResult(skip_reason=SkipReason("aucun fichier nouveau ou modifié"), cursor=new_cursor)
-    return SensorResult(run_requests=requests, cursor=new_cursor)
+    return demandes_si_changement(
+        context,
+        watched_departements(inbox, set(departements()), environ),
+        lambda code: inbox_fingerprint(resolve_sources(code, inbox, Path(settings.data_dir), environ), limit),
+        prefixe="documents",
+        tags={"pacte/declencheur": "boite_de_depot", **ECRITURE},
+        rien="aucun fichier nouveau ou modifié",
+    )
 
 
 ASSETS = [documents_departement]

@@ -18,13 +18,14 @@ import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from ingest.paresseux import module_paresseux
-from orchestration.partitions import departement_partitions, validate_departement
+from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 from rapport.classeur_libelles import SCHEMA as SCHEMA_LIBELLES
 from rapport.classeur_libelles import charger as charger_libelles
 from rapport.donnees import PERIMETRE
-from rapport.ecriture import ecriture_atomique
 from rapport.formules import neutraliser_textes
+from socle.departements import validate_departement
+from socle.ecriture import ecriture_atomique
 
 pd = module_paresseux("pandas")
 

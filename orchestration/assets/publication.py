@@ -38,8 +38,8 @@ from dagster import (
 
 from ingest.documents.balayage import scan_files, scan_warehouse
 from orchestration.resources import PacteSettingsResource, WarehouseResource
-from orchestration.settings import DBT_TARGET_DIR
-from rapport.ecriture import ecriture_atomique
+from socle.ecriture import ecriture_atomique
+from socle.settings import DBT_TARGET_DIR
 
 __all__ = ["published_copy_path", "publication_asset", "RESPONDENT_COLUMN", "strip_respondent_rows"]
 
@@ -95,7 +95,7 @@ def _autres_departements(context: AssetExecutionContext) -> list[str]:
     scanned by their own builds (the warehouse itself is scanned whole). Outside a département's
     run (the asset materialised alone), every folder is scanned.
     """
-    from orchestration.partitions import departements
+    from socle.departements import departements
 
     code = context.run.tags.get("dagster/partition")
     if not code:

@@ -15,10 +15,10 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Materiali
 
 from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
-from orchestration.settings import DBT_TARGET_DIR
 from rapport.classeur_libelles import SCHEMA as SCHEMA_LIBELLES
 from rapport.classeur_libelles import SEEDS as SEEDS_LIBELLES
 from rapport.donnees import PERIMETRE as TABLE_PERIMETRE
+from socle.settings import DBT_TARGET_DIR
 
 __all__ = ["ASSETS", "livrable"]
 
@@ -80,32 +80,27 @@ def livrable(
     return _livrable
 
 
-# The report and the kit read the same figures of the département (contexte_departement: about 3 s
-# for a large one). Within one run, the second of the two steps takes the first one's: nothing
-# writes to the warehouse between them (both come after the priority marts, beside the exports).
-_CONTEXTE: dict[str, Any] = {}
-
-
 def _contexte(
     context: AssetExecutionContext, con: duckdb.DuckDBPyConnection, code: str, settings: PacteSettingsResource
 ) -> dict[str, Any]:
+    """The figures of the département that the report and the kit both read (contexte_departement:
+    about 3 s for a large one), read once per run through the run's warehouse resource: nothing
+    writes to the warehouse between those two steps (both come after the priority marts)."""
     from rapport.contexte import contexte_departement
-    from rapport.ponderations import load_ponderations
+    from socle.ponderations import load_ponderations
 
-    cle = (context.run_id, code, str(settings.data_dir))
-    if _CONTEXTE.get("cle") != cle:
-        _CONTEXTE.clear()
-        _CONTEXTE.update(
-            cle=cle, contexte=contexte_departement(con, code, _geo_dir(settings), load_ponderations())
-        )
-    return _CONTEXTE["contexte"]
+    warehouse: WarehouseResource = context.resources.warehouse
+    return warehouse.lu_une_fois(
+        ("contexte", context.run_id, code, str(settings.data_dir)),
+        lambda: contexte_departement(con, code, _geo_dir(settings), load_ponderations()),
+    )
 
 
 def _rapport(
     context: AssetExecutionContext, con: duckdb.DuckDBPyConnection, code: str, settings: PacteSettingsResource
 ) -> dict[str, Any]:
-    from rapport.ponderations import load_ponderations
     from rapport.production import produire_rapport
+    from socle.ponderations import load_ponderations
 
     resultat = produire_rapport(
         con,
@@ -131,8 +126,8 @@ def _rapport(
 def _kit(
     context: AssetExecutionContext, con: duckdb.DuckDBPyConnection, code: str, settings: PacteSettingsResource
 ) -> dict[str, Any]:
-    from rapport.ponderations import load_ponderations
     from rapport.production import produire_kit
+    from socle.ponderations import load_ponderations
 
     kit = produire_kit(
         con,

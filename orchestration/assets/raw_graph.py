@@ -9,7 +9,7 @@ from functools import partial
 
 from ingest.paresseux import lecteurs
 from orchestration.assets._raw import RawSource, raw_asset
-from orchestration.settings import REPO_ROOT
+from socle.settings import REPO_ROOT
 
 __all__ = ["SOURCES", "ASSETS", "REGISTRE_ROOT"]
 

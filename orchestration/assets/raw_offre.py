@@ -12,7 +12,6 @@ Every source gives ``raw.offre_structures__<src>`` and, when it describes servic
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,9 +19,9 @@ from dagster import AssetExecutionContext
 
 from ingest.paresseux import lecteurs
 from orchestration.assets._raw import RawSource, raw_asset
-from orchestration.partitions import validate_departement
 from orchestration.resources import PacteSettingsResource
-from orchestration.settings import load_settings
+from socle.departements import validate_departement
+from socle.settings import departements_choisis, load_settings
 
 if TYPE_CHECKING:
     from ingest.core import ReadResult
@@ -40,7 +39,7 @@ pe = lecteurs("ingest.offre.petite_enfance")
 def _run_departements(context: AssetExecutionContext) -> list[str]:
     """Département(s) of a live call: the run's partition, else ``PACTE_DEPARTEMENTS``."""
     tag = context.run.tags.get("dagster/partition") if context.run else None
-    codes = [tag] if tag else [c for c in os.environ.get("PACTE_DEPARTEMENTS", "").split(",") if c.strip()]
+    codes = [tag] if tag else departements_choisis()
     return [validate_departement(code) for code in codes]
 
 

@@ -7,11 +7,12 @@ A stage module exposes any of ``ASSETS``, ``CHECKS``, ``SENSORS``, ``SCHEDULES``
 from __future__ import annotations
 
 import importlib
-import os
 
 from dagster import AssetSelection, PartitionedConfig, RunRequest, define_asset_job, schedule
 
-from orchestration.partitions import departement_partitions, departements, validate_departement
+from orchestration.partitions import departement_partitions
+from socle.departements import departements, validate_departement
+from socle.settings import departements_choisis
 
 __all__ = ["ECRITURE", "STAGE_MODULES", "all_assets", "all_checks", "all_jobs", "all_schedules", "all_sensors"]
 
@@ -103,8 +104,8 @@ def all_jobs() -> list:
     ),
 )
 def monthly_refresh(context):
-    for code in os.environ.get("PACTE_DEPARTEMENTS", "93").split(","):
-        yield RunRequest(run_key=f"{context.scheduled_execution_time:%Y-%m}-{code.strip()}",
+    for code in departements_choisis(default="93"):
+        yield RunRequest(run_key=f"{context.scheduled_execution_time:%Y-%m}-{code}",
                          partition_key=validate_departement(code), tags=ECRITURE)
 
 

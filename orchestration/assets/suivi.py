@@ -17,31 +17,27 @@ fingerprints the files; when the fingerprint differs from the cursor it requests
 report, kit, network page) for that partition.
 """
 
-import json
 from pathlib import Path
 
 from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetSelection,
-    DefaultSensorStatus,
     MaterializeResult,
     MetadataValue,
-    RunRequest,
     SensorEvaluationContext,
-    SensorResult,
-    SkipReason,
     asset,
     define_asset_job,
-    sensor,
 )
 from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from orchestration.assets._boite_de_depot import capteur, demandes_si_changement
 from orchestration.assets.dbt_models import PacteDbtTranslator
 from orchestration.dbt_project import dbt_project
-from orchestration.partitions import departement_partitions, departements, validate_departement
+from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 from rapport.classeur_libelles import SEEDS as SEEDS_LIBELLES
+from socle.departements import departements, validate_departement
 
 __all__ = [
     "ASSETS",
@@ -71,7 +67,7 @@ def _lire(
     from ingest.documents.pseudonymisation import SALT_ENV, load_salt
     from ingest.suivi import TABLE_CORRECTIONS, TABLE_DECISIONS
     from ingest.suivi_chargement import ingest_suivi
-    from orchestration.settings import documents_environ
+    from socle.settings import documents_environ
 
     code = validate_departement(context.partition_key)
     table = TABLE_DECISIONS if classeur == "decisions" else TABLE_CORRECTIONS
@@ -166,38 +162,25 @@ def dossiers_suivis(inbox: Path, connus: set[str]) -> list[str]:
     return sorted(p.name for p in inbox.iterdir() if p.name in connus and (p / "suivi").is_dir())
 
 
-@sensor(
-    name="boite_de_depot_suivi",
-    job=suivi_job,
-    minimum_interval_seconds=60,
-    default_status=DefaultSensorStatus.STOPPED,
-    description="Surveille les classeurs du comité (PACTE_INBOX/<département>/suivi/) et relance le "
+@capteur(
+    "boite_de_depot_suivi",
+    suivi_job,
+    "Surveille les classeurs du comité (PACTE_INBOX/<département>/suivi/) et relance le "
     "diagnostic du département dont un classeur est apparu ou a changé (empreintes SHA-256).",
 )
 def boite_de_depot_suivi(context: SensorEvaluationContext, settings: PacteSettingsResource):
     """One run request per département whose ``suivi`` folder's fingerprint differs from the cursor."""
     from ingest.suivi import folder_fingerprint
 
-    curseur: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     inbox = Path(settings.inbox_dir)
-    demandes = []
-    for code in dossiers_suivis(inbox, set(departements())):
-        empreinte = folder_fingerprint(inbox, code)
-        if curseur.get(code) != empreinte:
-            curseur[code] = empreinte
-            demandes.append(
-                RunRequest(
-                    run_key=f"suivi-{code}-{empreinte[:16]}",
-                    partition_key=code,
-                    tags={"pacte/declencheur": "boite_de_depot_suivi"},
-                )
-            )
-    nouveau = json.dumps(curseur, sort_keys=True)
-    if not demandes:
-        return SensorResult(
-            skip_reason=SkipReason("aucun classeur du comité nouveau ou modifié"), cursor=nouveau
-        )
-    return SensorResult(run_requests=demandes, cursor=nouveau)
+    return demandes_si_changement(
+        context,
+        dossiers_suivis(inbox, set(departements())),
+        lambda code: folder_fingerprint(inbox, code),
+        prefixe="suivi",
+        tags={"pacte/declencheur": "boite_de_depot_suivi"},
+        rien="aucun classeur du comité nouveau ou modifié",
+    )
 
 
 ASSETS = [reseau_corrections, suivi_decisions, pacte_dbt_suivi]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from rapport.ponderations import DEFAULT_PATH, load_ponderations
+from socle.ponderations import DEFAULT_PATH, load_ponderations
 
 pytestmark = pytest.mark.e2e
 

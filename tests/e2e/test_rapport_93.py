@@ -16,9 +16,9 @@ from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from rapport.dictionnaire import colonnes_reelles, descriptions_completes, sans_description
-from rapport.ponderations import DEFAULT_PATH, dbt_vars_argument, load_ponderations
 from rapport.preuves import CLES_PREUVES, preuves_orphelines
 from rapport.rendu import chromium, requetes_de_la_page
+from socle.ponderations import DEFAULT_PATH, dbt_vars_argument, load_ponderations
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import jinja2
 
-from orchestration.settings import DBT_PROJECT_DIR
+from socle.settings import DBT_PROJECT_DIR
 
 PROJET = Path(DBT_PROJECT_DIR)
 

@@ -5,39 +5,26 @@ time, and the results come back in the dumped DOM (or a screenshot is taken at t
 The steps act as a person would (tick a box, type in the search box, click a button) through the DOM, and
 read what vis-network actually draws (``network.body.nodeIndices`` / ``edgeIndices``: the nodes and edges
 drawn), the positions of the nodes and the counter shown on the page. Used by tests/unit/test_graph_page.py
-and by scripts/captures_reseau.py (the captures of docs/kit_comite.md)."""
+and by scripts/captures_reseau.py (the captures of docs/kit_comite.md); Chromium is started offline by
+:func:`rapport.navigateur.une_fois`."""
 
 from __future__ import annotations
 
 import html
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+from rapport.navigateur import une_fois
+from rapport.rendu import chromium
+
+CHROMIUM = chromium()
 
 # helpers available to the steps: etat() is a snapshot of what is drawn; cocher(label, value) sets the
 # filter box whose label starts with ``label``; taper(text) types in the search box; cliquer(id) clicks
 _DRIVER = (
     "<script>\n" + (Path(__file__).parent / "_reseau_scenario.js").read_text(encoding="utf-8") + "</script>\n"
 )
-
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-default-apps",
-    "--hide-scrollbars",
-    # networking off: every host resolves to nothing, every request goes to a closed port
-    "--proxy-server=127.0.0.1:9",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-]
 
 
 def with_scenario(page: Path, steps: list[str], target: Path) -> Path:
@@ -61,20 +48,11 @@ def run(
     assert CHROMIUM, "Chromium absent"
     workdir.mkdir(parents=True, exist_ok=True)
     copy = with_scenario(page, steps, workdir / "page_scenario.html")
-    command = [
-        CHROMIUM,
-        *FLAGS,
-        f"--user-data-dir={workdir / 'profil'}",
-        f"--virtual-time-budget={budget_ms}",
-        f"--window-size={size[0]},{size[1]}",
-    ]
+    arguments = [f"--virtual-time-budget={budget_ms}", f"--window-size={size[0]},{size[1]}"]
     if screenshot is not None:
-        command.append(f"--screenshot={screenshot}")
-    command += ["--dump-dom", copy.as_uri()]
-    proc = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stderr[-2000:])
-    found = re.search(r'<pre id="resultat-scenario"[^>]*>(.*?)</pre>', proc.stdout, re.S)
+        arguments.append(f"--screenshot={screenshot}")
+    dom = une_fois([*arguments, "--dump-dom", copy.as_uri()], workdir / "profil")
+    found = re.search(r'<pre id="resultat-scenario"[^>]*>(.*?)</pre>', dom, re.S)
     if not found:
         raise RuntimeError("le scénario n'a pas abouti (page non stabilisée dans le budget de temps)")
     return json.loads(html.unescape(found.group(1)))

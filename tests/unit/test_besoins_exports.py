@@ -94,7 +94,7 @@ def test_csv_is_for_a_french_spreadsheet(marts, tmp_path, data_dir):
 
 
 def test_unknown_or_empty_departement_is_refused(marts, tmp_path, data_dir):
-    from orchestration.partitions import UnknownDepartement
+    from socle.departements import UnknownDepartement
 
     with pytest.raises(UnknownDepartement):
         export_besoins(marts, "20", tmp_path)

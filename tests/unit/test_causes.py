@@ -19,8 +19,7 @@ from types import SimpleNamespace
 import duckdb
 import pytest
 
-from orchestration import cli
-from orchestration.causes import cause_premiere, verrou_entrepot
+from orchestration.causes import cause_premiere, error_texts, verrou_entrepot
 
 HOLDER = """
 import sys, time, duckdb
@@ -83,7 +82,7 @@ def test_full_disk_read_only_and_weights_are_recognised(tmp_path):
     read_only = OSError(errno.EROFS, os.strerror(errno.EROFS), str(tmp_path / "sortie" / "93"))
     cause = cause_premiere(["Error occurred while executing op rapport", f"OSError: {read_only}"])
     assert cause.genre == "lecture_seule" and str(tmp_path / "sortie" / "93") in cause.texte
-    weights = cause_premiere(["rapport.ponderations.PonderationsError: config/priorites.yml: besoin.exposant "
+    weights = cause_premiere(["socle.ponderations.PonderationsError: config/priorites.yml: besoin.exposant "
                               "must be a number, not 'x'"])
     assert weights.texte.startswith("Cause : fichier de pondérations invalide : config/priorites.yml: ")
     assert cause_premiere(["Error occurred while executing op raw__x"]) is None
@@ -122,7 +121,7 @@ def test_blocking_failures_come_before_warnings_and_repeated_steps_are_counted()
                                              "is held in /usr/bin/python3 (PID 999999999)")
     assert [t.split(" :")[0] for t in bilan.echecs] == ["identifiants_uniques"]
     assert [t.split(" :")[0] for t in bilan.avertissements] == ["conformite_schema_data_inclusion"]
-    cause = cause_premiere(cli.error_texts(events))
+    cause = cause_premiere(error_texts(events))
     assert cause.genre == "verrou" and "PID 999999999" in cause.texte
 
 

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from orchestration.settings import DBT_PROJECT_DIR
+from socle.settings import DBT_PROJECT_DIR
 
 #: The stage groups of the asset graph (docs/architecture.md); a new stage adds its group here.
 STAGE_GROUPS = {

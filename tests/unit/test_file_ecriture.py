@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from orchestration import cli
-from orchestration.settings import DAGSTER_CONFIG
+from socle.settings import DAGSTER_CONFIG
 
 
 class _Workspace:

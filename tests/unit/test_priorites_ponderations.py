@@ -8,7 +8,7 @@ import json
 import pytest
 import yaml
 
-from rapport.ponderations import (
+from socle.ponderations import (
     DEFAULT_PATH,
     PonderationsError,
     config_path,

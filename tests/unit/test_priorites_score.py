@@ -23,8 +23,8 @@ import _priorites_dbt  # noqa: E402
 import _rapport_entrepot  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from rapport.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
 from rapport.preuves import CLES_PREUVES, preuves_orphelines  # noqa: E402
+from socle.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
 
 RACINE = Path(tempfile.mkdtemp(prefix="pacte-priorites-"))
 

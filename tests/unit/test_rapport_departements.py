@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _priorites_dbt  # noqa: E402
 
 from rapport.contexte import COLLECTIVITES_OUTRE_MER  # noqa: E402
-from rapport.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
 from rapport.production import produire_rapport  # noqa: E402
 from rapport.rendu import chromium, rendre_rapport  # noqa: E402
+from socle.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
 
 RACINE = Path(tempfile.mkdtemp(prefix="pacte-rapport-lacunes-"))
 

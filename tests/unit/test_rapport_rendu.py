@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _priorites_dbt  # noqa: E402
 
 from rapport.donnees import MartManquant, liste_marts  # noqa: E402
-from rapport.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
 from rapport.production import produire_exports, produire_kit, produire_rapport  # noqa: E402
 from rapport.rendu import chromium  # noqa: E402
+from socle.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
 
 RACINE = Path(tempfile.mkdtemp(prefix="pacte-rapport-"))
 AXES = ["A1", "A2", "A3", "A4"]

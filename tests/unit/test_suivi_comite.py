@@ -32,10 +32,10 @@ from ingest.suivi import TABLE_CORRECTIONS, TABLE_DECISIONS, referentiel  # noqa
 from ingest.suivi_chargement import ingest_suivi  # noqa: E402
 from ingest.suivi_lecture import read_classeur  # noqa: E402
 from rapport.lisible import identifiants_visibles  # noqa: E402
-from rapport.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
 from rapport.rendu import environnement  # noqa: E402
 from rapport.suivi import suivi_departement  # noqa: E402
 from rapport.suivi_classeurs import ecrire_classeur_decisions, ecrire_classeur_reseau  # noqa: E402
+from socle.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 MART_SQL = REPO / "dbt_project" / "models" / "marts" / "suivi" / "suivi_decisions.sql"

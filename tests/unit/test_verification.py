@@ -12,8 +12,8 @@ import shutil
 import pytest
 
 from orchestration import cli
-from orchestration.settings import REPO_ROOT
 from orchestration.verification import verifier_configuration
+from socle.settings import REPO_ROOT
 
 
 def test_the_project_configuration_is_valid():

@@ -6,7 +6,7 @@
     score = facteur_besoin × facteur_ecart_offre × facteur_coordination × facteur_publics_prioritaires
 
   The weights come from config/priorites.yml, passed by the Dagster asset as the dbt var
-  `priorites` (see rapport/ponderations.py). Territories: the EPT of the département's communes
+  `priorites` (see socle/ponderations.py). Territories: the EPT of the département's communes
   where they have one, else their EPCI, plus the département itself. Départements: those whose
   coordination graph has been built (present in the graph's faiblesse_coordination table).
   Every domain of every axis is listed; a line without enough data is marked
@@ -16,7 +16,7 @@
 {%- if execute and p is none -%}
   {{ exceptions.raise_compiler_error(
       "marts.priorites needs the dbt var 'priorites' (the weights of config/priorites.yml); "
-      ~ "build it through Dagster (pacte build) or pass --vars from rapport.ponderations.dbt_vars_argument") }}
+      ~ "build it through Dagster (pacte build) or pass --vars from socle.ponderations.dbt_vars_argument") }}
 {%- endif -%}
 {%- if p is none -%}
   {%- set p = {'besoin': {'exposant': 1, 'composantes_minimum': 1},

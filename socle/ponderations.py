@@ -9,12 +9,13 @@ the file and the key.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from socle.settings import priorites_path
 
 __all__ = [
     "DEFAULT_PATH",
@@ -72,8 +73,7 @@ def _bornes(low: float | None, high: float | None) -> str:
 
 def config_path() -> Path:
     """The weights file: ``PACTE_PRIORITES`` when set, else ``config/priorites.yml``."""
-    value = os.environ.get("PACTE_PRIORITES")
-    return Path(value).resolve() if value else DEFAULT_PATH
+    return priorites_path(DEFAULT_PATH)
 
 
 def _number(
@@ -121,7 +121,7 @@ def validate_ponderations(config: Any, where: str = "priorites.yml") -> dict[str
     >>> validate_ponderations({"besoin": {"exposant": "x"}})
     Traceback (most recent call last):
     ...
-    rapport.ponderations.PonderationsError: priorites.yml: besoin.exposant must be a number, not 'x'
+    socle.ponderations.PonderationsError: priorites.yml: besoin.exposant must be a number, not 'x'
     """
     if not isinstance(config, dict):
         raise PonderationsError(f"{where}: the file must be a YAML mapping", where,
@@ -149,20 +149,14 @@ def validate_ponderations(config: Any, where: str = "priorites.yml") -> dict[str
         raise PonderationsError(f"{where}: ecart_offre.minimum is greater than ecart_offre.maximum", where,
                                 "ecart_offre.minimum", config["ecart_offre"]["minimum"],
                                 "une valeur inférieure ou égale à ecart_offre.maximum")
-    si_absente = config["coordination"].get("si_absente", "neutre")
-    if si_absente not in {"neutre", "insuffisant"}:
-        raise PonderationsError(
-            f"{where}: coordination.si_absente must be 'neutre' or 'insuffisant', not {si_absente!r}",
-            where, "coordination.si_absente", si_absente, "« neutre » ou « insuffisant »"
-        )
-    out["coordination"]["si_absente"] = si_absente
-    si_absente = config["ecart_offre"].get("si_absente", "neutre")
-    if si_absente not in {"neutre", "insuffisant"}:
-        raise PonderationsError(
-            f"{where}: ecart_offre.si_absente must be 'neutre' or 'insuffisant', not {si_absente!r}",
-            where, "ecart_offre.si_absente", si_absente, "« neutre » ou « insuffisant »"
-        )
-    out["ecart_offre"]["si_absente"] = si_absente
+    for section in ("coordination", "ecart_offre"):
+        si_absente = config[section].get("si_absente", "neutre")
+        if si_absente not in {"neutre", "insuffisant"}:
+            raise PonderationsError(
+                f"{where}: {section}.si_absente must be 'neutre' or 'insuffisant', not {si_absente!r}",
+                where, f"{section}.si_absente", si_absente, "« neutre » ou « insuffisant »"
+            )
+        out[section]["si_absente"] = si_absente
     publics = config.get("publics_prioritaires", [])
     if not isinstance(publics, list):
         raise PonderationsError(f"{where}: publics_prioritaires must be a list", where,

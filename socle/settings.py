@@ -1,4 +1,4 @@
-"""Run-time settings, read from environment variables.
+"""Run-time settings, read from environment variables (the only module that reads them).
 
 Every path the pipeline touches is resolved here, once, so that readers, dbt and
 the graph code receive plain arguments and never look at the environment themselves.
@@ -21,24 +21,22 @@ PACTE_SOURCES_PERIMEES ``1`` to go on when a source's delivery is refused (unrea
                  (default: 0, the build stops and names the source)
 PACTE_CHROMIUM   Chromium executable that prints the PDFs (default: /usr/bin/chromium, else the first of
                  chromium, chromium-browser, google-chrome on the PATH)
+PACTE_DEPARTEMENTS, PACTE_PRIORITES, PACTE_DBT_TARGET, PACTE_DBT_THREADS, DAGSTER_HOME: see the functions;
+others (data·inclusion, documents folders) through :func:`environment`; ``export_*`` set Dagster's and dbt's.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
-__all__ = [
-    "REPO_ROOT",
-    "DAGSTER_CONFIG",
-    "DBT_PROJECT_DIR",
-    "DBT_TARGET_DIR",
-    "Settings",
-    "documents_environ",
-    "env_flag",
-    "load_settings",
-]
+__all__ = ["REPO_ROOT", "DAGSTER_CONFIG", "DBT_PROJECT_DIR", "DBT_TARGET_DIR", "Settings", "env_flag",
+           "load_settings", "child_environment", "dagster_home", "dbt_runs_dir", "dbt_threads",
+           "departements_choisis", "documents_environ", "environment", "export_dagster_home",
+           "export_dbt_environment", "priorites_path"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -125,3 +123,53 @@ def load_settings() -> Settings:
         stale_sources=env_flag("PACTE_SOURCES_PERIMEES"),
         chromium=Path(os.environ["PACTE_CHROMIUM"]) if os.environ.get("PACTE_CHROMIUM") else None,
     )
+
+
+
+def environment() -> Mapping[str, str]:
+    """The environment, read-only, for the functions taking an ``environ`` mapping (tests pass theirs)."""
+    return MappingProxyType(os.environ)
+
+
+def departements_choisis(default: str = "") -> list[str]:
+    """The codes of ``PACTE_DEPARTEMENTS`` (comma-separated, not validated), else ``default``'s."""
+    return [c.strip() for c in (os.environ.get("PACTE_DEPARTEMENTS") or default).split(",") if c.strip()]
+
+
+def priorites_path(default: Path) -> Path:
+    value = os.environ.get("PACTE_PRIORITES")
+    return Path(value).resolve() if value else default
+
+
+def dbt_threads() -> str:
+    return os.environ.get("PACTE_DBT_THREADS", "")
+
+
+def dbt_runs_dir() -> Path | None:
+    value = os.environ.get("DBT_TARGET_PATH")
+    return Path(value) if value else None
+
+
+def export_dbt_environment(warehouse: Path) -> None:
+    """Set what dbt (a child process) and dagster-dbt read themselves: the warehouse; one artefact
+    folder per run; tests run once all their parents are built (dbt's default « eager » runs a
+    relationships test in the step of its first parent, e.g. a seed, and errors: Dagster runs the
+    project in several steps); dbt's log file at info, not 15 MB of debug JSON per build.
+    The ``DBT_*`` values an operator set are kept."""
+    os.environ["PACTE_WAREHOUSE"] = str(warehouse)
+    os.environ.setdefault("DBT_TARGET_PATH", str(DBT_TARGET_DIR / "runs"))
+    os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
+    os.environ.setdefault("DBT_LOG_LEVEL_FILE", "info")
+
+
+def child_environment(**overrides: str) -> dict[str, str]:
+    return {**os.environ, **overrides}
+
+
+def dagster_home() -> Path:
+    return Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster")
+
+
+def export_dagster_home(home: Path) -> None:
+    """Set ``DAGSTER_HOME`` for Dagster, which reads it itself."""
+    os.environ["DAGSTER_HOME"] = str(home)
