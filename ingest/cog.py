@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ingest.core import ColumnSpec as C
-from ingest.core import FileSpec, ReadResult, read_csv
+from ingest.core import FileSpec, csv_reader
 
 __all__ = [
     "COG_VINTAGE",
@@ -29,87 +29,72 @@ __all__ = [
 
 COG_VINTAGE = "COG 2026"
 SIREN = r"\d{9}"
+_REGION = C("reg", kind="code", pattern=r"\d{2,3}", required=True)
+# The columns the département and région files share after their codes and names.
+_CHEF_LIEU = (C("chef_lieu", kind="commune"), C("zone"), C("type_liaison"))
 
-COMMUNES = FileSpec(
-    table="cog_communes",
-    vintage=COG_VINTAGE,
-    sep=",",
-    columns=[
-        C("code_insee", kind="commune", required=True),
-        C("nom", required=True),
-        C("type", required=True),
-        C("dep", kind="departement", required=True),
-        C("reg", kind="code", pattern=r"\d{2,3}", required=True),
-        C("zone"),
-        C("arrondissement"),
-        C("siren", kind="code", pattern=SIREN),
-        C("epci_siren", kind="code", pattern=SIREN),
-        C("epci_nom"),
-        C("ept_siren", kind="code", pattern=SIREN),
-        C("ept_nom"),
-        C("population_municipale", kind="integer"),
-        C("codes_postaux"),
-        C("chef_lieu", kind="commune"),
-        C("commune_parente", kind="commune"),
-        C("anciens_codes"),
-    ],
+
+def _cog_2026(table: str, *columns: C) -> FileSpec:
+    """A file of the COG 2026 extract: comma-separated, one vintage."""
+    return FileSpec(table=table, vintage=COG_VINTAGE, sep=",", columns=list(columns))
+
+
+COMMUNES = _cog_2026(
+    "cog_communes",
+    C("code_insee", kind="commune", required=True),
+    C("nom", required=True),
+    C("type", required=True),
+    C("dep", kind="departement", required=True),
+    _REGION,
+    C("zone"),
+    C("arrondissement"),
+    C("siren", kind="code", pattern=SIREN),
+    C("epci_siren", kind="code", pattern=SIREN),
+    C("epci_nom"),
+    C("ept_siren", kind="code", pattern=SIREN),
+    C("ept_nom"),
+    C("population_municipale", kind="integer"),
+    C("codes_postaux"),
+    C("chef_lieu", kind="commune"),
+    C("commune_parente", kind="commune"),
+    C("anciens_codes"),
 )
 
-DEPARTEMENTS = FileSpec(
-    table="cog_departements",
-    vintage=COG_VINTAGE,
-    sep=",",
-    columns=[
-        C("dep", kind="departement", required=True),
-        C("nom", required=True),
-        C("reg", kind="code", pattern=r"\d{2,3}", required=True),
-        C("chef_lieu", kind="commune"),
-        C("zone"),
-        C("type_liaison"),
-    ],
+DEPARTEMENTS = _cog_2026(
+    "cog_departements",
+    C("dep", kind="departement", required=True),
+    C("nom", required=True),
+    _REGION,
+    *_CHEF_LIEU,
 )
 
-REGIONS = FileSpec(
-    table="cog_regions",
-    vintage=COG_VINTAGE,
-    sep=",",
-    columns=[
-        C("reg", kind="code", pattern=r"\d{2,3}", required=True),
-        C("nom", required=True),
-        C("chef_lieu", kind="commune"),
-        C("zone"),
-        C("type_liaison"),
-    ],
+REGIONS = _cog_2026(
+    "cog_regions",
+    _REGION,
+    C("nom", required=True),
+    *_CHEF_LIEU,
 )
 
-EPCI = FileSpec(
-    table="cog_epci",
-    vintage=COG_VINTAGE,
-    sep=",",
-    columns=[
-        C("epci_siren", kind="code", pattern=SIREN, required=True),
-        C("nom", required=True),
-        C("type", required=True),
-        C("mode_financement"),
-        C("population_totale", kind="integer"),
-        C("population_municipale", kind="integer"),
-        C("nb_communes", kind="integer"),
-    ],
+EPCI = _cog_2026(
+    "cog_epci",
+    C("epci_siren", kind="code", pattern=SIREN, required=True),
+    C("nom", required=True),
+    C("type", required=True),
+    C("mode_financement"),
+    C("population_totale", kind="integer"),
+    C("population_municipale", kind="integer"),
+    C("nb_communes", kind="integer"),
 )
 
-EPCI_MEMBRES = FileSpec(
-    table="cog_epci_membres",
-    vintage=COG_VINTAGE,
-    sep=",",
-    columns=[
-        C("epci_siren", kind="code", pattern=SIREN, required=True),
-        C("epci_type", required=True),
-        C("code_insee", kind="commune", required=True),
-        C("commune_siren", kind="code", pattern=SIREN),
-        C("commune_nom"),
-        C("population_totale", kind="integer"),
-        C("population_municipale", kind="integer"),
-    ],
+EPCI_MEMBRES = _cog_2026(
+    "cog_epci_membres",
+    C("epci_siren", kind="code", pattern=SIREN, required=True),
+    C("epci_type", required=True),
+    C("code_insee", kind="commune", required=True),
+    C("commune_siren", kind="code", pattern=SIREN),
+    C("commune_nom"),
+    C("population_totale", kind="integer"),
+    C("population_municipale", kind="integer"),
 )
 
 COMMUNES_2023 = FileSpec(
@@ -155,33 +140,20 @@ MOUVEMENTS = FileSpec(
 )
 
 
-def read_communes(data_dir: Path) -> ReadResult:
-    """COG 2026 entities (communes actuelles, déléguées, associées, arrondissements)."""
-    return read_csv(Path(data_dir) / "cog" / "communes_2026.csv", COMMUNES)
-
-
-def read_departements(data_dir: Path) -> ReadResult:
-    return read_csv(Path(data_dir) / "cog" / "departements_2026.csv", DEPARTEMENTS)
-
-
-def read_regions(data_dir: Path) -> ReadResult:
-    return read_csv(Path(data_dir) / "cog" / "regions_2026.csv", REGIONS)
-
-
-def read_epci(data_dir: Path) -> ReadResult:
-    return read_csv(Path(data_dir) / "cog" / "epci_2026.csv", EPCI)
-
-
-def read_epci_membres(data_dir: Path) -> ReadResult:
-    return read_csv(Path(data_dir) / "cog" / "epci_membres_2026.csv", EPCI_MEMBRES)
-
-
-def read_communes_2023(data_dir: Path) -> ReadResult:
-    return read_csv(Path(data_dir) / "cog" / "v_commune_2023.csv.gz", COMMUNES_2023)
-
-
-def read_mouvements(data_dir: Path) -> ReadResult:
-    return read_csv(Path(data_dir) / "cog" / "v_mvtcommune_2023.csv.gz", MOUVEMENTS)
+# COG 2026 entities (communes actuelles, déléguées, associées, arrondissements).
+read_communes = csv_reader("cog/communes_2026.csv", COMMUNES)
+# COG 2026 départements.
+read_departements = csv_reader("cog/departements_2026.csv", DEPARTEMENTS)
+# COG 2026 régions.
+read_regions = csv_reader("cog/regions_2026.csv", REGIONS)
+# DGCL 2026 EPCI and EPT.
+read_epci = csv_reader("cog/epci_2026.csv", EPCI)
+# DGCL 2026 member communes of each EPCI and EPT.
+read_epci_membres = csv_reader("cog/epci_membres_2026.csv", EPCI_MEMBRES)
+# COG 2023 communes (the geography of Filosofi 2021).
+read_communes_2023 = csv_reader("cog/v_commune_2023.csv.gz", COMMUNES_2023)
+# COG commune changes (mergers, splits) up to 2023.
+read_mouvements = csv_reader("cog/v_mvtcommune_2023.csv.gz", MOUVEMENTS)
 
 
 def _communes_file(data_dir: Path) -> Path:

@@ -24,6 +24,7 @@ from ingest.core import (
     FileSpec,
     ReadResult,
     concat_results,
+    csv_reader,
     insert_columns,
     number_columns,
     read_csv,
@@ -117,16 +118,12 @@ IRIS_2021 = FileSpec(
 )
 
 
-def read_communes_2021(data_dir: Path) -> ReadResult:
-    """Filosofi 2021 by commune (COG 2023): households, median, poverty rates, deciles."""
-    return read_csv(Path(data_dir) / "filosofi" / "cc_filosofi_2021_COM.csv", COMMUNES_2021)
-
-
-def read_pauvrete_departements_2021(data_dir: Path) -> ReadResult:
-    """Poverty rates at 40/50/60 % of the median by département, Filosofi 2021."""
-    return read_csv(
-        Path(data_dir) / "filosofi" / "filo2021_disp_pauvres_dep_extract.csv", PAUVRETE_DEPARTEMENTS_2021
-    )
+# Filosofi 2021 by commune (COG 2023): households, median, poverty rates, deciles.
+read_communes_2021 = csv_reader("filosofi/cc_filosofi_2021_COM.csv", COMMUNES_2021)
+# Poverty rates at 40/50/60 % of the median by département, Filosofi 2021.
+read_pauvrete_departements_2021 = csv_reader(
+    "filosofi/filo2021_disp_pauvres_dep_extract.csv", PAUVRETE_DEPARTEMENTS_2021
+)
 
 
 def read_revenus_2019(data_dir: Path) -> ReadResult:

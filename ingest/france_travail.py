@@ -13,10 +13,8 @@ Files (PROVENANCE.md §6), comma separated:
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ingest.core import ColumnSpec as C
-from ingest.core import FileSpec, ReadResult, read_csv
+from ingest.core import FileSpec, csv_reader
 
 __all__ = ["read_demandeurs_emploi_communes", "read_clpe_communes", "read_bassins_emploi_communes"]
 
@@ -58,20 +56,13 @@ BASSINS_EMPLOI_COMMUNES = FileSpec(
 )
 
 
-def read_demandeurs_emploi_communes(data_dir: Path) -> ReadResult:
-    """Job seekers by commune (France Travail, 2025)."""
-    return read_csv(
-        Path(data_dir) / "france-travail" / "demandeurs_emploi_communes_2025.csv", DEMANDEURS_EMPLOI_COMMUNES
-    )
-
-
-def read_clpe_communes(data_dir: Path) -> ReadResult:
-    """Commune → CLPE territory of France Travail."""
-    return read_csv(Path(data_dir) / "france-travail" / "clpe_communes.csv", CLPE_COMMUNES)
-
-
-def read_bassins_emploi_communes(data_dir: Path) -> ReadResult:
-    """Commune → bassin d'emploi."""
-    return read_csv(
-        Path(data_dir) / "france-travail" / "bassins_emploi_communes.csv", BASSINS_EMPLOI_COMMUNES
-    )
+# Job seekers by commune (France Travail, 2025).
+read_demandeurs_emploi_communes = csv_reader(
+    "france-travail/demandeurs_emploi_communes_2025.csv", DEMANDEURS_EMPLOI_COMMUNES
+)
+# Commune → CLPE territory of France Travail.
+read_clpe_communes = csv_reader("france-travail/clpe_communes.csv", CLPE_COMMUNES)
+# Commune → bassin d'emploi.
+read_bassins_emploi_communes = csv_reader(
+    "france-travail/bassins_emploi_communes.csv", BASSINS_EMPLOI_COMMUNES
+)

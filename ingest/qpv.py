@@ -25,10 +25,8 @@ Martinique QPV (no CNAM/CNAF block): short rows are padded with empty cells
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ingest.core import ColumnSpec as C
-from ingest.core import FileSpec, ReadResult, number_columns, read_csv
+from ingest.core import FileSpec, csv_reader, number_columns
 
 __all__ = [
     "QPV_2024_CODE",
@@ -116,21 +114,11 @@ INSERTION_2015 = FileSpec(
 )
 
 
-def read_qpv_communes_2024(data_dir: Path) -> ReadResult:
-    """2024 QPV list, one row per (QPV, commune)."""
-    return read_csv(Path(data_dir) / "qpv" / "qpv_2024_communes.csv", QPV_COMMUNES_2024)
-
-
-def read_demographie_2015(data_dir: Path) -> ReadResult:
-    """ONPV demography and CNAF counts by QPV (2015 list)."""
-    return read_csv(Path(data_dir) / "qpv" / "DEMO_2022_qpv2015.csv", DEMOGRAPHIE_2015)
-
-
-def read_revenus_2015(data_dir: Path) -> ReadResult:
-    """ONPV income, poverty rate and benefits by QPV (2015 list)."""
-    return read_csv(Path(data_dir) / "qpv" / "REVN_2022_qpv2015.csv", REVENUS_2015)
-
-
-def read_insertion_2015(data_dir: Path) -> ReadResult:
-    """ONPV employment rates and France Travail job seekers by QPV (2015 list)."""
-    return read_csv(Path(data_dir) / "qpv" / "IPRO_2022_qpv2015.csv", INSERTION_2015)
+# 2024 QPV list, one row per (QPV, commune).
+read_qpv_communes_2024 = csv_reader("qpv/qpv_2024_communes.csv", QPV_COMMUNES_2024)
+# ONPV demography and CNAF counts by QPV (2015 list).
+read_demographie_2015 = csv_reader("qpv/DEMO_2022_qpv2015.csv", DEMOGRAPHIE_2015)
+# ONPV income, poverty rate and benefits by QPV (2015 list).
+read_revenus_2015 = csv_reader("qpv/REVN_2022_qpv2015.csv", REVENUS_2015)
+# ONPV employment rates and France Travail job seekers by QPV (2015 list).
+read_insertion_2015 = csv_reader("qpv/IPRO_2022_qpv2015.csv", INSERTION_2015)

@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.core import ColumnSpec as C
-from ingest.core import FileSpec, QuarantineRow, ReadResult, number_columns, read_csv
+from ingest.core import FileSpec, QuarantineRow, ReadResult, csv_reader, number_columns, read_csv
 
 __all__ = [
     "RP_VINTAGE",
@@ -270,21 +270,13 @@ def read_comparateur_2021(data_dir: Path) -> ReadResult:
     return zeros_non_publies(result)
 
 
-def read_comparateur_2022(data_dir: Path) -> ReadResult:
-    """INSEE Comparateur de territoires (RP 2022) for the communes of the extract."""
-    return read_csv(Path(data_dir) / "insee-rp" / "base_cc_comparateur_rp2022_dep93.csv", COMPARATEUR_2022)
-
-
-def read_dossier_complet_2022(data_dir: Path) -> ReadResult:
-    """INSEE Dossier complet (RP 2022 extract): age bands, families, activity by age."""
-    return read_csv(
-        Path(data_dir) / "insee-rp" / "dossier_complet_extrait_rp2022_dep93.csv", DOSSIER_COMPLET_2022
-    )
-
-
-def read_estimations_population_departements(data_dir: Path) -> ReadResult:
-    """INSEE population estimates by département, sex and five-year age band, 2015-2021."""
-    return read_csv(
-        Path(data_dir) / "insee-estimations-pop" / "estim_pop_dep_sexe_age_quinquennal_2015_2021.csv",
-        ESTIMATIONS_DEPARTEMENTS,
-    )
+# INSEE Comparateur de territoires (RP 2022) for the communes of the extract.
+read_comparateur_2022 = csv_reader("insee-rp/base_cc_comparateur_rp2022_dep93.csv", COMPARATEUR_2022)
+# INSEE Dossier complet (RP 2022 extract): age bands, families, activity by age.
+read_dossier_complet_2022 = csv_reader(
+    "insee-rp/dossier_complet_extrait_rp2022_dep93.csv", DOSSIER_COMPLET_2022
+)
+# INSEE population estimates by département, sex and five-year age band, 2015-2021.
+read_estimations_population_departements = csv_reader(
+    "insee-estimations-pop/estim_pop_dep_sexe_age_quinquennal_2015_2021.csv", ESTIMATIONS_DEPARTEMENTS
+)
