@@ -23,36 +23,16 @@ from graph.attentes import (
     faiblesse_coordination,
     liens_manquants,
 )
-from graph.metriques import (
-    ROLES_COURTAGE,
-    Liaisons,
-    Parametres,
-    _liaisons_par_domaine,
-    communautes,
-    coordination_acteurs,
-    coordination_graph,
-    courtage,
-    distance_france_travail,
-    intermediarite,
-    lie,
-    operateurs_par_domaine,
-)
+from graph.metriques import *  # noqa: F403 (the metrics' public names, re-exported as they are)
+from graph.metriques import __all__ as _METRIQUES
+from graph.metriques import _liaisons_par_domaine
 
+# the metrics' own names, plus the expectations and the helper the dbt source and tests use
 __all__ = [
-    "Parametres",
-    "coordination_graph",
-    "intermediarite",
-    "communautes",
-    "courtage",
-    "ROLES_COURTAGE",
-    "distance_france_travail",
-    "coordination_acteurs",
+    *_METRIQUES,
     "coordination_dispositifs",
     "liens_manquants",
     "faiblesse_coordination",
-    "operateurs_par_domaine",
-    "lie",
-    "Liaisons",
     "INTERCOMMUNALITE",
     "_liaisons_par_domaine",
 ]
