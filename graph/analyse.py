@@ -1,11 +1,7 @@
 """Coordination analysis of the graph: metrics per actor, expected partners, missing links, weakness.
 
-Everything works on the **coordination graph** (:func:`coordination_graph`): an undirected simple
-graph whose nodes are the actors and dispositifs and whose edges are the coordination ties
-(``pilote``, ``signe``, ``finance``, ``opere``, ``partenaire_de``, ``membre_de``) of the full
-graph, whatever their direction; the weight of a pair combines the confidences of all its ties
-(noisy-or). Places, domains, services and documents are context, not coordination: two actors
-in the same commune are not tied because of it.
+Everything works on the **coordination graph** (:func:`coordination_graph`, defined with its ties
+and weights in :mod:`graph.metriques`): actors and dispositifs, tied by coordination only.
 
 docs/graphe.md explains each metric and each rule in plain words.
 
