@@ -76,53 +76,45 @@ REGISTRY_LINK_KINDS = frozenset(COORDINATION_KINDS | {"couvre"})
 NIVEAUX_DISPOSITIF = ("departement", "region", "epci", "ept", "commune", "clpe", "inter_epci", "qpv")
 
 C = ColumnSpec
-ACTEURS = FileSpec(
-    table="registre_acteurs",
-    vintage=VINTAGE,
-    sep=",",
-    columns=[
-        C("id_acteur", kind="code", pattern=ID_PATTERN, required=True),
-        C("nom", required=True),
-        C("type_acteur", kind="code", pattern="|".join(sorted(ACTOR_TYPES)), required=True),
-        C("siret", kind="code", pattern=r"\d{9}|\d{14}"),
-        C("code_commune", kind="commune"),
-        C("niveau_territoire", kind="code", pattern=r"departement|region|epci|ept|commune"),
-        C("code_territoire", kind="code", pattern=r"[0-9AB]{2,9}"),
-        C("id_structure"),
-        C("ids_externes"),
-        C("source", required=True),
-        C("commentaire"),
-    ],
+
+
+def _registre(table: str, *columns: ColumnSpec) -> FileSpec:
+    """A file of the curated registry: comma-separated, every row may end with a comment."""
+    return FileSpec(table=table, vintage=VINTAGE, sep=",", columns=[*columns, C("commentaire")])
+
+
+ACTEURS = _registre(
+    "registre_acteurs",
+    C("id_acteur", kind="code", pattern=ID_PATTERN, required=True),
+    C("nom", required=True),
+    C("type_acteur", kind="code", pattern="|".join(sorted(ACTOR_TYPES)), required=True),
+    C("siret", kind="code", pattern=r"\d{9}|\d{14}"),
+    C("code_commune", kind="commune"),
+    C("niveau_territoire", kind="code", pattern=r"departement|region|epci|ept|commune"),
+    C("code_territoire", kind="code", pattern=r"[0-9AB]{2,9}"),
+    C("id_structure"),
+    C("ids_externes"),
+    C("source", required=True),
 )
-DISPOSITIFS = FileSpec(
-    table="registre_dispositifs",
-    vintage=VINTAGE,
-    sep=",",
-    columns=[
-        C("id_dispositif", kind="code", pattern=ID_PATTERN, required=True),
-        C("code_dispositif", kind="code", pattern=r"[a-z_]+", required=True),
-        C("libelle", required=True),
-        C("niveau", kind="code", pattern="|".join(NIVEAUX_DISPOSITIF), required=True),
-        C("code_territoire", kind="code", pattern=r"[0-9A-Za-z_]{2,12}", required=True),
-        C("periode", kind="code", pattern=r"\d{4}(-(\d{4})?)?"),
-        C("source", required=True),
-        C("commentaire"),
-    ],
+DISPOSITIFS = _registre(
+    "registre_dispositifs",
+    C("id_dispositif", kind="code", pattern=ID_PATTERN, required=True),
+    C("code_dispositif", kind="code", pattern=r"[a-z_]+", required=True),
+    C("libelle", required=True),
+    C("niveau", kind="code", pattern="|".join(NIVEAUX_DISPOSITIF), required=True),
+    C("code_territoire", kind="code", pattern=r"[0-9A-Za-z_]{2,12}", required=True),
+    C("periode", kind="code", pattern=r"\d{4}(-(\d{4})?)?"),
+    C("source", required=True),
 )
-LIENS = FileSpec(
-    table="registre_liens",
-    vintage=VINTAGE,
-    sep=",",
-    columns=[
-        C("source", kind="code", pattern=ID_PATTERN, required=True),
-        C("cible", kind="code", pattern=ID_PATTERN, required=True),
-        C("type_lien", kind="code", pattern="|".join(sorted(REGISTRY_LINK_KINDS)), required=True),
-        C("preuve_type", kind="code", pattern="|".join(sorted(EVIDENCE_KINDS)), required=True),
-        C("preuve_reference", required=True),
-        C("confiance", kind="number", required=True),
-        C("date_preuve", kind="code", pattern=r"\d{4}(-\d{2}(-\d{2})?)?"),
-        C("commentaire"),
-    ],
+LIENS = _registre(
+    "registre_liens",
+    C("source", kind="code", pattern=ID_PATTERN, required=True),
+    C("cible", kind="code", pattern=ID_PATTERN, required=True),
+    C("type_lien", kind="code", pattern="|".join(sorted(REGISTRY_LINK_KINDS)), required=True),
+    C("preuve_type", kind="code", pattern="|".join(sorted(EVIDENCE_KINDS)), required=True),
+    C("preuve_reference", required=True),
+    C("confiance", kind="number", required=True),
+    C("date_preuve", kind="code", pattern=r"\d{4}(-\d{2}(-\d{2})?)?"),
 )
 FILES = {"acteurs.csv": ACTEURS, "dispositifs.csv": DISPOSITIFS, "liens.csv": LIENS}
 _KEYS = {"acteurs.csv": "id_acteur", "dispositifs.csv": "id_dispositif"}
