@@ -53,6 +53,7 @@ __all__ = [
     "concat_results",
     "insert_columns",
     "number_columns",
+    "codgeo_measures",
     "with_year",
     "file_checksum",
     "unsafe_path",
@@ -544,6 +545,22 @@ def number_columns(header: str, sep: str = ";", **options: object) -> list[Colum
     """
     settings = {"kind": "number", **options}
     return [ColumnSpec(name, **settings) for name in header.split(sep) if name.strip()]
+
+
+def codgeo_measures(table: str, vintage: str, header: str, kind: str = "commune") -> FileSpec:
+    """An INSEE file of one geographic code ``CODGEO`` and a run of numeric columns from its header.
+
+    Examples
+    --------
+    >>> spec = codgeo_measures("t", "v", "P22_POP;MED21", kind="departement")
+    >>> [(c.target, c.kind, c.required) for c in spec.columns]
+    [('codgeo', 'departement', True), ('p22_pop', 'number', False), ('med21', 'number', False)]
+    """
+    return FileSpec(
+        table=table,
+        vintage=vintage,
+        columns=[ColumnSpec("CODGEO", "codgeo", kind=kind, required=True), *number_columns(header)],
+    )
 
 
 def with_year(columns: Sequence[ColumnSpec], year: int) -> list[ColumnSpec]:
