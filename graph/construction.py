@@ -450,35 +450,18 @@ class _Builder(OffreMixin, DocumentsMixin):
 
     def _pilots(self, inst: Instance, row: pd.Series) -> None:
         if inst.pilotes:  # pilots known from the data (contrats de ville 2015-2023)
-            for pilot in inst.pilotes:
-                node = self.resolve(pilot)
-                if node:
-                    add_edge(
-                        self.graph,
-                        node,
-                        inst.id,
-                        "pilote",
-                        Evidence(
-                            "territoires" if inst.origine == "donnee" else inst.origine,
-                            "donnee",
-                            inst.reference,
-                            inst.confiance_pilote or 0.9,
-                            commentaire=inst.commentaire_pilote,
-                        ),
-                    )
+            origine = "territoires" if inst.origine == "donnee" else inst.origine
+            confiance, commentaire = inst.confiance_pilote or 0.9, inst.commentaire_pilote
+            preuve = Evidence(origine, "donnee", inst.reference, confiance, commentaire=commentaire)
+            nodes = (self.resolve(pilot) for pilot in inst.pilotes)
+        elif row["pilote_de_droit"] == "oui":
+            preuve = Evidence("modele", "texte_officiel", str(row["reference"]), 0.9)
+            nodes = (self._pilot_node(type_acteur, inst) for type_acteur in split_list(row["pilotes"]))
+        else:
             return
-        if row["pilote_de_droit"] != "oui":
-            return
-        for type_acteur in split_list(row["pilotes"]):
-            node = self._pilot_node(type_acteur, inst)
+        for node in nodes:  # resolved one by one, each edge added before the next is resolved
             if node:
-                add_edge(
-                    self.graph,
-                    node,
-                    inst.id,
-                    "pilote",
-                    Evidence("modele", "texte_officiel", str(row["reference"]), 0.9),
-                )
+                add_edge(self.graph, node, inst.id, "pilote", preuve)
 
     def _pilot_node(self, type_acteur: str, inst: Instance) -> str | None:
         if type_acteur in INSTITUTIONS_DEPARTEMENTALES or type_acteur == "region":
