@@ -97,46 +97,48 @@ EPCI_MEMBRES = _cog_2026(
     C("population_municipale", kind="integer"),
 )
 
-COMMUNES_2023 = FileSpec(
-    table="cog_communes_2023",
-    vintage="COG 2023",
-    sep=",",
-    columns=[
-        C("TYPECOM", "typecom", required=True),
-        C("COM", "com", kind="commune", required=True),
-        C("REG", "reg"),
-        C("DEP", "dep"),
-        C("CTCD", "ctcd"),
-        C("ARR", "arr"),
-        C("TNCC", "tncc"),
-        C("NCC", "ncc"),
-        C("NCCENR", "nccenr"),
-        C("LIBELLE", "libelle", required=True),
-        C("CAN", "can"),
-        C("COMPARENT", "comparent", kind="commune"),
-    ],
+def _cog_2023(table: str, *columns: C) -> FileSpec:
+    """A file of the COG 2023 (INSEE's own, upper-case headers): comma-separated."""
+    return FileSpec(table=table, vintage="COG 2023", sep=",", columns=list(columns))
+
+
+def _commune_2023(suffixe: str, required: bool) -> list[C]:
+    """The columns naming a commune in the COG 2023; ``_AV`` / ``_AP``: before / after a change."""
+    cible = suffixe.lower()
+    return [
+        C(f"TYPECOM{suffixe}", f"typecom{cible}", required=required),
+        C(f"COM{suffixe}", f"com{cible}", kind="commune", required=required),
+    ]
+
+
+def _noms_2023(suffixe: str) -> list[C]:
+    """The name columns of a commune in the COG 2023 (article type, upper-case, rich, label)."""
+    return [C(f"{nom}{suffixe}", f"{nom.lower()}{suffixe.lower()}") for nom in ("TNCC", "NCC", "NCCENR")]
+
+
+COMMUNES_2023 = _cog_2023(
+    "cog_communes_2023",
+    *_commune_2023("", True),
+    C("REG", "reg"),
+    C("DEP", "dep"),
+    C("CTCD", "ctcd"),
+    C("ARR", "arr"),
+    *_noms_2023(""),
+    C("LIBELLE", "libelle", required=True),
+    C("CAN", "can"),
+    C("COMPARENT", "comparent", kind="commune"),
 )
 
-MOUVEMENTS = FileSpec(
-    table="cog_mouvements",
-    vintage="COG 2023",
-    sep=",",
-    columns=[
-        C("MOD", "mod", kind="integer", required=True),
-        C("DATE_EFF", "date_eff", kind="code", pattern=r"\d{4}-\d{2}-\d{2}", required=True),
-        C("TYPECOM_AV", "typecom_av"),
-        C("COM_AV", "com_av", kind="commune"),
-        C("TNCC_AV", "tncc_av"),
-        C("NCC_AV", "ncc_av"),
-        C("NCCENR_AV", "nccenr_av"),
-        C("LIBELLE_AV", "libelle_av"),
-        C("TYPECOM_AP", "typecom_ap", required=True),
-        C("COM_AP", "com_ap", kind="commune", required=True),
-        C("TNCC_AP", "tncc_ap"),
-        C("NCC_AP", "ncc_ap"),
-        C("NCCENR_AP", "nccenr_ap"),
-        C("LIBELLE_AP", "libelle_ap"),
-    ],
+MOUVEMENTS = _cog_2023(
+    "cog_mouvements",
+    C("MOD", "mod", kind="integer", required=True),
+    C("DATE_EFF", "date_eff", kind="code", pattern=r"\d{4}-\d{2}-\d{2}", required=True),
+    *_commune_2023("_AV", False),
+    *_noms_2023("_AV"),
+    C("LIBELLE_AV", "libelle_av"),
+    *_commune_2023("_AP", True),
+    *_noms_2023("_AP"),
+    C("LIBELLE_AP", "libelle_ap"),
 )
 
 
