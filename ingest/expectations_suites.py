@@ -43,6 +43,8 @@ AGE_BANDS = tuple(f"a{low}_{low + 4}" for low in range(0, 95, 5)) + ("a95_plus",
 PLAUSIBLE_MEDIAN = "niveau de vie médian plausible (1 000 à 200 000 €)"
 
 ACTUELLE = ("type", "commune-actuelle")
+# the 411 candidate communes of the Nord and the Pas-de-Calais: one row each, in those two départements
+CANDIDATES_59_62 = (*key("code_insee", COMMUNE, what="code commune INSEE"), in_set("dep", ("59", "62")))
 
 
 def _suites() -> dict[str, Suite]:
@@ -255,8 +257,7 @@ def _suites() -> dict[str, Suite]:
         ), "CNAF : taux de couverture petite enfance par commune"),
         Suite("te_cadre_urbain_59_62", (
             columns("code_insee", "dep", "population_municipale", "part_menages_sans_voiture"),
-            *key("code_insee", COMMUNE, what="code commune INSEE"),
-            in_set("dep", ("59", "62")),
+            *CANDIDATES_59_62,
             count("population_municipale"),
             *(rate(c) for c in ("part_logts_vacants", "part_maisons", "part_proprietaires", "part_hlm",
                                 "part_menages_sans_voiture", "part_menages_2voit_plus")),
@@ -265,8 +266,7 @@ def _suites() -> dict[str, Suite]:
         ), "Logement et motorisation, 411 communes du Nord et du Pas-de-Calais (dérivé par un tiers)"),
         Suite("te_dpe_59_62", (
             columns("code_insee", "dep", "dpe_n", "part_passoires_pct"),
-            *key("code_insee", COMMUNE, what="code commune INSEE"),
-            in_set("dep", ("59", "62")),
+            *CANDIDATES_59_62,
             not_null("dpe_n"), count("dpe_n"), count("population_municipale"),
             *(rate(c) for c in ("part_passoires_pct", "part_dpe_g_pct", "part_dpe_abc_pct")),
             not_null("part_passoires_pct"),
