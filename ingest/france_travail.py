@@ -18,41 +18,38 @@ from ingest.core import FileSpec, csv_reader
 
 __all__ = ["read_demandeurs_emploi_communes", "read_clpe_communes", "read_bassins_emploi_communes"]
 
-DEMANDEURS_EMPLOI_COMMUNES = FileSpec(
-    table="ft_demandeurs_emploi_communes",
-    vintage="France Travail, demandeurs d'emploi par commune (compilation GIP de l'inclusion, 2025)",
-    sep=",",
-    columns=[
-        C("code_insee", kind="commune", required=True),
-        C("nom_commune"),
-        C("nb_demandeurs_emploi", kind="integer", required=True),
-    ],
+
+def _gip(table: str, vintage: str, *columns: C) -> FileSpec:
+    """A comma-separated file of the France Travail and GIP de l'inclusion compilations."""
+    return FileSpec(table=table, vintage=vintage, sep=",", columns=list(columns))
+
+
+DEMANDEURS_EMPLOI_COMMUNES = _gip(
+    "ft_demandeurs_emploi_communes",
+    "France Travail, demandeurs d'emploi par commune (compilation GIP de l'inclusion, 2025)",
+    C("code_insee", kind="commune", required=True),
+    C("nom_commune"),
+    C("nb_demandeurs_emploi", kind="integer", required=True),
 )
 
-CLPE_COMMUNES = FileSpec(
-    table="ft_clpe_communes",
-    vintage="France Travail, communes des CLPE 2025-2026",
-    sep=",",
-    columns=[
-        C("commune_id", kind="commune", required=True),
-        C("territoire_id", kind="code", pattern=r"CLPE[0-9A-Z]{5}", required=True),
-        C("territoire_libelle", required=True),
-        C("departement_id", kind="departement", required=True),
-        C("nom_departement"),
-        C("region_id", kind="code", pattern=r"\d{1,3}", required=True),
-        C("nom_region"),
-    ],
+CLPE_COMMUNES = _gip(
+    "ft_clpe_communes",
+    "France Travail, communes des CLPE 2025-2026",
+    C("commune_id", kind="commune", required=True),
+    C("territoire_id", kind="code", pattern=r"CLPE[0-9A-Z]{5}", required=True),
+    C("territoire_libelle", required=True),
+    C("departement_id", kind="departement", required=True),
+    C("nom_departement"),
+    C("region_id", kind="code", pattern=r"\d{1,3}", required=True),
+    C("nom_region"),
 )
 
-BASSINS_EMPLOI_COMMUNES = FileSpec(
-    table="ft_bassins_emploi_communes",
-    vintage="Bassins d'emploi par commune (GIP de l'inclusion, 2025)",
-    sep=",",
-    columns=[
-        C("dep", kind="departement", required=True),
-        C("bassin_emploi", required=True),
-        C("code_insee", kind="commune", required=True),
-    ],
+BASSINS_EMPLOI_COMMUNES = _gip(
+    "ft_bassins_emploi_communes",
+    "Bassins d'emploi par commune (GIP de l'inclusion, 2025)",
+    C("dep", kind="departement", required=True),
+    C("bassin_emploi", required=True),
+    C("code_insee", kind="commune", required=True),
 )
 
 
