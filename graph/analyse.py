@@ -1,11 +1,7 @@
 """Coordination analysis of the graph: metrics per actor, expected partners, missing links, weakness.
 
-Everything works on the **coordination graph** (:func:`coordination_graph`): an undirected simple
-graph whose nodes are the actors and dispositifs and whose edges are the coordination ties
-(``pilote``, ``signe``, ``finance``, ``opere``, ``partenaire_de``, ``membre_de``) of the full
-graph, whatever their direction; the weight of a pair combines the confidences of all its ties
-(noisy-or). Places, domains, services and documents are context, not coordination: two actors
-in the same commune are not tied because of it.
+Everything works on the **coordination graph** (:func:`coordination_graph`, defined with its ties
+and weights in :mod:`graph.metriques`): actors and dispositifs, tied by coordination only.
 
 docs/graphe.md explains each metric and each rule in plain words.
 
@@ -23,36 +19,16 @@ from graph.attentes import (
     faiblesse_coordination,
     liens_manquants,
 )
-from graph.metriques import (
-    ROLES_COURTAGE,
-    Liaisons,
-    Parametres,
-    _liaisons_par_domaine,
-    communautes,
-    coordination_acteurs,
-    coordination_graph,
-    courtage,
-    distance_france_travail,
-    intermediarite,
-    lie,
-    operateurs_par_domaine,
-)
+from graph.metriques import *  # noqa: F403 (the metrics' public names, re-exported as they are)
+from graph.metriques import __all__ as _METRIQUES
+from graph.metriques import _liaisons_par_domaine
 
+# the metrics' own names, plus the expectations and the helper the dbt source and tests use
 __all__ = [
-    "Parametres",
-    "coordination_graph",
-    "intermediarite",
-    "communautes",
-    "courtage",
-    "ROLES_COURTAGE",
-    "distance_france_travail",
-    "coordination_acteurs",
+    *_METRIQUES,
     "coordination_dispositifs",
     "liens_manquants",
     "faiblesse_coordination",
-    "operateurs_par_domaine",
-    "lie",
-    "Liaisons",
     "INTERCOMMUNALITE",
     "_liaisons_par_domaine",
 ]

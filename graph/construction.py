@@ -167,47 +167,27 @@ class _Builder(OffreMixin, DocumentsMixin):
     def add_territories(self) -> None:
         g, t = self.graph, self.terr
         ev = Evidence("territoires", "donnee", "marts.territoires (COG 2026)", 1.0)
-        dep = f"territoire:departement:{t.code}"
-        add_node(
-            g, dep, "territoire", t.nom, niveau="departement", code_territoire=t.code, sources=["territoires"]
-        )
+        def territoire(niveau: str, code: str, libelle: str, **attrs: object) -> str:
+            node = f"territoire:{niveau}:{code}"
+            add_node(g, node, "territoire", libelle, niveau=niveau, code_territoire=code, **attrs,
+                     sources=["territoires"])
+            return node
+
+        dep = territoire("departement", t.code, t.nom)
         if t.code_region:
-            reg = f"territoire:region:{t.code_region}"
-            add_node(
-                g,
-                reg,
-                "territoire",
-                t.nom_region or t.code_region,
-                niveau="region",
-                code_territoire=t.code_region,
-                sources=["territoires"],
-            )
+            reg = territoire("region", t.code_region, t.nom_region or t.code_region)
             add_edge(g, dep, reg, "situe_dans", ev)
         for row in t.intercommunalites.itertuples():
-            node = f"territoire:{row.niveau}:{row.code}"
-            add_node(
-                g,
-                node,
-                "territoire",
-                str(row.libelle),
-                niveau=row.niveau,
-                code_territoire=row.code,
-                sources=["territoires"],
-            )
+            territoire(row.niveau, row.code, str(row.libelle))
         for row in t.communes.itertuples():
-            node = f"territoire:commune:{row.code_commune}"
-            add_node(
-                g,
-                node,
-                "territoire",
+            node = territoire(
+                "commune",
+                row.code_commune,
                 str(row.libelle),
-                niveau="commune",
-                code_territoire=row.code_commune,
                 code_epci=row.code_epci,
                 code_ept=row.code_ept,
                 population=_float(row.population),
                 est_qpv=bool(row.est_qpv),
-                sources=["territoires"],
             )
             parents = [
                 f"territoire:ept:{row.code_ept}" if row.code_ept else None,
@@ -225,17 +205,8 @@ class _Builder(OffreMixin, DocumentsMixin):
                 parent = candidate if candidate in g else dep
             add_edge(g, node, parent, "situe_dans", ev)
         for row in t.qpv.itertuples():
-            node = f"territoire:qpv:{row.code_qpv}"
-            add_node(
-                g,
-                node,
-                "territoire",
-                str(row.libelle or row.code_qpv),
-                niveau="qpv",
-                code_territoire=row.code_qpv,
-                code_commune=row.code_commune,
-                sources=["territoires"],
-            )
+            libelle = str(row.libelle or row.code_qpv)
+            node = territoire("qpv", row.code_qpv, libelle, code_commune=row.code_commune)
             commune = self._commune_node(row.code_commune)
             if commune:
                 add_edge(g, node, commune, "situe_dans", ev)
@@ -479,35 +450,18 @@ class _Builder(OffreMixin, DocumentsMixin):
 
     def _pilots(self, inst: Instance, row: pd.Series) -> None:
         if inst.pilotes:  # pilots known from the data (contrats de ville 2015-2023)
-            for pilot in inst.pilotes:
-                node = self.resolve(pilot)
-                if node:
-                    add_edge(
-                        self.graph,
-                        node,
-                        inst.id,
-                        "pilote",
-                        Evidence(
-                            "territoires" if inst.origine == "donnee" else inst.origine,
-                            "donnee",
-                            inst.reference,
-                            inst.confiance_pilote or 0.9,
-                            commentaire=inst.commentaire_pilote,
-                        ),
-                    )
+            origine = "territoires" if inst.origine == "donnee" else inst.origine
+            confiance, commentaire = inst.confiance_pilote or 0.9, inst.commentaire_pilote
+            preuve = Evidence(origine, "donnee", inst.reference, confiance, commentaire=commentaire)
+            nodes = (self.resolve(pilot) for pilot in inst.pilotes)
+        elif row["pilote_de_droit"] == "oui":
+            preuve = Evidence("modele", "texte_officiel", str(row["reference"]), 0.9)
+            nodes = (self._pilot_node(type_acteur, inst) for type_acteur in split_list(row["pilotes"]))
+        else:
             return
-        if row["pilote_de_droit"] != "oui":
-            return
-        for type_acteur in split_list(row["pilotes"]):
-            node = self._pilot_node(type_acteur, inst)
+        for node in nodes:  # resolved one by one, each edge added before the next is resolved
             if node:
-                add_edge(
-                    self.graph,
-                    node,
-                    inst.id,
-                    "pilote",
-                    Evidence("modele", "texte_officiel", str(row["reference"]), 0.9),
-                )
+                add_edge(self.graph, node, inst.id, "pilote", preuve)
 
     def _pilot_node(self, type_acteur: str, inst: Instance) -> str | None:
         if type_acteur in INSTITUTIONS_DEPARTEMENTALES or type_acteur == "region":

@@ -29,6 +29,8 @@ _TEXT_FRANCE_SERVICES = (
     "financement de l'État par le FNADT)"
 )
 _TEXT_IAE = "Code du travail, article L5132-2 (conventionnement des SIAE par l'État)"
+# catalogue actor type -> (institution that funds each of its sites, the text saying so)
+_FINANCEURS = {"siae": ("ddets", _TEXT_IAE), "france_services": ("prefecture", _TEXT_FRANCE_SERVICES)}
 
 
 def _float(value: object) -> float | None:
@@ -214,25 +216,16 @@ class OffreMixin:
                     "membre_de",
                     Evidence("catalogue", "donnee", f"marts.structures {sid} (réseau {type_acteur})", 0.95),
                 )
-        elif type_acteur == "siae":
-            ddets = self.institution("ddets")
-            if ddets:
+        elif type_acteur in _FINANCEURS:
+            institution, texte = _FINANCEURS[type_acteur]
+            financeur = self.institution(institution)
+            if financeur:
                 add_edge(
                     self.graph,
-                    ddets,
+                    financeur,
                     node,
                     "finance",
-                    Evidence("regle_reglementaire", "texte_officiel", _TEXT_IAE, 0.8),
-                )
-        elif type_acteur == "france_services":
-            prefecture = self.institution("prefecture")
-            if prefecture:
-                add_edge(
-                    self.graph,
-                    prefecture,
-                    node,
-                    "finance",
-                    Evidence("regle_reglementaire", "texte_officiel", _TEXT_FRANCE_SERVICES, 0.8),
+                    Evidence("regle_reglementaire", "texte_officiel", texte, 0.8),
                 )
 
     def add_services(self) -> None:

@@ -58,23 +58,6 @@ _JSON_ATTRS = (
     "partenaires_attendus",
     "sources",
 )
-_TEXT_ATTRS = (
-    "type_acteur",
-    "groupe_acteur",
-    "code_dispositif",
-    "niveau",
-    "code_territoire",
-    "niveau_territoire",
-    "code_commune",
-    "code_axe",
-    "code_domaine",
-    "siret",
-    "id_structure",
-    "periode",
-    "reference",
-    "source_publique",
-    "echelle",
-)
 NODE_COLUMNS = [
     "code_departement",
     "id_noeud",
@@ -100,6 +83,13 @@ NODE_COLUMNS = [
     *_JSON_ATTRS,
     "attributs",
 ]
+# the node columns copied as text from the node's attributes (the others are keys, labels, JSON)
+_TEXT_ATTRS = tuple(
+    c
+    for c in NODE_COLUMNS
+    if c not in {"code_departement", "id_noeud", "type_noeud", "libelle", "libelle_type_acteur",
+                 "historique", "attributs", *_JSON_ATTRS}
+)
 EDGE_COLUMNS = [
     "code_departement",
     "id_lien",

@@ -76,53 +76,45 @@ REGISTRY_LINK_KINDS = frozenset(COORDINATION_KINDS | {"couvre"})
 NIVEAUX_DISPOSITIF = ("departement", "region", "epci", "ept", "commune", "clpe", "inter_epci", "qpv")
 
 C = ColumnSpec
-ACTEURS = FileSpec(
-    table="registre_acteurs",
-    vintage=VINTAGE,
-    sep=",",
-    columns=[
-        C("id_acteur", kind="code", pattern=ID_PATTERN, required=True),
-        C("nom", required=True),
-        C("type_acteur", kind="code", pattern="|".join(sorted(ACTOR_TYPES)), required=True),
-        C("siret", kind="code", pattern=r"\d{9}|\d{14}"),
-        C("code_commune", kind="commune"),
-        C("niveau_territoire", kind="code", pattern=r"departement|region|epci|ept|commune"),
-        C("code_territoire", kind="code", pattern=r"[0-9AB]{2,9}"),
-        C("id_structure"),
-        C("ids_externes"),
-        C("source", required=True),
-        C("commentaire"),
-    ],
+
+
+def _registre(table: str, *columns: ColumnSpec) -> FileSpec:
+    """A file of the curated registry: comma-separated, every row may end with a comment."""
+    return FileSpec(table=table, vintage=VINTAGE, sep=",", columns=[*columns, C("commentaire")])
+
+
+ACTEURS = _registre(
+    "registre_acteurs",
+    C("id_acteur", kind="code", pattern=ID_PATTERN, required=True),
+    C("nom", required=True),
+    C("type_acteur", kind="code", pattern="|".join(sorted(ACTOR_TYPES)), required=True),
+    C("siret", kind="code", pattern=r"\d{9}|\d{14}"),
+    C("code_commune", kind="commune"),
+    C("niveau_territoire", kind="code", pattern=r"departement|region|epci|ept|commune"),
+    C("code_territoire", kind="code", pattern=r"[0-9AB]{2,9}"),
+    C("id_structure"),
+    C("ids_externes"),
+    C("source", required=True),
 )
-DISPOSITIFS = FileSpec(
-    table="registre_dispositifs",
-    vintage=VINTAGE,
-    sep=",",
-    columns=[
-        C("id_dispositif", kind="code", pattern=ID_PATTERN, required=True),
-        C("code_dispositif", kind="code", pattern=r"[a-z_]+", required=True),
-        C("libelle", required=True),
-        C("niveau", kind="code", pattern="|".join(NIVEAUX_DISPOSITIF), required=True),
-        C("code_territoire", kind="code", pattern=r"[0-9A-Za-z_]{2,12}", required=True),
-        C("periode", kind="code", pattern=r"\d{4}(-(\d{4})?)?"),
-        C("source", required=True),
-        C("commentaire"),
-    ],
+DISPOSITIFS = _registre(
+    "registre_dispositifs",
+    C("id_dispositif", kind="code", pattern=ID_PATTERN, required=True),
+    C("code_dispositif", kind="code", pattern=r"[a-z_]+", required=True),
+    C("libelle", required=True),
+    C("niveau", kind="code", pattern="|".join(NIVEAUX_DISPOSITIF), required=True),
+    C("code_territoire", kind="code", pattern=r"[0-9A-Za-z_]{2,12}", required=True),
+    C("periode", kind="code", pattern=r"\d{4}(-(\d{4})?)?"),
+    C("source", required=True),
 )
-LIENS = FileSpec(
-    table="registre_liens",
-    vintage=VINTAGE,
-    sep=",",
-    columns=[
-        C("source", kind="code", pattern=ID_PATTERN, required=True),
-        C("cible", kind="code", pattern=ID_PATTERN, required=True),
-        C("type_lien", kind="code", pattern="|".join(sorted(REGISTRY_LINK_KINDS)), required=True),
-        C("preuve_type", kind="code", pattern="|".join(sorted(EVIDENCE_KINDS)), required=True),
-        C("preuve_reference", required=True),
-        C("confiance", kind="number", required=True),
-        C("date_preuve", kind="code", pattern=r"\d{4}(-\d{2}(-\d{2})?)?"),
-        C("commentaire"),
-    ],
+LIENS = _registre(
+    "registre_liens",
+    C("source", kind="code", pattern=ID_PATTERN, required=True),
+    C("cible", kind="code", pattern=ID_PATTERN, required=True),
+    C("type_lien", kind="code", pattern="|".join(sorted(REGISTRY_LINK_KINDS)), required=True),
+    C("preuve_type", kind="code", pattern="|".join(sorted(EVIDENCE_KINDS)), required=True),
+    C("preuve_reference", required=True),
+    C("confiance", kind="number", required=True),
+    C("date_preuve", kind="code", pattern=r"\d{4}(-\d{2}(-\d{2})?)?"),
 )
 FILES = {"acteurs.csv": ACTEURS, "dispositifs.csv": DISPOSITIFS, "liens.csv": LIENS}
 _KEYS = {"acteurs.csv": "id_acteur", "dispositifs.csv": "id_dispositif"}
@@ -208,56 +200,30 @@ def _check_rows(name: str, result: ReadResult, path: Path, communes: frozenset[s
     frame = result.frame
     errors: list[QuarantineRow] = []
     bad: set[int] = set()
+
+    def reject(idx: int, field_name: str, reason: str) -> None:
+        """Quarantine row ``idx`` of the frame and leave it out of the valid rows."""
+        _reject(errors, spec, path, frame.at[idx, "_line"], field_name, reason)
+        bad.add(idx)
+
     if name == "liens.csv" and len(frame):
         for idx, row in frame.iterrows():
             value = row["confiance"]
             if value is None or pd.isna(value) or not 0.0 <= float(value) <= 1.0:
-                _reject(
-                    errors,
-                    spec,
-                    path,
-                    row["_line"],
-                    "confiance",
-                    f"confiance {value!r} hors de l'intervalle [0, 1]",
-                )
-                bad.add(idx)
+                reject(idx, "confiance", f"confiance {value!r} hors de l'intervalle [0, 1]")
             elif row["source"] == row["cible"]:
-                _reject(errors, spec, path, row["_line"], "cible", "un lien relie un nœud à lui-même")
-                bad.add(idx)
+                reject(idx, "cible", "un lien relie un nœud à lui-même")
             if idx not in bad and _filled(row["date_preuve"]) and not _valid_date(row["date_preuve"]):
-                _reject(
-                    errors,
-                    spec,
-                    path,
-                    row["_line"],
-                    "date_preuve",
-                    f"date {row['date_preuve']!r} impossible (AAAA, AAAA-MM ou AAAA-MM-JJ)",
-                )
-                bad.add(idx)
+                impossible = f"date {row['date_preuve']!r} impossible (AAAA, AAAA-MM ou AAAA-MM-JJ)"
+                reject(idx, "date_preuve", impossible)
         duplicated = frame.duplicated(["source", "cible", "type_lien", "preuve_reference"], keep="first")
         for idx in frame.index[duplicated]:
-            _reject(
-                errors,
-                spec,
-                path,
-                frame.at[idx, "_line"],
-                "preuve_reference",
-                "lien en double (même source, cible, type et preuve)",
-            )
-            bad.add(idx)
+            reject(idx, "preuve_reference", "lien en double (même source, cible, type et preuve)")
     key = _KEYS.get(name)
     if key and len(frame):
         duplicated = frame.duplicated([key], keep="first")
         for idx in frame.index[duplicated]:
-            _reject(
-                errors,
-                spec,
-                path,
-                frame.at[idx, "_line"],
-                key,
-                f"identifiant {frame.at[idx, key]!r} déjà défini plus haut dans le fichier",
-            )
-            bad.add(idx)
+            reject(idx, key, f"identifiant {frame.at[idx, key]!r} déjà défini plus haut dans le fichier")
     if name == "acteurs.csv" and len(frame):
         for idx, row in frame.iterrows():
             codes = [("code_commune", row["code_commune"])]
@@ -266,20 +232,11 @@ def _check_rows(name: str, result: ReadResult, path: Path, communes: frozenset[s
             unknown = [(f, c) for f, c in codes if communes is not None and _filled(c) and c not in communes]
             if unknown:
                 field_name, code = unknown[0]
-                _reject(errors, spec, path, row["_line"], field_name,
-                        f"code commune {code} inexistant au COG 2026")
-                bad.add(idx)
+                reject(idx, field_name, f"code commune {code} inexistant au COG 2026")
                 continue
             if _filled(row["niveau_territoire"]) != _filled(row["code_territoire"]):
-                _reject(
-                    errors,
-                    spec,
-                    path,
-                    row["_line"],
-                    "code_territoire",
-                    "niveau_territoire et code_territoire vont ensemble (les deux ou aucun)",
-                )
-                bad.add(idx)
+                ensemble = "niveau_territoire et code_territoire vont ensemble (les deux ou aucun)"
+                reject(idx, "code_territoire", ensemble)
     return frame.drop(index=list(bad)).reset_index(drop=True), errors
 
 

@@ -13,7 +13,9 @@ are kept per row in ``_secret`` (``s`` or a secret empty cell) and
 ``_indisponible`` (``nd``, ``ns`` non significatif, ``so`` sans objet), so that
 nothing is silently turned into a zero.
 
-Helpers for recurring layouts: :func:`number_columns` (a run of numeric columns
+A reader that only reads one file of the data folder is declared with
+:func:`csv_reader` (the file's path and its spec). Helpers for recurring
+layouts: :func:`number_columns` (a run of numeric columns
 copied from a header), :func:`with_year` (year-suffixed column names such as
 ``Q214``), :func:`insert_columns` (constants such as ``niveau`` or values derived
 from a code, e.g. the commune of an IRIS) and :func:`concat_results` (one table
@@ -48,9 +50,11 @@ __all__ = [
     "normalise_commune_code",
     "normalise_departement_code",
     "read_csv",
+    "csv_reader",
     "concat_results",
     "insert_columns",
     "number_columns",
+    "codgeo_measures",
     "with_year",
     "file_checksum",
     "unsafe_path",
@@ -492,6 +496,28 @@ def read_csv(path: Path, spec: FileSpec) -> ReadResult:
     return ReadResult(spec.table, frame, SourceInfo(str(path), checksum, spec.vintage), rejected)
 
 
+def csv_reader(relative_path: str, spec: FileSpec) -> Callable[[Path], ReadResult]:
+    """The reader of one file: ``data_dir / relative_path`` read with ``spec``.
+
+    Declares in one line the readers that only read one file, so the path and the
+    spec stand in one place and every such reader shares this single body.
+
+    Examples
+    --------
+    >>> spec = FileSpec(table="t", vintage="v", columns=[ColumnSpec("a")])
+    >>> read_t = csv_reader("dossier/t.csv", spec)
+    >>> read_t.__name__, read_t.__doc__
+    ('read_t', 'Reads ``dossier/t.csv`` into ``raw.t``.')
+    """
+
+    def reader(data_dir: Path) -> ReadResult:
+        return read_csv(Path(data_dir) / relative_path, spec)
+
+    reader.__doc__ = f"Reads ``{relative_path}`` into ``raw.{spec.table}``."
+    reader.__name__ = reader.__qualname__ = f"read_{spec.table}"
+    return reader
+
+
 def concat_results(table: str, results: Iterable[ReadResult], vintage: str) -> ReadResult:
     """Stack several reads of one table (e.g. one file per year) into one result."""
     results = list(results)
@@ -518,6 +544,22 @@ def number_columns(header: str, sep: str = ";", **options: object) -> list[Colum
     """
     settings = {"kind": "number", **options}
     return [ColumnSpec(name, **settings) for name in header.split(sep) if name.strip()]
+
+
+def codgeo_measures(table: str, vintage: str, header: str, kind: str = "commune") -> FileSpec:
+    """An INSEE file of one geographic code ``CODGEO`` and a run of numeric columns from its header.
+
+    Examples
+    --------
+    >>> spec = codgeo_measures("t", "v", "P22_POP;MED21", kind="departement")
+    >>> [(c.target, c.kind, c.required) for c in spec.columns]
+    [('codgeo', 'departement', True), ('p22_pop', 'number', False), ('med21', 'number', False)]
+    """
+    return FileSpec(
+        table=table,
+        vintage=vintage,
+        columns=[ColumnSpec("CODGEO", "codgeo", kind=kind, required=True), *number_columns(header)],
+    )
 
 
 def with_year(columns: Sequence[ColumnSpec], year: int) -> list[ColumnSpec]:

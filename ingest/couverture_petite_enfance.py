@@ -20,10 +20,8 @@ the publisher's global differs from their sum by up to 4.8 points on real rows.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ingest.core import ColumnSpec as C
-from ingest.core import FileSpec, ReadResult, number_columns, read_csv
+from ingest.core import FileSpec, csv_reader, number_columns
 
 __all__ = ["CNAF_COUVERTURE_VINTAGE", "read_taux_couverture_communes", "sous_totaux_coherents"]
 
@@ -96,6 +94,5 @@ TAUX_COUVERTURE = FileSpec(
 )
 
 
-def read_taux_couverture_communes(data_dir: Path) -> ReadResult:
-    """CNAF childcare coverage rates (places per 100 children under 3) by commune and year."""
-    return read_csv(Path(data_dir) / "petite-enfance" / "cnaf_txcouv_pe_com_2017_2022.csv", TAUX_COUVERTURE)
+# CNAF childcare coverage rates (places per 100 children under 3) by commune and year.
+read_taux_couverture_communes = csv_reader("petite-enfance/cnaf_txcouv_pe_com_2017_2022.csv", TAUX_COUVERTURE)

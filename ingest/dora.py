@@ -11,10 +11,8 @@ rewritten to snake case (``Code Dept`` → ``code_departement``). A row where
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ingest.core import ColumnSpec as C
-from ingest.core import FileSpec, ReadResult, read_csv
+from ingest.core import FileSpec, csv_reader
 
 __all__ = ["read_stats_insertion_departements", "sum_is_consistent"]
 
@@ -55,6 +53,5 @@ STATS_INSERTION = FileSpec(
 )
 
 
-def read_stats_insertion_departements(data_dir: Path) -> ReadResult:
-    """DORA insertion figures by département (September 2023)."""
-    return read_csv(Path(data_dir) / "dora" / "stats_insertion_departements_2023.csv", STATS_INSERTION)
+# DORA insertion figures by département (September 2023).
+read_stats_insertion_departements = csv_reader("dora/stats_insertion_departements_2023.csv", STATS_INSERTION)

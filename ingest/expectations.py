@@ -51,6 +51,7 @@ __all__ = [
     "count",
     "in_set",
     "key",
+    "required",
     "matches",
     "not_null",
     "rate",
@@ -184,6 +185,11 @@ def rows(low: int, high: int | None, where: tuple[str, str] | None = None) -> Ex
     span = f"entre {fmt(low)} et {fmt(high)}" if high is not None else f"au moins {fmt(low)}"
     return Expectation("rows", None, {"min": low, "max": high}, where,
                        f"nombre de lignes {span}{_where_text(where)}")
+
+
+def required(column: str, regex: str, what: str = "") -> list[Expectation]:
+    """A required code: not NULL and matching ``regex`` (not necessarily unique)."""
+    return [not_null(column), matches(column, regex, what=what)]
 
 
 def key(column: str, regex: str | None = None, where: tuple[str, str] | None = None,

@@ -22,6 +22,7 @@ from ingest.expectations import (
     matches,
     not_null,
     rate,
+    required,
     rows,
     unique,
     unique_together,
@@ -42,6 +43,8 @@ AGE_BANDS = tuple(f"a{low}_{low + 4}" for low in range(0, 95, 5)) + ("a95_plus",
 PLAUSIBLE_MEDIAN = "niveau de vie médian plausible (1 000 à 200 000 €)"
 
 ACTUELLE = ("type", "commune-actuelle")
+# the 411 candidate communes of the Nord and the Pas-de-Calais: one row each, in those two départements
+CANDIDATES_59_62 = (*key("code_insee", COMMUNE, what="code commune INSEE"), in_set("dep", ("59", "62")))
 
 
 def _suites() -> dict[str, Suite]:
@@ -92,15 +95,15 @@ def _suites() -> dict[str, Suite]:
         ), "DGCL 2026 : EPCI à fiscalité propre et EPT"),
         Suite("cog_epci_membres", (
             columns("epci_siren", "epci_type", "code_insee", "population_municipale"),
-            not_null("epci_siren"), matches("epci_siren", SIREN, what="SIREN"),
-            not_null("code_insee"), matches("code_insee", COMMUNE, what="code commune INSEE"),
+            *required("epci_siren", SIREN, what="SIREN"),
+            *required("code_insee", COMMUNE, what="code commune INSEE"),
             unique_together("epci_siren", "code_insee"),
             count("population_municipale"),
             rows(34_000, 36_500),
         ), "DGCL 2026 : communes membres des EPCI et EPT"),
         Suite("cog_communes_2023", (
             columns("typecom", "com", "reg", "dep", "libelle", "comparent"),
-            not_null("com"), matches("com", COMMUNE, what="code commune INSEE"),
+            *required("com", COMMUNE, what="code commune INSEE"),
             unique_together("com", "typecom"),
             *key("com", where=("typecom", "COM")),
             in_set("typecom", ("COM", "COMA", "COMD", "ARM")),
@@ -159,7 +162,7 @@ def _suites() -> dict[str, Suite]:
         Suite("filosofi_iris_2021", (
             columns("iris", "code_commune", "dec_tp6021", "dec_pimp21", "dec_med21"),
             *key("iris", IRIS, what="code IRIS"),
-            not_null("code_commune"), matches("code_commune", COMMUNE, what="code commune INSEE"),
+            *required("code_commune", COMMUNE, what="code commune INSEE"),
             rate("dec_tp6021"), rate("dec_pimp21"),
             between("dec_med21", 0, None),
             rows(14_000, 18_000),
@@ -188,7 +191,7 @@ def _suites() -> dict[str, Suite]:
             columns("insee_com", "commune_type", "insee_dep", "codes_postaux", "population_2021",
                     "menages_2021",
                     "pop_15_64_totale_2021", "pop_15_64_chomage_2021", "pop_15_64_active_2021"),
-            not_null("insee_com"), matches("insee_com", COMMUNE, what="code commune INSEE"),
+            *required("insee_com", COMMUNE, what="code commune INSEE"),
             unique_together("insee_com", "commune_type"),
             in_set("commune_type", ("COM", "COMD", "ARM")),
             not_null("insee_dep", where=("commune_type", "COM")),
@@ -229,7 +232,7 @@ def _suites() -> dict[str, Suite]:
         Suite("caf_iris_2020", (
             columns("codgeo", "code_commune", "a", "am", "aaah", "appa", "arsas", "aal"),
             *key("codgeo", IRIS, what="code IRIS"),
-            not_null("code_commune"), matches("code_commune", COMMUNE, what="code commune INSEE"),
+            *required("code_commune", COMMUNE, what="code commune INSEE"),
             in_set("note", (0, 1, 2, 3, 4, 5)),
             *(count(c) for c in ("a", "percou", "ai", "am", "acssenf", "acavenf", "ac3enf", "enf", "a_etud",
                                  "a_netud_24", "aal", "aapl", "aaah", "appa", "arsas")),
@@ -254,8 +257,7 @@ def _suites() -> dict[str, Suite]:
         ), "CNAF : taux de couverture petite enfance par commune"),
         Suite("te_cadre_urbain_59_62", (
             columns("code_insee", "dep", "population_municipale", "part_menages_sans_voiture"),
-            *key("code_insee", COMMUNE, what="code commune INSEE"),
-            in_set("dep", ("59", "62")),
+            *CANDIDATES_59_62,
             count("population_municipale"),
             *(rate(c) for c in ("part_logts_vacants", "part_maisons", "part_proprietaires", "part_hlm",
                                 "part_menages_sans_voiture", "part_menages_2voit_plus")),
@@ -264,8 +266,7 @@ def _suites() -> dict[str, Suite]:
         ), "Logement et motorisation, 411 communes du Nord et du Pas-de-Calais (dérivé par un tiers)"),
         Suite("te_dpe_59_62", (
             columns("code_insee", "dep", "dpe_n", "part_passoires_pct"),
-            *key("code_insee", COMMUNE, what="code commune INSEE"),
-            in_set("dep", ("59", "62")),
+            *CANDIDATES_59_62,
             not_null("dpe_n"), count("dpe_n"), count("population_municipale"),
             *(rate(c) for c in ("part_passoires_pct", "part_dpe_g_pct", "part_dpe_abc_pct")),
             not_null("part_passoires_pct"),
@@ -273,8 +274,8 @@ def _suites() -> dict[str, Suite]:
         ), "DPE des logements diagnostiqués, 411 communes du Nord et du Pas-de-Calais (dérivé par un tiers)"),
         Suite("qpv_communes_2024", (
             columns("code_qp", "lib_qp", "insee_com", "dep"),
-            not_null("code_qp"), matches("code_qp", QPV_2024, what="code QPV 2024 (QN…)"),
-            not_null("insee_com"), matches("insee_com", COMMUNE, what="code commune INSEE"),
+            *required("code_qp", QPV_2024, what="code QPV 2024 (QN…)"),
+            *required("insee_com", COMMUNE, what="code commune INSEE"),
             unique_together("code_qp", "insee_com"),
             not_null("lib_qp"),
             matches("dep", DEPARTEMENT, what="code département"),
@@ -314,7 +315,7 @@ def _suites() -> dict[str, Suite]:
         Suite("ft_clpe_communes", (
             columns("commune_id", "territoire_id", "territoire_libelle", "departement_id", "region_id"),
             *key("commune_id", COMMUNE, what="code commune INSEE"),
-            not_null("territoire_id"), matches("territoire_id", CLPE, what="code CLPE"),
+            *required("territoire_id", CLPE, what="code CLPE"),
             matches("departement_id", DEPARTEMENT, what="code département"),
             # published without the leading zero of the overseas régions (1 for Guadeloupe)
             matches("region_id", r"^\d{1,3}$", what="code région tel que publié (1 à 3 chiffres)"),

@@ -23,7 +23,9 @@ from ingest.core import ColumnSpec as C
 from ingest.core import (
     FileSpec,
     ReadResult,
+    codgeo_measures,
     concat_results,
+    csv_reader,
     insert_columns,
     number_columns,
     read_csv,
@@ -50,26 +52,19 @@ SIREN = r"\d{9}"
 REGION = r"\d{2}"
 FRANCE_METROPOLE = r"1"
 
-COMMUNES_2021 = FileSpec(
-    table="filosofi_communes_2021",
-    vintage=FILOSOFI_2021_VINTAGE,
-    columns=[
-        C("CODGEO", "codgeo", kind="commune", required=True),
-        *number_columns(
-            "NBMENFISC21;NBPERSMENFISC21;MED21;PIMP21;TP6021;TP60AGE121;TP60AGE221;TP60AGE321;"
-            "TP60AGE421;TP60AGE521;TP60AGE621;TP60TOL121;TP60TOL221;PACT21;PTSA21;PCHO21;PBEN21;"
-            "PPEN21;PPAT21;PPSOC21;PPFAM21;PPMINI21;PPLOGT21;PIMPOT21;D121;D921;RD21"
-        ),
-    ],
+COMMUNES_2021 = codgeo_measures(
+    "filosofi_communes_2021",
+    FILOSOFI_2021_VINTAGE,
+    "NBMENFISC21;NBPERSMENFISC21;MED21;PIMP21;TP6021;TP60AGE121;TP60AGE221;TP60AGE321;"
+    "TP60AGE421;TP60AGE521;TP60AGE621;TP60TOL121;TP60TOL221;PACT21;PTSA21;PCHO21;PBEN21;"
+    "PPEN21;PPAT21;PPSOC21;PPFAM21;PPMINI21;PPLOGT21;PIMPOT21;D121;D921;RD21",
 )
 
-PAUVRETE_DEPARTEMENTS_2021 = FileSpec(
-    table="filosofi_pauvrete_departements_2021",
-    vintage="Filosofi 2021, taux de pauvreté par département (extrait)",
-    columns=[
-        C("CODGEO", "codgeo", kind="departement", required=True),
-        *number_columns("TP4021;TP5021;TP6021;TP60Q221;TP60IP21"),
-    ],
+PAUVRETE_DEPARTEMENTS_2021 = codgeo_measures(
+    "filosofi_pauvrete_departements_2021",
+    "Filosofi 2021, taux de pauvreté par département (extrait)",
+    "TP4021;TP5021;TP6021;TP60Q221;TP60IP21",
+    kind="departement",
 )
 
 _REVENUS_2019_MEASURES = (
@@ -117,16 +112,12 @@ IRIS_2021 = FileSpec(
 )
 
 
-def read_communes_2021(data_dir: Path) -> ReadResult:
-    """Filosofi 2021 by commune (COG 2023): households, median, poverty rates, deciles."""
-    return read_csv(Path(data_dir) / "filosofi" / "cc_filosofi_2021_COM.csv", COMMUNES_2021)
-
-
-def read_pauvrete_departements_2021(data_dir: Path) -> ReadResult:
-    """Poverty rates at 40/50/60 % of the median by département, Filosofi 2021."""
-    return read_csv(
-        Path(data_dir) / "filosofi" / "filo2021_disp_pauvres_dep_extract.csv", PAUVRETE_DEPARTEMENTS_2021
-    )
+# Filosofi 2021 by commune (COG 2023): households, median, poverty rates, deciles.
+read_communes_2021 = csv_reader("filosofi/cc_filosofi_2021_COM.csv", COMMUNES_2021)
+# Poverty rates at 40/50/60 % of the median by département, Filosofi 2021.
+read_pauvrete_departements_2021 = csv_reader(
+    "filosofi/filo2021_disp_pauvres_dep_extract.csv", PAUVRETE_DEPARTEMENTS_2021
+)
 
 
 def read_revenus_2019(data_dir: Path) -> ReadResult:

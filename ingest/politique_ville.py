@@ -11,10 +11,8 @@ the graph places them by their label point).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ingest.core import ColumnSpec as C
-from ingest.core import FileSpec, ReadResult, read_csv
+from ingest.core import FileSpec, csv_reader
 
 __all__ = ["CONTRATS_DE_VILLE", "read_contrats_de_ville"]
 
@@ -34,6 +32,5 @@ CONTRATS_DE_VILLE = FileSpec(
 )
 
 
-def read_contrats_de_ville(data_dir: Path) -> ReadResult:
-    """The 434 contrats de ville 2015-2023 with their signatory code and label point."""
-    return read_csv(Path(data_dir) / "politique-ville" / "contrats_de_ville_2015_2023.csv", CONTRATS_DE_VILLE)
+# The 434 contrats de ville 2015-2023 with their signatory code and label point.
+read_contrats_de_ville = csv_reader("politique-ville/contrats_de_ville_2015_2023.csv", CONTRATS_DE_VILLE)

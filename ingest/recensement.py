@@ -37,7 +37,15 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.core import ColumnSpec as C
-from ingest.core import FileSpec, QuarantineRow, ReadResult, number_columns, read_csv
+from ingest.core import (
+    FileSpec,
+    QuarantineRow,
+    ReadResult,
+    codgeo_measures,
+    csv_reader,
+    number_columns,
+    read_csv,
+)
 
 __all__ = [
     "RP_VINTAGE",
@@ -55,31 +63,21 @@ RP_VINTAGE = "RP 2022 (géographie 2025), Filosofi 2021"
 RP2021_VINTAGE = "RP 2021 (géographie 2024), comparateur de territoires INSEE du 27/06/2024 via datas.fun"
 ESTIMATIONS_VINTAGE = "Estimations de population au 1er janvier 2015-2021 (2020-2021 provisoires)"
 
-COMPARATEUR_2022 = FileSpec(
-    table="rp_comparateur_2022",
-    vintage=RP_VINTAGE,
-    columns=[
-        C("CODGEO", "codgeo", kind="commune", required=True),
-        *number_columns(
-            "P22_POP;P16_POP;SUPERF;NAIS1621;DECE1621;P22_MEN;NAISD24;DECESD24;P22_LOG;P22_RP;"
-            "P22_RSECOCC;P22_LOGVAC;P22_RP_PROP;NBMENFISC21;PIMP21;MED21;TP6021;P22_EMPLT;"
-            "P22_EMPLT_SAL;P16_EMPLT;P22_POP1564;P22_CHOM1564;P22_ACT1564;ETTOT24;ETAZ24;ETBE24;"
-            "ETFZ24;ETGU24;ETOQ24;ETTEF124;ETTEFP1024"
-        ),
-    ],
+COMPARATEUR_2022 = codgeo_measures(
+    "rp_comparateur_2022",
+    RP_VINTAGE,
+    "P22_POP;P16_POP;SUPERF;NAIS1621;DECE1621;P22_MEN;NAISD24;DECESD24;P22_LOG;P22_RP;"
+    "P22_RSECOCC;P22_LOGVAC;P22_RP_PROP;NBMENFISC21;PIMP21;MED21;TP6021;P22_EMPLT;"
+    "P22_EMPLT_SAL;P16_EMPLT;P22_POP1564;P22_CHOM1564;P22_ACT1564;ETTOT24;ETAZ24;ETBE24;"
+    "ETFZ24;ETGU24;ETOQ24;ETTEF124;ETTEFP1024",
 )
 
-DOSSIER_COMPLET_2022 = FileSpec(
-    table="rp_dossier_complet_2022",
-    vintage="RP 2022, RP 2016, RP 2011 (Dossier complet, extrait)",
-    columns=[
-        C("CODGEO", "codgeo", kind="commune", required=True),
-        *number_columns(
-            "P22_POP0014;P22_POP1529;P22_POP3044;P22_POP4559;P22_POP6074;P22_POP7589;P22_POP90P;"
-            "P16_POP;P11_POP;C22_MENPSEUL;C22_MENFAM;C22_COUPAENF;C22_FAMMONO;C22_COUPSENF;"
-            "P22_ACT1524;P22_ACT2554;P22_ACT5564;P22_CHOM1524;P22_CHOM2554;P22_CHOM5564"
-        ),
-    ],
+DOSSIER_COMPLET_2022 = codgeo_measures(
+    "rp_dossier_complet_2022",
+    "RP 2022, RP 2016, RP 2011 (Dossier complet, extrait)",
+    "P22_POP0014;P22_POP1529;P22_POP3044;P22_POP4559;P22_POP6074;P22_POP7589;P22_POP90P;"
+    "P16_POP;P11_POP;C22_MENPSEUL;C22_MENFAM;C22_COUPAENF;C22_FAMMONO;C22_COUPSENF;"
+    "P22_ACT1524;P22_ACT2554;P22_ACT5564;P22_CHOM1524;P22_CHOM2554;P22_CHOM5564",
 )
 
 AGE_BANDS = (
@@ -270,21 +268,13 @@ def read_comparateur_2021(data_dir: Path) -> ReadResult:
     return zeros_non_publies(result)
 
 
-def read_comparateur_2022(data_dir: Path) -> ReadResult:
-    """INSEE Comparateur de territoires (RP 2022) for the communes of the extract."""
-    return read_csv(Path(data_dir) / "insee-rp" / "base_cc_comparateur_rp2022_dep93.csv", COMPARATEUR_2022)
-
-
-def read_dossier_complet_2022(data_dir: Path) -> ReadResult:
-    """INSEE Dossier complet (RP 2022 extract): age bands, families, activity by age."""
-    return read_csv(
-        Path(data_dir) / "insee-rp" / "dossier_complet_extrait_rp2022_dep93.csv", DOSSIER_COMPLET_2022
-    )
-
-
-def read_estimations_population_departements(data_dir: Path) -> ReadResult:
-    """INSEE population estimates by département, sex and five-year age band, 2015-2021."""
-    return read_csv(
-        Path(data_dir) / "insee-estimations-pop" / "estim_pop_dep_sexe_age_quinquennal_2015_2021.csv",
-        ESTIMATIONS_DEPARTEMENTS,
-    )
+# INSEE Comparateur de territoires (RP 2022) for the communes of the extract.
+read_comparateur_2022 = csv_reader("insee-rp/base_cc_comparateur_rp2022_dep93.csv", COMPARATEUR_2022)
+# INSEE Dossier complet (RP 2022 extract): age bands, families, activity by age.
+read_dossier_complet_2022 = csv_reader(
+    "insee-rp/dossier_complet_extrait_rp2022_dep93.csv", DOSSIER_COMPLET_2022
+)
+# INSEE population estimates by département, sex and five-year age band, 2015-2021.
+read_estimations_population_departements = csv_reader(
+    "insee-estimations-pop/estim_pop_dep_sexe_age_quinquennal_2015_2021.csv", ESTIMATIONS_DEPARTEMENTS
+)

@@ -17,10 +17,8 @@ département other than 59 / 62 is quarantined.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ingest.core import ColumnSpec as C
-from ingest.core import FileSpec, ReadResult, number_columns, read_csv
+from ingest.core import FileSpec, csv_reader, number_columns
 
 __all__ = ["TRANSITION_VINTAGE", "read_cadre_urbain_59_62", "read_dpe_59_62", "parts_entre_0_et_100"]
 
@@ -87,13 +85,9 @@ DPE = FileSpec(
 )
 
 
-def read_cadre_urbain_59_62(data_dir: Path) -> ReadResult:
-    """Housing and car ownership shares of 411 communes of the Nord and the Pas-de-Calais."""
-    return read_csv(
-        Path(data_dir) / "transition-ecologique" / "cadre_urbain_communes_candidates_59_62.csv", CADRE_URBAIN
-    )
-
-
-def read_dpe_59_62(data_dir: Path) -> ReadResult:
-    """Energy labels (DPE) of the diagnosed dwellings of 411 communes of the Nord and the Pas-de-Calais."""
-    return read_csv(Path(data_dir) / "transition-ecologique" / "dpe_communes_candidates_59_62.csv", DPE)
+# Housing and car ownership shares of 411 communes of the Nord and the Pas-de-Calais.
+read_cadre_urbain_59_62 = csv_reader(
+    "transition-ecologique/cadre_urbain_communes_candidates_59_62.csv", CADRE_URBAIN
+)
+# Energy labels (DPE) of the diagnosed dwellings of 411 communes of the Nord and the Pas-de-Calais.
+read_dpe_59_62 = csv_reader("transition-ecologique/dpe_communes_candidates_59_62.csv", DPE)

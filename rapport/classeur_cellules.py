@@ -38,6 +38,16 @@ _LIEN = Font(color="0563C1", underline="single")
 _FOND = PatternFill("solid", fgColor="DDE4EE")
 _ENVELOPPE = Alignment(wrap_text=True, vertical="top")
 _HAUT = Alignment(vertical="top")
+# style name -> the cell attributes it sets (an unknown or absent style sets none)
+_STYLES = {
+    "entete": {"font": _GRAS, "fill": _FOND, "alignment": _ENVELOPPE},
+    "titre": {"font": _TITRE},
+    "section": {"font": _SECTION},
+    "note": {"font": _NOTE},
+    "gras": {"font": _GRAS},
+    "enveloppe": {"alignment": _ENVELOPPE},
+    "haut": {"alignment": _HAUT},
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,20 +273,8 @@ class _Feuille:
             cell = _Modele(self.ws)
             if format_:
                 cell.number_format = format_
-            if style == "entete":
-                cell.font, cell.fill, cell.alignment = _GRAS, _FOND, _ENVELOPPE
-            elif style == "titre":
-                cell.font = _TITRE
-            elif style == "section":
-                cell.font = _SECTION
-            elif style == "note":
-                cell.font = _NOTE
-            elif style == "gras":
-                cell.font = _GRAS
-            elif style == "enveloppe":
-                cell.alignment = _ENVELOPPE
-            elif style == "haut":
-                cell.alignment = _HAUT
+            for attribut, valeur_style in _STYLES.get(style, {}).items():
+                setattr(cell, attribut, valeur_style)
             if formule:
                 cell.quotePrefix = True
             self._modeles[cle] = cell

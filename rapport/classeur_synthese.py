@@ -313,20 +313,24 @@ def _sources(con, code: str, presents: set[str]) -> list[tuple[str, str]]:
         cog = None
     if cog and cog[0]:
         sources.append(("Territoires", f"INSEE, Code officiel géographique ({cog[0]})"))
-    if {"indicateurs", "indicateurs_catalogue"} <= presents:
-        for (source,) in requete(
+    # (marts needed, use, the publishers and datasets of the département's rows)
+    publications = [
+        (
+            {"indicateurs", "indicateurs_catalogue"},
+            "Indicateurs de besoin",
             "select distinct c.source from marts.indicateurs_catalogue as c where c.code_indicateur in "
             "(select code_indicateur from marts.indicateurs where code_departement = ?) order by 1",
-            [code],
-        ):
-            sources.append(("Indicateurs de besoin", source))
-    if {"services", "offre_sources"} <= presents:
-        for (libelle,) in requete(
+        ),
+        (
+            {"services", "offre_sources"},
+            "Offre de services",
             "select distinct o.libelle from marts.offre_sources as o where o.table_source in "
             "(select table_source from marts.services where code_departement = ?) order by 1",
-            [code],
-        ):
-            sources.append(("Offre de services", libelle))
+        ),
+    ]
+    for marts, usage, sql in publications:
+        if marts <= presents:
+            sources.extend((usage, publication) for (publication,) in requete(sql, [code]))
     if "acteurs" in presents:
         n = requete(
             "select count(*) from marts.acteurs where code_departement = ? and source_publique is not null",

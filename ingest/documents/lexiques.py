@@ -303,36 +303,29 @@ def _type_rules(path: Path) -> list[TypeRule]:
     return sorted(rules, key=lambda r: r.ordre)
 
 
-def _progress(path: Path) -> list[ProgressExpression]:
-    rows = read_seed(path, ["statut", "expression"])
-    out: list[ProgressExpression] = []
-    for line, row in rows:
-        if row["statut"] not in {"prevu", "en_cours", "realise", "abandonne"}:
-            raise LexiconError(f"{path}:{line}: field statut: unknown status {row['statut']!r}")
+def _expressions(path: Path, champ: str, valeurs: set[str], refus: str, classe: type) -> list:
+    """The rows of a seed of regular expressions, each with its ``champ`` among ``valeurs``.
+
+    ``refus`` is the reason given for another value (``{!r}`` stands for it)."""
+    out = []
+    for line, row in read_seed(path, [champ, "expression"]):
+        if row[champ] not in valeurs:
+            raise LexiconError(f"{path}:{line}: field {champ}: {refus.format(row[champ])}")
         try:
-            out.append(
-                ProgressExpression(row["statut"], re.compile(row["expression"]), row.get("description", ""))
-            )
+            out.append(classe(row[champ], re.compile(row["expression"]), row.get("description", "")))
         except re.error as exc:
             raise LexiconError(f"{path}:{line}: field expression: {exc}") from exc
     return out
+
+
+def _progress(path: Path) -> list[ProgressExpression]:
+    statuts = {"prevu", "en_cours", "realise", "abandonne"}
+    return _expressions(path, "statut", statuts, "unknown status {!r}", ProgressExpression)
 
 
 def _context(path: Path) -> list[ContextExpression]:
-    rows = read_seed(path, ["role", "expression"])
-    out: list[ContextExpression] = []
-    for line, row in rows:
-        if row["role"] not in {"lien", "condition", "public"}:
-            raise LexiconError(
-                f"{path}:{line}: field role: expected lien, condition or public, not {row['role']!r}"
-            )
-        try:
-            out.append(
-                ContextExpression(row["role"], re.compile(row["expression"]), row.get("description", ""))
-            )
-        except re.error as exc:
-            raise LexiconError(f"{path}:{line}: field expression: {exc}") from exc
-    return out
+    refus = "expected lien, condition or public, not {!r}"
+    return _expressions(path, "role", {"lien", "condition", "public"}, refus, ContextExpression)
 
 
 def _parents(path: Path) -> dict[str, str]:

@@ -75,13 +75,8 @@ INT = pa.int64()
 BOOL = pa.bool_()
 DATE = pa.date32()
 
-#: Columns of every ``raw.offre_structures__<src>`` table, in order.
-STRUCTURE_COLUMNS: list[tuple[str, pa.DataType]] = [
-    ("_line", INT),
-    ("source", TEXT),
-    ("id", TEXT),
-    ("nom", TEXT),
-    ("siret", TEXT),
+#: Where a structure or a service is: its commune, address and point (both tables, in this order).
+_LIEU: list[tuple[str, pa.DataType]] = [
     ("code_insee", TEXT),
     ("commune", TEXT),
     ("code_postal", TEXT),
@@ -89,6 +84,16 @@ STRUCTURE_COLUMNS: list[tuple[str, pa.DataType]] = [
     ("longitude", FLOAT),
     ("latitude", FLOAT),
     ("coordonnees_corrigees", BOOL),
+]
+
+#: Columns of every ``raw.offre_structures__<src>`` table, in order.
+STRUCTURE_COLUMNS: list[tuple[str, pa.DataType]] = [
+    ("_line", INT),
+    ("source", TEXT),
+    ("id", TEXT),
+    ("nom", TEXT),
+    ("siret", TEXT),
+    *_LIEU,
     ("typologie", TEXT),
     ("reseaux_porteurs", LIST),
     ("site_web", TEXT),
@@ -111,13 +116,7 @@ SERVICE_COLUMNS: list[tuple[str, pa.DataType]] = [
     ("frais", LIST),
     ("publics", LIST),
     ("modes_accueil", LIST),
-    ("code_insee", TEXT),
-    ("commune", TEXT),
-    ("code_postal", TEXT),
-    ("adresse", TEXT),
-    ("longitude", FLOAT),
-    ("latitude", FLOAT),
-    ("coordonnees_corrigees", BOOL),
+    *_LIEU,
     ("zone_eligibilite", LIST),
     ("date_maj", DATE),
 ]
@@ -130,26 +129,25 @@ PERSONAL_KEYS = frozenset({
 })
 
 
-def structures_table(src: str) -> str:
-    """Name of the raw structures table of a source.
+def _raw_table(kind: str, src: str) -> str:
+    """Name of the raw table of a source's ``structures`` or ``services``.
 
     Examples
     --------
-    >>> structures_table("france_services")
-    'offre_structures__france_services'
+    >>> structures_table("france_services"), services_table("di_export")
+    ('offre_structures__france_services', 'offre_services__di_export')
     """
-    return f"offre_structures__{src}"
+    return f"offre_{kind}__{src}"
+
+
+def structures_table(src: str) -> str:
+    """Name of the raw structures table of a source."""
+    return _raw_table("structures", src)
 
 
 def services_table(src: str) -> str:
-    """Name of the raw services table of a source.
-
-    Examples
-    --------
-    >>> services_table("di_export")
-    'offre_services__di_export'
-    """
-    return f"offre_services__{src}"
+    """Name of the raw services table of a source."""
+    return _raw_table("services", src)
 
 
 

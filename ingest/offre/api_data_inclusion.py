@@ -279,37 +279,27 @@ def _fetch(client: DataInclusionClient, path: str, departements: Sequence[str]) 
     return items
 
 
-def _read_live(
-    path: str,
-    result: Callable[[list[tuple[int, Any]], SourceInfo], ReadResult],
-    departements: Sequence[str],
-    config: ApiConfig,
-    session: requests.Session | None,
-    sleep: Callable[[float], None],
-) -> ReadResult:
-    client = DataInclusionClient(config, session, sleep)
-    items = _fetch(client, path, departements)
-    return result(items, _live_info(config, path, departements, [i for _, i in items]))
+def _live_reader(
+    path: str, result: Callable[[list[tuple[int, Any]], SourceInfo], ReadResult], table: str
+) -> Callable[..., ReadResult]:
+    """The live reader of one API list: every item of ``path`` for the départements, read by ``result``."""
+
+    def read_live(
+        departements: Sequence[str],
+        config: ApiConfig,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> ReadResult:
+        client = DataInclusionClient(config, session, sleep)
+        items = _fetch(client, path, departements)
+        return result(items, _live_info(config, path, departements, [i for _, i in items]))
+
+    read_live.__doc__ = f"``raw.{table}`` from the live API (``line`` = item number)."
+    return read_live
 
 
-def read_structures_live(
-    departements: Sequence[str],
-    config: ApiConfig,
-    session: requests.Session | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> ReadResult:
-    """``raw.offre_structures__di_api`` from the live API (``line`` = item number)."""
-    return _read_live(STRUCTURES_PATH, api_structures_result, departements, config, session, sleep)
-
-
-def read_services_live(
-    departements: Sequence[str],
-    config: ApiConfig,
-    session: requests.Session | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> ReadResult:
-    """``raw.offre_services__di_api`` from the live API (``line`` = item number)."""
-    return _read_live(SERVICES_PATH, api_services_result, departements, config, session, sleep)
+read_structures_live = _live_reader(STRUCTURES_PATH, api_structures_result, "offre_structures__di_api")
+read_services_live = _live_reader(SERVICES_PATH, api_services_result, "offre_services__di_api")
 
 
 def _with_fallback(
@@ -349,40 +339,32 @@ def _read_di_api(
     )
 
 
-def read_di_api_structures(
-    data_dir: Path,
-    mode: str = "snapshot",
-    departements: Sequence[str] = (),
-    config: ApiConfig | None = None,
-    session: requests.Session | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> ReadResult:
-    """``raw.offre_structures__di_api``: the snapshot, or the live API with a stale fallback.
+def _di_api_reader(
+    live: Callable[..., ReadResult], snapshot: Callable[[Path], ReadResult], table: str
+) -> Callable[..., ReadResult]:
+    """The reader of one API table in either mode (``live`` or its ``snapshot``)."""
 
-    In live mode a missing token raises :class:`MissingTokenError` (a configuration
-    error, not an outage); any other API failure falls back to the snapshot.
-    """
-    return _read_di_api(
-        read_structures_live,
-        read_api_snapshot_structures,
-        data_dir,
-        mode,
-        departements,
-        config,
-        session,
-        sleep,
+    def read_di_api(
+        data_dir: Path,
+        mode: str = "snapshot",
+        departements: Sequence[str] = (),
+        config: ApiConfig | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> ReadResult:
+        return _read_di_api(live, snapshot, data_dir, mode, departements, config, session, sleep)
+
+    read_di_api.__doc__ = (
+        f"``raw.{table}``: the snapshot, or the live API with a stale fallback.\n\n"
+        "In live mode a missing token raises :class:`MissingTokenError` (a configuration error, not an\n"
+        "outage); any other API failure falls back to the snapshot."
     )
+    return read_di_api
 
 
-def read_di_api_services(
-    data_dir: Path,
-    mode: str = "snapshot",
-    departements: Sequence[str] = (),
-    config: ApiConfig | None = None,
-    session: requests.Session | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> ReadResult:
-    """``raw.offre_services__di_api``: the snapshot, or the live API with a stale fallback."""
-    return _read_di_api(
-        read_services_live, read_api_snapshot_services, data_dir, mode, departements, config, session, sleep
-    )
+read_di_api_structures = _di_api_reader(
+    read_structures_live, read_api_snapshot_structures, "offre_structures__di_api"
+)
+read_di_api_services = _di_api_reader(
+    read_services_live, read_api_snapshot_services, "offre_services__di_api"
+)

@@ -13,6 +13,15 @@ def scalar(build, sql, params=None):
     return build.query(sql, params)[0][0]
 
 
+def offre(build, colonne, niveau, code_territoire, code_domaine):
+    """One column of marts.offre for a territory and a domain."""
+    return scalar(
+        build,
+        f"select {colonne} from marts.offre where niveau = ? and code_territoire = ? and code_domaine = ?",
+        [niveau, code_territoire, code_domaine],
+    )
+
+
 def test_bpe_creches_2018_come_out_of_marts_offre_unchanged(built_93):
     rows = dict(
         built_93.query(
@@ -40,14 +49,7 @@ def test_bpe_creches_2018_come_out_of_marts_offre_unchanged(built_93):
         )
         == 0
     )
-    assert (
-        scalar(
-            built_93,
-            """select nb_equipements_bpe from marts.offre where niveau = 'commune'
-        and code_territoire = '75056' and code_domaine = 'hebergement_logement'""",
-        )
-        > 0
-    )
+    assert offre(built_93, "nb_equipements_bpe", "commune", "75056", "hebergement_logement") > 0
 
 
 def test_cnaf_and_drees_places_come_out_unchanged(built_93):
@@ -109,14 +111,7 @@ def test_offer_is_null_with_a_reason_never_zero_where_no_source_covers_it(built_
            where niveau = 'departement' and code_territoire = '59' and code_domaine = 'insertion_jeunes'"""
     )[0]
     assert nord[0] is None and "ne prouve pas" in nord[1]
-    assert (
-        scalar(
-            built_93,
-            """select offre_observee from marts.offre where niveau = 'departement'
-        and code_territoire = '93' and code_domaine = 'insertion_jeunes'""",
-        )
-        > 0
-    )
+    assert offre(built_93, "offre_observee", "departement", "93", "insertion_jeunes") > 0
     # the reason is there exactly when the offer is not
     assert (
         scalar(
@@ -186,14 +181,7 @@ def test_food_aid_points_are_located_by_their_coordinates(built_93):
     )
     assert sum(methods.values()) == 1770
     assert methods["coordonnees"] >= 1760 and set(methods) <= {"coordonnees", "code_postal"}
-    assert (
-        scalar(
-            built_93,
-            """select offre_observee from marts.offre where niveau = 'departement'
-        and code_territoire = '93' and code_domaine = 'aide_alimentaire'""",
-        )
-        > 20
-    )
+    assert offre(built_93, "offre_observee", "departement", "93", "aide_alimentaire") > 20
 
 
 def test_cnaf_published_figures_come_out_of_the_marts_unchanged(built_93):

@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from socle.ponderations import DEFAULT_PATH, load_ponderations
+from tests.e2e._pistes import pistes_par_axe
 
 pytestmark = pytest.mark.e2e
 
@@ -50,14 +51,7 @@ def test_every_axis_with_the_data_is_ranked(built_93):
 
 def test_one_lead_per_ranked_domain_with_unique_sentences(built_93):
     par_axe = load_ponderations(DEFAULT_PATH)["pistes"]["par_axe"]
-    attendues = built_93.query(
-        "select code_axe, least(count(distinct code_domaine), ?) from marts.priorites "
-        "where code_departement = '93' and rang_axe is not null group by all order by 1",
-        [par_axe],
-    )
-    obtenues = built_93.query(
-        "select code_axe, count(*) from marts.pistes where code_departement = '93' group by all order by 1"
-    )
+    attendues, obtenues = pistes_par_axe(built_93, "rang_axe is not null", par_axe)
     assert attendues == obtenues
     pistes = built_93.frame("select * from marts.pistes where code_departement = '93'")
     assert pistes["intitule"].is_unique and pistes["id_piste"].is_unique

@@ -19,6 +19,8 @@ from rapport.dictionnaire import colonnes_reelles, descriptions_completes, sans_
 from rapport.preuves import CLES_PREUVES, preuves_orphelines
 from rapport.rendu import chromium, requetes_de_la_page
 from socle.ponderations import DEFAULT_PATH, dbt_vars_argument, load_ponderations
+from tests.e2e._pistes import pistes_par_axe
+from tests.unit._rapport_chiffres import comparer_cellules
 
 pytestmark = pytest.mark.e2e
 
@@ -68,14 +70,7 @@ def test_every_lead_of_93_has_resolvable_evidence(built_93):
     assert len(pistes) >= 1
     # one lead per ranked domain (at either level), at most par_axe per axis
     par_axe = load_ponderations(DEFAULT_PATH)["pistes"]["par_axe"]
-    attendues = built_93.query(
-        "select code_axe, least(count(distinct code_domaine), ?) from marts.priorites "
-        "where code_departement = '93' and donnees_suffisantes group by all order by 1",
-        [par_axe],
-    )
-    obtenues = built_93.query(
-        "select code_axe, count(*) from marts.pistes where code_departement = '93' group by all order by 1"
-    )
+    attendues, obtenues = pistes_par_axe(built_93, "donnees_suffisantes", par_axe)
     assert attendues == obtenues
     con = duckdb.connect(str(built_93.warehouse), read_only=True)
     try:
@@ -115,20 +110,7 @@ def test_report_figures_match_marts_indicateurs(page, built_93):
             "where code_departement = '93'"
         )
     }
-    verifiees = 0
-    for td in cellules:
-        cle = (td["data-niveau"], td["data-territoire"], td["data-indicateur"], int(td["data-annee"]))
-        valeur, secret = valeurs[cle]
-        texte = td.get_text(strip=True)
-        if secret:
-            assert texte == "secret statistique", cle
-        elif valeur is None:
-            assert texte == "non disponible", cle
-        else:
-            attendu = f"{valeur:,.1f}".replace(",", "\u202f").replace(".", ",")
-            assert texte == attendu, (cle, texte, valeur)
-            verifiees += 1
-    assert verifiees >= 20
+    assert comparer_cellules(cellules, valeurs)["chiffre"] >= 20
     # the published poverty rate of Seine-Saint-Denis (Filosofi 2021) is in the report
     taux = page.select_one(
         'td[data-indicateur="taux_pauvrete"][data-niveau="departement"][data-territoire="93"]'

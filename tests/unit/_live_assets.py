@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
+import requests
+import responses
 from dagster import DagsterInstance, materialize
 
 from orchestration.assets._raw import raw_asset
@@ -15,6 +19,21 @@ from orchestration.resources import PacteSettingsResource, WarehouseResource
 #: so a busy machine never turns a success into a fall back. Tests of the deadline itself use
 #: short deadlines against sources that never answer.
 HANG_GUARD = 600.0
+
+
+def read_while_refused(url_pattern: str, read: Callable[[], object]) -> tuple[object, int]:
+    """``read()`` while every GET to a URL matching ``url_pattern`` is refused at connection.
+
+    Returns its result and the number of requests it made (the tests allow one retry at most)."""
+
+    def refused(request):
+        raise requests.ConnectionError("[Errno 111] Connection refused")
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.add_callback(responses.GET, re.compile(url_pattern), callback=refused)
+        result = read()
+        calls = len(rsps.calls)
+    return result, calls
 
 
 def materialize_live(table: str, data_dir: Path, tmp_path: Path, timeout: float):

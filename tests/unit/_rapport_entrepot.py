@@ -180,24 +180,23 @@ def entrees() -> dict[str, pd.DataFrame]:
             if dom["code_domaine"] == "alimentation_durable":
                 continue  # a domain without any data: must come out as insufficient, never as zero
             indice = 100 + 10 * ((k * 7 + j * 3) % 9)
+            cle = {
+                "niveau": niveau,
+                "code_territoire": code,
+                "code_departement": DEP,
+                "code_axe": dom["code_axe"],
+                "code_domaine": dom["code_domaine"],
+            }
             besoins.append(
                 {
-                    "niveau": niveau,
-                    "code_territoire": code,
-                    "code_departement": DEP,
-                    "code_axe": dom["code_axe"],
-                    "code_domaine": dom["code_domaine"],
+                    **cle,
                     "indice_besoin": float(indice),
                     "nb_composantes": 2,
                 }
             )
             composantes.append(
                 {
-                    "niveau": niveau,
-                    "code_territoire": code,
-                    "code_departement": DEP,
-                    "code_axe": dom["code_axe"],
-                    "code_domaine": dom["code_domaine"],
+                    **cle,
                     "code_indicateur": "taux_pauvrete",
                     "annee": 2021,
                     "valeur": indice * 0.145,
@@ -214,11 +213,7 @@ def entrees() -> dict[str, pd.DataFrame]:
             services = 0 if (niveau == "commune" and code == "93008" and k % 2 == 0) else 3 + (k + j) % 4
             ecarts.append(
                 {
-                    "niveau": niveau,
-                    "code_territoire": code,
-                    "code_departement": DEP,
-                    "code_axe": dom["code_axe"],
-                    "code_domaine": dom["code_domaine"],
+                    **cle,
                     "indice_besoin": float(indice),
                     "indice_offre": indice_offre,
                     "ecart": indice - indice_offre,
@@ -248,11 +243,7 @@ def entrees() -> dict[str, pd.DataFrame]:
                 )
             offre.append(
                 {
-                    "niveau": niveau,
-                    "code_territoire": code,
-                    "code_departement": DEP,
-                    "code_axe": dom["code_axe"],
-                    "code_domaine": dom["code_domaine"],
+                    **cle,
                     "nb_structures": services,
                     "nb_services": services,
                     "services_pour_10000_habitants": services / 3.0,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from _boite_documents import boite_avec_manifeste
 
 from ingest import cog, qpv
 from ingest.documents.balayage import RAW_DOCUMENT_TABLES, scan_warehouse
@@ -97,18 +98,13 @@ def test_authors_are_organisations_never_a_login(ingested):
 def test_the_manifest_publisher_is_the_author_when_the_file_names_a_person(
     base_warehouse, tmp_path, data_dir
 ):
-    folder = tmp_path / "inbox" / "93" / "documents"
-    folder.mkdir(parents=True)
-    shutil.copy(LETTRES / "courrier_relance.pdf", folder)
-    (folder / "manifest.csv").write_text(
-        "path,title,publisher\ncourrier_relance.pdf,Relance CER,Département de la Seine-Saint-Denis\n",
-        encoding="utf-8",
-    )
+    manifeste = "path,title,publisher\ncourrier_relance.pdf,Relance CER,Département de la Seine-Saint-Denis\n"
+    inbox = boite_avec_manifeste(tmp_path, LETTRES / "courrier_relance.pdf", manifeste)
     path = tmp_path / "w.duckdb"
     shutil.copy(base_warehouse, path)
     con = duckdb.connect(str(path))
     try:
-        ingest_departement(con, "93", tmp_path / "inbox", data_dir, environ=SALT)
+        ingest_departement(con, "93", inbox, data_dir, environ=SALT)
         assert _files(con)["courrier_relance.pdf"][1:] == ("Département de la Seine-Saint-Denis", "manifeste")
     finally:
         con.close()

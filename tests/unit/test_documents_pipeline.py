@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from _boite_documents import boite_avec_manifeste
 
 from ingest import cog, qpv
 from ingest.documents import pipeline
@@ -223,14 +224,10 @@ def test_folders_from_variable_sources_yml_and_default(tmp_path, data_dir):
 
 
 def test_manifest_is_metadata_only(warehouse, tmp_path, data_dir):
-    folder = tmp_path / "inbox" / "93" / "documents"
-    folder.mkdir(parents=True)
-    shutil.copy(FORMATS / "abs_exemple.txt", folder)
-    (folder / "manifest.csv").write_text(
-        "path,title,publisher,document_date,doc_type\nabs_exemple.txt,Titre du manifeste,CCAS,2021,pdi\n",
-        encoding="utf-8",
+    manifeste = (
+        "path,title,publisher,document_date,doc_type\nabs_exemple.txt,Titre du manifeste,CCAS,2021,pdi\n"
     )
-    _run(warehouse, tmp_path / "inbox", data_dir)
+    _run(warehouse, boite_avec_manifeste(tmp_path, FORMATS / "abs_exemple.txt", manifeste), data_dir)
     row = warehouse.execute(
         "select type_document, titre, titre_manifeste, editeur_manifeste from raw.documents_fichiers"
     ).fetchone()

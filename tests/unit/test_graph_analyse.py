@@ -166,61 +166,23 @@ def territoire():
     actor(g, "plie1", "plie", code_commune="c1")
     actor(g, "ccas3", "ccas", code_commune="c3")
     actor(g, "asso3", "association", code_commune="c3")
-    common = dict(communes=["c1", "c2", "c3"], niveau="departement", code_territoire="93", historique=False)
-    add_node(
-        g,
-        "pdi",
-        "dispositif",
-        "PDI",
-        code_dispositif="pdi",
-        axes=["A2"],
-        pilotes_attendus=["conseil_departemental"],
-        signataires_attendus=[],
-        partenaires_attendus=["france_travail", "caf", "siae"],
-        **common,
+    departement = dict(communes=["c1", "c2", "c3"], niveau="departement", code_territoire="93")
+
+    def dispositif(node, code, libelle, axe, attendus, historique=False, territoire=departement):
+        pilotes, signataires, partenaires = attendus
+        add_node(
+            g, node, "dispositif", libelle, code_dispositif=code, axes=[axe], pilotes_attendus=pilotes,
+            signataires_attendus=signataires, partenaires_attendus=partenaires, historique=historique,
+            **territoire,
+        )
+
+    dispositif("pdi", "pdi", "PDI", "A2", (["conseil_departemental"], [], ["france_travail", "caf", "siae"]))
+    dispositif("pti", "pti", "PTI", "A2", (["conseil_departemental"], ["france_travail"], []))
+    dispositif(
+        "cv", "contrat_de_ville", "Contrat de ville E2", "A3", (["ept"], ["commune"], ["association"]),
+        territoire=dict(communes=["c3"], niveau="ept", code_territoire="E2"),
     )
-    add_node(
-        g,
-        "pti",
-        "dispositif",
-        "PTI",
-        code_dispositif="pti",
-        axes=["A2"],
-        pilotes_attendus=["conseil_departemental"],
-        signataires_attendus=["france_travail"],
-        partenaires_attendus=[],
-        **common,
-    )
-    add_node(
-        g,
-        "cv",
-        "dispositif",
-        "Contrat de ville E2",
-        code_dispositif="contrat_de_ville",
-        axes=["A3"],
-        pilotes_attendus=["ept"],
-        signataires_attendus=["commune"],
-        partenaires_attendus=["association"],
-        communes=["c3"],
-        niveau="ept",
-        code_territoire="E2",
-        historique=False,
-    )
-    add_node(
-        g,
-        "ancien",
-        "dispositif",
-        "CALPAE",
-        code_dispositif="calpae",
-        axes=["A2"],
-        pilotes_attendus=["prefecture"],
-        signataires_attendus=[],
-        partenaires_attendus=[],
-        communes=["c1", "c2", "c3"],
-        niveau="departement",
-        code_territoire="93",
-        historique=True,
-    )
+    dispositif("ancien", "calpae", "CALPAE", "A2", (["prefecture"], [], []), historique=True)
     add_edge(g, "conseil_departemental:93", "pdi", "pilote", ev(0.9))
     add_edge(g, "conseil_departemental:93", "pti", "pilote", ev(0.9))
     add_edge(g, "agence", "pdi", "partenaire_de", ev(0.5))

@@ -23,6 +23,19 @@ SEEDS = REPO / "dbt_project" / "seeds"
 PC, PTE, MGP = "200057867", "200058097", "200054781"
 
 
+#: The columns of the document mentions the graph reads.
+MENTION_COLUMNS = [
+    "id_mention",
+    "id_passage",
+    "id_document",
+    "code_departement",
+    "type_entite",
+    "code_entite",
+    "libelle_entite",
+    "categorie_document",
+]
+
+
 def territoires() -> pd.DataFrame:
     rows = [
         {
@@ -194,16 +207,7 @@ def documents() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
             ("M7", "P4", "D1", "93", "avancement", "realise", "réalisé", "document"),
             ("M8", "P5", "D9", "92", "acteur", "CAF", "CAF", "document"),
         ],
-        columns=[
-            "id_mention",
-            "id_passage",
-            "id_document",
-            "code_departement",
-            "type_entite",
-            "code_entite",
-            "libelle_entite",
-            "categorie_document",
-        ],
+        columns=MENTION_COLUMNS,
     )
     liens = pd.DataFrame(
         [
@@ -538,16 +542,6 @@ def test_document_mentions_never_become_nodes(inputs):
             },
         ]
     )
-    columns = [
-        "id_mention",
-        "id_passage",
-        "id_document",
-        "code_departement",
-        "type_entite",
-        "code_entite",
-        "libelle_entite",
-        "categorie_document",
-    ]
     mentions = pd.DataFrame(
         [
             ("A1", "L6-p1", "L6", "93", "acteur", "CAF", "CAF", "document"),
@@ -556,7 +550,7 @@ def test_document_mentions_never_become_nodes(inputs):
             ("A4", "DS-p1", "DS", "93", "acteur", "[NOM]", "[NOM]", "document"),
             ("A5", "DS-p1", "DS", "93", "acteur", "Article 6", "Article 6", "document"),
         ],
-        columns=columns,
+        columns=MENTION_COLUMNS,
     )
     g = build_graph(replace(inputs, documents=docs, mentions=mentions)).graph
     labels = {str(d.get("libelle")) for _, d in g.nodes(data=True)}

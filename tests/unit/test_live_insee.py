@@ -18,9 +18,8 @@ from urllib.parse import parse_qs, urlparse
 import duckdb
 import pandas as pd
 import pytest
-import requests
 import responses
-from _live_assets import HANG_GUARD, materialize_live, wait_for_live_workers
+from _live_assets import HANG_GUARD, materialize_live, read_while_refused, wait_for_live_workers
 
 from ingest import cog, filosofi, live_deadline, live_insee
 from orchestration.assets.raw_besoins import SOURCES
@@ -207,13 +206,9 @@ def test_connection_error_falls_back_to_snapshot_at_once(no_internet, data_dir):
     The deadline is far longer than any run (10 min): had the reader waited for it, the
     message would name the timeout instead of the refused connection. No clock decides.
     """
-    def refused(request):
-        raise requests.ConnectionError("[Errno 111] Connection refused")
-
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        rsps.add_callback(responses.GET, re.compile(r"https://api\.insee\.fr/.*"), callback=refused)
-        result = live_insee.read_filosofi_communes_2021_live(data_dir, 600)
-        calls = len(rsps.calls)
+    result, calls = read_while_refused(
+        r"https://api\.insee\.fr/.*", lambda: live_insee.read_filosofi_communes_2021_live(data_dir, 600)
+    )
     snapshot = filosofi.read_communes_2021(data_dir)
     assert 1 <= calls <= 2, f"{calls} requests for one refused connection (one retry at most)"
     assert result.source.stale and result.source.mode == "snapshot"

@@ -16,7 +16,6 @@ to anything but the loopback are refused too (``no_internet``).
 from __future__ import annotations
 
 import io
-import re
 import threading
 import time
 import zipfile
@@ -26,9 +25,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-import requests
 import responses
-from _live_assets import HANG_GUARD, materialize_live, wait_for_live_workers
+from _live_assets import HANG_GUARD, materialize_live, read_while_refused, wait_for_live_workers
 
 from ingest import live_files, live_insee, recensement
 
@@ -116,16 +114,21 @@ def assert_fell_back(result, snapshot, *fragments: str) -> None:
 # ----------------------------------------------------------------- live files read right
 
 
+def assert_live_read(result, snapshot, source_file: str) -> None:
+    """A live read of a published file: the snapshot's table and columns, nothing quarantined."""
+    assert result.table_name == snapshot.table_name
+    assert result.source.mode == "live" and not result.source.stale
+    assert result.source.source_file == source_file
+    assert result.quarantine == []
+    assert list(result.frame.columns) == list(snapshot.frame.columns)
+
+
 def test_live_comparateur_is_the_snapshot_table(insee_files, data_dir):
     result = live_insee.read_rp_comparateur_2022_live(data_dir, HANG_GUARD)
     snapshot = recensement.read_comparateur_2022(data_dir)
-    assert result.table_name == "rp_comparateur_2022"
-    assert result.source.mode == "live" and not result.source.stale
-    assert result.source.source_file == f"{COMPARATEUR_URL} (base_cc_comparateur.csv)"
+    assert_live_read(result, snapshot, f"{COMPARATEUR_URL} (base_cc_comparateur.csv)")
     assert result.source.vintage.startswith(recensement.RP_VINTAGE)
     assert "base_cc_comparateur.csv en ligne sur insee.fr le " in result.source.vintage
-    assert result.quarantine == []
-    assert list(result.frame.columns) == list(snapshot.frame.columns)
     assert result.frame.dtypes.equals(snapshot.frame.dtypes)
     pd.testing.assert_frame_equal(result.frame, snapshot.frame)  # values, secrets, published lines
     assert "40 communes ou arrondissements de 1 département(s)" in result.source.message
@@ -135,11 +138,7 @@ def test_live_comparateur_is_the_snapshot_table(insee_files, data_dir):
 def test_live_dossier_complet_keeps_the_snapshot_columns_of_the_published_file(insee_files, data_dir):
     result = live_insee.read_rp_dossier_complet_2022_live(data_dir, HANG_GUARD)
     snapshot = recensement.read_dossier_complet_2022(data_dir)
-    assert result.table_name == "rp_dossier_complet_2022"
-    assert result.source.mode == "live" and not result.source.stale
-    assert result.source.source_file == f"{DOSSIER_URL} (dossier_complet.csv)"
-    assert result.quarantine == []
-    assert list(result.frame.columns) == list(snapshot.frame.columns)
+    assert_live_read(result, snapshot, f"{DOSSIER_URL} (dossier_complet.csv)")
     assert "p22_pop1564" not in result.frame.columns  # published columns outside the table are not kept
     pd.testing.assert_frame_equal(result.frame, snapshot.frame)
     assert "les 21 colonnes de l'instantané parmi les 25 du fichier" in result.source.message
@@ -303,13 +302,9 @@ def test_a_hanging_server_falls_back_at_the_deadline(hanging_proxy, no_internet,
 
 def test_refused_connections_do_not_wait_for_the_deadline(no_internet, data_dir):
     """Refused: the fall back names the refusal, not the (10 min) deadline; one retry at most."""
-    def refused(request):
-        raise requests.ConnectionError("[Errno 111] Connection refused")
-
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        rsps.add_callback(responses.GET, re.compile(r"https://www\.insee\.fr/.*"), callback=refused)
-        result = live_insee.read_rp_comparateur_2022_live(data_dir, 600)
-        calls = len(rsps.calls)
+    result, calls = read_while_refused(
+        r"https://www\.insee\.fr/.*", lambda: live_insee.read_rp_comparateur_2022_live(data_dir, 600)
+    )
     assert 1 <= calls <= 2, f"{calls} requests for one refused connection (one retry at most)"
     assert "Timeout" not in result.source.message
     assert_fell_back(result, recensement.read_comparateur_2022(data_dir), "Connection refused")

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from _lecteurs import public_columns, read_fixture
 
 from ingest import dora
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "besoins"
-
 
 def test_dora_fixture():
-    result = dora.read_stats_insertion_departements(FIXTURES)
-    assert [(q.line, q.field, q.reason) for q in result.quarantine] == [
-        (5, "Code Dept", "not a département code: '20'"),
-        (6, "Num Accompagnateurs", "not a whole number: '1474.5'"),
-        (7, "Num Dea Brsa", "Num Dea 202309 + Num Brsa 202309 = 4990, not 4991"),
-    ]
+    result = read_fixture(
+        dora.read_stats_insertion_departements,
+        {
+            "stats_insertion_departements_2023.csv": [
+                (5, "Code Dept", "not a département code: '20'"),
+                (6, "Num Accompagnateurs", "not a whole number: '1474.5'"),
+                (7, "Num Dea Brsa", "Num Dea 202309 + Num Brsa 202309 = 4990, not 4991"),
+            ]
+        },
+    )
     frame = result.frame
-    assert [c for c in frame.columns if not c.startswith("_")] == [
+    assert public_columns(frame) == [
         "code_departement",
         "nom_departement",
         "num_accompagnateurs",

@@ -6,7 +6,7 @@ import math
 import shutil
 
 import pytest
-from _lecteurs import FIXTURES, one, rejects
+from _lecteurs import FIXTURES, one, public_columns, read_fixture
 
 from ingest import filosofi
 
@@ -14,13 +14,13 @@ from ingest import filosofi
 
 
 def test_communes_2021_fixture():
-    result = filosofi.read_communes_2021(FIXTURES)
-    assert result.table_name == "filosofi_communes_2021"
-    assert rejects(result) == [
-        ("cc_filosofi_2021_COM.csv", 8, ""),
-        ("cc_filosofi_2021_COM.csv", 9, "MED21"),
-        ("cc_filosofi_2021_COM.csv", 10, "CODGEO"),
-    ]
+    result = read_fixture(
+        filosofi.read_communes_2021,
+        {
+            "cc_filosofi_2021_COM.csv": [(8, ""), (9, "MED21"), (10, "CODGEO")],
+        },
+        table="filosofi_communes_2021",
+    )
     assert result.quarantine[0].reason == "expected 28 fields, found 27"
     frame = result.frame
     assert frame["codgeo"].tolist() == ["01001", "09304", "2A004", "93001", "93066", "97411"]
@@ -39,11 +39,12 @@ def test_communes_2021_fixture():
 
 
 def test_pauvrete_departements_2021_fixture():
-    result = filosofi.read_pauvrete_departements_2021(FIXTURES)
-    assert rejects(result) == [
-        ("filo2021_disp_pauvres_dep_extract.csv", 5, "CODGEO"),
-        ("filo2021_disp_pauvres_dep_extract.csv", 6, "TP60Q221"),
-    ]
+    result = read_fixture(
+        filosofi.read_pauvrete_departements_2021,
+        {
+            "filo2021_disp_pauvres_dep_extract.csv": [(5, "CODGEO"), (6, "TP60Q221")],
+        },
+    )
     frame = result.frame
     assert frame["codgeo"].tolist() == ["2A", "93", "974"]
     row = one(frame, codgeo="93")
@@ -57,8 +58,10 @@ def test_pauvrete_departements_2021_fixture():
 
 
 def test_revenus_2019_fixture_stacks_four_levels():
-    result = filosofi.read_revenus_2019(FIXTURES)
-    assert rejects(result) == [("FILO2019_DISP_DEP.csv", 5, ""), ("FILO2019_DISP_EPCI.csv", 3, "CODGEO")]
+    result = read_fixture(
+        filosofi.read_revenus_2019,
+        {"FILO2019_DISP_DEP.csv": [(5, "")], "FILO2019_DISP_EPCI.csv": [(3, "CODGEO")]},
+    )
     assert result.quarantine[0].reason == "expected 31 fields, found 32"
     frame = result.frame
     assert list(zip(frame["niveau"], frame["codgeo"], strict=True)) == [
@@ -85,11 +88,10 @@ def test_revenus_2019_fixture_stacks_four_levels():
 
 
 def test_revenus_series_fixture_is_long_with_year_suffix_removed():
-    result = filosofi.read_revenus_series(FIXTURES)
-    assert rejects(result) == [("FILO2016_DISP_DEP.csv", 4, "Q216")]
+    result = read_fixture(filosofi.read_revenus_series, {"FILO2016_DISP_DEP.csv": [(4, "Q216")]})
     frame = result.frame
     assert len(frame) == 15  # (2A, 93, France) x 5 years
-    assert [c for c in frame.columns if not c.startswith("_")] == [
+    assert public_columns(frame) == [
         "annee",
         "niveau",
         "codgeo",
@@ -134,11 +136,9 @@ def test_revenus_series_column_absent_in_a_year_is_null(tmp_path):
 
 
 def test_iris_2021_fixture_gz_with_ns_and_so():
-    result = filosofi.read_iris_2021(FIXTURES)
-    assert rejects(result) == [
-        ("BASE_TD_FILO_IRIS_2021_DEC.csv.gz", 6, "IRIS"),
-        ("BASE_TD_FILO_IRIS_2021_DEC.csv.gz", 7, "DEC_MED21"),
-    ]
+    result = read_fixture(
+        filosofi.read_iris_2021, {"BASE_TD_FILO_IRIS_2021_DEC.csv.gz": [(6, "IRIS"), (7, "DEC_MED21")]}
+    )
     frame = result.frame
     assert frame["iris"].tolist() == ["012830302", "2A0040101", "930660101", "930660102"]
     assert frame["code_commune"].tolist() == ["01283", "2A004", "93066", "93066"]

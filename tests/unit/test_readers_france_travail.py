@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from _lecteurs import public_columns, read_fixture
 
 from ingest import france_travail as ft
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "besoins"
-
-
-def rejects(result) -> list[tuple[int, str, str]]:
-    return [(q.line, q.field, q.reason) for q in result.quarantine]
-
 
 def test_demandeurs_emploi_fixture():
-    result = ft.read_demandeurs_emploi_communes(FIXTURES)
-    assert rejects(result) == [
-        (6, "nb_demandeurs_emploi", "not a whole number: '12.5'"),
-        (7, "code_insee", "not an INSEE commune code: '9300'"),
-        (8, "", "expected 3 fields, found 2"),
-    ]
+    result = read_fixture(
+        ft.read_demandeurs_emploi_communes,
+        {
+            "demandeurs_emploi_communes_2025.csv": [
+                (6, "nb_demandeurs_emploi", "not a whole number: '12.5'"),
+                (7, "code_insee", "not an INSEE commune code: '9300'"),
+                (8, "", "expected 3 fields, found 2"),
+            ]
+        },
+    )
     frame = result.frame
     assert frame[["code_insee", "nom_commune", "nb_demandeurs_emploi"]].values.tolist() == [
         ["97411", "Saint-Denis", 23690],
@@ -33,13 +30,11 @@ def test_demandeurs_emploi_fixture():
 
 
 def test_clpe_fixture_keeps_region_codes_as_published():
-    result = ft.read_clpe_communes(FIXTURES)
-    assert [(line, field) for line, field, _ in rejects(result)] == [
-        (5, "territoire_id"),
-        (6, "departement_id"),
-    ]
+    result = read_fixture(
+        ft.read_clpe_communes, {"clpe_communes.csv": [(5, "territoire_id"), (6, "departement_id")]}
+    )
     frame = result.frame
-    assert [c for c in frame.columns if not c.startswith("_")] == [
+    assert public_columns(frame) == [
         "commune_id",
         "territoire_id",
         "territoire_libelle",
@@ -54,11 +49,15 @@ def test_clpe_fixture_keeps_region_codes_as_published():
 
 
 def test_bassins_fixture():
-    result = ft.read_bassins_emploi_communes(FIXTURES)
-    assert rejects(result) == [
-        (5, "bassin_emploi", "empty value in a required column"),
-        (6, "", "expected 3 fields, found 2"),
-    ]
+    result = read_fixture(
+        ft.read_bassins_emploi_communes,
+        {
+            "bassins_emploi_communes.csv": [
+                (5, "bassin_emploi", "empty value in a required column"),
+                (6, "", "expected 3 fields, found 2"),
+            ]
+        },
+    )
     assert result.frame[["dep", "bassin_emploi", "code_insee"]].values.tolist() == [
         ["2A", "Ajaccio", "2A004"],
         ["93", "Paris", "93001"],

@@ -5,22 +5,23 @@ from __future__ import annotations
 import math
 
 import pytest
-from _lecteurs import FIXTURES, rejects
+from _lecteurs import public_columns, read_fixture
 
 from ingest import jeunesse
 
 
 def test_neet_fixture_stacks_levels_and_keeps_missing_rates():
-    result = jeunesse.read_neet(FIXTURES)
-    assert result.table_name == "neet"
-    assert rejects(result) == [
-        ("neet_communes.csv.gz", 11, "codgeo"),
-        ("neet_communes.csv.gz", 12, "part_non_inseres"),
-        ("neet_epci.csv", 8, "part_non_inseres"),
-        ("neet_dpt.csv", 14, "an"),
-    ]
+    result = read_fixture(
+        jeunesse.read_neet,
+        {
+            "neet_communes.csv.gz": [(11, "codgeo"), (12, "part_non_inseres")],
+            "neet_epci.csv": [(8, "part_non_inseres")],
+            "neet_dpt.csv": [(14, "an")],
+        },
+        table="neet",
+    )
     frame = result.frame
-    assert [c for c in frame.columns if not c.startswith("_")] == [
+    assert public_columns(frame) == [
         "niveau",
         "codgeo",
         "libgeo",

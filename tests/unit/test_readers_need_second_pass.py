@@ -6,22 +6,18 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from _lecteurs import FIXTURES, one, rejects
+from _lecteurs import FIXTURES, one, read_fixture
 
 from ingest import couverture_petite_enfance, recensement, transition_ecologique
 
 
 def test_rp2021_one_row_per_commune_and_type_with_its_postcodes():
-    result = recensement.read_comparateur_2021(FIXTURES)
-    name = "datasfun_communes_rp2021_comparateur.csv"
-    assert result.table_name == "rp_comparateur_2021"
-    assert rejects(result) == [
-        (name, 20, "insee_com"),
-        (name, 21, "pop_15_64_chomage_2021"),
-        (name, 22, "pop_15_64_chomage_2021"),
-        (name, 24, ""),
-        (name, 23, "population_2021"),
-    ]
+    lines = [(20, "insee_com"), (21, "pop_15_64_chomage_2021"), (22, "pop_15_64_chomage_2021"), (24, "")]
+    result = read_fixture(
+        recensement.read_comparateur_2021,
+        {"datasfun_communes_rp2021_comparateur.csv": [*lines, (23, "population_2021")]},
+        table="rp_comparateur_2021",
+    )
     reasons = {q.line: q.reason for q in result.quarantine}
     assert reasons[22] == "unemployed 15-64 (34000) exceed the active 15-64 (24000)"
     assert reasons[23] == (
@@ -63,15 +59,12 @@ def test_rp2021_a_missing_file_is_one_quarantine_line(tmp_path):
 
 
 def test_cnaf_coverage_bom_cnaf_departement_codes_and_bad_rows():
-    result = couverture_petite_enfance.read_taux_couverture_communes(FIXTURES)
-    name = "cnaf_txcouv_pe_com_2017_2022.csv"
-    assert result.table_name == "cnaf_taux_couverture_communes"
-    assert rejects(result) == [
-        (name, 10, "taux_de_couv_eaje_ensemble"),
-        (name, 11, "taux_de_couv_global"),
-        (name, 12, "numero_commune"),
-        (name, 13, "taux_de_couv_global"),
-    ]
+    lines = [(10, "taux_de_couv_eaje_ensemble"), (11, "taux_de_couv_global"), (12, "numero_commune")]
+    result = read_fixture(
+        couverture_petite_enfance.read_taux_couverture_communes,
+        {"cnaf_txcouv_pe_com_2017_2022.csv": [*lines, (13, "taux_de_couv_global")]},
+        table="cnaf_taux_couverture_communes",
+    )
     reasons = [q.reason for q in result.quarantine]
     assert reasons[0] == "EAJE rate 25.1 is not EAJE PSU + hors PSU (21.1)"
     assert reasons[1] == "negative rate -2.0"
@@ -89,18 +82,16 @@ def test_cnaf_coverage_bom_cnaf_departement_codes_and_bad_rows():
 
 
 def test_transition_ecologique_tables_and_bad_rows():
-    cadre = transition_ecologique.read_cadre_urbain_59_62(FIXTURES)
-    assert rejects(cadre) == [
-        ("cadre_urbain_communes_candidates_59_62.csv", 6, "part_menages_sans_voiture"),
-        ("cadre_urbain_communes_candidates_59_62.csv", 7, "dep"),
-    ]
+    cadre = read_fixture(
+        transition_ecologique.read_cadre_urbain_59_62,
+        {"cadre_urbain_communes_candidates_59_62.csv": [(6, "part_menages_sans_voiture"), (7, "dep")]},
+    )
     assert cadre.quarantine[0].reason == "share 130.5 outside 0-100"
     assert one(cadre.frame, code_insee="59350")["part_menages_sans_voiture"] == 45.2
-    dpe = transition_ecologique.read_dpe_59_62(FIXTURES)
-    assert rejects(dpe) == [
-        ("dpe_communes_candidates_59_62.csv", 6, "dans_MEL"),
-        ("dpe_communes_candidates_59_62.csv", 7, "dpe_n"),
-    ]
+    dpe = read_fixture(
+        transition_ecologique.read_dpe_59_62,
+        {"dpe_communes_candidates_59_62.csv": [(6, "dans_MEL"), (7, "dpe_n")]},
+    )
     roubaix = one(dpe.frame, code_insee="59512")
     assert (roubaix["dpe_n"], roubaix["part_passoires_pct"], roubaix["dans_mel"]) == (25107, 7.1, "True")
 

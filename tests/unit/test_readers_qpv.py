@@ -5,19 +5,17 @@ from __future__ import annotations
 import math
 
 import pytest
-from _lecteurs import FIXTURES, one, rejects
+from _lecteurs import one, public_columns, read_fixture
 
 from ingest import qpv
 
 
 def test_qpv_communes_2024_fixture():
-    result = qpv.read_qpv_communes_2024(FIXTURES)
-    assert rejects(result) == [
-        ("qpv_2024_communes.csv", 7, "code_qp"),
-        ("qpv_2024_communes.csv", 8, "insee_com"),
-    ]
+    result = read_fixture(
+        qpv.read_qpv_communes_2024, {"qpv_2024_communes.csv": [(7, "code_qp"), (8, "insee_com")]}
+    )
     frame = result.frame
-    assert [c for c in frame.columns if not c.startswith("_")] == [
+    assert public_columns(frame) == [
         "code_qp",
         "lib_qp",
         "insee_com",
@@ -30,11 +28,9 @@ def test_qpv_communes_2024_fixture():
 
 
 def test_demographie_fixture_thousands_spaces_and_secret_blanks():
-    result = qpv.read_demographie_2015(FIXTURES)
-    assert rejects(result) == [
-        ("DEMO_2022_qpv2015.csv", 6, "POP_MUN"),
-        ("DEMO_2022_qpv2015.csv", 7, "CODGEO"),
-    ]
+    result = read_fixture(
+        qpv.read_demographie_2015, {"DEMO_2022_qpv2015.csv": [(6, "POP_MUN"), (7, "CODGEO")]}
+    )
     frame = result.frame
     assert list(frame.columns[:5]) == ["_line", "codgeo", "libgeo", "lib_com", "pop_mun"]
     assert frame["codgeo"].tolist() == ["QP001001", "QP001002", "QP093001", "QP972004"]
@@ -54,8 +50,7 @@ def test_demographie_fixture_thousands_spaces_and_secret_blanks():
 
 
 def test_revenus_fixture_pads_the_stripped_martinique_rows():
-    result = qpv.read_revenus_2015(FIXTURES)
-    assert rejects(result) == [("REVN_2022_qpv2015.csv", 6, ""), ("REVN_2022_qpv2015.csv", 7, "TP60")]
+    result = read_fixture(qpv.read_revenus_2015, {"REVN_2022_qpv2015.csv": [(6, ""), (7, "TP60")]})
     assert result.quarantine[0].reason == "expected 32 fields, found 33"
     frame = result.frame
     assert frame["codgeo"].tolist() == ["QP001001", "QP025002", "QP093001", "QP972001"]
@@ -70,8 +65,7 @@ def test_revenus_fixture_pads_the_stripped_martinique_rows():
 
 
 def test_insertion_fixture_header_with_trailing_space():
-    result = qpv.read_insertion_2015(FIXTURES)
-    assert rejects(result) == [("IPRO_2022_qpv2015.csv", 4, "ABCDE"), ("IPRO_2022_qpv2015.csv", 5, "")]
+    result = read_fixture(qpv.read_insertion_2015, {"IPRO_2022_qpv2015.csv": [(4, "ABCDE"), (5, "")]})
     assert result.quarantine[1].reason == "expected 61 fields, found 60"
     frame = result.frame
     assert frame["codgeo"].tolist() == ["QP001001", "QP093001"]

@@ -5,19 +5,19 @@ from __future__ import annotations
 import math
 
 import pytest
-from _lecteurs import FIXTURES, one, rejects
+from _lecteurs import one, public_columns, read_fixture
 
 from ingest import recensement
 
 
 def test_comparateur_fixture_point_decimals_commas_and_empty_rp_cells():
-    result = recensement.read_comparateur_2022(FIXTURES)
-    assert result.table_name == "rp_comparateur_2022"
-    assert rejects(result) == [
-        ("base_cc_comparateur_rp2022_dep93.csv", 5, "SUPERF"),
-        ("base_cc_comparateur_rp2022_dep93.csv", 6, ""),
-        ("base_cc_comparateur_rp2022_dep93.csv", 7, "CODGEO"),
-    ]
+    result = read_fixture(
+        recensement.read_comparateur_2022,
+        {
+            "base_cc_comparateur_rp2022_dep93.csv": [(5, "SUPERF"), (6, ""), (7, "CODGEO")],
+        },
+        table="rp_comparateur_2022",
+    )
     frame = result.frame
     assert frame["codgeo"].tolist() == ["93001", "93059", "93066"]
     aubervilliers = one(frame, codgeo="93001")
@@ -37,11 +37,12 @@ def test_comparateur_fixture_point_decimals_commas_and_empty_rp_cells():
 
 
 def test_dossier_complet_fixture():
-    result = recensement.read_dossier_complet_2022(FIXTURES)
-    assert rejects(result) == [
-        ("dossier_complet_extrait_rp2022_dep93.csv", 4, "CODGEO"),
-        ("dossier_complet_extrait_rp2022_dep93.csv", 5, "C22_FAMMONO"),
-    ]
+    result = read_fixture(
+        recensement.read_dossier_complet_2022,
+        {
+            "dossier_complet_extrait_rp2022_dep93.csv": [(4, "CODGEO"), (5, "C22_FAMMONO")],
+        },
+    )
     frame = result.frame
     assert frame["codgeo"].tolist() == ["93001", "93066"]
     saint_denis = one(frame, codgeo="93066")
@@ -49,14 +50,16 @@ def test_dossier_complet_fixture():
 
 
 def test_estimations_fixture_comma_separated_integers():
-    result = recensement.read_estimations_population_departements(FIXTURES)
-    name = "estim_pop_dep_sexe_age_quinquennal_2015_2021.csv"
-    assert rejects(result) == [(name, 9, "sexe"), (name, 10, "a0_4"), (name, 11, "dep"), (name, 12, "aTotal")]
+    estimations = "estim_pop_dep_sexe_age_quinquennal_2015_2021.csv"
+    result = read_fixture(
+        recensement.read_estimations_population_departements,
+        {estimations: [(9, "sexe"), (10, "a0_4"), (11, "dep"), (12, "aTotal")]},
+    )
     assert result.quarantine[2].reason == "not a département code: '20'"
     assert result.quarantine[3].reason == "age bands add up to 820008, not to aTotal 820007"
     frame = result.frame
     assert len(frame) == 7
-    assert [c for c in frame.columns if not c.startswith("_")][:5] == ["annee", "dep", "nom", "sexe", "a0_4"]
+    assert public_columns(frame)[:5] == ["annee", "dep", "nom", "sexe", "a0_4"]
     ssd = frame[(frame["dep"] == "93") & (frame["annee"] == 2021)].iloc[0]
     assert (ssd["sexe"], ssd["a0_4"], ssd["a95_plus"], ssd["atotal"]) == ("ensemble", 128843, 2217, 1669340)
     assert str(frame["atotal"].dtype) == "Int64" and str(frame["annee"].dtype) == "Int64"
