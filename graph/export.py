@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -332,28 +333,147 @@ def read_departement(con: duckdb.DuckDBPyConnection, table: str, code: str) -> p
     return con.execute(f"select * from {table} where code_departement = ? order by all", [code]).df()
 
 
-def write_graphml(graph: nx.MultiDiGraph, path: Path) -> Path:
-    """GraphML export; lists and dicts become JSON text (GraphML has scalar attributes only)."""
+# Nodes + ties past which the GraphML is streamed by :func:`_write_graphml_flux` (the same document
+# for a reader, without networkx's element tree: 100 000 local offer rows make 187 788 nodes and
+# 461 152 ties, whose networkx writing took two thirds of the graph construction). A normal département
+# (93: 701 nodes, 1 588 ties) stays below and its file is written by networkx, byte for byte as before.
+SEUIL_GRAPHML_FLUX = 50_000
+
+
+def _scalar(data: dict) -> dict:
+    """A node's or tie's attributes as GraphML scalars (lists and dicts as JSON text, ``None`` left out)."""
+    out = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, (list, dict, set, tuple)):
+            out[key] = json.dumps(_jsonable(value), ensure_ascii=False)
+        elif isinstance(value, (bool, int, float, str)):
+            out[key] = value
+        else:
+            out[key] = str(value)
+    return out
+
+
+def write_graphml(graph: nx.MultiDiGraph, path: Path, seuil: int = SEUIL_GRAPHML_FLUX) -> Path:
+    """GraphML export; lists and dicts become JSON text (GraphML has scalar attributes only).
+
+    Past ``seuil`` nodes + ties the file is streamed (:func:`_write_graphml_flux`): the same keys,
+    nodes, ties and values for a GraphML reader, written without building an element per value."""
+    path = Path(path)
+    if graph.number_of_nodes() + graph.number_of_edges() > seuil:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _write_graphml_flux(graph, path)
     export = nx.MultiDiGraph(code_departement=str(graph.graph.get("code_departement") or ""))
-
-    def scalar(data: dict) -> dict:
-        out = {}
-        for key, value in data.items():
-            if value is None:
-                continue
-            if isinstance(value, (list, dict, set, tuple)):
-                out[key] = json.dumps(_jsonable(value), ensure_ascii=False)
-            elif isinstance(value, (bool, int, float, str)):
-                out[key] = value
-            else:
-                out[key] = str(value)
-        return out
-
+    scalar = _scalar
     for node, data in graph.nodes(data=True):
         export.add_node(node, **scalar(data))
     for u, v, key, data in graph.edges(keys=True, data=True):
         export.add_edge(u, v, key=key, **scalar(data))
-    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     nx.write_graphml(export, path, encoding="utf-8")
+    return path
+
+
+def _xml_type(value: object) -> str:
+    """GraphML's attribute type of a value of :func:`_scalar`, as networkx writes and reads it."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    return "string"  # text, and lists or dicts written as JSON text
+
+
+# characters XML 1.0 cannot hold (networkx's writer refuses them too)
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _texte_xml(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _attribut_xml(value: str) -> str:
+    return _texte_xml(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def _write_graphml_flux(graph: nx.MultiDiGraph, path: Path) -> Path:
+    """Stream the GraphML of a large graph, line by line, to ``path`` (written atomically).
+
+    The document networkx writes, read back the same (:func:`networkx.read_graphml`): one key per
+    attribute name, type and scope, numbered in order of first appearance (graph, nodes, then ties);
+    values as ``str`` gives them. A first pass collects the keys (GraphML declares them first)."""
+    scopes: dict[tuple[str, str, str], str] = {}
+
+    def cle(name: str, value: object, scope: str) -> str:
+        trouve = (name, _xml_type(value), scope)
+        ident = scopes.get(trouve)
+        if ident is None:
+            ident = scopes[trouve] = f"d{len(scopes)}"
+        return ident
+
+    graphe = {"code_departement": str(graph.graph.get("code_departement") or "")}
+    for k, v in graphe.items():
+        cle(k, v, "graph")
+    for _, data in graph.nodes(data=True):
+        for k, v in data.items():
+            if v is not None:
+                cle(str(k), v, "node")
+    for _, _, data in graph.edges(data=True):
+        for k, v in data.items():
+            if v is not None:
+                cle(str(k), v, "edge")
+
+    def donnees(data: dict, scope: str, retrait: str) -> list[str]:
+        lignes = []
+        for k, v in _scalar(data).items():
+            texte = _texte_xml(v) if isinstance(v, str) else str(v)
+            lignes.append(f'{retrait}<data key="{cle(str(k), v, scope)}">{texte}</data>\n')
+        return lignes
+
+    tmp = path.with_name(path.name + ".partiel")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as out:
+            write = out.write
+            write("<?xml version='1.0' encoding='utf-8'?>\n")
+            write(
+                f'<graphml xmlns="{nx.readwrite.graphml.GraphML.NS_GRAPHML}" '
+                f'xmlns:xsi="{nx.readwrite.graphml.GraphML.NS_XSI}" '
+                f'xsi:schemaLocation="{nx.readwrite.graphml.GraphML.SCHEMALOCATION}">\n'
+            )
+            for (name, xml_type, scope), ident in scopes.items():
+                write(
+                    f'  <key id="{ident}" for="{scope}" attr.name="{_attribut_xml(name)}" '
+                    f'attr.type="{xml_type}"/>\n'
+                )
+            write('  <graph edgedefault="directed">\n')
+            write("".join(donnees(graphe, "graph", "    ")))
+            for node, data in graph.nodes(data=True):
+                bloc = "".join(
+                    [
+                        f'    <node id="{_attribut_xml(str(node))}">\n',
+                        *donnees(data, "node", "      "),
+                        "    </node>\n",
+                    ]
+                )
+                if _XML_ILLEGAL.search(bloc):
+                    raise ValueError(f"GraphML : le nœud {node!r} contient un caractère interdit en XML")
+                write(bloc)
+            for u, v, key, data in graph.edges(keys=True, data=True):
+                bloc = "".join(
+                    [
+                        f'    <edge source="{_attribut_xml(str(u))}" target="{_attribut_xml(str(v))}" '
+                        f'id="{_attribut_xml(str(key))}">\n',
+                        *donnees(data, "edge", "      "),
+                        "    </edge>\n",
+                    ]
+                )
+                if _XML_ILLEGAL.search(bloc):
+                    raise ValueError(f"GraphML : le lien {u!r} → {v!r} contient un caractère interdit en XML")
+                write(bloc)
+            write("  </graph>\n</graphml>\n")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
