@@ -160,12 +160,17 @@ def as_list(value: object) -> list | None:
 
 
 def _as_json_text(frame: pd.DataFrame, lists: dict[str, str]) -> pd.DataFrame:
-    """``frame`` with its list columns as JSON text (``None`` when missing), ready for ``from_json``."""
+    """``frame`` with its list columns as JSON text (``None`` when missing), ready for ``from_json``.
+
+    Text is already JSON (:func:`tables_from_graph` writes it; ``from_json`` parses it as it is): kept,
+    not parsed and written again (461 152 ties' evidence of a large local offer)."""
     frame = frame.copy()
     for column in lists:
         if column in frame.columns:
             frame[column] = [
-                None if (items := as_list(v)) is None else json.dumps(items, ensure_ascii=False)
+                v
+                if isinstance(v, str)
+                else (None if (items := as_list(v)) is None else json.dumps(items, ensure_ascii=False))
                 for v in frame[column].astype(object)
             ]
     return frame
