@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -149,12 +150,17 @@ def as_list(value: object) -> list | None:
 
 
 def _as_json_text(frame: pd.DataFrame, lists: dict[str, str]) -> pd.DataFrame:
-    """``frame`` with its list columns as JSON text (``None`` when missing), ready for ``from_json``."""
+    """``frame`` with its list columns as JSON text (``None`` when missing), ready for ``from_json``.
+
+    Text is already JSON (:func:`tables_from_graph` writes it; ``from_json`` parses it as it is): kept,
+    not parsed and written again (461 152 ties' evidence of a large local offer)."""
     frame = frame.copy()
     for column in lists:
         if column in frame.columns:
             frame[column] = [
-                None if (items := as_list(v)) is None else json.dumps(items, ensure_ascii=False)
+                v
+                if isinstance(v, str)
+                else (None if (items := as_list(v)) is None else json.dumps(items, ensure_ascii=False))
                 for v in frame[column].astype(object)
             ]
     return frame
@@ -230,35 +236,55 @@ def graph_from_tables(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.MultiDiGra
     """Rebuild the graph written by :func:`tables_from_graph`."""
     codes = nodes["code_departement"].dropna().unique() if len(nodes) else []
     graph = nx.MultiDiGraph(code_departement=str(codes[0]) if len(codes) else None)
-    for row in nodes.to_dict("records"):
-        data: dict[str, object] = {"type_noeud": row["type_noeud"], "libelle": row["libelle"]}
-        for attr in _TEXT_ATTRS:
-            value = missing_to_none(row.get(attr))
+    # column by column, missing values (None, NaN, NA) found once per column rather than per cell:
+    # 187 788 nodes and 461 152 ties of a large local offer are read back by the analysis and the page
+    texte = [(attr, _valeurs(nodes, attr)) for attr in _TEXT_ATTRS]
+    listes = [(attr, _valeurs(nodes, attr)) for attr in _JSON_ATTRS]
+    historiques, extras = _valeurs(nodes, "historique"), _valeurs(nodes, "attributs")
+    types, libelles = nodes["type_noeud"].tolist(), nodes["libelle"].astype(object).tolist()
+    for i, id_noeud in enumerate(nodes["id_noeud"].tolist()):
+        data: dict[str, object] = {"type_noeud": types[i], "libelle": libelles[i]}
+        for attr, valeurs in texte:
+            value = valeurs[i]
             if value is not None:
                 data[attr] = value
-        historique = missing_to_none(row.get("historique"))
+        historique = historiques[i]
         if historique is not None:
             data["historique"] = bool(historique)
-        for attr in _JSON_ATTRS:
-            value = as_list(row.get(attr))
-            if value is not None:
+        for attr, valeurs in listes:
+            value = valeurs[i]
+            if value is not None and (value := as_list(value)) is not None:
                 data[attr] = value
-        extra = missing_to_none(row.get("attributs"))
+        extra = extras[i]
         if extra:
             data.update(json.loads(extra))
         data.setdefault("sources", [])
-        graph.add_node(row["id_noeud"], **data)
-    for row in edges.to_dict("records"):
-        graph.add_edge(
-            row["source"],
-            row["cible"],
-            key=row["type_lien"],
-            type_lien=row["type_lien"],
-            confiance=float(row["confiance"]),
-            origines=as_list(row["origines"]) or [],
-            preuves=as_list(row["preuves"]) or [],
+        graph.add_node(id_noeud, **data)
+    add_edge = graph.add_edge
+    for source, cible, type_lien, confiance, origines, preuves in zip(
+        *(_valeurs(edges, c) for c in ("source", "cible", "type_lien", "confiance", "origines", "preuves")),
+        strict=True,
+    ):
+        add_edge(
+            source,
+            cible,
+            key=type_lien,
+            type_lien=type_lien,
+            confiance=float("nan") if confiance is None else float(confiance),
+            origines=(origines is not None and as_list(origines)) or [],
+            preuves=(preuves is not None and as_list(preuves)) or [],
         )
     return graph
+
+
+def _valeurs(frame: pd.DataFrame, column: str) -> list:
+    """A column's values as Python objects, ``None`` for a missing one (as :func:`missing_to_none`
+    says, cell by cell) or for a column the frame does not have."""
+    if column not in frame.columns:
+        return [None] * len(frame)
+    values = frame[column]
+    manques = values.isna().tolist()
+    return [None if manque else v for v, manque in zip(values.astype(object).tolist(), manques, strict=True)]
 
 
 def write_departement(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, code: str) -> int:
@@ -322,28 +348,158 @@ def read_departement(con: duckdb.DuckDBPyConnection, table: str, code: str) -> p
     return con.execute(f"select * from {table} where code_departement = ? order by all", [code]).df()
 
 
-def write_graphml(graph: nx.MultiDiGraph, path: Path) -> Path:
-    """GraphML export; lists and dicts become JSON text (GraphML has scalar attributes only)."""
+# Nodes + ties past which the GraphML is streamed by :func:`_write_graphml_flux` (the same document
+# for a reader, without networkx's element tree: 100 000 local offer rows make 187 788 nodes and
+# 461 152 ties, whose networkx writing took two thirds of the graph construction). A normal département
+# (93: 701 nodes, 1 588 ties) stays below and its file is written by networkx, byte for byte as before.
+SEUIL_GRAPHML_FLUX = 50_000
+
+
+def _scalar(data: dict) -> dict:
+    """A node's or tie's attributes as GraphML scalars (lists and dicts as JSON text, ``None`` left out)."""
+    out = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, (list, dict, set, tuple)):
+            out[key] = json.dumps(_jsonable(value), ensure_ascii=False)
+        elif isinstance(value, (bool, int, float, str)):
+            out[key] = value
+        else:
+            out[key] = str(value)
+    return out
+
+
+def write_graphml(graph: nx.MultiDiGraph, path: Path, seuil: int = SEUIL_GRAPHML_FLUX) -> Path:
+    """GraphML export; lists and dicts become JSON text (GraphML has scalar attributes only).
+
+    Past ``seuil`` nodes + ties the file is streamed (:func:`_write_graphml_flux`): the same keys,
+    nodes, ties and values for a GraphML reader, written without building an element per value."""
+    path = Path(path)
+    if graph.number_of_nodes() + graph.number_of_edges() > seuil:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _write_graphml_flux(graph, path)
     export = nx.MultiDiGraph(code_departement=str(graph.graph.get("code_departement") or ""))
-
-    def scalar(data: dict) -> dict:
-        out = {}
-        for key, value in data.items():
-            if value is None:
-                continue
-            if isinstance(value, (list, dict, set, tuple)):
-                out[key] = json.dumps(_jsonable(value), ensure_ascii=False)
-            elif isinstance(value, (bool, int, float, str)):
-                out[key] = value
-            else:
-                out[key] = str(value)
-        return out
-
+    scalar = _scalar
     for node, data in graph.nodes(data=True):
         export.add_node(node, **scalar(data))
     for u, v, key, data in graph.edges(keys=True, data=True):
         export.add_edge(u, v, key=key, **scalar(data))
-    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     nx.write_graphml(export, path, encoding="utf-8")
+    return path
+
+
+def _xml_type(value: object) -> str:
+    """GraphML's attribute type of a value of :func:`_scalar`, as networkx writes and reads it."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    return "string"  # text, and lists or dicts written as JSON text
+
+
+# characters XML 1.0 cannot hold (networkx's writer refuses them too)
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+_A_ECHAPPER = re.compile("[&<>\r]")
+
+
+def _texte_xml(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _attribut_xml(value: str) -> str:
+    return _texte_xml(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def _write_graphml_flux(graph: nx.MultiDiGraph, path: Path) -> Path:
+    """Stream the GraphML of a large graph, line by line, to ``path`` (written atomically).
+
+    The document networkx writes, read back the same (:func:`networkx.read_graphml`): one key per
+    attribute name, type and scope, numbered in order of first appearance (graph, nodes, then ties);
+    values as ``str`` gives them. A first pass collects the keys (GraphML declares them first)."""
+    # (scope, name, Python type) → key id; ids follow the first appearance of (name, GraphML type, scope)
+    scopes: dict[tuple[str, str, str], str] = {}
+    ids: dict[tuple[str, object, type], str] = {}
+
+    def declarer(scope: str, data: dict) -> None:
+        for k, v in data.items():
+            if v is not None and (scope, k, type(v)) not in ids:
+                trouve = (str(k), _xml_type(v), scope)
+                ident = scopes.get(trouve)
+                if ident is None:
+                    ident = scopes[trouve] = f"d{len(scopes)}"
+                ids[(scope, k, type(v))] = ident
+
+    graphe = {"code_departement": str(graph.graph.get("code_departement") or "")}
+    declarer("graph", graphe)
+    for _, data in graph.nodes(data=True):
+        declarer("node", data)
+    for _, _, data in graph.edges(data=True):
+        declarer("edge", data)
+    echapper = _A_ECHAPPER.search
+
+    def donnees(data: dict, scope: str) -> list[str]:
+        """The ``<data>`` lines of one node or tie: the values of :func:`_scalar`, escaped."""
+        lignes = []
+        for k, v in data.items():
+            if v is None:
+                continue
+            ident = ids[(scope, k, type(v))]
+            if isinstance(v, (list, dict, set, tuple)):
+                v = json.dumps(_jsonable(v), ensure_ascii=False)
+            elif not isinstance(v, (bool, int, float, str)):
+                v = str(v)
+            texte = (_texte_xml(v) if echapper(v) else v) if isinstance(v, str) else str(v)
+            lignes.append(f'<data key="{ident}">{texte}</data>\n')
+        return lignes
+
+    tmp = path.with_name(path.name + ".partiel")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as out:
+            write = out.write
+            write("<?xml version='1.0' encoding='utf-8'?>\n")
+            write(
+                f'<graphml xmlns="{nx.readwrite.graphml.GraphML.NS_GRAPHML}" '
+                f'xmlns:xsi="{nx.readwrite.graphml.GraphML.NS_XSI}" '
+                f'xsi:schemaLocation="{nx.readwrite.graphml.GraphML.SCHEMALOCATION}">\n'
+            )
+            for (name, xml_type, scope), ident in scopes.items():
+                write(
+                    f'<key id="{ident}" for="{scope}" attr.name="{_attribut_xml(name)}" '
+                    f'attr.type="{xml_type}"/>\n'
+                )
+            write('<graph edgedefault="directed">\n')
+            write("".join(donnees(graphe, "graph")))
+            for node, data in graph.nodes(data=True):
+                bloc = "".join(
+                    [
+                        f'<node id="{_attribut_xml(str(node))}">\n',
+                        *donnees(data, "node"),
+                        "</node>\n",
+                    ]
+                )
+                if _XML_ILLEGAL.search(bloc):
+                    raise ValueError(f"GraphML : le nœud {node!r} contient un caractère interdit en XML")
+                write(bloc)
+            for u, v, key, data in graph.edges(keys=True, data=True):
+                bloc = "".join(
+                    [
+                        f'<edge source="{_attribut_xml(str(u))}" target="{_attribut_xml(str(v))}" '
+                        f'id="{_attribut_xml(str(key))}">\n',
+                        *donnees(data, "edge"),
+                        "</edge>\n",
+                    ]
+                )
+                if _XML_ILLEGAL.search(bloc):
+                    raise ValueError(f"GraphML : le lien {u!r} → {v!r} contient un caractère interdit en XML")
+                write(bloc)
+            write("</graph>\n</graphml>\n")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path

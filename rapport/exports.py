@@ -17,7 +17,11 @@ In the detailed sheets:
 - text starting with ``= + - @``, a tab or a carriage return is stored as text, never as a formula
   (formula injection, the rule of :mod:`rapport.formules` shared with the CSV files);
 - the header row is frozen, filtered, and carries the column's description as a comment;
-- a mart without any row for the département gets no sheet: the read-me says why.
+- a mart without any row for the département gets no sheet: the read-me says why;
+- a sheet holds at most :data:`PLAFOND_LIGNES_FEUILLE` rows (a person cannot read 100 000 rows of a
+  large local offer, and writing them cost minutes): past it, its first rows, a last row and the read-me
+  say « … premières lignes sur N ; la table complète est dans les exports Parquet » (the Parquet export
+  holds every row).
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ from socle.ecriture import ecriture_atomique
 
 __all__ = [
     "MAX_LIGNES_EXCEL",
+    "PLAFOND_LIGNES_FEUILLE",
     "LARGEUR_MAX",
     "LISEZ_MOI",
     "exporter_parquet",
@@ -108,6 +113,23 @@ def exporter_parquet(
 
 # ---------------------------------------------------------------------------------------------
 # detailed sheets (one per mart)
+
+# Rows of a detailed sheet past which only the first ones are written (a normal département's largest
+# mart has a few thousand rows; 100 000 local offer rows give marts of 100 000 to 460 000 rows).
+PLAFOND_LIGNES_FEUILLE = 50_000
+
+
+def note_plafond(ecrites: int, total: int) -> str:
+    """The French note of a sheet cut at ``ecrites`` of its ``total`` rows.
+
+    >>> print(note_plafond(50_000, 104_038).replace("\u202f", " "))
+    Les 50 000 premières lignes sur 104 038 ; la table complète est dans les exports Parquet.
+    """
+    nombre = lambda n: f"{n:,}".replace(",", "\u202f")  # noqa: E731
+    return (
+        f"Les {nombre(ecrites)} premières lignes sur {nombre(total)} ; "
+        "la table complète est dans les exports Parquet."
+    )
 
 
 def _requete(
@@ -191,6 +213,7 @@ def _feuille_detail(
     descriptions: dict[str, str],
     titres: dict[str, str],
     lib: Libelles,
+    note: str | None = None,
 ) -> None:
     feuille = _Feuille(classeur, titre)
     entetes_generales = lib.entetes_generales()
@@ -233,6 +256,8 @@ def _feuille_detail(
     append = feuille.ws.append
     for ligne in donnees:
         append([ecrire(v) for ecrire, v in zip(ecrivains, ligne, strict=True)])
+    if note:  # below the filtered rows: the sheet was cut
+        append([note])
 
 
 def _lignes_directes(ws) -> None:
@@ -312,6 +337,7 @@ def exporter_excel(
     descriptions: dict[str, dict[str, str]] | None = None,
     marts: list[str] | None = None,
     genere_le: str | None = None,
+    plafond: int = PLAFOND_LIGNES_FEUILLE,
 ) -> dict[str, int]:
     """The analysts' workbook of département ``code`` (see the module's docstring).
 
@@ -323,13 +349,17 @@ def exporter_excel(
         The marts to write (default: every mart of the warehouse).
     genere_le : str, optional
         The date written in the read-me (default: now, « 05/12/2026 à 07:40 »).
+    plafond : int, optional
+        The most rows of a detailed sheet (:data:`PLAFOND_LIGNES_FEUILLE`, at most an Excel sheet's).
 
     Returns
     -------
     dict
-        Rows written per mart (0 for a mart without rows, which gets no sheet). A mart larger than
-        an Excel sheet raises ``ValueError``.
+        Rows of each mart for the département (0 for a mart without rows, which gets no sheet),
+        whether its sheet holds them all or only the first ``plafond``.
     """
+    if not 0 < plafond <= MAX_LIGNES_EXCEL:
+        raise ValueError(f"plafond={plafond}: a sheet holds 1 to {MAX_LIGNES_EXCEL} rows")
     descriptions = descriptions or {}
     genere_le = genere_le or dt.datetime.now().strftime("%d/%m/%Y à %H:%M")
     presents = set(liste_marts(con))
@@ -375,16 +405,24 @@ def exporter_excel(
     for mart in marts:
         groupe, titre, contenu = lib.feuille(mart)
         sql, params, colonnes_sortie = _requete(con, mart, code, colonnes_marts, lib)
-        donnees = con.execute(sql, params).fetchall()
-        if len(donnees) > MAX_LIGNES_EXCEL:
-            raise ValueError(f"marts.{mart} has {len(donnees)} rows for {code}: too many for one Excel sheet")
-        lignes[mart] = len(donnees)
+        # past the ceiling, only the first rows are read into Python and written (plus the count)
+        donnees = con.execute(sql, params).fetchmany(plafond + 1)
+        total = len(donnees)
+        note = None
+        if total > plafond:
+            total = con.execute(f"select count(*) from ({sql})", params).fetchone()[0]
+            del donnees[plafond:]
+            note = note_plafond(plafond, total)
+            contenu = f"{contenu} {note}"
+        lignes[mart] = total
         if not donnees:
             absentes.append((titre, lib.motif_absence(mart)))
             continue
         nom = nom_feuille(titre, pris)
         titres[mart] = nom
-        _feuille_detail(classeur, nom, donnees, colonnes_sortie, descriptions.get(mart, {}), titres, lib)
+        _feuille_detail(
+            classeur, nom, donnees, colonnes_sortie, descriptions.get(mart, {}), titres, lib, note
+        )
         detail.append((groupe, nom, contenu, len(donnees)))
         del donnees
     page = _lisez_moi(nom_dep, genere_le, syntheses, detail, absentes, _sources(con, code, presents))

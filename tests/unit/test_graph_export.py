@@ -114,3 +114,29 @@ def test_graphml_is_readable(tmp_path):
     assert back.nodes["caf:93"]["type_acteur"] == "caf"
     assert '"A1"' in back.nodes["caf:93"]["axes"]
     assert pd.notna(back.graph.get("code_departement"))
+
+
+def test_past_its_size_the_graphml_is_streamed_and_reads_back_the_same(tmp_path):
+    """A graph past the size is streamed without networkx's element tree: the same keys, nodes, ties and
+    values for a GraphML reader (text to escape, numbers, yes/no, lists); below the size, networkx
+    writes it."""
+    g = sample()
+    g.add_node("o&<x>", type_noeud="offre", libelle='Café « A » & fils <1>\n"ligne"\r\t2', places=3)
+    g.nodes["t"]["est_qpv"] = False  # a node attribute that is False on one node, True on another
+    add_edge(g, "o&<x>", "t", "situe_dans", Evidence("offre", "donnee", "ligne 2", 0.75))
+    petit = write_graphml(g, tmp_path / "reseau.graphml")
+    flux = write_graphml(g, tmp_path / "flux.graphml", seuil=g.number_of_nodes() + g.number_of_edges() - 1)
+    assert "<node id" in flux.read_text(encoding="utf-8")
+    assert petit.read_bytes() != flux.read_bytes()  # not the networkx writer
+    a, b = (nx.read_graphml(p, force_multigraph=True) for p in (petit, flux))
+    assert a.graph == b.graph and a.graph["code_departement"] == "93"
+    assert list(a.nodes(data=True)) == list(b.nodes(data=True))
+    assert list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True))
+    assert b.nodes["o&<x>"]["libelle"] == 'Café « A » & fils <1>\n"ligne"\r\t2'
+    assert b.nodes["o&<x>"]["places"] == 3 and b.nodes["d"]["historique"] is False
+    assert b.edges["o&<x>", "t", "situe_dans"]["confiance"] == 0.75
+    assert not list(tmp_path.glob("*.partiel"))
+    g.nodes["d"]["libelle"] = "PDI\x01"
+    with pytest.raises(ValueError, match="nœud 'd'.*caractère interdit"):
+        write_graphml(g, tmp_path / "flux.graphml", seuil=0)
+    assert not list(tmp_path.glob("*.partiel"))

@@ -297,3 +297,33 @@ def test_a_warehouse_without_the_seeds_is_refused_with_their_names(tmp_path):
     with pytest.raises(LibellesManquants, match=r"rapport\.classeur_feuilles.*dbt seed"):
         exporter_excel(con, "93", tmp_path / "k.xlsx")
     assert not (tmp_path / "k.xlsx").exists()
+
+
+def test_past_the_ceiling_a_sheet_keeps_its_first_rows_and_says_where_the_rest_is(tmp_path):
+    """A mart larger than the ceiling: its first rows, then a French note, also in the read-me; below the
+    ceiling the same mart is written whole, without the note."""
+    from rapport.exports import note_plafond
+
+    con = duckdb.connect()
+    _rapport_entrepot.charger_libelles(con)
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.liens as select '93' as code_departement, lpad(i::varchar, 4, '0') as id_lien "
+        "from range(450) as t(i)"
+    )
+    assert exporter_excel(con, "93", tmp_path / "coupe.xlsx", plafond=100)["liens"] == 450
+    assert exporter_excel(con, "93", tmp_path / "entier.xlsx", plafond=450)["liens"] == 450
+    note = note_plafond(100, 450)
+    assert note == "Les 100 premières lignes sur 450 ; la table complète est dans les exports Parquet."
+    coupe = load_workbook(tmp_path / "coupe.xlsx")
+    feuille = coupe["Liens entre acteurs"]
+    assert feuille.max_row == 1 + 100 + 1
+    assert "0099" in [c.value for c in feuille[101]]  # the first 100 rows, in order
+    assert feuille.cell(row=102, column=1).value == note
+    assert note in texte_lisez_moi(tmp_path / "coupe.xlsx")
+    entier = load_workbook(tmp_path / "entier.xlsx")
+    assert entier["Liens entre acteurs"].max_row == 1 + 450
+    assert "premières lignes sur" not in texte_lisez_moi(tmp_path / "entier.xlsx")
+    assert defauts_classeur(tmp_path / "coupe.xlsx") == defauts_classeur(tmp_path / "entier.xlsx")
+    with pytest.raises(ValueError, match="plafond"):
+        exporter_excel(con, "93", tmp_path / "rien.xlsx", plafond=0)
