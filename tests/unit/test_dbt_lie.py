@@ -31,12 +31,23 @@ threading.Event().wait(600)
 """
 
 
-def _gone(pid: int) -> bool:
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (state first), None once it is gone."""
     try:
         with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().split(")")[-1].split()[0] == "Z"
+            return handle.read().split(")")[-1].split()
     except FileNotFoundError:
+        return None
+
+
+def _gone(pid: int, started: str | None = None) -> bool:
+    """Dead (no entry, or a zombie nobody reaped), or its pid now names another process: on a busy
+    machine the kernel may give the pid to a new process once the child is reaped, so the start time
+    (field 22 of the stat line, 20th after the name) read while the child lived tells them apart."""
+    fields = _stat(pid)
+    if fields is None or fields[0] == "Z":
         return True
+    return started is not None and fields[19] != started
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux only")
@@ -44,19 +55,20 @@ def test_a_tied_child_dies_when_its_parent_is_killed():
     parent = subprocess.Popen(
         [sys.executable, "-c", _PARENT, _CHILD], cwd=REPO, stdout=subprocess.PIPE, text=True
     )
-    child = None
+    child, started = None, None
     try:
         child = int(parent.stdout.readline())
         assert parent.stdout.readline().strip() == "lié"  # the child has asked for the tie
+        started = _stat(child)[19]
         parent.kill()  # kill -9: the parent has no chance to stop its child
         parent.wait()
         waited = 0.0
-        while not _gone(child) and waited < 120:  # a condition; the bound only stops a hang
+        while not _gone(child, started) and waited < 120:  # a condition; the bound only stops a hang
             threading.Event().wait(0.1)
             waited += 0.1
-        assert _gone(child), "the child outlived its killed parent"
+        assert _gone(child, started), f"the child outlived its killed parent: {_stat(child)}"
     finally:
-        if child is not None and not _gone(child):
+        if child is not None and not _gone(child, started):
             os.kill(child, signal.SIGKILL)
         if parent.poll() is None:  # an assertion failed before the kill: the parent is ours to stop
             parent.kill()
