@@ -29,6 +29,10 @@ def lier_au_parent(sig: int = signal.SIGTERM) -> bool:
     parent = os.getppid()
     if not sys.platform.startswith("linux"):
         return False
+    # a process started in the background by a shell (nohup, `cmd &` in a script) may inherit SIGTERM
+    # ignored: the tie would then be a signal nobody hears, and dbt would outlive its build
+    if signal.getsignal(sig) == signal.SIG_IGN:
+        signal.signal(sig, signal.SIG_DFL)
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0) != 0:
