@@ -440,17 +440,18 @@ def suite_fingerprint(suite: Suite) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def table_fingerprint(con, table: str, schema: str = "raw") -> str:
+def table_fingerprint(con, table: str, schema: str = "raw", left_out: tuple[str, ...] = ()) -> str:
     """A digest of ``schema.table``: column names and types, row count, order-free hash of the rows.
 
-    ``_loaded_at`` is left out: reloading the same rows gives the same fingerprint.
+    ``_loaded_at`` is left out, and any column of ``left_out``: reloading the same rows gives the
+    same fingerprint.
     """
     described = con.execute(
         "select column_name, data_type from information_schema.columns "
         "where table_schema = ? and table_name = ? order by ordinal_position", [schema, table]
     ).fetchall()
-    names = [name for name, _ in described]
-    excluded = " exclude (_loaded_at)" if "_loaded_at" in names else ""
+    names = [name for name, _ in described if name == "_loaded_at" or name in left_out]
+    excluded = f" exclude ({', '.join(names)})" if names else ""
     count, digest = con.execute(
         f'select count(*), sum(hash(*columns(*{excluded})))::hugeint from {schema}."{table}"'
     ).fetchone()

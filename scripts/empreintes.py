@@ -23,6 +23,8 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.expectations import table_fingerprint
+
 # columns that say when a build ran, not what it found
 VOLATILES = {"documents": ("analyse_le",)}
 
@@ -33,26 +35,9 @@ def fingerprints(warehouse: Path, schema: str = "marts") -> dict[str, str]:
         names = [n for (n,) in con.execute(
             "select table_name from information_schema.tables where table_schema = ? order by 1", [schema]
         ).fetchall()]
-        return {name: _fingerprint(con, schema, name) for name in names}
+        return {name: table_fingerprint(con, name, schema, VOLATILES.get(name, ())) for name in names}
     finally:
         con.close()
-
-
-def _fingerprint(con, schema: str, table: str) -> str:
-    """``ingest.expectations.table_fingerprint`` without the volatile columns of ``VOLATILES``."""
-    import hashlib
-
-    described = con.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_schema = ? and table_name = ? order by ordinal_position", [schema, table]
-    ).fetchall()
-    left_out = [c for c, _ in described if c == "_loaded_at" or c in VOLATILES.get(table, ())]
-    excluded = f" exclude ({', '.join(left_out)})" if left_out else ""
-    count, digest = con.execute(
-        f'select count(*), sum(hash(*columns(*{excluded})))::hugeint from {schema}."{table}"'
-    ).fetchone()
-    text = json.dumps([described, count, str(digest)])
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def compare(before: dict[str, str], after: dict[str, str]) -> list[str]:
