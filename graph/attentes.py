@@ -351,12 +351,7 @@ def liens_manquants(
         for r in frame.to_dict("records"):
             key = (r["niveau"], str(r["code_territoire"]))
             value = r.get("indice_besoin")
-            if (
-                key not in units
-                or value is None
-                or pd.isna(value)
-                or float(value) < seuil
-            ):
+            if key not in units or value is None or pd.isna(value) or float(value) < seuil:
                 continue
             domaine = r["code_domaine"]
             actors = set().union(*[operators.get((c, domaine), set()) for c in units[key]])

@@ -78,7 +78,6 @@ class Parametres:
         }
     )
 
-
     def seuil_besoin(self) -> float:
         """``seuil_besoin_eleve``, or when unset the warehouse's ``offre_seuil_besoin_fort``.
 
