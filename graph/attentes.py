@@ -345,17 +345,13 @@ def liens_manquants(
 
     # rule: high need, offer held only by uncoordinated actors
     if besoins is not None and len(besoins):
+        seuil = params.seuil_besoin()
         units = {(n, c): members for n, c, members in _territory_units(communes, code)}
         frame = besoins[besoins["niveau"].isin(["commune", "ept", "epci"])]
         for r in frame.to_dict("records"):
             key = (r["niveau"], str(r["code_territoire"]))
             value = r.get("indice_besoin")
-            if (
-                key not in units
-                or value is None
-                or pd.isna(value)
-                or float(value) < params.seuil_besoin_eleve
-            ):
+            if key not in units or value is None or pd.isna(value) or float(value) < seuil:
                 continue
             domaine = r["code_domaine"]
             actors = set().union(*[operators.get((c, domaine), set()) for c in units[key]])

@@ -10,6 +10,12 @@ graph reads them like the registry of ``registre/<code>/``, never as anonymous e
 - a link marked wrong is removed from the graph after it is built (so from ``marts.liens`` and
   from the analysis); it stays in ``raw.reseau_corrections`` and ``marts.reseau_corrections``.
 
+The graph reads ``raw.reseau_corrections`` itself, the one raw table it reads (issue 13 would have a dbt
+staging view): the table is written after dbt's first step (its reader checks the workbooks against the
+seeds ``classeur_suivi_*`` and the previous graph, which that step builds) and before the graph, so a
+staging view built in that step would not exist yet in a new warehouse, and one depending on the raw
+asset would make the first dbt step and the reader wait for each other.
+
 Several versions may add the same actor (same name and commune, so the same ``comite:`` key) or
 the same link: the latest version's row is kept.
 

@@ -90,7 +90,7 @@ class GraphInputs:
     mentions: pd.DataFrame | None = None
     liens_candidats: pd.DataFrame | None = None
     registre: Registre | None = None
-    sirens_communes: dict[str, str] | None = None  # SIREN → commune code (raw.cog_communes)
+    sirens_communes: dict[str, str] | None = None  # SIREN → commune code (staging.stg_cog__communes)
     annee_reference: int = 2025
 
 
@@ -395,7 +395,8 @@ class _Builder(OffreMixin, DocumentsMixin):
         ccas = {c for c in self.communes if f"ccas:{c}" in self.graph}
         if self.inputs.clpe is None or self.inputs.clpe.empty:
             self.messages.append(
-                "liste des CLPE absente (raw.ft_clpe_communes) : pas de comités locaux pour l'emploi"
+                "liste des CLPE absente (staging.stg_france_travail__clpe_communes) : "
+                "pas de comités locaux pour l'emploi"
             )
         instances = generate_instances(modele, self.terr, self.inputs.clpe, ccas)
         historical, messages = instances_contrats_ville(

@@ -16,7 +16,14 @@ Examples
 ...                   "population": [90000, 150000], "est_qpv": [True, True]}),
 ...     pd.DataFrame({"niveau": ["ept", "epci"], "code": ["200057867", "200054781"],
 ...                   "libelle": ["Plaine Commune", "Métropole du Grand Paris"]}))
->>> modele = read_modele(DEFAULT_MODELE)
+>>> ligne = dict.fromkeys(COLUMNS, "") | {"pilote_de_droit": "oui", "generation": "automatique"}
+>>> modele = check_modele(pd.DataFrame([
+...     ligne | {"code_dispositif": "pdi", "pilotes": "conseil_departemental", "axes": "A2",
+...              "echelle": "departement"},
+...     ligne | {"code_dispositif": "contrat_de_ville", "pilotes": "epci|ept", "axes": "A1|A2|A3|A4",
+...              "echelle": "intercommunalite", "condition": "qpv", "periode": "2024-2030"},
+...     ligne | {"code_dispositif": "abs", "pilotes": "ccas", "axes": "A1", "echelle": "commune",
+...              "condition": "ccas"}]))
 >>> ids = [i.id for i in generate_instances(modele, t, communes_ccas={"93066"})]
 >>> "dispositif:pdi:departement:93" in ids, "dispositif:contrat_de_ville:ept:200057867" in ids
 (True, True)
@@ -38,11 +45,9 @@ from ingest.paresseux import module_paresseux
 pd = module_paresseux("pandas")
 
 __all__ = [
-    "DEFAULT_MODELE",
     "ECHELLES",
     "Instance",
     "ModeleInvalide",
-    "read_modele",
     "check_modele",
     "generate_instances",
     "instances_contrats_ville",
@@ -51,7 +56,8 @@ __all__ = [
     "is_historical",
 ]
 
-DEFAULT_MODELE = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds" / "dispositifs_modele.csv"
+# the template is the seed dispositifs_modele: the graph reads its table (graph.pipeline.load_inputs)
+MODELE = "seed dispositifs_modele"
 ECHELLES = ("departement", "intercommunalite", "commune", "clpe", "inter_epci")
 AXES = ("A1", "A2", "A3", "A4")
 COLUMNS = [
@@ -88,15 +94,7 @@ def split_list(value: object) -> list[str]:
     return [v.strip() for v in str(value).split("|") if v.strip()]
 
 
-def read_modele(path: Path = DEFAULT_MODELE) -> pd.DataFrame:
-    """Read and check the template; raises :class:`ModeleInvalide` naming file, line and field."""
-    path = Path(path)
-    if not path.exists():
-        raise ModeleInvalide(f"{path}: modèle national des dispositifs absent")
-    return check_modele(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8"), path)
-
-
-def check_modele(frame: pd.DataFrame, path: Path | str = DEFAULT_MODELE) -> pd.DataFrame:
+def check_modele(frame: pd.DataFrame, path: Path | str = MODELE) -> pd.DataFrame:
     """Check the template read as text (empty cells as ``""``, rows in the file's order); raises
     :class:`ModeleInvalide` naming ``path``, line and field. Returns ``frame``."""
     missing = [c for c in COLUMNS if c not in frame.columns]
@@ -182,8 +180,9 @@ def generate_instances(
 ) -> list[Instance]:
     """The instances of every ``automatique`` template row for one département.
 
-    ``clpe`` is ``raw.ft_clpe_communes`` (commune_id, territoire_id, territoire_libelle,
-    departement_id); ``communes_ccas`` the communes that have a CCAS (for the ABS).
+    ``clpe`` is the CLPE list of ``staging.stg_france_travail__clpe_communes`` (commune_id,
+    territoire_id, territoire_libelle, departement_id); ``communes_ccas`` the communes that have a CCAS
+    (for the ABS).
     """
     instances: list[Instance] = []
     communes = territoires.communes
@@ -273,7 +272,7 @@ def point_locator(
 ) -> Callable[[float, float], str | None]:
     """A function ``(longitude, latitude) → commune code`` over the département's outlines.
 
-    Uses ``raw.geo_communes`` (``code_insee``, ``dep``, ``geometrie_wkt``); a point outside
+    Uses ``staging.stg_geo__communes`` (``code_insee``, ``dep``, ``geometrie_wkt``); a point outside
     every outline goes to the nearest commune within 2 km. Without outlines, returns ``None``.
     """
     if geo_communes is None or geo_communes.empty or "geometrie_wkt" not in geo_communes.columns:

@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from graph import vocabulaire
 from graph.modele import (
     COORDINATION_KINDS,
     actor_group,
     combine_confidences,
 )
 from ingest.paresseux import module_paresseux
-from ingest.vocabulaires import dbt_var
 
 pd = module_paresseux("pandas")
 
@@ -64,9 +64,10 @@ class Parametres:
     # local services make about 90 000 nodes of which a few thousand are tied
     seuil_pivots_lies: int = 20_000
     graine: int = 42
-    # indice_besoin (100 = France) from which a need is "high": the dbt var offre_seuil_besoin_fort,
-    # the threshold of the « besoin fort » of marts.ecarts (one value for the graph and dbt)
-    seuil_besoin_eleve: float = field(default_factory=lambda: float(dbt_var("offre_seuil_besoin_fort")))
+    # indice_besoin (100 = France) from which a need is "high"; None: the dbt var offre_seuil_besoin_fort
+    # as the build of dbt resolved it (graph.vocabulaire), the threshold of the « besoin fort » of
+    # marts.ecarts (one value for the graph and dbt, --vars included)
+    seuil_besoin_eleve: float | None = None
     max_ids: int = 50  # ids listed per cell (the counts are always complete)
     poids: dict[str, float] = field(
         default_factory=lambda: {
@@ -76,6 +77,18 @@ class Parametres:
             "eloignement_france_travail": 1.0,
         }
     )
+
+    def seuil_besoin(self) -> float:
+        """``seuil_besoin_eleve``, or when unset the warehouse's ``offre_seuil_besoin_fort``.
+
+        Examples
+        --------
+        >>> Parametres(seuil_besoin_eleve=130).seuil_besoin()
+        130.0
+        """
+        if self.seuil_besoin_eleve is not None:
+            return float(self.seuil_besoin_eleve)
+        return vocabulaire.courant().seuil_besoin_fort
 
 
 def _kind(graph: nx.MultiDiGraph, node: str) -> str:

@@ -23,16 +23,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import networkx as nx
 
+from graph.vocabulaire import TABLES as TABLES_VOCABULAIRE
+from graph.vocabulaire import Vue, VueEnsemble
 from ingest.paresseux import module_paresseux
 
 # the name key of the whole project (twin of the dbt macro normaliser_nom), under its graph name
 from ingest.vocabulaires import normaliser_nom as normalise_name
-from ingest.vocabulaires import seed_rows
 
 pd = module_paresseux("pandas")
 
@@ -82,6 +84,8 @@ SOURCES: tuple[str, ...] = (
     "staging.stg_registre__acteurs",
     "staging.stg_registre__dispositifs",
     "staging.stg_registre__liens",
+    # the vocabulary (graph.vocabulaire): actor types, groups and codes, the parameters as dbt resolved them
+    *TABLES_VOCABULAIRE,
 )
 
 # Documents are not nodes: they are the evidence of ties (passages), see construction.add_documents.
@@ -117,32 +121,29 @@ EVIDENCE_KINDS: dict[str, str] = {
 }
 
 # The actor types, their groups and the codes that name them are dbt seeds (docs/graphe.md):
-# acteurs_types (label, group, rank among networks, insertion actor, departmental institution),
-# acteurs_groupes, acteurs_codes (catalogue typologies v0, networks v1 and the documents' codes).
-_TYPES = seed_rows("acteurs_types")
+# acteurs_types (label, group, rank among networks, insertion actor, departmental institution, colour),
+# acteurs_groupes, acteurs_codes (catalogue typologies v0, networks v1 and the documents' codes). The
+# graph reads them from the warehouse at each step (graph.vocabulaire.charger): these names are views
+# of the vocabulary loaded last, never a file read at import.
 
 # type_acteur → (French label, group), in the seed's order
-ACTOR_TYPES: dict[str, tuple[str, str]] = {r["type_acteur"]: (r["libelle"], r["groupe"]) for r in _TYPES}
+ACTOR_TYPES: Mapping[str, tuple[str, str]] = Vue(lambda v: v.types)
 
-ACTOR_GROUPS: dict[str, str] = {r["groupe"]: r["libelle"] for r in seed_rows("acteurs_groupes")}
+ACTOR_GROUPS: Mapping[str, str] = Vue(lambda v: v.groupes)
 
 # One node per département for each of these, generated for every département
 # (id ``<type>:<code_departement>``), with its French label pattern.
-INSTITUTIONS_DEPARTEMENTALES: dict[str, str] = {
-    r["type_acteur"]: r["institution_departementale"] for r in _TYPES if r["institution_departementale"]
-}
+INSTITUTIONS_DEPARTEMENTALES: Mapping[str, str] = Vue(lambda v: v.institutions)
 
 # Actors of these types are "insertion actors" for the rule on France Travail / PDI-PTI ties.
-INSERTION_TYPES: frozenset[str] = frozenset(r["type_acteur"] for r in _TYPES if r["insertion"] == "true")
+INSERTION_TYPES: AbstractSet[str] = VueEnsemble(lambda v: v.insertion)
 
 # A code (typology v0, network v1, a document's actor code; lower case, ``_`` between words)
 # → type_acteur.
-ACTOR_CODES: dict[str, str] = {r["code"]: r["type_acteur"] for r in seed_rows("acteurs_codes")}
+ACTOR_CODES: Mapping[str, str] = Vue(lambda v: v.codes)
 
 # rank of preference when a structure carries several networks (no rank: after every ranked type)
-_TYPE_PRIORITY: dict[str, int] = {
-    r["type_acteur"]: int(r["priorite_reseau"]) for r in _TYPES if r["priorite_reseau"]
-}
+_TYPE_PRIORITY: Mapping[str, int] = Vue(lambda v: v.priorites)
 
 
 def actor_group(type_acteur: str | None) -> str:

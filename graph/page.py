@@ -29,6 +29,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from jinja2 import Environment
 
 from graph.analyse import coordination_graph
 from graph.modele import ACTOR_GROUPS, ACTOR_TYPES, EDGE_KINDS
+from graph.vocabulaire import Vue
 from ingest.paresseux import module_paresseux
 from socle.ecriture import ecrire_texte
 
@@ -50,38 +52,9 @@ ETIQUETTES_PERMANENTES = 15  # actors and dispositifs whose name is always drawn
 MAX_PREUVES = 6  # pieces of evidence kept per link
 MAX_CITATION = 420  # characters of a quoted passage
 
-TYPE_COLOURS: dict[str, str] = {
-    "conseil_departemental": "#c0392b",
-    "prefecture": "#1f3a93",
-    "ddets": "#2c5fa8",
-    "education_nationale": "#5b7db1",
-    "ars": "#7f9cc9",
-    "justice": "#34495e",
-    "caf": "#8e44ad",
-    "cpam": "#a569bd",
-    "msa": "#bb8fce",
-    "france_travail": "#e67e22",
-    "mission_locale": "#f39c12",
-    "cap_emploi": "#f5b041",
-    "plie": "#d35400",
-    "maison_emploi": "#dc7633",
-    "region": "#16a085",
-    "epci": "#1abc9c",
-    "ept": "#48c9b0",
-    "commune": "#76d7c4",
-    "ccas": "#27ae60",
-    "centre_social": "#52be80",
-    "france_services": "#229954",
-    "siae": "#b7950b",
-    "formation": "#d4ac0d",
-    "travail_adapte": "#9a7d0a",
-    "conseiller_numerique": "#5dade2",
-    "tiers_lieu": "#a3e4d7",
-    "association": "#7b7d7d",
-    "hebergement": "#a04000",
-    "sante": "#cb4335",
-    "autre": "#aab7b8",
-}
+# the colour of each actor type: the column ``couleur`` of the seed acteurs_types, read from the
+# warehouse with the rest of the vocabulary (graph.vocabulaire); an unknown type takes « autre »'s
+TYPE_COLOURS: Mapping[str, str] = Vue(lambda v: v.couleurs)
 DISPOSITIF_COLOUR = "#2e2e2e"
 OFFRE_COLOUR = "#d5dbdb"
 EDGE_STYLES: dict[str, dict[str, object]] = {
@@ -460,7 +433,7 @@ def display_model(
         {
             "type": t,
             "libelle": ACTOR_TYPES.get(t, (t, ""))[0],
-            "couleur": TYPE_COLOURS.get(t, "#aab7b8"),
+            "couleur": TYPE_COLOURS.get(t, TYPE_COLOURS["autre"]),
             "groupe": ACTOR_GROUPS.get(ACTOR_TYPES.get(t, ("", "associations"))[1], ""),
             "nb": c,
         }

@@ -6,7 +6,7 @@ or a notebook (:func:`run_departements` builds several départements in a row).
 Examples
 --------
 >>> sorted(SOURCES)[:3]
-['marts.axes_domaines', 'marts.dispositifs_modele', 'marts.documents']
+['intermediate.int_graphe__parametres', 'marts.acteurs_codes', 'marts.acteurs_groupes']
 >>> [t for t in SOURCES if t.startswith("raw.")]
 []
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from graph import analyse, comite, page
+from graph import analyse, comite, page, vocabulaire
 from graph.construction import BuildResult, GraphInputs, build_graph
 from graph.declaration import DeclarationInvalide, TableGraphe, fonction, mesures
 from graph.dispositifs import check_modele
@@ -57,8 +57,8 @@ __all__ = [
 MARTS_ANALYSE: tuple[str, ...] = tuple(t.nom for t in mesures())
 
 Warehouse = Path | duckdb.DuckDBPyConnection
-# where the seeds come from, named in the template's error messages (the graph reads the seed tables)
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
+# the seed the template comes from, named in its error messages (the graph reads the seed's table)
+MODELE_SEED = "dbt_project/seeds/dispositifs_modele.csv"
 
 
 @contextmanager
@@ -114,6 +114,8 @@ def load_inputs(con: duckdb.DuckDBPyConnection, code: str) -> GraphInputs:
             + ", ".join(missing)
             + ". Construire d'abord les assets qui les produisent."
         )
+    # the actor types, groups, codes and parameters of this warehouse (graph.vocabulaire)
+    vocabulaire.charger(con)
     territoires = con.execute(
         "select * from marts.territoires where code_departement = ? or niveau in ('region', 'epci', 'ept') "
         "order by all",
@@ -138,7 +140,7 @@ def load_inputs(con: duckdb.DuckDBPyConnection, code: str) -> GraphInputs:
         code_departement=code,
         territoires=territoires,
         axes_domaines=_seed(con, "axes_domaines"),
-        modele=check_modele(_seed(con, "dispositifs_modele"), SEEDS_DIR / "dispositifs_modele.csv"),
+        modele=check_modele(_seed(con, "dispositifs_modele"), MODELE_SEED),
         # the graph code names the CLPE columns as France Travail's file does
         clpe=con.execute(
             "select code_commune_source as commune_id, code_clpe as territoire_id, "
@@ -239,13 +241,14 @@ def analyse_and_write(
 ) -> dict[str, pd.DataFrame]:
     """The coordination marts of ``code`` (the measures declared in the dbt source ``graphe``),
     written (delete + insert) and returned."""
-    params = params or analyse.Parametres()
     with _connect(warehouse, read_only=True) as con:
+        # the threshold of a « high » need as dbt resolved it (--vars included), and the actor types
+        seuil = vocabulaire.charger(con).seuil_besoin_fort
         graph = load_graph(con, code)
         if "marts.besoins" not in _tables(con):
             raise MissingSource("marts.besoins absent : construire d'abord les marts du besoin")
         besoins = _read(con, "marts.besoins", code)
-    frames = calculer_mesures(graph, besoins, params)
+    frames = calculer_mesures(graph, besoins, params or analyse.Parametres(seuil_besoin_eleve=seuil))
     with _connect(warehouse, read_only=False) as con:
         for name, frame in frames.items():
             write_departement(con, f"marts.{name}", frame, code)
@@ -272,6 +275,7 @@ def read_passages(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
 def page_and_write(warehouse: Warehouse, code: str, output_dir: Path) -> dict[str, object]:
     """Write ``<output_dir>/reseau_acteurs.html``; returns its summary (nodes shown, size...)."""
     with _connect(warehouse, read_only=True) as con:
+        vocabulaire.charger(con)  # the actor types' labels and colours
         graph = load_graph(con, code)
         metrics = read_departement(con, "marts.coordination_acteurs", code)
         passages = read_passages(con, code)

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.modele import ACTOR_TYPES, COORDINATION_KINDS, EVIDENCE_KINDS
+from graph.modele import COORDINATION_KINDS, EVIDENCE_KINDS
 from ingest.core import (
     DEPARTEMENT_CODE,
     ColumnSpec,
@@ -42,6 +42,7 @@ from ingest.core import (
     read_csv,
 )
 from ingest.paresseux import module_paresseux
+from ingest.vocabulaires import seed_rows
 
 pd = module_paresseux("pandas")
 
@@ -62,10 +63,15 @@ __all__ = [
 ]
 
 VINTAGE = "registre curé (sources publiques)"
+# The registry is read before dbt runs (orchestration/assets/raw_graph.py writes raw.registre_*, which
+# dbt's staging views then expose): its actor types come from the seed file acteurs_types through
+# ingest.vocabulaires, the one module that reads seeds for code running before dbt. The graph itself
+# reads them from the warehouse (graph.vocabulaire).
+TYPES_ACTEURS: tuple[str, ...] = tuple(sorted(r["type_acteur"] for r in seed_rows("acteurs_types")))
 ID_PATTERN = r"[a-z][a-z0-9_]*:[A-Za-z0-9][A-Za-z0-9_.:\-]*"
 # ids the graph generates for every département (checked for existence at build time)
 GENERATED_ID = re.compile(
-    r"^(?:(?:" + "|".join(sorted(ACTOR_TYPES)) + r"):[0-9AB]{2,3}"  # institutions, e.g. caf:93
+    r"^(?:(?:" + "|".join(TYPES_ACTEURS) + r"):[0-9AB]{2,3}"  # institutions, e.g. caf:93
     r"|commune:(?:\d{5}|2[AB]\d{3})|ccas:(?:\d{5}|2[AB]\d{3})"
     r"|epci:\d{9}|ept:\d{9}|region:\d{2,3}"
     r"|structure:.+|service:.+|document:.+"
@@ -87,7 +93,7 @@ ACTEURS = _registre(
     "registre_acteurs",
     C("id_acteur", kind="code", pattern=ID_PATTERN, required=True),
     C("nom", required=True),
-    C("type_acteur", kind="code", pattern="|".join(sorted(ACTOR_TYPES)), required=True),
+    C("type_acteur", kind="code", pattern="|".join(TYPES_ACTEURS), required=True),
     C("siret", kind="code", pattern=r"\d{9}|\d{14}"),
     C("code_commune", kind="commune"),
     C("niveau_territoire", kind="code", pattern=r"departement|region|epci|ept|commune"),

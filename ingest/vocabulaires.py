@@ -1,9 +1,12 @@
-"""The dbt project's vocabularies and thresholds, for the Python code that runs without a warehouse.
+"""The dbt project's vocabularies and thresholds, for the Python code that runs before dbt.
 
 dbt owns every vocabulary (seeds under ``dbt_project/seeds/``, loaded as ``marts.<seed>``) and
-every threshold (``vars`` of ``dbt_project.yml``). Code that runs after dbt reads the seed
-tables in the warehouse; code that must work without one (the readers, which run before dbt;
-the graph's defaults; unit tests) reads them here, and only here:
+every threshold (``vars`` of ``dbt_project.yml``). Code that runs after dbt reads the tables dbt
+made in the warehouse (the graph: :mod:`graph.vocabulaire`, the vars through the model
+``int_graphe__parametres``, so that a ``--vars`` override reaches it). Only code that truly runs
+before dbt, or without a warehouse, reads the files, here and only here: the readers (the
+registry's actor types, :mod:`graph.registre`), the Great Expectations suites of the raw tables
+(:mod:`ingest.expectations_suites`), and tests:
 
 - :func:`seed_rows`: the rows of one seed CSV, as dicts of stripped text;
 - :func:`dbt_var`: one variable of ``dbt_project.yml`` (the value written there, not an

@@ -6,9 +6,11 @@ a mart does not hold. Split from rapport/contexte.py (issue 13).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
-from ingest.vocabulaires import seed_rows
+import duckdb
+
 from rapport import cartes
 from rapport.lectures import _propre
 
@@ -19,6 +21,7 @@ __all__ = [
     "donnees_manquantes",
     "non_classees",
     "type_zone",
+    "natures_densite",
     "COLLECTIVITES_OUTRE_MER",
     "TYPES_ZONES",
 ]
@@ -233,9 +236,6 @@ def donnees_manquantes(lignes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # Saint-Martin, TAAF, Wallis-et-Futuna, Polynésie française, Nouvelle-Calédonie, Clipperton
 COLLECTIVITES_OUTRE_MER = frozenset({"975", "977", "978", "984", "986", "987", "988", "989"})
 
-# the density grid's levels by nature (seed grille_densite_niveaux)
-URBAIN = {r["niveau"] for r in seed_rows("grille_densite_niveaux") if r["nature"] == "urbain"}
-RURAL = {r["niveau"] for r in seed_rows("grille_densite_niveaux") if r["nature"] == "rural"}
 TYPES_ZONES = [
     "urbain, avec QPV",
     "urbain, sans QPV",
@@ -245,20 +245,26 @@ TYPES_ZONES = [
 ]
 
 
-def type_zone(grille_densite: str | None, est_qpv: bool | None) -> str:
-    """Typology of a commune from the INSEE density grid and its QPV.
+def natures_densite(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Each level of the density grid → its nature, ``urbain`` or ``rural`` (the seed
+    ``grille_densite_niveaux`` as dbt loaded it into ``marts``)."""
+    return dict(con.execute("select niveau, nature from marts.grille_densite_niveaux").fetchall())
+
+
+def type_zone(grille_densite: str | None, est_qpv: bool | None, natures: Mapping[str, str]) -> str:
+    """Typology of a commune from the INSEE density grid and its QPV; ``natures``: each level of the
+    grid → ``urbain`` or ``rural`` (:func:`natures_densite`).
 
     Examples
     --------
-    >>> type_zone("Grands centres urbains", True), type_zone("Bourgs ruraux", False), type_zone(None, True)
-    ('urbain, avec QPV', 'rural, sans QPV', 'densité inconnue')
+    >>> natures = {"Grands centres urbains": "urbain", "Bourgs ruraux": "rural"}
+    >>> type_zone("Grands centres urbains", True, natures), type_zone("Bourgs ruraux", False, natures)
+    ('urbain, avec QPV', 'rural, sans QPV')
+    >>> type_zone(None, True, natures), type_zone("Autre", True, natures)
+    ('densité inconnue', 'densité inconnue')
     """
-    grille = (grille_densite or "").strip()
-    if grille in URBAIN:
-        nature = "urbain"
-    elif grille in RURAL:
-        nature = "rural"
-    else:
+    nature = natures.get((grille_densite or "").strip())
+    if nature not in ("urbain", "rural"):
         return "densité inconnue"
     avec = _propre(est_qpv) is not None and bool(_propre(est_qpv))
     return f"{nature}, {'avec' if avec else 'sans'} QPV"

@@ -25,6 +25,7 @@ from rapport.constats import (
     constats_axe,
     constats_classes,
     donnees_manquantes,
+    natures_densite,
     non_classees,
     type_zone,
     valeur_affichee,
@@ -62,6 +63,7 @@ MARTS_REQUIS = [
     "indicateurs",
     "besoins",
     "axes_domaines",
+    "grille_densite_niveaux",
     "indicateurs_catalogue",
     "offre",
     "accessibilite",
@@ -506,9 +508,10 @@ def contexte_departement(
         for a in f["acteurs"]:
             a["libelle_role"] = ROLES_ACTEURS.get(a.get("role"), (a.get("role") or "").replace("_", " "))
 
+    natures = natures_densite(con)  # the density grid's levels: urbain or rural
     communes_frame = communes_frame.assign(
         type_zone=[
-            type_zone(d, q)
+            type_zone(d, q, natures)
             for d, q in zip(
                 communes_frame.get("grille_densite", pd.Series([None] * len(communes_frame))),
                 communes_frame.get("est_qpv", pd.Series([None] * len(communes_frame))),

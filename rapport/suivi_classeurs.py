@@ -70,10 +70,10 @@ def _communes(con: duckdb.DuckDBPyConnection, code: str) -> list[tuple[str, str]
     return libelles_uniques([(k, str(n), k) for k, n in lignes])
 
 
-def _types_acteurs() -> list[tuple[str, str]]:
-    from graph.modele import ACTOR_TYPES
+def _types_acteurs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    from graph.vocabulaire import libelles_types
 
-    return sorted(((k, v[0]) for k, v in ACTOR_TYPES.items()), key=lambda kv: kv[1].lower())
+    return sorted(libelles_types(con).items(), key=lambda kv: kv[1].lower())
 
 
 _REPRISES = ("partenaires", "echeance", "indicateur_suivi", "valeur_depart", "date_depart", "commentaire")
@@ -460,7 +460,7 @@ def ecrire_classeur_reseau(
     feuille_acteurs, feuille_liens = voc.feuilles("reseau")[:2]
     listes = {
         "acteur": _acteurs(con, code, dispositifs=True),
-        "type_acteur": _types_acteurs(),
+        "type_acteur": _types_acteurs(con),
         "commune": _communes(con, code),
         "nature_lien": voc.listes.get("nature_lien", []),
         "errone": voc.listes.get("errone", []),

@@ -35,6 +35,11 @@ def pytest_configure(config):
     # fixture inboxes (tests/fixtures/<area>/inbox/<code>/…) are in place before any build
     for inbox in sorted(FIXTURES.glob("*/inbox")):
         shutil.copytree(inbox, _SESSION_DIR / "inbox", dirs_exist_ok=True)
+    # the graph reads its vocabulary from the warehouse (graph.vocabulaire): the tests that use its names
+    # without a warehouse get the seeds' vocabulary, loaded as dbt loads it
+    from tests.unit._vocabulaire_graphe import installer_vocabulaire_des_seeds
+
+    installer_vocabulaire_des_seeds()
 
 
 def pytest_unconfigure(config):

@@ -33,6 +33,7 @@ from dagster import (
 from graph.declaration import declarations, mesures
 from graph.modele import SOURCES
 from graph.territoires import MissingSource
+from graph.vocabulaire import TABLES as TABLES_VOCABULAIRE
 from ingest.paresseux import module_paresseux
 from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
@@ -40,13 +41,15 @@ from orchestration.resources import PacteSettingsResource, WarehouseResource
 # the graph code (networkx layouts, pandas) is imported when a step runs
 pipeline = module_paresseux("graph.pipeline")
 
-__all__ = ["ASSETS", "CHECKS", "SENSORS", "SOURCE_KEYS"]
+__all__ = ["ASSETS", "CHECKS", "SENSORS", "SOURCE_KEYS", "VOCABULAIRE_KEYS"]
 
 GROUP = "graphe"
 # the asset producing each table the graph reads
 SOURCE_KEYS: dict[str, AssetKey] = {table: AssetKey(table.split(".")) for table in SOURCES}
 # the comité's corrections of the network (orchestration/assets/suivi.py), applied by graph/comite.py
 SOURCE_KEYS["raw.reseau_corrections"] = AssetKey(["raw", "reseau_corrections"])
+# the analysis and the page read the vocabulary too (threshold of a high need, actor types, colours)
+VOCABULAIRE_KEYS: list[AssetKey] = [AssetKey(t.split(".")) for t in TABLES_VOCABULAIRE]
 # the graph's marts as the dbt source ``graphe`` declares them (description, columns, step)
 TABLES = {t.nom: t for t in declarations()}
 
@@ -143,7 +146,12 @@ def graphe_acteurs(
         _spec(
             table.nom,
             table.description,
-            [AssetKey(["marts", "acteurs"]), AssetKey(["marts", "liens"]), AssetKey(["marts", "besoins"])],
+            [
+                AssetKey(["marts", "acteurs"]),
+                AssetKey(["marts", "liens"]),
+                AssetKey(["marts", "besoins"]),
+                *VOCABULAIRE_KEYS,
+            ],
         )
         for table in mesures()
     ],
@@ -176,6 +184,7 @@ def analyse_coordination(context: AssetExecutionContext, warehouse: WarehouseRes
         AssetKey(["marts", "acteurs"]),
         AssetKey(["marts", "liens"]),
         AssetKey(["marts", "coordination_acteurs"]),
+        *VOCABULAIRE_KEYS,
     ],
     kinds={"python", "html"},
     description="Page HTML autonome du réseau des acteurs (output/<code>/reseau_acteurs.html), "

@@ -54,7 +54,11 @@ SUIVI = "tag:suivi"
 CLE_CORRECTIONS = AssetKey(["raw", "reseau_corrections"])
 CLE_DECISIONS = AssetKey(["raw", "suivi_decisions"])
 CLE_MART = AssetKey(["marts", "suivi_decisions"])
-VOCABULAIRE = [AssetKey(["rapport", n]) for n in SEEDS_LIBELLES if n.startswith("classeur_suivi_")]
+# the workbooks' vocabulary, and the actor types' labels (seed acteurs_types, read by
+# graph.vocabulaire.libelles_types)
+VOCABULAIRE = [AssetKey(["rapport", n]) for n in SEEDS_LIBELLES if n.startswith("classeur_suivi_")] + [
+    AssetKey(["marts", "acteurs_types"])
+]
 
 
 def _lire(
@@ -63,7 +67,7 @@ def _lire(
     settings: PacteSettingsResource,
     classeur: str,
 ) -> MaterializeResult:
-    from graph.modele import ACTOR_TYPES
+    from graph.vocabulaire import libelles_types
     from ingest.documents.pseudonymisation import SALT_ENV, load_salt
     from ingest.suivi import TABLE_CORRECTIONS, TABLE_DECISIONS
     from ingest.suivi_chargement import ingest_suivi
@@ -74,7 +78,7 @@ def _lire(
     inbox = Path(settings.inbox_dir)
     with warehouse.connect() as con:
         sel = load_salt(inbox, documents_environ().get(SALT_ENV))
-        types = {type_code: libelle for type_code, (libelle, _groupe) in ACTOR_TYPES.items()}
+        types = libelles_types(con)
         rapport = ingest_suivi(con, code, inbox, sel, classeur, types)
         total = con.execute(
             f"select count(*) from raw.{table} where code_departement = ?", [code]

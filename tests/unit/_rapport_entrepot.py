@@ -617,6 +617,8 @@ def entrees() -> dict[str, pd.DataFrame]:
         "indicateurs": indicateurs,
         "axes_domaines": domaines,
         "indicateurs_catalogue": _seed("indicateurs_catalogue"),
+        "grille_densite_niveaux": _seed("grille_densite_niveaux"),
+        "acteurs_types": _seed("acteurs_types"),
         "besoins": pd.DataFrame(besoins),
         "ecarts": pd.DataFrame(ecarts),
         "offre": pd.DataFrame(offre),

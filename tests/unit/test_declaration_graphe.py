@@ -17,6 +17,7 @@ from graph.modele import Evidence, add_edge, add_node, new_graph
 from rapport import dictionnaire
 from rapport.donnees import filtre_departement
 from rapport.exports import exporter_parquet
+from tests.unit._vocabulaire_graphe import entrepot_vocabulaire
 
 TOY = "degre_brut_jouet"
 TOY_DECLARATION = {
@@ -139,6 +140,7 @@ def test_a_toy_metric_declared_once_reaches_marts_dictionary_and_exports(declare
             "create table marts.besoins (niveau varchar, code_territoire varchar, "
             "code_departement varchar, code_domaine varchar, indice_besoin double)"
         )
+        entrepot_vocabulaire(con)  # the actor types and parameters the analysis reads, as dbt makes them
         assert TOY in pipeline.calculer_mesures(_graphe("93"), None, pipeline.analyse.Parametres())
         frames = {code: pipeline.analyse_and_write(con, code) for code in ("93", "94")}
 

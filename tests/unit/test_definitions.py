@@ -104,3 +104,24 @@ def test_singular_tests_check_the_table_they_are_about(test_name, asset):
 
     checks = {spec.name: spec for assets in ASSETS for spec in assets.check_specs}
     assert checks[test_name].asset_key.to_user_string() == asset
+
+
+def test_the_graph_steps_run_after_the_dbt_tables_they_read(defs):
+    """The graph, its analysis and its page read the vocabulary dbt made (seeds acteurs_*, the
+    parameters model): each step depends on those tables, so a refresh runs it after them."""
+    from dagster import AssetKey
+
+    from graph.modele import SOURCES
+    from graph.vocabulaire import TABLES
+
+    graph = defs.resolve_asset_graph()
+
+    def parents(*cle: str) -> set:
+        return set(graph.get(AssetKey(list(cle))).parent_keys)
+
+    vocabulaire = {AssetKey(t.split(".")) for t in TABLES}
+    assert vocabulaire <= {AssetKey(t.split(".")) for t in SOURCES} <= parents("marts", "acteurs")
+    assert vocabulaire <= parents("marts", "liens_manquants")
+    assert vocabulaire <= parents("outputs", "reseau_acteurs")
+    # every one of them is an asset the pipeline materialises (a dbt seed or model)
+    assert vocabulaire <= set(graph.materializable_asset_keys)

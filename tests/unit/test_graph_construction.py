@@ -12,11 +12,12 @@ import pytest
 
 from graph import analyse
 from graph.construction import GraphInputs, build_graph
-from graph.dispositifs import ModeleInvalide, read_modele
+from graph.dispositifs import ModeleInvalide
 from graph.modele import NODE_KINDS
 from graph.registre import read_registre_departement
 from ingest.france_travail import read_clpe_communes
 from ingest.politique_ville import read_contrats_de_ville
+from tests.unit._vocabulaire_graphe import read_modele
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "dbt_project" / "seeds"

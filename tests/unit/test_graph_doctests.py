@@ -19,6 +19,7 @@ MODULES = [
     "export",
     "page",
     "pipeline",
+    "vocabulaire",
 ]
 
 

@@ -9,17 +9,20 @@ import duckdb
 import pandas as pd
 import pytest
 
-from graph import pipeline
+from graph import pipeline, vocabulaire
 from graph.registre import read_registre_table
 from graph.territoires import MissingSource
 from ingest.france_travail import read_clpe_communes
 from ingest.politique_ville import read_contrats_de_ville
 from tests.unit import test_graph_construction as frames
+from tests.unit._vocabulaire_graphe import charger_parametres, entrepot_vocabulaire
 
 SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 
 
-def _warehouse(path: Path, fixtures_dir: Path, skip: set[str] = frozenset()) -> Path:
+def _warehouse(
+    path: Path, fixtures_dir: Path, skip: set[str] = frozenset(), variables: dict | None = None
+) -> Path:
     data = fixtures_dir / "graph" / "data"
     registry = fixtures_dir / "graph" / "registre_valide"
     docs, mentions, liens = frames.documents()
@@ -90,6 +93,8 @@ def _warehouse(path: Path, fixtures_dir: Path, skip: set[str] = frozenset()) -> 
     with duckdb.connect(str(path)) as con:
         for schema in ("staging", "marts"):
             con.execute(f"create schema if not exists {schema}")
+        # the actor types, groups, codes (seeds) and the parameters model, as dbt makes them
+        entrepot_vocabulaire(con, **(variables or {}))
         for name, frame in tables.items():
             if name in skip:
                 continue
@@ -145,3 +150,37 @@ def test_run_several_departements(tmp_path, fixtures_dir):
     warehouse = _warehouse(tmp_path / "w.duckdb", fixtures_dir)
     timings = pipeline.run_departements(warehouse, ["93"], tmp_path / "out", with_page=False)
     assert list(timings["code_departement"]) == ["93"] and (timings["construction_s"] >= 0).all()
+
+
+def _besoins_eleves(warehouse: Path) -> list[list[str]]:
+    marts = pipeline.analyse_and_write(warehouse, "93")
+    manquants = marts["liens_manquants"]
+    high = manquants[manquants["regle"] == "besoin_eleve_offre_non_coordonnee"]
+    return high[["code_territoire", "code_domaine"]].values.tolist()
+
+
+def test_the_graph_applies_the_high_need_threshold_dbt_was_given(tmp_path, fixtures_dir):
+    """A build run with ``--vars '{offre_seuil_besoin_fort: ...}'``: the graph's high needs follow it."""
+    before = vocabulaire.courant()
+    try:
+        # the threshold of dbt_project.yml (115): Saint-Denis' need in training (160) is high
+        warehouse = _warehouse(tmp_path / "w.duckdb", fixtures_dir)
+        pipeline.build_and_write(warehouse, "93", tmp_path / "out")
+        assert _besoins_eleves(warehouse) == [["93066", "formation"]]
+        # the parameters model as dbt builds it with --vars: 170, then 160 (a need at the threshold is high)
+        for seuil, attendu in ((170, []), (160, [["93066", "formation"]])):
+            with duckdb.connect(str(warehouse)) as con:
+                charger_parametres(con, offre_seuil_besoin_fort=seuil)
+            assert _besoins_eleves(warehouse) == attendu, seuil
+            assert vocabulaire.courant().seuil_besoin_fort == seuil
+    finally:
+        vocabulaire.installer(before)
+
+
+def test_a_warehouse_without_the_vocabulary_is_refused_with_the_tables_named(tmp_path, fixtures_dir):
+    warehouse = _warehouse(tmp_path / "w.duckdb", fixtures_dir)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("drop table intermediate.int_graphe__parametres")
+        con.execute("drop table marts.acteurs_codes")
+    with pytest.raises(MissingSource, match=r"marts.acteurs_codes, intermediate.int_graphe__parametres"):
+        pipeline.build_and_write(warehouse, "93", tmp_path / "out")

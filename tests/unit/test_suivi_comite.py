@@ -36,6 +36,7 @@ from rapport.rendu import environnement  # noqa: E402
 from rapport.suivi import suivi_departement  # noqa: E402
 from rapport.suivi_classeurs import ecrire_classeur_decisions, ecrire_classeur_reseau  # noqa: E402
 from socle.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
+from tests.unit._vocabulaire_graphe import charger_seed  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 MART_SQL = REPO / "dbt_project" / "models" / "marts" / "suivi" / "suivi_decisions.sql"
@@ -68,6 +69,7 @@ def entrepot() -> Path:
             "('93', 'france_travail:93', 'conseil_departemental:93', 'partenaire_de', 'ft-cd', "
             '\'[{"origine": "registre", "reference": "https://example.org/convention"}]\')'
         )
+        charger_seed(con, "acteurs_types")  # the actor types' labels the network workbook lists
     finally:
         con.close()
     return copie
@@ -392,11 +394,11 @@ def test_graph_applies_the_comite_facts_and_drops_the_wrong_link(fixtures_dir):
     import test_graph_construction as tg
 
     from graph.construction import GraphInputs, build_graph
-    from graph.dispositifs import read_modele
     from graph.page import display_model
     from graph.registre import read_registre_departement
     from ingest.france_travail import read_clpe_communes  # noqa: F401 - as the graph tests read it
     from ingest.politique_ville import read_contrats_de_ville
+    from tests.unit._vocabulaire_graphe import read_modele
 
     data = fixtures_dir / "graph" / "data"
     docs, mentions, liens = tg.documents()
