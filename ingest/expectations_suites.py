@@ -362,7 +362,7 @@ def _suites() -> dict[str, Suite]:
         Suite("cnaf_places_petite_enfance_communes", (
             columns("annee", "code_commune", "code_departement_cnaf", "places_eaje_ensemble",
                     "places_offertes_ensemble"),
-            # the key (annee, code_commune) is tested by dbt (source and stg_petite_enfance__cnaf_places_communes)
+            # the key (annee, code_commune) is tested by dbt (stg_petite_enfance__cnaf_places_communes)
             matches("code_commune", COMMUNE, what="code commune INSEE"),
             between("annee", 2010, 2035, what="année de référence plausible"),
             *(count(c) for c in ("places_eaje_psu", "places_hors_eaje_psu", "places_eaje_ensemble",
@@ -380,7 +380,7 @@ def _suites() -> dict[str, Suite]:
         ), "DREES : accueil du jeune enfant par département"),
         Suite("bpe_2018_equipements", (
             columns("code_commune_2018", "type_equipement", "nb_equipements", "code_departement"),
-            # the key (code_commune_2018, type_equipement) is tested by dbt (source and stg_bpe__equipements_2018)
+            # its key (code_commune_2018, type_equipement) is tested by dbt (stg_bpe__equipements_2018)
             matches("code_commune_2018", COMMUNE, what="code commune INSEE"),
             matches("type_equipement", r"^[A-G]\d{3}$", what="type d'équipement BPE"),
             not_null("nb_equipements"), count("nb_equipements"),
