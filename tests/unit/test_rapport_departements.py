@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _priorites_dbt  # noqa: E402
+import _priorites_lignes  # noqa: E402
 
 from rapport.contexte import COLLECTIVITES_OUTRE_MER  # noqa: E402
 from rapport.production import produire_rapport  # noqa: E402
@@ -36,7 +36,7 @@ def _texte(noeud) -> str:
 
 @pytest.fixture(scope="module")
 def entrepot() -> Path:
-    return _priorites_dbt.entrepot_priorites(RACINE, load_ponderations(DEFAULT_PATH))
+    return _priorites_lignes.entrepot_priorites(RACINE)
 
 
 @pytest.fixture(scope="module")

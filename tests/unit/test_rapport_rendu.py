@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _priorites_dbt  # noqa: E402
+import _priorites_lignes  # noqa: E402
 from _rapport_chiffres import comparer_cellules  # noqa: E402
 
 from rapport.donnees import MartManquant, liste_marts  # noqa: E402
@@ -27,7 +27,7 @@ AXES = ["A1", "A2", "A3", "A4"]
 
 @pytest.fixture(scope="module")
 def entrepot() -> Path:
-    return _priorites_dbt.entrepot_priorites(RACINE, load_ponderations(DEFAULT_PATH))
+    return _priorites_lignes.entrepot_priorites(RACINE)
 
 
 @pytest.fixture(scope="module")

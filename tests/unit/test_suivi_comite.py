@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _priorites_dbt  # noqa: E402
+import _priorites_lignes  # noqa: E402
 
 from graph import comite  # noqa: E402
 from graph.modele import ACTOR_TYPES  # noqa: E402
@@ -35,7 +35,6 @@ from rapport.lisible import identifiants_visibles  # noqa: E402
 from rapport.rendu import environnement  # noqa: E402
 from rapport.suivi import suivi_departement  # noqa: E402
 from rapport.suivi_classeurs import ecrire_classeur_decisions, ecrire_classeur_reseau  # noqa: E402
-from socle.ponderations import DEFAULT_PATH, load_ponderations  # noqa: E402
 from tests.unit._vocabulaire_graphe import charger_seed  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -59,7 +58,7 @@ def construire_mart(con: duckdb.DuckDBPyConnection) -> None:
 
 @pytest.fixture(scope="module")
 def entrepot() -> Path:
-    source = _priorites_dbt.entrepot_priorites(RACINE, load_ponderations(DEFAULT_PATH))
+    source = _priorites_lignes.entrepot_priorites(RACINE)
     copie = RACINE / "suivi.duckdb"
     shutil.copy(source, copie)
     con = duckdb.connect(str(copie))
