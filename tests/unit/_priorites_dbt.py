@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import _dbt_sql
 import duckdb
 import pandas as pd
 
@@ -122,6 +123,11 @@ def entrepot_priorites(
         con.close()
     proc = executer(projet_temporaire(dossier), entrepot, ponderations)
     assert proc.returncode == 0, f"dbt run failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
+    con = duckdb.connect(str(entrepot))
+    try:
+        _dbt_sql.creer_tables_rapport(con)  # the tables made for the report, now that the priorities are
+    finally:
+        con.close()
     if cle is not None:
         _CACHE[cle] = entrepot
     return entrepot
