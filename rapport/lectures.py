@@ -141,7 +141,8 @@ def _indicateurs(con, code: str) -> pd.DataFrame:
         from derniers as d
         left join marts.indicateurs_catalogue as c using (code_indicateur)
         where d.r = 1
-        order by c.code_axe nulls first, c.code_domaine nulls first, d.code_indicateur""",
+        order by c.code_axe nulls first, c.code_domaine nulls first, d.code_indicateur, d.niveau,
+            d.code_territoire""",
         [code, code, code],
     )
 
