@@ -82,6 +82,7 @@ def creer_tables_rapport(con: duckdb.DuckDBPyConnection) -> list[str]:
             texte = chemin.read_text(encoding="utf-8")
             lues = {refs.get(r, f"marts.{r}") for r in re.findall(r"ref\('([a-z0-9_]+)'\)", texte)}
             lues |= {f"{s}.{t}" for s, t in re.findall(r"source\('([a-z0-9_]+)', '([a-z0-9_]+)'\)", texte)}
+            lues |= set(re.findall(r"\bfrom (raw\.[a-z0-9_]+)", texte))  # the load journal, by its name
             if lues & {f"rapport.{r}" for r in restants}:
                 continue  # another model of the report first
             del restants[nom]
