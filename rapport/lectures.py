@@ -95,19 +95,14 @@ def _sources_offre(con: duckdb.DuckDBPyConnection, code: str) -> str:
 def _besoins_sources(con: duckdb.DuckDBPyConnection, code: str) -> tuple[dict[str, str], dict[str, str]]:
     """Per domain, the sources of the indicators in its communes' need index, and their years
     (« , 2020-2025 »), from the dbt model ``besoins_sources``."""
-    lignes = enregistrements(
-        lire(con, "select * from rapport.besoins_sources where code_departement = ?", [code])
-    )
-    sources = {r["code_domaine"]: r["sources"] for r in lignes if r["sources"] is not None}
-    annees = {
-        r["code_domaine"]: (
-            f", {r['annee_min']}"
-            if r["annee_min"] == r["annee_max"]
-            else f", {r['annee_min']}-{r['annee_max']}"
-        )
-        for r in lignes
-        if r["annee_min"] is not None
-    }
+    # tuples, not a frame: a year column with a NULL would turn into floats (« 2021.0 »)
+    lignes = con.execute(
+        "select code_domaine, sources, annee_min, annee_max from rapport.besoins_sources "
+        "where code_departement = ?",
+        [code],
+    ).fetchall()
+    sources = {d: s for d, s, _, _ in lignes if s is not None}
+    annees = {d: (f", {a}" if a == b else f", {a}-{b}") for d, _, a, b in lignes if a is not None}
     return sources, annees
 
 

@@ -51,7 +51,8 @@ def con():
         """create table marts.besoins_composantes as select * from (values
         ('93', 'commune', 'emploi', 'i1', 2023), ('93', 'commune', 'emploi', 'i2', 2021),
         ('93', 'commune', 'emploi', 'i2', 2021), ('93', 'departement', 'emploi', 'i1', 2019),
-        ('93', 'commune', 'logement', 'i3', 2022), ('59', 'commune', 'emploi', 'i1', 2025))
+        ('93', 'commune', 'logement', 'i3', 2022), ('93', 'commune', 'sante', 'i3', null),
+        ('59', 'commune', 'emploi', 'i1', 2025))
         as t(code_departement, niveau, code_domaine, code_indicateur, annee)"""
     )
     assert {"chargements", "sources", "besoins_sources"} <= set(creer_tables_rapport(con))
