@@ -98,3 +98,13 @@ def test_a_missing_report_table_is_named():
         MartManquant, match=r"rapport\.chargements.*rapport\.revue_citations.*dbt_project/models/rapport"
     ):
         exige_tables_rapport(duckdb.connect(), TABLES_RAPPORT)
+
+
+def test_every_report_model_is_declared_once_for_the_report():
+    """A model of dbt_project/models/rapport/ is in rapport.donnees' lists, which name it when it is
+    missing and make the report's assets depend on it (docs/architecture.md, « add a report section »)."""
+    from rapport.donnees import TABLES_CLASSEUR
+    from socle.settings import DBT_PROJECT_DIR
+
+    modeles = {p.stem for p in (Path(DBT_PROJECT_DIR) / "models" / "rapport").glob("*.sql")}
+    assert set(TABLES_RAPPORT) | set(TABLES_CLASSEUR) == modeles | {"gouvernance_dispositifs"}
