@@ -5,10 +5,13 @@ rapport/exports.py (issue 13).
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 
 from rapport.classeur_cellules import LARGEUR_MAX, _Feuille, _largeur_valeur
 from rapport.classeur_libelles import Libelles
+from rapport.donnees import exige_tables_rapport
 
 __all__: list[str] = []
 
@@ -17,22 +20,17 @@ __all__: list[str] = []
 # synthesis sheets (one per axis) and read-me
 
 
-def _bloc(
-    con, cm: dict[str, dict[str, str]], table: str, voulues: list[str], where: str, params: list, ordre: str
-):
-    """Rows of ``table`` for the columns of ``voulues`` that exist (a changed mart never breaks the sheet).
+def _bloc(con, table: str, cles: dict[str, Any], ordre: str, exclues: tuple[str, ...] = ()):
+    """Columns and rows of ``rapport.<table>``, the dbt model made for the synthesis sheets, for
+    the keys ``cles`` (column → value; the key columns and ``exclues`` are not shown), in ``ordre``.
 
-    ``cm``: ``{mart: {column: type}}`` of the warehouse."""
-    presentes = cm.get(table, {})
-    cols = [c for c in voulues if c in presentes]
-    if not cols:
-        return [], []
-    ordre = ", ".join(o for o in ordre.split(", ") if o.split()[0] in presentes) or "1"
-    sql = f"select {', '.join(cols)} from marts.{table} where {where} order by {ordre}"
-    try:
-        return cols, con.execute(sql, params).fetchall()
-    except duckdb.Error:
-        return [], []
+    Raises :class:`rapport.donnees.MartManquant` when the model is not in the warehouse."""
+    exige_tables_rapport(con, [table])
+    where = " and ".join(f"{c} = ?" for c in cles)
+    exclure = ", ".join([*cles, *exclues])
+    sql = f"select * exclude ({exclure}) from rapport.{table} where {where} order by {ordre}"
+    curseur = con.execute(sql, list(cles.values()))
+    return [d[0] for d in curseur.description], curseur.fetchall()
 
 
 def _ecrire_page(
@@ -81,7 +79,6 @@ def _oui_non(v) -> str | None:
 
 def _synthese_axe(
     con,
-    cm: dict[str, dict[str, str]],
     code: str,
     axe: str,
     libelle_axe: str,
@@ -104,13 +101,7 @@ def _synthese_axe(
     ]
     if "besoins" in presents:
         cols, rows = _bloc(
-            con,
-            cm,
-            "besoins",
-            ["libelle_domaine", "indice_besoin", "nb_composantes"],
-            "niveau = 'departement' and code_territoire = ? and code_axe = ?",
-            [code, axe],
-            "libelle_domaine",
+            con, "synthese_besoins", {"code_departement": code, "code_axe": axe}, "libelle_domaine"
         )
         if rows:
             lignes += [[], [("Besoin du département par domaine", None, "section")]]
@@ -129,18 +120,6 @@ def _synthese_axe(
                 ],
             )
     if "priorites" in presents:
-        voulues = [
-            "rang_axe",
-            "libelle_territoire",
-            "libelle_domaine",
-            "score",
-            "indice_besoin",
-            "indice_offre",
-            "ecart_besoin_offre",
-            "typologie_ecart",
-            "zone_blanche",
-            "faiblesse_coordination",
-        ]
         echelles = [
             ("infra", "Priorités classées : EPT et EPCI"),
             ("departement", "Priorités classées : département"),
@@ -148,12 +127,10 @@ def _synthese_axe(
         for echelle, titre in echelles:
             cols, rows = _bloc(
                 con,
-                cm,
-                "priorites",
-                voulues,
-                "code_departement = ? and code_axe = ? and echelle = ? and donnees_suffisantes",
-                [code, axe, echelle],
+                "synthese_priorites",
+                {"code_departement": code, "code_axe": axe, "echelle": echelle, "donnees_suffisantes": True},
                 "rang_axe, libelle_territoire, libelle_domaine",
+                exclues=("raison",),
             )
             lignes += [[], [(titre, None, "section")]]
             if rows:
@@ -173,15 +150,11 @@ def _synthese_axe(
                 )
             else:
                 lignes.append([("Aucune priorité classée à cette échelle.", None, "note")])
-        _, absentes = _bloc(
-            con,
-            cm,
-            "priorites",
-            ["raison"],
-            "code_departement = ? and code_axe = ? and not donnees_suffisantes",
+        absentes = con.execute(
+            "select raison from rapport.synthese_priorites where code_departement = ? and code_axe = ? "
+            "and not donnees_suffisantes order by raison",
             [code, axe],
-            "raison",
-        )
+        ).fetchall()
         if absentes:
             raisons = sorted({r[0] for r in absentes if r[0]})
             lignes.append(
@@ -196,21 +169,10 @@ def _synthese_axe(
                 ]
             )
     if "pistes" in presents:
-        voulues = [
-            "rang_axe",
-            "libelle_territoire",
-            "libelle_domaine",
-            "nature",
-            "intitule",
-            "indicateur_suivi",
-        ]
         cols, rows = _bloc(
             con,
-            cm,
-            "pistes",
-            voulues,
-            "code_departement = ? and code_axe = ?",
-            [code, axe],
+            "synthese_pistes",
+            {"code_departement": code, "code_axe": axe},
             "rang_axe, libelle_territoire",
         )
         lignes += [[], [("Pistes d'action", None, "section")]]

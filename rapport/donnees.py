@@ -29,6 +29,9 @@ __all__ = [
     "lire_departement",
     "filtre_departement",
     "PERIMETRE",
+    "TABLES_RAPPORT",
+    "TABLES_CLASSEUR",
+    "exige_tables_rapport",
 ]
 
 #: the territories of each département's files (dbt model ``perimetre``, schema ``rapport``)
@@ -151,3 +154,38 @@ def lire_departement(con: duckdb.DuckDBPyConnection, mart: str, code: str) -> pd
     exige_marts(con, [mart])
     where, params = filtre_departement(con, mart, code)
     return lire(con, f'select * from marts."{mart}" where {where}', params)
+
+
+#: The tables dbt makes for the report (schema ``rapport``: dbt_project/models/rapport/ and
+#: gouvernance_dispositifs), built after the graph (dbt tag ``apres_graphe``); the report's
+#: assets depend on them (orchestration/assets/rapport.py).
+SCHEMA_RAPPORT = "rapport"
+TABLES_RAPPORT = (
+    "chargements",
+    "sources",
+    "sources_offre",
+    "besoins_sources",
+    "preuves_pistes",
+    "gouvernance_dispositifs",
+    "revue_avancements",
+    "revue_citations",
+)
+#: those the workbook's synthesis sheets read (rapport/classeur_synthese.py)
+TABLES_CLASSEUR = ("synthese_besoins", "synthese_priorites", "synthese_pistes")
+
+
+def exige_tables_rapport(con: duckdb.DuckDBPyConnection, noms: Iterable[str] = TABLES_RAPPORT) -> None:
+    """Raise :class:`MartManquant` naming every table of ``noms`` absent from schema ``rapport``."""
+    presentes = {
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [SCHEMA_RAPPORT]
+        ).fetchall()
+    }
+    absentes = [n for n in noms if n not in presentes]
+    if absentes:
+        raise MartManquant(
+            "the report needs tables that are not in the warehouse: "
+            + ", ".join(f"{SCHEMA_RAPPORT}.{n}" for n in absentes)
+            + " (dbt models of dbt_project/models/rapport, tag apres_graphe: run `pacte build`)"
+        )

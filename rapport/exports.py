@@ -393,7 +393,7 @@ def exporter_excel(
             feuille = _Feuille(classeur, nom_feuille(f"Synthèse axe {axe}", pris))
             _ecrire_page(
                 feuille,
-                _synthese_axe(con, colonnes_marts, code, axe, libelle_axe, nom_dep, presents, genere_le, lib),
+                _synthese_axe(con, code, axe, libelle_axe, nom_dep, presents, genere_le, lib),
                 [14],
                 largeur_max=32,
             )

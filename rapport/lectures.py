@@ -1,20 +1,23 @@
-"""The report's reads of the marts that need more than one table: loads and sources of the data,
-evidence of the leads, latest indicators, governance of the dispositifs, review of the actions.
+"""The report's reads of the tables dbt makes for it (schema ``rapport``, dbt_project/models/rapport/):
+loads and sources of the data, evidence of the leads, governance of the dispositifs, review of the
+actions; and the latest indicators.
 
 Each reader takes an open DuckDB connection and returns records or frames for
-:func:`rapport.contexte.contexte_departement`. Split from rapport/contexte.py (issue 13).
+:func:`rapport.contexte.contexte_departement`; the joins, groupings and orderings are dbt's, the
+reader only selects the département's rows and presents them. A table that is absent raises
+:class:`rapport.donnees.MartManquant` (:func:`rapport.donnees.exige_tables_rapport`). Split from
+rapport/contexte.py (issue 13).
 """
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from rapport.donnees import MartManquant, colonnes, lire, liste_marts
+from rapport.donnees import exige_marts, lire
 
 __all__ = ["enregistrements"]
 
@@ -46,154 +49,70 @@ def enregistrements(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _chargements(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    tables = {
-        r[0]
-        for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'raw'"
-        ).fetchall()
-    }
-    if "_chargements" not in tables:
-        return []
-    frame = lire(
-        con,
-        """
-        select table_name, source_file, vintage, mode, stale, rows_loaded, rows_quarantined, loaded_at,
-               coalesce(starts_with(message, 'livraison refusée'), false) as livraison_refusee
-        from raw._chargements
-        qualify row_number() over (partition by table_name order by loaded_at desc) = 1
-        order by table_name""",
-    )
+    """The last load of each raw table (dbt model ``chargements``), dated « jj/mm/aaaa hh:mm »."""
+    frame = lire(con, "select * from rapport.chargements order by table_name")
     frame["loaded_at"] = frame["loaded_at"].map(lambda d: d.strftime("%d/%m/%Y %H:%M") if pd.notna(d) else "")
-    frame["fichier"] = frame["source_file"].map(
-        lambda s: "; ".join(Path(p).name for p in str(s).split(";")) if s else ""
-    )
     return enregistrements(frame)
 
 
-def _sources(con: duckdb.DuckDBPyConnection, chargements: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The sources of the diagnostic as people name them (seed ``sources_donnees``: publisher and
-    dataset), one row per dataset, grouped by part of the diagnostic, with the rows loaded.
-
-    A loaded table the seed does not name is listed under « Autres sources » with the reader's own
-    description of its vintage, never under its table name."""
-    noms: dict[str, dict[str, Any]] = {}
-    if "sources_donnees" in liste_marts(con):
-        noms = {
-            r["table_brute"]: r for r in enregistrements(lire(con, "select * from marts.sources_donnees"))
-        }
-    groupes: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for c in chargements:
-        nom = noms.get(c["table_name"])
-        cle = (
-            (nom["theme"], nom["producteur"], nom["jeu_de_donnees"])
-            if nom
-            else ("Autres sources", "–", str(c.get("vintage") or "source non décrite"))
+def _sources(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The sources of the diagnostic as people name them, one row per dataset, grouped by part of
+    the diagnostic, with the rows loaded (dbt model ``sources``)."""
+    return enregistrements(
+        lire(
+            con,
+            "select * exclude (ordre_theme, tables_brutes) from rapport.sources "
+            "order by ordre_theme, producteur, jeu_de_donnees",
         )
-        g = groupes.setdefault(
-            cle,
-            {
-                "theme": cle[0],
-                "producteur": cle[1],
-                "jeu_de_donnees": cle[2],
-                "lignes": 0,
-                "rejets": 0,
-                "charge_le": "",
-                "ancienne_copie": False,
-                "livraison_refusee": False,
-            },
-        )
-        g["lignes"] += int(c.get("rows_loaded") or 0)
-        g["rejets"] += int(c.get("rows_quarantined") or 0)
-        g["ancienne_copie"] = g["ancienne_copie"] or bool(c.get("stale"))
-        # stale because its last delivery was refused (ingest.livraison.REFUSED_MARK), not a live fallback
-        g["livraison_refusee"] = g["livraison_refusee"] or bool(c.get("livraison_refusee"))
-        date = str(c.get("loaded_at") or "")[:10]
-        g["charge_le"] = max(g["charge_le"], date, key=lambda d: d[6:10] + d[3:5] + d[0:2])
-    ordre = ["Besoins", "Offre", "Acteurs et dispositifs", "Documents et entretiens", "Territoires"]
-    return sorted(
-        groupes.values(),
-        key=lambda g: (
-            ordre.index(g["theme"]) if g["theme"] in ordre else len(ordre),
-            g["producteur"],
-            g["jeu_de_donnees"],
-        ),
     )
 
 
+def _source_de_table(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
+    """« publisher, dataset » of the loaded raw ``table`` (dbt model ``sources``); None when not loaded."""
+    ligne = con.execute(
+        "select producteur || ', ' || jeu_de_donnees from rapport.sources "
+        "where list_contains(tables_brutes, ?) order by ordre_theme, producteur, jeu_de_donnees",
+        [table],
+    ).fetchone()
+    return ligne[0] if ligne else None
+
+
 def _niveaux(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
-    """Territorial level code → its names (seed ``vocabulaire_niveaux``); empty when absent."""
-    if "vocabulaire_niveaux" not in liste_marts(con):
-        return {}
+    """Territorial level code → its names (seed ``vocabulaire_niveaux``)."""
+    exige_marts(con, ["vocabulaire_niveaux"])
     return {r["niveau"]: r for r in enregistrements(lire(con, "select * from marts.vocabulaire_niveaux"))}
 
 
 def _sources_offre(con: duckdb.DuckDBPyConnection, code: str) -> str:
-    """The offer lists the département's structures come from, by their names (seed
-    ``offre_sources``), e.g. « Agences France Travail, Missions locales, Structures de l'IAE »."""
-    if "offre_sources" not in liste_marts(con) or "tables_sources" not in colonnes(con, "structures"):
-        return "catalogue de l'offre"
-    rows = con.execute(
-        """
-        with t as (select distinct unnest(tables_sources) as table_source from marts.structures
-                   where code_departement = ?)
-        select s.libelle from t inner join marts.offre_sources as s using (table_source)
-        order by s.priorite""",
-        [code],
-    ).fetchall()
-    return ", ".join(r[0] for r in rows) or "catalogue de l'offre"
+    """The offer lists the département's structures come from, by their names (dbt model
+    ``sources_offre``), e.g. « Agences France Travail, Missions locales, Structures de l'IAE »."""
+    ligne = con.execute(
+        "select sources_offre from rapport.sources_offre where code_departement = ?", [code]
+    ).fetchone()
+    return (ligne[0] if ligne else None) or "catalogue de l'offre"
 
 
-def _sources_besoins(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, str]:
-    """Per domain, the sources (catalogue ``source`` column) of the indicators in its communes' need index."""
-    if "besoins_composantes" not in liste_marts(con):
-        return {}
-    rows = con.execute(
-        """
-        select distinct b.code_domaine, c.source
-        from marts.besoins_composantes as b
-        inner join marts.indicateurs_catalogue as c using (code_indicateur)
-        where b.code_departement = ? and b.niveau = 'commune' and c.source is not null
-        order by 1, 2""",
+def _besoins_sources(con: duckdb.DuckDBPyConnection, code: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Per domain, the sources of the indicators in its communes' need index, and their years
+    (« , 2020-2025 »), from the dbt model ``besoins_sources``."""
+    # tuples, not a frame: a year column with a NULL would turn into floats (« 2021.0 »)
+    lignes = con.execute(
+        "select code_domaine, sources, annee_min, annee_max from rapport.besoins_sources "
+        "where code_departement = ?",
         [code],
     ).fetchall()
-    # a catalogue source may list several (« France Travail 2025 ; population légale 2023 »): each once
-    par_domaine: dict[str, list[str]] = {}
-    for domaine, source in rows:
-        morceaux = par_domaine.setdefault(domaine, [])
-        for morceau in str(source).split(" ; "):
-            if morceau.strip() and morceau.strip() not in morceaux:
-                morceaux.append(morceau.strip())
-    return {d: " ; ".join(m) for d, m in par_domaine.items()}
+    sources = {d: s for d, s, _, _ in lignes if s is not None}
+    annees = {d: (f", {a}" if a == b else f", {a}-{b}") for d, _, a, b in lignes if a is not None}
+    return sources, annees
 
 
 def _preuves(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
-    """The leads' evidence with, instead of the mart keys, where a person finds it: the indicator's
-    source and year, the document's title and page, the kind of testimony."""
-    documents = "documents" in liste_marts(con)
-    genre_parole = [f"pa.{c}" for c in ("modalite", "type_parole") if c in colonnes(con, "parole")]
-    titre = "coalesce(d.titre, d.nom_fichier)" if documents else "null"
-    jointure_doc = "left join marts.documents as d on d.id_document = ps.id_document" if documents else ""
+    """The leads' evidence with where a person finds it (dbt model ``preuves_pistes``), in the
+    order of the lead's sheet."""
     return lire(
         con,
-        f"""
-        select p.*,
-            case p.type_preuve
-                when 'indicateur' then c.source || coalesce(', ' || p.annee, '')
-                when 'ecart' then 'indice de besoin et offre recensée du domaine'
-                when 'lien_manquant' then 'graphe de coordination des acteurs'
-                when 'passage' then {titre} || coalesce(', p. ' || ps.page, '')
-                when 'parole' then coalesce({", ".join([*genre_parole, "'entretien ou questionnaire'"])})
-            end as origine
-        from marts.pistes_preuves as p
-        left join marts.indicateurs_catalogue as c on p.type_preuve = 'indicateur'
-            and c.code_indicateur = p.code_indicateur
-        left join marts.passages as ps on p.type_preuve = 'passage' and ps.id_passage = p.id_passage
-        {jointure_doc}
-        left join marts.parole as pa on p.type_preuve = 'parole' and pa.id_parole = p.id_parole
-        where p.code_departement = ?
-        order by p.id_piste,
-            list_position(['indicateur', 'ecart', 'lien_manquant', 'passage', 'parole'], p.type_preuve),
-            p.ordre""",
+        "select * exclude (ordre_type) from rapport.preuves_pistes where code_departement = ? "
+        "order by id_piste, ordre_type, ordre",
         [code],
     )
 
@@ -217,7 +136,8 @@ def _indicateurs(con, code: str) -> pd.DataFrame:
         from derniers as d
         left join marts.indicateurs_catalogue as c using (code_indicateur)
         where d.r = 1
-        order by c.code_axe nulls first, c.code_domaine nulls first, d.code_indicateur""",
+        order by c.code_axe nulls first, c.code_domaine nulls first, d.code_indicateur, d.niveau,
+            d.code_territoire""",
         [code, code, code],
     )
 
@@ -225,15 +145,6 @@ def _indicateurs(con, code: str) -> pd.DataFrame:
 def _gouvernance(con: duckdb.DuckDBPyConnection, code: str) -> list[dict[str, Any]]:
     """The département's dispositifs (graph nodes) with their pilots and partner coverage: the rows
     the dbt model ``gouvernance_dispositifs`` (schema ``rapport``, after the graph) makes for the report."""
-    present = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'rapport' "
-        "and table_name = 'gouvernance_dispositifs'"
-    ).fetchone()[0]
-    if not present:
-        raise MartManquant(
-            "the report needs rapport.gouvernance_dispositifs (priorities, dbt tag apres_graphe), "
-            "which is not in the warehouse"
-        )
     return enregistrements(
         lire(
             con,
@@ -242,9 +153,6 @@ def _gouvernance(con: duckdb.DuckDBPyConnection, code: str) -> list[dict[str, An
             [code],
         )
     )
-
-
-DISPOSITIFS_REVUE = ("CALPAE", "SPIE", "STRATEGIE_PAUVRETE")
 
 
 def _revue_actions(
@@ -270,46 +178,20 @@ def _revue_actions(
             rapports.append({**doc, "passages": enregistrements(extraits)})
         else:
             ecartes.append(doc)
-    codes = ", ".join(f"'{c}'" for c in DISPOSITIFS_REVUE)
     avancements = enregistrements(
         lire(
             con,
-            f"""
-        select objet_libelle, objet_code, statut_avancement, libelle_statut, annee, texte_trouve, page,
-            titre_document, nom_fichier, id_passage
-        from marts.revue_actions
-        where code_departement = ?
-        order by (upper(coalesce(objet_code, '')) in ({codes})) desc, annee nulls last, ordre_statut,
-            id_mention
-        limit 40""",
+            "select * exclude (code_departement, rang) from rapport.revue_avancements "
+            "where code_departement = ? order by rang",
             [code],
         )
     )
     citations = enregistrements(
         lire(
             con,
-            f"""
-        select distinct p.id_passage, p.texte, p.page, d.titre as titre_document, d.nom_fichier,
-            m.code_entite as code_dispositif
-        from marts.mentions as m
-        inner join marts.passages as p using (id_passage)
-        inner join marts.revue_documents as d on d.id_document = p.id_document and d.revu
-        where m.code_departement = ? and m.type_entite = 'dispositif' and upper(m.code_entite) in ({codes})
-        order by code_dispositif, p.id_passage
-        limit 20""",
+            "select * exclude (code_departement, rang) from rapport.revue_citations "
+            "where code_departement = ? order by rang",
             [code],
         )
     )
     return {"documents": rapports, "ecartes": ecartes, "avancements": avancements, "passages": citations}
-
-
-def _annees_composantes(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, str]:
-    """Per domain, the years of the indicators behind the communes' need index (« , 2020-2025 »)."""
-    if "besoins_composantes" not in liste_marts(con):
-        return {}
-    rows = con.execute(
-        "select code_domaine, min(annee), max(annee) from marts.besoins_composantes "
-        "where code_departement = ? and niveau = 'commune' group by 1",
-        [code],
-    ).fetchall()
-    return {d: (f", {a}" if a == b else f", {a}-{b}") for d, a, b in rows if a is not None}

@@ -39,6 +39,10 @@ class PacteDbtTranslator(DagsterDbtTranslator):
         fqn = dbt_resource_props.get("fqn", [])
         if dbt_resource_props.get("resource_type") == "seed":
             return "dbt_seeds"
+        # a folder may name its group (meta dagster.group): the report's views go with the marts
+        groupe = (dbt_resource_props.get("meta") or {}).get("dagster", {}).get("group")
+        if groupe:
+            return groupe
         return f"dbt_{fqn[1]}" if len(fqn) > 2 else "dbt"
 
 

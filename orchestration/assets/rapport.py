@@ -18,6 +18,7 @@ from orchestration.resources import PacteSettingsResource, WarehouseResource
 from rapport.classeur_libelles import SCHEMA as SCHEMA_LIBELLES
 from rapport.classeur_libelles import SEEDS as SEEDS_LIBELLES
 from rapport.donnees import PERIMETRE as TABLE_PERIMETRE
+from rapport.donnees import SCHEMA_RAPPORT, TABLES_CLASSEUR, TABLES_RAPPORT
 from socle.settings import DBT_TARGET_DIR
 
 __all__ = ["ASSETS", "livrable"]
@@ -27,8 +28,8 @@ MARTS_PRIORITES = [
     AssetKey(["marts", name])
     for name in ("priorites", "pistes", "pistes_acteurs", "pistes_preuves", "suivi_decisions")
 ]
-# made for the report by dbt after the graph (schema rapport, dbt_project/models/marts/priorites/)
-MARTS_PRIORITES.append(AssetKey(["rapport", "gouvernance_dispositifs"]))
+# made for the report and the workbook by dbt after the graph (schema rapport, dbt_project/models/rapport/)
+MARTS_PRIORITES += [AssetKey([SCHEMA_RAPPORT, name]) for name in (*TABLES_RAPPORT, *TABLES_CLASSEUR)]
 # the workbook's vocabulary: dbt seeds of schema rapport, read by the kit's workbook writer
 LIBELLES_CLASSEUR = [AssetKey([SCHEMA_LIBELLES, name]) for name in SEEDS_LIBELLES]
 # the territories each département's files keep (dbt model of schema rapport), read by every exporter

@@ -51,3 +51,47 @@ def creer_perimetre(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists rapport")
     sql = rendre(Path("models/marts/perimetre.sql"))
     con.execute(f"create or replace table rapport.perimetre as {sql}")
+
+
+def _vars_projet() -> dict:
+    """The vars of dbt_project.yml (read without loading Dagster)."""
+    import yaml
+
+    return yaml.safe_load((PROJET / "dbt_project.yml").read_text(encoding="utf-8")).get("vars") or {}
+
+
+def creer_tables_rapport(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables dbt makes for the report (models of dbt_project/models/rapport/, schema rapport),
+    built by their real SQL from the hand-made marts, in their order of dependence; a model whose
+    marts are not all in the warehouse is not built (dbt would not build it either). Returns the
+    names built."""
+    import re
+
+    con.execute("create schema if not exists rapport")
+    modeles = {p.stem: p for p in sorted((PROJET / "models" / "rapport").glob("*.sql"))}
+    existantes = {
+        f"{s}.{t}"
+        for s, t in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+    }
+    refs = {nom: f"rapport.{nom}" for nom in modeles}
+    faites: list[str] = []
+    restants = dict(modeles)
+    while restants:
+        avance = False
+        for nom, chemin in list(restants.items()):
+            texte = chemin.read_text(encoding="utf-8")
+            lues = {refs.get(r, f"marts.{r}") for r in re.findall(r"ref\('([a-z0-9_]+)'\)", texte)}
+            lues |= {f"{s}.{t}" for s, t in re.findall(r"source\('([a-z0-9_]+)', '([a-z0-9_]+)'\)", texte)}
+            lues |= set(re.findall(r"\bfrom (raw\.[a-z0-9_]+)", texte))  # the load journal, by its name
+            if lues & {f"rapport.{r}" for r in restants}:
+                continue  # another model of the report first
+            del restants[nom]
+            avance = True
+            if lues <= existantes:
+                sql = rendre(chemin.relative_to(PROJET), refs, **_vars_projet())
+                con.execute(f"create or replace table rapport.{nom} as {sql}")
+                existantes.add(f"rapport.{nom}")
+                faites.append(nom)
+        if not avance:
+            raise AssertionError(f"the report's models depend on each other in a circle: {sorted(restants)}")
+    return faites

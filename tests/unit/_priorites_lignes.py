@@ -15,6 +15,7 @@ import os
 import shutil
 from pathlib import Path
 
+import _dbt_sql
 import duckdb
 
 LIGNES = Path(__file__).resolve().parents[1] / "fixtures" / "priorites"
@@ -56,6 +57,7 @@ def entrepot_priorites(racine: Path) -> Path:
     con = duckdb.connect(str(entrepot))
     try:
         charger(con)
+        _dbt_sql.creer_tables_rapport(con)  # the tables made for the report, now that the priorities are
     finally:
         con.close()
     _CACHE[cle] = entrepot

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from _dbt_sql import creer_perimetre
+from _dbt_sql import creer_perimetre, creer_tables_rapport
 
 SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 DEP = "93"
@@ -45,6 +45,14 @@ def charger_libelles(con: duckdb.DuckDBPyConnection) -> None:
         colonnes = {c for (c, *_) in con.execute(f"describe {SCHEMA}.{name}").fetchall()}
         if "ordre" in colonnes:
             con.execute(f"alter table {SCHEMA}.{name} alter ordre type integer")
+
+
+def _offre_sources() -> pd.DataFrame:
+    """The offer's source families of the dbt var ``offre_sources`` (mart offre_sources)."""
+    import yaml
+
+    projet = yaml.safe_load((SEEDS.parent / "dbt_project.yml").read_text(encoding="utf-8"))
+    return pd.DataFrame(projet["vars"]["offre_sources"])[["table_source", "libelle", "priorite"]]
 
 
 def entrees() -> dict[str, pd.DataFrame]:
@@ -190,6 +198,7 @@ def entrees() -> dict[str, pd.DataFrame]:
             besoins.append(
                 {
                     **cle,
+                    "libelle_domaine": dom["libelle_domaine"],
                     "indice_besoin": float(indice),
                     "nb_composantes": 2,
                 }
@@ -448,12 +457,14 @@ def entrees() -> dict[str, pd.DataFrame]:
                 "nom": "Mission locale de Saint-Denis",
                 "code_commune": "93066",
                 "code_departement": DEP,
+                "tables_sources": ["missions_locales", "di_api"],
             },
             {
                 "id_structure": "s2",
                 "nom": "Épicerie solidaire d'Aubervilliers",
                 "code_commune": "93001",
                 "code_departement": DEP,
+                "tables_sources": ["di_api"],
             },
         ]
     )
@@ -551,6 +562,8 @@ def entrees() -> dict[str, pd.DataFrame]:
                 "code_axe": "A2",
                 "code_domaine": "accompagnement_emploi",
                 "texte": "On attend des mois avant un premier rendez-vous.",
+                "type_parole": "citation",
+                "modalite": None,
                 "role": "allocataire",
                 "secret": False,
             },
@@ -628,6 +641,9 @@ def entrees() -> dict[str, pd.DataFrame]:
         "liens": liens,
         "liens_manquants": liens_manquants,
         "structures": structures,
+        "offre_sources": _offre_sources(),
+        "sources_donnees": _seed("sources_donnees"),
+        "vocabulaire_niveaux": _seed("vocabulaire_niveaux"),
         "services": services,
         "mentions": mentions,
         "documents": documents,
@@ -656,6 +672,7 @@ def ecrire(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
             con.unregister("_t")
         if "territoires" in tables:
             creer_perimetre(con)  # the exporters' perimeter, by its real dbt model
+        creer_tables_rapport(con)  # those the report reads, by their real dbt models
     finally:
         con.close()
     return path

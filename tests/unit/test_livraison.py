@@ -10,6 +10,7 @@ exactly as the original.
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import duckdb
@@ -24,7 +25,12 @@ from orchestration.assets.raw_offre import SOURCES
 from orchestration.progression import sources_perimees
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 from rapport.contexte import _chargements, _sources
+from socle.settings import DBT_PROJECT_DIR
 
+sys.path.insert(0, str(Path(__file__).parent))
+from _dbt_sql import creer_tables_rapport  # noqa: E402
+
+SEEDS = Path(DBT_PROJECT_DIR) / "seeds"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "offre" / "data"
 TABLE = "offre_structures__france_services"
 FS = ln.FRANCE_SERVICES.fichier
@@ -151,6 +157,16 @@ def test_the_raw_asset_keeps_the_last_good_load_and_fails_naming_the_source(data
     # visible in the build summary and in the report's table of sources
     (perimee,) = sources_perimees(warehouse)
     assert perimee.startswith("Source « ANCT, France services labellisées, août 2024 » refusée")
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        (groupe,) = _sources(con, _chargements(con))
+    with duckdb.connect(str(warehouse)) as con:  # the report's tables, by their real dbt models
+        con.execute("create schema if not exists marts")
+        con.execute(
+            "create table marts.sources_donnees as "
+            "select * from read_csv(?, header = true, all_varchar = true)",
+            [str(SEEDS / "sources_donnees.csv")],
+        )
+        assert {"chargements", "sources"} <= set(creer_tables_rapport(con))
+        (chargement,) = _chargements(con)
+        (groupe,) = _sources(con)
+    assert chargement["table_name"] == TABLE and chargement["livraison_refusee"]
     assert groupe["ancienne_copie"] and groupe["livraison_refusee"]
+    assert groupe["producteur"] == "ANCT" and groupe["theme"] == "Offre"

@@ -1,0 +1,110 @@
+"""The tables dbt makes for the report (dbt_project/models/rapport/), by their real SQL on small
+hand-made marts (tests/unit/_dbt_sql.py): what used to be Python around SQL strings in
+rapport/lectures.py (file names, grouping of the sources, one mention per publication)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _dbt_sql import creer_tables_rapport  # noqa: E402
+
+from rapport.donnees import TABLES_RAPPORT, MartManquant, exige_tables_rapport  # noqa: E402
+from rapport.lectures import _besoins_sources, _chargements, _source_de_table, _sources  # noqa: E402
+
+
+@pytest.fixture
+def con():
+    con = duckdb.connect()
+    con.execute("create schema raw; create schema marts")
+    con.execute(
+        """create table raw._chargements (table_name varchar, source_file varchar, checksum varchar,
+        vintage varchar, mode varchar, stale boolean, message varchar, rows_loaded bigint,
+        rows_quarantined bigint, loaded_at timestamp)"""
+    )
+    con.execute(
+        """insert into raw._chargements values
+        ('cog_communes', '/d/cog/v2025.csv', 'a', 'COG 2025', 'snapshot', false, '', 10, 0,
+         '2026-01-02 08:00'),
+        ('cog_communes', '/d/cog/v2026.csv;/d/cog/arrondissements/', 'b', 'COG 2026', 'snapshot', true,
+         'livraison refusée : 2 lignes', 30, 1, '2026-03-04 09:05'),
+        ('cog_regions', '/d/cog/regions.csv', 'c', 'COG 2026', 'snapshot', false, null, 18, 0,
+         '2026-03-05 10:00'),
+        ('table_inconnue', null, 'd', '', 'live', false, null, null, 2, null)"""
+    )
+    con.execute(
+        """create table marts.sources_donnees as select * from (values
+        ('cog_communes', 'INSEE', 'Code officiel géographique 2026', 'Territoires'),
+        ('cog_regions', 'INSEE', 'Code officiel géographique 2026', 'Territoires'))
+        as t(table_brute, producteur, jeu_de_donnees, theme)"""
+    )
+    con.execute(
+        """create table marts.indicateurs_catalogue as select * from (values
+        ('i1', 'France Travail 2025 ; population légale 2023'), ('i2', 'population légale 2023 ; RP 2021'),
+        ('i3', null)) as t(code_indicateur, source)"""
+    )
+    con.execute(
+        """create table marts.besoins_composantes as select * from (values
+        ('93', 'commune', 'emploi', 'i1', 2023), ('93', 'commune', 'emploi', 'i2', 2021),
+        ('93', 'commune', 'emploi', 'i2', 2021), ('93', 'departement', 'emploi', 'i1', 2019),
+        ('93', 'commune', 'logement', 'i3', 2022), ('93', 'commune', 'sante', 'i3', null),
+        ('59', 'commune', 'emploi', 'i1', 2025))
+        as t(code_departement, niveau, code_domaine, code_indicateur, annee)"""
+    )
+    assert {"chargements", "sources", "besoins_sources"} <= set(creer_tables_rapport(con))
+    yield con
+    con.close()
+
+
+def test_the_last_load_of_each_table_with_its_file_names_and_a_refused_delivery(con):
+    chargements = {c["table_name"]: c for c in _chargements(con)}
+    cog = chargements["cog_communes"]
+    assert cog["fichier"] == "v2026.csv; arrondissements" and cog["vintage"] == "COG 2026"
+    assert cog["livraison_refusee"] and cog["stale"] and cog["loaded_at"] == "04/03/2026 09:05"
+    assert chargements["table_inconnue"]["fichier"] == "" and chargements["table_inconnue"]["loaded_at"] == ""
+
+
+def test_sources_group_the_loaded_tables_by_dataset_and_never_show_a_table_name(con):
+    sources = _sources(con)
+    assert [(s["theme"], s["producteur"], s["jeu_de_donnees"]) for s in sources] == [
+        ("Territoires", "INSEE", "Code officiel géographique 2026"),
+        ("Autres sources", "–", "source non décrite"),
+    ]
+    insee = sources[0]
+    assert (insee["lignes"], insee["rejets"], insee["charge_le"]) == (48, 1, "05/03/2026")
+    assert insee["ancienne_copie"] and insee["livraison_refusee"] and type(insee["lignes"]) is int
+    assert "tables_brutes" not in insee and "table_inconnue" not in str(sources)
+    assert _source_de_table(con, "cog_regions") == "INSEE, Code officiel géographique 2026"
+    assert _source_de_table(con, "table_inconnue") == "–, source non décrite"
+    assert _source_de_table(con, "jamais_chargee") is None
+
+
+def test_need_sources_name_each_publication_once_with_the_communes_years(con):
+    sources, annees = _besoins_sources(con, "93")
+    assert sources == {"emploi": "France Travail 2025 ; population légale 2023 ; RP 2021"}
+    assert annees == {"emploi": ", 2021-2023", "logement": ", 2022"}
+    assert _besoins_sources(con, "59") == (
+        {"emploi": "France Travail 2025 ; population légale 2023"},
+        {"emploi": ", 2025"},
+    )
+
+
+def test_a_missing_report_table_is_named():
+    with pytest.raises(
+        MartManquant, match=r"rapport\.chargements.*rapport\.revue_citations.*dbt_project/models/rapport"
+    ):
+        exige_tables_rapport(duckdb.connect(), TABLES_RAPPORT)
+
+
+def test_every_report_model_is_declared_once_for_the_report():
+    """A model of dbt_project/models/rapport/ is in rapport.donnees' lists, which name it when it is
+    missing and make the report's assets depend on it (docs/architecture.md, « add a report section »)."""
+    from rapport.donnees import TABLES_CLASSEUR
+    from socle.settings import DBT_PROJECT_DIR
+
+    modeles = {p.stem for p in (Path(DBT_PROJECT_DIR) / "models" / "rapport").glob("*.sql")}
+    assert set(TABLES_RAPPORT) | set(TABLES_CLASSEUR) == modeles | {"gouvernance_dispositifs"}
