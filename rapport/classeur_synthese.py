@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
-
 from rapport.classeur_cellules import LARGEUR_MAX, _Feuille, _largeur_valeur
 from rapport.classeur_libelles import Libelles
 from rapport.donnees import exige_tables_rapport
@@ -205,26 +203,17 @@ def _synthese_axe(
 
 
 def _indicateurs_cles(con, code: str, condition: str, params: list) -> list[list[tuple]]:
-    """The département's latest value of the catalogue's indicators matching ``condition``, with the
-    région and France values (a table, or a sentence saying why there is none)."""
-    try:
-        n = con.execute(
-            f"select count(*) from marts.indicateurs_catalogue where {condition}", params
-        ).fetchone()[0]
-        rows = con.execute(
-            f"""with c as (select code_indicateur, libelle, unite, source from marts.indicateurs_catalogue
-                          where {condition}),
-               i as (select * from marts.indicateurs where niveau = 'departement' and code_territoire = ?
-                     and code_indicateur in (select code_indicateur from c)
-                     qualify row_number() over (partition by code_indicateur
-                             order by (valeur is null and not secret), annee desc) = 1)
-               select c.libelle, c.unite, i.annee, i.valeur, i.secret, i.valeur_region, i.valeur_france,
-                      i.ecart_france, c.source
-               from i join c using (code_indicateur) order by c.libelle""",
-            [*params, code],
-        ).fetchall()
-    except duckdb.Error:
-        n, rows = 0, []
+    """The département's latest value of the catalogue's indicators matching ``condition`` (on the
+    catalogue's ``code_axe``), with the région and France values (view ``rapport.synthese_indicateurs``;
+    a table, or a sentence saying why there is none)."""
+    exige_tables_rapport(con, ["synthese_indicateurs"])
+    n = con.execute(f"select count(*) from marts.indicateurs_catalogue where {condition}", params)
+    n = n.fetchone()[0]
+    rows = con.execute(
+        "select libelle, unite, annee, valeur, secret, valeur_region, valeur_france, ecart_france, source "
+        f"from rapport.synthese_indicateurs where code_departement = ? and {condition} order by libelle",
+        [code, *params],
+    ).fetchall()
     if not rows:
         texte = (
             "Aucun de ces indicateurs n'est publié pour le département."
@@ -259,76 +248,30 @@ def _indicateurs_cles(con, code: str, condition: str, params: list) -> list[list
     return _table(entetes, corps)
 
 
+#: the marts the workbook's sources are read from (view ``rapport.sources_classeur``)
+MARTS_SOURCES = {
+    "territoires",
+    "indicateurs",
+    "indicateurs_catalogue",
+    "services",
+    "offre_sources",
+    "acteurs",
+    "documents",
+}
+
+
 def _sources(con, code: str, presents: set[str]) -> list[tuple[str, str]]:
-    """(use, publisher and dataset) of the data in the workbook, from the marts themselves."""
-    sources: list[tuple[str, str]] = []
-
-    def requete(sql, params):
-        try:
-            return con.execute(sql, params).fetchall()
-        except duckdb.Error:
-            return []
-
-    try:
-        cog = con.execute("select vintage from raw._chargements where table_name = 'cog_communes'").fetchone()
-    except duckdb.Error:
-        cog = None
-    if cog and cog[0]:
-        sources.append(("Territoires", f"INSEE, Code officiel géographique ({cog[0]})"))
-    # (marts needed, use, the publishers and datasets of the département's rows)
-    publications = [
-        (
-            {"indicateurs", "indicateurs_catalogue"},
-            "Indicateurs de besoin",
-            "select distinct c.source from marts.indicateurs_catalogue as c where c.code_indicateur in "
-            "(select code_indicateur from marts.indicateurs where code_departement = ?) order by 1",
-        ),
-        (
-            {"services", "offre_sources"},
-            "Offre de services",
-            "select distinct o.libelle from marts.offre_sources as o where o.table_source in "
-            "(select table_source from marts.services where code_departement = ?) order by 1",
-        ),
-    ]
-    for marts, usage, sql in publications:
-        if marts <= presents:
-            sources.extend((usage, publication) for (publication,) in requete(sql, [code]))
-    if "acteurs" in presents:
-        n = requete(
-            "select count(*) from marts.acteurs where code_departement = ? and source_publique is not null",
-            [code],
-        )
-        if n and n[0][0]:
-            sources.append(
-                (
-                    "Coordination",
-                    "Registre des acteurs et dispositifs du projet : sources publiques "
-                    "citées acteur par acteur (feuille « Acteurs et dispositifs », "
-                    "colonne « Source publique »)",
-                )
-            )
-        sources.append(
-            (
-                "Coordination",
-                "Modèle national des dispositifs du Pacte (feuille « Modèle des "
-                "dispositifs ») et catalogue de l'offre ci-dessus",
-            )
-        )
-    if "documents" in presents:
-        for titre, auteur, date in requete(
-            "select titre, coalesce(editeur_manifeste, auteur), coalesce(date_manifeste, date_document) "
-            "from marts.documents where code_departement = ? and categorie = 'document' order by 1",
-            [code],
-        ):
-            detail = ", ".join(x for x in (auteur, date) if x)
-            sources.append(("Documents déposés", f"« {titre} », {detail}" if detail else f"« {titre} »"))
-        n = requete(
-            "select count(*) from marts.documents where code_departement = ? and categorie = 'entretien'",
-            [code],
-        )
-        if n and n[0][0]:
-            sources.append(("Entretiens", f"{n[0][0]} note(s) d'entretien déposée(s), pseudonymisées"))
-    return sources
+    """(use, publisher and dataset) of the data in the workbook, from the marts themselves (view
+    ``rapport.sources_classeur``, required when the marts it reads are there; a workbook of a few
+    marts, e.g. in a test, has no sources part)."""
+    if not MARTS_SOURCES <= presents:
+        return []
+    exige_tables_rapport(con, ["sources_classeur"])
+    return con.execute(
+        "select usage, publication from rapport.sources_classeur where code_departement = ? "
+        "order by ordre_bloc, ordre, publication",
+        [code],
+    ).fetchall()
 
 
 def _lisez_moi(

@@ -171,7 +171,13 @@ TABLES_RAPPORT = (
     "revue_citations",
 )
 #: those the workbook's synthesis sheets read (rapport/classeur_synthese.py)
-TABLES_CLASSEUR = ("synthese_besoins", "synthese_priorites", "synthese_pistes")
+TABLES_CLASSEUR = (
+    "synthese_besoins",
+    "synthese_priorites",
+    "synthese_pistes",
+    "synthese_indicateurs",
+    "sources_classeur",
+)
 
 
 def exige_tables_rapport(con: duckdb.DuckDBPyConnection, noms: Iterable[str] = TABLES_RAPPORT) -> None:

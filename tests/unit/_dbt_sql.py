@@ -1,7 +1,8 @@
 """The SQL of a dbt model or test run on a small hand-made DuckDB warehouse, without starting dbt.
 
 The file is rendered with Jinja: ``ref('x')`` → the table standing for it (``marts.x`` unless told),
-``source('s', 't')`` → ``s.t``, ``var('v')`` → the value given, else the one of ``dbt_project.yml``,
+``source('s', 't')`` → ``<schema>.t`` (the source's ``schema:`` in the dbt yml, else ``s``),
+``var('v')`` → the value given, else the one of ``dbt_project.yml``,
 else its default, ``config(...)`` → nothing. Only for SQL that uses no other macro.
 """
 
@@ -16,6 +17,28 @@ import jinja2
 from socle.settings import DBT_PROJECT_DIR
 
 PROJET = Path(DBT_PROJECT_DIR)
+
+
+def _schemas_sources() -> dict[str, str]:
+    """Each dbt source's schema (``schema:`` of its declaration, else its name)."""
+    import yaml
+
+    schemas: dict[str, str] = {}
+    for yml in sorted((PROJET / "models").rglob("*.yml")):
+        for source in (yaml.safe_load(yml.read_text(encoding="utf-8")) or {}).get("sources") or []:
+            schemas[source["name"]] = source.get("schema", source["name"])
+    return schemas
+
+
+def schema_source(nom: str) -> str:
+    """The schema of dbt source ``nom``, as :func:`rendre` writes it."""
+    global _SCHEMAS
+    if _SCHEMAS is None:
+        _SCHEMAS = _schemas_sources()
+    return _SCHEMAS.get(nom, nom)
+
+
+_SCHEMAS: dict[str, str] | None = None
 
 
 def rendre(chemin: Path, refs: Mapping[str, str] | None = None, **variables) -> str:
@@ -40,7 +63,7 @@ def rendre(chemin: Path, refs: Mapping[str, str] | None = None, **variables) -> 
         .render(
             config=lambda **_: "",
             ref=lambda name: refs.get(name, f"marts.{name}"),
-            source=lambda schema, table: f"{schema}.{table}",
+            source=lambda nom, table: f"{schema_source(nom)}.{table}",
             var=var,
         )
     )
@@ -81,7 +104,10 @@ def creer_tables_rapport(con: duckdb.DuckDBPyConnection) -> list[str]:
         for nom, chemin in list(restants.items()):
             texte = chemin.read_text(encoding="utf-8")
             lues = {refs.get(r, f"marts.{r}") for r in re.findall(r"ref\('([a-z0-9_]+)'\)", texte)}
-            lues |= {f"{s}.{t}" for s, t in re.findall(r"source\('([a-z0-9_]+)', '([a-z0-9_]+)'\)", texte)}
+            lues |= {
+                f"{schema_source(s)}.{t}"
+                for s, t in re.findall(r"source\('([a-z0-9_]+)', '([a-z0-9_]+)'\)", texte)
+            }
             lues |= set(re.findall(r"\bfrom (raw\.[a-z0-9_]+)", texte))  # the load journal, by its name
             if lues & {f"rapport.{r}" for r in restants}:
                 continue  # another model of the report first

@@ -375,6 +375,11 @@ def entrees() -> dict[str, pd.DataFrame]:
         )
     acteurs = pd.DataFrame(noeuds)
     acteurs["periode"] = acteurs["periode"].astype("string")
+    # the public source the registry cites for an actor (the graph's column of the contract)
+    acteurs["source_publique"] = [
+        "https://www.seinesaintdenis.fr" if i == "conseil_departemental:93" else None
+        for i in acteurs["id_noeud"]
+    ]
     # expected partner types of the PDI: two of three present (the report's governance table)
     coordination_dispositifs = pd.DataFrame(
         {
@@ -477,6 +482,7 @@ def entrees() -> dict[str, pd.DataFrame]:
                 "code_axe": axe,
                 "code_commune": com,
                 "code_departement": DEP,
+                "table_source": "missions_locales" if st == "s1" else "di_api",
             }
             for i, (st, dom, axe, com) in enumerate(
                 [
@@ -534,7 +540,24 @@ def entrees() -> dict[str, pd.DataFrame]:
                 "type_document": "calpae",
                 "titre": "Bilan CALPAE 2022",
                 "nom_fichier": "bilan_calpae_2022.pdf",
-            }
+                "categorie": "document",
+                "auteur": None,
+                "date_document": "2023-03-01",
+                "editeur_manifeste": "Département de la Seine-Saint-Denis",
+                "date_manifeste": None,
+            },
+            {
+                "id_document": "e1",
+                "code_departement": DEP,
+                "type_document": "entretien",
+                "titre": None,
+                "nom_fichier": "entretien_01.txt",
+                "categorie": "entretien",
+                "auteur": None,
+                "date_document": None,
+                "editeur_manifeste": None,
+                "date_manifeste": None,
+            },
         ]
     )
     passages = pd.DataFrame(

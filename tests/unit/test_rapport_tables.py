@@ -108,3 +108,41 @@ def test_every_report_model_is_declared_once_for_the_report():
 
     modeles = {p.stem for p in (Path(DBT_PROJECT_DIR) / "models" / "rapport").glob("*.sql")}
     assert set(TABLES_RAPPORT) | set(TABLES_CLASSEUR) == modeles | {"gouvernance_dispositifs"}
+
+
+def test_the_workbook_sources_come_from_the_marts_in_the_read_me_order(tmp_path):
+    """rapport.sources_classeur on the hand-made warehouse: the COG's last vintage, each need
+    publication and offer list of the département once, the registry line only when an actor cites a
+    public source, the deposited documents with their author and date, the interviews counted."""
+    import _rapport_entrepot
+
+    from rapport.classeur_synthese import MARTS_SOURCES, _sources
+
+    chemin = _rapport_entrepot.ecrire(tmp_path / "w.duckdb", _rapport_entrepot.entrees())
+    con = duckdb.connect(str(chemin))
+    con.execute(
+        "insert into raw._chargements values ('cog_communes', '/d/cog.csv', 'a', 'COG 2026', 'snapshot', "
+        "false, '', 10, 0, timestamp '2026-03-04 09:05')"
+    )
+    creer_tables_rapport(con)
+    lignes = _sources(con, "93", MARTS_SOURCES)
+    usages = [u for u, _ in lignes]
+    ordre = ["Territoires", "Indicateurs de besoin", "Offre de services", "Coordination", "Documents déposés"]
+    assert usages == sorted(usages, key=[*ordre, "Entretiens"].index)
+    assert lignes[0] == ("Territoires", "INSEE, Code officiel géographique (COG 2026)")
+    offre = [p for u, p in lignes if u == "Offre de services"]
+    assert offre == sorted(set(offre)) and offre
+    assert [p for u, p in lignes if u == "Coordination"][0].startswith("Registre des acteurs")
+    document = "« Bilan CALPAE 2022 », Département de la Seine-Saint-Denis, 2023-03-01"
+    assert ("Documents déposés", document) in lignes
+    assert ("Entretiens", "1 note(s) d'entretien déposée(s), pseudonymisées") in lignes
+    # no actor citing a public source: no registry line, the national model's line stays
+    con.execute("update marts.acteurs set source_publique = null")
+    creer_tables_rapport(con)  # (tables here, views in dbt)
+    coordination = [p for u, p in _sources(con, "93", MARTS_SOURCES) if u == "Coordination"]
+    assert len(coordination) == 1 and coordination[0].startswith("Modèle national")
+    # a workbook of a few marts has no sources part, and a missing view is named
+    assert _sources(con, "93", {"liens"}) == []
+    con.execute("drop table rapport.sources_classeur")
+    with pytest.raises(MartManquant, match="rapport.sources_classeur"):
+        _sources(con, "93", MARTS_SOURCES)
