@@ -53,7 +53,7 @@ def source_label(table: str, description: str = "") -> str:
 
 def max_loss() -> float:
     """Largest share of a source's rows a new load may lose (dbt variable ``chargement_perte_maximale``)."""
-    from orchestration.assets.checks_offre import dbt_var
+    from ingest.vocabulaires import dbt_var
 
     return float(dbt_var("chargement_perte_maximale"))
 

@@ -16,9 +16,7 @@ failing one fails the dbt step with its French description (:mod:`orchestration.
 and the assets downstream are not run.
 """
 
-from pathlib import Path
 
-import yaml
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
@@ -30,26 +28,10 @@ from dagster import (
 
 from ingest import conformite_offre as co
 from orchestration.resources import PacteSettingsResource, WarehouseResource
-from socle.settings import DBT_PROJECT_DIR
 
-__all__ = ["CHECKS", "dbt_var"]
+__all__ = ["CHECKS"]
 
 CATALOGUE_SERVICES = AssetKey(["intermediate", "int_offre__services_unis"])
-
-
-def dbt_var(name: str, project_dir: Path = DBT_PROJECT_DIR) -> object:
-    """A variable of ``dbt_project.yml`` (the single place of the offer thresholds).
-
-    Examples
-    --------
-    >>> 0 < float(dbt_var("offre_part_localisee_minimum")) <= 1
-    True
-    """
-    config = yaml.safe_load((Path(project_dir) / "dbt_project.yml").read_text(encoding="utf-8"))
-    variables = config.get("vars") or {}
-    if name not in variables:
-        raise KeyError(f"variable {name!r} absent de {Path(project_dir) / 'dbt_project.yml'}")
-    return variables[name]
 
 
 @asset_check(

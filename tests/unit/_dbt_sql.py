@@ -48,7 +48,7 @@ def rendre(chemin: Path, refs: Mapping[str, str] | None = None, **variables) -> 
     def var(name: str, default=None):
         if name in variables:
             return variables[name]
-        from orchestration.assets.checks_offre import dbt_var  # loads Dagster: only when a var is read
+        from ingest.vocabulaires import dbt_var
 
         try:
             return dbt_var(name)

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.assets.checks_offre import dbt_var
+from ingest.vocabulaires import dbt_var
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
