@@ -48,8 +48,8 @@ def pytest_configure(config):
 
 #: the session-built départements and the fixtures that give them
 _BUILT_FIXTURES = {"built_93": "93", "built_974": "974"}
-#: the background build of the first département: code → (process, console file)
-_BACKGROUND: dict[str, tuple[subprocess.Popen, Path]] = {}
+#: the background build of the first département: code → (process, console file, dbt target folder)
+_BACKGROUND: dict[str, tuple[subprocess.Popen, Path, Path]] = {}
 
 
 def _needs_build(item) -> bool:
@@ -86,12 +86,12 @@ def _start_background_build(code: str) -> None:
             cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    _BACKGROUND[code] = (proc, console)
+    _BACKGROUND[code] = (proc, console, target)
 
 
 def _stop_background_builds() -> None:
     """Stop a background build still running (an interrupted session): its group, then what is left."""
-    for proc, _console in _BACKGROUND.values():
+    for proc, _console, _target in _BACKGROUND.values():
         if proc.poll() is None:
             try:
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -160,12 +160,16 @@ def build_departement(code: str) -> Build:
     background build's, once it has ended, or else here in the test process."""
     if code not in _BUILDS:
         if code in _BACKGROUND:
-            proc, console = _BACKGROUND[code]
+            proc, console, target = _BACKGROUND[code]
             rc = proc.wait()  # a condition: the build's end (pytest-timeout guards a hang)
             text = console.read_text(encoding="utf-8", errors="replace")
-            # the dbt parse state of the session's target, for the builds made here afterwards
+            # the build's dbt run artefacts (run results…) where a build of this process leaves them,
+            # in the session's dbt target; and its parse state, for the builds made here afterwards
             from orchestration.manifest import ensure_manifest
 
+            runs = Path(os.environ["PACTE_DBT_TARGET"]) / "runs"
+            for run in sorted(p for p in (target / "runs").glob("*") if p.is_dir()):
+                shutil.copytree(run, runs / run.name, dirs_exist_ok=True)
             ensure_manifest()
         else:
             import contextlib
