@@ -88,7 +88,9 @@ class Navigateur:
                     stdout=subprocess.DEVNULL, stderr=erreurs,
                 )
             port = None
-            for _ in range(600):  # the port opens within a few seconds, more on a loaded machine
+            # a condition: the port opens within a few seconds, much more on a loaded machine (the
+            # bound only stops a hang)
+            for _ in range(6000):
                 trouve = _PORT.search(journal.read_text(errors="replace"))
                 if trouve:
                     port = int(trouve.group(1))
@@ -101,7 +103,7 @@ class Navigateur:
             ouvreur = urllib.request.build_opener(urllib.request.ProxyHandler({}))
             schema = url.split(":", 1)[0] + ":"
             page, pages = None, []
-            for _ in range(100):  # the first tab appears shortly after the port
+            for _ in range(3000):  # the first tab appears shortly after the port (bound: a hang)
                 pages = json.loads(ouvreur.open(f"http://127.0.0.1:{port}/json/list", timeout=30).read())
                 page = next((p for p in pages if p.get("type") == "page"
                              and p.get("url", "").startswith(schema)), None)

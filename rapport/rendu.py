@@ -316,7 +316,12 @@ def _pages_precedentes(pdf: Path, cibles: list[str]) -> dict[str, int]:
     return pages if set(pages) == set(cibles) else {}
 
 
-def imprimer_pdf(html: Path, pdf: Path, timeout: float = 120.0) -> bool:
+# A hang guard, never a verdict: Chromium printing the report took over 120 s with several builds on the
+# 2 cores of the shared machine, which failed a correct build; a hung Chromium is still stopped.
+CHROMIUM_GARDE = 900.0
+
+
+def imprimer_pdf(html: Path, pdf: Path, timeout: float = CHROMIUM_GARDE) -> bool:
     """Print ``html`` to ``pdf`` with headless Chromium; False (and a log line saying why, in
     French) when Chromium is absent or fails.
 
@@ -492,7 +497,7 @@ def _lire_netlog(path: Path) -> dict[str, Any]:
         return json.loads(texte.rstrip(",") + "]}")
 
 
-def requetes_de_la_page(html: Path, dossier: Path, timeout: float = 120.0) -> tuple[list[str], str]:
+def requetes_de_la_page(html: Path, dossier: Path, timeout: float = CHROMIUM_GARDE) -> tuple[list[str], str]:
     """Open ``html`` in headless Chromium with networking disabled; return the outside requests the
     page itself tried, and the rendered DOM.
 

@@ -35,7 +35,7 @@ from types import MappingProxyType
 
 __all__ = ["REPO_ROOT", "DAGSTER_CONFIG", "DBT_PROJECT_DIR", "DBT_TARGET_DIR", "Settings", "env_flag",
            "load_settings", "child_environment", "dagster_home", "dbt_runs_dir", "dbt_threads",
-           "departements_choisis", "documents_environ", "environment", "export_dagster_home",
+           "departements_choisis", "environment", "export_dagster_home",
            "export_dbt_environment", "priorites_path"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -64,23 +64,6 @@ def _path(name: str, default: Path) -> Path:
     if not path.is_absolute():
         path = (REPO_ROOT / path) if not value else (Path.cwd() / path)
     return path.resolve()
-
-
-def documents_environ() -> dict[str, str]:
-    """The document inbox's variables (``PACTE_DOCUMENTS_*``, ``PACTE_PSEUDO_SALT``), handed to
-    :mod:`ingest.documents` as a plain mapping so that it never reads the environment itself.
-
-    Examples
-    --------
-    >>> os.environ["PACTE_DOCUMENTS_2A"] = "/srv/docs"; documents_environ()["PACTE_DOCUMENTS_2A"]
-    '/srv/docs'
-    >>> del os.environ["PACTE_DOCUMENTS_2A"]
-    """
-    return {
-        name: value
-        for name, value in os.environ.items()
-        if name.startswith("PACTE_DOCUMENTS_") or name == "PACTE_PSEUDO_SALT"
-    }
 
 
 @dataclass(frozen=True)
@@ -127,7 +110,16 @@ def load_settings() -> Settings:
 
 
 def environment() -> Mapping[str, str]:
-    """The environment, read-only, for the functions taking an ``environ`` mapping (tests pass theirs)."""
+    """The environment, read-only: what the functions taking an ``environ`` mapping are given (the
+    data·inclusion API's variables, the documents' ``PACTE_DOCUMENTS_*`` and ``PACTE_PSEUDO_SALT``), so
+    that they never read the environment themselves; tests pass their own mapping.
+
+    Examples
+    --------
+    >>> os.environ["PACTE_DOCUMENTS_2A"] = "/srv/docs"; environment()["PACTE_DOCUMENTS_2A"]
+    '/srv/docs'
+    >>> del os.environ["PACTE_DOCUMENTS_2A"]
+    """
     return MappingProxyType(os.environ)
 
 

@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     from ingest.documents.pipeline import ingest_departement
     from ingest.warehouse import connect
     from socle.departements import UnknownDepartement, validate_departement
-    from socle.settings import documents_environ, load_settings
+    from socle.settings import environment, load_settings
 
     parser = argparse.ArgumentParser(prog="python -m ingest.documents", description=__doc__.splitlines()[0])
     parser.add_argument("--departement", "-d", default="93", help="code COG, p. ex. 93, 2A, 974")
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     settings = load_settings()
     with connect(settings.warehouse) as con:
-        report = ingest_departement(con, code, settings.inbox_dir, settings.data_dir, documents_environ())
+        report = ingest_departement(con, code, settings.inbox_dir, settings.data_dir, environment())
     print(f"documents du département {code} → {settings.warehouse}")
     if report.sources is not None:
         print(report.sources.describe())

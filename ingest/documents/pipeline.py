@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,7 +111,7 @@ class IngestReport:
         }
 
 
-def size_limit_bytes(environ: dict[str, str] | None = None) -> int:
+def size_limit_bytes(environ: Mapping[str, str] | None = None) -> int:
     """The size limit in bytes (``PACTE_DOCUMENTS_TAILLE_MAX_MO`` in ``environ``, default 50 MB)."""
     environ = {} if environ is None else environ
     raw = (environ.get(SIZE_LIMIT_ENV) or "").strip().replace(",", ".")
@@ -125,7 +126,7 @@ def ingest_departement(
     departement: str,
     inbox_dir: Path,
     data_dir: Path,
-    environ: dict[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
     seeds_dir: Path | None = None,
     log=None,
     tesseract: str = TESSERACT,

@@ -164,7 +164,7 @@ def resolve_sources(
     departement: str, inbox_dir: Path, data_dir: Path, environ: Mapping[str, str] | None = None
 ) -> Sources:
     """Find the folders and files of a (validated) département; ``environ`` holds the inbox's
-    variables (``PACTE_DOCUMENTS_<code>``, from :func:`socle.settings.documents_environ`)."""
+    variables (``PACTE_DOCUMENTS_<code>``, from :func:`socle.settings.environment`)."""
     environ = {} if environ is None else environ
     inbox = Path(inbox_dir) / departement
     sources = Sources(departement, inbox_folder=inbox)

@@ -1,7 +1,10 @@
-"""The shared reader of the national lists: a list declared as a :class:`ListeNationale`
-(file, columns, how each output column is read) is read by :func:`read_liste`, with the small
-field helpers the declarations use. The lists themselves are in :mod:`ingest.offre.listes_insertion`
-and :mod:`ingest.offre.listes_lieux`; :mod:`ingest.offre.listes_nationales` is their index.
+"""The shared reader of the national lists: every list is declared once, as data — a
+:class:`ListeNationale` (file, columns, how each output column is read) when it gives one structure
+per row, a :class:`Liste` (file or files, columns, the function turning a row into output rows)
+otherwise — and read by the one function :func:`read_liste`; :func:`lecteur` makes a list's reader
+(``data_dir -> ReadResult``) from its declaration. With the small field helpers the declarations use.
+The lists themselves are in :mod:`ingest.offre.listes_insertion` and :mod:`ingest.offre.listes_lieux`;
+:mod:`ingest.offre.listes_nationales` is their index.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from ingest.core import ColumnSpec, FileSpec, ReadResult, read_csv
+from ingest.core import ColumnSpec, FileSpec, ReadResult, SourceInfo, concat_results, read_csv
 from ingest.offre._common import (
     STRUCTURE_COLUMNS,
     TEXT,
@@ -24,6 +27,7 @@ from ingest.offre._common import (
     check_coordinates,
     clean_text,
     convert_records,
+    empty_result,
     implied_reseaux,
     structures_table,
 )
@@ -156,39 +160,101 @@ class ListeNationale:
     reseau: str | None = None
     coordonnees: tuple[str, str] | None = None
 
+    # what read_liste reads of any list (see Liste)
+    sortie = STRUCTURE_COLUMNS
+    plusieurs_fichiers = False
+    garder_colonnes_en_plus = False
+
+    @property
+    def table(self) -> str:
+        return structures_table(self.source)
+
     @property
     def extra(self) -> list[tuple[str, pa.DataType]]:
         """The list's own columns, after those of the contract."""
         contract = {name for name, _ in STRUCTURE_COLUMNS}
         return [(name, self.types.get(name, TEXT)) for name in self.champs if name not in contract]
 
+    def ligne(self, data_dir: Path, path: Path) -> RowFunction:
+        """The row function: ``champs`` in order, then the list's typologie, réseaux and coordinates."""
+        reseaux_liste = implied_reseaux(data_dir, self.reseau) if self.reseau else None
 
-def read_liste(data_dir: Path, liste: ListeNationale) -> ReadResult:
-    """``raw.offre_structures__<liste.source>`` from the list's file under ``data_dir``."""
-    reseaux_liste = implied_reseaux(data_dir, liste.reseau) if liste.reseau else None
+        def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
+            out: dict[str, Any] = {"source": self.source}
+            out.update({name: read(record, check) for name, read in self.champs.items()})
+            if self.typologie:
+                out["typologie"] = self.typologie
+            out["reseaux_porteurs"] = (
+                list(reseaux_liste)
+                if reseaux_liste is not None
+                else implied_reseaux(data_dir, out["typologie"].lower())
+            )
+            if self.coordonnees:
+                out.update(_coordinates(check, record, *self.coordonnees))
+            else:
+                out["coordonnees_corrigees"] = False
+            return out
 
-    def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
-        out: dict[str, Any] = {"source": liste.source}
-        out.update({name: read(record, check) for name, read in liste.champs.items()})
-        if liste.typologie:
-            out["typologie"] = liste.typologie
-        out["reseaux_porteurs"] = (
-            list(reseaux_liste)
-            if reseaux_liste is not None
-            else implied_reseaux(data_dir, out["typologie"].lower())
+        return row
+
+
+@dataclass(frozen=True)
+class Liste:
+    """A list whose rows are not one structure each (several per row, a dispositif, several files),
+    read by :func:`read_liste` like a :class:`ListeNationale`.
+
+    ``ligne(data_dir, path)`` gives the row function of the file ``path`` (it may return several
+    output rows, or none, per row); ``sortie`` is the table's contract and ``extra`` the list's own
+    columns after it. With ``plusieurs_fichiers``, ``fichier`` is a glob pattern under the snapshot
+    folder and the files it matches are stacked in one table (an empty result, with the reason,
+    when none does); ``garder_colonnes_en_plus`` lets files carry columns beyond ``colonnes``.
+    """
+
+    table: str
+    fichier: Path | str
+    millesime: str
+    colonnes: Sequence[str]
+    ligne: Callable[[Path, Path], RowFunction]
+    sortie: Sequence[tuple[str, pa.DataType]] = field(default_factory=lambda: STRUCTURE_COLUMNS)
+    extra: Sequence[tuple[str, pa.DataType]] = ()
+    plusieurs_fichiers: bool = False
+    garder_colonnes_en_plus: bool = False
+
+
+def read_liste(data_dir: Path, liste: ListeNationale | Liste) -> ReadResult:
+    """``raw.<liste.table>`` from the list's file(s) under ``data_dir``."""
+    data_dir = Path(data_dir)
+
+    def read(path: Path) -> ReadResult:
+        return _read_list(
+            path,
+            liste.table,
+            liste.millesime,
+            liste.colonnes,
+            liste.ligne(data_dir, path),
+            liste.sortie,
+            liste.extra,
+            keep_extra_columns=liste.garder_colonnes_en_plus,
         )
-        if liste.coordonnees:
-            out.update(_coordinates(check, record, *liste.coordonnees))
-        else:
-            out["coordonnees_corrigees"] = False
-        return out
 
-    return _read_list(
-        Path(data_dir) / liste.fichier,
-        structures_table(liste.source),
-        liste.millesime,
-        liste.colonnes,
-        row,
-        STRUCTURE_COLUMNS,
-        liste.extra,
-    )
+    if not liste.plusieurs_fichiers:
+        return read(data_dir / liste.fichier)
+    files = sorted(data_dir.glob(str(liste.fichier)))
+    if not files:
+        info = SourceInfo(str(data_dir / liste.fichier), "", liste.millesime)
+        return empty_result(liste.table, liste.sortie, info, f"no file matches {liste.fichier}", liste.extra)
+    results = [read(path) for path in files]
+    return results[0] if len(results) == 1 else concat_results(liste.table, results, liste.millesime)
+
+
+def lecteur(liste: ListeNationale | Liste) -> Callable[[Path], ReadResult]:
+    """The reader of a declared list, ``data_dir -> ReadResult`` (what the raw assets call)."""
+
+    def read(data_dir: Path) -> ReadResult:
+        return read_liste(data_dir, liste)
+
+    read.__name__ = read.__qualname__ = f"read_{liste.table}"
+    read.__doc__ = f"{liste.millesime} → ``raw.{liste.table}``."
+    return read
+
+

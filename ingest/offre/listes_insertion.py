@@ -10,10 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ingest.core import ReadResult
 from ingest.offre._common import (
     DATE,
-    STRUCTURE_COLUMNS,
     TEXT,
     RowChecker,
     check_commune,
@@ -28,19 +26,19 @@ from ingest.offre._common import (
     structures_table,
 )
 from ingest.offre.listes_base import (
+    Liste,
     ListeNationale,
     RowFunction,
     _checked,
     _join,
     _joined,
     _plain,
-    _read_list,
     _required,
     _squash,
     _squashed,
     _text,
     _upper_required,
-    read_liste,
+    lecteur,
 )
 from ingest.vocabulaires import normaliser_nom
 
@@ -161,19 +159,9 @@ GEIQ = ListeNationale(
 )
 
 
-def read_siae(data_dir: Path) -> ReadResult:
-    """ASP list of SIAE (July 2019) → ``raw.offre_structures__siae``."""
-    return read_liste(data_dir, SIAE)
-
-
-def read_siae_geocodees(data_dir: Path) -> ReadResult:
-    """Le marché's SIAE + GEIQ list (2019, geocoded) → ``raw.offre_structures__siae_geocodees``."""
-    return read_liste(data_dir, SIAE_GEOCODEES)
-
-
-def read_geiq(data_dir: Path) -> ReadResult:
-    """GEIQ list (2019-11-21) → ``raw.offre_structures__geiq``."""
-    return read_liste(data_dir, GEIQ)
+read_siae = lecteur(SIAE)
+read_siae_geocodees = lecteur(SIAE_GEOCODEES)
+read_geiq = lecteur(GEIQ)
 
 
 # --------------------------------------------------------------------------- ESAT
@@ -217,9 +205,7 @@ ESAT = ListeNationale(
 )
 
 
-def read_esat(data_dir: Path) -> ReadResult:
-    """FINESS extract of ESAT → ``raw.offre_structures__esat`` (``capacite`` = places)."""
-    return read_liste(data_dir, ESAT)
+read_esat = lecteur(ESAT)  # capacite: authorised places
 
 
 # --------------------------------------------------------------------------- France Travail
@@ -261,9 +247,7 @@ FT_AGENCES = ListeNationale(
 )
 
 
-def read_ft_agences(data_dir: Path) -> ReadResult:
-    """Pôle emploi sites (2019) → ``raw.offre_structures__ft_agences`` (no INSEE code)."""
-    return read_liste(data_dir, FT_AGENCES)
+read_ft_agences = lecteur(FT_AGENCES)  # no INSEE code: commune name and postcode only
 
 
 # --------------------------------------------------------------------------- prescripteurs
@@ -362,27 +346,21 @@ def _prescripteur_row(data_dir: Path, missions_locales: bool) -> RowFunction:
     return row
 
 
-def read_missions_locales(data_dir: Path) -> ReadResult:
-    """Missions locales of the 2019 prescribers (62, 67, 93) → ``raw.offre_structures__missions_locales``."""
-    return _read_list(
-        Path(data_dir) / PRESCRIPTEURS_FILE,
-        structures_table("missions_locales"),
-        "prescripteurs habilités 2019 (62, 67, 93): missions locales",
-        PRESCRIPTEURS_COLUMNS,
-        _prescripteur_row(data_dir, True),
-        STRUCTURE_COLUMNS,
-        PRESCRIPTEURS_EXTRA,
-    )
-
-
-def read_prescripteurs(data_dir: Path) -> ReadResult:
-    """The other 2019 prescribers (PJJ, SPIP, Cap emploi...) → ``raw.offre_structures__prescripteurs``."""
-    return _read_list(
-        Path(data_dir) / PRESCRIPTEURS_FILE,
-        structures_table("prescripteurs"),
-        "prescripteurs habilités 2019 (62, 67, 93): hors missions locales",
-        PRESCRIPTEURS_COLUMNS,
-        _prescripteur_row(data_dir, False),
-        STRUCTURE_COLUMNS,
-        PRESCRIPTEURS_EXTRA,
-    )
+MISSIONS_LOCALES = Liste(
+    table=structures_table("missions_locales"),
+    fichier=PRESCRIPTEURS_FILE,
+    millesime="prescripteurs habilités 2019 (62, 67, 93): missions locales",
+    colonnes=PRESCRIPTEURS_COLUMNS,
+    ligne=lambda data_dir, path: _prescripteur_row(data_dir, True),
+    extra=PRESCRIPTEURS_EXTRA,
+)
+PRESCRIPTEURS = Liste(
+    table=structures_table("prescripteurs"),
+    fichier=PRESCRIPTEURS_FILE,
+    millesime="prescripteurs habilités 2019 (62, 67, 93): hors missions locales",
+    colonnes=PRESCRIPTEURS_COLUMNS,
+    ligne=lambda data_dir, path: _prescripteur_row(data_dir, False),
+    extra=PRESCRIPTEURS_EXTRA,
+)
+read_missions_locales = lecteur(MISSIONS_LOCALES)
+read_prescripteurs = lecteur(PRESCRIPTEURS)  # PJJ, SPIP, Cap emploi, Pôle emploi, others

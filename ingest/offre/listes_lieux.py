@@ -12,14 +12,13 @@ from typing import Any
 
 import pyarrow as pa
 
-from ingest.core import FieldError, ReadResult, SourceInfo, concat_results
+from ingest.core import FieldError
 from ingest.offre._common import (
     DATE,
     FLOAT,
     INT,
     LIST,
     SERVICE_COLUMNS,
-    STRUCTURE_COLUMNS,
     TEXT,
     RowChecker,
     check_commune,
@@ -29,24 +28,23 @@ from ingest.offre._common import (
     check_postcode,
     check_siret,
     clean_text,
-    empty_result,
     implied_reseaux,
     parse_separated_list,
     services_table,
     structures_table,
 )
 from ingest.offre.listes_base import (
+    Liste,
     ListeNationale,
     RowFunction,
     _checked,
     _coordinates,
     _plain,
-    _read_list,
     _required,
     _squash,
     _squashed,
     _text,
-    read_liste,
+    lecteur,
 )
 
 #: Columns of ``raw.offre_dispositifs__cites_educatives``.
@@ -105,10 +103,7 @@ FRANCE_SERVICES = ListeNationale(
 )
 
 
-def read_france_services(data_dir: Path) -> ReadResult:
-    """ANCT list of France services (2024-08-01) → ``raw.offre_structures__france_services``."""
-    return read_liste(data_dir, FRANCE_SERVICES)
-
+read_france_services = lecteur(FRANCE_SERVICES)
 
 
 # --------------------------------------------------------------------------- conseillers numériques
@@ -166,9 +161,7 @@ CNFS = ListeNationale(
 )
 
 
-def read_cnfs(data_dir: Path) -> ReadResult:
-    """Structures granted conseillers numériques France Services in 2021 → ``raw.offre_structures__cnfs``."""
-    return read_liste(data_dir, CNFS)
+read_cnfs = lecteur(CNFS)  # nb_conseillers: advisers granted in 2021
 
 
 # --------------------------------------------------------------------------- ANCT labelled places
@@ -236,8 +229,7 @@ def _anct_rows(check: RowChecker, record: Mapping[str, Any]) -> tuple[list[tuple
     return [(i, _squash(n)) for i, n in pairs], common
 
 
-def read_fabriques_territoire(data_dir: Path) -> ReadResult:
-    """ANCT Fabriques de territoire (2024) → ``raw.offre_structures__fabriques_territoire``."""
+def _fabrique_row(data_dir: Path, path: Path) -> RowFunction:
     reseaux = implied_reseaux(data_dir, "fabrique-de-territoire")
 
     def row(record: Mapping[str, Any], check: RowChecker) -> list[dict[str, Any]]:
@@ -261,20 +253,10 @@ def read_fabriques_territoire(data_dir: Path) -> ReadResult:
             for identifier, name in pairs
         ]
 
-    return _read_list(
-        Path(data_dir) / FABRIQUES_FILE,
-        structures_table("fabriques_territoire"),
-        "ANCT, Fabriques de territoire labellisées (2024)",
-        ANCT_COLUMNS,
-        row,
-        STRUCTURE_COLUMNS,
-        FABRIQUES_EXTRA,
-    )
+    return row
 
 
-def read_cites_educatives(data_dir: Path) -> ReadResult:
-    """ANCT/ANRU Cités éducatives (2024), a dispositif → ``raw.offre_dispositifs__cites_educatives``."""
-
+def _cite_row(data_dir: Path, path: Path) -> RowFunction:
     def row(record: Mapping[str, Any], check: RowChecker) -> list[dict[str, Any]]:
         pairs, common = _anct_rows(check, record)
         return [
@@ -291,14 +273,27 @@ def read_cites_educatives(data_dir: Path) -> ReadResult:
             for identifier, name in pairs
         ]
 
-    return _read_list(
-        Path(data_dir) / CITES_FILE,
-        "offre_dispositifs__cites_educatives",
-        "ANCT/ANRU, Cités éducatives labellisées (2024)",
-        ANCT_COLUMNS,
-        row,
-        DISPOSITIF_COLUMNS,
-    )
+    return row
+
+
+FABRIQUES_TERRITOIRE = Liste(
+    table=structures_table("fabriques_territoire"),
+    fichier=FABRIQUES_FILE,
+    millesime="ANCT, Fabriques de territoire labellisées (2024)",
+    colonnes=ANCT_COLUMNS,
+    ligne=_fabrique_row,
+    extra=FABRIQUES_EXTRA,
+)
+CITES_EDUCATIVES = Liste(  # a dispositif (label of a territory), not a structure
+    table="offre_dispositifs__cites_educatives",
+    fichier=CITES_FILE,
+    millesime="ANCT/ANRU, Cités éducatives labellisées (2024)",
+    colonnes=ANCT_COLUMNS,
+    ligne=_cite_row,
+    sortie=DISPOSITIF_COLUMNS,
+)
+read_fabriques_territoire = lecteur(FABRIQUES_TERRITOIRE)
+read_cites_educatives = lecteur(CITES_EDUCATIVES)
 
 
 # --------------------------------------------------------------------------- médiation numérique
@@ -370,38 +365,9 @@ def _mediation_place(check: RowChecker, record: Mapping[str, Any], family: str) 
     return out
 
 
-def _mediation_files(data_dir: Path) -> list[Path]:
-    return sorted(Path(data_dir).glob(MEDIATION_GLOB))
+def _mediation_structure_row(data_dir: Path, path: Path) -> RowFunction:
+    family = _file_family(path)
 
-
-def _read_mediation(data_dir: Path, services: bool) -> ReadResult:
-    table = services_table("mediation_numerique") if services else structures_table("mediation_numerique")
-    columns = SERVICE_COLUMNS if services else STRUCTURE_COLUMNS
-    extra = MEDIATION_SERVICE_EXTRA if services else MEDIATION_STRUCTURE_EXTRA
-    files = _mediation_files(data_dir)
-    if not files:
-        info = SourceInfo(str(Path(data_dir) / MEDIATION_GLOB), "", MEDIATION_VINTAGE)
-        return empty_result(table, columns, info, f"no file matches {MEDIATION_GLOB}", extra)
-    results = []
-    for path in files:
-        family = _file_family(path)
-        row = _mediation_service_row(family) if services else _mediation_structure_row(data_dir, family)
-        results.append(
-            _read_list(
-                path,
-                table,
-                MEDIATION_VINTAGE,
-                MEDIATION_COLUMNS,
-                row,
-                columns,
-                extra,
-                keep_extra_columns=True,
-            )
-        )
-    return results[0] if len(results) == 1 else concat_results(table, results, MEDIATION_VINTAGE)
-
-
-def _mediation_structure_row(data_dir: Path, family: str) -> RowFunction:
     def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
         out = _mediation_place(check, record, family)
         labels = _labels(record.get("labels_nationaux")) or []
@@ -420,7 +386,9 @@ def _mediation_structure_row(data_dir: Path, family: str) -> RowFunction:
     return row
 
 
-def _mediation_service_row(family: str) -> RowFunction:
+def _mediation_service_row(data_dir: Path, path: Path) -> RowFunction:
+    family = _file_family(path)
+
     def row(record: Mapping[str, Any], check: RowChecker) -> dict[str, Any]:
         place = _mediation_place(check, record, family)
         publics = _labels(record.get("publics_accueillis"))
@@ -443,11 +411,26 @@ def _mediation_service_row(family: str) -> RowFunction:
     return row
 
 
-def read_mediation_numerique_structures(data_dir: Path) -> ReadResult:
-    """Lieux de médiation numérique (regional samples) → ``raw.offre_structures__mediation_numerique``."""
-    return _read_mediation(data_dir, services=False)
-
-
-def read_mediation_numerique_services(data_dir: Path) -> ReadResult:
-    """Their services (one per lieu, labels as given) → ``raw.offre_services__mediation_numerique``."""
-    return _read_mediation(data_dir, services=True)
+MEDIATION_NUMERIQUE_STRUCTURES = Liste(
+    table=structures_table("mediation_numerique"),
+    fichier=MEDIATION_GLOB,
+    millesime=MEDIATION_VINTAGE,
+    colonnes=MEDIATION_COLUMNS,
+    ligne=_mediation_structure_row,
+    extra=MEDIATION_STRUCTURE_EXTRA,
+    plusieurs_fichiers=True,
+    garder_colonnes_en_plus=True,
+)
+MEDIATION_NUMERIQUE_SERVICES = Liste(  # one service per lieu, labels as given
+    table=services_table("mediation_numerique"),
+    fichier=MEDIATION_GLOB,
+    millesime=MEDIATION_VINTAGE,
+    colonnes=MEDIATION_COLUMNS,
+    ligne=_mediation_service_row,
+    sortie=SERVICE_COLUMNS,
+    extra=MEDIATION_SERVICE_EXTRA,
+    plusieurs_fichiers=True,
+    garder_colonnes_en_plus=True,
+)
+read_mediation_numerique_structures = lecteur(MEDIATION_NUMERIQUE_STRUCTURES)
+read_mediation_numerique_services = lecteur(MEDIATION_NUMERIQUE_SERVICES)

@@ -8,8 +8,10 @@ contract (:mod:`ingest.offre._common`). ``source`` is the table's source name;
 list's own kind (``ESAT``, ``CNFS``, ``MEDIATION_NUMERIQUE``); ``reseaux_porteurs``
 holds the v1 network the list implies, only if that code exists in
 ``data-inclusion-schema/referentiels_v1.csv``. The lists giving one structure per row are
-declared as :class:`ListeNationale` (file, columns, how each output column is read) and read
-by the one reader :func:`read_liste`.
+declared as :class:`ListeNationale` (file, columns, how each output column is read), the others
+(several rows per row, a dispositif, several files) as :class:`Liste` (file or files, columns, row
+function); every list is read by the one reader :func:`read_liste`, and its ``read_*`` function is
+made from its declaration (:func:`ingest.offre.listes_base.lecteur`).
 
 Files and choices (PROVENANCE.md §6, §8, §11):
 
@@ -50,11 +52,13 @@ from __future__ import annotations
 
 # the lists are read in three modules (issue 13 point 6); this one is their index, and the
 # place the orchestration and the other readers import them from
-from ingest.offre.listes_base import ListeNationale, read_liste
+from ingest.offre.listes_base import Liste, ListeNationale, read_liste
 from ingest.offre.listes_insertion import (
     ESAT,
     FT_AGENCES,
     GEIQ,
+    MISSIONS_LOCALES,
+    PRESCRIPTEURS,
     SIAE,
     SIAE_GEOCODEES,
     is_mission_locale,
@@ -68,9 +72,13 @@ from ingest.offre.listes_insertion import (
     read_siae_geocodees,
 )
 from ingest.offre.listes_lieux import (
+    CITES_EDUCATIVES,
     CNFS,
     DISPOSITIF_COLUMNS,
+    FABRIQUES_TERRITOIRE,
     FRANCE_SERVICES,
+    MEDIATION_NUMERIQUE_SERVICES,
+    MEDIATION_NUMERIQUE_STRUCTURES,
     read_cites_educatives,
     read_cnfs,
     read_fabriques_territoire,
@@ -82,6 +90,7 @@ from ingest.offre.listes_lieux import (
 
 __all__ = [
     "DISPOSITIF_COLUMNS",
+    "Liste",
     "ListeNationale",
     "FRANCE_SERVICES",
     "SIAE",
@@ -89,7 +98,13 @@ __all__ = [
     "GEIQ",
     "ESAT",
     "FT_AGENCES",
+    "MISSIONS_LOCALES",
+    "PRESCRIPTEURS",
     "CNFS",
+    "FABRIQUES_TERRITOIRE",
+    "CITES_EDUCATIVES",
+    "MEDIATION_NUMERIQUE_STRUCTURES",
+    "MEDIATION_NUMERIQUE_SERVICES",
     "read_liste",
     "read_france_services",
     "read_siae",

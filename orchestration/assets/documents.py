@@ -48,7 +48,7 @@ from orchestration.assets.registry import ECRITURE
 from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 from socle.departements import departements, validate_departement
-from socle.settings import documents_environ
+from socle.settings import environment
 
 __all__ = [
     "ASSETS",
@@ -138,7 +138,7 @@ def _documents(context: AssetExecutionContext, warehouse: WarehouseResource, set
     with warehouse.connect() as con:
         try:
             report = ingest_departement(
-                con, code, Path(settings.inbox_dir), Path(settings.data_dir), documents_environ(),
+                con, code, Path(settings.inbox_dir), Path(settings.data_dir), environment(),
                 log=context.log.info,
             )
         except LivraisonRefusee as refus:
@@ -237,7 +237,7 @@ def boite_de_depot_documents(context: SensorEvaluationContext, settings: PacteSe
     """One run request per département whose files' fingerprint differs from the cursor."""
     from ingest.documents.pipeline import size_limit_bytes
 
-    inbox, environ = Path(settings.inbox_dir), documents_environ()
+    inbox, environ = Path(settings.inbox_dir), environment()
     limit = size_limit_bytes(environ)
     return demandes_si_changement(
         context,

@@ -71,13 +71,13 @@ def _lire(
     from ingest.documents.pseudonymisation import SALT_ENV, load_salt
     from ingest.suivi import TABLE_CORRECTIONS, TABLE_DECISIONS
     from ingest.suivi_chargement import ingest_suivi
-    from socle.settings import documents_environ
+    from socle.settings import environment
 
     code = validate_departement(context.partition_key)
     table = TABLE_DECISIONS if classeur == "decisions" else TABLE_CORRECTIONS
     inbox = Path(settings.inbox_dir)
     with warehouse.connect() as con:
-        sel = load_salt(inbox, documents_environ().get(SALT_ENV))
+        sel = load_salt(inbox, environment().get(SALT_ENV))
         types = libelles_types(con)
         rapport = ingest_suivi(con, code, inbox, sel, classeur, types)
         total = con.execute(

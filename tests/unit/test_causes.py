@@ -21,21 +21,40 @@ import pytest
 
 from orchestration.causes import cause_premiere, error_texts, verrou_entrepot
 
+# The holder keeps the lock as long as its ready file exists (the test removes it, then kills the
+# holder): no clock of its own decides when the lock goes, however slowly the test runs; the hour
+# only ends a holder nobody stopped.
 HOLDER = """
-import sys, time, duckdb
+import os, sys, time, duckdb
 con = duckdb.connect(sys.argv[1])
-open(sys.argv[2], "w").write(str(__import__("os").getpid()))
-time.sleep(120)
+open(sys.argv[2], "w").write(str(os.getpid()))
+for _ in range(36000):
+    if not os.path.exists(sys.argv[2]):
+        break
+    time.sleep(0.1)
 """
+# the same for the build's own lock
+BUILD_HOLDER = (
+    "import sys, time\nfrom pathlib import Path\n"
+    "from orchestration.causes import construction_exclusive\n"
+    "with construction_exclusive(Path(sys.argv[1])) as autre:\n"
+    "    assert autre is None; Path(sys.argv[2]).write_text('1')\n"
+    "    for _ in range(36000):\n"
+    "        if not Path(sys.argv[2]).exists(): break\n"
+    "        time.sleep(0.1)\n"
+)
 
 
-def _wait_for(path: Path, proc=None) -> int:
-    for _ in range(600):  # a condition, not a deadline: the holder writes its PID once it holds the lock
+def _wait_for(path: Path, proc=None, bound: float = 600) -> int:
+    """The holder's PID, once it holds the lock: a condition; the bound only stops a hang."""
+    waited = 0.0
+    while waited < bound:
         if path.exists() and path.read_text():
             return int(path.read_text())
         if proc is not None and proc.poll() is not None:
             raise AssertionError("the lock holder stopped")
         time.sleep(0.05)
+        waited += 0.05
     raise AssertionError("the lock holder never started")
 
 
@@ -55,6 +74,7 @@ def test_a_live_process_holding_the_lock_is_named(warehouse, tmp_path):
         assert cause.genre == "verrou"
         assert f"l'entrepôt {warehouse} est verrouillé par un autre processus (PID {pid} : " in cause.texte
     finally:
+        pidfile.unlink(missing_ok=True)
         holder.kill()
         holder.wait()
     assert verrou_entrepot(warehouse) is None
@@ -65,13 +85,16 @@ def test_a_dbt_process_left_by_a_stopped_build_is_named_as_stale(warehouse, tmp_
     pidfile = tmp_path / "pid"
     subprocess.run(["sh", "-c", 'exec 0</dev/null; "$0" -c "$1" "$2" "$3" pacte-dbt build >/dev/null 2>&1 &',
                     sys.executable, HOLDER, str(warehouse), str(pidfile)], check=True)
-    pid = _wait_for(pidfile)
+    pid = None
     try:
+        pid = _wait_for(pidfile)
         cause = verrou_entrepot(warehouse)
         assert cause.genre == "verrou_perime"
         assert "reste d'une construction arrêtée" in cause.texte and f"kill {pid}" in cause.texte
     finally:
-        os.kill(pid, signal.SIGKILL)
+        pidfile.unlink(missing_ok=True)  # the holder ends by itself once it sees it gone
+        if pid is not None:
+            os.kill(pid, signal.SIGKILL)
 
 
 def test_full_disk_read_only_and_weights_are_recognised(tmp_path):
@@ -129,17 +152,14 @@ def test_a_second_build_on_the_same_warehouse_is_refused_at_once(warehouse, tmp_
     """The build's lock is the kernel's: held for the whole build, gone with its process."""
     from orchestration.causes import construction_exclusive
 
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\nfrom pathlib import Path\n"
-        "from orchestration.causes import construction_exclusive\n"
-        "with construction_exclusive(Path(sys.argv[1])) as autre:\n"
-        "    assert autre is None; Path(sys.argv[2]).write_text('1'); time.sleep(120)\n"),
-        str(warehouse), str(tmp_path / "pret")])
+    ready = tmp_path / "pret"
+    holder = subprocess.Popen([sys.executable, "-c", BUILD_HOLDER, str(warehouse), str(ready)])
     try:
-        _wait_for(tmp_path / "pret", holder)
+        _wait_for(ready, holder)
         with construction_exclusive(warehouse) as autre:
             assert autre.genre == "construction" and f"PID {holder.pid}" in autre.texte
     finally:
+        ready.unlink(missing_ok=True)
         holder.kill()  # as kill -9 would: the kernel releases the lock
         holder.wait()
     with construction_exclusive(warehouse) as autre:

@@ -67,6 +67,17 @@ def _ignore_sigint():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _wait_until(condition, bound: float = 300) -> bool:
+    """Poll ``condition`` until it holds; the bound only stops a hang (a busy machine may be slow)."""
+    waited = 0.0
+    while not condition():
+        if waited >= bound:
+            return False
+        time.sleep(0.2)
+        waited += 0.2
+    return True
+
+
 def _wait_for_ui(proc: subprocess.Popen, port: int, bound: float = 900) -> str:
     """Wait until the UI answers or the command ends; the bound is generous, it only stops a hang."""
     waited = 0.0
@@ -100,14 +111,20 @@ def test_pacte_ui_serves_the_dagster_ui_and_stops_with_its_children(data_dir, tm
     try:
         body = _wait_for_ui(proc, port)
         assert "dagster_webserver_version" in body, "the Dagster UI did not answer on 127.0.0.1"
+        # the webserver may answer before the daemon has started (a busy machine): wait for all three
+        _wait_until(lambda: len(_descendants(proc.pid)) >= 3 or proc.poll() is not None)
         children = _descendants(proc.pid)
         assert len(children) >= 3, f"expected dagster dev, its webserver and daemon, got {children}"
         os.killpg(proc.pid, stop_signal)
         # pacte kills what is left after UI_STOP_GRACE (6 s); the bound only guards against a hang
-        assert proc.wait(timeout=120) == 128 + stop_signal
+        assert proc.wait(timeout=600) == 128 + stop_signal
+        # a SIGKILLed process may take a moment to be gone on a busy machine; one never killed stays
+        _wait_until(lambda: _alive(children) == [], bound=120)
         assert _alive(children) == [], "processes of the UI outlived pacte ui"
     finally:
-        for pid in [proc.pid, *children]:
+        # every process of the UI, also when the test stopped before it listed them (the descendants
+        # are read before pacte is killed: after, they would no longer be its descendants)
+        for pid in dict.fromkeys([*_descendants(proc.pid), proc.pid, *children]):
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
