@@ -106,8 +106,9 @@ def exporter_parquet(
         requete = f'select * from marts."{mart}" where {where} order by all'
         with ecriture_atomique(cible) as partiel:
             chemin_sql = partiel.as_posix().replace("'", "''")
-            con.execute(f"copy ({requete}) to '{chemin_sql}' (format parquet)", params)
-        lignes[mart] = con.execute(f"select count(*) from ({requete})", params).fetchone()[0]
+            # COPY returns the number of rows it wrote: the query is not run a second time to count
+            copie = f"copy ({requete}) to '{chemin_sql}' (format parquet)"
+            lignes[mart] = con.execute(copie, params).fetchone()[0]
     return lignes
 
 

@@ -300,11 +300,15 @@ def _file_texts(path: Path) -> Iterator[str]:
 SCANNED_SUFFIXES = {".parquet", ".xlsx", ".html", ".htm", ".svg", ".csv", ".md", ".txt", ".json", ".geojson"}
 
 
-def scan_files(folder: Path, manifest: Path | None = None, skip: Iterable[str] = ()) -> list[str]:
+def scan_files(
+    folder: Path, manifest: Path | None = None, skip: Iterable[str] = (), only: Iterable[str] | None = None
+) -> list[str]:
     """Personal data left in the files written for people under ``folder`` (French, per file).
 
     ``skip``: names of sub-folders of ``folder`` left out (e.g. the other départements' folders,
-    which this build did not write and which their own build scanned).
+    which this build did not write and which their own build scanned). ``only``: when given, the
+    files under these sub-folders alone (a scan split in two processes: ``skip=X`` then ``only=X``
+    scan every file once; what is found in a file does not depend on the other files).
 
     Everything is looked for in the Parquet exports of the documents' own tables; in the exports
     of the other dbt models downstream of the documents (leads and their evidence), everything but
@@ -323,10 +327,13 @@ def scan_files(folder: Path, manifest: Path | None = None, skip: Iterable[str] =
     # per set of kinds, and its findings counted at each occurrence, as before.
     labels: dict[tuple[str, frozenset[str]], list[str]] = {}
     excluded = {folder / name for name in skip}
+    included = None if only is None else {folder / name for name in only}
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SCANNED_SUFFIXES):
         if path.name.endswith(".partiel") or path.is_symlink():
             continue
         if excluded and any(parent in excluded for parent in path.parents):
+            continue
+        if included is not None and not any(parent in included for parent in path.parents):
             continue
         parquet = path.suffix.lower() == ".parquet"
         kinds = (ALL_KINDS if parquet and path.stem in documentary

@@ -98,9 +98,12 @@ def rapport_present_hors_ligne(
 def rapport_imprime_en_pdf(
     context: AssetCheckExecutionContext, settings: PacteSettingsResource
 ) -> AssetCheckResult:
+    from orchestration.assets.rapport import attendre_impression
+
     code = _code(context)
     dossier = Path(settings.output_dir) / code
     pdf, html = dossier / "rapport_diagnostic.pdf", dossier / "rapport_diagnostic.html"
+    attendre_impression(pdf)  # the report step prints in the background
     imprime = (
         pdf.is_file()
         and _entete(pdf) == b"%PDF-"

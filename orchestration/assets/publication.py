@@ -20,6 +20,9 @@ figures stay those of ``marts.parole`` (suppressed groups included).
 """
 
 import shutil
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
+from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
@@ -103,6 +106,13 @@ def _autres_departements(context: AssetExecutionContext) -> list[str]:
     return sorted(set(departements()) - {code})
 
 
+def _dossier_a_part(context: AssetExecutionContext, sorties: Path) -> list[str]:
+    """The sub-folder of ``sorties`` scanned by the second process: the département's kit (``[]``
+    outside a département's run or without a kit)."""
+    code = context.run.tags.get("dagster/partition")
+    return [f"{code}/kit"] if code and (sorties / code / "kit").is_dir() else []
+
+
 def publication_asset(upstream: list[AssetKey]) -> AssetsDefinition:
     """The last asset of every build: depends on all the others."""
 
@@ -120,10 +130,21 @@ def publication_asset(upstream: list[AssetKey]) -> AssetsDefinition:
     ):
         source = Path(warehouse.path)
         manifest = DBT_TARGET_DIR / "manifest.json"
-        with warehouse.connect() as con:
-            con.execute("checkpoint")
-            found = scan_warehouse(con, manifest)
-        found += scan_files(Path(settings.output_dir), manifest, skip=_autres_departements(context))
+        sorties, autres = Path(settings.output_dir), _autres_departements(context)
+        # the files of the département's kit (its large workbook) are scanned by a second process
+        # meanwhile, on the machine's other core; together the two scans read every file once
+        a_part = _dossier_a_part(context, sorties)
+        second = ProcessPoolExecutor(1, mp_context=get_context("spawn")) if a_part else nullcontext()
+        with second as pool:
+            kit = pool.submit(scan_files, sorties, manifest, autres, a_part) if a_part else None
+            with warehouse.connect() as con:
+                con.execute("checkpoint")
+                found = scan_warehouse(con, manifest)
+            fichiers = scan_files(sorties, manifest, skip=[*autres, *a_part])
+            if kit is not None:
+                fichiers += kit.result()
+        # as one scan lists them: by place (each file's places come from one of the two processes)
+        found += sorted(fichiers, key=lambda ligne: ligne.rsplit(" (", 1)[0])
         if found:
             description = "données personnelles détectées, rien n'est publié : " + "; ".join(found[:20])
             yield AssetCheckResult(

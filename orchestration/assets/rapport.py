@@ -5,8 +5,10 @@ They read the warehouse read-only and write under ``PACTE_OUTPUT/<code>/`` (see
 :mod:`rapport.production`); a missing mart stops them with a message naming it.
 """
 
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,7 @@ def livrable(
     kinds: set[str],
     produire: Production,
     autres_deps: list[AssetKey] | None = None,
+    op_tags: dict[str, str] | None = None,
 ) -> AssetsDefinition:
     """The asset ``rapport/<nom>`` of a département, written by ``produire`` after the priority marts
     (and after ``autres_deps``, other tables it reads).
@@ -68,6 +71,7 @@ def livrable(
         deps=[*MARTS_PRIORITES, *(autres_deps or [])],
         description=description,
         kinds=kinds,
+        op_tags=op_tags,
     )
     def _livrable(
         context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
@@ -97,28 +101,69 @@ def _contexte(
     )
 
 
+#: The PDF printings started by the report step of this process and not awaited yet, by PDF path.
+_IMPRESSIONS: dict[str, Future] = {}
+
+
+def _imprimer_en_arriere_plan(html: Path, pdf: Path) -> Future:
+    """Print ``html`` to ``pdf`` (:func:`rapport.rendu.imprimer_pdf`) in a thread of its own.
+
+    Chromium prints in processes of its own: the run's next steps (the committee kit, a Python
+    step on one core) go on meanwhile on the machine's other core. The check
+    ``rapport_imprime_en_pdf`` waits for it (:func:`attendre_impression`) before looking at the PDF,
+    and the thread is not a daemon: a run never ends before the printing does."""
+    from rapport.rendu import imprimer_pdf
+
+    resultat: Future = Future()
+
+    def imprimer() -> None:
+        try:
+            resultat.set_result(imprimer_pdf(html, pdf))
+        except BaseException as exc:  # noqa: BLE001 (given to whoever waits: the check fails with it)
+            resultat.set_exception(exc)
+
+    _IMPRESSIONS[str(pdf)] = resultat
+    threading.Thread(target=imprimer, name=f"impression {pdf.parent.name}", daemon=False).start()
+    return resultat
+
+
+def attendre_impression(pdf: Path) -> bool | None:
+    """Wait for the printing of ``pdf`` started in this process; its result (``None``: none started).
+
+    Raises what the printing raised."""
+    en_cours = _IMPRESSIONS.pop(str(pdf), None)
+    return None if en_cours is None else en_cours.result()
+
+
 def _rapport(
     context: AssetExecutionContext, con: duckdb.DuckDBPyConnection, code: str, settings: PacteSettingsResource
 ) -> dict[str, Any]:
     from rapport.production import produire_rapport
+    from rapport.rendu import chromium, pourquoi_pas_de_pdf
     from socle.ponderations import load_ponderations
 
+    sortie = settings.output_for(code)
+    pdf = sortie / "rapport_diagnostic.pdf"
+    attendre_impression(pdf)  # a printing of this report left by an earlier run of this process
     resultat = produire_rapport(
         con,
         code,
-        settings.output_for(code),
+        sortie,
         _geo_dir(settings),
         load_ponderations(),
+        pdf=False,
         contexte=_contexte(context, con, code, settings),
     )
     fichiers = resultat["fichiers"]
-    if fichiers["pdf"] is None:
-        from rapport.rendu import pourquoi_pas_de_pdf
-
+    if chromium() is None:
         context.log.warning(pourquoi_pas_de_pdf(code))
+        etat_pdf = "non produit (voir l'avertissement de l'étape)"
+    else:  # printed while the next steps run; the check « rapport_imprime_en_pdf » waits and says
+        _imprimer_en_arriere_plan(fichiers["html"], pdf)
+        etat_pdf = str(pdf)
     return {
         "html": str(fichiers["html"]),
-        "pdf": str(fichiers["pdf"]) if fichiers["pdf"] else "non produit (voir l'avertissement de l'étape)",
+        "pdf": etat_pdf,
         "pistes": resultat["nb_pistes"],
         "taille_html_ko": round(fichiers["html"].stat().st_size / 1024),
     }
@@ -196,6 +241,8 @@ rapport_diagnostic = livrable(
     "axes, revue CALPAE/SPIE, matrice des priorités, fiches action, annexes.",
     {"html", "pdf"},
     _rapport,
+    # first among the deliverables ready together: its PDF prints (Chromium) while the kit is written
+    op_tags={"dagster/priority": "1"},
 )
 kit_comite = livrable(
     "kit_comite",

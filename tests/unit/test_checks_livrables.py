@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import Future
 from pathlib import Path
 
 import duckdb
@@ -15,7 +18,7 @@ PAGE = "<html><head><style>body{font:12pt serif}</style></head><body><img src='d
        "<a href='https://www.insee.fr/fr/statistiques'>INSEE</a></body></html>"
 
 
-def _evaluations(tmp_path: Path, html: str | None, pdf: bytes | None):
+def _evaluations(tmp_path: Path, html: str | None, pdf: bytes | None, en_arriere_plan: bool = False):
     out = tmp_path / "out"
 
     @asset(key=cl.RAPPORT, partitions_def=departement_partitions)
@@ -23,8 +26,24 @@ def _evaluations(tmp_path: Path, html: str | None, pdf: bytes | None):
         (out / "974").mkdir(parents=True, exist_ok=True)
         if html is not None:
             (out / "974" / "rapport_diagnostic.html").write_text(html, encoding="utf-8")
-        if pdf is not None:
-            (out / "974" / "rapport_diagnostic.pdf").write_bytes(pdf)
+        if pdf is None:
+            return
+        cible = out / "974" / "rapport_diagnostic.pdf"
+        if not en_arriere_plan:
+            cible.write_bytes(pdf)
+            return
+        # as the report step does: the PDF is written by a printing still running when the step ends
+        from orchestration.assets import rapport
+
+        impression: Future = Future()
+        rapport._IMPRESSIONS[str(cible)] = impression
+
+        def imprimer() -> None:
+            time.sleep(0.5)
+            cible.write_bytes(pdf)
+            impression.set_result(True)
+
+        threading.Thread(target=imprimer).start()
 
     settings = PacteSettingsResource(data_dir=str(tmp_path), output_dir=str(out), inbox_dir=str(tmp_path))
     with DagsterInstance.ephemeral() as instance:
@@ -50,6 +69,11 @@ def test_an_offline_report_and_its_pdf_pass(tmp_path):
     assert evaluations["rapport_present_hors_ligne"].passed
     assert evaluations["rapport_imprime_en_pdf"].passed
     assert evaluations["rapport_imprime_en_pdf"].description == "Rapport imprimé en PDF : 2 pages."
+
+
+def test_the_pdf_check_waits_for_the_printing_the_report_step_left_running(tmp_path):
+    evaluation = _evaluations(tmp_path, PAGE, _pdf(tmp_path), en_arriere_plan=True)["rapport_imprime_en_pdf"]
+    assert evaluation.passed and evaluation.description == "Rapport imprimé en PDF : 2 pages."
 
 
 def test_a_report_loading_from_elsewhere_fails_and_a_missing_pdf_says_why(tmp_path):

@@ -444,3 +444,24 @@ def test_hexadecimal_ids_are_not_ibans_but_real_ibans_of_each_shape_are():
             _iban("FR", "20041010050500013M02606"), _iban("DE", "370400440532013000"),
             _iban("IT", "X0542811101000000123456")]  # fmt: skip
     assert all(any(f.kind == "iban" for f in find_personal_data(f"virement sur {r} merci")) for r in real)
+
+
+def test_a_scan_of_files_split_in_two_finds_what_the_whole_scan_finds(tmp_path):
+    """``skip=X`` then ``only=X`` (the publication's two processes) scan each file once: together they
+    find exactly what one scan of every file finds."""
+    out = tmp_path / "sortie"
+    for dossier, texte in (
+        ("93/kit", "Rappeler Mme Delaunay au 06 71 28 45 90"),
+        ("93/exports", "écrire à jeanne.exemple@exemple.fr"),
+        ("93", "Appeler le 06.71.28.45.90"),
+        ("apercu", "Mme Delaunay, 06 71 28 45 90"),
+        ("59/kit", "écrire à paul.exemple@exemple.fr"),
+    ):
+        (out / dossier).mkdir(parents=True, exist_ok=True)
+        (out / dossier / "page.html").write_text(f"<p>{texte}</p>", encoding="utf-8")
+    entier = scan_files(out, skip=["59"])
+    kit = scan_files(out, skip=["59"], only=["93/kit"])
+    reste = scan_files(out, skip=["59", "93/kit"])
+    assert kit and reste and set(kit).isdisjoint(reste)
+    assert sorted(kit + reste) == sorted(entier) and not any("59/" in f for f in entier)
+    assert all("93/kit" in f for f in kit) and not any("93/kit" in f for f in reste)

@@ -42,7 +42,7 @@ def _warehouse(path: Path) -> None:
     con.close()
 
 
-def _publish(tmp_path: Path, data_dir: Path):
+def _publish(tmp_path: Path, data_dir: Path, partition: str | None = None):
     warehouse = tmp_path / "w.duckdb"
     resources = {
         "warehouse": WarehouseResource(path=str(warehouse)),
@@ -56,6 +56,8 @@ def _publish(tmp_path: Path, data_dir: Path):
             resources=resources,
             instance=instance,
             raise_on_error=False,
+            # a département's run: its kit folder is scanned by a second process
+            tags={"dagster/partition": partition} if partition else None,
         )
 
 
@@ -94,7 +96,7 @@ def test_respondent_rows_are_kept_out_of_the_analysts_copy(tmp_path, data_dir, m
     live.close()
 
 
-@pytest.mark.parametrize("where", ["table", "parquet", "workbook"])
+@pytest.mark.parametrize("where", ["table", "parquet", "workbook", "workbook_de_la_partition"])
 def test_nothing_is_published_when_personal_data_is_left(tmp_path, data_dir, manifest_ready, where):
     _warehouse(tmp_path / "w.duckdb")
     if where == "table":
@@ -121,7 +123,7 @@ def test_nothing_is_published_when_personal_data_is_left(tmp_path, data_dir, man
         book = Workbook()
         book.active.append(["Passage", "écrire à jeanne.exemple@exemple.fr"])
         book.save(kit / "diagnostic_93.xlsx")
-    result = _publish(tmp_path, data_dir)
+    result = _publish(tmp_path, data_dir, "93" if where == "workbook_de_la_partition" else None)
     assert not result.success
     assert not published_copy_path(tmp_path / "w.duckdb").exists()
     checks = [
@@ -129,3 +131,5 @@ def test_nothing_is_published_when_personal_data_is_left(tmp_path, data_dir, man
     ]
     assert [c.check_name for c in checks] == ["aucune_donnee_personnelle"]
     assert not checks[0].passed and checks[0].blocking
+    if where.startswith("workbook"):  # the workbook is named, whichever process scanned it
+        assert "adresse e-mail dans 93/kit/diagnostic_93.xlsx (1)" in checks[0].description
