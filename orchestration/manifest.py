@@ -22,7 +22,14 @@ from pathlib import Path
 
 from socle.settings import DBT_PROJECT_DIR, DBT_TARGET_DIR, child_environment, dbt_runs_dir, dbt_threads
 
-__all__ = ["dbt_vars_args", "ensure_manifest", "manifest_is_stale", "parse_key", "project_files"]
+__all__ = ["DBT_BUILD", "dbt_vars_args", "ensure_manifest", "manifest_is_stale", "parse_key", "project_files"]
+
+#: The ``dbt build`` of every dbt step of the pipeline. dbt's unit tests (``unit_tests:`` of the yml)
+#: check the SQL logic on fixed inputs: they give the same result at every build, so the builds leave
+#: them out (as dbt's documentation advises for production runs) and the test suite runs them
+#: (``dbt test --select test_type:unit``, tests/e2e/test_dbt_unit_tests.py); the data tests, which
+#: check the data, still run in every build.
+DBT_BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 PARSE_KEY_FILE = "pacte_parse_key.json"
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"

@@ -13,7 +13,7 @@ from orchestration import dbt_etat
 from orchestration.assets._bloquant import avec_motifs
 from orchestration.dbt_project import dbt_project
 from orchestration.descriptions_dbt import description_modele, description_test
-from orchestration.manifest import dbt_vars_args
+from orchestration.manifest import DBT_BUILD, dbt_vars_args
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 
 __all__ = ["ASSETS"]
@@ -82,7 +82,7 @@ def pacte_dbt_models(
     When nothing the build reads changed since the last successful one (see
     :mod:`orchestration.dbt_etat`), dbt does not run and that build's results are reported again.
     """
-    args = ["build", *dbt_vars_args()]
+    args = [*DBT_BUILD, *dbt_vars_args()]
     whole = set(context.selected_asset_keys) == set(context.assets_def.keys) and set(
         context.selected_asset_check_keys
     ) == set(context.assets_def.check_keys)
@@ -120,9 +120,8 @@ def pacte_dbt_apres_graphe(context: AssetExecutionContext, dbt: DbtCliResource, 
     from socle.ponderations import dbt_vars_argument, load_ponderations
 
     warehouse.release()  # dbt is another process: it needs the file's lock
-    yield from avec_motifs(
-        dbt.cli(["build", *dbt_vars_argument(load_ponderations())], context=context).stream(), _bloquants(context)
-    )
+    args = [*DBT_BUILD, *dbt_vars_argument(load_ponderations())]
+    yield from avec_motifs(dbt.cli(args, context=context).stream(), _bloquants(context))
 
 
 ASSETS = [pacte_dbt_models, pacte_dbt_apres_graphe]

@@ -144,12 +144,12 @@ def suivi_decisions(
 )
 def pacte_dbt_suivi(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """Runs ``dbt build`` on the comité's decisions (after their raw table is read)."""
-    from orchestration.manifest import dbt_vars_args
+    from orchestration.manifest import DBT_BUILD, dbt_vars_args
 
     warehouse.release()  # dbt is another process: it needs the file's lock
     # the same --vars as the other dbt steps: other vars make dbt parse the whole project again
     # (orchestration/manifest.py), about 8 CPU seconds of every build
-    yield from dbt.cli(["build", *dbt_vars_args()], context=context).stream()
+    yield from dbt.cli([*DBT_BUILD, *dbt_vars_args()], context=context).stream()
 
 
 suivi_job = define_asset_job(
