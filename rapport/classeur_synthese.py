@@ -207,8 +207,8 @@ def _indicateurs_cles(con, code: str, condition: str, params: list) -> list[list
     catalogue's ``code_axe``), with the région and France values (view ``rapport.synthese_indicateurs``;
     a table, or a sentence saying why there is none)."""
     exige_tables_rapport(con, ["synthese_indicateurs"])
-    n = con.execute(f"select count(*) from marts.indicateurs_catalogue where {condition}", params)
-    n = n.fetchone()[0]
+    sql_n = f"select count(*) from marts.indicateurs_catalogue where {condition}"
+    n = con.execute(sql_n, params).fetchone()[0]
     rows = con.execute(
         "select libelle, unite, annee, valeur, secret, valeur_region, valeur_france, ecart_france, source "
         f"from rapport.synthese_indicateurs where code_departement = ? and {condition} order by libelle",

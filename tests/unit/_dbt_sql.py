@@ -8,6 +8,7 @@ else its default, ``config(...)`` → nothing. Only for SQL that uses no other m
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from socle.settings import DBT_PROJECT_DIR
 PROJET = Path(DBT_PROJECT_DIR)
 
 
+@functools.cache
 def _schemas_sources() -> dict[str, str]:
     """Each dbt source's schema (``schema:`` of its declaration, else its name)."""
     import yaml
@@ -32,13 +34,7 @@ def _schemas_sources() -> dict[str, str]:
 
 def schema_source(nom: str) -> str:
     """The schema of dbt source ``nom``, as :func:`rendre` writes it."""
-    global _SCHEMAS
-    if _SCHEMAS is None:
-        _SCHEMAS = _schemas_sources()
-    return _SCHEMAS.get(nom, nom)
-
-
-_SCHEMAS: dict[str, str] | None = None
+    return _schemas_sources().get(nom, nom)
 
 
 def rendre(chemin: Path, refs: Mapping[str, str] | None = None, **variables) -> str:
@@ -76,13 +72,6 @@ def creer_perimetre(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create or replace table rapport.perimetre as {sql}")
 
 
-def _vars_projet() -> dict:
-    """The vars of dbt_project.yml (read without loading Dagster)."""
-    import yaml
-
-    return yaml.safe_load((PROJET / "dbt_project.yml").read_text(encoding="utf-8")).get("vars") or {}
-
-
 def creer_tables_rapport(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The tables dbt makes for the report (models of dbt_project/models/rapport/, schema rapport),
     built by their real SQL from the hand-made marts, in their order of dependence; a model whose
@@ -114,7 +103,7 @@ def creer_tables_rapport(con: duckdb.DuckDBPyConnection) -> list[str]:
             del restants[nom]
             avance = True
             if lues <= existantes:
-                sql = rendre(chemin.relative_to(PROJET), refs, **_vars_projet())
+                sql = rendre(chemin.relative_to(PROJET), refs)
                 con.execute(f"create or replace table rapport.{nom} as {sql}")
                 existantes.add(f"rapport.{nom}")
                 faites.append(nom)
