@@ -121,7 +121,8 @@ def folder_fingerprint(inbox_dir: Path, code: str) -> str:
 # ------------------------------------------------------------------------------------ referential
 @dataclass
 class Referentiel:
-    """What a workbook is checked against: vocabulary, priorities and actors of the département."""
+    """What a workbook is checked against: vocabulary and actors of the département (whether a decision's
+    priority exists is dbt's check, after the priorities are built: marts.suivi_decisions)."""
 
     code: str
     colonnes: dict[
@@ -129,7 +130,6 @@ class Referentiel:
     ]  # classeur → feuille → (colonne, entête, liste)
     listes: dict[str, dict[str, str]]  # list → label → value
     saisie: dict[str, dict[str, str]]  # classeur → label → champ
-    priorites: set[str]
     acteurs: dict[str, str]  # node key → label (actors and dispositifs of the graph)
     liens: dict[str, tuple[str, str, str]]  # id_lien → (source, cible, type_lien)
     types_acteurs: dict[str, str]  # French label → type code
@@ -167,14 +167,6 @@ def referentiel(con: duckdb.DuckDBPyConnection, code: str, types_acteurs: Mappin
         "select classeur, champ, libelle from rapport.classeur_suivi_saisie"
     ).fetchall():
         saisie.setdefault(classeur, {})[libelle] = champ
-    priorites: set[str] = set()
-    if "marts.priorites" in presentes:
-        priorites = {
-            r[0]
-            for r in con.execute(
-                "select id_priorite from marts.priorites where code_departement = ?", [code]
-            ).fetchall()
-        }
     acteurs: dict[str, str] = {}
     liens: dict[str, tuple[str, str, str]] = {}
     if "marts.acteurs" in presentes:
@@ -228,7 +220,6 @@ def referentiel(con: duckdb.DuckDBPyConnection, code: str, types_acteurs: Mappin
         colonnes,
         listes,
         saisie,
-        priorites,
         acteurs,
         liens,
         {libelle: type_code for type_code, libelle in types_acteurs.items()},

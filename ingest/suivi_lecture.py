@@ -317,15 +317,18 @@ def _ligne_decision(valeurs, index, ref: Referentiel, pseudo, cles) -> dict | No
                 "« écartée » ou « à instruire »",
             )
         return None  # a row the comité did not decide
+    # whether the key is a priority of the present diagnostic is dbt's check, once the priorities are
+    # built (marts.suivi_decisions keeps the rows that are; the test suivi_decisions_priorites_connues
+    # lists the others with their file and row): here only a row without its key is refused
     cle = cell_text(valeurs.get("id_priorite"))
-    if cle is None or cle not in ref.priorites:
+    if cle is None:
         j, ent, _l = index["id_priorite"]
         raise _Refus(
             j,
             ent,
-            "priorité inconnue : la ligne ne correspond à aucune priorité du diagnostic "
-            "(clé modifiée ou ligne ajoutée)",
-            cle or "",
+            "priorité inconnue : la ligne n'a pas la clé de priorité du classeur du diagnostic "
+            "(clé effacée ou ligne ajoutée)",
+            "",
         )
     out: dict[str, object] = {"id_priorite": cle}
     out["decision"] = _choix(valeurs, index, "decision", ref.listes.get("decision", {}), "choix de décision")

@@ -336,6 +336,10 @@ def sources_perimees(warehouse: Path) -> list[str]:
     return [str(m).removeprefix(REFUSED_MARK).lstrip(" :") for (m,) in rows]
 
 
+#: The dbt test storing the comité's decisions set aside (dbt_project/tests/), read with the quarantine.
+DECISIONS_ECARTEES = "suivi_decisions_priorites_connues"
+
+
 def bilan_quarantaine(warehouse: Path, destination: Path) -> list[tuple[str, int]]:
     """Rows set aside per source file, and the list of them (file, line, field, reason) as CSV.
 
@@ -344,6 +348,12 @@ def bilan_quarantaine(warehouse: Path, destination: Path) -> list[tuple[str, int
     or the warehouse cannot be read.
     """
     rows = _lignes(warehouse, "select source_file, line, field, reason from quarantine.rejets order by all")
+    # the comité's decisions whose priority is not one of the present diagnostic: set aside by dbt (the
+    # relation is checked once the priorities are built), stored by its warning test
+    rows += _lignes(
+        warehouse,
+        f"select fichier, ligne, champ, motif from test_failures.{DECISIONS_ECARTEES} order by all",
+    )
     counts = Counter(Path(str(source_file or "")).name or "(source inconnue)" for source_file, *_ in rows)
     if rows:
         from rapport.formules import neutraliser

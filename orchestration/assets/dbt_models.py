@@ -109,14 +109,15 @@ def pacte_dbt_models(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     select=APRES_GRAPHE,
-    exclude="tag:suivi",  # the comité's decisions: their own step, after their raw table (assets/suivi.py)
     name="pacte_dbt_apres_graphe",
     dagster_dbt_translator=PacteDbtTranslator(
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
     ),
 )
 def pacte_dbt_apres_graphe(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """Runs ``dbt build`` on the priority models, with the weights of config/priorites.yml as vars."""
+    """Runs ``dbt build`` on the models after the graph, with the weights of config/priorites.yml as vars:
+    the priorities and leads, the comité's decisions (``marts.suivi_decisions``, after their raw table:
+    orchestration/assets/suivi.py) and the report's views."""
     from socle.ponderations import dbt_vars_argument, load_ponderations
 
     warehouse.release()  # dbt is another process: it needs the file's lock

@@ -4,10 +4,12 @@ Assets (partitioned by département):
 
 - ``raw/reseau_corrections``: the « acteurs et liens » workbooks → actors and links added, links
   marked wrong (:mod:`ingest.suivi`); read before the graph, which applies them (:mod:`graph.comite`);
-- ``raw/suivi_decisions``: the decisions workbooks, checked against the priorities and the actors
-  of the graph, so after the priority marts;
-- the dbt step ``pacte_dbt_suivi`` (models tagged ``suivi``: ``marts.suivi_decisions``), after it;
-  the report and the kit read that mart.
+- ``raw/suivi_decisions``: the decisions workbooks, checked against the actors of the graph, so after
+  the graph and before the priorities' dbt step (``pacte_dbt_apres_graphe``), which builds
+  ``marts.suivi_decisions`` from it with the priorities: whether a decision's priority belongs to the
+  present diagnostic is a relation between two tables, so dbt checks it (the mart keeps the decisions
+  whose priority exists; the test ``suivi_decisions_priorites_connues`` lists the others with their
+  workbook and row, as a warning). The report and the kit read that mart.
 
 Both raw tables are append-only: a workbook is one version, never overwritten.
 
@@ -29,11 +31,8 @@ from dagster import (
     asset,
     define_asset_job,
 )
-from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.assets._boite_de_depot import capteur, demandes_si_changement
-from orchestration.assets.dbt_models import PacteDbtTranslator
-from orchestration.dbt_project import dbt_project
 from orchestration.partitions import departement_partitions
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 from rapport.classeur_libelles import SEEDS as SEEDS_LIBELLES
@@ -45,15 +44,12 @@ __all__ = [
     "JOBS",
     "CLE_CORRECTIONS",
     "CLE_DECISIONS",
-    "CLE_MART",
     "boite_de_depot_suivi",
 ]
 
 GROUP = "raw_documents"  # the inbox stage: the comité's workbooks arrive beside the documents
-SUIVI = "tag:suivi"
 CLE_CORRECTIONS = AssetKey(["raw", "reseau_corrections"])
 CLE_DECISIONS = AssetKey(["raw", "suivi_decisions"])
-CLE_MART = AssetKey(["marts", "suivi_decisions"])
 # the workbooks' vocabulary, and the actor types' labels (seed acteurs_types, read by
 # graph.vocabulaire.libelles_types)
 VOCABULAIRE = [AssetKey(["rapport", n]) for n in SEEDS_LIBELLES if n.startswith("classeur_suivi_")] + [
@@ -122,34 +118,16 @@ def reseau_corrections(
     key=CLE_DECISIONS,
     group_name=GROUP,
     partitions_def=departement_partitions,
-    deps=[*VOCABULAIRE, AssetKey(["marts", "priorites"]), AssetKey(["marts", "acteurs"])],
+    deps=[*VOCABULAIRE, AssetKey(["marts", "acteurs"])],
     kinds={"python", "duckdb", "excel"},
     description="Décisions des comités de suivi relues des classeurs de décisions déposés, vérifiées "
-    "contre les priorités et les acteurs du réseau ; une ligne par décision et version, jamais écrasée.",
+    "contre le vocabulaire des classeurs et les acteurs du réseau ; une ligne par décision et version, "
+    "jamais écrasée. Le suivi ne garde ensuite que les décisions portant sur une priorité du diagnostic présent.",
 )
 def suivi_decisions(
     context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
 ) -> MaterializeResult:
     return _lire(context, warehouse, settings, "decisions")
-
-
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    select=SUIVI,
-    name="pacte_dbt_suivi",
-    dagster_dbt_translator=PacteDbtTranslator(
-        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
-    ),
-)
-def pacte_dbt_suivi(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """Runs ``dbt build`` on the comité's decisions (after their raw table is read)."""
-    from orchestration.manifest import DBT_BUILD, dbt_vars_args
-
-    warehouse.release()  # dbt is another process: it needs the file's lock
-    # the same --vars as the other dbt steps: other vars make dbt parse the whole project again
-    # (orchestration/manifest.py), about 8 CPU seconds of every build
-    yield from dbt.cli([*DBT_BUILD, *dbt_vars_args()], context=context).stream()
 
 
 suivi_job = define_asset_job(
@@ -187,6 +165,6 @@ def boite_de_depot_suivi(context: SensorEvaluationContext, settings: PacteSettin
     )
 
 
-ASSETS = [reseau_corrections, suivi_decisions, pacte_dbt_suivi]
+ASSETS = [reseau_corrections, suivi_decisions]
 SENSORS = [boite_de_depot_suivi]
 JOBS = [suivi_job]

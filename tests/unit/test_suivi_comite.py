@@ -39,6 +39,7 @@ from tests.unit._vocabulaire_graphe import charger_seed  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 MART_SQL = REPO / "dbt_project" / "models" / "marts" / "suivi" / "suivi_decisions.sql"
+VUE_SQL = REPO / "dbt_project" / "models" / "intermediate" / "suivi" / "int_suivi__decisions.sql"
 RACINE = Path(tempfile.mkdtemp(prefix="pacte-suivi-"))
 SEL = b"sel-de-test"
 # the graph's actor types as the orchestration hands them to ingest.suivi (code → French label)
@@ -47,13 +48,22 @@ PRODUIT = dt.date(2026, 3, 2)
 CHARGE = dt.datetime(2026, 3, 20, 9, 0)
 
 
-def construire_mart(con: duckdb.DuckDBPyConnection) -> None:
-    """The real SQL of marts.suivi_decisions, its source and refs resolved as dbt would."""
-    sql = MART_SQL.read_text(encoding="utf-8")
+def _sql_dbt(chemin: Path) -> str:
+    """The real SQL of a dbt file, its config and comments dropped, its source and refs resolved as dbt would."""
+    sql = chemin.read_text(encoding="utf-8")
+    sql = re.sub(r"\{\{\s*config\(.*?\)\s*\}\}", "", sql, flags=re.S)
+    sql = re.sub(r"\{#.*?#\}", "", sql, flags=re.S)
     sql = re.sub(r"\{\{\s*source\('suivi',\s*'(\w+)'\)\s*\}\}", r"raw.\1", sql)
-    sql = sql.replace("{{ ref('classeur_suivi_listes') }}", "rapport.classeur_suivi_listes")
-    sql = re.sub(r"\{\{\s*ref\('(\w+)'\)\s*\}\}", r"marts.\1", sql)
-    con.execute(f"create or replace table marts.suivi_decisions as {sql}")
+    sql = re.sub(r"\{\{\s*ref\('(classeur_suivi_\w+)'\)\s*\}\}", r"rapport.\1", sql)
+    sql = re.sub(r"\{\{\s*ref\('(int_\w+)'\)\s*\}\}", r"intermediate.\1", sql)
+    return re.sub(r"\{\{\s*ref\('(\w+)'\)\s*\}\}", r"marts.\1", sql)
+
+
+def construire_mart(con: duckdb.DuckDBPyConnection) -> None:
+    """The real SQL of marts.suivi_decisions and of the view it reads, sources and refs resolved as dbt would."""
+    con.execute("create schema if not exists intermediate")
+    con.execute(f"create or replace view intermediate.int_suivi__decisions as {_sql_dbt(VUE_SQL)}")
+    con.execute(f"create or replace table marts.suivi_decisions as {_sql_dbt(MART_SQL)}")
 
 
 @pytest.fixture(scope="module")
@@ -301,6 +311,39 @@ def test_bad_cells_are_quarantined_with_sheet_row_column_and_the_rest_is_read(co
         ).fetchall()
     ]
     assert raisons and "feuille inattendue" in raisons[0]
+
+
+def test_a_decision_on_a_priority_not_in_the_diagnostic_is_kept_raw_and_set_aside_by_dbt(con, tmp_path):
+    """The key of a row changed in the workbook: the reader stores the row (whether the priority exists
+    is dbt's check, once the priorities are built), the mart leaves it out, and the warning test lists
+    it with its workbook, row and column, which `pacte build` lists with the quarantine."""
+    from orchestration.progression import DECISIONS_ECARTEES, bilan_quarantaine
+
+    chemin = _produire(con, tmp_path)
+    wb = _remplir(chemin, {2: {"Décision du comité": "retenue"}, 3: {"Décision du comité": "à instruire"}})
+    ws = wb["Décisions"]
+    cle = _entetes(ws)["Clé de la ligne (ne pas modifier)"]
+    ws.cell(3, cle).value = "93-commune-99999-inconnu"
+    inbox = tmp_path / "inbox"
+    _deposer(wb, inbox, "cle_changee.xlsx", 1_770_000_000)
+    rapport = ingest_suivi(con, "93", inbox, SEL, "decisions", TYPES_ACTEURS, maintenant=CHARGE)
+    assert rapport.decisions == 2 and not rapport.rejets
+    construire_mart(con)
+    assert con.execute("select count(*) from marts.suivi_decisions").fetchone()[0] == 1
+    test = REPO / "dbt_project" / "tests" / f"{DECISIONS_ECARTEES}.sql"
+    con.execute("create schema if not exists test_failures")
+    con.execute(f"create table test_failures.{DECISIONS_ECARTEES} as {_sql_dbt(test)}")
+    ecartees = con.execute(
+        f"select ligne, champ, motif, id_priorite, fichier from test_failures.{DECISIONS_ECARTEES}"
+    ).fetchall()
+    assert [(e[0], e[3]) for e in ecartees] == [(3, "93-commune-99999-inconnu")]
+    assert ecartees[0][1] == "feuille « Décisions », colonne A (Clé de la ligne (ne pas modifier))"
+    assert ecartees[0][2].startswith("priorité inconnue")
+    con.close()  # `pacte build` reads the warehouse once the build is over
+    assert bilan_quarantaine(tmp_path / "w.duckdb", tmp_path / "ecartees.csv") == [(ecartees[0][4], 1)]
+    lignes = (tmp_path / "ecartees.csv").read_text(encoding="utf-8").splitlines()
+    assert lignes[1].startswith(f"{ecartees[0][4]};3;feuille « Décisions », colonne A")
+    assert "priorité inconnue" in lignes[1]
 
 
 def test_anonymous_or_personal_author_sets_the_workbook_aside(con, tmp_path):

@@ -1,8 +1,12 @@
 -- The comité's decisions, one row per decision and version (a version = one deposited workbook),
 -- never overwritten: the history of raw.suivi_decisions, numbered, with the priority's names and
 -- the follow-up indicator's current value (marts.indicateurs, latest year) beside its baseline.
+-- Only the decisions on a priority of the present diagnostic (int_suivi__decisions): the others stay
+-- in the raw table, listed by the test suivi_decisions_priorites_connues with their workbook and row;
+-- a priority that comes back brings its decisions back.
 with decisions as (
-    select * from {{ source('suivi', 'suivi_decisions') }}
+    select * exclude (priorite_connue, champ_priorite) from {{ ref('int_suivi__decisions') }}
+    where priorite_connue
 ),
 
 versions as (
@@ -68,7 +72,7 @@ select
     a.annee as annee_actuelle,
     n.commentaire
 from numerotees n
-left join {{ ref('priorites') }} p on p.id_priorite = n.id_priorite
+join {{ ref('priorites') }} p on p.id_priorite = n.id_priorite and p.code_departement = n.code_departement
 left join {{ ref('classeur_suivi_listes') }} l on l.liste = 'decision' and l.valeur = n.decision
 left join {{ ref('indicateurs_catalogue') }} c on c.code_indicateur = n.code_indicateur
 left join actuelles a
