@@ -10,8 +10,9 @@ see :mod:`rapport.suivi_classeurs`):
 - the **decisions workbook** → ``raw.suivi_decisions``: one row per decision and version (a version
   is one deposited file, named by its SHA-256); dbt builds ``marts.suivi_decisions`` from it;
 - the **« acteurs et liens » workbook** → ``raw.reseau_corrections``: one row per added actor,
-  added link or link marked wrong, with the author's role and the date; the graph reads them as
-  registry facts (:mod:`graph.comite`).
+  added link or link marked wrong, with the author's role and the date; read before dbt's first
+  step (so checked against the seed files, see :func:`referentiel`), which makes the view the
+  graph reads them from as registry facts (:mod:`graph.comite`).
 
 Both tables are **append-only**: a file already read (same fingerprint) adds nothing, a new file
 adds its rows, nothing is ever overwritten or deleted. Every file of the folder is checked at each
