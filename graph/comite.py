@@ -1,20 +1,23 @@
 """The comité's corrections of the network as registry facts (issue 17).
 
-``raw.reseau_corrections`` (written by :mod:`ingest.suivi` from the « acteurs et liens » workbooks)
-holds actors added, links added and links marked wrong, each with its author's role and date. The
-graph reads them like the registry of ``registre/<code>/``, never as anonymous edits:
+``staging.stg_suivi__reseau_corrections`` (the dbt view over the rows :mod:`ingest.suivi` reads from
+the « acteurs et liens » workbooks) holds actors added, links added and links marked wrong, each with
+its author's role and date. The graph reads them like the registry of ``registre/<code>/``, never as
+anonymous edits:
 
 - an added actor is a registry actor whose node ``sources`` is ``["comite"]``;
 - an added link is a registry link whose evidence has origin ``comite`` and kind ``comite``, its
   reference the evidence the comité gave, its comment the author's role and the date;
 - a link marked wrong is removed from the graph after it is built (so from ``marts.liens`` and
-  from the analysis); it stays in ``raw.reseau_corrections`` and ``marts.reseau_corrections``.
+  from the analysis); it stays in the view and in ``marts.reseau_corrections``.
 
-The graph reads ``raw.reseau_corrections`` itself, the one raw table it reads (issue 13 would have a dbt
-staging view): the table is written after dbt's first step (its reader checks the workbooks against the
-seeds ``classeur_suivi_*`` and the previous graph, which that step builds) and before the graph, so a
-staging view built in that step would not exist yet in a new warehouse, and one depending on the raw
-asset would make the first dbt step and the reader wait for each other.
+The graph reads the corrections through dbt like its other inputs (issue 13; the view is one of
+:data:`graph.modele.SOURCES`, so the graph asset depends on it). The order that makes this work: the
+workbooks' reader runs before dbt's first step, like the other raw readers (it checks a workbook
+against the seed files through :mod:`ingest.vocabulaires`, the communes of the raw COG and the
+previous build's actors and links); that step builds the view; the graph reads it. The view has no
+data test, so a new workbook does not make that step rebuild the national marts
+(:mod:`orchestration.dbt_etat` counts a source read only by views by its columns).
 
 Several versions may add the same actor (same name and commune, so the same ``comite:`` key) or
 the same link: the latest version's row is kept.
@@ -35,18 +38,12 @@ import pandas as pd
 
 __all__ = ["TABLE", "CONFIANCE", "lire_corrections", "completer_registre", "liens_ecartes", "retirer_liens"]
 
-TABLE = "raw.reseau_corrections"
+TABLE = "staging.stg_suivi__reseau_corrections"
 CONFIANCE = 0.8  # a link the comité states, with its evidence: as strong as a public page
 
 
 def lire_corrections(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
     """The comité's corrections of département ``code`` (empty when none was ever deposited)."""
-    present = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'raw' "
-        "and table_name = 'reseau_corrections'"
-    ).fetchone()[0]
-    if not present:
-        return pd.DataFrame(columns=["action"])
     return con.execute(
         f"select * from {TABLE} where code_departement = ? order by date_saisie, depose_le, version, ligne",
         [code],

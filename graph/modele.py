@@ -84,6 +84,8 @@ SOURCES: tuple[str, ...] = (
     "staging.stg_registre__acteurs",
     "staging.stg_registre__dispositifs",
     "staging.stg_registre__liens",
+    # the comité's corrections of the network (graph.comite)
+    "staging.stg_suivi__reseau_corrections",
     # the vocabulary (graph.vocabulaire): actor types, groups and codes, the parameters as dbt resolved them
     *TABLES_VOCABULAIRE,
 )

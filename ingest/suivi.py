@@ -10,8 +10,9 @@ see :mod:`rapport.suivi_classeurs`):
 - the **decisions workbook** → ``raw.suivi_decisions``: one row per decision and version (a version
   is one deposited file, named by its SHA-256); dbt builds ``marts.suivi_decisions`` from it;
 - the **« acteurs et liens » workbook** → ``raw.reseau_corrections``: one row per added actor,
-  added link or link marked wrong, with the author's role and the date; the graph reads them as
-  registry facts (:mod:`graph.comite`).
+  added link or link marked wrong, with the author's role and the date; read before dbt's first
+  step (so checked against the seed files, see :func:`referentiel`), which makes the view the
+  graph reads them from as registry facts (:mod:`graph.comite`).
 
 Both tables are **append-only**: a file already read (same fingerprint) adds nothing, a new file
 adds its rows, nothing is ever overwritten or deleted. Every file of the folder is checked at each
@@ -36,6 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+
+from ingest.vocabulaires import seed_rows
 
 __all__ = [
     "TABLE_DECISIONS",
@@ -139,6 +142,10 @@ class Referentiel:
     details: dict[str, tuple] = field(default_factory=dict)
 
 
+# the communes actuelles of the raw COG (ingest.cog), whose names marts.territoires gives its communes
+_COMMUNES = "select code_insee, nom, dep from raw.cog_communes where type = 'commune-actuelle'"
+
+
 def _tables(con) -> set[str]:
     return {
         f"{s}.{n}"
@@ -146,27 +153,59 @@ def _tables(con) -> set[str]:
     }
 
 
-def referentiel(con: duckdb.DuckDBPyConnection, code: str, types_acteurs: Mapping[str, str]) -> Referentiel:
-    """The referential of département ``code`` from the warehouse (tables absent: empty sets);
-    ``types_acteurs``: actor type code → its French label (the graph's vocabulary, passed in by the
-    caller so that this floor does not import the graph)."""
+# the seeds of the workbooks' vocabulary (schema rapport) and the columns read from each
+_VOCABULAIRE: dict[str, tuple[str, ...]] = {
+    "classeur_suivi_colonnes": ("classeur", "feuille", "ordre", "colonne", "entete", "liste"),
+    "classeur_suivi_listes": ("liste", "valeur", "libelle"),
+    "classeur_suivi_saisie": ("classeur", "champ", "libelle"),
+}
+
+
+def _vocabulaire(con, seed: str, avant_dbt: bool) -> list[tuple]:
+    """The rows of a vocabulary seed: from its file before dbt, else from the table dbt loaded."""
+    colonnes = _VOCABULAIRE[seed]
+    if avant_dbt:
+        return [tuple(r[c] or None for c in colonnes) for r in seed_rows(seed)]
+    return con.execute(f"select {', '.join(colonnes)} from rapport.{seed}").fetchall()
+
+
+def referentiel(
+    con: duckdb.DuckDBPyConnection,
+    code: str,
+    types_acteurs: Mapping[str, str] | None = None,
+    *,
+    avant_dbt: bool = False,
+) -> Referentiel:
+    """The referential of département ``code`` from the warehouse (tables absent: empty sets).
+
+    ``avant_dbt``: the caller runs before dbt's first step (the « acteurs et liens » workbooks,
+    read before the graph: :mod:`graph.comite`), so the workbooks' vocabulary (seeds
+    ``classeur_suivi_*``) and the actor types' labels (seed ``acteurs_types``) come from the seed
+    files through :mod:`ingest.vocabulaires`, as a new warehouse does not hold them yet; otherwise
+    from the tables dbt loaded. ``types_acteurs``: actor type code → its French label, when the
+    caller has it (the graph's vocabulary; this floor does not import the graph); else the seed's.
+    The communes' names come from the raw COG (``raw.cog_communes``, loaded before dbt: the names
+    of ``marts.territoires``), the actors and links from the last graph built (``marts.acteurs``,
+    ``marts.liens``)."""
     presentes = _tables(con)
     colonnes: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
-    for classeur, feuille, colonne, entete, liste in con.execute(
-        "select classeur, feuille, colonne, entete, liste from rapport.classeur_suivi_colonnes "
-        "order by classeur, feuille, ordre"
-    ).fetchall():
+    lignes = _vocabulaire(con, "classeur_suivi_colonnes", avant_dbt)
+    for classeur, feuille, _ordre, colonne, entete, liste in sorted(
+        lignes, key=lambda r: (r[0], r[1], int(r[2]))
+    ):
         colonnes.setdefault(classeur, {}).setdefault(feuille, []).append((colonne, entete, liste or ""))
     listes: dict[str, dict[str, str]] = {}
-    for liste, valeur, libelle in con.execute(
-        "select liste, valeur, libelle from rapport.classeur_suivi_listes"
-    ).fetchall():
+    for liste, valeur, libelle in _vocabulaire(con, "classeur_suivi_listes", avant_dbt):
         listes.setdefault(liste, {})[libelle] = valeur
     saisie: dict[str, dict[str, str]] = {}
-    for classeur, champ, libelle in con.execute(
-        "select classeur, champ, libelle from rapport.classeur_suivi_saisie"
-    ).fetchall():
+    for classeur, champ, libelle in _vocabulaire(con, "classeur_suivi_saisie", avant_dbt):
         saisie.setdefault(classeur, {})[libelle] = champ
+    if types_acteurs is None:
+        types_acteurs = (
+            {r["type_acteur"]: r["libelle"] for r in seed_rows("acteurs_types")}
+            if avant_dbt
+            else dict(con.execute("select type_acteur, libelle from marts.acteurs_types").fetchall())
+        )
     acteurs: dict[str, str] = {}
     liens: dict[str, tuple[str, str, str]] = {}
     if "marts.acteurs" in presentes:
@@ -178,14 +217,13 @@ def referentiel(con: duckdb.DuckDBPyConnection, code: str, types_acteurs: Mappin
             ).fetchall()
         )
     details: dict[str, tuple] = {}
-    if "marts.acteurs" in presentes:
+    if "marts.acteurs" in presentes and "raw.cog_communes" in presentes:
         details = {
             r[0]: (r[1], r[2], r[3])
             for r in con.execute(
                 # the commune's name as the workbook writes it (rapport.suivi_classeurs.lignes_reseau)
-                "select a.id_noeud, a.libelle, a.libelle_type_acteur, t.libelle from marts.acteurs a "
-                "left join marts.territoires t on t.niveau = 'commune' "
-                "and t.code_territoire = a.code_commune "
+                "select a.id_noeud, a.libelle, a.libelle_type_acteur, c.nom from marts.acteurs a "
+                f"left join ({_COMMUNES}) c on c.code_insee = a.code_commune "
                 "where a.code_departement = ? and a.type_noeud = 'acteur'",
                 [code],
             ).fetchall()
@@ -198,11 +236,9 @@ def referentiel(con: duckdb.DuckDBPyConnection, code: str, types_acteurs: Mappin
             ).fetchall()
         }
     communes: dict[str, str] = {}
-    if "marts.territoires" in presentes:
+    if "raw.cog_communes" in presentes:
         for cle, libelle in con.execute(
-            "select code_territoire, libelle from marts.territoires where niveau = 'commune' "
-            "and code_departement = ?",
-            [code],
+            f"select code_insee, nom from ({_COMMUNES}) where dep = ? order by code_insee", [code]
         ).fetchall():
             communes[str(libelle)] = cle
             communes[f"{libelle} ({cle})"] = cle

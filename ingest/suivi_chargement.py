@@ -92,20 +92,22 @@ def ingest_suivi(
     inbox_dir: Path,
     salt: bytes,
     classeur: str,
-    types_acteurs: Mapping[str, str],
+    types_acteurs: Mapping[str, str] | None = None,
     maintenant: dt.datetime | None = None,
 ) -> SuiviReport:
     """Read the workbooks of kind ``classeur`` (``decisions`` or ``reseau``) of ``<inbox>/<code>/suivi/``
     and append the rows of the new ones; replace the quarantine rows of that kind for the département.
 
     Files of the other kind are left to the other call; a file of no known kind (or not a workbook)
-    is reported by the ``decisions`` call. ``types_acteurs``: actor type code → French label (see
-    :func:`ingest.suivi.referentiel`). ``maintenant``: the load time written in ``_loaded_at``
-    (the caller's clock; tests inject it)."""
+    is reported by the ``decisions`` call. The « acteurs et liens » workbooks (``reseau``) are read
+    before dbt's first step, so against the seed files (``avant_dbt`` of
+    :func:`ingest.suivi.referentiel`). ``types_acteurs``: actor type code → French label (see
+    :func:`ingest.suivi.referentiel`; ``None``: the seed's). ``maintenant``: the load time written
+    in ``_loaded_at`` (the caller's clock; tests inject it)."""
     from ingest.warehouse import insert_rows, write_quarantine
 
     ensure_tables(con)
-    ref = referentiel(con, code, types_acteurs)
+    ref = referentiel(con, code, types_acteurs, avant_dbt=classeur == "reseau")
     pseudo = Pseudonymiser(salt)
     rapport = SuiviReport()
     charge = maintenant or dt.datetime.now()

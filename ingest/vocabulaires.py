@@ -5,7 +5,8 @@ every threshold (``vars`` of ``dbt_project.yml``). Code that runs after dbt read
 made in the warehouse (the graph: :mod:`graph.vocabulaire`, the vars through the model
 ``int_graphe__parametres``, so that a ``--vars`` override reaches it). Only code that truly runs
 before dbt, or without a warehouse, reads the files, here and only here: the readers (the
-registry's actor types, :mod:`graph.registre`), the Great Expectations suites of the raw tables
+registry's actor types, :mod:`graph.registre`; the comité's « acteurs et liens » workbooks,
+:func:`ingest.suivi.referentiel`), the Great Expectations suites of the raw tables
 (:mod:`ingest.expectations_suites`), and tests:
 
 - :func:`seed_rows`: the rows of one seed CSV, as dicts of stripped text;

@@ -10,7 +10,12 @@ of the main models runs, :func:`empreinte` digests everything that build reads:
 - the content of every dbt source the step's models and tests read (:func:`sources_du_manifeste`;
   :func:`ingest.expectations.table_fingerprint`: columns, types, row count and an order-free hash
   of the rows, load time left out). A raw table no model reads (e.g. the documents' rejected files,
-  rewritten with their time at every run) does not count.
+  rewritten with their time at every run) does not count. A source that the step reads only through
+  views, with no data test and no table, Python or ephemeral model of the step reading it even
+  through those views (:func:`sources_lues_par_des_vues`), counts by its columns and their types,
+  not its rows: a view's content follows its source without a rebuild, so new rows need none (the
+  comité's corrections, ``raw.reseau_corrections``: a new workbook must not rebuild the national
+  marts). Adding a data test or a table reading such a view makes its source count by its rows.
 
 When the digest equals the one recorded after the last *successful* build of the same step, and
 every table that build made is still there with the same number of rows, the step does not run
@@ -40,7 +45,17 @@ from ingest import vocabulaires
 from ingest.expectations import table_fingerprint
 from orchestration.manifest import project_files
 
-__all__ = ["BUILDS_TABLE", "Enregistrement", "empreinte", "dernier_build", "rejouer", "enregistrer"]
+__all__ = [
+    "BUILDS_TABLE",
+    "Enregistrement",
+    "empreinte",
+    "sources_du_manifeste",
+    "sources_lues_par_des_vues",
+    "relations_du_manifeste",
+    "dernier_build",
+    "rejouer",
+    "enregistrer",
+]
 
 BUILDS_TABLE = "raw._dbt_builds"
 
@@ -53,13 +68,31 @@ def _project_digest(project_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def empreinte(con, project_dir: Path, dbt_args: Iterable[str], sources: Iterable[tuple[str, str]]) -> str:
+def _colonnes(con, schema: str, table: str) -> str:
+    """Digest of the column names and types of ``schema.table`` (not of its rows)."""
+    described = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    return hashlib.sha256(json.dumps(["colonnes", described]).encode()).hexdigest()
+
+
+def empreinte(
+    con,
+    project_dir: Path,
+    dbt_args: Iterable[str],
+    sources: Iterable[tuple[str, str]],
+    colonnes_seules: Iterable[tuple[str, str]] = (),
+) -> str:
     """Digest of everything a ``dbt build`` of the project reads (see the module docstring).
 
     ``sources``: the (schema, table) the build reads (:func:`sources_du_manifeste`). A source that
-    does not exist counts as such.
+    does not exist counts as such. ``colonnes_seules``: those of ``sources`` that count by their
+    columns only (:func:`sources_lues_par_des_vues`).
     """
     tables = sorted(set(sources))
+    par_colonnes = set(colonnes_seules)
     existing = set(con.execute("select table_schema, table_name from information_schema.tables").fetchall())
     parts: list[Any] = [
         _project_digest(project_dir),
@@ -72,7 +105,11 @@ def empreinte(con, project_dir: Path, dbt_args: Iterable[str], sources: Iterable
             [
                 schema,
                 table,
-                table_fingerprint(con, table, schema=schema) if (schema, table) in existing else None,
+                None
+                if (schema, table) not in existing
+                else _colonnes(con, schema, table)
+                if (schema, table) in par_colonnes
+                else table_fingerprint(con, table, schema=schema),
             ]
             for schema, table in tables
         ],
@@ -92,6 +129,47 @@ def sources_du_manifeste(
             source = manifest.get("sources", {}).get(parent)
             if source is not None:
                 found.add((source["schema"], source.get("identifier") or source["name"]))
+    return sorted(found)
+
+
+def sources_lues_par_des_vues(
+    manifest: Mapping[str, Any], exclude_tag: str | None = None
+) -> list[tuple[str, str]]:
+    """(schema, table) of the dbt sources that the nodes of a step read only through views.
+
+    Everything of the step reached from the source (its children, their children...) must be a
+    model materialised as a view: a data test, a table, an incremental, an ephemeral or a Python
+    model reading it, even through views, reads its rows, and the source is left out. Nodes outside
+    the step (tagged ``exclude_tag``) are not followed: they are built by another step.
+    """
+    nodes = manifest.get("nodes", {})
+    etape = {
+        uid: node
+        for uid, node in nodes.items()
+        if not (exclude_tag and exclude_tag in set(node.get("tags") or []))
+    }
+    enfants: dict[str, list[str]] = {}
+    for uid, node in etape.items():
+        for parent in node.get("depends_on", {}).get("nodes", []):
+            enfants.setdefault(parent, []).append(uid)
+    found = []
+    for uid, source in manifest.get("sources", {}).items():
+        if uid not in enfants:
+            continue  # no node of the step reads it
+        vues, pile, vus = True, list(enfants[uid]), set()
+        while pile and vues:
+            courant = pile.pop()
+            if courant in vus:
+                continue
+            vus.add(courant)
+            node = etape[courant]
+            vue = node.get("resource_type") == "model" and node.get("language", "sql") == "sql" and (
+                node.get("config", {}).get("materialized") == "view"
+            )
+            vues = vue
+            pile.extend(enfants.get(courant, []))
+        if vues:
+            found.append((source["schema"], source.get("identifier") or source["name"]))
     return sorted(found)
 
 

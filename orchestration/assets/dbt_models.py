@@ -89,7 +89,8 @@ def pacte_dbt_models(
     relations = dbt_etat.relations_du_manifeste(_manifest(), exclude_tag="apres_graphe")
     with warehouse.connect() as con:
         sources = dbt_etat.sources_du_manifeste(_manifest(), exclude_tag="apres_graphe")
-        empreinte = dbt_etat.empreinte(con, dbt_project.project_dir, args, sources)
+        vues = dbt_etat.sources_lues_par_des_vues(_manifest(), exclude_tag="apres_graphe")
+        empreinte = dbt_etat.empreinte(con, dbt_project.project_dir, args, sources, colonnes_seules=vues)
         precedent = None
         if whole and not settings.full_refresh:
             precedent = dbt_etat.dernier_build(con, ETAPE_PRINCIPALE, empreinte, relations)

@@ -46,8 +46,6 @@ __all__ = ["ASSETS", "CHECKS", "SENSORS", "SOURCE_KEYS", "VOCABULAIRE_KEYS"]
 GROUP = "graphe"
 # the asset producing each table the graph reads
 SOURCE_KEYS: dict[str, AssetKey] = {table: AssetKey(table.split(".")) for table in SOURCES}
-# the comité's corrections of the network (orchestration/assets/suivi.py), applied by graph/comite.py
-SOURCE_KEYS["raw.reseau_corrections"] = AssetKey(["raw", "reseau_corrections"])
 # the analysis and the page read the vocabulary too (threshold of a high need, actor types, colours)
 VOCABULAIRE_KEYS: list[AssetKey] = [AssetKey(t.split(".")) for t in TABLES_VOCABULAIRE]
 # the graph's marts as the dbt source ``graphe`` declares them (description, columns, step)

@@ -3,7 +3,8 @@
 Assets (partitioned by département):
 
 - ``raw/reseau_corrections``: the « acteurs et liens » workbooks → actors and links added, links
-  marked wrong (:mod:`ingest.suivi`); read before the graph, which applies them (:mod:`graph.comite`);
+  marked wrong (:mod:`ingest.suivi`); read before dbt's first step (checked against the seed files,
+  the raw COG and the last graph built), which makes the view the graph applies (:mod:`graph.comite`);
 - ``raw/suivi_decisions``: the decisions workbooks, checked against the actors of the graph, so after
   the graph and before the priorities' dbt step (``pacte_dbt_apres_graphe``), which builds
   ``marts.suivi_decisions`` from it with the priorities: whether a decision's priority belongs to the
@@ -74,7 +75,8 @@ def _lire(
     inbox = Path(settings.inbox_dir)
     with warehouse.connect() as con:
         sel = load_salt(inbox, environment().get(SALT_ENV))
-        types = libelles_types(con)
+        # the « acteurs et liens » workbooks are read before dbt: their actor types are the seed's
+        types = libelles_types(con) if classeur == "decisions" else None
         rapport = ingest_suivi(con, code, inbox, sel, classeur, types)
         total = con.execute(
             f"select count(*) from raw.{table} where code_departement = ?", [code]
@@ -102,7 +104,9 @@ def _lire(
     key=CLE_CORRECTIONS,
     group_name=GROUP,
     partitions_def=departement_partitions,
-    deps=VOCABULAIRE,
+    # before dbt's first step, which makes its view: the vocabulary is read from the seed files, the
+    # communes' names from the raw COG, the actors and links from the last graph built
+    deps=[AssetKey(["raw", "cog_communes"])],
     kinds={"python", "duckdb", "excel"},
     description="Corrections du réseau relues des classeurs « acteurs et liens » déposés par les comités "
     "(acteur ajouté, lien ajouté avec sa preuve, lien signalé faux), avec le rôle de l'auteur et la date ; "

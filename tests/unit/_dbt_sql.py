@@ -72,6 +72,18 @@ def creer_perimetre(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create or replace table rapport.perimetre as {sql}")
 
 
+def creer_corrections_comite(con: duckdb.DuckDBPyConnection) -> None:
+    """``raw.reseau_corrections`` as its reader creates it (empty) and the view dbt makes over it
+    (``staging.stg_suivi__reseau_corrections``, read by the graph), by its real SQL."""
+    from ingest.suivi import DDL, TABLE_CORRECTIONS
+
+    con.execute("create schema if not exists raw")
+    con.execute("create schema if not exists staging")
+    con.execute(f"create table if not exists raw.{TABLE_CORRECTIONS} ({DDL[TABLE_CORRECTIONS]})")
+    sql = rendre(Path("models/staging/suivi/stg_suivi__reseau_corrections.sql"))
+    con.execute(f"create or replace view staging.stg_suivi__reseau_corrections as {sql}")
+
+
 def creer_tables_rapport(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The tables dbt makes for the report (models of dbt_project/models/rapport/, schema rapport),
     built by their real SQL from the hand-made marts, in their order of dependence; a model whose

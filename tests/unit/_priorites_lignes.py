@@ -58,6 +58,14 @@ def entrepot_priorites(racine: Path) -> Path:
     try:
         charger(con)
         _dbt_sql.creer_tables_rapport(con)  # the tables made for the report, now that the priorities are
+        # what the comité's « acteurs et liens » reader reads before dbt (the communes' names of the raw
+        # COG, here those of the hand-made marts.territoires) and the view over what it writes
+        con.execute(
+            "create table raw.cog_communes as select code_territoire as code_insee, libelle as nom, "
+            "'commune-actuelle' as type, code_departement as dep from marts.territoires "
+            "where niveau = 'commune'"
+        )
+        _dbt_sql.creer_corrections_comite(con)
     finally:
         con.close()
     _CACHE[cle] = entrepot

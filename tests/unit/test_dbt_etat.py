@@ -188,3 +188,88 @@ def test_sources_of_a_step_come_from_the_manifest():
     }
     found = dbt_etat.sources_du_manifeste(manifest, exclude_tag="apres_graphe")
     assert found == [("raw", "a"), ("raw", "b_table")]
+
+
+def _noeud(resource_type: str, parents: list[str], materialized: str | None = None, tags=()) -> dict:
+    return {
+        "resource_type": resource_type,
+        "tags": list(tags),
+        "language": "sql",
+        "config": {"materialized": materialized} if materialized else {},
+        "depends_on": {"nodes": parents},
+    }
+
+
+def test_a_source_read_only_through_views_counts_by_its_columns():
+    """The comité's corrections: a view of the first step over them, read by the graph and by a mart of
+    the priorities' step (with its tests); new rows must not rebuild the national marts."""
+    manifest = {
+        "sources": {
+            f"source.p.raw.{n}": {"schema": "raw", "name": n}
+            for n in ("corrections", "teste", "en_table", "vue_en_table", "hors_etape", "python")
+        },
+        "nodes": {
+            # a view, a view over it, a mart of another step over them, and that mart's test
+            "model.p.stg_c": _noeud("model", ["source.p.raw.corrections"], "view"),
+            "model.p.stg_c2": _noeud("model", ["model.p.stg_c"], "view"),
+            "model.p.mart_c": _noeud("model", ["model.p.stg_c2"], "table", ["apres_graphe"]),
+            "test.p.not_null_mart_c": _noeud("test", ["model.p.mart_c"], "test"),
+            # a view with a data test: the test reads the rows
+            "model.p.stg_t": _noeud("model", ["source.p.raw.teste"], "view"),
+            "test.p.not_null_stg_t": _noeud("test", ["model.p.stg_t"], "test"),
+            # a table of the step, directly or through a view
+            "model.p.int_t": _noeud("model", ["source.p.raw.en_table"], "table"),
+            "model.p.stg_v": _noeud("model", ["source.p.raw.vue_en_table"], "view"),
+            "model.p.int_v": _noeud("model", ["model.p.stg_v"], "ephemeral"),
+            # read by another step only: not a source of this step at all
+            "model.p.autre": _noeud("model", ["source.p.raw.hors_etape"], "view", ["apres_graphe"]),
+            # a Python model materialised as a view still reads the rows when it runs
+            "model.p.py": {**_noeud("model", ["source.p.raw.python"], "view"), "language": "python"},
+        },
+    }
+    vues = dbt_etat.sources_lues_par_des_vues(manifest, exclude_tag="apres_graphe")
+    assert vues == [("raw", "corrections")]
+    # without the step's exclusion, the mart and its test read the views: the rows count
+    assert dbt_etat.sources_lues_par_des_vues(manifest) == [("raw", "hors_etape")]
+
+
+def test_new_rows_of_a_source_read_through_views_keep_the_digest(con, project):
+    con.execute(
+        "create table raw.corrections as select * from (values ('93', 'ajout_acteur', now())) "
+        "t(code_departement, action, _loaded_at)"
+    )
+    sources = [*SOURCES, ("raw", "corrections")]
+    vues = [("raw", "corrections")]
+    first = dbt_etat.empreinte(con, project, ["build"], sources, colonnes_seules=vues)
+    # a new workbook: new rows, same columns; the step's views show them without a rebuild
+    con.execute("insert into raw.corrections values ('93', 'lien_errone', now())")
+    assert dbt_etat.empreinte(con, project, ["build"], sources, colonnes_seules=vues) == first
+    # counted by its rows otherwise
+    rows_first = dbt_etat.empreinte(con, project, ["build"], sources)
+    con.execute("insert into raw.corrections values ('93', 'ajout_lien', now())")
+    assert dbt_etat.empreinte(con, project, ["build"], sources) != rows_first
+    # a new column changes what the view shows: the step runs again
+    before = dbt_etat.empreinte(con, project, ["build"], sources, colonnes_seules=vues)
+    con.execute("alter table raw.corrections add column preuve varchar")
+    assert dbt_etat.empreinte(con, project, ["build"], sources, colonnes_seules=vues) != before
+    # the other sources still count by their rows
+    before = dbt_etat.empreinte(con, project, ["build"], sources, colonnes_seules=vues)
+    con.execute("update raw.cog_regions set code = '94' where code = '93'")
+    assert dbt_etat.empreinte(con, project, ["build"], sources, colonnes_seules=vues) != before
+
+
+def test_the_first_step_reads_the_comites_corrections_only_through_views():
+    """On the real manifest: the view the graph reads has no data test and nothing of the first step
+    reads it but views, so a new « acteurs et liens » workbook keeps the first step's replay."""
+    import json
+
+    from orchestration.dbt_project import dbt_project
+    from orchestration.manifest import ensure_manifest
+
+    ensure_manifest()
+    manifest = json.loads(Path(dbt_project.manifest_path).read_text(encoding="utf-8"))
+    vues = dbt_etat.sources_lues_par_des_vues(manifest, exclude_tag="apres_graphe")
+    assert ("raw", "reseau_corrections") in vues
+    assert set(vues) <= set(dbt_etat.sources_du_manifeste(manifest, exclude_tag="apres_graphe"))
+    # the national sources stay counted by their rows
+    assert ("raw", "cog_communes") not in vues

@@ -125,3 +125,28 @@ def test_the_graph_steps_run_after_the_dbt_tables_they_read(defs):
     assert vocabulaire <= parents("outputs", "reseau_acteurs")
     # every one of them is an asset the pipeline materialises (a dbt seed or model)
     assert vocabulaire <= set(graph.materializable_asset_keys)
+
+
+def test_a_comite_workbook_reruns_its_departement_without_the_national_marts(defs):
+    """The sensor's job (suivi_departement): both workbook readers and what depends on them, among
+    which the first dbt step's view over the corrections (a view: the step does not rebuild the
+    national marts), the graph and the priorities; none of the national marts."""
+    from dagster import AssetKey
+
+    from orchestration.assets.suivi import CLE_CORRECTIONS, CLE_DECISIONS, suivi_job
+
+    graph = defs.resolve_asset_graph()
+    cles = suivi_job.selection.resolve(graph)
+    vue = AssetKey(["staging", "stg_suivi__reseau_corrections"])
+    attendues = {CLE_CORRECTIONS, CLE_DECISIONS, vue, AssetKey(["marts", "acteurs"]),
+                 AssetKey(["marts", "reseau_corrections"]), AssetKey(["marts", "priorites"])}
+    assert attendues <= cles
+    # the reader runs before the first dbt step, which builds the view the graph reads
+    assert CLE_CORRECTIONS in graph.get(vue).parent_keys
+    assert vue in graph.get(AssetKey(["marts", "acteurs"])).parent_keys
+    assert AssetKey(["raw", "cog_communes"]) in graph.get(CLE_CORRECTIONS).parent_keys
+    for national in (["marts", "territoires"], ["marts", "besoins"], ["marts", "structures"]):
+        assert AssetKey(national) not in cles
+    # in that step, only views
+    premiere_etape = {k for k in cles if k.path[0] in ("staging", "intermediate")}
+    assert premiere_etape == {vue}

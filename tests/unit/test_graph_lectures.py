@@ -19,9 +19,6 @@ from graph.modele import ACTOR_TYPES, INSERTION_TYPES
 
 GRAPH = Path(__file__).resolve().parents[2] / "graph"
 LECTEUR_AVANT_DBT = {"registre.py"}
-# the comité's corrections are written after dbt's first step and read by the graph as they are
-# (graph/comite.py): see its module docstring
-RAW_AUTORISES = {"comite.py": {"raw.reseau_corrections"}}
 
 # names that read seed files or dbt_project.yml's vars (ingest.vocabulaires), or any CSV file; the
 # declarations of the graph's marts are dbt yml, read by graph/declaration.py (issue 13, point 3)
@@ -55,7 +52,7 @@ def test_a_graph_module_reads_no_seed_file_nor_raw_table(chemin):
         if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value not in docstrings
     ]
     raw = {m for t in textes for m in re.findall(r"\braw\.[a-z_]+", t)}
-    assert raw <= RAW_AUTORISES.get(chemin.name, set()), f"{chemin.name} reads raw tables: {sorted(raw)}"
+    assert raw == set(), f"{chemin.name} reads raw tables: {sorted(raw)}"
 
 
 def test_the_vocabulary_is_the_warehouses_and_absent_until_read():

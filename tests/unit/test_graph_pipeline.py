@@ -14,6 +14,7 @@ from graph.registre import read_registre_table
 from graph.territoires import MissingSource
 from ingest.france_travail import read_clpe_communes
 from ingest.politique_ville import read_contrats_de_ville
+from tests.unit import _dbt_sql
 from tests.unit import test_graph_construction as frames
 from tests.unit._vocabulaire_graphe import charger_parametres, entrepot_vocabulaire
 
@@ -95,6 +96,8 @@ def _warehouse(
             con.execute(f"create schema if not exists {schema}")
         # the actor types, groups, codes (seeds) and the parameters model, as dbt makes them
         entrepot_vocabulaire(con, **(variables or {}))
+        # the comité's corrections: the raw table (empty) and the staging view dbt makes over it
+        _dbt_sql.creer_corrections_comite(con)
         for name, frame in tables.items():
             if name in skip:
                 continue

@@ -24,5 +24,5 @@ select
     r.type_lien,
     r.preuve,
     r.commentaire
-from {{ source('suivi', 'reseau_corrections') }} r
+from {{ ref('stg_suivi__reseau_corrections') }} r
 left join {{ ref('classeur_suivi_listes') }} l on l.liste = 'action' and l.valeur = r.action
