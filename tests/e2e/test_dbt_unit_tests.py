@@ -11,13 +11,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from orchestration.manifest import DBT_BUILD, dbt_vars_args
+from tests._dbt import dbt_sur
 
-PROJET = Path(__file__).resolve().parents[2] / "dbt_project"
 
 
 def _resultats(target: Path) -> dict[str, str]:
@@ -38,25 +36,8 @@ def test_every_dbt_unit_test_runs_in_the_suite_and_passes_and_none_in_the_build(
     assert not _resultats(session_target), "the build ran dbt unit tests"
     copie = tmp_path / "copie.duckdb"
     shutil.copy(built_93.warehouse, copie)
+    proc = dbt_sur(copie, tmp_path, "test", "--select", "test_type:unit", *dbt_vars_args())
     target = tmp_path / "target"
-    cmd = [
-        str(Path(sys.executable).with_name("dbt")),
-        "test",
-        "--select",
-        "test_type:unit",
-        "--project-dir",
-        str(PROJET),
-        "--profiles-dir",
-        str(PROJET),
-        "--target-path",
-        str(target),
-        "--log-path",
-        str(tmp_path),
-        *dbt_vars_args(),
-    ]
-    proc = subprocess.run(
-        cmd, capture_output=True, text=True, env={**os.environ, "PACTE_WAREHOUSE": str(copie)}
-    )
     resultats = _resultats(target)
     assert declares <= set(resultats), (
         f"unit tests not run: {sorted(declares - set(resultats))}\n{proc.stdout[-3000:]}"

@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import duckdb
@@ -19,6 +16,7 @@ from rapport.dictionnaire import colonnes_reelles, descriptions_completes, sans_
 from rapport.preuves import CLES_PREUVES, preuves_orphelines
 from rapport.rendu import chromium, requetes_de_la_page
 from socle.ponderations import DEFAULT_PATH, dbt_vars_argument, load_ponderations
+from tests._dbt import dbt_sur
 from tests.e2e._pistes import pistes_par_axe
 from tests.unit._rapport_chiffres import comparer_cellules
 
@@ -173,25 +171,7 @@ def test_a_weight_change_through_dbt_vars_changes_the_real_ranking(built_93, tmp
     ponderations = load_ponderations(DEFAULT_PATH)
     ponderations["coordination"]["poids"] = 0.0
     ponderations["ecart_offre"]["exposant"] = 3.0
-    projet = Path(__file__).resolve().parents[2] / "dbt_project"
-    cmd = [
-        str(Path(sys.executable).with_name("dbt")),
-        "run",
-        "--select",
-        "priorites",
-        "--project-dir",
-        str(projet),
-        "--profiles-dir",
-        str(projet),
-        "--target-path",
-        tempfile.mkdtemp(dir=tmp_path),
-        "--log-path",
-        str(tmp_path),
-        *dbt_vars_argument(ponderations),
-    ]
-    proc = subprocess.run(
-        cmd, capture_output=True, text=True, env={**os.environ, "PACTE_WAREHOUSE": str(copie)}
-    )
+    proc = dbt_sur(copie, tmp_path, "run", "--select", "priorites", *dbt_vars_argument(ponderations))
     assert proc.returncode == 0, proc.stdout[-3000:]
     sql = (
         "select id_priorite, rang_axe from marts.priorites where code_departement = '93' "
