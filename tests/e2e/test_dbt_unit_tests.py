@@ -17,7 +17,6 @@ from orchestration.manifest import DBT_BUILD, dbt_vars_args
 from tests._dbt import dbt_sur
 
 
-
 def _resultats(target: Path) -> dict[str, str]:
     resultats: dict[str, str] = {}
     for chemin in sorted(target.glob("**/run_results.json")):

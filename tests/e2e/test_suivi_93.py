@@ -68,7 +68,9 @@ def test_decisions_workbook_of_the_93_reads_back_against_the_real_priorities(bui
     lecture = read_classeur(depot, ref, Pseudonymiser(b"sel"))
     lues = {x["ligne"]: x for x in lecture.lignes}
     assert lues[2]["decision"] == "retenue" and lues[3]["decision"] == "a_instruire"
-    priorites = {r[0] for r in built_93.query("select id_priorite from marts.priorites where code_departement = '93'")}
+    priorites = {
+        r[0] for r in built_93.query("select id_priorite from marts.priorites where code_departement = '93'")
+    }
     assert lues[2]["id_priorite"] in priorites and lues[2]["id_pilote"] in ref.acteurs
     assert [(q.line, "date impossible" in q.reason) for q in lecture.rejets] == [(4, True)]
 

@@ -49,7 +49,7 @@ CHARGE = dt.datetime(2026, 3, 20, 9, 0)
 
 
 def _sql_dbt(chemin: Path) -> str:
-    """The real SQL of a dbt file, its config and comments dropped, its source and refs resolved as dbt would."""
+    """The real SQL of a dbt file, config and comments dropped, source and refs resolved as dbt would."""
     sql = chemin.read_text(encoding="utf-8")
     sql = re.sub(r"\{\{\s*config\(.*?\)\s*\}\}", "", sql, flags=re.S)
     sql = re.sub(r"\{#.*?#\}", "", sql, flags=re.S)
@@ -60,7 +60,7 @@ def _sql_dbt(chemin: Path) -> str:
 
 
 def construire_mart(con: duckdb.DuckDBPyConnection) -> None:
-    """The real SQL of marts.suivi_decisions and of the view it reads, sources and refs resolved as dbt would."""
+    """The real SQL of marts.suivi_decisions and of the view it reads, resolved as dbt would."""
     con.execute("create schema if not exists intermediate")
     con.execute(f"create or replace view intermediate.int_suivi__decisions as {_sql_dbt(VUE_SQL)}")
     con.execute(f"create or replace table marts.suivi_decisions as {_sql_dbt(MART_SQL)}")
