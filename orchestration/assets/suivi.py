@@ -126,7 +126,8 @@ def reseau_corrections(
     kinds={"python", "duckdb", "excel"},
     description="Décisions des comités de suivi relues des classeurs de décisions déposés, vérifiées "
     "contre le vocabulaire des classeurs et les acteurs du réseau ; une ligne par décision et version, "
-    "jamais écrasée. Le suivi ne garde ensuite que les décisions portant sur une priorité du diagnostic présent.",
+    "jamais écrasée. Le suivi ne garde ensuite que les décisions portant sur une priorité du diagnostic "
+    "présent.",
 )
 def suivi_decisions(
     context: AssetExecutionContext, warehouse: WarehouseResource, settings: PacteSettingsResource
