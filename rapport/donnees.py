@@ -169,6 +169,7 @@ TABLES_RAPPORT = (
     "gouvernance_dispositifs",
     "revue_avancements",
     "revue_citations",
+    "indicateurs_derniers",
 )
 #: those the workbook's synthesis sheets read (rapport/classeur_synthese.py)
 TABLES_CLASSEUR = (

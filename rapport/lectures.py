@@ -117,28 +117,16 @@ def _preuves(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
     )
 
 
-def _indicateurs(con, code: str) -> pd.DataFrame:
+def _indicateurs(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    """The latest value of every indicator of the département, its communes and the EPT / EPCI its
+    priorities rank, with the catalogue's label, axis and source (dbt model ``indicateurs_derniers``),
+    each row with its territory's own département; ordered by axis, domain, indicator, level, territory."""
     return lire(
         con,
-        """
-        with derniers as (
-            select i.*, row_number() over (
-                partition by i.niveau, i.code_territoire, i.code_indicateur order by i.annee desc) as r
-            from marts.indicateurs as i
-            where (i.niveau = 'departement' and i.code_territoire = ?)
-               or (i.niveau = 'commune' and i.code_departement = ?)
-               or (i.niveau, i.code_territoire) in (
-                    select (niveau, code_territoire) from marts.priorites
-                    where code_departement = ? and echelle = 'infra')
-        )
-        select d.*, c.libelle as libelle_indicateur, c.code_domaine, c.code_axe, c.source, c.unite, c.sens,
-            c.millesime
-        from derniers as d
-        left join marts.indicateurs_catalogue as c using (code_indicateur)
-        where d.r = 1
-        order by c.code_axe nulls first, c.code_domaine nulls first, d.code_indicateur, d.niveau,
-            d.code_territoire""",
-        [code, code, code],
+        "select * exclude (code_departement) rename (departement_territoire as code_departement) "
+        "from rapport.indicateurs_derniers where code_departement = ? "
+        "order by code_axe nulls first, code_domaine nulls first, code_indicateur, niveau, code_territoire",
+        [code],
     )
 
 

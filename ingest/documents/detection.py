@@ -35,6 +35,7 @@ Where it looks (the warehouse's document tables, the files written for people) i
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -193,6 +194,17 @@ def _digit_runs(text: str) -> Iterator[tuple[list[tuple[int, str]], bool]]:
         i = j + 1
 
 
+@functools.lru_cache(maxsize=2)
+def _runs_of(text: str) -> tuple[tuple[list[tuple[int, str]], bool], ...]:
+    """The digit runs of ``text``, made once for the NIR and the phone finders, which read the same
+    text unless it holds « 2A »/« 2B » (the NIR finder's Corsica): the last two texts' runs are kept,
+    and the finders only read them. The runs are most of the cost of the digit scan (342 000 in the
+    71 742 texts the publication of the Nord scans; crossing the text between them is ≈ 0,03 s):
+    made once instead of twice, with the finders' cheap exits, the scan takes 0,85 s instead of
+    1,8 s (benchmarks/NOTES.md)."""
+    return tuple(_digit_runs(text))
+
+
 def _day_month(day: str, month: str) -> bool:
     return len(day) <= 2 and len(month) <= 2 and 1 <= int(day) <= 31 and 1 <= int(month) <= 12
 
@@ -209,7 +221,9 @@ def _is_french_phone(digits: str, international: bool) -> bool:
 
 
 def _phones(text: str) -> Iterator[Finding]:
-    for groups, plus in _digit_runs(text):
+    for groups, plus in _runs_of(text):
+        if len(groups) == 1 and len(groups[0][1]) < 8:
+            continue  # every phone below has at least 8 digits (most runs: a year, a postcode)
         if _in_pseudonym(text, groups[0][0]):
             continue
         values = [g for _, g in groups]
@@ -237,13 +251,12 @@ def _nir_key_ok(number: str, key: str) -> bool:
 
 def _nirs(text: str) -> Iterator[Finding]:
     corsica = text.replace("2A", "19").replace("2B", "18").replace("2a", "19").replace("2b", "18")
-    for groups, _ in _digit_runs(corsica):
-        digits = "".join(g for _, g in groups)
-        sizes = [len(g) for _, g in groups]
+    for groups, _ in _runs_of(corsica):
+        digits = groups[0][1] if len(groups) == 1 else "".join(g for _, g in groups)
         if len(digits) == 15:
             shaped = _nir_key_ok(digits[:13], digits[13:])
         elif len(digits) == 13:  # without its key: only when written as one block or grouped like a NIR
-            shaped = sizes in ([13], [1, 2, 2, 2, 3, 3], [1, 2, 2, 5, 3])
+            shaped = [len(g) for _, g in groups] in ([13], [1, 2, 2, 2, 3, 3], [1, 2, 2, 5, 3])
         else:
             continue
         month = int(digits[3:5])

@@ -146,3 +146,93 @@ def test_the_workbook_sources_come_from_the_marts_in_the_read_me_order(tmp_path)
     con.execute("drop table rapport.sources_classeur")
     with pytest.raises(MartManquant, match="rapport.sources_classeur"):
         _sources(con, "93", MARTS_SOURCES)
+
+
+def test_the_latest_indicators_of_the_departement_its_communes_and_its_ranked_territories():
+    """rapport.indicateurs_derniers by its real SQL: per report, the latest year of each indicator of
+    the département, its communes and the EPCI its priorities rank (even one whose seat is in another
+    département, which keeps its own département), nothing of another département, the catalogue's
+    label; _indicateurs reads it in the report's order."""
+    from rapport.lectures import _indicateurs
+
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    colonnes = (
+        "niveau, code_territoire, code_indicateur, annee, valeur, numerateur, denominateur, secret, methode, "
+        "couverture, code_departement, code_region, valeur_departement, annee_reference_departement, "
+        "valeur_region, annee_reference_region, valeur_france, annee_reference_france, ecart_departement, "
+        "ecart_region, ecart_france"
+    )
+    lignes = [
+        ("departement", "59", "chomage", 2022, 10.0, "59"),
+        ("departement", "59", "chomage", 2023, 11.0, "59"),
+        ("departement", "62", "chomage", 2023, 12.0, "62"),
+        ("commune", "59350", "chomage", 2023, 13.0, "59"),
+        ("commune", "59350", "pauvrete", 2021, 20.0, "59"),
+        ("commune", "62041", "chomage", 2023, 14.0, "62"),
+        ("epci", "200093201", "chomage", 2023, 15.0, "59"),
+        ("epci", "246200364", "chomage", 2020, 16.0, "62"),  # seat in 62, communes in 59 too
+        ("epci", "246200364", "chomage", 2021, 17.0, "62"),
+        ("epci", "200041960", "chomage", 2023, 18.0, "59"),  # not ranked
+    ]
+    types = {"annee": "integer", "secret": "boolean"}
+    reels = {
+        "valeur",
+        "numerateur",
+        "denominateur",
+        "couverture",
+        "valeur_departement",
+        "valeur_region",
+        "valeur_france",
+        "ecart_departement",
+        "ecart_region",
+        "ecart_france",
+    }
+    con.execute(
+        "create table marts.indicateurs ("
+        + ", ".join(
+            f"{c} {types.get(c, 'double' if c in reels else 'integer' if 'annee' in c else 'varchar')}"
+            for c in colonnes.split(", ")
+        )
+        + ")"
+    )
+    con.executemany(
+        "insert into marts.indicateurs (niveau, code_territoire, code_indicateur, annee, valeur, "
+        "code_departement) values (?, ?, ?, ?, ?, ?)",
+        lignes,
+    )
+    con.execute(
+        """create table marts.indicateurs_catalogue as select * from (values
+        ('chomage', 'Taux de chômage', 'emploi', 'axe1', 'INSEE', '%', 'hausse_defavorable', '2023'),
+        ('pauvrete', 'Taux de pauvreté', null, null, 'INSEE', '%', 'hausse_defavorable', '2021'))
+        as t(code_indicateur, libelle, code_domaine, code_axe, source, unite, sens, millesime)"""
+    )
+    con.execute(
+        """create table marts.priorites as select * from (values
+        ('59', 'epci', '200093201', 'infra', 'axe1'), ('59', 'epci', '200093201', 'infra', 'axe2'),
+        ('59', 'epci', '246200364', 'infra', 'axe1'), ('59', 'departement', '59', 'departement', 'axe1'),
+        ('62', 'epci', '200041960', 'infra', 'axe1'))
+        as t(code_departement, niveau, code_territoire, echelle, code_axe)"""
+    )
+    from _dbt_sql import rendre
+
+    con.execute("create schema rapport")
+    sql = rendre(Path("models/rapport/indicateurs_derniers.sql"))
+    con.execute(f"create view rapport.indicateurs_derniers as {sql}")
+    lues = _indicateurs(con, "59")
+    assert [
+        (r.niveau, r.code_territoire, r.code_indicateur, r.annee, r.valeur, r.code_departement)
+        for r in lues.itertuples()
+    ] == [
+        ("commune", "59350", "pauvrete", 2021, 20.0, "59"),
+        ("commune", "59350", "chomage", 2023, 13.0, "59"),
+        ("departement", "59", "chomage", 2023, 11.0, "59"),
+        ("epci", "200093201", "chomage", 2023, 15.0, "59"),
+        ("epci", "246200364", "chomage", 2021, 17.0, "62"),
+    ]
+    catalogue = ["libelle_indicateur", "code_domaine", "code_axe", "source", "unite", "sens", "millesime"]
+    assert lues.columns.tolist() == colonnes.split(", ") + catalogue  # the mart's columns, in its order
+    assert set(lues["libelle_indicateur"]) == {"Taux de chômage", "Taux de pauvreté"}
+    # the 62 EPCI ranked by 62's priorities appears in 62's rows, not in 59's
+    territoires_62 = {(r.niveau, r.code_territoire) for r in _indicateurs(con, "62").itertuples()}
+    assert ("epci", "200041960") in territoires_62 and ("commune", "59350") not in territoires_62
