@@ -135,13 +135,16 @@ def _digit_runs(text: str) -> Iterator[tuple[list[tuple[int, str]], bool]]:
     """Runs of digit groups ``([(start, digits)…], written after '+')``.
 
     Digits glued to letters (identifiers, checksums, « L262 ») belong to no run, nor do the
-    decimals of a number (« 803809,0397991965 », « 48.8908166 ») or a date (« 05/12/2026 »)."""
+    decimals of a number (« 803809,0397991965 », « 48.8908166 ») or a date (« 05/12/2026 »). A digit is
+    a decimal digit of any script (``str.isdecimal``, what ``int`` reads): a superscript or circled
+    « digit » (« ² », « ① ») is none, so a text holding one (« m² », « 01/02/²⁰²⁰ ») is scanned like
+    any other instead of making ``int`` fail."""
     i, n = 0, len(text)
     while i < n:
-        if not text[i].isdigit():
+        if not text[i].isdecimal():
             i += 1
             continue
-        if (i > 0 and text[i - 1].isalpha()) or (i > 1 and text[i - 1] in ".," and text[i - 2].isdigit()):
+        if (i > 0 and text[i - 1].isalpha()) or (i > 1 and text[i - 1] in ".," and text[i - 2].isdecimal()):
             while i < n and text[i].isalnum():
                 i += 1
             continue
@@ -154,16 +157,16 @@ def _digit_runs(text: str) -> Iterator[tuple[list[tuple[int, str]], bool]]:
         j = i
         while j < n:
             start = j
-            while j < n and text[j].isdigit():
+            while j < n and text[j].isdecimal():
                 j += 1
             groups.append((start, text[start:j]))
             gap = j
             while gap < n and gap - j < 3 and text[gap] in _RUN_SEPARATORS:
                 gap += 1
-            if not (j < gap < n and text[gap].isdigit()):
+            if not (j < gap < n and text[gap].isdecimal()):
                 break
             after = gap
-            while after < n and text[after].isdigit():
+            while after < n and text[after].isdecimal():
                 after += 1
             separator, next_size = text[j:gap], after - gap
             prefix = "".join(g for _, g in groups) in ({"33", "0033"} if plus else {"0033"})  # « 00 33.6… »
@@ -177,7 +180,7 @@ def _digit_runs(text: str) -> Iterator[tuple[list[tuple[int, str]], bool]]:
                 and len(groups) >= 2
                 and seps[-1] == "/"
                 and (len(groups) == 2 or seps[-2] != "/")  # exactly day/month/year, no more slashes
-                and not (after + 1 < n and text[after] == "/" and text[after + 1].isdigit())
+                and not (after + 1 < n and text[after] == "/" and text[after + 1].isdecimal())
                 and _day_month(groups[-2][1], groups[-1][1])
             ):
                 groups = groups[:-2]  # day and month of a date (« 05/12/2026 »); its year is skipped too
