@@ -11,7 +11,9 @@ allows only while no process holds it read-write, so the build's warehouse resou
 (:meth:`orchestration.resources.WarehouseResource.lecteur_a_part`) closes its read-write connection
 before starting it and makes every later write (``connect()``, ``release()`` before a dbt step)
 wait for its end. The process dies with the build (``prctl(PR_SET_PDEATHSIG)``, as dbt does:
-:mod:`orchestration.dbt_lie`) and a stopped one removes its ``.partiel`` file.
+:mod:`orchestration.dbt_lie`) and a stopped one removes its ``.partiel`` file. A Python process that
+ends normally waits for the workbooks it started (a run of the interface that left the kit's check
+out would otherwise end, and its worker's exit stop the workbook half-way).
 
 Command line (no setting is read here: everything comes from the parent)::
 
@@ -24,6 +26,7 @@ failure it prints the error on stderr (its last line: what went wrong) and exits
 
 from __future__ import annotations
 
+import atexit
 import json
 import signal
 import subprocess
@@ -35,6 +38,16 @@ from pathlib import Path
 _DEBUT = time.monotonic()
 
 __all__ = ["ClasseurAPart", "ClasseurNonEcrit", "main"]
+
+
+#: The processes started by this process and not awaited yet (waited for at its normal exit).
+_EN_COURS: set[subprocess.Popen] = set()
+
+
+@atexit.register
+def _attendre_a_la_sortie() -> None:
+    while _EN_COURS:
+        _EN_COURS.pop().wait()
 
 
 class ClasseurNonEcrit(RuntimeError):
@@ -75,10 +88,12 @@ class ClasseurAPart:
                 stdout=subprocess.DEVNULL,
                 stderr=erreurs,
             )
+        _EN_COURS.add(self.processus)
 
     def attendre(self) -> None:
         """Return once the process has ended (whatever its outcome)."""
         self.processus.wait()
+        _EN_COURS.discard(self.processus)
 
     def arreter(self) -> None:
         """Stop the process if it still runs (SIGTERM: it removes its partial file), and wait for it."""
@@ -89,6 +104,7 @@ class ClasseurAPart:
             except subprocess.TimeoutExpired:
                 self.processus.kill()
                 self.processus.wait()
+        _EN_COURS.discard(self.processus)
 
     def resultat(self) -> dict[str, int]:
         """Rows of each mart written (as :func:`rapport.exports.exporter_excel` returns them), once

@@ -300,6 +300,39 @@ threading.Event().wait(600)
 """
 
 
+# A Python process that starts the workbook's process and ends at once.
+_FIN = """
+import sys
+from pathlib import Path
+from orchestration.classeur_a_part import ClasseurAPart
+ClasseurAPart(Path(sys.argv[1]), "93", Path(sys.argv[2]), Path(sys.argv[3]))
+"""
+
+
+def test_a_python_process_ending_normally_waits_for_its_workbook(tmp_path, entrepot):
+    tube = _tube(tmp_path)
+
+    def manifeste() -> None:  # given once the workbook's process reads it
+        with open(tube, "w", encoding="utf-8") as handle:
+            handle.write("{}")
+
+    ecrivain = threading.Thread(target=manifeste, daemon=True)
+    ecrivain.start()
+    fin = subprocess.Popen([sys.executable, "-c", _FIN, str(entrepot), str(tmp_path / "s"), str(tube)],
+                           cwd=REPO)
+    try:
+        assert fin.wait() == 0
+    finally:
+        if fin.poll() is None:
+            fin.kill()
+        fin.wait()
+        if ecrivain.is_alive():  # nobody read the manifest: let the writer go
+            os.close(os.open(tube, os.O_RDONLY | os.O_NONBLOCK))
+        ecrivain.join()
+    # had its parent ended first, the process would have died with it (PR_SET_PDEATHSIG), unwritten
+    assert chemin_classeur(tmp_path / "s", "93").is_file()
+
+
 def _fini(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as handle:
