@@ -171,7 +171,7 @@ def publication_asset(upstream: list[AssetKey]) -> AssetsDefinition:
                 try:
                     fichiers += kit.result()
                 except ClasseurNonEcrit as exc:
-                    raise Failure(description=f"rien n'est publié : {exc}") from exc
+                    raise Failure(description=f"{exc} Rien n'est publié.") from exc
         # as one scan lists them: by place (each file's places come from one of the two processes)
         found += sorted(fichiers, key=lambda ligne: ligne.rsplit(" (", 1)[0])
         if found:

@@ -247,8 +247,8 @@ def _kit(
         "classeur": str(kit["classeur"]),
         "classeur_decisions": str(kit["suivi"]),
         "classeur_acteurs_liens": str(kit["acteurs_liens"]),
-        "classeur_ecrit": "en arrière-plan, pendant les étapes suivantes : le contrôle "
-        "« classeur_analystes_ecrit » attend la fin et donne les lignes de chaque feuille",
+        "classeur_ecrit": "en arrière-plan, pendant les étapes suivantes : le contrôle du classeur "
+        "des analystes attend la fin et donne les lignes de chaque feuille",
     }
 
 

@@ -380,3 +380,28 @@ def test_the_workbook_process_dies_with_a_killed_build(tmp_path, entrepot):
         build.stdout.close()
         os.close(ecrivain)
     duckdb.connect(str(entrepot)).close()  # the file is free for the next build
+
+
+def test_the_publication_fails_naming_a_workbook_its_process_could_not_write(tmp_path, data_dir):
+    from orchestration.manifest import ensure_manifest
+
+    ensure_manifest()
+    from test_publication import _publish, _warehouse
+
+    from orchestration.assets.publication import published_copy_path
+
+    _warehouse(tmp_path / "w.duckdb")
+    (tmp_path / "sorties" / "93" / "kit").mkdir(parents=True)
+    vide = tmp_path / "vide.duckdb"
+    duckdb.connect(str(vide)).close()
+    classeur = ClasseurAPart(vide, "93", tmp_path / "sorties" / "93", tmp_path / "absent.json")
+    livrables._CLASSEURS[str(classeur.chemin)] = classeur
+    try:
+        result = _publish(tmp_path, data_dir, "93")
+    finally:
+        livrables._CLASSEURS.pop(str(classeur.chemin))
+    assert not result.success and not published_copy_path(tmp_path / "w.duckdb").exists()
+    (echec,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    description = echec.event_specific_data.user_failure_data.description
+    assert description.startswith(f"Le classeur des analystes {classeur.chemin} n'a pas été écrit : ")
+    assert description.endswith(" Rien n'est publié.")
