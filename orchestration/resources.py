@@ -7,7 +7,7 @@ from collections.abc import Callable, Hashable
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import duckdb
 from dagster import ConfigurableResource, InitResourceContext
@@ -16,9 +16,23 @@ from pydantic import PrivateAttr
 from ingest.warehouse import connect
 from socle.settings import load_settings
 
-__all__ = ["WarehouseResource", "PacteSettingsResource", "default_resources", "EntrepotTenu"]
+__all__ = ["WarehouseResource", "PacteSettingsResource", "default_resources", "EntrepotTenu", "LecteurAPart"]
 
 T = TypeVar("T")
+
+
+class LecteurAPart(Protocol):
+    """Another process reading the warehouse read-only (the kit's workbook:
+    :class:`orchestration.classeur_a_part.ClasseurAPart`)."""
+
+    def attendre(self) -> None:
+        """Return once the process has ended (it no longer holds the file)."""
+
+    def arreter(self) -> None:
+        """Stop the process if it still runs."""
+
+
+L = TypeVar("L", bound=LecteurAPart)
 
 
 class WarehouseResource(ConfigurableResource):
@@ -32,14 +46,47 @@ class WarehouseResource(ConfigurableResource):
 
     path: str
     _lu: dict = PrivateAttr(default_factory=dict)
+    _lecteurs: list = PrivateAttr(default_factory=list)
 
     @contextmanager
     def connect(self, read_only: bool = False):
+        if not read_only:
+            self.attendre_lecteurs()
         with connect(Path(self.path), read_only=read_only) as con:
             yield con
 
     def release(self) -> None:
-        """Close the connection held across steps, if any (before another process needs the file)."""
+        """Free the file for another process that writes it (dbt): wait for the processes reading it
+        (:meth:`lecteur_a_part`), close the connection held across steps if any."""
+        self.attendre_lecteurs()
+
+    def lecteur_a_part(self, lancer: Callable[[], L]) -> L:
+        """Start ``lancer()``, a process that opens the file read-only, once this run holds no
+        read-write connection (DuckDB refuses a reader beside a writer process and the reverse).
+
+        Until it ends, the run's steps read through read-only connections beside it, and whatever
+        needs to write waits for its end first: :meth:`connect` for writing, :meth:`release`
+        (before a dbt step). A wait on the process, never a delay: no lock error by a race.
+        :meth:`arreter_lecteurs` stops it (the end of a run that did not wait for it)."""
+        self._fermer()
+        lecteur = lancer()
+        self._lecteurs.append(lecteur)
+        return lecteur
+
+    def attendre_lecteurs(self) -> None:
+        """Return once every process of :meth:`lecteur_a_part` has ended."""
+        while self._lecteurs:
+            self._lecteurs[0].attendre()
+            self._lecteurs.pop(0)
+
+    def arreter_lecteurs(self) -> None:
+        """Stop the processes of :meth:`lecteur_a_part` still running."""
+        while self._lecteurs:
+            self._lecteurs[0].arreter()
+            self._lecteurs.pop(0)
+
+    def _fermer(self) -> None:
+        """Close the connection held across steps, if any (none here: one per step)."""
 
     def lu_une_fois(self, cle: Hashable, lire: Callable[[], T]) -> T:
         """``lire()``, a read of the warehouse, done once for ``cle`` within the run.
@@ -66,26 +113,42 @@ class EntrepotTenu(WarehouseResource):
     """
 
     _tenue: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+    _tenue_en_lecture: bool = PrivateAttr(default=False)
 
     @contextmanager
     def connect(self, read_only: bool = False):
+        if not read_only:
+            self.attendre_lecteurs()
+            if self._tenue_en_lecture:  # held read-only beside a reader process, which has ended
+                self._fermer()
         if self._tenue is None:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self._tenue = duckdb.connect(self.path)
-        cursor = self._tenue.cursor()  # read_only is not enforced on a held connection
+            # read-only while another process reads the file (lecteur_a_part), read-write otherwise
+            self._tenue_en_lecture = bool(self._lecteurs)
+            if not self._tenue_en_lecture:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._tenue = duckdb.connect(self.path, read_only=self._tenue_en_lecture)
+        cursor = self._tenue.cursor()  # read_only is not enforced on a held read-write connection
         try:
             yield cursor
         finally:
             cursor.close()
 
     def release(self) -> None:
+        self.attendre_lecteurs()
+        self._fermer()
+
+    def _fermer(self) -> None:
         if self._tenue is not None:
             tenue, self._tenue = self._tenue, None
             tenue.close()
+        self._tenue_en_lecture = False
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:  # noqa: ARG002
         self._lu.clear()
-        self.release()
+        # a run that ends normally has waited for its reader processes (the publication, the kit's
+        # check); one still running here belongs to a failed or cancelled run: stopped, not awaited
+        self.arreter_lecteurs()
+        self._fermer()
 
 
 class PacteSettingsResource(ConfigurableResource):

@@ -1,5 +1,6 @@
 """Checks on what a build hands over: the report (there, readable offline), its PDF (printed, or
-why not) and the analysts' read-only copy (opens read-only, holds the same marts as the warehouse).
+why not), the kit's analysts' workbook (written by its own process, or why not) and the analysts'
+read-only copy (opens read-only, holds the same marts as the warehouse).
 
 They read files only (and the two DuckDB files); nothing is imported beyond the standard library
 until a check runs.
@@ -23,6 +24,7 @@ from orchestration.resources import PacteSettingsResource, WarehouseResource
 __all__ = ["CHECKS", "ressources_externes", "comparer_marts"]
 
 RAPPORT = AssetKey(["rapport", "rapport_diagnostic"])
+KIT = AssetKey(["rapport", "kit_comite"])
 COPIE = AssetKey(["publication", "entrepot_lecture"])
 
 # What a browser would fetch while opening the page: scripts, images, style sheets, frames, CSS
@@ -94,6 +96,9 @@ def rapport_present_hors_ligne(
         "Le rapport est imprimé en PDF ; sinon, l'avertissement dit pourquoi (Chromium absent ou en "
         "échec) et comment l'imprimer sans tout reconstruire."
     ),
+    # after the other ready steps (the publication included, which does not read the PDF): waiting
+    # for Chromium earlier would leave the build's own core idle
+    op_tags={"dagster/priority": "-1"},
 )
 def rapport_imprime_en_pdf(
     context: AssetCheckExecutionContext, settings: PacteSettingsResource
@@ -124,6 +129,56 @@ def rapport_imprime_en_pdf(
         severity=AssetCheckSeverity.WARN,
         description=f"Rapport imprimé en PDF : {pages} pages.",
         metadata={"fichier": str(pdf), "pages": pages, "taille_ko": round(pdf.stat().st_size / 1024)},
+    )
+
+
+@asset_check(
+    asset=KIT,
+    name="classeur_analystes_ecrit",
+    description=(
+        "Le classeur Excel des analystes du kit est écrit (par un processus à part, pendant les étapes "
+        "suivantes de la construction) ; sinon, le contrôle dit pourquoi. Donne le nombre de lignes "
+        "de chaque table du classeur."
+    ),
+    # after the other ready steps (the publication included, which waits for the workbook itself):
+    # waiting here earlier would leave the build's own core idle
+    op_tags={"dagster/priority": "-1"},
+)
+def classeur_analystes_ecrit(
+    context: AssetCheckExecutionContext, settings: PacteSettingsResource
+) -> AssetCheckResult:
+    from orchestration.assets.rapport import attendre_classeur
+    from orchestration.classeur_a_part import ClasseurNonEcrit
+    from rapport.production import chemin_classeur
+
+    code = _code(context)
+    chemin = chemin_classeur(Path(settings.output_dir) / code, code)
+    try:
+        processus = attendre_classeur(chemin)  # None: not written by this process (a check run alone)
+    except ClasseurNonEcrit as exc:
+        return AssetCheckResult(
+            passed=False,
+            severity=AssetCheckSeverity.ERROR,
+            description=str(exc),
+            metadata={"fichier": str(chemin)},
+        )
+    if not code or not chemin.is_file() or _entete(chemin)[:4] != b"PK\x03\x04":
+        return AssetCheckResult(
+            passed=False,
+            severity=AssetCheckSeverity.ERROR,
+            description=f"Le classeur des analystes du département {code or '(inconnu)'} est absent ou "
+            f"illisible : {chemin}.",
+        )
+    taille = round(chemin.stat().st_size / 1024)
+    metadata = {"fichier": str(chemin), "taille_ko": taille}
+    description = f"Classeur des analystes écrit ({taille} ko)."
+    if processus is not None:
+        lignes = processus.resultat()
+        feuilles = sum(1 for n in lignes.values() if n)
+        metadata |= {"feuilles": feuilles, "lignes": MetadataValue.json(lignes), **processus.mesures}
+        description = f"Classeur des analystes écrit ({taille} ko, {feuilles} feuilles détaillées)."
+    return AssetCheckResult(
+        passed=True, severity=AssetCheckSeverity.ERROR, description=description, metadata=metadata
     )
 
 
@@ -230,4 +285,9 @@ def copie_lecture_conforme(context: AssetCheckExecutionContext, warehouse: Wareh
     )
 
 
-CHECKS = [rapport_present_hors_ligne, rapport_imprime_en_pdf, copie_lecture_conforme]
+CHECKS = [
+    rapport_present_hors_ligne,
+    rapport_imprime_en_pdf,
+    classeur_analystes_ecrit,
+    copie_lecture_conforme,
+]

@@ -10,7 +10,9 @@ text from documents, interviews or questionnaires (the raw tables and every dbt 
 downstream of them, from the dbt manifest) and over every file written for people under
 ``PACTE_OUTPUT`` (Parquet exports, workbook, report and pages) but the other départements'
 folders, which this build does not write: when it finds anything, nothing
-is published and the build fails, naming the places.
+is published and the build fails, naming the places. The kit's analysts' workbook is written by a
+process of its own while the previous steps run (:mod:`orchestration.classeur_a_part`): the kit's
+files are scanned once it is written, and the build fails, naming the file, if it could not be.
 
 The copy then loses what statistical secrecy forbids analysts to see: every relation holding
 one row per questionnaire respondent (a column ``id_repondant``: ``raw.questionnaires_reponses``
@@ -20,7 +22,7 @@ figures stay those of ``marts.parole`` (suppressed groups included).
 """
 
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import nullcontext
 from multiprocessing import get_context
 from pathlib import Path
@@ -40,6 +42,8 @@ from dagster import (
 )
 
 from ingest.documents.balayage import scan_files, scan_warehouse
+from orchestration.assets.rapport import attendre_classeur
+from orchestration.classeur_a_part import ClasseurNonEcrit
 from orchestration.resources import PacteSettingsResource, WarehouseResource
 from socle.ecriture import ecriture_atomique
 from socle.settings import DBT_TARGET_DIR
@@ -113,6 +117,24 @@ def _dossier_a_part(context: AssetExecutionContext, sorties: Path) -> list[str]:
     return [f"{code}/kit"] if code and (sorties / code / "kit").is_dir() else []
 
 
+def _classeur(context: AssetExecutionContext, sorties: Path) -> Path:
+    """The analysts' workbook of the run's département (its kit may still be writing it)."""
+    from rapport.production import chemin_classeur  # not at import: it imports openpyxl
+
+    code = context.run.tags["dagster/partition"]
+    return chemin_classeur(sorties / code, code)
+
+
+def _scan_du_kit(
+    pool: Executor, classeur: Path | None, sorties: Path, manifest: Path, autres: list[str], kit: list[str]
+) -> list[str]:
+    """The scan of the kit's folder ``kit`` by the second process, once its analysts' workbook
+    ``classeur`` is written (raises :class:`ClasseurNonEcrit` if it could not be)."""
+    if classeur is not None:
+        attendre_classeur(classeur)
+    return pool.submit(scan_files, sorties, manifest, autres, kit).result()
+
+
 def publication_asset(upstream: list[AssetKey]) -> AssetsDefinition:
     """The last asset of every build: depends on all the others."""
 
@@ -132,17 +154,24 @@ def publication_asset(upstream: list[AssetKey]) -> AssetsDefinition:
         manifest = DBT_TARGET_DIR / "manifest.json"
         sorties, autres = Path(settings.output_dir), _autres_departements(context)
         # the files of the département's kit (its large workbook) are scanned by a second process
-        # meanwhile, on the machine's other core; together the two scans read every file once
+        # meanwhile, on the machine's other core; together the two scans read every file once. The
+        # kit's workbook may still be being written by its own process: that scan waits for it.
         a_part = _dossier_a_part(context, sorties)
+        classeur = _classeur(context, sorties) if a_part else None
         second = ProcessPoolExecutor(1, mp_context=get_context("spawn")) if a_part else nullcontext()
-        with second as pool:
-            kit = pool.submit(scan_files, sorties, manifest, autres, a_part) if a_part else None
-            with warehouse.connect() as con:
-                con.execute("checkpoint")
-                found = scan_warehouse(con, manifest)
+        with second as pool, ThreadPoolExecutor(1, thread_name_prefix="scan du kit") as attente:
+            kit = None
+            if a_part:
+                kit = attente.submit(_scan_du_kit, pool, classeur, sorties, manifest, autres, a_part)
             fichiers = scan_files(sorties, manifest, skip=[*autres, *a_part])
+            # read-only: beside the workbook's process, which reads the warehouse too
+            with warehouse.connect(read_only=True) as con:
+                found = scan_warehouse(con, manifest)
             if kit is not None:
-                fichiers += kit.result()
+                try:
+                    fichiers += kit.result()
+                except ClasseurNonEcrit as exc:
+                    raise Failure(description=f"{exc} Rien n'est publié.") from exc
         # as one scan lists them: by place (each file's places come from one of the two processes)
         found += sorted(fichiers, key=lambda ligne: ligne.rsplit(" (", 1)[0])
         if found:
@@ -156,6 +185,8 @@ def publication_asset(upstream: list[AssetKey]) -> AssetsDefinition:
                 metadata={"emplacements": MetadataValue.md("\n".join(f"- {f}" for f in found))},
             )
             raise Failure(description=description)
+        with warehouse.connect() as con:  # every reader process has ended: the file is complete
+            con.execute("checkpoint")
         target = published_copy_path(source)
         with ecriture_atomique(target) as partial:  # a full disk leaves neither half a copy nor a .partiel
             shutil.copyfile(source, partial)

@@ -3,6 +3,12 @@ the data dictionary, as Dagster assets partitioned by département, after the pr
 
 They read the warehouse read-only and write under ``PACTE_OUTPUT/<code>/`` (see
 :mod:`rapport.production`); a missing mart stops them with a message naming it.
+
+Two of them go on after their step: the report's PDF prints in a thread (Chromium prints in its own
+processes) and the kit's analysts' workbook is written by a process of its own
+(:mod:`orchestration.classeur_a_part`), both while the next steps run on the machine's other core.
+Their checks wait for them (``rapport_imprime_en_pdf``, ``classeur_analystes_ecrit``), the publication
+waits for the workbook before it scans the kit, and the run never ends with either still running.
 """
 
 import threading
@@ -15,15 +21,16 @@ from typing import Any
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 
+from orchestration.classeur_a_part import ClasseurAPart
 from orchestration.partitions import departement_partitions
-from orchestration.resources import PacteSettingsResource, WarehouseResource
+from orchestration.resources import LecteurAPart, PacteSettingsResource, WarehouseResource
 from rapport.classeur_libelles import SCHEMA as SCHEMA_LIBELLES
 from rapport.classeur_libelles import SEEDS as SEEDS_LIBELLES
 from rapport.donnees import PERIMETRE as TABLE_PERIMETRE
 from rapport.donnees import SCHEMA_RAPPORT, TABLES_CLASSEUR, TABLES_RAPPORT
 from socle.settings import DBT_TARGET_DIR
 
-__all__ = ["ASSETS", "livrable"]
+__all__ = ["ASSETS", "livrable", "attendre_classeur"]
 
 GROUP = "rapport"
 MARTS_PRIORITES = [
@@ -47,6 +54,8 @@ def _geo_dir(settings: PacteSettingsResource) -> Path:
 Production = Callable[
     [AssetExecutionContext, duckdb.DuckDBPyConnection, str, PacteSettingsResource], dict[str, Any]
 ]
+#: Starts, before the step opens the warehouse, a process that reads it (see ``lancer`` below).
+Lancement = Callable[[AssetExecutionContext, WarehouseResource, str, PacteSettingsResource], LecteurAPart]
 
 
 def livrable(
@@ -56,12 +65,15 @@ def livrable(
     produire: Production,
     autres_deps: list[AssetKey] | None = None,
     op_tags: dict[str, str] | None = None,
+    lancer: Lancement | None = None,
 ) -> AssetsDefinition:
     """The asset ``rapport/<nom>`` of a département, written by ``produire`` after the priority marts
     (and after ``autres_deps``, other tables it reads).
 
     ``produire`` reads the warehouse read-only and writes under ``settings.output_for(code)``;
-    the asset adds the time it took (``secondes``) to the metadata it returns.
+    the asset adds the time it took (``secondes``) to the metadata it returns. ``lancer``, when given,
+    first starts a process that goes on after the step (the kit's workbook); it is stopped if
+    ``produire`` fails.
     """
 
     @asset(
@@ -78,8 +90,14 @@ def livrable(
     ) -> MaterializeResult:
         code = context.partition_key
         debut = time.perf_counter()
-        with warehouse.connect(read_only=True) as con:
-            metadata = produire(context, con, code, settings)
+        a_part = lancer(context, warehouse, code, settings) if lancer else None
+        try:
+            with warehouse.connect(read_only=True) as con:
+                metadata = produire(context, con, code, settings)
+        except BaseException:
+            if a_part is not None:
+                a_part.arreter()
+            raise
         return MaterializeResult(metadata={**metadata, "secondes": round(time.perf_counter() - debut, 2)})
 
     return _livrable
@@ -169,6 +187,46 @@ def _rapport(
     }
 
 
+#: The analysts' workbooks being written by a process of their own, by workbook path (the latest
+#: of each path started in this process).
+_CLASSEURS: dict[str, ClasseurAPart] = {}
+
+
+def _lancer_classeur(
+    context: AssetExecutionContext, warehouse: WarehouseResource, code: str, settings: PacteSettingsResource
+) -> ClasseurAPart:
+    """Start the process writing the kit's analysts' workbook (:mod:`orchestration.classeur_a_part`).
+
+    The kit step comes after every mart the workbook reads and starts it before its own work (the
+    fiches, the comité's workbooks); the warehouse resource keeps the file free of writers until the
+    process ends. Awaited by the check ``classeur_analystes_ecrit`` and by the publication
+    (:func:`attendre_classeur`)."""
+    from rapport.production import chemin_classeur
+
+    sortie = settings.output_for(code)
+    precedent = _CLASSEURS.pop(str(chemin_classeur(sortie, code)), None)
+    if precedent is not None:  # left by an earlier run of this process (its checks waited for it)
+        precedent.arreter()
+    classeur = warehouse.lecteur_a_part(
+        lambda: ClasseurAPart(Path(warehouse.path), code, sortie, DBT_TARGET_DIR / "manifest.json")
+    )
+    _CLASSEURS[str(classeur.chemin)] = classeur
+    return classeur
+
+
+def attendre_classeur(chemin: Path) -> ClasseurAPart | None:
+    """Wait for the analysts' workbook ``chemin`` being written by a process started in this
+    process and return that process (``None``: no such process was started); its
+    :meth:`~ClasseurAPart.resultat` then gives the rows of each mart at once.
+
+    Raises :class:`orchestration.classeur_a_part.ClasseurNonEcrit` (a French message naming the
+    file) when the process failed or was stopped."""
+    en_cours = _CLASSEURS.get(str(chemin))
+    if en_cours is not None:
+        en_cours.resultat()
+    return en_cours
+
+
 def _kit(
     context: AssetExecutionContext, con: duckdb.DuckDBPyConnection, code: str, settings: PacteSettingsResource
 ) -> dict[str, Any]:
@@ -181,15 +239,16 @@ def _kit(
         settings.output_for(code),
         _geo_dir(settings),
         load_ponderations(),
-        manifest_path=DBT_TARGET_DIR / "manifest.json",
         contexte=_contexte(context, con, code, settings),
+        classeur=False,  # written by the process _lancer_classeur started
     )
     return {
         "fiches": MetadataValue.json([str(p) for p in kit["fiches"]]),
         "classeur": str(kit["classeur"]),
         "classeur_decisions": str(kit["suivi"]),
         "classeur_acteurs_liens": str(kit["acteurs_liens"]),
-        "feuilles": len(kit["lignes"]),
+        "classeur_ecrit": "en arrière-plan, pendant les étapes suivantes : le contrôle du classeur "
+        "des analystes attend la fin et donne les lignes de chaque feuille",
     }
 
 
@@ -241,7 +300,8 @@ rapport_diagnostic = livrable(
     "axes, revue CALPAE/SPIE, matrice des priorités, fiches action, annexes.",
     {"html", "pdf"},
     _rapport,
-    # first among the deliverables ready together: its PDF prints (Chromium) while the kit is written
+    # right after the kit among the deliverables ready together: its PDF prints (Chromium) while
+    # the next steps run
     op_tags={"dagster/priority": "1"},
 )
 kit_comite = livrable(
@@ -251,6 +311,10 @@ kit_comite = livrable(
     {"html", "excel"},
     _kit,
     autres_deps=[*LIBELLES_CLASSEUR, PERIMETRE],
+    # before the report: its workbook, the longest deliverable, is written by a process of its own
+    # from the step's start, beside every later step
+    op_tags={"dagster/priority": "2"},
+    lancer=_lancer_classeur,
 )
 exports = livrable(
     "exports",
