@@ -313,6 +313,12 @@ def _replace_folded(text: str, token: str, by: str) -> str:
 
 
 # ------------------------------------------------------------------ IBAN
+def _iban_char(c: str) -> bool:
+    """A character an IBAN is written with: a decimal digit or a letter A to Z (what base 36 reads;
+    an accented capital « É » or a superscript « ² » is none, and ends the candidate)."""
+    return c.isdecimal() or "A" <= c <= "Z"
+
+
 def _iban_shape_ok(candidate: str) -> bool:
     """The account part has its country's shape (``_IBAN_BBAN_*``); other countries: letters or digits."""
     country, bban = candidate[:2], candidate[4:]
@@ -337,12 +343,12 @@ def _ibans(text: str) -> Iterator[Finding]:
         country = upper[i : i + 2]
         if country not in _IBAN_LENGTHS or (i > 0 and upper[i - 1].isalnum()):
             continue
-        if not upper[i + 2 : i + 4].isdigit():
+        if not upper[i + 2 : i + 4].isdecimal():
             continue
         wanted = _IBAN_LENGTHS[country]
         compact, j = "", i
         while j < len(upper) and len(compact) < wanted:
-            if upper[j].isalnum():
+            if _iban_char(upper[j]):
                 compact += upper[j]
             elif upper[j] not in " -\u00a0":
                 break

@@ -204,3 +204,16 @@ def test_a_superscript_or_circled_digit_is_scanned_like_any_character():
     kinds = {f.kind for f in detection.find_personal_data(texte)}
     assert "telephone" in kinds
     assert list(detection._runs_of("01/02/²⁰²⁰")) == [([(0, "01"), (3, "02")], False)]
+
+
+def test_an_accented_capital_or_a_superscript_after_an_iban_country_code_does_not_stop_the_scan():
+    """« CH12 Écoles » looked like the start of a Swiss IBAN: « É » went into the candidate and base 36
+    could not read it, which stopped the scan of the whole publication; a real IBAN is still found."""
+    for texte in (
+        "Accueil au CH12 Écoles maternelles du quartier",
+        "Code LU28 Établissements scolaires",
+        "IT²³ ÀÇÉÈ Œuvres",
+    ):
+        assert detection.find_personal_data(texte) == []
+    trouves = detection.find_personal_data("Virement : FR76 3000 6000 0112 3456 7890 189, merci")
+    assert [f.kind for f in trouves] == ["iban"]
