@@ -17,7 +17,7 @@ out would otherwise end, and its worker's exit stop the workbook half-way).
 
 Command line (no setting is read here: everything comes from the parent)::
 
-    python -m orchestration.classeur_a_part ENTREPOT CODE SORTIE MANIFEST RESULTAT
+    python -m orchestration.classeur_a_part ENTREPOT CODE SORTIE MANIFEST RESULTAT PARENT
 
 writes ``{"classeur": path, "lignes": {mart: rows}, "secondes": wall, "secondes_cpu": user + sys}``
 to the JSON file ``RESULTAT`` and exits 0; on
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -83,6 +84,7 @@ class ClasseurAPart:
                     str(sortie),
                     str(manifest),
                     str(self._fichier_resultat),
+                    str(os.getpid()),  # the parent it must die with, checked once the tie is set
                 ],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -138,10 +140,9 @@ def _arret(signum, frame) -> None:  # noqa: ARG001 (signal handler's signature)
 def main(argv: list[str] | None = None) -> int:
     from orchestration.dbt_lie import lier_au_parent
 
-    lier_au_parent()  # dies with the build that started it
+    entrepot, code, sortie, manifest, resultat, parent = argv if argv is not None else sys.argv[1:]
+    lier_au_parent(parent=int(parent))  # dies with the build that started it, even one gone already
     signal.signal(signal.SIGTERM, _arret)
-    entrepot, code, sortie, manifest, resultat = argv if argv is not None else sys.argv[1:]
-    import os
     import traceback
 
     from ingest.warehouse import connect

@@ -20,13 +20,14 @@ __all__ = ["lier_au_parent", "main"]
 _PR_SET_PDEATHSIG = 1
 
 
-def lier_au_parent(sig: int = signal.SIGTERM) -> bool:
+def lier_au_parent(sig: int = signal.SIGTERM, parent: int | None = None) -> bool:
     """Ask the kernel to send ``sig`` to this process when its parent dies; True if it is set.
 
     If the parent is already gone when this runs (a race the kernel cannot cover), the signal
-    is sent at once.
+    is sent at once. ``parent``: the pid of the process that started this one, when it passed it
+    (it may have died before this process ran this line); else the parent found here.
     """
-    parent = os.getppid()
+    parent = os.getppid() if parent is None else parent
     if not sys.platform.startswith("linux"):
         return False
     # a process started in the background by a shell (nohup, `cmd &` in a script) may inherit SIGTERM

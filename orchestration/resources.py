@@ -7,7 +7,7 @@ from collections.abc import Callable, Hashable
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import ClassVar, Protocol, TypeVar
 
 import duckdb
 from dagster import ConfigurableResource, InitResourceContext
@@ -47,6 +47,9 @@ class WarehouseResource(ConfigurableResource):
     path: str
     _lu: dict = PrivateAttr(default_factory=dict)
     _lecteurs: list = PrivateAttr(default_factory=list)
+    #: Whether the run's end stops the reader processes still running (:class:`EntrepotTenu`, the
+    #: resource of ``pacte build``); this one has no teardown: a step that starts one waits for it.
+    lecteurs_arretes_en_fin_de_run: ClassVar[bool] = False
 
     @contextmanager
     def connect(self, read_only: bool = False):
@@ -113,6 +116,7 @@ class EntrepotTenu(WarehouseResource):
     """
 
     _tenue: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+    lecteurs_arretes_en_fin_de_run: ClassVar[bool] = True
     _tenue_en_lecture: bool = PrivateAttr(default=False)
 
     @contextmanager

@@ -19,11 +19,19 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
-from orchestration.classeur_a_part import ClasseurAPart
+from orchestration.classeur_a_part import ClasseurAPart, ClasseurNonEcrit
 from orchestration.partitions import departement_partitions
-from orchestration.resources import LecteurAPart, PacteSettingsResource, WarehouseResource
+from orchestration.resources import PacteSettingsResource, WarehouseResource
 from rapport.classeur_libelles import SCHEMA as SCHEMA_LIBELLES
 from rapport.classeur_libelles import SEEDS as SEEDS_LIBELLES
 from rapport.donnees import PERIMETRE as TABLE_PERIMETRE
@@ -55,7 +63,7 @@ Production = Callable[
     [AssetExecutionContext, duckdb.DuckDBPyConnection, str, PacteSettingsResource], dict[str, Any]
 ]
 #: Starts, before the step opens the warehouse, a process that reads it (see ``lancer`` below).
-Lancement = Callable[[AssetExecutionContext, WarehouseResource, str, PacteSettingsResource], LecteurAPart]
+Lancement = Callable[[AssetExecutionContext, WarehouseResource, str, PacteSettingsResource], ClasseurAPart]
 
 
 def livrable(
@@ -94,6 +102,14 @@ def livrable(
         try:
             with warehouse.connect(read_only=True) as con:
                 metadata = produire(context, con, code, settings)
+            if a_part is not None and not warehouse.lecteurs_arretes_en_fin_de_run:
+                # a run of the interface: its end would not stop the process, and the check that
+                # waits for it may be left out of the run: the step waits (its own work went on meanwhile)
+                try:
+                    a_part.resultat()
+                except ClasseurNonEcrit as exc:
+                    raise Failure(description=str(exc)) from exc
+                metadata["classeur_ecrit"] = "pendant l'étape, par un processus à part"
         except BaseException:
             if a_part is not None:
                 a_part.arreter()

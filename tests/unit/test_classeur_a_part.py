@@ -225,12 +225,45 @@ def _evaluation_du_kit(dossier: Path, chemin: Path):
         with DagsterInstance.ephemeral() as instance:
             result = materialize(
                 [kit, debloque, cl.classeur_analystes_ecrit], partition_key="93", instance=instance,
-                resources={"settings": settings, "warehouse": WarehouseResource(path=str(chemin))},
+                resources={"settings": settings, "warehouse": EntrepotTenu(path=str(chemin))},
             )
         (evaluation,) = result.get_asset_check_evaluations()
         return evaluation
     finally:
         livrables._CLASSEURS.pop(str(chemin_classeur(out / "93", "93"))).arreter()
+
+
+def test_a_kit_step_of_the_interface_waits_for_its_workbook_or_fails_naming_it(tmp_path, entrepot):
+    """The interface's warehouse resource has no teardown to stop the process at the run's end, and a
+    run of the interface may leave the kit's check out: the kit step itself waits for the workbook."""
+    vide = tmp_path / "vide.duckdb"
+    duckdb.connect(str(vide)).close()
+    for nom, chemin in (("reussi", entrepot), ("echoue", vide)):
+        dossier = tmp_path / nom
+
+        def produire(context, con, code, settings, dossier=dossier):
+            classeur = livrables._CLASSEURS[str(chemin_classeur(dossier / "out" / code, code))]
+            _ecrire_quand_lu(dossier / "tube" / "manifest.json", classeur.processus)
+            return {}
+
+        out, kit = _kit(dossier, produire)
+        settings = PacteSettingsResource(data_dir=str(dossier), output_dir=str(out), inbox_dir=str(dossier))
+        try:
+            with DagsterInstance.ephemeral() as instance:
+                result = materialize(
+                    [kit], partition_key="93", instance=instance, raise_on_error=False,
+                    resources={"settings": settings, "warehouse": WarehouseResource(path=str(chemin))},
+                )
+            classeur = livrables._CLASSEURS[str(chemin_classeur(out / "93", "93"))]
+            assert classeur.processus.poll() is not None  # ended when the step did
+            if nom == "reussi":
+                assert result.success and classeur.chemin.is_file()
+            else:
+                assert not result.success
+                (echec,) = [e for e in result.all_events if e.is_step_failure]
+                assert "n'a pas été écrit" in echec.step_failure_data.error.message
+        finally:
+            livrables._CLASSEURS.pop(str(chemin_classeur(out / "93", "93"))).arreter()
 
 
 def test_the_kits_check_waits_for_the_workbook_and_gives_its_rows_or_why_it_failed(tmp_path, entrepot):
