@@ -19,15 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from dagster import (
-    AssetExecutionContext,
-    AssetKey,
-    AssetsDefinition,
-    Failure,
-    MaterializeResult,
-    MetadataValue,
-    asset,
-)
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 
 from orchestration.classeur_a_part import ClasseurAPart, ClasseurNonEcrit
 from orchestration.partitions import departement_partitions
@@ -108,6 +100,8 @@ def livrable(
                 try:
                     a_part.resultat()
                 except ClasseurNonEcrit as exc:
+                    from dagster import Failure  # only this branch raises it
+
                     raise Failure(description=str(exc)) from exc
                 metadata["classeur_ecrit"] = "pendant l'étape, par un processus à part"
         except BaseException:
