@@ -117,19 +117,40 @@ def empreinte(
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
+def _etape(manifest: Mapping[str, Any], exclude_tag: str | None) -> dict[str, Mapping[str, Any]]:
+    """The nodes (models, tests, seeds) of a step: those not tagged ``exclude_tag``."""
+    return {
+        uid: node
+        for uid, node in manifest.get("nodes", {}).items()
+        if not (exclude_tag and exclude_tag in set(node.get("tags") or []))
+    }
+
+
+def _table(source: Mapping[str, Any]) -> tuple[str, str]:
+    return source["schema"], source.get("identifier") or source["name"]
+
+
 def sources_du_manifeste(
     manifest: Mapping[str, Any], exclude_tag: str | None = None
 ) -> list[tuple[str, str]]:
     """(schema, table) of the dbt sources that the models and tests of a step read."""
-    found = set()
-    for node in manifest.get("nodes", {}).values():
-        if exclude_tag and exclude_tag in set(node.get("tags") or []):
-            continue
-        for parent in node.get("depends_on", {}).get("nodes", []):
-            source = manifest.get("sources", {}).get(parent)
-            if source is not None:
-                found.add((source["schema"], source.get("identifier") or source["name"]))
-    return sorted(found)
+    sources = manifest.get("sources", {})
+    return sorted(
+        {
+            _table(sources[parent])
+            for node in _etape(manifest, exclude_tag).values()
+            for parent in node.get("depends_on", {}).get("nodes", [])
+            if parent in sources
+        }
+    )
+
+
+def _vue(node: Mapping[str, Any]) -> bool:
+    return (
+        node.get("resource_type") == "model"
+        and node.get("language", "sql") == "sql"
+        and node.get("config", {}).get("materialized") == "view"
+    )
 
 
 def sources_lues_par_des_vues(
@@ -142,35 +163,18 @@ def sources_lues_par_des_vues(
     model reading it, even through views, reads its rows, and the source is left out. Nodes outside
     the step (tagged ``exclude_tag``) are not followed: they are built by another step.
     """
-    nodes = manifest.get("nodes", {})
-    etape = {
-        uid: node
-        for uid, node in nodes.items()
-        if not (exclude_tag and exclude_tag in set(node.get("tags") or []))
-    }
-    enfants: dict[str, list[str]] = {}
-    for uid, node in etape.items():
-        for parent in node.get("depends_on", {}).get("nodes", []):
-            enfants.setdefault(parent, []).append(uid)
-    found = []
-    for uid, source in manifest.get("sources", {}).items():
-        if uid not in enfants:
-            continue  # no node of the step reads it
-        vues, pile, vus = True, list(enfants[uid]), set()
-        while pile and vues:
-            courant = pile.pop()
-            if courant in vus:
-                continue
-            vus.add(courant)
-            node = etape[courant]
-            vue = node.get("resource_type") == "model" and node.get("language", "sql") == "sql" and (
-                node.get("config", {}).get("materialized") == "view"
-            )
-            vues = vue
-            pile.extend(enfants.get(courant, []))
-        if vues:
-            found.append((source["schema"], source.get("identifier") or source["name"]))
-    return sorted(found)
+    import networkx as nx  # not at import: only the step that fingerprints its inputs needs it
+
+    etape = _etape(manifest, exclude_tag)
+    # parent → child for every node of the step, so a source's descendants are nodes of the step
+    lectures = nx.DiGraph(
+        (parent, uid) for uid, node in etape.items() for parent in node.get("depends_on", {}).get("nodes", [])
+    )
+    return sorted(
+        _table(source)
+        for uid, source in manifest.get("sources", {}).items()
+        if uid in lectures and all(_vue(etape[enfant]) for enfant in nx.descendants(lectures, uid))
+    )
 
 
 def _ensure_table(con) -> None:
