@@ -126,12 +126,11 @@ def _classeur(context: AssetExecutionContext, sorties: Path) -> Path:
 
 
 def _scan_du_kit(
-    pool: Executor, classeur: Path | None, sorties: Path, manifest: Path, autres: list[str], kit: list[str]
+    pool: Executor, classeur: Path, sorties: Path, manifest: Path, autres: list[str], kit: list[str]
 ) -> list[str]:
     """The scan of the kit's folder ``kit`` by the second process, once its analysts' workbook
     ``classeur`` is written (raises :class:`ClasseurNonEcrit` if it could not be)."""
-    if classeur is not None:
-        attendre_classeur(classeur)
+    attendre_classeur(classeur)
     return pool.submit(scan_files, sorties, manifest, autres, kit).result()
 
 
@@ -157,11 +156,11 @@ def publication_asset(upstream: list[AssetKey]) -> AssetsDefinition:
         # meanwhile, on the machine's other core; together the two scans read every file once. The
         # kit's workbook may still be being written by its own process: that scan waits for it.
         a_part = _dossier_a_part(context, sorties)
-        classeur = _classeur(context, sorties) if a_part else None
         second = ProcessPoolExecutor(1, mp_context=get_context("spawn")) if a_part else nullcontext()
         with second as pool, ThreadPoolExecutor(1, thread_name_prefix="scan du kit") as attente:
             kit = None
             if a_part:
+                classeur = _classeur(context, sorties)
                 kit = attente.submit(_scan_du_kit, pool, classeur, sorties, manifest, autres, a_part)
             fichiers = scan_files(sorties, manifest, skip=[*autres, *a_part])
             # read-only: beside the workbook's process, which reads the warehouse too
